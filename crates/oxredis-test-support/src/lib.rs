@@ -1,0 +1,1 @@
+//! Test support for oxredis: real redis-server topologies and a fault-injecting TCP proxy.

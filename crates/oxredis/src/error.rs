@@ -1,0 +1,365 @@
+//! One error type for the whole crate, with kinds that mirror redis-py's exception tree.
+
+use std::fmt;
+
+/// Result type used throughout oxredis.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, in the terms of redis-py's exception classes.
+///
+/// Server error replies map to kinds through one table ([`ServerError::kind`]); everything else is
+/// raised by the client itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The connection could not be made or broke (redis-py `ConnectionError`).
+    Connection,
+    /// Connect or I/O timed out (redis-py `TimeoutError`).
+    Timeout,
+    /// Wrong password or user, or authentication required (redis-py `AuthenticationError`).
+    Authentication,
+    /// The ACL user may not run this command or touch this key (`NOPERM`, redis-py `NoPermissionError`).
+    NoPermission,
+    /// Any other error reply from the server (redis-py `ResponseError`); see [`Error::code`].
+    Response,
+    /// `EVALSHA` for a script the server does not know (redis-py `NoScriptError`).
+    NoScript,
+    /// `EXEC` aborted because a queued command was rejected (redis-py `ExecAbortError`).
+    ExecAbort,
+    /// A write sent to a read-only replica (redis-py `ReadOnlyError`).
+    ReadOnly,
+    /// The server is loading its dataset (redis-py `BusyLoadingError`).
+    BusyLoading,
+    /// The server is out of memory (`OOM`, redis-py `OutOfMemoryError`).
+    OutOfMemory,
+    /// A watched key changed and `EXEC` was aborted (redis-py `WatchError`).
+    Watch,
+    /// Cluster redirect: the slot lives on another node (redis-py `MovedError`).
+    Moved,
+    /// Cluster redirect during slot migration (redis-py `AskError`).
+    Ask,
+    /// Cluster: retry later, slot being migrated (redis-py `TryAgainError`).
+    TryAgain,
+    /// Cluster is down (redis-py `ClusterDownError`).
+    ClusterDown,
+    /// Keys of one command hash to different slots (redis-py `ClusterCrossSlotError`).
+    CrossSlot,
+    /// Replica cannot serve because its primary is down (redis-py `MasterDownError`).
+    MasterDown,
+    /// A lock could not be acquired or used (redis-py `LockError`).
+    Lock,
+    /// Releasing or extending a lock this holder no longer owns (redis-py `LockNotOwnedError`).
+    LockNotOwned,
+    /// A reply could not be converted to the requested type, or bad input (redis-py `DataError`).
+    Data,
+    /// The server sent bytes that are not valid RESP, or exceeded a decoder limit
+    /// (redis-py `InvalidResponse`).
+    Protocol,
+    /// An invalid URL or option (redis-py raises `ValueError`).
+    InvalidConfig,
+    /// No connection available from the pool (redis-py `ConnectionError("Too many connections")`).
+    PoolExhausted,
+    /// The feature is not available (e.g. TLS before it is built).
+    Unsupported,
+}
+
+/// An error reply from the server, split into its code (`WRONGTYPE`, `ERR`...) and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerError {
+    code: String,
+    message: String,
+}
+
+impl ServerError {
+    /// Builds a server error from the raw reply text, e.g. `ERR unknown command`.
+    pub fn from_line(line: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(line);
+        match text.split_once(' ') {
+            Some((code, message)) => ServerError {
+                code: code.to_owned(),
+                message: message.to_owned(),
+            },
+            None => ServerError {
+                code: text.into_owned(),
+                message: String::new(),
+            },
+        }
+    }
+
+    /// The error code: the first word of the reply (`ERR`, `WRONGTYPE`, `MOVED`...).
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The text after the code.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The kind this reply maps to; the single table of server error codes.
+    pub fn kind(&self) -> ErrorKind {
+        match self.code.as_str() {
+            "NOSCRIPT" => ErrorKind::NoScript,
+            "EXECABORT" => ErrorKind::ExecAbort,
+            "READONLY" => ErrorKind::ReadOnly,
+            "LOADING" => ErrorKind::BusyLoading,
+            "OOM" => ErrorKind::OutOfMemory,
+            "WRONGPASS" | "NOAUTH" => ErrorKind::Authentication,
+            "NOPERM" => ErrorKind::NoPermission,
+            "MOVED" => ErrorKind::Moved,
+            "ASK" => ErrorKind::Ask,
+            "TRYAGAIN" => ErrorKind::TryAgain,
+            "CLUSTERDOWN" => ErrorKind::ClusterDown,
+            "CROSSSLOT" => ErrorKind::CrossSlot,
+            "MASTERDOWN" => ErrorKind::MasterDown,
+            "ERR" => {
+                // Older servers and a few messages say "ERR" for what redis-py maps to
+                // specific exceptions.
+                let m = self.message.as_str();
+                if m.starts_with("invalid password")
+                    || m.starts_with("AUTH <password> called without any password")
+                    || m.starts_with("Client sent AUTH, but no password is set")
+                    || m.starts_with("invalid username-password pair")
+                {
+                    ErrorKind::Authentication
+                } else if m.starts_with("max number of clients reached") {
+                    ErrorKind::Connection
+                } else {
+                    ErrorKind::Response
+                }
+            }
+            _ => ErrorKind::Response,
+        }
+    }
+}
+
+impl fmt::Display for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            f.write_str(&self.code)
+        } else {
+            write!(f, "{} {}", self.code, self.message)
+        }
+    }
+}
+
+/// The oxredis error: a kind, a message, and where it applies the server's reply or the I/O cause.
+///
+/// Pointer-sized so that `Result<T>` stays small on the hot path.
+///
+/// # Examples
+/// ```
+/// use oxredis::{Error, ErrorKind};
+/// let e = Error::new(ErrorKind::Data, "expected an integer");
+/// assert_eq!(e.kind(), ErrorKind::Data);
+/// assert!(e.to_string().contains("expected an integer"));
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    server: Option<ServerError>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    command: Option<(usize, String)>,
+}
+
+impl Error {
+    /// A new error of `kind` with a message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                server: None,
+                source: None,
+                command: None,
+            }),
+        }
+    }
+
+    /// A new error of `kind` caused by `source`.
+    pub fn with_source(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        let mut e = Error::new(kind, message);
+        e.inner.source = Some(Box::new(source));
+        e
+    }
+
+    /// Records which command of a pipeline failed (its index and name).
+    pub fn at_command(mut self, index: usize, name: impl Into<String>) -> Self {
+        self.inner.command = Some((index, name.into()));
+        self
+    }
+
+    /// The kind of error.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The server's error code (`WRONGTYPE`, `ERR`, `MOVED`...) when the server replied with an error.
+    pub fn code(&self) -> Option<&str> {
+        self.inner.server.as_ref().map(ServerError::code)
+    }
+
+    /// The server's error reply, when this error is one.
+    pub fn server_error(&self) -> Option<&ServerError> {
+        self.inner.server.as_ref()
+    }
+
+    /// Index and name of the pipeline command that failed, if this came from a pipeline.
+    pub fn command(&self) -> Option<(usize, &str)> {
+        self.inner.command.as_ref().map(|(i, n)| (*i, n.as_str()))
+    }
+
+    /// Whether the connection broke or could not be made.
+    pub fn is_connection_error(&self) -> bool {
+        self.inner.kind == ErrorKind::Connection
+    }
+
+    /// Whether an operation timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == ErrorKind::Timeout
+    }
+
+    /// Whether the connection that produced this error can no longer be trusted to be in sync
+    /// and must be discarded.
+    pub fn is_unrecoverable(&self) -> bool {
+        matches!(
+            self.inner.kind,
+            ErrorKind::Connection | ErrorKind::Timeout | ErrorKind::Protocol
+        )
+    }
+
+    /// Whether retrying the same operation may succeed (connection loss, timeout, cluster
+    /// transient states, loading).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.inner.kind,
+            ErrorKind::Connection
+                | ErrorKind::Timeout
+                | ErrorKind::TryAgain
+                | ErrorKind::ClusterDown
+                | ErrorKind::BusyLoading
+                | ErrorKind::MasterDown
+        )
+    }
+
+    /// For `MOVED`/`ASK` errors: the slot and the `host:port` to redirect to.
+    pub fn redirect(&self) -> Option<(u16, &str)> {
+        if !matches!(self.inner.kind, ErrorKind::Moved | ErrorKind::Ask) {
+            return None;
+        }
+        let msg = self.inner.server.as_ref()?.message();
+        let (slot, addr) = msg.split_once(' ')?;
+        Some((slot.parse().ok()?, addr))
+    }
+}
+
+impl From<ServerError> for Error {
+    fn from(server: ServerError) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind: server.kind(),
+                message: String::new(),
+                server: Some(server),
+                source: None,
+                command: None,
+            }),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        use std::io::ErrorKind as Io;
+        let kind = match err.kind() {
+            Io::TimedOut | Io::WouldBlock => ErrorKind::Timeout,
+            _ => ErrorKind::Connection,
+        };
+        let message = if kind == ErrorKind::Timeout {
+            "timed out"
+        } else {
+            "connection error"
+        };
+        Error::with_source(kind, message, err)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.inner.kind);
+        if !self.inner.message.is_empty() {
+            d.field("message", &self.inner.message);
+        }
+        if let Some(s) = &self.inner.server {
+            d.field("server", &s.to_string());
+        }
+        if let Some(c) = &self.inner.command {
+            d.field("command", c);
+        }
+        if let Some(s) = &self.inner.source {
+            d.field("source", s);
+        }
+        d.finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} error", self.inner.kind)?;
+        if let Some((index, name)) = &self.inner.command {
+            write!(f, " in command #{index} ({name})")?;
+        }
+        if !self.inner.message.is_empty() {
+            write!(f, ": {}", self.inner.message)?;
+        }
+        if let Some(s) = &self.inner.server {
+            write!(f, ": {s}")?;
+        }
+        if let Some(s) = &self.inner.source {
+            write!(f, ": {s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_errors_map_through_the_table() {
+        let cases: &[(&[u8], ErrorKind, &str)] = &[
+            (b"NOSCRIPT No matching script", ErrorKind::NoScript, "NOSCRIPT"),
+            (b"WRONGTYPE Operation against a key", ErrorKind::Response, "WRONGTYPE"),
+            (b"WRONGPASS invalid username-password pair", ErrorKind::Authentication, "WRONGPASS"),
+            (b"MOVED 3999 127.0.0.1:6381", ErrorKind::Moved, "MOVED"),
+            (b"ERR invalid password", ErrorKind::Authentication, "ERR"),
+            (b"LOADING Redis is loading", ErrorKind::BusyLoading, "LOADING"),
+            (b"EXECABORT Transaction discarded", ErrorKind::ExecAbort, "EXECABORT"),
+        ];
+        for (line, kind, code) in cases {
+            let e = Error::from(ServerError::from_line(line));
+            assert_eq!(e.kind(), *kind, "{}", String::from_utf8_lossy(line));
+            assert_eq!(e.code(), Some(*code));
+        }
+        let moved = Error::from(ServerError::from_line(b"MOVED 3999 127.0.0.1:6381"));
+        assert_eq!(moved.redirect(), Some((3999, "127.0.0.1:6381")));
+    }
+}

@@ -1,0 +1,7 @@
+//! RESP2/RESP3 wire format, with no I/O: an incremental decoder with limits, and an encoder.
+
+mod decode;
+mod encode;
+
+pub use decode::{Decoder, DecoderLimits};
+pub use encode::encode_value;
