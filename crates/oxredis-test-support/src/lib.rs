@@ -1,1 +1,30 @@
 //! Test support for oxredis: real redis-server topologies and a fault-injecting TCP proxy.
+//!
+//! * [`RedisServer`] starts a throw-away `redis-server` on a free loopback port (optionally with a
+//!   password, an ACL user, a unix socket or as a replica) and kills it on drop.
+//! * [`Proxy`] is a loopback TCP proxy that can drop connections, blackhole traffic, add latency
+//!   and cut a reply short.
+//! * [`RawConn`] is a tiny blocking RESP client (independent of oxredis) for setup and assertions.
+//!
+//! This crate deliberately has no dependency on `oxredis`. A missing `redis-server` binary is a
+//! loud panic, never a silent skip (`$OXREDIS_REDIS_SERVER` overrides the binary).
+//!
+//! ```
+//! use oxredis_test_support::{Proxy, RedisServer};
+//!
+//! let server = RedisServer::builder().password("pw").start();
+//! assert_eq!(server.cli(&["SET", "k", "v"]), "OK");
+//! let proxy = Proxy::start(server.socket_addr());
+//! // point the client under test at proxy.addr(), then inject faults:
+//! proxy.drop_all();
+//! ```
+// A test harness must fail loudly: panicking on setup errors is the intended behaviour here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod proxy;
+mod resp;
+mod server;
+
+pub use proxy::Proxy;
+pub use resp::{RawConn, Reply};
+pub use server::{RedisServer, RedisServerBuilder};
