@@ -1,8 +1,34 @@
 //! oxredis: a complete, fast Redis client modelled on redis-py.
+//!
+//! The heart of the crate does no I/O: the RESP codec ([`resp`]), command packing ([`Cmd`]), the
+//! command table ([`commands`]) and reply conversion ([`FromValue`]) are shared by the blocking
+//! client ([`Redis`]) and the async client.
+//!
+//! # Examples
+//! ```no_run
+//! let r = oxredis::Redis::from_url("redis://127.0.0.1:6379/0")?;
+//! r.set("foo", "bar")?;
+//! let v: Option<String> = r.get("foo")?;
+//! assert_eq!(v.as_deref(), Some("bar"));
+//! # Ok::<(), oxredis::Error>(())
+//! ```
 
+#[macro_use]
+pub mod commands;
+pub mod blocking;
+mod cmd;
+pub mod config;
+mod convert;
+mod handshake;
 pub mod error;
+pub mod reply;
 pub mod resp;
 mod value;
 
+pub use blocking::{Connection, ConnectionPool, PooledConnection, Redis};
+pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
+pub use commands::options::{Expiry, ScanOptions, SetOptions};
+pub use config::{Addr, ConnectionConfig, Protocol};
+pub use convert::FromValue;
 pub use error::{Error, ErrorKind, Result, ServerError};
 pub use value::Value;

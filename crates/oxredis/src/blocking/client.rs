@@ -1,0 +1,256 @@
+//! The blocking client: `Redis`, cheap to clone, shared across threads.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{Addr, ConnectionConfig, Protocol};
+#[allow(unused_imports, reason = "types named by the generated command signatures")]
+use crate::commands::options::*;
+use crate::{Cmd, FromValue, Result, ToArgs};
+
+use super::{ConnectionPool, PooledConnection};
+
+/// The blocking Redis client (redis-py's `Redis`).
+///
+/// `Send + Sync` and cheap to clone (clones share one [`ConnectionPool`]); every command method
+/// takes `&self`, checks a connection out of the pool, and returns it afterwards. Every Redis
+/// command has a method named as in redis-py, generated from the command table.
+///
+/// # Examples
+/// ```no_run
+/// use oxredis::Redis;
+/// let r = Redis::from_url("redis://localhost:6379/0?decode_responses=true")?;
+/// r.set("greeting", "hello")?;
+/// let v: Option<String> = r.get("greeting")?;
+/// let raw: Option<Vec<u8>> = r.get("greeting")?;
+/// assert_eq!(v.as_deref(), Some("hello"));
+/// assert_eq!(raw.as_deref(), Some(&b"hello"[..]));
+/// # Ok::<(), oxredis::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Redis {
+    pool: Arc<ConnectionPool>,
+}
+
+impl Redis {
+    /// A client for `config`. Connections are opened lazily, on first use.
+    pub fn new(config: ConnectionConfig) -> Redis {
+        Redis {
+            pool: ConnectionPool::new(config),
+        }
+    }
+
+    /// A client from a URL; see [`ConnectionConfig::from_url`] for the syntax and options.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) for a bad URL.
+    pub fn from_url(url: &str) -> Result<Redis> {
+        Ok(Redis::new(ConnectionConfig::from_url(url)?))
+    }
+
+    /// A builder for every option.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// use std::time::Duration;
+    /// let r = oxredis::Redis::builder()
+    ///     .host("127.0.0.1")
+    ///     .port(6379)
+    ///     .db(1)
+    ///     .socket_timeout(Duration::from_secs(5))
+    ///     .max_connections(8)
+    ///     .build();
+    /// # let _ = r;
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            config: ConnectionConfig::default(),
+        }
+    }
+
+    /// A client that shares an existing pool.
+    pub fn from_pool(pool: Arc<ConnectionPool>) -> Redis {
+        Redis { pool }
+    }
+
+    /// The pool behind this client.
+    pub fn connection_pool(&self) -> &Arc<ConnectionPool> {
+        &self.pool
+    }
+
+    /// The connection settings.
+    pub fn config(&self) -> &ConnectionConfig {
+        self.pool.config()
+    }
+
+    /// Checks a connection out of the pool, for code that needs one connection for a while.
+    ///
+    /// # Errors
+    /// As [`ConnectionPool::get`].
+    pub fn get_connection(&self) -> Result<PooledConnection> {
+        self.pool.get()
+    }
+
+    /// Runs any command given as its words and arguments, e.g. `("OBJECT", "ENCODING", "k")`.
+    ///
+    /// # Errors
+    /// A connection error, the server's error reply, or a failed conversion.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # let r = oxredis::Redis::from_url("redis://localhost")?;
+    /// let n: i64 = r.execute_command(("DBSIZE",))?;
+    /// # Ok::<(), oxredis::Error>(())
+    /// ```
+    pub fn execute_command<T: FromValue>(&self, args: impl ToArgs) -> Result<T> {
+        let mut cmd = Cmd::empty();
+        cmd.arg(args);
+        self.run(cmd)
+    }
+
+    /// Runs a prepared command and converts its reply.
+    ///
+    /// # Errors
+    /// A connection error, the server's error reply, or a failed conversion.
+    pub fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        let mut conn = self.pool.get()?;
+        conn.execute(&cmd)
+    }
+
+    all_commands!(immediate_methods);
+}
+
+/// Builds a [`Redis`] client option by option (redis-py's `Redis(...)` keyword arguments).
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    config: ConnectionConfig,
+}
+
+impl ClientBuilder {
+    /// Starts from a URL's settings.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) for a bad URL.
+    pub fn url(mut self, url: &str) -> Result<Self> {
+        self.config = ConnectionConfig::from_url(url)?;
+        Ok(self)
+    }
+
+    /// Server host (TCP).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        let port = match &self.config.addr {
+            Addr::Tcp { port, .. } => *port,
+            Addr::Unix(_) => 6379,
+        };
+        self.config.addr = Addr::Tcp {
+            host: host.into(),
+            port,
+        };
+        self
+    }
+
+    /// Server port (TCP).
+    pub fn port(mut self, port: u16) -> Self {
+        let host = match &self.config.addr {
+            Addr::Tcp { host, .. } => host.clone(),
+            Addr::Unix(_) => "127.0.0.1".into(),
+        };
+        self.config.addr = Addr::Tcp { host, port };
+        self
+    }
+
+    /// Connect over a unix socket instead of TCP.
+    pub fn unix_socket_path(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.addr = Addr::Unix(path.into());
+        self
+    }
+
+    /// ACL user name.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.config.username = Some(username.into());
+        self
+    }
+
+    /// Password.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.config.password = Some(password.into());
+        self
+    }
+
+    /// Database number.
+    pub fn db(mut self, db: i64) -> Self {
+        self.config.db = db;
+        self
+    }
+
+    /// Client name set on every connection.
+    pub fn client_name(mut self, name: impl Into<String>) -> Self {
+        self.config.client_name = Some(name.into());
+        self
+    }
+
+    /// RESP version.
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.config.protocol = protocol;
+        self
+    }
+
+    /// Connect timeout.
+    pub fn socket_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Read/write timeout (none by default).
+    pub fn socket_timeout(mut self, timeout: Duration) -> Self {
+        self.config.socket_timeout = Some(timeout);
+        self
+    }
+
+    /// TCP keepalive interval.
+    pub fn socket_keepalive(mut self, interval: Duration) -> Self {
+        self.config.keepalive = Some(interval);
+        self
+    }
+
+    /// PING connections idle longer than this before reuse.
+    pub fn health_check_interval(mut self, interval: Duration) -> Self {
+        self.config.health_check_interval = Some(interval);
+        self
+    }
+
+    /// Require every reply string to be valid UTF-8 (redis-py's `decode_responses`).
+    pub fn decode_responses(mut self, on: bool) -> Self {
+        self.config.decode_responses = on;
+        self
+    }
+
+    /// Most connections in the pool.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.config.max_connections = n.max(1);
+        self
+    }
+
+    /// Wait up to `timeout` for a free connection when the pool is exhausted
+    /// (redis-py's `BlockingConnectionPool`).
+    pub fn pool_timeout(mut self, timeout: Duration) -> Self {
+        self.config.pool_timeout = Some(timeout);
+        self
+    }
+
+    /// Decoder limits against hostile replies.
+    pub fn limits(mut self, limits: crate::resp::DecoderLimits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
+    /// The settings built so far.
+    pub fn config(&self) -> &ConnectionConfig {
+        &self.config
+    }
+
+    /// The client.
+    pub fn build(self) -> Redis {
+        Redis::new(self.config)
+    }
+}

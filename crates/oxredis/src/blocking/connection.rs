@@ -1,0 +1,421 @@
+//! One blocking connection: socket, buffers, decoder, handshake.
+
+use std::collections::VecDeque;
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+#[cfg(unix)]
+use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+
+use crate::config::{Addr, ConnectionConfig, Protocol};
+use crate::convert::check_utf8;
+use crate::reply::normalize;
+use crate::resp::Decoder;
+use crate::{handshake, Cmd, Error, ErrorKind, FromValue, Result, Value};
+
+/// Pushes kept while waiting for replies; beyond this the oldest are dropped, so a flood of
+/// invalidations cannot grow memory without bound.
+const MAX_BUFFERED_PUSHES: usize = 4096;
+const MIN_READ: usize = 4096;
+const MAX_READ: usize = 256 * 1024;
+
+#[derive(Debug)]
+enum Stream {
+    Tcp(TcpStream),
+    #[cfg(unix)]
+    Unix(UnixStream),
+}
+
+impl Stream {
+    fn set_read_timeout(&self, t: Option<Duration>) -> std::io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_read_timeout(t),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.set_read_timeout(t),
+        }
+    }
+
+    fn set_write_timeout(&self, t: Option<Duration>) -> std::io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_write_timeout(t),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.set_write_timeout(t),
+        }
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read(buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.read(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.write_all(buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.write_all(buf),
+        }
+    }
+
+    /// Whether the peer has closed the socket or it has failed, without blocking or consuming.
+    fn is_closed(&self) -> bool {
+        let mut probe = [0u8; 1];
+        let peeked = match self {
+            Stream::Tcp(s) => {
+                if s.set_nonblocking(true).is_err() {
+                    return true;
+                }
+                let peeked = s.peek(&mut probe);
+                if s.set_nonblocking(false).is_err() {
+                    return true;
+                }
+                peeked
+            }
+            #[cfg(unix)]
+            Stream::Unix(s) => {
+                // std has no peek for unix streams; a health check PING covers them instead.
+                let _ = s;
+                return false;
+            }
+        };
+        match peeked {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+        }
+    }
+}
+
+/// A single connection to a server, set up (AUTH, SELECT, CLIENT SETNAME, HELLO) and ready.
+///
+/// Most users go through [`Redis`](crate::Redis) and its pool; a `Connection` is for code that
+/// needs one socket to itself. Any I/O error, timeout or protocol error marks it broken: its
+/// reply stream can no longer be trusted, and the pool drops it instead of reusing it.
+#[derive(Debug)]
+pub struct Connection {
+    stream: Stream,
+    read_buf: BytesMut,
+    read_size: usize,
+    write_buf: Vec<u8>,
+    decoder: Decoder,
+    protocol: Protocol,
+    decode_responses: bool,
+    socket_timeout: Option<Duration>,
+    broken: bool,
+    /// Replies expected but not read yet; a connection is only reusable at zero.
+    pending: usize,
+    last_used: Instant,
+    pushes: VecDeque<Value>,
+}
+
+fn connect_tcp(host: &str, port: u16, config: &ConnectionConfig) -> Result<TcpStream> {
+    let addrs = (host, port).to_socket_addrs().map_err(|e| {
+        Error::with_source(
+            ErrorKind::Connection,
+            format!("cannot resolve {host}:{port}"),
+            e,
+        )
+    })?;
+    let mut last_err = None;
+    for addr in addrs {
+        let attempt = match config.connect_timeout {
+            Some(t) => TcpStream::connect_timeout(&addr, t),
+            None => TcpStream::connect(addr),
+        };
+        match attempt {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last_err = Some(e),
+        }
+    }
+    Err(match last_err {
+        Some(e) if matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
+            Error::with_source(ErrorKind::Timeout, format!("timed out connecting to {host}:{port}"), e)
+        }
+        Some(e) => Error::with_source(
+            ErrorKind::Connection,
+            format!("cannot connect to {host}:{port}"),
+            e,
+        ),
+        None => Error::new(
+            ErrorKind::Connection,
+            format!("{host}:{port} resolved to no address"),
+        ),
+    })
+}
+
+impl Connection {
+    /// Connects and runs the handshake.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Connection`] or [`ErrorKind::Timeout`] when the socket cannot be opened,
+    /// [`ErrorKind::Authentication`] for bad credentials, [`ErrorKind::Unsupported`] for TLS
+    /// (not built yet) or a server that refuses RESP3.
+    pub fn connect(config: &ConnectionConfig) -> Result<Connection> {
+        if config.tls {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                "TLS (rediss://) is not yet supported by oxredis",
+            ));
+        }
+        let stream = match &config.addr {
+            Addr::Tcp { host, port } => {
+                let s = connect_tcp(host, *port, config)?;
+                s.set_nodelay(true)?;
+                if let Some(interval) = config.keepalive {
+                    let ka = socket2::TcpKeepalive::new()
+                        .with_time(interval)
+                        .with_interval(interval);
+                    socket2::SockRef::from(&s).set_tcp_keepalive(&ka)?;
+                }
+                Stream::Tcp(s)
+            }
+            #[cfg(unix)]
+            Addr::Unix(path) => Stream::Unix(UnixStream::connect(path).map_err(|e| {
+                Error::with_source(
+                    ErrorKind::Connection,
+                    format!("cannot connect to unix socket {}", path.display()),
+                    e,
+                )
+            })?),
+            #[cfg(not(unix))]
+            Addr::Unix(_) => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    "unix sockets are not available on this platform",
+                ))
+            }
+        };
+        stream.set_read_timeout(config.socket_timeout)?;
+        stream.set_write_timeout(config.socket_timeout)?;
+        let mut conn = Connection {
+            stream,
+            read_buf: BytesMut::with_capacity(MIN_READ),
+            read_size: MIN_READ,
+            write_buf: Vec::with_capacity(1024),
+            decoder: Decoder::new(config.limits),
+            protocol: config.protocol,
+            decode_responses: config.decode_responses,
+            socket_timeout: config.socket_timeout,
+            broken: false,
+            pending: 0,
+            last_used: Instant::now(),
+            pushes: VecDeque::new(),
+        };
+        // The handshake is pipelined: one write, then every reply.
+        let steps = handshake::commands(config);
+        if !steps.is_empty() {
+            for (_, cmd) in &steps {
+                conn.queue(cmd);
+            }
+            conn.flush()?;
+            let mut first_err = None;
+            for (step, _) in &steps {
+                let reply = conn.read_reply()?;
+                if let Err(e) = handshake::check(*step, reply) {
+                    first_err.get_or_insert(e);
+                }
+            }
+            if let Some(e) = first_err {
+                return Err(e);
+            }
+        }
+        Ok(conn)
+    }
+
+    /// The protocol this connection speaks.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// Whether an error left this connection out of sync; a broken connection is never reused.
+    pub fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    /// Marks the connection unusable (e.g. a caller gave up half-way through reading replies).
+    pub fn mark_broken(&mut self) {
+        self.broken = true;
+    }
+
+    /// How long since the last command.
+    pub fn idle_for(&self) -> Duration {
+        self.last_used.elapsed()
+    }
+
+    /// Whether the server closed this idle connection (a cheap non-blocking peek on TCP).
+    pub fn peer_closed(&self) -> bool {
+        self.is_empty_buffer() && self.stream.is_closed()
+    }
+
+    fn is_empty_buffer(&self) -> bool {
+        self.read_buf.is_empty()
+    }
+
+    /// Changes the read timeout (`None`: wait forever) until [`restore_timeout`](Self::restore_timeout).
+    ///
+    /// # Errors
+    /// If the socket option cannot be set.
+    pub fn set_read_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        self.stream.set_read_timeout(timeout).map_err(|e| self.fail(e))
+    }
+
+    /// Puts back the configured socket timeout.
+    ///
+    /// # Errors
+    /// If the socket option cannot be set.
+    pub fn restore_timeout(&mut self) -> Result<()> {
+        self.set_read_timeout(self.socket_timeout)
+    }
+
+    fn fail(&mut self, e: impl Into<Error>) -> Error {
+        self.broken = true;
+        e.into()
+    }
+
+    /// Queues a command in the write buffer; [`flush`](Self::flush) sends it.
+    pub fn queue(&mut self, cmd: &Cmd) {
+        cmd.write_packed(&mut self.write_buf);
+        self.pending += 1;
+    }
+
+    /// Replies still owed by the server for commands already queued or sent.
+    pub fn pending_replies(&self) -> usize {
+        self.pending
+    }
+
+    /// Whether the connection can be handed to another user: not broken, no reply outstanding.
+    pub fn is_reusable(&self) -> bool {
+        !self.broken && self.pending == 0
+    }
+
+    /// Writes the buffered commands in one write.
+    ///
+    /// # Errors
+    /// A connection or timeout error; the connection is then broken.
+    pub fn flush(&mut self) -> Result<()> {
+        if self.broken {
+            return Err(Error::new(
+                ErrorKind::Connection,
+                "connection is broken after an earlier error",
+            ));
+        }
+        let res = self.stream.write_all(&self.write_buf);
+        self.write_buf.clear();
+        self.last_used = Instant::now();
+        res.map_err(|e| self.fail(e))
+    }
+
+    /// Reads the next reply, setting push frames aside. An error reply is returned as
+    /// [`Value::Error`], not as `Err`.
+    ///
+    /// # Errors
+    /// A connection, timeout or protocol error; the connection is then broken.
+    pub fn read_reply(&mut self) -> Result<Value> {
+        loop {
+            let frame = self.read_frame()?;
+            if let Value::Push(_) = frame {
+                if self.protocol == Protocol::Resp3 {
+                    self.keep_push(frame);
+                    continue;
+                }
+            }
+            self.pending = self.pending.saturating_sub(1);
+            return Ok(frame);
+        }
+    }
+
+    fn keep_push(&mut self, push: Value) {
+        if self.pushes.len() == MAX_BUFFERED_PUSHES {
+            self.pushes.pop_front();
+        }
+        self.pushes.push_back(push);
+    }
+
+    /// Push frames received while reading replies (RESP3 only).
+    pub fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
+        self.pushes.drain(..)
+    }
+
+    /// Reads the next frame of any kind, push frames included.
+    ///
+    /// # Errors
+    /// A connection, timeout or protocol error; the connection is then broken.
+    pub fn read_frame(&mut self) -> Result<Value> {
+        if self.broken {
+            return Err(Error::new(
+                ErrorKind::Connection,
+                "connection is broken after an earlier error",
+            ));
+        }
+        loop {
+            match self.decoder.decode(&mut self.read_buf) {
+                Ok(Some(v)) => {
+                    self.last_used = Instant::now();
+                    if self.decode_responses {
+                        check_utf8(&v)?;
+                    }
+                    return Ok(v);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(self.fail(e)),
+            }
+            self.fill()?;
+        }
+    }
+
+    /// Reads more bytes from the socket into the read buffer.
+    fn fill(&mut self) -> Result<()> {
+        let start = self.read_buf.len();
+        self.read_buf.resize(start + self.read_size, 0);
+        let res = self.stream.read(&mut self.read_buf[start..]);
+        let n = match res {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(e) => {
+                self.read_buf.truncate(start);
+                return Err(self.fail(e));
+            }
+        };
+        self.read_buf.truncate(start + n);
+        if n == 0 {
+            return Err(self.fail(Error::new(
+                ErrorKind::Connection,
+                "connection closed by server",
+            )));
+        }
+        // Grow the read size for big replies, shrink it back for small ones.
+        if n == self.read_size {
+            self.read_size = (self.read_size * 2).min(MAX_READ);
+        } else if n < self.read_size / 4 {
+            self.read_size = (self.read_size / 2).max(MIN_READ);
+        }
+        Ok(())
+    }
+
+    /// Sends one command and reads its reply, normalised per its declaration; an error reply
+    /// is returned as `Err`.
+    ///
+    /// # Errors
+    /// As [`read_reply`](Self::read_reply), plus the server's error reply.
+    pub fn request(&mut self, cmd: &Cmd) -> Result<Value> {
+        self.queue(cmd);
+        self.flush()?;
+        let reply = self.read_reply()?;
+        match normalize(cmd.reply_shape(), reply)? {
+            Value::Error(e) => Err(e.into()),
+            v => Ok(v),
+        }
+    }
+
+    /// Sends one command and converts its reply to `T`.
+    ///
+    /// # Errors
+    /// As [`request`](Self::request), plus a failed conversion.
+    pub fn execute<T: FromValue>(&mut self, cmd: &Cmd) -> Result<T> {
+        T::from_value(self.request(cmd)?)
+    }
+}

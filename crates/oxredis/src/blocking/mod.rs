@@ -1,0 +1,9 @@
+//! The blocking client: std sockets, a thread-safe pool, and the command methods.
+
+mod client;
+mod connection;
+mod pool;
+
+pub use client::Redis;
+pub use connection::Connection;
+pub use pool::{ConnectionPool, PooledConnection};

@@ -1,0 +1,233 @@
+//! A thread-safe connection pool, optionally blocking when exhausted.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::config::ConnectionConfig;
+use crate::{Cmd, Error, ErrorKind, Result};
+
+use super::Connection;
+
+/// Idle connections older than this are probed (a non-blocking peek) before reuse, so a server
+/// restart is noticed before a command is written to a dead socket.
+const PROBE_AFTER_IDLE: Duration = Duration::from_millis(500);
+
+#[derive(Debug, Default)]
+struct State {
+    idle: Vec<Connection>,
+    /// Connections that exist: idle, checked out, or being opened.
+    open: usize,
+}
+
+/// A pool of connections to one server, shared by threads.
+///
+/// `max_connections` bounds how many exist at once. When they are all in use, checkout fails at
+/// once with [`ErrorKind::PoolExhausted`] (redis-py's `ConnectionPool`), or with a
+/// `pool_timeout` waits that long for one to come back (redis-py's `BlockingConnectionPool`).
+/// A connection that saw an I/O error, a timeout or a protocol error is dropped on return,
+/// never reused.
+#[derive(Debug)]
+pub struct ConnectionPool {
+    config: ConnectionConfig,
+    state: Mutex<State>,
+    returned: Condvar,
+}
+
+impl ConnectionPool {
+    /// A pool for `config`; no connection is opened until the first checkout.
+    pub fn new(config: ConnectionConfig) -> Arc<ConnectionPool> {
+        Arc::new(ConnectionPool {
+            config,
+            state: Mutex::new(State::default()),
+            returned: Condvar::new(),
+        })
+    }
+
+    /// The settings connections are made with.
+    pub fn config(&self) -> &ConnectionConfig {
+        &self.config
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding this lock cannot leave `State` inconsistent (every update is a
+        // single push/pop or counter change), so a poisoned lock is safe to keep using.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Number of connections that exist (idle or in use).
+    pub fn open_connections(&self) -> usize {
+        self.lock().open
+    }
+
+    /// Number of idle connections.
+    pub fn idle_connections(&self) -> usize {
+        self.lock().idle.len()
+    }
+
+    /// Drops every idle connection (connections in use are dropped when returned if broken).
+    pub fn disconnect(&self) {
+        let mut state = self.lock();
+        let n = state.idle.len();
+        state.idle.clear();
+        state.open -= n;
+        drop(state);
+        self.returned.notify_all();
+    }
+
+    /// Takes a connection out of the pool, opening one if needed.
+    ///
+    /// # Errors
+    /// [`ErrorKind::PoolExhausted`] when `max_connections` are in use (after `pool_timeout`
+    /// when set), or the error of opening a new connection.
+    pub fn get(self: &Arc<Self>) -> Result<PooledConnection> {
+        let deadline = self.config.pool_timeout.map(|t| Instant::now() + t);
+        let mut state = self.lock();
+        loop {
+            if let Some(conn) = state.idle.pop() {
+                drop(state);
+                match self.revalidate(conn) {
+                    Some(conn) => return Ok(self.wrap(conn)),
+                    None => {
+                        state = self.lock();
+                        state.open -= 1;
+                        continue;
+                    }
+                }
+            }
+            if state.open < self.config.max_connections {
+                state.open += 1;
+                drop(state);
+                return match Connection::connect(&self.config) {
+                    Ok(conn) => Ok(self.wrap(conn)),
+                    Err(e) => {
+                        self.lock().open -= 1;
+                        self.returned.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            let Some(deadline) = deadline else {
+                return Err(Error::new(
+                    ErrorKind::PoolExhausted,
+                    format!(
+                        "too many connections: all {} in use",
+                        self.config.max_connections
+                    ),
+                ));
+            };
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::new(
+                    ErrorKind::PoolExhausted,
+                    format!(
+                        "no connection available: all {} in use for {:?}",
+                        self.config.max_connections,
+                        self.config.pool_timeout.unwrap_or_default()
+                    ),
+                ));
+            }
+            state = self
+                .returned
+                .wait_timeout(state, deadline - now)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|p| p.into_inner().0);
+        }
+    }
+
+    /// Checks an idle connection before reuse: a cheap liveness probe after a short idle time,
+    /// and a PING after `health_check_interval`. `None` means it is dead and was dropped.
+    fn revalidate(&self, mut conn: Connection) -> Option<Connection> {
+        let idle = conn.idle_for();
+        if idle >= PROBE_AFTER_IDLE && conn.peer_closed() {
+            return None;
+        }
+        if let Some(interval) = self.config.health_check_interval {
+            if idle >= interval {
+                let ok = conn
+                    .request(&Cmd::new("PING"))
+                    .is_ok_and(|v| v.as_bytes() == Some(b"PONG"));
+                if !ok {
+                    return None;
+                }
+            }
+        }
+        Some(conn)
+    }
+
+    fn wrap(self: &Arc<Self>, conn: Connection) -> PooledConnection {
+        PooledConnection {
+            conn: Some(conn),
+            pool: Arc::clone(self),
+        }
+    }
+
+    fn put_back(&self, conn: Connection) {
+        let mut state = self.lock();
+        if !conn.is_reusable() {
+            state.open -= 1;
+        } else {
+            state.idle.push(conn);
+        }
+        drop(state);
+        self.returned.notify_one();
+    }
+}
+
+/// A connection checked out of a [`ConnectionPool`]; it goes back when dropped, unless broken.
+#[derive(Debug)]
+pub struct PooledConnection {
+    conn: Option<Connection>,
+    pool: Arc<ConnectionPool>,
+}
+
+impl PooledConnection {
+    /// Keeps the connection out of the pool for good: it is closed when dropped.
+    pub fn detach(mut self) -> Connection {
+        let mut state = self.pool.lock();
+        state.open -= 1;
+        drop(state);
+        self.pool.returned.notify_one();
+        // `conn` is always Some until drop or detach; take it so Drop does not return it.
+        match self.conn.take() {
+            Some(c) => c,
+            None => unreachable_connection(),
+        }
+    }
+}
+
+#[allow(clippy::panic, reason = "conn is Some for the whole life of a PooledConnection")]
+fn unreachable_connection() -> ! {
+    panic!("PooledConnection used after its connection was taken")
+}
+
+impl Deref for PooledConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match &self.conn {
+            Some(c) => c,
+            None => unreachable_connection(),
+        }
+    }
+}
+
+impl DerefMut for PooledConnection {
+    fn deref_mut(&mut self) -> &mut Connection {
+        match &mut self.conn {
+            Some(c) => c,
+            None => unreachable_connection(),
+        }
+    }
+}
+
+impl Drop for PooledConnection {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            if std::thread::panicking() {
+                // A panic mid-command may have left replies unread.
+                conn.mark_broken();
+            }
+            self.pool.put_back(conn);
+        }
+    }
+}

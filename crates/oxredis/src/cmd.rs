@@ -1,0 +1,400 @@
+//! Command packing: arguments are written straight into a RESP buffer, no per-argument values.
+
+use bytes::Bytes;
+
+use crate::commands::{CommandFlags, CommandSpec, KeySpec};
+use crate::reply::ReplyShape;
+
+/// A command ready to send: its arguments already encoded as RESP bulk strings.
+///
+/// Built by the generated command methods, or by hand for anything else:
+///
+/// # Examples
+/// ```
+/// use oxredis::Cmd;
+/// let mut cmd = Cmd::new("SET");
+/// cmd.arg("key").arg(42).arg(b"bytes".as_slice());
+/// let mut out = Vec::new();
+/// cmd.write_packed(&mut out);
+/// assert_eq!(out, b"*4\r\n$3\r\nSET\r\n$3\r\nkey\r\n$2\r\n42\r\n$5\r\nbytes\r\n");
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Cmd {
+    data: Vec<u8>,
+    argc: usize,
+    spec: &'static CommandSpec,
+    reply: ReplyShape,
+}
+
+static GENERIC: CommandSpec = CommandSpec {
+    name: "",
+    flags: CommandFlags::NONE,
+    keys: KeySpec::Unknown,
+    reply: ReplyShape::Plain,
+};
+
+impl Cmd {
+    /// A command with no declaration: the words of `name` become the first arguments.
+    pub fn new(name: &str) -> Self {
+        let mut cmd = Cmd::raw(&GENERIC);
+        for word in name.split(' ').filter(|w| !w.is_empty()) {
+            cmd.write_bulk(word.as_bytes());
+        }
+        cmd
+    }
+
+    /// A command with no arguments and no declaration (for [`execute_command`]-style calls).
+    ///
+    /// [`execute_command`]: crate::Redis::execute_command
+    pub fn empty() -> Self {
+        Cmd::raw(&GENERIC)
+    }
+
+    fn raw(spec: &'static CommandSpec) -> Self {
+        Cmd {
+            data: Vec::with_capacity(64),
+            argc: 0,
+            spec,
+            reply: spec.reply,
+        }
+    }
+
+    /// A declared command: its name words are written and its flags and key spec recorded.
+    pub fn with_spec(spec: &'static CommandSpec) -> Self {
+        let mut cmd = Cmd::raw(spec);
+        for word in spec.name.split(' ') {
+            cmd.write_bulk(word.as_bytes());
+        }
+        cmd
+    }
+
+    /// Appends one or more arguments.
+    pub fn arg(&mut self, arg: impl ToArgs) -> &mut Self {
+        arg.write_args(self);
+        self
+    }
+
+    /// Appends one bulk-string argument.
+    pub fn write_bulk(&mut self, bytes: &[u8]) {
+        self.data.push(b'$');
+        self.data
+            .extend_from_slice(itoa::Buffer::new().format(bytes.len()).as_bytes());
+        self.data.extend_from_slice(b"\r\n");
+        self.data.extend_from_slice(bytes);
+        self.data.extend_from_slice(b"\r\n");
+        self.argc += 1;
+    }
+
+    /// Writes the whole command, RESP-encoded, to `out`.
+    pub fn write_packed(&self, out: &mut Vec<u8>) {
+        out.push(b'*');
+        out.extend_from_slice(itoa::Buffer::new().format(self.argc).as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(&self.data);
+    }
+
+    /// The encoded command as a fresh buffer.
+    pub fn packed(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.data.len() + 16);
+        self.write_packed(&mut out);
+        out
+    }
+
+    /// Number of arguments, the command name's words included.
+    pub fn argc(&self) -> usize {
+        self.argc
+    }
+
+    /// The arguments, decoded back from the buffer.
+    pub fn args(&self) -> ArgIter<'_> {
+        ArgIter { rest: &self.data }
+    }
+
+    /// The command's name as sent (its first argument, upper-cased by the caller's declaration).
+    pub fn name(&self) -> String {
+        if !self.spec.name.is_empty() {
+            return self.spec.name.to_owned();
+        }
+        self.args()
+            .next()
+            .map(|a| String::from_utf8_lossy(a).to_ascii_uppercase())
+            .unwrap_or_default()
+    }
+
+    /// The declaration this command came from, if any.
+    pub fn spec(&self) -> &'static CommandSpec {
+        self.spec
+    }
+
+    /// The flags of the declaration (empty for undeclared commands).
+    pub fn flags(&self) -> CommandFlags {
+        self.spec.flags
+    }
+
+    /// How the reply is normalised before conversion.
+    pub fn reply_shape(&self) -> ReplyShape {
+        self.reply
+    }
+
+    /// Changes how the reply is normalised; option types call this (e.g. `WITHSCORES`).
+    pub fn set_reply_shape(&mut self, shape: ReplyShape) {
+        self.reply = shape;
+    }
+
+    /// Keys of this command, from its declaration's key spec.
+    pub fn keys(&self) -> Vec<&[u8]> {
+        let args: Vec<&[u8]> = self.args().collect();
+        self.spec.keys.key_indices(&args).map(|i| args[i]).collect()
+    }
+}
+
+impl std::fmt::Debug for Cmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut l = f.debug_list();
+        for a in self.args() {
+            l.entry(&String::from_utf8_lossy(a));
+        }
+        l.finish()
+    }
+}
+
+/// Iterator over the arguments of a [`Cmd`].
+#[derive(Debug, Clone)]
+pub struct ArgIter<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for ArgIter<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        // The buffer was written by `write_bulk`, so it is well formed: `$<len>\r\n<bytes>\r\n`.
+        let rest = self.rest.strip_prefix(b"$")?;
+        let crlf = memchr::memchr(b'\r', rest)?;
+        let len: usize = std::str::from_utf8(&rest[..crlf]).ok()?.parse().ok()?;
+        let start = crlf + 2;
+        let arg = rest.get(start..start + len)?;
+        self.rest = rest.get(start + len + 2..).unwrap_or_default();
+        Some(arg)
+    }
+}
+
+/// Something that writes itself as zero or more command arguments.
+///
+/// Strings and byte slices are one argument, numbers are formatted in decimal, slices, vectors and
+/// tuples write each element, `Option::None` writes nothing.
+///
+/// # Examples
+/// ```
+/// use oxredis::Cmd;
+/// let mut cmd = Cmd::new("MSET");
+/// cmd.arg(&[("a", 1), ("b", 2)]);
+/// assert_eq!(cmd.argc(), 5);
+/// ```
+pub trait ToArgs {
+    /// Appends this value's arguments to `cmd`.
+    fn write_args(&self, cmd: &mut Cmd);
+
+    /// Writes a slice of these; `u8` overrides it so `&[u8]` is one binary argument.
+    #[doc(hidden)]
+    fn write_slice(items: &[Self], cmd: &mut Cmd)
+    where
+        Self: Sized,
+    {
+        for item in items {
+            item.write_args(cmd);
+        }
+    }
+}
+
+impl<T: ToArgs + ?Sized> ToArgs for &T {
+    fn write_args(&self, cmd: &mut Cmd) {
+        (**self).write_args(cmd)
+    }
+}
+
+impl ToArgs for str {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.write_bulk(self.as_bytes())
+    }
+}
+
+impl ToArgs for String {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.write_bulk(self.as_bytes())
+    }
+}
+
+impl ToArgs for Bytes {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.write_bulk(self)
+    }
+}
+
+impl ToArgs for u8 {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.write_bulk(itoa::Buffer::new().format(*self).as_bytes())
+    }
+
+    fn write_slice(items: &[u8], cmd: &mut Cmd) {
+        cmd.write_bulk(items)
+    }
+}
+
+macro_rules! int_args {
+    ($($t:ty),*) => {$(
+        impl ToArgs for $t {
+            fn write_args(&self, cmd: &mut Cmd) {
+                cmd.write_bulk(itoa::Buffer::new().format(*self).as_bytes())
+            }
+        }
+    )*};
+}
+int_args!(i8, i16, i32, i64, i128, u16, u32, u64, u128, usize, isize);
+
+macro_rules! float_args {
+    ($($t:ty),*) => {$(
+        impl ToArgs for $t {
+            fn write_args(&self, cmd: &mut Cmd) {
+                if self.is_finite() {
+                    cmd.write_bulk(ryu::Buffer::new().format_finite(*self).as_bytes())
+                } else if self.is_nan() {
+                    cmd.write_bulk(b"nan")
+                } else if *self > 0.0 {
+                    cmd.write_bulk(b"+inf")
+                } else {
+                    cmd.write_bulk(b"-inf")
+                }
+            }
+        }
+    )*};
+}
+float_args!(f32, f64);
+
+impl ToArgs for bool {
+    /// Booleans are sent as `1` / `0`, as redis-py does.
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.write_bulk(if *self { b"1" } else { b"0" })
+    }
+}
+
+impl<T: ToArgs> ToArgs for [T] {
+    fn write_args(&self, cmd: &mut Cmd) {
+        T::write_slice(self, cmd)
+    }
+}
+
+impl<T: ToArgs, const N: usize> ToArgs for [T; N] {
+    fn write_args(&self, cmd: &mut Cmd) {
+        T::write_slice(self, cmd)
+    }
+}
+
+impl<T: ToArgs> ToArgs for Vec<T> {
+    fn write_args(&self, cmd: &mut Cmd) {
+        T::write_slice(self, cmd)
+    }
+}
+
+impl<T: ToArgs> ToArgs for Option<T> {
+    fn write_args(&self, cmd: &mut Cmd) {
+        if let Some(v) = self {
+            v.write_args(cmd)
+        }
+    }
+}
+
+impl<K: ToArgs, V: ToArgs, S> ToArgs for std::collections::HashMap<K, V, S> {
+    fn write_args(&self, cmd: &mut Cmd) {
+        for (k, v) in self {
+            k.write_args(cmd);
+            v.write_args(cmd);
+        }
+    }
+}
+
+impl<K: ToArgs, V: ToArgs> ToArgs for std::collections::BTreeMap<K, V> {
+    fn write_args(&self, cmd: &mut Cmd) {
+        for (k, v) in self {
+            k.write_args(cmd);
+            v.write_args(cmd);
+        }
+    }
+}
+
+macro_rules! tuple_args {
+    ($($name:ident)+) => {
+        impl<$($name: ToArgs),+> ToArgs for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn write_args(&self, cmd: &mut Cmd) {
+                let ($($name,)+) = self;
+                $($name.write_args(cmd);)+
+            }
+        }
+    };
+}
+tuple_args!(A);
+tuple_args!(A B);
+tuple_args!(A B C);
+tuple_args!(A B C D);
+tuple_args!(A B C D E);
+tuple_args!(A B C D E F);
+
+impl ToArgs for Cmd {
+    /// A whole command as arguments of another (used by `MULTI`-free wrappers and tests).
+    fn write_args(&self, cmd: &mut Cmd) {
+        for a in self.args() {
+            cmd.write_bulk(a)
+        }
+    }
+}
+
+/// Writes `(member, score)` pairs score first, as ZADD wants them.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreFirst<'a, M>(pub &'a [(M, f64)]);
+
+impl<M: ToArgs> ToArgs for ScoreFirst<'_, M> {
+    fn write_args(&self, cmd: &mut Cmd) {
+        for (member, score) in self.0 {
+            score.write_args(cmd);
+            member.write_args(cmd);
+        }
+    }
+}
+
+/// A literal token written only when a flag is set, e.g. `Flag("NX", opts.nx)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Flag(pub &'static str, pub bool);
+
+impl ToArgs for Flag {
+    fn write_args(&self, cmd: &mut Cmd) {
+        if self.1 {
+            cmd.write_bulk(self.0.as_bytes())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn args_round_trip_through_the_iterator() {
+        let mut cmd = Cmd::new("CONFIG GET");
+        cmd.arg("max*").arg(vec![1u32, 2]).arg(Some(1.5f64)).arg(None::<&str>);
+        let args: Vec<&[u8]> = cmd.args().collect();
+        assert_eq!(
+            args,
+            vec![&b"CONFIG"[..], b"GET", b"max*", b"1", b"2", b"1.5"]
+        );
+        assert_eq!(cmd.argc(), 6);
+    }
+
+    #[test]
+    fn binary_and_special_floats() {
+        let mut cmd = Cmd::new("X");
+        cmd.arg(&b"\x00\r\n"[..]).arg(f64::INFINITY).arg(f64::NEG_INFINITY);
+        let args: Vec<&[u8]> = cmd.args().collect();
+        assert_eq!(args, vec![&b"X"[..], b"\x00\r\n", b"+inf", b"-inf"]);
+    }
+}

@@ -1,0 +1,116 @@
+//! Surface macros: each turns the command table's entries into one kind of item.
+
+/// Builds a [`KeySpec`](crate::commands::KeySpec) from an entry's `keys(...)`.
+macro_rules! key_spec {
+    () => { $crate::commands::KeySpec::None };
+    (numkeys $n:literal) => { $crate::commands::KeySpec::NumKeys { numkeys: $n } };
+    ($f:expr, $l:expr, $s:expr) => {
+        $crate::commands::KeySpec::Range { first: $f, last: $l, step: $s }
+    };
+}
+
+/// The shared entry grammar; `$then` receives every entry parsed into a fixed form.
+macro_rules! parse_entries {
+    ($then:ident; $(
+        $(#[$attr:meta])*
+        $name:literal $method:ident $(<$($g:ident),+>)? ( $($p:ident : $pt:ty),* $(,)? ) -> $ret:ty
+            = [ $($arg:expr),* $(,)? ] ;
+            $(keys( $($ks:tt)* ))? flags( $($flag:ident)|* ) $(reply($shape:ident))? ;
+    )*) => {
+        $then! { $(
+            { $(#[$attr])* } $name $method { $($($g),+)? } ( $($p : $pt),* ) ($ret)
+            [ $($arg),* ] { $($($ks)*)? } { $($flag)|* } { $($shape)? }
+        )* }
+    };
+}
+
+/// Surface: the builder function of each command (`commands::build::get(key) -> Cmd`).
+macro_rules! builders {
+    ($($tt:tt)*) => { parse_entries!(builders_impl; $($tt)*); };
+}
+macro_rules! builders_impl {
+    ($(
+        { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }
+    )*) => {$(
+        $(#[$attr])*
+        #[inline]
+        pub fn $method($($p: $pt),*) -> Cmd {
+            static SPEC: $crate::commands::CommandSpec = spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)? });
+            #[allow(unused_mut)]
+            let mut cmd = Cmd::with_spec(&SPEC);
+            $( cmd.arg(&$arg); )*
+            cmd
+        }
+    )*};
+}
+
+/// A [`CommandSpec`](crate::commands::CommandSpec) literal.
+macro_rules! spec_of {
+    ($name:literal { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }) => {
+        $crate::commands::CommandSpec {
+            name: $name,
+            flags: $crate::commands::CommandFlags::NONE
+                $(.union($crate::commands::CommandFlags::$flag))*,
+            keys: key_spec!($($ks)*),
+            reply: shape_of!($($shape)?),
+        }
+    };
+}
+
+macro_rules! shape_of {
+    () => { $crate::reply::ReplyShape::Plain };
+    ($shape:ident) => { $crate::reply::ReplyShape::$shape };
+}
+
+/// Surface: a slice of every entry's spec.
+macro_rules! spec_items {
+    ($($tt:tt)*) => { parse_entries!(spec_items_impl; $($tt)*) };
+}
+macro_rules! spec_items_impl {
+    ($(
+        { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }
+    )*) => {
+        &[ $( spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)? }) ),* ]
+    };
+}
+
+/// Surface: methods returning `Result<T>` at once, for a type with
+/// `fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T>` (the blocking client).
+macro_rules! immediate_methods {
+    ($($tt:tt)*) => { parse_entries!(immediate_methods_impl; $($tt)*); };
+}
+macro_rules! immediate_methods_impl {
+    ($(
+        { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }
+    )*) => {$(
+        $(#[$attr])*
+        ///
+        /// # Errors
+        /// A connection or timeout error, an error reply, or a reply that does not convert to the
+        /// requested type.
+        #[inline]
+        pub fn $method<$($g: $crate::FromValue),*>(&self, $($p: $pt),*) -> $crate::Result<$ret> {
+            self.run($crate::commands::build::$method($($p),*))
+        }
+    )*};
+}
+
+/// Surface: methods that queue the command and return `&mut Self` (pipelines).
+macro_rules! queued_methods {
+    ($($tt:tt)*) => { parse_entries!(queued_methods_impl; $($tt)*); };
+}
+macro_rules! queued_methods_impl {
+    ($(
+        { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }
+    )*) => {$(
+        $(#[$attr])*
+        #[inline]
+        pub fn $method(&mut self, $($p: $pt),*) -> &mut Self {
+            self.queue($crate::commands::build::$method($($p),*))
+        }
+    )*};
+}

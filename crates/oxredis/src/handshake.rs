@@ -1,0 +1,77 @@
+//! The connection handshake as data: which commands to send after connecting, and how to judge
+//! the replies. Shared by the blocking and async I/O layers.
+
+use crate::config::{ConnectionConfig, Protocol};
+use crate::{Cmd, Error, ErrorKind, Result, Value};
+
+/// What one handshake command is for, so its reply can be judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    Hello,
+    Auth,
+    Select,
+    SetName,
+}
+
+/// The commands to send, in order, right after the socket connects. They are pipelined.
+pub(crate) fn commands(config: &ConnectionConfig) -> Vec<(Step, Cmd)> {
+    let mut out = Vec::with_capacity(3);
+    let mut name_sent = false;
+    match config.protocol {
+        Protocol::Resp3 => {
+            let mut hello = Cmd::new("HELLO");
+            hello.arg(3);
+            if let Some(pw) = &config.password {
+                hello
+                    .arg("AUTH")
+                    .arg(config.username.as_deref().unwrap_or("default"))
+                    .arg(pw);
+            }
+            if let Some(name) = &config.client_name {
+                hello.arg("SETNAME").arg(name);
+                name_sent = true;
+            }
+            out.push((Step::Hello, hello));
+        }
+        Protocol::Resp2 => {
+            if let Some(pw) = &config.password {
+                let mut auth = Cmd::new("AUTH");
+                auth.arg(config.username.as_deref()).arg(pw);
+                out.push((Step::Auth, auth));
+            }
+        }
+    }
+    if config.db != 0 {
+        let mut select = Cmd::new("SELECT");
+        select.arg(config.db);
+        out.push((Step::Select, select));
+    }
+    if let (Some(name), false) = (&config.client_name, name_sent) {
+        let mut setname = Cmd::new("CLIENT SETNAME");
+        setname.arg(name);
+        out.push((Step::SetName, setname));
+    }
+    out
+}
+
+/// Judges the reply to one handshake step; the first error ends the handshake.
+pub(crate) fn check(step: Step, reply: Value) -> Result<()> {
+    let Value::Error(err) = reply else {
+        return Ok(());
+    };
+    let e = Error::from(err.clone());
+    match step {
+        Step::Hello if err.code() == "NOPROTO" || err.message().starts_with("unknown command") => {
+            Err(Error::new(
+                ErrorKind::Unsupported,
+                format!("the server does not speak RESP3 (HELLO 3 refused: {err}); use protocol 2"),
+            ))
+        }
+        Step::Hello | Step::Auth if e.kind() == ErrorKind::Authentication => Err(e),
+        Step::Auth if err.message().contains("wrong number of arguments") => Err(Error::new(
+            ErrorKind::Authentication,
+            format!("the server does not support ACL users (AUTH user pass): {err}"),
+        )),
+        _ => Err(e),
+    }
+}
