@@ -1,40 +1,816 @@
-//! Incremental RESP decoder (placeholder; being written).
-use bytes::BytesMut;
+//! Incremental, sans-I/O RESP2/RESP3 decoder.
+//!
+//! Decoding runs in two passes over the front of the read buffer:
+//!
+//! 1. A *scan* pass validates the frame and finds where it ends, without allocating any values.
+//!    The scan is resumable: when the buffer ends mid-frame, the decoder remembers the offset of
+//!    the first unfinished element and the stack of open aggregates, plus the minimum buffer length
+//!    needed before anything new can be learned (for a bulk string, the end of its payload). The
+//!    next call returns `Ok(None)` at once while the buffer is shorter than that, and otherwise
+//!    resumes where it stopped, so a large reply arriving in many chunks is scanned once overall.
+//! 2. Once the whole frame is present it is split off the buffer once (`split_to(..).freeze()`) and
+//!    a *build* pass turns it into a [`Value`], with bulk payloads as zero-copy [`Bytes`] slices of
+//!    the frame.
+//!
+//! Both passes share one parser (generic over a [`Sink`]) that uses an explicit stack instead of
+//! recursion, so nesting depth is bounded only by [`DecoderLimits::max_depth`], never by the
+//! thread's stack. Limits are checked before anything is allocated.
 
-use crate::{Result, Value};
+use bytes::{Bytes, BytesMut};
+
+use crate::error::ServerError;
+use crate::{Error, ErrorKind, Result, Value};
 
 /// Limits that bound what a (possibly hostile) server can make the decoder allocate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DecoderLimits {
     /// Deepest nesting of aggregates.
     pub max_depth: usize,
-    /// Longest bulk string payload, in bytes.
+    /// Longest bulk string payload, in bytes (also bounds simple-string lines and the total of a
+    /// streamed string).
     pub max_bulk_len: usize,
-    /// Most elements in one aggregate.
+    /// Most elements in one aggregate (pairs, for maps and attributes).
     pub max_elements: usize,
 }
 
 impl Default for DecoderLimits {
     fn default() -> Self {
-        DecoderLimits { max_depth: 512, max_bulk_len: 512 * 1024 * 1024, max_elements: 1 << 32 }
+        DecoderLimits {
+            max_depth: 512,
+            max_bulk_len: 512 * 1024 * 1024,
+            max_elements: 1 << 32,
+        }
     }
 }
 
-/// Incremental decoder.
+/// Incremental RESP2/RESP3 decoder.
+///
+/// Feed it the connection's read buffer; each successful call removes exactly one frame from the
+/// front. Between calls that returned `Ok(None)` the buffer must only be appended to. After an
+/// error the connection is out of sync and should be dropped; the decoder itself is reset.
+///
+/// # Examples
+/// ```
+/// use bytes::BytesMut;
+/// use oxredis::resp::Decoder;
+/// use oxredis::Value;
+///
+/// let mut dec = Decoder::default();
+/// let mut buf = BytesMut::from(&b"*2\r\n$3\r\nfoo\r\n:4"[..]);
+/// assert_eq!(dec.decode(&mut buf).unwrap(), None);
+/// buf.extend_from_slice(b"2\r\n+OK\r\n");
+/// let v = dec.decode(&mut buf).unwrap().unwrap();
+/// assert_eq!(v, Value::Array(vec![Value::Bulk("foo".into()), Value::Int(42)]));
+/// assert_eq!(&buf[..], b"+OK\r\n");
+/// ```
 #[derive(Debug, Default)]
 pub struct Decoder {
     limits: DecoderLimits,
+    /// Resumable state of the scan pass over the current (incomplete) frame.
+    scan: Parser,
+    /// The buffer must be at least this long before scanning again can make progress.
+    need: usize,
 }
 
 impl Decoder {
     /// A decoder with the given limits.
     pub fn new(limits: DecoderLimits) -> Self {
-        Decoder { limits }
+        Decoder {
+            limits,
+            scan: Parser::default(),
+            need: 0,
+        }
+    }
+
+    /// The limits this decoder enforces.
+    pub fn limits(&self) -> &DecoderLimits {
+        &self.limits
     }
 
     /// Decodes one frame from the front of `buf`, consuming it; `Ok(None)` when more bytes are needed.
-    pub fn decode(&mut self, _buf: &mut BytesMut) -> Result<Option<Value>> {
-        let _ = self.limits;
+    ///
+    /// On `Ok(None)` nothing is consumed; append more bytes and call again. Errors are
+    /// [`ErrorKind::Protocol`]: malformed input or an exceeded [`DecoderLimits`] value.
+    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Value>> {
+        if buf.len() < self.need {
+            return Ok(None);
+        }
+        match self.scan.run(&buf[..], &self.limits, &mut Scan) {
+            Ok(Status::Incomplete(need)) => {
+                self.need = need;
+                Ok(None)
+            }
+            Ok(Status::Done(len)) => {
+                self.reset();
+                let frame = buf.split_to(len).freeze();
+                build(frame, &self.limits).map(Some)
+            }
+            Err(e) => {
+                self.reset();
+                Err(e)
+            }
+        }
+    }
+
+    /// Forgets any partially scanned frame (e.g. after the buffer was cleared on reconnect).
+    pub fn reset(&mut self) {
+        self.scan.pos = 0;
+        self.scan.stack.clear();
+        self.need = 0;
+    }
+}
+
+/// Decodes a complete frame that was split off the buffer.
+fn build(frame: Bytes, limits: &DecoderLimits) -> Result<Value> {
+    let mut parser = Parser::default();
+    let mut builder = Builder {
+        frame: frame.clone(),
+        stack: Vec::new(),
+        result: None,
+    };
+    match parser.run(&frame, limits, &mut builder)? {
+        Status::Done(len) if len == frame.len() => {}
+        _ => return Err(proto("frame changed between scan and build")),
+    }
+    builder
+        .result
+        .ok_or_else(|| proto("frame produced no value"))
+}
+
+fn proto(message: &str) -> Error {
+    Error::new(ErrorKind::Protocol, message)
+}
+
+/// Smallest encoding of one element (`_\r\n`), used to bound pre-allocation by the bytes present.
+const MIN_ELEMENT_LEN: usize = 3;
+
+/// Kind of an open aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Array,
+    Set,
+    Push,
+    Map,
+    Attribute,
+    StreamedString,
+}
+
+/// An open aggregate in the parser's explicit stack.
+#[derive(Debug, Clone, Copy)]
+struct Level {
+    kind: Kind,
+    /// Elements still expected (for counted aggregates; maps count keys and values separately,
+    /// attributes add one for the annotated value).
+    remaining: usize,
+    /// Elements (or, for streamed strings, bytes) seen so far, for streamed aggregates.
+    seen: usize,
+    streamed: bool,
+}
+
+/// A leaf value, with payloads as offsets into the frame.
+#[derive(Debug, Clone, Copy)]
+enum Leaf {
+    Nil,
+    Int(i64),
+    Double(f64),
+    Boolean(bool),
+    Bulk(usize, usize),
+    Simple(usize, usize),
+    Error(usize, usize),
+    BigNumber(usize, usize),
+    Verbatim([u8; 3], usize, usize),
+}
+
+/// Receives parse events. The scan pass ignores them; the build pass makes values.
+trait Sink {
+    fn leaf(&mut self, leaf: Leaf) -> Result<()>;
+    /// An aggregate opens; `n` is its declared element count (pairs for maps/attributes) or 0
+    /// when streamed, `room` the bytes left in the input (to bound pre-allocation).
+    fn open(&mut self, kind: Kind, n: usize, room: usize);
+    /// A streamed-string chunk.
+    fn chunk(&mut self, start: usize, end: usize) -> Result<()>;
+    fn close(&mut self) -> Result<()>;
+}
+
+/// The scan pass: validation only.
+struct Scan;
+
+impl Sink for Scan {
+    #[inline(always)]
+    fn leaf(&mut self, _: Leaf) -> Result<()> {
+        Ok(())
+    }
+    #[inline(always)]
+    fn open(&mut self, _: Kind, _: usize, _: usize) {}
+    #[inline(always)]
+    fn chunk(&mut self, _: usize, _: usize) -> Result<()> {
+        Ok(())
+    }
+    #[inline(always)]
+    fn close(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A partially built aggregate.
+enum Building {
+    Seq(Kind, Vec<Value>),
+    /// Map or attribute; for an attribute the last element (the annotated value) ends up in `key`.
+    Map {
+        attribute: bool,
+        pairs: Vec<(Value, Value)>,
+        key: Option<Value>,
+    },
+    Str(Vec<Bytes>),
+}
+
+/// The build pass: makes the [`Value`].
+struct Builder {
+    frame: Bytes,
+    stack: Vec<Building>,
+    result: Option<Value>,
+}
+
+impl Builder {
+    #[inline]
+    fn slice(&self, start: usize, end: usize) -> Result<Bytes> {
+        if start <= end && end <= self.frame.len() {
+            Ok(self.frame.slice(start..end))
+        } else {
+            Err(proto("slice out of range"))
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, v: Value) -> Result<()> {
+        match self.stack.last_mut() {
+            None => {
+                self.result = Some(v);
+                Ok(())
+            }
+            Some(Building::Seq(_, items)) => {
+                items.push(v);
+                Ok(())
+            }
+            Some(Building::Map { pairs, key, .. }) => {
+                match key.take() {
+                    None => *key = Some(v),
+                    Some(k) => pairs.push((k, v)),
+                }
+                Ok(())
+            }
+            Some(Building::Str(_)) => Err(proto("value inside a streamed string")),
+        }
+    }
+}
+
+impl Sink for Builder {
+    #[inline]
+    fn leaf(&mut self, leaf: Leaf) -> Result<()> {
+        let v = match leaf {
+            Leaf::Nil => Value::Nil,
+            Leaf::Int(i) => Value::Int(i),
+            Leaf::Double(d) => Value::Double(d),
+            Leaf::Boolean(b) => Value::Boolean(b),
+            Leaf::Bulk(s, e) => Value::Bulk(self.slice(s, e)?),
+            Leaf::Simple(s, e) => Value::Simple(self.slice(s, e)?),
+            Leaf::BigNumber(s, e) => Value::BigNumber(self.slice(s, e)?),
+            Leaf::Verbatim(format, s, e) => Value::Verbatim {
+                format,
+                text: self.slice(s, e)?,
+            },
+            Leaf::Error(s, e) => {
+                let line = self
+                    .frame
+                    .get(s..e)
+                    .ok_or_else(|| proto("slice out of range"))?;
+                Value::Error(ServerError::from_line(line))
+            }
+        };
+        self.push(v)
+    }
+
+    #[inline]
+    fn open(&mut self, kind: Kind, n: usize, room: usize) {
+        // The frame is complete here, so `n` elements really are present; still never reserve
+        // more than the remaining bytes could hold.
+        let cap = n.min(room / MIN_ELEMENT_LEN);
+        let b = match kind {
+            Kind::Array | Kind::Set | Kind::Push => Building::Seq(kind, Vec::with_capacity(cap)),
+            Kind::Map | Kind::Attribute => Building::Map {
+                attribute: kind == Kind::Attribute,
+                pairs: Vec::with_capacity(cap / 2),
+                key: None,
+            },
+            Kind::StreamedString => Building::Str(Vec::new()),
+        };
+        self.stack.push(b);
+    }
+
+    fn chunk(&mut self, start: usize, end: usize) -> Result<()> {
+        let bytes = self.slice(start, end)?;
+        match self.stack.last_mut() {
+            Some(Building::Str(parts)) => {
+                parts.push(bytes);
+                Ok(())
+            }
+            _ => Err(proto("chunk outside a streamed string")),
+        }
+    }
+
+    fn close(&mut self) -> Result<()> {
+        let v = match self.stack.pop() {
+            Some(Building::Seq(Kind::Set, items)) => Value::Set(items),
+            Some(Building::Seq(Kind::Push, items)) => Value::Push(items),
+            Some(Building::Seq(_, items)) => Value::Array(items),
+            Some(Building::Map {
+                attribute: false,
+                pairs,
+                key: None,
+            }) => Value::Map(pairs),
+            Some(Building::Map {
+                attribute: true,
+                pairs,
+                key: Some(data),
+            }) => Value::Attribute {
+                data: Box::new(data),
+                attributes: pairs,
+            },
+            Some(Building::Map { .. }) => return Err(proto("map with an odd number of elements")),
+            Some(Building::Str(parts)) => {
+                if parts.len() == 1 {
+                    Value::Bulk(parts.into_iter().next().unwrap_or_default())
+                } else {
+                    let total = parts.iter().map(Bytes::len).sum();
+                    let mut joined = Vec::with_capacity(total);
+                    for p in &parts {
+                        joined.extend_from_slice(p);
+                    }
+                    Value::Bulk(Bytes::from(joined))
+                }
+            }
+            None => return Err(proto("close without open")),
+        };
+        self.push(v)
+    }
+}
+
+/// Outcome of running the parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// A whole frame of this many bytes is at the front of the input.
+    Done(usize),
+    /// Incomplete; nothing new can be learned until the input is at least this long.
+    Incomplete(usize),
+}
+
+/// The shared parser: a position and an explicit stack of open aggregates.
+#[derive(Debug, Default)]
+struct Parser {
+    /// Offset of the next element to parse.
+    pos: usize,
+    stack: Vec<Level>,
+}
+
+/// Result of reading a number terminated by CRLF: `None` if the input ends first.
+type Num = Option<(i64, usize)>;
+
+/// Parses an optionally signed decimal integer starting at `from` and ending with CRLF.
+/// Returns the value and the offset just past the LF.
+#[inline]
+fn read_int(data: &[u8], from: usize) -> Result<Num> {
+    let mut i = from;
+    let neg = match data.get(i) {
+        None => return Ok(None),
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        Some(_) => false,
+    };
+    let digits = i;
+    let mut v: u64 = 0;
+    loop {
+        match data.get(i) {
+            None => return Ok(None),
+            Some(b'\r') => break,
+            Some(&c) if c.is_ascii_digit() => {
+                v = v
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(u64::from(c - b'0')))
+                    .ok_or_else(|| proto("integer overflow"))?;
+                i += 1;
+            }
+            Some(_) => return Err(proto("invalid integer")),
+        }
+    }
+    if i == digits {
+        return Err(proto("empty integer"));
+    }
+    match data.get(i + 1) {
+        None => Ok(None),
+        Some(b'\n') => {
+            let n = if neg {
+                0i64.checked_sub_unsigned(v)
+            } else {
+                i64::try_from(v).ok()
+            };
+            let n = n.ok_or_else(|| proto("integer overflow"))?;
+            Ok(Some((n, i + 2)))
+        }
+        Some(_) => Err(proto("expected CRLF")),
+    }
+}
+
+/// Finds the CRLF ending a line that starts at `from`; returns the offset of the CR, or `None` if
+/// the input ends first. Lines longer than `max` bytes are an error.
+#[inline]
+fn find_crlf(data: &[u8], from: usize, max: usize) -> Result<Option<usize>> {
+    let rest = data.get(from..).unwrap_or_default();
+    match memchr::memchr(b'\r', rest) {
+        Some(off) => {
+            if off > max {
+                return Err(proto("line too long"));
+            }
+            let cr = from + off;
+            match data.get(cr + 1) {
+                None => Ok(None),
+                Some(b'\n') => Ok(Some(cr)),
+                Some(_) => Err(proto("expected CRLF")),
+            }
+        }
+        None if rest.len() > max => Err(proto("line too long")),
+        None => Ok(None),
+    }
+}
+
+/// A declared length: `-1` (null) or a non-negative count.
+#[inline]
+fn to_len(n: i64) -> Result<Option<usize>> {
+    if n == -1 {
         Ok(None)
+    } else {
+        usize::try_from(n)
+            .map(Some)
+            .map_err(|_| proto("negative length"))
+    }
+}
+
+impl Parser {
+    /// Parses from `self.pos` until the frame is complete or the input runs out.
+    fn run<S: Sink>(
+        &mut self,
+        data: &[u8],
+        limits: &DecoderLimits,
+        sink: &mut S,
+    ) -> Result<Status> {
+        macro_rules! need {
+            ($e:expr, $n:expr) => {
+                match $e {
+                    Some(x) => x,
+                    None => return Ok(Status::Incomplete($n)),
+                }
+            };
+        }
+        loop {
+            let start = self.pos;
+            let ty = need!(data.get(start).copied(), start + 1);
+            let body = start + 1;
+            let in_streamed_string = matches!(
+                self.stack.last(),
+                Some(Level {
+                    kind: Kind::StreamedString,
+                    ..
+                })
+            );
+            if in_streamed_string {
+                if ty != b';' {
+                    return Err(proto("expected a streamed string chunk"));
+                }
+                let (n, next) = need!(read_int(data, body)?, data.len() + 1);
+                let n = to_len(n)?.ok_or_else(|| proto("negative chunk length"))?;
+                if n == 0 {
+                    self.pos = next;
+                    self.stack.pop();
+                    sink.close()?;
+                    if self.complete(sink, limits)? {
+                        return Ok(Status::Done(self.pos));
+                    }
+                    continue;
+                }
+                let total = match self.stack.last() {
+                    Some(l) => l.seen.saturating_add(n),
+                    None => n,
+                };
+                if total > limits.max_bulk_len {
+                    return Err(proto("streamed string exceeds max_bulk_len"));
+                }
+                let end = next
+                    .checked_add(n)
+                    .ok_or_else(|| proto("length overflow"))?;
+                self.expect_crlf(data, end)?;
+                if data.len() < end + 2 {
+                    return Ok(Status::Incomplete(end + 2));
+                }
+                if let Some(l) = self.stack.last_mut() {
+                    l.seen = total;
+                }
+                sink.chunk(next, end)?;
+                self.pos = end + 2;
+                continue;
+            }
+            match ty {
+                b'$' | b'!' | b'=' => {
+                    if ty == b'$' && data.get(body) == Some(&b'?') {
+                        let next = self.streamed_header(data, body)?;
+                        let next = need!(next, data.len() + 1);
+                        self.open(Kind::StreamedString, next, true, 0, data, limits, sink)?;
+                        continue;
+                    }
+                    let (n, next) = need!(read_int(data, body)?, data.len() + 1);
+                    let Some(n) = to_len(n)? else {
+                        if ty != b'$' {
+                            return Err(proto("null blob error or verbatim string"));
+                        }
+                        self.pos = next;
+                        sink.leaf(Leaf::Nil)?;
+                        if self.complete(sink, limits)? {
+                            return Ok(Status::Done(self.pos));
+                        }
+                        continue;
+                    };
+                    if n > limits.max_bulk_len {
+                        return Err(proto("bulk string exceeds max_bulk_len"));
+                    }
+                    if ty == b'=' && n < 4 {
+                        return Err(proto("verbatim string shorter than its format prefix"));
+                    }
+                    let end = next
+                        .checked_add(n)
+                        .ok_or_else(|| proto("length overflow"))?;
+                    self.expect_crlf(data, end)?;
+                    if data.len() < end + 2 {
+                        return Ok(Status::Incomplete(end + 2));
+                    }
+                    let leaf = match ty {
+                        b'$' => Leaf::Bulk(next, end),
+                        b'!' => Leaf::Error(next, end),
+                        _ => match data.get(next..next + 4) {
+                            Some(&[a, b, c, b':']) => Leaf::Verbatim([a, b, c], next + 4, end),
+                            _ => return Err(proto("malformed verbatim string")),
+                        },
+                    };
+                    self.pos = end + 2;
+                    sink.leaf(leaf)?;
+                }
+                b'*' | b'~' | b'%' | b'>' | b'|' => {
+                    let kind = match ty {
+                        b'*' => Kind::Array,
+                        b'~' => Kind::Set,
+                        b'%' => Kind::Map,
+                        b'>' => Kind::Push,
+                        _ => Kind::Attribute,
+                    };
+                    if data.get(body) == Some(&b'?') && kind != Kind::Attribute {
+                        let next = self.streamed_header(data, body)?;
+                        let next = need!(next, data.len() + 1);
+                        self.open(kind, next, true, 0, data, limits, sink)?;
+                        continue;
+                    }
+                    let (n, next) = need!(read_int(data, body)?, data.len() + 1);
+                    let Some(n) = to_len(n)? else {
+                        if kind != Kind::Array {
+                            return Err(proto("null aggregate other than an array"));
+                        }
+                        self.pos = next;
+                        sink.leaf(Leaf::Nil)?;
+                        if self.complete(sink, limits)? {
+                            return Ok(Status::Done(self.pos));
+                        }
+                        continue;
+                    };
+                    if n > limits.max_elements {
+                        return Err(proto("aggregate exceeds max_elements"));
+                    }
+                    if n == 0 && kind != Kind::Attribute {
+                        self.pos = next;
+                        sink.open(kind, 0, 0);
+                        sink.close()?;
+                    } else {
+                        self.open(kind, next, false, n, data, limits, sink)?;
+                        continue;
+                    }
+                }
+                b'+' | b'-' | b'(' => {
+                    let cr = need!(find_crlf(data, body, limits.max_bulk_len)?, data.len() + 1);
+                    let leaf = match ty {
+                        b'+' => Leaf::Simple(body, cr),
+                        b'-' => Leaf::Error(body, cr),
+                        _ => {
+                            if !valid_big_number(data.get(body..cr).unwrap_or_default()) {
+                                return Err(proto("malformed big number"));
+                            }
+                            Leaf::BigNumber(body, cr)
+                        }
+                    };
+                    self.pos = cr + 2;
+                    sink.leaf(leaf)?;
+                }
+                b':' => {
+                    let (n, next) = need!(read_int(data, body)?, data.len() + 1);
+                    self.pos = next;
+                    sink.leaf(Leaf::Int(n))?;
+                }
+                b',' => {
+                    // Doubles are short; 64 bytes is plenty for any f64 in any notation.
+                    let cr = need!(find_crlf(data, body, 64)?, data.len() + 1);
+                    let d = parse_double(data.get(body..cr).unwrap_or_default())?;
+                    self.pos = cr + 2;
+                    sink.leaf(Leaf::Double(d))?;
+                }
+                b'#' => {
+                    let b = match need!(data.get(body..body + 3), body + 3) {
+                        b"t\r\n" => true,
+                        b"f\r\n" => false,
+                        _ => return Err(proto("malformed boolean")),
+                    };
+                    self.pos = body + 3;
+                    sink.leaf(Leaf::Boolean(b))?;
+                }
+                b'_' => {
+                    if need!(data.get(body..body + 2), body + 2) != b"\r\n" {
+                        return Err(proto("malformed null"));
+                    }
+                    self.pos = body + 2;
+                    sink.leaf(Leaf::Nil)?;
+                }
+                b'.' => {
+                    if need!(data.get(body..body + 2), body + 2) != b"\r\n" {
+                        return Err(proto("malformed end of streamed aggregate"));
+                    }
+                    match self.stack.last() {
+                        Some(l) if l.streamed && l.kind != Kind::StreamedString => {
+                            if l.kind == Kind::Map && l.seen % 2 != 0 {
+                                return Err(proto("streamed map ended after a key"));
+                            }
+                        }
+                        _ => return Err(proto("unexpected end of streamed aggregate")),
+                    }
+                    self.pos = body + 2;
+                    self.stack.pop();
+                    sink.close()?;
+                }
+                b';' => return Err(proto("streamed string chunk outside a streamed string")),
+                _ => return Err(proto("invalid RESP type byte")),
+            }
+            if self.complete(sink, limits)? {
+                return Ok(Status::Done(self.pos));
+            }
+        }
+    }
+
+    /// Checks the CRLF after a payload ending at `end`, as far as it is present.
+    #[inline]
+    fn expect_crlf(&self, data: &[u8], end: usize) -> Result<()> {
+        let ok = match data.get(end..) {
+            Some([]) | None => true,
+            Some([b'\r']) => true,
+            Some([b'\r', b'\n', ..]) => true,
+            Some(_) => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(proto("missing CRLF after payload"))
+        }
+    }
+
+    /// Reads `?\r\n` at `body`; returns the offset past it, `None` if incomplete.
+    fn streamed_header(&self, data: &[u8], body: usize) -> Result<Option<usize>> {
+        match data.get(body..body + 3) {
+            Some(b"?\r\n") => Ok(Some(body + 3)),
+            Some(_) => Err(proto("malformed streamed header")),
+            None => {
+                // Reject garbage early, even before the whole header is present.
+                if data.get(body + 1).is_some_and(|&c| c != b'\r') {
+                    Err(proto("malformed streamed header"))
+                } else {
+                    Ok(None)
+                }
+            }
+        }
+    }
+
+    /// Opens a (non-empty or streamed) aggregate whose header ends at `next`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn open<S: Sink>(
+        &mut self,
+        kind: Kind,
+        next: usize,
+        streamed: bool,
+        n: usize,
+        data: &[u8],
+        limits: &DecoderLimits,
+        sink: &mut S,
+    ) -> Result<()> {
+        if self.stack.len() >= limits.max_depth {
+            return Err(proto("nesting exceeds max_depth"));
+        }
+        let remaining = match kind {
+            Kind::Map => n.checked_mul(2),
+            Kind::Attribute => n.checked_mul(2).and_then(|m| m.checked_add(1)),
+            _ => Some(n),
+        }
+        .ok_or_else(|| proto("length overflow"))?;
+        self.stack.push(Level {
+            kind,
+            remaining,
+            seen: 0,
+            streamed,
+        });
+        self.pos = next;
+        sink.open(kind, n, data.len().saturating_sub(next));
+        Ok(())
+    }
+
+    /// Records that one element finished; closes every aggregate that it completes. Returns
+    /// whether the whole frame is done.
+    #[inline]
+    fn complete<S: Sink>(&mut self, sink: &mut S, limits: &DecoderLimits) -> Result<bool> {
+        loop {
+            let Some(top) = self.stack.last_mut() else {
+                return Ok(true);
+            };
+            if top.streamed {
+                top.seen += 1;
+                let max = if top.kind == Kind::Map {
+                    limits.max_elements.saturating_mul(2)
+                } else {
+                    limits.max_elements
+                };
+                if top.seen > max {
+                    return Err(proto("streamed aggregate exceeds max_elements"));
+                }
+                return Ok(false);
+            }
+            top.remaining = top.remaining.saturating_sub(1);
+            if top.remaining > 0 {
+                return Ok(false);
+            }
+            self.stack.pop();
+            sink.close()?;
+        }
+    }
+}
+
+fn valid_big_number(s: &[u8]) -> bool {
+    let digits = match s.split_first() {
+        Some((b'-' | b'+', rest)) => rest,
+        _ => s,
+    };
+    !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+}
+
+fn parse_double(s: &[u8]) -> Result<f64> {
+    let text = std::str::from_utf8(s).map_err(|_| proto("malformed double"))?;
+    // Rust accepts `inf`, `infinity`, `nan` (any case, optional sign) and exponent forms.
+    text.parse::<f64>().map_err(|_| proto("malformed double"))
+}
+
+#[cfg(test)]
+mod internal_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn incomplete_bulk_waits_for_its_whole_length() {
+        let mut dec = Decoder::default();
+        let mut buf = BytesMut::from(&b"*2\r\n:1\r\n$100\r\nab"[..]);
+        assert_eq!(dec.decode(&mut buf).unwrap(), None);
+        // Resumes at the bulk string, knowing the frame needs its whole payload and CRLF.
+        assert_eq!(dec.scan.pos, 8);
+        assert_eq!(dec.need, 8 + 6 + 100 + 2);
+        assert_eq!(dec.scan.stack.len(), 1);
+        buf.extend_from_slice(&[b'x'; 98]);
+        assert_eq!(dec.decode(&mut buf).unwrap(), None);
+        buf.extend_from_slice(b"\r\n");
+        let v = dec.decode(&mut buf).unwrap().unwrap();
+        assert!(matches!(v, Value::Array(ref items) if items.len() == 2));
+        assert_eq!((dec.scan.pos, dec.need, dec.scan.stack.len()), (0, 0, 0));
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(read_int(b"123\r\n", 0).unwrap(), Some((123, 5)));
+        assert_eq!(read_int(b"-1\r\n", 0).unwrap(), Some((-1, 4)));
+        assert_eq!(read_int(b"12", 0).unwrap(), None);
+        assert_eq!(read_int(b"12\r", 0).unwrap(), None);
+        assert!(read_int(b"18446744073709551616\r\n", 0).is_err());
+        assert!(read_int(b"1 2\r\n", 0).is_err());
     }
 }

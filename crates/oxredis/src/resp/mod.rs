@@ -5,3 +5,6 @@ mod encode;
 
 pub use decode::{Decoder, DecoderLimits};
 pub use encode::encode_value;
+
+#[cfg(test)]
+mod tests;
