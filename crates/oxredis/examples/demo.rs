@@ -20,10 +20,16 @@ fn main() -> oxredis::Result<()> {
     println!("GET greeting -> {greeting:?}");
     let opts = SetOptions::default().ex(Duration::from_secs(60)).nx();
     let set_again: bool = r.set_options("greeting", "ignored", &opts)?;
-    println!("SET greeting NX EX 60 -> {set_again} (key already existed), TTL {}", r.ttl("greeting")?);
+    println!(
+        "SET greeting NX EX 60 -> {set_again} (key already existed), TTL {}",
+        r.ttl("greeting")?
+    );
 
     // A pool shared by threads: 8 threads x 1,000 INCRs on one client.
-    let r = Redis::builder().url(&server.url())?.max_connections(4).build();
+    let r = Redis::builder()
+        .url(&server.url())?
+        .max_connections(4)
+        .build();
     let start = Instant::now();
     let threads: Vec<_> = (0..8)
         .map(|_| {
@@ -58,7 +64,7 @@ fn main() -> oxredis::Result<()> {
         Err(e) => println!("GET binary as String -> {e}"),
     }
     let decoded = Redis::from_url(&format!("{}?decode_responses=true", server.url()))?;
-    let hash_set: i64 = decoded.hset_mapping("user:1", &[("name", "Ada"), ("lang", "Rust")])?;
+    let hash_set: i64 = decoded.hset_mapping("user:1", [("name", "Ada"), ("lang", "Rust")])?;
     let user: std::collections::BTreeMap<String, String> = decoded.hgetall("user:1")?;
     println!("HSET -> {hash_set}, HGETALL user:1 -> {user:?}");
     Ok(())

@@ -381,7 +381,10 @@ mod tests {
     #[test]
     fn args_round_trip_through_the_iterator() {
         let mut cmd = Cmd::new("CONFIG GET");
-        cmd.arg("max*").arg(vec![1u32, 2]).arg(Some(1.5f64)).arg(None::<&str>);
+        cmd.arg("max*")
+            .arg(vec![1u32, 2])
+            .arg(Some(1.5f64))
+            .arg(None::<&str>);
         let args: Vec<&[u8]> = cmd.args().collect();
         assert_eq!(
             args,
@@ -393,7 +396,9 @@ mod tests {
     #[test]
     fn binary_and_special_floats() {
         let mut cmd = Cmd::new("X");
-        cmd.arg(&b"\x00\r\n"[..]).arg(f64::INFINITY).arg(f64::NEG_INFINITY);
+        cmd.arg(&b"\x00\r\n"[..])
+            .arg(f64::INFINITY)
+            .arg(f64::NEG_INFINITY);
         let args: Vec<&[u8]> = cmd.args().collect();
         assert_eq!(args, vec![&b"X"[..], b"\x00\r\n", b"+inf", b"-inf"]);
     }

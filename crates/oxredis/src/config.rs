@@ -125,7 +125,11 @@ fn decoded(s: &str, what: &str) -> Result<String> {
     percent_decode_str(s)
         .decode_utf8()
         .map(|c| c.into_owned())
-        .map_err(|_| invalid(format!("{what} in URL is not valid UTF-8 after percent-decoding")))
+        .map_err(|_| {
+            invalid(format!(
+                "{what} in URL is not valid UTF-8 after percent-decoding"
+            ))
+        })
 }
 
 fn seconds(value: &str, name: &str) -> Result<Duration> {
@@ -134,7 +138,11 @@ fn seconds(value: &str, name: &str) -> Result<Duration> {
         .ok()
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(Duration::from_secs_f64)
-        .ok_or_else(|| invalid(format!("URL option {name}={value:?} is not a number of seconds")))
+        .ok_or_else(|| {
+            invalid(format!(
+                "URL option {name}={value:?} is not a number of seconds"
+            ))
+        })
 }
 
 impl ConnectionConfig {
@@ -185,9 +193,9 @@ impl ConnectionConfig {
                 };
                 let path = parsed.path().trim_start_matches('/');
                 if !path.is_empty() {
-                    config.db = path
-                        .parse()
-                        .map_err(|_| invalid(format!("database {path:?} in URL is not a number")))?;
+                    config.db = path.parse().map_err(|_| {
+                        invalid(format!("database {path:?} in URL is not a number"))
+                    })?;
                 }
             }
             "unix" => {
@@ -234,17 +242,22 @@ impl ConnectionConfig {
                 }
                 "timeout" => config.pool_timeout = Some(seconds(value, &key)?),
                 "max_connections" => {
-                    config.max_connections = value
-                        .parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| invalid(format!("max_connections={value:?} is not a positive number")))?
+                    config.max_connections =
+                        value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                            invalid(format!(
+                                "max_connections={value:?} is not a positive number"
+                            ))
+                        })?
                 }
                 "decode_responses" => {
                     config.decode_responses = match value.to_ascii_lowercase().as_str() {
                         "1" | "true" | "yes" | "on" => true,
                         "0" | "false" | "no" | "off" => false,
-                        _ => return Err(invalid(format!("decode_responses={value:?} is not a boolean"))),
+                        _ => {
+                            return Err(invalid(format!(
+                                "decode_responses={value:?} is not a boolean"
+                            )))
+                        }
                     }
                 }
                 other => return Err(invalid(format!("unknown URL option {other:?}"))),

@@ -25,6 +25,12 @@ use crate::{Error, ErrorKind, Result, Value};
 pub trait FromValue: Sized {
     /// Converts `value`; a server error value becomes the matching [`Error`].
     fn from_value(value: Value) -> Result<Self>;
+
+    /// Lets `Vec<u8>` take a string reply whole; other types keep the element-wise default.
+    #[doc(hidden)]
+    fn from_string_reply(_bytes: &Bytes) -> Option<Vec<Self>> {
+        None
+    }
 }
 
 fn mismatch(value: &Value, wanted: &str) -> Error {
@@ -76,8 +82,15 @@ impl FromValue for bool {
 }
 
 macro_rules! int_from_value {
-    ($($t:ty),*) => {$(
+    ($t:ty => bytes) => {
+        int_from_value!(@impl $t, fn from_string_reply(bytes: &Bytes) -> Option<Vec<u8>> {
+            Some(bytes.to_vec())
+        });
+    };
+    ($($t:ty),*) => {$( int_from_value!(@impl $t,); )*};
+    (@impl $t:ty, $($extra:item)?) => {
         impl FromValue for $t {
+            $($extra)?
             fn from_value(value: Value) -> Result<Self> {
                 let v = prepare(value)?;
                 let n: Option<$t> = match &v {
@@ -95,9 +108,10 @@ macro_rules! int_from_value {
                 n.ok_or_else(|| mismatch(&v, stringify!($t)))
             }
         }
-    )*};
+    };
 }
-int_from_value!(i8, i16, i32, i64, i128, u8, u16, u32, u64, u128, usize, isize);
+int_from_value!(i8, i16, i32, i64, i128, u16, u32, u64, u128, usize, isize);
+int_from_value!(u8 => bytes);
 
 impl FromValue for f64 {
     fn from_value(value: Value) -> Result<Self> {
@@ -160,7 +174,10 @@ fn pairs(value: Value, wanted: &str) -> Result<Vec<(Value, Value)>> {
         Value::Nil => Ok(Vec::new()),
         Value::Array(items) => {
             // Either flat [k, v, k, v] (RESP2) or [[k, v], ...] (e.g. scored pairs).
-            if items.iter().all(|i| matches!(i, Value::Array(a) if a.len() == 2)) {
+            if items
+                .iter()
+                .all(|i| matches!(i, Value::Array(a) if a.len() == 2))
+            {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     if let Value::Array(mut kv) = item {
@@ -190,6 +207,12 @@ fn pairs(value: Value, wanted: &str) -> Result<Vec<(Value, Value)>> {
 
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(value: Value) -> Result<Self> {
+        let value = prepare(value)?;
+        if let Value::Bulk(b) | Value::Simple(b) | Value::Verbatim { text: b, .. } = &value {
+            if let Some(v) = T::from_string_reply(b) {
+                return Ok(v);
+            }
+        }
         elements(value, "Vec")?
             .into_iter()
             .map(T::from_value)
@@ -264,9 +287,9 @@ tuple_from_value!(8: A B C D E F G H);
 /// Checks that every string in `value` is valid UTF-8 (the client's `decode_responses` option).
 pub(crate) fn check_utf8(value: &Value) -> Result<()> {
     let bad = |b: &[u8]| {
-        std::str::from_utf8(b).map(drop).map_err(|e| {
-            Error::with_source(ErrorKind::Data, "reply is not valid UTF-8", e)
-        })
+        std::str::from_utf8(b)
+            .map(drop)
+            .map_err(|e| Error::with_source(ErrorKind::Data, "reply is not valid UTF-8", e))
     };
     match value {
         Value::Bulk(b) | Value::Simple(b) => bad(b),
@@ -299,6 +322,9 @@ mod tests {
         let e = i64::from_value(Value::Bulk("x".into())).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Data);
         assert!(bool::from_value(Value::Simple("OK".into())).unwrap());
-        assert_eq!(u8::from_value(Value::Int(300)).unwrap_err().kind(), ErrorKind::Data);
+        assert_eq!(
+            u8::from_value(Value::Int(300)).unwrap_err().kind(),
+            ErrorKind::Data
+        );
     }
 }

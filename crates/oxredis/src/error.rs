@@ -346,13 +346,33 @@ mod tests {
     #[test]
     fn server_errors_map_through_the_table() {
         let cases: &[(&[u8], ErrorKind, &str)] = &[
-            (b"NOSCRIPT No matching script", ErrorKind::NoScript, "NOSCRIPT"),
-            (b"WRONGTYPE Operation against a key", ErrorKind::Response, "WRONGTYPE"),
-            (b"WRONGPASS invalid username-password pair", ErrorKind::Authentication, "WRONGPASS"),
+            (
+                b"NOSCRIPT No matching script",
+                ErrorKind::NoScript,
+                "NOSCRIPT",
+            ),
+            (
+                b"WRONGTYPE Operation against a key",
+                ErrorKind::Response,
+                "WRONGTYPE",
+            ),
+            (
+                b"WRONGPASS invalid username-password pair",
+                ErrorKind::Authentication,
+                "WRONGPASS",
+            ),
             (b"MOVED 3999 127.0.0.1:6381", ErrorKind::Moved, "MOVED"),
             (b"ERR invalid password", ErrorKind::Authentication, "ERR"),
-            (b"LOADING Redis is loading", ErrorKind::BusyLoading, "LOADING"),
-            (b"EXECABORT Transaction discarded", ErrorKind::ExecAbort, "EXECABORT"),
+            (
+                b"LOADING Redis is loading",
+                ErrorKind::BusyLoading,
+                "LOADING",
+            ),
+            (
+                b"EXECABORT Transaction discarded",
+                ErrorKind::ExecAbort,
+                "EXECABORT",
+            ),
         ];
         for (line, kind, code) in cases {
             let e = Error::from(ServerError::from_line(line));

@@ -174,7 +174,10 @@ pub fn parse_info(text: &[u8]) -> Value {
             continue;
         };
         let (key, value) = (&line[..colon], &line[colon + 1..]);
-        out.push((Value::Bulk(Bytes::copy_from_slice(key)), info_value(key, value)));
+        out.push((
+            Value::Bulk(Bytes::copy_from_slice(key)),
+            info_value(key, value),
+        ));
     }
     Value::Map(out)
 }
@@ -240,7 +243,9 @@ mod tests {
     #[test]
     fn info_is_parsed() {
         let text = b"# Server\r\nredis_version:7.0.15\r\nuptime_in_seconds:12\r\n\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\nmem_fragmentation_ratio:1.5\r\n";
-        let Value::Map(m) = parse_info(text) else { panic!() };
+        let Value::Map(m) = parse_info(text) else {
+            panic!()
+        };
         assert_eq!(m[0], (bulk("redis_version"), bulk("7.0.15")));
         assert_eq!(m[1], (bulk("uptime_in_seconds"), Value::Int(12)));
         assert_eq!(

@@ -3,9 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{Addr, ConnectionConfig, Protocol};
-#[allow(unused_imports, reason = "types named by the generated command signatures")]
+#[allow(
+    unused_imports,
+    reason = "types named by the generated command signatures"
+)]
 use crate::commands::options::*;
+use crate::config::{Addr, ConnectionConfig, Protocol};
 use crate::{Cmd, FromValue, Result, ToArgs};
 
 use super::{ConnectionPool, PooledConnection};

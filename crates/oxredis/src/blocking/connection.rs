@@ -132,8 +132,17 @@ fn connect_tcp(host: &str, port: u16, config: &ConnectionConfig) -> Result<TcpSt
         }
     }
     Err(match last_err {
-        Some(e) if matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
-            Error::with_source(ErrorKind::Timeout, format!("timed out connecting to {host}:{port}"), e)
+        Some(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) =>
+        {
+            Error::with_source(
+                ErrorKind::Timeout,
+                format!("timed out connecting to {host}:{port}"),
+                e,
+            )
         }
         Some(e) => Error::with_source(
             ErrorKind::Connection,
@@ -260,7 +269,9 @@ impl Connection {
     /// # Errors
     /// If the socket option cannot be set.
     pub fn set_read_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
-        self.stream.set_read_timeout(timeout).map_err(|e| self.fail(e))
+        self.stream
+            .set_read_timeout(timeout)
+            .map_err(|e| self.fail(e))
     }
 
     /// Puts back the configured socket timeout.

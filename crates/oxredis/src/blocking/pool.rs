@@ -196,7 +196,10 @@ impl PooledConnection {
     }
 }
 
-#[allow(clippy::panic, reason = "conn is Some for the whole life of a PooledConnection")]
+#[allow(
+    clippy::panic,
+    reason = "conn is Some for the whole life of a PooledConnection"
+)]
 fn unreachable_connection() -> ! {
     panic!("PooledConnection used after its connection was taken")
 }

@@ -2,10 +2,18 @@
 
 /// Builds a [`KeySpec`](crate::commands::KeySpec) from an entry's `keys(...)`.
 macro_rules! key_spec {
-    () => { $crate::commands::KeySpec::None };
-    (numkeys $n:literal) => { $crate::commands::KeySpec::NumKeys { numkeys: $n } };
+    () => {
+        $crate::commands::KeySpec::None
+    };
+    (numkeys $n:literal) => {
+        $crate::commands::KeySpec::NumKeys { numkeys: $n }
+    };
     ($f:expr, $l:expr, $s:expr) => {
-        $crate::commands::KeySpec::Range { first: $f, last: $l, step: $s }
+        $crate::commands::KeySpec::Range {
+            first: $f,
+            last: $l,
+            step: $s,
+        }
     };
 }
 
@@ -59,8 +67,12 @@ macro_rules! spec_of {
 }
 
 macro_rules! shape_of {
-    () => { $crate::reply::ReplyShape::Plain };
-    ($shape:ident) => { $crate::reply::ReplyShape::$shape };
+    () => {
+        $crate::reply::ReplyShape::Plain
+    };
+    ($shape:ident) => {
+        $crate::reply::ReplyShape::$shape
+    };
 }
 
 /// Surface: a slice of every entry's spec.
@@ -99,9 +111,11 @@ macro_rules! immediate_methods_impl {
 }
 
 /// Surface: methods that queue the command and return `&mut Self` (pipelines).
+#[allow(unused_macros, reason = "used by the pipeline surface")]
 macro_rules! queued_methods {
     ($($tt:tt)*) => { parse_entries!(queued_methods_impl; $($tt)*); };
 }
+#[allow(unused_macros, reason = "used by the pipeline surface")]
 macro_rules! queued_methods_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)

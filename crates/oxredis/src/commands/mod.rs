@@ -124,7 +124,11 @@ impl KeySpec {
         let (first, last, step) = match *self {
             KeySpec::Unknown | KeySpec::None => (1, 0, 1),
             KeySpec::Range { first, last, step } => {
-                let last = if last < 0 { n + i64::from(last) } else { i64::from(last) };
+                let last = if last < 0 {
+                    n + i64::from(last)
+                } else {
+                    i64::from(last)
+                };
                 (i64::from(first), last.min(n - 1), i64::from(step.max(1)))
             }
             KeySpec::NumKeys { numkeys } => {
