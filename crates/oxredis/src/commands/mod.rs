@@ -33,8 +33,28 @@ mod sets;
 mod sorted_sets;
 #[macro_use]
 mod server;
+#[macro_use]
+mod bitmaps;
+#[macro_use]
+mod streams;
+#[macro_use]
+mod geo;
+#[macro_use]
+mod hyperloglog;
+#[macro_use]
+mod scripting;
+#[macro_use]
+mod connection;
+#[macro_use]
+mod acl;
+#[macro_use]
+mod cluster;
 
+mod client_options;
+mod geo_options;
 pub mod options;
+mod stream_options;
+mod zset_options;
 
 use crate::reply::ReplyShape;
 
@@ -48,6 +68,14 @@ macro_rules! all_commands {
         set_commands!($surface);
         sorted_set_commands!($surface);
         server_commands!($surface);
+        bitmap_commands!($surface);
+        stream_commands!($surface);
+        geo_commands!($surface);
+        hyperloglog_commands!($surface);
+        scripting_commands!($surface);
+        connection_commands!($surface);
+        acl_commands!($surface);
+        cluster_commands!($surface);
     };
 }
 
@@ -115,12 +143,44 @@ pub enum KeySpec {
         /// Position of the count.
         numkeys: usize,
     },
+    /// A destination key at 1, then `numkeys` as in [`NumKeys`](Self::NumKeys)
+    /// (ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE).
+    DestNumKeys {
+        /// Position of the count.
+        numkeys: usize,
+    },
+    /// Keys found after a keyword, as Redis 7's `keyword` key specs (XREAD ... STREAMS k1 k2 id1
+    /// id2, GEORADIUS ... STORE k, SORT ... STORE k, MIGRATE ... KEYS k1 k2), plus fixed keys
+    /// `1..=fixed` before it.
+    Keyword {
+        /// Keys at positions `1..=fixed` (0: none).
+        fixed: i32,
+        /// The keywords, any of which introduces keys (e.g. `STORE` and `STOREDIST`).
+        keywords: &'static [&'static str],
+        /// Where the search starts: a position searched forwards, or negative, counted from the
+        /// end and searched backwards.
+        startfrom: i32,
+        /// Which arguments after the keyword are keys.
+        find: KeywordKeys,
+    },
+}
+
+/// Which arguments after a [`KeySpec::Keyword`] keyword are keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeywordKeys {
+    /// The one argument right after it (`STORE key`).
+    One,
+    /// The first half of the remaining arguments (`STREAMS k1 k2 id1 id2`).
+    Half,
+    /// Every remaining argument (`KEYS k1 k2`).
+    Rest,
 }
 
 impl KeySpec {
     /// Indices of the keys in `args` (argument 0 is the command name).
     pub fn key_indices(&self, args: &[&[u8]]) -> impl Iterator<Item = usize> {
         let n = args.len() as i64;
+        let mut fixed = 1..1;
         let (first, last, step) = match *self {
             KeySpec::Unknown | KeySpec::None => (1, 0, 1),
             KeySpec::Range { first, last, step } => {
@@ -140,11 +200,57 @@ impl KeySpec {
                 let first = numkeys as i64 + 1;
                 (first, (first + count - 1).min(n - 1), 1)
             }
+            KeySpec::DestNumKeys { numkeys } => {
+                fixed = 1..2;
+                KeySpec::NumKeys { numkeys }.bounds(args)
+            }
+            KeySpec::Keyword {
+                fixed: f,
+                keywords,
+                startfrom,
+                find,
+            } => {
+                fixed = 1..(i64::from(f) + 1).min(n);
+                let is_kw = |i: i64| {
+                    let a = args[i as usize];
+                    keywords
+                        .iter()
+                        .any(|k| a.eq_ignore_ascii_case(k.as_bytes()))
+                };
+                let found = if startfrom >= 0 {
+                    (i64::from(startfrom)..n).find(|&i| is_kw(i))
+                } else {
+                    (1..=(n + i64::from(startfrom)).min(n - 1))
+                        .rev()
+                        .find(|&i| is_kw(i))
+                };
+                match (found, find) {
+                    (None, _) => (1, 0, 1),
+                    (Some(k), KeywordKeys::One) => (k + 1, k + 1, 1),
+                    (Some(k), KeywordKeys::Half) => (k + 1, k + (n - k - 1) / 2, 1),
+                    (Some(k), KeywordKeys::Rest) => (k + 1, n - 1, 1),
+                }
+            }
         };
-        (first..=last)
-            .step_by(step as usize)
+        fixed
+            .chain((first..=last).step_by(step as usize))
             .filter(move |&i| i >= 1 && i < n)
             .map(|i| i as usize)
+    }
+
+    /// `(first, last, step)` of a [`NumKeys`](Self::NumKeys) spec for `args`.
+    fn bounds(&self, args: &[&[u8]]) -> (i64, i64, i64) {
+        let n = args.len() as i64;
+        let KeySpec::NumKeys { numkeys } = *self else {
+            return (1, 0, 1);
+        };
+        let count = args
+            .get(numkeys)
+            .and_then(|a| std::str::from_utf8(a).ok())
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0);
+        let first = numkeys as i64 + 1;
+        (first, (first + count - 1).min(n - 1), 1)
     }
 }
 
@@ -158,6 +264,14 @@ pub fn command_specs() -> impl Iterator<Item = &'static CommandSpec> {
         set_commands!(spec_items),
         sorted_set_commands!(spec_items),
         server_commands!(spec_items),
+        bitmap_commands!(spec_items),
+        stream_commands!(spec_items),
+        geo_commands!(spec_items),
+        hyperloglog_commands!(spec_items),
+        scripting_commands!(spec_items),
+        connection_commands!(spec_items),
+        acl_commands!(spec_items),
+        cluster_commands!(spec_items),
     ];
     GROUPS.iter().flat_map(|g| g.iter())
 }
