@@ -23,6 +23,8 @@ pub mod error;
 mod handshake;
 pub mod reply;
 pub mod resp;
+pub mod scan;
+pub mod types;
 mod value;
 
 pub use blocking::{Connection, ConnectionPool, PooledConnection, Redis};

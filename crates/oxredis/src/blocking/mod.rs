@@ -3,7 +3,9 @@
 mod client;
 mod connection;
 mod pool;
+mod scan;
 
 pub use client::Redis;
 pub use connection::Connection;
 pub use pool::{ConnectionPool, PooledConnection};
+pub use scan::ScanIter;
