@@ -80,8 +80,9 @@ pub enum ReplyShape {
 pub enum Schema {
     /// Leave as is, except that sets become arrays (recursively).
     Any,
-    /// Numeric text becomes an integer or a double; doubles stay.
-    Num,
+    /// Numeric text becomes a double, as RESP3 sends it (RESP2 sends doubles as text; integers
+    /// are integers on both protocols, so they stay).
+    Double,
     /// A list whose items follow the inner schema.
     List(&'static Schema),
     /// A map (flat pairs in RESP2); the named fields follow their schema (a name ending in `*`
@@ -340,8 +341,10 @@ pub static ANY_MAP: Schema = Schema::Map(&[]);
 /// ACL GETUSER.
 pub static ACL_USER: Schema = Schema::Map(&[("selectors", Schema::List(&ANY_MAP))]);
 /// MEMORY STATS: numbers parsed, `db.N` nested.
-pub static MEMORY_STATS: Schema =
-    Schema::Map(&[("db.*", Schema::MapOf(&Schema::Num)), ("*", Schema::Num)]);
+pub static MEMORY_STATS: Schema = Schema::Map(&[
+    ("db.*", Schema::MapOf(&Schema::Double)),
+    ("*", Schema::Double),
+]);
 /// FUNCTION LIST.
 pub static FUNCTION_LIST: Schema =
     Schema::List(&Schema::Map(&[("functions", Schema::List(&ANY_MAP))]));
@@ -364,7 +367,7 @@ pub static COMMAND_DOCS: Schema = Schema::MapOf(&DOC);
 pub static CLUSTER_SHARDS: Schema =
     Schema::List(&Schema::Map(&[("nodes", Schema::List(&ANY_MAP))]));
 
-static MAP_LIST: Schema = Schema::List(&Schema::Map(&[("age-seconds", Schema::Num)]));
+static MAP_LIST: Schema = Schema::List(&Schema::Map(&[("age-seconds", Schema::Double)]));
 static CONSUMER: Schema = Schema::Map(&[]);
 static GROUP: Schema = Schema::Map(&[("consumers", Schema::List(&CONSUMER))]);
 static XINFO_STREAM: Schema = Schema::Map(&[
@@ -388,7 +391,11 @@ fn command_info(value: Value) -> Value {
                 .enumerate()
                 .map(|(i, v)| match i {
                     8 => apply(&Schema::List(&KEY_SPEC), v),
-                    9 => map_items(v, command_info),
+                    // RESP3 sends the subcommands as a set.
+                    9 => match map_items(v, command_info) {
+                        Value::Set(items) => Value::Array(items),
+                        v => v,
+                    },
                     _ => apply(&Schema::Any, v),
                 })
                 .collect(),
@@ -410,14 +417,13 @@ pub fn apply(schema: &Schema, value: Value) -> Value {
                 .collect(),
         ),
         (Schema::Any, v) => v,
-        (Schema::Num, v @ (Value::Bulk(_) | Value::Simple(_))) => match v.as_bytes() {
-            Some(b) => match scalar(b) {
-                n @ (Value::Int(_) | Value::Double(_)) => n,
-                _ => v,
-            },
-            None => v,
-        },
-        (Schema::Num, v) => v,
+        (Schema::Double, v @ (Value::Bulk(_) | Value::Simple(_))) => {
+            match v.as_bytes().and_then(parse_double) {
+                Some(d) => Value::Double(d),
+                None => v,
+            }
+        }
+        (Schema::Double, v) => v,
         (Schema::List(inner), Value::Array(items) | Value::Set(items)) => {
             Value::Array(items.into_iter().map(|v| apply(inner, v)).collect())
         }

@@ -162,7 +162,7 @@ macro_rules! server_commands {
 
             /// Keys of a full command line with their flags. <https://redis.io/commands/command-getkeysandflags>
             "COMMAND GETKEYSANDFLAGS" command_getkeysandflags<T>(command: impl ToArgs) -> T = [command];
-                flags(ADMIN) reply(Deep(ANY_MAP));
+                flags(ADMIN) reply(Deep(ANY));
 
             /// Command names, optionally filtered (`FILTERBY MODULE|ACLCAT|PATTERN x`).
             /// <https://redis.io/commands/command-list>

@@ -154,7 +154,7 @@ macro_rules! sorted_set_commands {
         /// Difference of sorted sets (members, or pairs with `withscores`).
         /// <https://redis.io/commands/zdiff>
         "ZDIFF" zdiff<T>(keys: &[impl ToArgs], withscores: bool) -> T =
-            [Counted(keys), Flag("WITHSCORES", withscores)]; keys(numkeys 1) flags(READONLY) reply(ScoredPairs);
+            [Counted(keys), WithScores(withscores)]; keys(numkeys 1) flags(READONLY);
 
         /// ZUNION stored at `destination`; its size. <https://redis.io/commands/zunionstore>
         "ZUNIONSTORE" zunionstore(destination: impl ToArgs, keys: &[impl ToArgs], options: &ZAggregateOptions) -> i64 =

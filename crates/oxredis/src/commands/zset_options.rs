@@ -169,3 +169,16 @@ impl ToArgs for ZAggregateOptions {
         }
     }
 }
+
+/// `WITHSCORES` when true, and then the reply is normalised to `(member, score)` pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WithScores(pub bool);
+
+impl ToArgs for WithScores {
+    fn write_args(&self, cmd: &mut Cmd) {
+        if self.0 {
+            cmd.arg("WITHSCORES");
+            cmd.set_reply_shape(ReplyShape::ScoredPairs);
+        }
+    }
+}
