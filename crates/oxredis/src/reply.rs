@@ -654,3 +654,157 @@ mod tests {
         assert_eq!(m[3].1, Value::Double(1.5));
     }
 }
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    fn bulk(s: &str) -> Value {
+        Value::Bulk(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    fn arr(items: Vec<Value>) -> Value {
+        Value::Array(items)
+    }
+
+    #[test]
+    fn xread_resp2_and_resp3_agree() {
+        let entry = arr(vec![bulk("1-0"), arr(vec![bulk("f"), bulk("v")])]);
+        let resp2 = arr(vec![arr(vec![bulk("s"), arr(vec![entry.clone()])])]);
+        let resp3 = Value::Map(vec![(bulk("s"), arr(vec![entry]))]);
+        let a = normalize(ReplyShape::XRead, resp2).unwrap();
+        assert_eq!(a, normalize(ReplyShape::XRead, resp3).unwrap());
+        let want = Value::Map(vec![(
+            bulk("s"),
+            arr(vec![arr(vec![
+                bulk("1-0"),
+                Value::Map(vec![(bulk("f"), bulk("v"))]),
+            ])]),
+        )]);
+        assert_eq!(a, want);
+        assert_eq!(
+            normalize(ReplyShape::XRead, Value::Nil).unwrap(),
+            Value::Nil
+        );
+    }
+
+    #[test]
+    fn geo_search_items_get_double_distances_and_coordinates() {
+        let resp2 = arr(vec![arr(vec![
+            bulk("Palermo"),
+            bulk("190.4424"),
+            Value::Int(3479099956230698),
+            arr(vec![bulk("13.36"), bulk("38.11")]),
+        ])]);
+        let got = normalize(ReplyShape::GeoSearch, resp2).unwrap();
+        assert_eq!(
+            got,
+            arr(vec![arr(vec![
+                bulk("Palermo"),
+                Value::Double(190.4424),
+                Value::Int(3479099956230698),
+                arr(vec![Value::Double(13.36), Value::Double(38.11)]),
+            ])])
+        );
+        // Without WITH* options, members pass through.
+        let plain = arr(vec![bulk("a")]);
+        assert_eq!(
+            normalize(ReplyShape::GeoSearch, plain.clone()).unwrap(),
+            plain
+        );
+    }
+
+    #[test]
+    fn client_list_text_becomes_maps() {
+        let text =
+            bulk("id=3 addr=127.0.0.1:5 name= cmd=client|list\nid=4 addr=x:1 name=w cmd=get\n");
+        let Value::Array(clients) = normalize(ReplyShape::ClientList, text).unwrap() else {
+            panic!()
+        };
+        assert_eq!(clients.len(), 2);
+        assert_eq!(
+            clients[0],
+            Value::Map(vec![
+                (bulk("id"), bulk("3")),
+                (bulk("addr"), bulk("127.0.0.1:5")),
+                (bulk("name"), bulk("")),
+                (bulk("cmd"), bulk("client|list")),
+            ])
+        );
+        let verbatim = Value::Verbatim {
+            format: *b"txt",
+            text: Bytes::from_static(b"id=9 name=n\n"),
+        };
+        let Value::Map(one) = normalize(ReplyShape::ClientInfo, verbatim).unwrap() else {
+            panic!()
+        };
+        assert_eq!(one[1], (bulk("name"), bulk("n")));
+    }
+
+    #[test]
+    fn deep_schemas_turn_flat_pairs_into_maps_and_sets_into_arrays() {
+        let resp2 = arr(vec![
+            bulk("flags"),
+            arr(vec![bulk("on")]),
+            bulk("selectors"),
+            arr(vec![arr(vec![bulk("keys"), bulk("~x*")])]),
+        ]);
+        let resp3 = Value::Map(vec![
+            (bulk("flags"), Value::Set(vec![bulk("on")])),
+            (
+                bulk("selectors"),
+                arr(vec![Value::Map(vec![(bulk("keys"), bulk("~x*"))])]),
+            ),
+        ]);
+        let shape = ReplyShape::Deep(&ACL_USER);
+        assert_eq!(
+            normalize(shape, resp2).unwrap(),
+            normalize(shape, resp3).unwrap()
+        );
+        // MEMORY STATS: RESP2 doubles are text, integers stay integers, `db.N` nests.
+        let stats = arr(vec![
+            bulk("peak.percentage"),
+            bulk("0"),
+            bulk("keys.count"),
+            Value::Int(1),
+            bulk("db.0"),
+            arr(vec![bulk("overhead.hashtable.main"), Value::Int(72)]),
+        ]);
+        let Value::Map(m) = normalize(ReplyShape::Deep(&MEMORY_STATS), stats).unwrap() else {
+            panic!()
+        };
+        assert_eq!(m[0].1, Value::Double(0.0));
+        assert_eq!(m[1].1, Value::Int(1));
+        assert!(matches!(m[2].1, Value::Map(_)));
+    }
+
+    #[test]
+    fn scan_pages_and_pops_are_normalised() {
+        let hscan = arr(vec![bulk("0"), arr(vec![bulk("f"), bulk("v")])]);
+        assert_eq!(
+            normalize(ReplyShape::ScanPairs, hscan).unwrap(),
+            arr(vec![bulk("0"), Value::Map(vec![(bulk("f"), bulk("v"))])])
+        );
+        let bzpop = arr(vec![bulk("z"), bulk("m"), bulk("1.5")]);
+        assert_eq!(
+            normalize(ReplyShape::KeyMemberScore, bzpop).unwrap(),
+            arr(vec![bulk("z"), bulk("m"), Value::Double(1.5)])
+        );
+        let zmpop = arr(vec![bulk("z"), arr(vec![arr(vec![bulk("m"), bulk("2")])])]);
+        assert_eq!(
+            normalize(ReplyShape::KeyScoredPairs, zmpop).unwrap(),
+            arr(vec![
+                bulk("z"),
+                arr(vec![arr(vec![bulk("m"), Value::Double(2.0)])])
+            ])
+        );
+        assert_eq!(
+            normalize(
+                ReplyShape::IntBools,
+                arr(vec![Value::Int(1), Value::Int(0)])
+            )
+            .unwrap(),
+            arr(vec![Value::Boolean(true), Value::Boolean(false)])
+        );
+    }
+}

@@ -235,3 +235,62 @@ impl FromValue for ClientInfo {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bulk(s: &str) -> Value {
+        Value::Bulk(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    #[test]
+    fn stream_entries_from_maps_and_flat_fields() {
+        let canonical = Value::Array(vec![bulk("1-0"), Value::Map(vec![(bulk("f"), bulk("v"))])]);
+        let flat = Value::Array(vec![bulk("1-0"), Value::Array(vec![bulk("f"), bulk("v")])]);
+        let a = StreamEntry::from_value(canonical).unwrap();
+        assert_eq!(a, StreamEntry::from_value(flat).unwrap());
+        assert_eq!(a.get("f").map(|b| &b[..]), Some(&b"v"[..]));
+        assert_eq!(a.get("nope"), None);
+    }
+
+    #[test]
+    fn geo_results_with_and_without_extras() {
+        let full = Value::Array(vec![
+            bulk("m"),
+            Value::Double(1.5),
+            Value::Int(42),
+            Value::Array(vec![Value::Double(1.0), Value::Double(2.0)]),
+        ]);
+        let r = GeoSearchResult::from_value(full).unwrap();
+        assert_eq!(
+            (r.member.as_str(), r.dist, r.hash, r.coord),
+            ("m", Some(1.5), Some(42), Some((1.0, 2.0)))
+        );
+        let bare = GeoSearchResult::from_value(bulk("m")).unwrap();
+        assert_eq!((bare.dist, bare.hash, bare.coord), (None, None, None));
+    }
+
+    #[test]
+    fn pending_summary_of_an_empty_group() {
+        let v = Value::Array(vec![Value::Int(0), Value::Nil, Value::Nil, Value::Nil]);
+        assert_eq!(
+            PendingSummary::from_value(v).unwrap(),
+            PendingSummary::default()
+        );
+    }
+
+    #[test]
+    fn client_info_accessors() {
+        let v = Value::Map(vec![
+            (bulk("id"), bulk("7")),
+            (bulk("name"), bulk("me")),
+            (bulk("db"), bulk("2")),
+        ]);
+        let c = ClientInfo::from_value(v).unwrap();
+        assert_eq!(
+            (c.id(), c.name(), c.db(), c.addr()),
+            (Some(7), Some("me"), Some(2), None)
+        );
+    }
+}

@@ -45,7 +45,7 @@ macro_rules! key_commands {
             /// Remaining time to live in milliseconds. <https://redis.io/commands/pttl>
             "PTTL" pttl(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY);
 
-            /// Keys matching `pattern` (use [`scan`](Self::scan) in production). <https://redis.io/commands/keys>
+            /// Keys matching `pattern` (use SCAN, e.g. `scan_iter`, in production). <https://redis.io/commands/keys>
             "KEYS" keys<T>(pattern: impl ToArgs) -> T = [pattern]; flags(READONLY);
 
             /// One SCAN step: the next cursor and a page of keys. <https://redis.io/commands/scan>

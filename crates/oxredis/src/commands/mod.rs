@@ -2,7 +2,7 @@
 //!
 //! Each group file (`strings.rs`, `keys.rs`...) defines a macro that hands its entries to a
 //! *surface* macro. A surface turns each entry into methods: the blocking client, pipelines, the
-//! async client and the spec table ([`COMMANDS`]) are all generated from the same entries, so a
+//! async client and the spec table ([`command_specs`]) are all generated from the same entries, so a
 //! command is written in exactly one place.
 //!
 //! An entry reads:
@@ -13,9 +13,23 @@
 //! - `"GET"`: the command's words, written first (`"CONFIG GET"` writes two arguments);
 //! - `get<T>(...) -> T`: the method; type parameters are bound by `FromValue`;
 //! - `= [key]`: the remaining arguments, each an expression implementing [`ToArgs`](crate::ToArgs);
-//! - `keys(...)`: where the keys are, as in `COMMAND INFO` (`first, last, step`), or
-//!   `keys(numkeys N)` when argument N holds the number of keys that follow it;
-//! - `flags(...)`: [`CommandFlags`] names; `reply(...)`: a [`ReplyShape`] when not `Plain`.
+//! - `keys(...)`: where the keys are (a [`KeySpec`]; positions count the command's words):
+//!   - `keys(first, last, step)` as in `COMMAND INFO` (`keys(1, -1, 1)`: every argument);
+//!   - `keys(numkeys N)` when argument N holds the number of keys that follow it (EVAL, LMPOP);
+//!   - `keys(dest numkeys N)`: a destination key at 1, then `numkeys N` (ZUNIONSTORE);
+//!   - `keys(fixed F keyword "STORE" | "STOREDIST" from S One|Half|Rest)`: keys `1..=F`, plus the
+//!     keys after a keyword searched from position S (negative: backwards from the end), as
+//!     Redis 7's keyword key specs (SORT, GEORADIUS, XREAD ... STREAMS, MIGRATE ... KEYS);
+//!   - omitted: no keys.
+//! - `flags(...)`: [`CommandFlags`] names (READONLY/WRITE/BLOCKING mirror `COMMAND INFO`, which the
+//!   tests check); `reply(...)`: a [`ReplyShape`] when not `Plain`, e.g. `reply(ScoredPairs)` or
+//!   `reply(Deep(ACL_USER))` with a [`Schema`](crate::reply::Schema) static of `reply.rs`.
+//!
+//! Optional tokens go in option builders ([`options`]); an option type may also change the reply
+//! shape when it changes the reply (`WITHSCORES`, ZADD's `INCR`).
+//!
+//! Adding a command is one entry in its group file (plus an options type if it has options), and
+//! one call in `tests/commands.rs`, whose coverage test fails for a declaration never called.
 
 #[macro_use]
 mod macros;
@@ -286,4 +300,79 @@ pub mod build {
     all_commands!(builders);
     #[allow(dead_code)]
     fn _uses(_: Flag, _: ScoreFirst<'_, u8>) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::options::*;
+
+    fn keys_of(cmd: &crate::Cmd) -> Vec<String> {
+        cmd.keys()
+            .into_iter()
+            .map(|k| String::from_utf8_lossy(k).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn keyword_key_specs_find_keys_after_the_keyword() {
+        let xread = build::xread(&[("a", "0"), ("b", "1")], &XReadOptions::default().count(1));
+        assert_eq!(keys_of(&xread), ["a", "b"]);
+        // A stream named like the keyword does not confuse the forward search.
+        let xg = build::xreadgroup("g", "c", &[("STREAMS", ">")], &XReadOptions::default());
+        assert_eq!(keys_of(&xg), ["STREAMS"]);
+        let sort = build::sort("src", &SortOptions::default().get("#").store("dst"));
+        assert_eq!(keys_of(&sort), ["src", "dst"]);
+        let mig = build::migrate("h", 1, ["k1", "k2"], 0, 5, &MigrateOptions::default());
+        assert_eq!(keys_of(&mig), ["k1", "k2"]);
+        let geo = build::georadius(
+            "g",
+            1.0,
+            2.0,
+            3.0,
+            GeoUnit::M,
+            &GeoRadiusOptions::default().store("d", true),
+        );
+        assert_eq!(keys_of(&geo), ["g", "d"]);
+    }
+
+    #[test]
+    fn numkeys_specs_count_their_keys() {
+        let z = build::zunionstore(
+            "d",
+            &["a", "b"],
+            &ZAggregateOptions::default().weights(&[1.0, 2.0]),
+        );
+        assert_eq!(keys_of(&z), ["d", "a", "b"]);
+        let e = build::eval("return 1", &["k"], ["arg"]);
+        assert_eq!(keys_of(&e), ["k"]);
+        let b = build::blmpop(1.0, &["x", "y"], Direction::Left, Some(Count(2)));
+        assert_eq!(keys_of(&b), ["x", "y"]);
+    }
+
+    #[test]
+    fn options_set_the_reply_shape_they_imply() {
+        use crate::reply::ReplyShape;
+        let plain = build::zrange_options("z", 0, 1, &ZRangeOptions::default());
+        assert_eq!(plain.reply_shape(), ReplyShape::Plain);
+        let scored = build::zrange_options("z", 0, 1, &ZRangeOptions::default().withscores());
+        assert_eq!(scored.reply_shape(), ReplyShape::ScoredPairs);
+        let incr = build::zadd_options("z", &[("m", 1.0)], &ZaddOptions::default().incr());
+        assert_eq!(incr.reply_shape(), ReplyShape::Double);
+        assert_eq!(format!("{incr:?}"), r#"["ZADD", "z", "INCR", "1.0", "m"]"#);
+    }
+
+    #[test]
+    fn every_declaration_has_a_name_flags_and_unique_method() {
+        for spec in command_specs() {
+            assert!(!spec.name.is_empty());
+            assert_eq!(spec.name, spec.name.to_uppercase(), "{}", spec.name);
+            assert!(
+                !(spec.flags.contains(CommandFlags::READONLY)
+                    && spec.flags.contains(CommandFlags::WRITE)),
+                "{} is both read-only and write",
+                spec.name
+            );
+        }
+    }
 }

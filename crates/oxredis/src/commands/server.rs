@@ -142,7 +142,7 @@ macro_rules! server_commands {
             /// LATENCY's help text. <https://redis.io/commands/latency-help>
             "LATENCY HELP" latency_help<T>() -> T = []; flags(ADMIN);
 
-            /// Every command's details (see [`command_info`](Self::command_info)).
+            /// Every command's details, as COMMAND INFO gives them.
             /// <https://redis.io/commands/command>
             "COMMAND" command<T>() -> T = []; flags(ADMIN) reply(CommandInfo);
 
