@@ -1519,9 +1519,10 @@ fn server_cmds(r: &Redis) -> Log {
     );
     l!(log, r.debug_sleep(0.02));
     let latest: Vec<(String, i64, i64, i64)> = r.latency_latest().unwrap();
+    // Other events (fork...) depend on the machine's load; DEBUG SLEEP always makes `command`.
     l!(
         log,
-        Ok::<_, oxredis::Error>(latest.iter().map(|l| l.0.clone()).collect::<Vec<_>>())
+        Ok::<_, oxredis::Error>(latest.iter().any(|l| l.0 == "command"))
     );
     l!(
         log,
@@ -2149,7 +2150,7 @@ fn hscan_sscan_zscan_iterators_walk_big_collections_lazily() {
     for protocol in [Protocol::Resp2, Protocol::Resp3] {
         let r = client(&server, protocol);
         r.flushall(None).unwrap();
-        let n = 3000;
+        let n = 10_000;
         let fields: Vec<(String, String)> =
             (0..n).map(|i| (format!("f{i}"), format!("v{i}"))).collect();
         r.hset_mapping("h", &fields).unwrap();
