@@ -71,7 +71,7 @@ macro_rules! key_commands {
             /// Sorts a list, set or sorted set; with `STORE`, the stored count.
             /// <https://redis.io/commands/sort>
             "SORT" sort<T>(key: impl ToArgs, options: &SortOptions) -> T = [key, options];
-                keys(fixed 1 keyword "STORE" from 2 One) flags(WRITE);
+                keys(fixed 1 keyword "STORE" from -2 One) flags(WRITE);
 
             /// Read-only SORT (no `STORE`). <https://redis.io/commands/sort_ro>
             "SORT_RO" sort_ro<T>(key: impl ToArgs, options: &SortOptions) -> T = [key, options];
