@@ -21,14 +21,22 @@ pub mod config;
 mod convert;
 pub mod error;
 mod handshake;
+pub mod lock;
+pub mod pipeline;
 pub mod reply;
 pub mod resp;
+pub mod script;
 mod value;
 
-pub use blocking::{Connection, ConnectionPool, PooledConnection, Redis};
+pub use blocking::{
+    CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Pipeline, PooledConnection, Redis,
+    TransactionOptions, WatchedPipeline,
+};
 pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};
 pub use config::{Addr, ConnectionConfig, Protocol};
 pub use convert::FromValue;
 pub use error::{Error, ErrorKind, Result, ServerError};
+pub use lock::LockOptions;
+pub use script::Script;
 pub use value::Value;
