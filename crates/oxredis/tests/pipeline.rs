@@ -252,6 +252,7 @@ fn transaction_helper_counts_exactly_under_contention() {
     }
     assert_eq!(r.get::<i64>("counter").unwrap(), 2000);
     let retries = attempts.load(Ordering::Relaxed) - 2000;
+    eprintln!("{retries} WatchError retries");
     assert!(retries >= 1, "expected at least one WatchError retry");
 }
 

@@ -272,6 +272,9 @@ impl Pipeline {
     /// Sends every queued command in one write and returns their values in order. The pipeline
     /// is empty afterwards; an empty pipeline returns an empty list without any I/O.
     ///
+    /// A failing command's error tells which it was: [`Error::command`] gives its 0-based
+    /// position in the pipeline (the index of its result) and its name.
+    ///
     /// # Errors
     /// As [`execute_raw`](Self::execute_raw), then the first command error (after every reply
     /// was read, so the connection stays usable); [`Error::command`] says which command.
