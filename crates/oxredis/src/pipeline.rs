@@ -209,7 +209,7 @@ pub fn assemble_exec(
                     let (index, name) = (index, name.to_owned());
                     Error::with_source(
                         ErrorKind::ExecAbort,
-                        format!("Transaction discarded because of previous errors: {cmd_err}"),
+                        "Transaction discarded because of previous errors",
                         cmd_err,
                     )
                     .at_command(index, name)

@@ -340,9 +340,14 @@ fn script_multiply_direct_in_pipeline_and_after_flush() {
 #[test]
 fn connection_killed_mid_pipeline_is_discarded_and_not_resent() {
     let server = RedisServer::new();
-    for transaction in [false, true] {
+    for (protocol, transaction) in [
+        (Protocol::Resp2, false),
+        (Protocol::Resp2, true),
+        (Protocol::Resp3, false),
+        (Protocol::Resp3, true),
+    ] {
         let proxy = Proxy::start(server.socket_addr());
-        let r = client_at(&proxy.url(), Protocol::Resp2);
+        let r = client_at(&proxy.url(), protocol);
         server.cli(&["DEL", "ctr"]);
         assert!(r.ping().unwrap());
         assert_eq!(proxy.accepted_count(), 1);
