@@ -1,0 +1,35 @@
+//! Feeds arbitrary bytes to the RESP decoder, whole and in two chunks: it must never panic, and
+//! both ways must agree. Run with `cargo +nightly fuzz run decode` from this folder.
+#![no_main]
+
+use bytes::BytesMut;
+use libfuzzer_sys::fuzz_target;
+use oxredis::resp::{Decoder, DecoderLimits};
+
+fn decode_all(chunks: &[&[u8]]) -> Vec<Result<oxredis::Value, oxredis::ErrorKind>> {
+    let limits = DecoderLimits { max_depth: 64, max_bulk_len: 1 << 16, max_elements: 1 << 12 };
+    let mut decoder = Decoder::new(limits);
+    let mut buf = BytesMut::new();
+    let mut out = Vec::new();
+    for chunk in chunks {
+        buf.extend_from_slice(chunk);
+        loop {
+            match decoder.decode(&mut buf) {
+                Ok(Some(v)) => out.push(Ok(v)),
+                Ok(None) => break,
+                Err(e) => {
+                    out.push(Err(e.kind()));
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
+fuzz_target!(|data: &[u8]| {
+    let whole = decode_all(&[data]);
+    let mid = data.len() / 2;
+    let split = decode_all(&[&data[..mid], &data[mid..]]);
+    assert_eq!(whole, split);
+});
