@@ -193,7 +193,12 @@ fn watch_switches_to_immediate_mode_and_detects_changes() {
         let mut pipe = r.pipeline(true).watch("w").unwrap();
         let v: i64 = pipe.get("w").unwrap();
         assert_eq!(v, 10);
-        pipe.multi().set("w", v + 1).get("w");
+        pipe.multi().set("w", v + 1);
+        // After multi() the immediate methods refuse to run outside the transaction.
+        assert_eq!(pipe.get::<i64>("w").unwrap_err().kind(), ErrorKind::Data);
+        assert_eq!(pipe.watch("other").unwrap_err().kind(), ErrorKind::Data);
+        pipe.multi().get("w");
+        assert_eq!(pipe.queued().len(), 2);
         assert_eq!(
             pipe.execute().unwrap(),
             vec![Value::Boolean(true), bulk("11")]

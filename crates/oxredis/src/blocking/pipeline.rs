@@ -301,6 +301,7 @@ impl Pipeline {
             conn: RefCell::new(Some(conn)),
             queue: CommandQueue { batch: self.batch },
             watching: false,
+            in_multi: false,
         };
         watched.watch(keys)?;
         Ok(watched)
@@ -321,6 +322,15 @@ pub struct WatchedPipeline {
     conn: RefCell<Option<PooledConnection>>,
     queue: CommandQueue,
     watching: bool,
+    /// Set by `multi()`: from then on commands belong in the queue, not run at once.
+    in_multi: bool,
+}
+
+fn after_multi() -> Error {
+    Error::new(
+        ErrorKind::Data,
+        "commands after multi() must be queued on the CommandQueue it returned",
+    )
 }
 
 fn released() -> Error {
@@ -334,8 +344,12 @@ impl WatchedPipeline {
     /// Runs a prepared command at once on the bound connection.
     ///
     /// # Errors
-    /// A connection error, the server's error reply, or a failed conversion.
+    /// A connection error, the server's error reply, a failed conversion, or
+    /// [`ErrorKind::Data`] after [`multi`](Self::multi).
     pub fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        if self.in_multi {
+            return Err(after_multi());
+        }
         let mut conn = self.conn.borrow_mut();
         let conn = conn.as_mut().ok_or_else(released)?;
         conn.execute(&cmd)
@@ -363,6 +377,9 @@ impl WatchedPipeline {
         keys: impl ToArgs,
         args: impl ToArgs,
     ) -> Result<T> {
+        if self.in_multi {
+            return Err(after_multi());
+        }
         let mut conn = self.conn.borrow_mut();
         let conn = conn.as_mut().ok_or_else(released)?;
         T::from_value(call_script_on(conn, script, keys, args)?)
@@ -373,6 +390,12 @@ impl WatchedPipeline {
     /// # Errors
     /// As [`run`](Self::run).
     pub fn watch(&mut self, keys: impl ToArgs) -> Result<()> {
+        if self.in_multi {
+            return Err(Error::new(
+                ErrorKind::Data,
+                "Cannot issue a WATCH after a MULTI",
+            ));
+        }
         self.watching = true;
         self.run::<()>(watch_cmd(keys))
     }
@@ -388,9 +411,11 @@ impl WatchedPipeline {
     }
 
     /// Starts the transaction: the returned queue buffers commands for
-    /// [`execute`](Self::execute). Immediate methods stay usable (they run outside the
-    /// transaction, still under WATCH).
+    /// [`execute`](Self::execute). From then on the immediate methods fail with
+    /// [`ErrorKind::Data`] (in redis-py they would be buffered), so a write meant for the
+    /// transaction can never run on its own by mistake; call `multi()` again to queue more.
     pub fn multi(&mut self) -> &mut CommandQueue {
+        self.in_multi = true;
         &mut self.queue
     }
 
