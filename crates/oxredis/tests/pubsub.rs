@@ -734,3 +734,85 @@ fn monitor_sees_other_clients() {
         assert_eq!(e.name().to_ascii_lowercase(), "ping");
     }
 }
+
+#[test]
+fn errors_while_server_down_then_recovers() {
+    let mut server = RedisServer::new();
+    let r = client(&server, Protocol::Resp2);
+    let mut p = r.pubsub().ignore_subscribe_messages(true);
+    p.set_retry(oxredis::retry::Retry::new(
+        oxredis::retry::Backoff::Constant(Duration::from_millis(5)),
+        2,
+    ));
+    p.subscribe("before").unwrap();
+    assert!(p.get_message(Some(Duration::ZERO)).unwrap().is_none());
+    server.stop();
+    // Retries are spent while the server is down: the error reaches the caller.
+    let e = p.get_message(Some(Duration::from_millis(100))).unwrap_err();
+    assert!(e.is_connection_error(), "{e:?}");
+    assert!(!p.is_connected());
+    // A subscription made meanwhile fails to send but is kept for the reconnect.
+    let e = p.subscribe("during").unwrap_err();
+    assert!(e.is_connection_error(), "{e:?}");
+    assert_eq!(p.channels(), ["before", "during"]);
+    server.start_again();
+    let direct = client(&server, Protocol::Resp2);
+    wait_until("re-subscription", || {
+        assert!(p
+            .get_message(Some(Duration::from_millis(10)))
+            .unwrap()
+            .is_none());
+        direct
+            .pubsub_numsub::<HashMap<String, i64>>(["before", "during"])
+            .is_ok_and(|m| m["before"] == 1 && m["during"] == 1)
+    });
+    direct.publish("during", "ok").unwrap();
+    assert_eq!(
+        render(&next(&mut p)),
+        mk("message", Some("during"), None, "ok")
+    );
+}
+
+#[test]
+fn run_in_thread_survives_a_dropped_connection() {
+    let server = RedisServer::new();
+    let proxy = Proxy::start(server.socket_addr());
+    for protocol in PROTOCOLS {
+        let direct = client(&server, protocol);
+        let mut p = Redis::from_url(&url_for(&proxy.url(), protocol, ""))
+            .unwrap()
+            .pubsub();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s2 = Arc::clone(&seen);
+        p.psubscribe_with("t.*", move |m: Message| {
+            s2.lock().unwrap().push(m.data_str().unwrap().to_owned());
+        })
+        .unwrap();
+        let errors = Arc::new(Mutex::new(0));
+        let e2 = Arc::clone(&errors);
+        let worker = p
+            .run_in_thread(
+                Duration::from_millis(20),
+                Some(Box::new(move |_e: Error, _p: &mut PubSub| {
+                    *e2.lock().unwrap() += 1;
+                })),
+            )
+            .unwrap();
+        wait_until("subscription", || direct.pubsub_numpat().unwrap() == 1);
+        direct.publish("t.1", "before").unwrap();
+        wait_until("first message", || seen.lock().unwrap().len() == 1);
+        proxy.drop_all();
+        // Publish until the re-subscribed worker receives one (messages published while the
+        // subscription is gone are lost, as in Redis).
+        let mut sent = 0;
+        wait_until("message after reconnect", || {
+            if direct.publish("t.2", "after").unwrap() == 1 {
+                sent += 1;
+            }
+            sent > 0 && seen.lock().unwrap().last().map(String::as_str) == Some("after")
+        });
+        assert_eq!(seen.lock().unwrap()[0], "before");
+        assert_eq!(*errors.lock().unwrap(), 0, "{protocol:?}");
+        worker.join().unwrap();
+    }
+}

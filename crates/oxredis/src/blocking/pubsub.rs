@@ -449,8 +449,9 @@ impl PubSub {
                             None => return Err(e),
                         }
                     }
-                    if !pubsub.is_connected() && !pubsub.is_subscribed() {
-                        // Nothing to read: wait instead of spinning.
+                    if !pubsub.is_connected() {
+                        // Nothing subscribed, or the server is unreachable (the retries
+                        // were spent): wait instead of spinning.
                         std::thread::sleep(wait);
                     }
                 }
