@@ -98,6 +98,17 @@ impl Stream {
     }
 }
 
+/// Whether a read failed only because the wait set by `read_frame_timeout` ran out (the socket
+/// timeout or non-blocking mode), as opposed to a dead link (e.g. a keepalive `ETIMEDOUT`).
+fn is_wait_over(e: &Error) -> bool {
+    let io = std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>());
+    io.is_some_and(|io| {
+        io.kind() == std::io::ErrorKind::WouldBlock
+            // Windows reports a read timeout as TimedOut.
+            || (cfg!(windows) && io.kind() == std::io::ErrorKind::TimedOut)
+    })
+}
+
 /// A single connection to a server, set up (AUTH, SELECT, CLIENT SETNAME, HELLO) and ready.
 ///
 /// Most users go through [`Redis`](crate::Redis) and its pool; a `Connection` is for code that
@@ -437,7 +448,7 @@ impl Connection {
             set.map_err(|e| self.fail(e))?;
             match self.fill() {
                 Ok(()) => {}
-                Err(e) if e.is_timeout() => {
+                Err(e) if is_wait_over(&e) => {
                     // `fill` marked the connection broken, but no byte was lost: undo that.
                     self.broken = false;
                     return Ok(None);
