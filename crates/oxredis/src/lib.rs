@@ -21,11 +21,14 @@ pub mod config;
 mod convert;
 pub mod error;
 mod handshake;
+pub mod monitor;
+pub mod pubsub;
 pub mod reply;
 pub mod resp;
+pub mod retry;
 mod value;
 
-pub use blocking::{Connection, ConnectionPool, PooledConnection, Redis};
+pub use blocking::{Connection, ConnectionPool, Monitor, PooledConnection, PubSub, Redis};
 pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};
 pub use config::{Addr, ConnectionConfig, Protocol};
