@@ -159,11 +159,11 @@ impl PubSub {
     /// A PubSub for `config`; nothing is connected until the first subscription or ping.
     pub fn new(config: ConnectionConfig) -> PubSub {
         PubSub {
+            retry: config.retry,
             config,
             conn: None,
             subs: Subscriptions::new(),
             ignore_subscribe_messages: false,
-            retry: Retry::default(),
             health_checks_pending: 0,
         }
     }
@@ -181,7 +181,8 @@ impl PubSub {
         self.ignore_subscribe_messages = on;
     }
 
-    /// How reconnection after a connection error is retried (default: [`Retry::default`]).
+    /// How reconnection after a connection error is retried (default: the client's
+    /// [`ConnectionConfig::retry`]).
     pub fn set_retry(&mut self, retry: Retry) {
         self.retry = retry;
     }
