@@ -22,15 +22,18 @@ mod convert;
 pub mod error;
 mod handshake;
 pub mod lock;
+pub mod monitor;
 pub mod pipeline;
+pub mod pubsub;
 pub mod reply;
 pub mod resp;
+pub mod retry;
 pub mod script;
 mod value;
 
 pub use blocking::{
-    CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Pipeline, PooledConnection, Redis,
-    TransactionOptions, WatchedPipeline,
+    CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline, PooledConnection,
+    PubSub, Redis, TransactionOptions, WatchedPipeline,
 };
 pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};

@@ -598,3 +598,37 @@ fn lock_guard_releases_on_drop() {
     assert!(!lock.locked().unwrap());
     assert_eq!(lock.token(), None);
 }
+
+#[test]
+fn checkout_failures_are_retried_but_sent_batches_are_not() {
+    use oxredis::retry::{Backoff, Retry};
+    let server = RedisServer::new();
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let proxy = Proxy::start(dead);
+    // RESP3, so opening a connection is a round trip (HELLO) that fails while nothing is
+    // upstream: a checkout failure, before anything of the batch is sent.
+    let r = Redis::builder()
+        .url(&format!("{}?protocol=3", proxy.url()))
+        .unwrap()
+        .retry(Retry::new(
+            Backoff::Constant(Duration::from_millis(20)),
+            100,
+        ))
+        .build();
+    let result = std::thread::scope(|s| {
+        let h = s.spawn(|| r.pipeline(true).incr("n").incr("n").execute());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while proxy.accepted_count() < 2 {
+            assert!(Instant::now() < deadline, "the checkout was not retried");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // The server comes "back" while the pipeline retries its checkout.
+        proxy.set_upstream(server.socket_addr());
+        h.join().unwrap()
+    });
+    assert_eq!(result.unwrap(), vec![Value::Int(1), Value::Int(2)]);
+    assert_eq!(server.cli(&["GET", "n"]), "2", "applied exactly once");
+}

@@ -60,6 +60,27 @@ fn run_batch(
     assemble(batch.commands(), transaction, replies)
 }
 
+/// Checks a connection out, retrying connection errors per the client's retry policy: nothing
+/// has been sent yet, so a retry cannot apply anything twice. Once a batch is sent it is never
+/// retried.
+fn checkout(client: &Redis) -> Result<PooledConnection> {
+    let retry = client.config().retry;
+    let mut failures = 0;
+    loop {
+        match client.get_connection() {
+            Ok(conn) => return Ok(conn),
+            Err(e) if e.is_connection_error() => {
+                failures += 1;
+                match retry.next_delay(failures) {
+                    Some(wait) => std::thread::sleep(wait),
+                    None => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Runs `script` on `conn` with `EVALSHA`, loading it and retrying once on `NOSCRIPT`.
 pub(crate) fn call_script_on(
     conn: &mut Connection,
@@ -265,7 +286,7 @@ impl Pipeline {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let mut conn = self.client.get_connection()?;
+        let mut conn = checkout(&self.client)?;
         run_batch(&mut conn, &batch, self.transaction)
     }
 
@@ -296,7 +317,7 @@ impl Pipeline {
     /// # Errors
     /// Checking out a connection, or the WATCH command failing.
     pub fn watch(self, keys: impl ToArgs) -> Result<WatchedPipeline> {
-        let conn = self.client.get_connection()?;
+        let conn = checkout(&self.client)?;
         let mut watched = WatchedPipeline {
             conn: RefCell::new(Some(conn)),
             queue: CommandQueue { batch: self.batch },

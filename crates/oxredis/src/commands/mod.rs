@@ -33,6 +33,8 @@ mod sets;
 mod sorted_sets;
 #[macro_use]
 mod server;
+#[macro_use]
+mod pubsub;
 
 pub mod options;
 
@@ -48,6 +50,7 @@ macro_rules! all_commands {
         set_commands!($surface);
         sorted_set_commands!($surface);
         server_commands!($surface);
+        pubsub_commands!($surface);
     };
 }
 
@@ -158,6 +161,7 @@ pub fn command_specs() -> impl Iterator<Item = &'static CommandSpec> {
         set_commands!(spec_items),
         sorted_set_commands!(spec_items),
         server_commands!(spec_items),
+        pubsub_commands!(spec_items),
     ];
     GROUPS.iter().flat_map(|g| g.iter())
 }
