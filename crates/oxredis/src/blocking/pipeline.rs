@@ -63,7 +63,7 @@ fn run_batch(
 /// Checks a connection out, retrying connection errors per the client's retry policy: nothing
 /// has been sent yet, so a retry cannot apply anything twice. Once a batch is sent it is never
 /// retried.
-fn checkout(client: &Redis) -> Result<PooledConnection> {
+pub(crate) fn checkout(client: &Redis) -> Result<PooledConnection> {
     let retry = client.config().retry;
     let mut failures = 0;
     loop {

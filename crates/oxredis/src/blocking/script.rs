@@ -3,7 +3,7 @@
 use crate::script::Script;
 use crate::{FromValue, Result, ToArgs};
 
-use super::pipeline::call_script_on;
+use super::pipeline::{call_script_on, checkout};
 use super::{Connection, Redis};
 
 impl Redis {
@@ -37,7 +37,8 @@ impl Redis {
 
 impl Script {
     /// Runs the script on `client` with `EVALSHA`; on `NOSCRIPT` (never loaded, or after
-    /// `SCRIPT FLUSH`) loads it and retries once.
+    /// `SCRIPT FLUSH`) loads it and retries once. A connection error is retried (per the
+    /// client's retry policy) only while checking a connection out, never once sent.
     ///
     /// # Errors
     /// A connection error, the script's error, or a failed conversion.
@@ -47,7 +48,7 @@ impl Script {
         keys: impl ToArgs,
         args: impl ToArgs,
     ) -> Result<T> {
-        let mut conn = client.get_connection()?;
+        let mut conn = checkout(client)?;
         self.call_on(&mut conn, keys, args)
     }
 
