@@ -382,18 +382,24 @@ impl Connection {
             ));
         }
         loop {
-            match self.decoder.decode(&mut self.read_buf) {
-                Ok(Some(v)) => {
-                    self.last_used = Instant::now();
-                    if self.decode_responses {
-                        check_utf8(&v)?;
-                    }
-                    return Ok(v);
-                }
-                Ok(None) => {}
-                Err(e) => return Err(self.fail(e)),
+            if let Some(v) = self.decode_buffered()? {
+                return Ok(v);
             }
             self.fill()?;
+        }
+    }
+
+    /// The next whole frame already in the read buffer, if any.
+    fn decode_buffered(&mut self) -> Result<Option<Value>> {
+        match self.decoder.decode(&mut self.read_buf) {
+            Ok(Some(v)) => {
+                if self.decode_responses {
+                    check_utf8(&v)?;
+                }
+                Ok(Some(v))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(self.fail(e)),
         }
     }
 
@@ -426,16 +432,8 @@ impl Connection {
 
     fn read_frame_until(&mut self, deadline: Option<Instant>) -> Result<Option<Value>> {
         loop {
-            match self.decoder.decode(&mut self.read_buf) {
-                Ok(Some(v)) => {
-                    self.last_used = Instant::now();
-                    if self.decode_responses {
-                        check_utf8(&v)?;
-                    }
-                    return Ok(Some(v));
-                }
-                Ok(None) => {}
-                Err(e) => return Err(self.fail(e)),
+            if let Some(v) = self.decode_buffered()? {
+                return Ok(Some(v));
             }
             let set = match deadline {
                 None => self.stream.set_read_timeout(None),
@@ -476,6 +474,8 @@ impl Connection {
             }
         };
         self.read_buf.truncate(start + n);
+        // Activity is stamped per read, not per reply: one clock read serves a whole batch.
+        self.last_used = Instant::now();
         if n == 0 {
             return Err(self.fail(Error::new(
                 ErrorKind::Connection,
