@@ -23,14 +23,6 @@ const NOT_SUPPORTED: &[(&str, &str)] = &[
     ("UNSUBSCRIBE", "belongs to PubSub type"),
     ("PUNSUBSCRIBE", "belongs to PubSub type"),
     ("SUNSUBSCRIBE", "belongs to PubSub type"),
-    ("PUBLISH", "belongs to PubSub type"),
-    ("SPUBLISH", "belongs to PubSub type"),
-    ("PUBSUB CHANNELS", "belongs to PubSub type"),
-    ("PUBSUB NUMPAT", "belongs to PubSub type"),
-    ("PUBSUB NUMSUB", "belongs to PubSub type"),
-    ("PUBSUB SHARDCHANNELS", "belongs to PubSub type"),
-    ("PUBSUB SHARDNUMSUB", "belongs to PubSub type"),
-    ("PUBSUB HELP", "belongs to PubSub type"),
     ("MULTI", "belongs to Pipeline type"),
     ("EXEC", "belongs to Pipeline type"),
     ("DISCARD", "belongs to Pipeline type"),
@@ -38,7 +30,7 @@ const NOT_SUPPORTED: &[(&str, &str)] = &[
     ("UNWATCH", "belongs to Pipeline type"),
     (
         "MONITOR",
-        "turns the connection into a stream of events: a Monitor type, not a call",
+        "belongs to Monitor type: the connection becomes a stream of events",
     ),
     (
         "SYNC",
@@ -51,15 +43,15 @@ const NOT_SUPPORTED: &[(&str, &str)] = &[
     ("REPLCONF", "replication protocol, only sent by replicas"),
     (
         "QUIT",
-        "closes the pooled connection under the pool; dropping the client does it",
+        "closes a pooled connection under the pool; dropping the client does it",
     ),
     (
         "RESET",
-        "silently drops the handshake state (db, name, protocol, auth) of a pooled connection",
+        "drops the handshake state (db, name, protocol, auth) of a pooled connection",
     ),
     (
         "HELLO",
-        "switches a pooled connection's protocol behind the decoder; set `protocol` in the config",
+        "switches a pooled connection's protocol behind its decoder; set `protocol` in the config",
     ),
     (
         "AUTH",
@@ -1865,6 +1857,36 @@ fn cluster(r: &Redis) -> Log {
     log
 }
 
+fn pubsub(r: &Redis) -> Log {
+    let mut log = Log::new();
+    // A subscriber (its own connection), so the introspection commands have something to count.
+    let mut sub = r.pubsub();
+    sub.subscribe("news").unwrap();
+    sub.ssubscribe("shard").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while r.pubsub_numsub::<HashMap<String, i64>>(["news"]).unwrap()["news"] == 0 {
+        assert!(Instant::now() < deadline, "subscriber never registered");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    l!(log, r.publish("news", "hello"));
+    l!(log, r.publish("nobody", "hello"));
+    l!(log, r.spublish("shard", "hello"));
+    l!(log, r.pubsub_channels::<Vec<String>>("*"));
+    l!(
+        log,
+        r.pubsub_numsub::<BTreeMap<String, i64>>(["news", "other"])
+    );
+    l!(log, r.pubsub_numpat());
+    l!(log, r.pubsub_shardchannels::<Vec<String>>("*"));
+    l!(
+        log,
+        r.pubsub_shardnumsub::<BTreeMap<String, i64>>(["shard"])
+    );
+    l!(log, r.pubsub_help::<Vec<String>>().map(|h| !h.is_empty()));
+    sub.close();
+    log
+}
+
 fn shutdown(r: &Redis) -> Log {
     let mut log = Log::new();
     e!(
@@ -1976,6 +1998,7 @@ const GROUPS: &[(&str, ServerKind, Body)] = &[
     ("acl", ServerKind::Plain, acl),
     ("cluster", ServerKind::Cluster, cluster),
     ("migrate", ServerKind::Plain, migrate),
+    ("pubsub", ServerKind::Plain, pubsub),
     ("shutdown", ServerKind::Stopped, shutdown),
 ];
 

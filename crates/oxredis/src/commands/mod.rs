@@ -63,6 +63,8 @@ mod connection;
 mod acl;
 #[macro_use]
 mod cluster;
+#[macro_use]
+mod pubsub;
 
 mod client_options;
 mod geo_options;
@@ -90,6 +92,7 @@ macro_rules! all_commands {
         connection_commands!($surface);
         acl_commands!($surface);
         cluster_commands!($surface);
+        pubsub_commands!($surface);
     };
 }
 
@@ -286,6 +289,7 @@ pub fn command_specs() -> impl Iterator<Item = &'static CommandSpec> {
         connection_commands!(spec_items),
         acl_commands!(spec_items),
         cluster_commands!(spec_items),
+        pubsub_commands!(spec_items),
     ];
     GROUPS.iter().flat_map(|g| g.iter())
 }
