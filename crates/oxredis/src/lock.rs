@@ -152,6 +152,10 @@ impl LockOptions {
 ///
 /// Uses the std hasher's per-process random keys, a counter and the clock, so tokens are unique
 /// across threads and processes; they are identities, not secrets.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the clock is only entropy for the token here, not time"
+)]
 pub fn new_token() -> String {
     use std::hash::{BuildHasher, Hasher};
     use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,4 +1,9 @@
 //! The blocking client: std sockets, a thread-safe pool, and the command methods.
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "the blocking I/O layer owns sockets, clocks and sleeps"
+)]
 
 mod client;
 mod connection;

@@ -851,6 +851,7 @@ mod internal_tests {
 #[cfg(test)]
 mod speed {
     #![allow(clippy::unwrap_used)]
+    #![allow(clippy::disallowed_types, reason = "a timing test measures wall time")]
     use super::*;
 
     #[test]

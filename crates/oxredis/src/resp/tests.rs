@@ -648,6 +648,7 @@ fn random_garbage_never_panics() {
 /// Rough timing; run with `cargo test --release -p oxredis decode_speed -- --ignored --nocapture`.
 #[test]
 #[ignore]
+#[allow(clippy::disallowed_types, reason = "a timing test measures wall time")]
 fn decode_speed() {
     let cases = [
         (
