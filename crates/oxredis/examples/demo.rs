@@ -2,6 +2,11 @@
 //! set/get, a pool shared by threads, and decoded versus raw replies.
 //!
 //! Run with `bash scripts/demo.sh` (installs redis-server when missing).
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::{Duration, Instant};

@@ -3,6 +3,11 @@
 //! clients pinned to CPU 0 (taskset). Medians of several runs; the figure that matters is the ratio.
 //!
 //! `cargo run --release -p oxredis --example get_bench [requests]`
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;

@@ -7,6 +7,11 @@
 //! pinned to CPU 0 (taskset). Medians and ratios are printed.
 //!
 //! `cargo run --release -p oxredis --example pipeline_bench [rounds]`
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;

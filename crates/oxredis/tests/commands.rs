@@ -1,6 +1,11 @@
 //! The command table against a real server: coverage of the server's COMMAND table, key
 //! positions and flags, every declared command called on RESP2 and RESP3 with the same results,
 //! and the lazy SCAN iterators.
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

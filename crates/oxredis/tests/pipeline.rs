@@ -1,4 +1,9 @@
 //! Pipelines, transactions, WATCH, scripts and locks against real redis-server processes.
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
