@@ -82,6 +82,22 @@ fn fmt_ratio(a: Option<f64>, b: Option<f64>) -> String {
     }
 }
 
+/// Whether client `name` (ox, redis, fred) is selected by `BENCH_CLIENTS`; all by default.
+fn on(name: &str) -> bool {
+    match std::env::var("BENCH_CLIENTS") {
+        Ok(list) => list.split(',').any(|x| x.trim() == name),
+        Err(_) => true,
+    }
+}
+
+/// Whether figure `n` is selected by `BENCH_ONLY` (e.g. `BENCH_ONLY=4,5`); all by default.
+fn want(n: u32) -> bool {
+    match std::env::var("BENCH_ONLY") {
+        Ok(list) => list.split(',').any(|x| x.trim() == n.to_string()),
+        Err(_) => true,
+    }
+}
+
 fn main() {
     let server = RedisServer::new();
     if let Ok(cpu) = std::env::var("BENCH_SERVER_CPU") {
@@ -117,344 +133,450 @@ fn main() {
 
     let _: bool = ox.set("k", "value-of-k").unwrap();
     let mut rows = Vec::new();
-
-    // (1) Blocking, sequential, one connection.
-    let n = scaled(20_000);
-    let get_ox = measure(|| {
-        let t = Instant::now();
-        for _ in 0..n {
-            let v: Option<Vec<u8>> = ox.get("k").unwrap();
-            assert!(v.is_some());
-        }
-        (n, t.elapsed())
-    });
-    let get_redis = measure(|| {
-        let t = Instant::now();
-        for _ in 0..n {
-            let v: Option<Vec<u8>> = redis::cmd("GET").arg("k").query(&mut rconn).unwrap();
-            assert!(v.is_some());
-        }
-        (n, t.elapsed())
-    });
-    rows.push(Row {
-        name: "(1) blocking sequential GET",
-        ox: Some(get_ox),
-        redis: Some(get_redis),
-        fred: None,
-        note: "fred has no sync API",
-    });
-    let set_ox = measure(|| {
-        let t = Instant::now();
-        for i in 0..n {
-            let _: bool = ox.set("s", i).unwrap();
-        }
-        (n, t.elapsed())
-    });
-    let set_redis = measure(|| {
-        let t = Instant::now();
-        for i in 0..n {
-            let () = redis::cmd("SET").arg("s").arg(i).query(&mut rconn).unwrap();
-        }
-        (n, t.elapsed())
-    });
-    rows.push(Row {
-        name: "(1) blocking sequential SET",
-        ox: Some(set_ox),
-        redis: Some(set_redis),
-        fred: None,
-        note: "fred has no sync API",
-    });
-
-    // (2) One pipeline of 10,000 SETs.
-    let p = 10_000;
-    let mut oxconn = oxredis::Connection::connect(ox.config()).unwrap();
-    let pipe_ox = measure(|| {
-        let t = Instant::now();
-        for i in 0..p {
-            let mut cmd = oxredis::Cmd::new("SET");
-            cmd.arg("p").arg(i);
-            oxconn.queue(&cmd);
-        }
-        oxconn.flush().unwrap();
-        for _ in 0..p {
-            let v = oxconn.read_reply().unwrap();
-            assert!(v.is_ok());
-        }
-        (p, t.elapsed())
-    });
-    let pipe_redis = measure(|| {
-        let t = Instant::now();
-        let mut pipe = redis::pipe();
-        for i in 0..p {
-            pipe.cmd("SET").arg("p").arg(i).ignore();
-        }
-        let () = pipe.query(&mut rconn).unwrap();
-        (p, t.elapsed())
-    });
-    let pipe_fred = measure_async(&rt, || async {
-        use fred::prelude::*;
-        let t = Instant::now();
-        let pipe = fred.pipeline();
-        for i in 0..p {
-            let () = pipe.set("p", i as i64, None, None, false).await.unwrap();
-        }
-        let _: Vec<fred::types::Value> = pipe.all().await.unwrap();
-        (p, t.elapsed())
-    });
-    rows.push(Row {
-        name: "(2) pipeline of 10k SETs (cmds/s)",
-        ox: Some(pipe_ox),
-        redis: Some(pipe_redis),
-        fred: Some(pipe_fred),
-        note: "ox: manual queue/flush/read on oxredis::Connection; fred async",
-    });
-
-    // (3) LRANGE of a 10,000-element list.
     let items: Vec<String> = (0..10_000).map(|i| format!("item-{i:05}")).collect();
-    let _: i64 = ox.delete(["list"]).unwrap();
-    let _: i64 = ox.rpush("list", &items).unwrap();
-    let l = scaled(200);
-    let lr_ox = measure(|| {
-        let t = Instant::now();
-        for _ in 0..l {
-            let v: Vec<Vec<u8>> = ox.lrange("list", 0, -1).unwrap();
-            assert_eq!(v.len(), 10_000);
-        }
-        (l, t.elapsed())
-    });
-    let lr_redis = measure(|| {
-        let t = Instant::now();
-        for _ in 0..l {
-            let v: Vec<Vec<u8>> = redis::cmd("LRANGE")
-                .arg("list")
-                .arg(0)
-                .arg(-1)
-                .query(&mut rconn)
-                .unwrap();
-            assert_eq!(v.len(), 10_000);
-        }
-        (l, t.elapsed())
-    });
-    let lr_fred = measure_async(&rt, || async {
-        use fred::prelude::*;
-        let t = Instant::now();
-        for _ in 0..l {
-            let v: Vec<Vec<u8>> = fred.lrange("list", 0, -1).await.unwrap();
-            assert_eq!(v.len(), 10_000);
-        }
-        (l, t.elapsed())
-    });
-    rows.push(Row {
-        name: "(3) LRANGE 10k elements (calls/s)",
-        ox: Some(lr_ox),
-        redis: Some(lr_redis),
-        fred: Some(lr_fred),
-        note: "as Vec<Vec<u8>>; ox/redis blocking, fred async",
-    });
 
-    // (4) 1,000 concurrent tasks x 100 GETs on one client.
-    let (tasks, per) = (1000, scaled(100));
-    let conc_ox = measure_async(&rt, || {
-        let c = ox_async.clone();
-        async move {
-            let t = Instant::now();
-            let hs: Vec<_> = (0..tasks)
-                .map(|_| {
-                    let c = c.clone();
-                    tokio::spawn(async move {
-                        for _ in 0..per {
-                            let v: Option<Vec<u8>> = c.get("k").await.unwrap();
-                            assert!(v.is_some());
-                        }
-                    })
-                })
-                .collect();
-            for h in hs {
-                h.await.unwrap();
-            }
-            (tasks * per, t.elapsed())
-        }
-    });
-    let conc_redis = measure_async(&rt, || {
-        let c = rmux.clone();
-        async move {
-            let t = Instant::now();
-            let hs: Vec<_> = (0..tasks)
-                .map(|_| {
-                    let mut c = c.clone();
-                    tokio::spawn(async move {
-                        for _ in 0..per {
-                            let v: Option<Vec<u8>> = redis::cmd("GET")
-                                .arg("k")
-                                .query_async(&mut c)
-                                .await
-                                .unwrap();
-                            assert!(v.is_some());
-                        }
-                    })
-                })
-                .collect();
-            for h in hs {
-                h.await.unwrap();
-            }
-            (tasks * per, t.elapsed())
-        }
-    });
-    let conc_fred = measure_async(&rt, || {
-        let c = fred.clone();
-        async move {
-            use fred::prelude::*;
-            let t = Instant::now();
-            let hs: Vec<_> = (0..tasks)
-                .map(|_| {
-                    let c = c.clone();
-                    tokio::spawn(async move {
-                        for _ in 0..per {
-                            let v: Option<Vec<u8>> = c.get("k").await.unwrap();
-                            assert!(v.is_some());
-                        }
-                    })
-                })
-                .collect();
-            for h in hs {
-                h.await.unwrap();
-            }
-            (tasks * per, t.elapsed())
-        }
-    });
-    rows.push(Row {
-        name: "(4) async 1000 tasks x 100 GET",
-        ox: Some(conc_ox),
-        redis: Some(conc_redis),
-        fred: Some(conc_fred),
-        note: "one client / multiplexed connection each",
-    });
-
-    // (5) 50 tasks of sequential INCR.
-    let (tasks5, per5) = (50, scaled(1000));
-    let incr_ox = measure_async(&rt, || {
-        let c = ox_async.clone();
-        async move {
-            let t = Instant::now();
-            let hs: Vec<_> = (0..tasks5)
-                .map(|i| {
-                    let c = c.clone();
-                    tokio::spawn(async move {
-                        let key = format!("ctr:{i}");
-                        for _ in 0..per5 {
-                            let _: i64 = c.incr(&key).await.unwrap();
-                        }
-                    })
-                })
-                .collect();
-            for h in hs {
-                h.await.unwrap();
-            }
-            (tasks5 * per5, t.elapsed())
-        }
-    });
-    let incr_redis = measure_async(&rt, || {
-        let c = rmux.clone();
-        async move {
-            let t = Instant::now();
-            let hs: Vec<_> = (0..tasks5)
-                .map(|i| {
-                    let mut c = c.clone();
-                    tokio::spawn(async move {
-                        let key = format!("ctr:{i}");
-                        for _ in 0..per5 {
-                            let _: i64 = redis::cmd("INCR")
-                                .arg(&key)
-                                .query_async(&mut c)
-                                .await
-                                .unwrap();
-                        }
-                    })
-                })
-                .collect();
-            for h in hs {
-                h.await.unwrap();
-            }
-            (tasks5 * per5, t.elapsed())
-        }
-    });
-    let incr_fred = measure_async(&rt, || {
-        let c = fred.clone();
-        async move {
-            use fred::prelude::*;
-            let t = Instant::now();
-            let hs: Vec<_> = (0..tasks5)
-                .map(|i| {
-                    let c = c.clone();
-                    tokio::spawn(async move {
-                        let key = format!("ctr:{i}");
-                        for _ in 0..per5 {
-                            let _: i64 = c.incr(&key).await.unwrap();
-                        }
-                    })
-                })
-                .collect();
-            for h in hs {
-                h.await.unwrap();
-            }
-            (tasks5 * per5, t.elapsed())
-        }
-    });
-    rows.push(Row {
-        name: "(5) async 50 tasks x sequential INCR",
-        ox: Some(incr_ox),
-        redis: Some(incr_redis),
-        fred: Some(incr_fred),
-        note: "",
-    });
-
-    // (6) Decode only: a 10,000-element array reply from memory.
-    let mut wire = Vec::new();
-    wire.extend_from_slice(b"*10000\r\n");
-    for it in &items {
-        wire.extend_from_slice(format!("${}\r\n{it}\r\n", it.len()).as_bytes());
+    if want(1) {
+        // (1) Blocking, sequential, one connection.
+        let n = scaled(20_000);
+        let get_ox = on("ox").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                for _ in 0..n {
+                    let v: Option<Vec<u8>> = ox.get("k").unwrap();
+                    assert!(v.is_some());
+                }
+                (n, t.elapsed())
+            })
+        });
+        let get_redis = on("redis").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                for _ in 0..n {
+                    let v: Option<Vec<u8>> = redis::cmd("GET").arg("k").query(&mut rconn).unwrap();
+                    assert!(v.is_some());
+                }
+                (n, t.elapsed())
+            })
+        });
+        rows.push(Row {
+            name: "(1) blocking sequential GET",
+            ox: get_ox,
+            redis: get_redis,
+            fred: None,
+            note: "fred has no sync API",
+        });
+        let set_ox = on("ox").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                for i in 0..n {
+                    let _: bool = ox.set("s", i).unwrap();
+                }
+                (n, t.elapsed())
+            })
+        });
+        let set_redis = on("redis").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                for i in 0..n {
+                    let () = redis::cmd("SET").arg("s").arg(i).query(&mut rconn).unwrap();
+                }
+                (n, t.elapsed())
+            })
+        });
+        rows.push(Row {
+            name: "(1) blocking sequential SET",
+            ox: set_ox,
+            redis: set_redis,
+            fred: None,
+            note: "fred has no sync API",
+        });
     }
-    let d = scaled(500);
-    let dec_ox = measure(|| {
-        let mut dec = oxredis::resp::Decoder::default();
-        let t = Instant::now();
-        for _ in 0..d {
-            let mut buf = BytesMut::from(&wire[..]);
-            let v = dec.decode(&mut buf).unwrap().unwrap();
-            assert!(matches!(v, oxredis::Value::Array(ref a) if a.len() == 10_000));
+
+    if want(2) {
+        // (2) One pipeline of 10,000 SETs.
+        let p = 10_000;
+        let mut oxconn = oxredis::Connection::connect(ox.config()).unwrap();
+        let pipe_ox = on("ox").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                for i in 0..p {
+                    let mut cmd = oxredis::Cmd::new("SET");
+                    cmd.arg("p").arg(i);
+                    oxconn.queue(&cmd);
+                }
+                oxconn.flush().unwrap();
+                for _ in 0..p {
+                    let v = oxconn.read_reply().unwrap();
+                    assert!(v.is_ok());
+                }
+                (p, t.elapsed())
+            })
+        });
+        let pipe_redis = on("redis").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                let mut pipe = redis::pipe();
+                for i in 0..p {
+                    pipe.cmd("SET").arg("p").arg(i).ignore();
+                }
+                let () = pipe.query(&mut rconn).unwrap();
+                (p, t.elapsed())
+            })
+        });
+        let pipe_fred = on("fred").then(|| {
+            measure_async(&rt, || async {
+                use fred::prelude::*;
+                let t = Instant::now();
+                let pipe = fred.pipeline();
+                for i in 0..p {
+                    let () = pipe.set("p", i as i64, None, None, false).await.unwrap();
+                }
+                let _: Vec<fred::types::Value> = pipe.all().await.unwrap();
+                (p, t.elapsed())
+            })
+        });
+        rows.push(Row {
+            name: "(2) pipeline of 10k SETs (cmds/s)",
+            ox: pipe_ox,
+            redis: pipe_redis,
+            fred: pipe_fred,
+            note: "ox: manual queue/flush/read on oxredis::Connection; fred async",
+        });
+    }
+
+    if want(3) {
+        // (3) LRANGE of a 10,000-element list.
+        let _: i64 = ox.delete(["list"]).unwrap();
+        let _: i64 = ox.rpush("list", &items).unwrap();
+        let l = scaled(200);
+        let lr_ox = on("ox").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                for _ in 0..l {
+                    let v: Vec<Vec<u8>> = ox.lrange("list", 0, -1).unwrap();
+                    assert_eq!(v.len(), 10_000);
+                }
+                (l, t.elapsed())
+            })
+        });
+        let lr_redis = on("redis").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                for _ in 0..l {
+                    let v: Vec<Vec<u8>> = redis::cmd("LRANGE")
+                        .arg("list")
+                        .arg(0)
+                        .arg(-1)
+                        .query(&mut rconn)
+                        .unwrap();
+                    assert_eq!(v.len(), 10_000);
+                }
+                (l, t.elapsed())
+            })
+        });
+        let lr_fred = on("fred").then(|| {
+            measure_async(&rt, || async {
+                use fred::prelude::*;
+                let t = Instant::now();
+                for _ in 0..l {
+                    let v: Vec<Vec<u8>> = fred.lrange("list", 0, -1).await.unwrap();
+                    assert_eq!(v.len(), 10_000);
+                }
+                (l, t.elapsed())
+            })
+        });
+        rows.push(Row {
+            name: "(3) LRANGE 10k elements (calls/s)",
+            ox: lr_ox,
+            redis: lr_redis,
+            fred: lr_fred,
+            note: "as Vec<Vec<u8>>; ox/redis blocking, fred async",
+        });
+    }
+
+    if want(4) {
+        // (4) 1,000 concurrent tasks x 100 GETs on one client.
+        let (tasks, per) = (1000, scaled(100));
+        let conc_ox = on("ox").then(|| {
+            measure_async(&rt, || {
+                let c = ox_async.clone();
+                async move {
+                    let t = Instant::now();
+                    let hs: Vec<_> = (0..tasks)
+                        .map(|_| {
+                            let c = c.clone();
+                            tokio::spawn(async move {
+                                for _ in 0..per {
+                                    let v: Option<Vec<u8>> = c.get("k").await.unwrap();
+                                    assert!(v.is_some());
+                                }
+                            })
+                        })
+                        .collect();
+                    for h in hs {
+                        h.await.unwrap();
+                    }
+                    (tasks * per, t.elapsed())
+                }
+            })
+        });
+        let conc_redis = on("redis").then(|| {
+            measure_async(&rt, || {
+                let c = rmux.clone();
+                async move {
+                    let t = Instant::now();
+                    let hs: Vec<_> = (0..tasks)
+                        .map(|_| {
+                            let mut c = c.clone();
+                            tokio::spawn(async move {
+                                for _ in 0..per {
+                                    let v: Option<Vec<u8>> = redis::cmd("GET")
+                                        .arg("k")
+                                        .query_async(&mut c)
+                                        .await
+                                        .unwrap();
+                                    assert!(v.is_some());
+                                }
+                            })
+                        })
+                        .collect();
+                    for h in hs {
+                        h.await.unwrap();
+                    }
+                    (tasks * per, t.elapsed())
+                }
+            })
+        });
+        let conc_fred = on("fred").then(|| {
+            measure_async(&rt, || {
+                let c = fred.clone();
+                async move {
+                    use fred::prelude::*;
+                    let t = Instant::now();
+                    let hs: Vec<_> = (0..tasks)
+                        .map(|_| {
+                            let c = c.clone();
+                            tokio::spawn(async move {
+                                for _ in 0..per {
+                                    let v: Option<Vec<u8>> = c.get("k").await.unwrap();
+                                    assert!(v.is_some());
+                                }
+                            })
+                        })
+                        .collect();
+                    for h in hs {
+                        h.await.unwrap();
+                    }
+                    (tasks * per, t.elapsed())
+                }
+            })
+        });
+        rows.push(Row {
+            name: "(4) async 1000 tasks x 100 GET",
+            ox: conc_ox,
+            redis: conc_redis,
+            fred: conc_fred,
+            note: "one client / multiplexed connection each",
+        });
+    }
+
+    if want(5) {
+        // (5) 50 tasks of sequential INCR.
+        let (tasks5, per5) = (50, scaled(1000));
+        let incr_ox = on("ox").then(|| {
+            measure_async(&rt, || {
+                let c = ox_async.clone();
+                async move {
+                    let t = Instant::now();
+                    let hs: Vec<_> = (0..tasks5)
+                        .map(|i| {
+                            let c = c.clone();
+                            tokio::spawn(async move {
+                                let key = format!("ctr:{i}");
+                                for _ in 0..per5 {
+                                    let _: i64 = c.incr(&key).await.unwrap();
+                                }
+                            })
+                        })
+                        .collect();
+                    for h in hs {
+                        h.await.unwrap();
+                    }
+                    (tasks5 * per5, t.elapsed())
+                }
+            })
+        });
+        let incr_redis = on("redis").then(|| {
+            measure_async(&rt, || {
+                let c = rmux.clone();
+                async move {
+                    let t = Instant::now();
+                    let hs: Vec<_> = (0..tasks5)
+                        .map(|i| {
+                            let mut c = c.clone();
+                            tokio::spawn(async move {
+                                let key = format!("ctr:{i}");
+                                for _ in 0..per5 {
+                                    let _: i64 = redis::cmd("INCR")
+                                        .arg(&key)
+                                        .query_async(&mut c)
+                                        .await
+                                        .unwrap();
+                                }
+                            })
+                        })
+                        .collect();
+                    for h in hs {
+                        h.await.unwrap();
+                    }
+                    (tasks5 * per5, t.elapsed())
+                }
+            })
+        });
+        let incr_fred = on("fred").then(|| {
+            measure_async(&rt, || {
+                let c = fred.clone();
+                async move {
+                    use fred::prelude::*;
+                    let t = Instant::now();
+                    let hs: Vec<_> = (0..tasks5)
+                        .map(|i| {
+                            let c = c.clone();
+                            tokio::spawn(async move {
+                                let key = format!("ctr:{i}");
+                                for _ in 0..per5 {
+                                    let _: i64 = c.incr(&key).await.unwrap();
+                                }
+                            })
+                        })
+                        .collect();
+                    for h in hs {
+                        h.await.unwrap();
+                    }
+                    (tasks5 * per5, t.elapsed())
+                }
+            })
+        });
+        rows.push(Row {
+            name: "(5) async 50 tasks x sequential INCR",
+            ox: incr_ox,
+            redis: incr_redis,
+            fred: incr_fred,
+            note: "",
+        });
+    }
+
+    if want(7) {
+        // (7) Latency: one task, sequential GETs on the async clients.
+        let n7 = scaled(20_000);
+        let seq_ox = on("ox").then(|| {
+            measure_async(&rt, || {
+                let c = ox_async.clone();
+                async move {
+                    let t = Instant::now();
+                    for _ in 0..n7 {
+                        let v: Option<Vec<u8>> = c.get("k").await.unwrap();
+                        assert!(v.is_some());
+                    }
+                    (n7, t.elapsed())
+                }
+            })
+        });
+        let seq_redis = on("redis").then(|| {
+            measure_async(&rt, || {
+                let mut c = rmux.clone();
+                async move {
+                    let t = Instant::now();
+                    for _ in 0..n7 {
+                        let v: Option<Vec<u8>> = redis::cmd("GET")
+                            .arg("k")
+                            .query_async(&mut c)
+                            .await
+                            .unwrap();
+                        assert!(v.is_some());
+                    }
+                    (n7, t.elapsed())
+                }
+            })
+        });
+        let seq_fred = on("fred").then(|| {
+            measure_async(&rt, || {
+                let c = fred.clone();
+                async move {
+                    use fred::prelude::*;
+                    let t = Instant::now();
+                    for _ in 0..n7 {
+                        let v: Option<Vec<u8>> = c.get("k").await.unwrap();
+                        assert!(v.is_some());
+                    }
+                    (n7, t.elapsed())
+                }
+            })
+        });
+        rows.push(Row {
+            name: "(7) async 1 task sequential GET (extra)",
+            ox: seq_ox,
+            redis: seq_redis,
+            fred: seq_fred,
+            note: "latency-bound; not a target row",
+        });
+    }
+
+    if want(6) {
+        // (6) Decode only: a 10,000-element array reply from memory.
+        let mut wire = Vec::new();
+        wire.extend_from_slice(b"*10000\r\n");
+        for it in &items {
+            wire.extend_from_slice(format!("${}\r\n{it}\r\n", it.len()).as_bytes());
         }
-        (d, t.elapsed())
-    });
-    let dec_redis = measure(|| {
-        let t = Instant::now();
-        for _ in 0..d {
-            let v = redis::parse_redis_value(&wire).unwrap();
-            assert!(matches!(v, redis::Value::Array(ref a) if a.len() == 10_000));
-        }
-        (d, t.elapsed())
-    });
-    let dec_proto = measure(|| {
-        let t = Instant::now();
-        for _ in 0..d {
-            let mut buf = BytesMut::from(&wire[..]);
-            let (frame, _, _) = redis_protocol::resp2::decode::decode_bytes_mut(&mut buf)
-                .unwrap()
-                .unwrap();
-            assert!(matches!(
-                frame,
-                redis_protocol::resp2::types::BytesFrame::Array(ref a) if a.len() == 10_000
-            ));
-        }
-        (d, t.elapsed())
-    });
-    rows.push(Row {
+        let d = scaled(500);
+        let dec_ox = on("ox").then(|| {
+            measure(|| {
+                let mut dec = oxredis::resp::Decoder::default();
+                let t = Instant::now();
+                for _ in 0..d {
+                    let mut buf = BytesMut::from(&wire[..]);
+                    let v = dec.decode(&mut buf).unwrap().unwrap();
+                    assert!(matches!(v, oxredis::Value::Array(ref a) if a.len() == 10_000));
+                }
+                (d, t.elapsed())
+            })
+        });
+        let dec_redis = on("redis").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                for _ in 0..d {
+                    let v = redis::parse_redis_value(&wire).unwrap();
+                    assert!(matches!(v, redis::Value::Array(ref a) if a.len() == 10_000));
+                }
+                (d, t.elapsed())
+            })
+        });
+        let dec_proto = on("fred").then(|| {
+            measure(|| {
+                let t = Instant::now();
+                for _ in 0..d {
+                    let mut buf = BytesMut::from(&wire[..]);
+                    let (frame, _, _) = redis_protocol::resp2::decode::decode_bytes_mut(&mut buf)
+                        .unwrap()
+                        .unwrap();
+                    assert!(matches!(
+                        frame,
+                        redis_protocol::resp2::types::BytesFrame::Array(ref a) if a.len() == 10_000
+                    ));
+                }
+                (d, t.elapsed())
+            })
+        });
+        rows.push(Row {
         name: "(6) decode 10k-element array (frames/s)",
-        ox: Some(dec_ox),
-        redis: Some(dec_redis),
-        fred: Some(dec_proto),
+        ox: dec_ox,
+        redis: dec_redis,
+        fred: dec_proto,
         note:
             "fred column: redis-protocol decode_bytes_mut; ox and fred copy into a BytesMut first",
     });
+    }
 
     println!(
         "| figure | oxredis | redis-rs | fred | ox/redis | ox/fred | note |\n|---|---:|---:|---:|---:|---:|---|"

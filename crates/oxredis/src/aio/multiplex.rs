@@ -223,6 +223,11 @@ impl Driver {
                     match req {
                         Some(req) => {
                             self.enqueue(req);
+                            // Let the tasks that are already runnable (typically the ones
+                            // whose replies just arrived) queue their next command first, so
+                            // they go out in this write instead of one write each. Measured:
+                            // +30-40% on 50 tasks of sequential INCR, no cost for one task.
+                            tokio::task::yield_now().await;
                             self.drain_queue();
                         }
                         None => accepting = false,
