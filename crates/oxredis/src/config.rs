@@ -7,6 +7,7 @@ use percent_encoding::percent_decode_str;
 use url::Url;
 
 use crate::resp::DecoderLimits;
+use crate::retry::Retry;
 use crate::{Error, ErrorKind, Result};
 
 /// Where the server is.
@@ -90,6 +91,9 @@ pub struct ConnectionConfig {
     pub pool_timeout: Option<Duration>,
     /// Decoder limits against hostile replies.
     pub limits: DecoderLimits,
+    /// Retries after a connection error (redis-py's `retry`). A command is retried only when
+    /// that cannot apply it twice: the connection failed before it was sent, or it is read-only.
+    pub retry: Retry,
 }
 
 impl Default for ConnectionConfig {
@@ -113,6 +117,7 @@ impl Default for ConnectionConfig {
             max_connections: 64,
             pool_timeout: None,
             limits: DecoderLimits::default(),
+            retry: Retry::default(),
         }
     }
 }

@@ -31,6 +31,11 @@ pub trait FromValue: Sized {
     fn from_string_reply(_bytes: &Bytes) -> Option<Vec<Self>> {
         None
     }
+
+    /// Whether this type is a pair (`(K, V)`), so `Vec<(K, V)>` reads a map reply entry by
+    /// entry; other element types see a map flattened to `k, v, k, v`.
+    #[doc(hidden)]
+    const MAP_ENTRY: bool = false;
 }
 
 fn mismatch(value: &Value, wanted: &str) -> Error {
@@ -213,6 +218,12 @@ impl<T: FromValue> FromValue for Vec<T> {
                 return Ok(v);
             }
         }
+        if let (Value::Map(_), true) = (&value, T::MAP_ENTRY) {
+            return pairs(value, "Vec")?
+                .into_iter()
+                .map(|(k, v)| T::from_value(Value::Array(vec![k, v])))
+                .collect();
+        }
         elements(value, "Vec")?
             .into_iter()
             .map(T::from_value)
@@ -259,8 +270,14 @@ impl<K: FromValue + Ord, V: FromValue> FromValue for BTreeMap<K, V> {
 }
 
 macro_rules! tuple_from_value {
+    (@entry $a:ident $b:ident) => {
+        const MAP_ENTRY: bool = true;
+    };
+    (@entry $($name:ident)+) => {};
     ($n:literal: $($name:ident)+) => {
         impl<$($name: FromValue),+> FromValue for ($($name,)+) {
+            tuple_from_value!(@entry $($name)+);
+
             fn from_value(value: Value) -> Result<Self> {
                 let items = elements(value, concat!("a ", $n, "-tuple"))?;
                 if items.len() != $n {
@@ -316,6 +333,11 @@ mod tests {
         let (a, b): (String, i64) = FromValue::from_value(arr.clone()).unwrap();
         assert_eq!((a.as_str(), b), ("a", 2));
         let m: HashMap<String, i64> = FromValue::from_value(arr).unwrap();
+        let map = Value::Map(vec![(Value::Bulk("k".into()), Value::Int(1))]);
+        let pairs: Vec<(String, i64)> = FromValue::from_value(map.clone()).unwrap();
+        assert_eq!(pairs, [("k".to_string(), 1)]);
+        let flat: Vec<String> = FromValue::from_value(map).unwrap();
+        assert_eq!(flat, ["k", "1"]);
         assert_eq!(m["a"], 2);
         let e = String::from_value(Value::Bulk(Bytes::from_static(b"\xff"))).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Data);

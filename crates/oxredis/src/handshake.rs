@@ -75,3 +75,53 @@ pub(crate) fn check(step: Step, reply: Value) -> Result<()> {
         _ => Err(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ServerError;
+
+    fn err(line: &str) -> Value {
+        Value::Error(ServerError::from_line(line.as_bytes()))
+    }
+
+    #[test]
+    fn resp3_with_credentials_and_name_is_one_hello() {
+        let mut config = ConnectionConfig::tcp("h", 1);
+        config.protocol = Protocol::Resp3;
+        config.username = Some("u".into());
+        config.password = Some("p".into());
+        config.client_name = Some("n".into());
+        config.db = 2;
+        let cmds = commands(&config);
+        let steps: Vec<Step> = cmds.iter().map(|(s, _)| *s).collect();
+        assert_eq!(steps, [Step::Hello, Step::Select]);
+        let hello: Vec<&[u8]> = cmds[0].1.args().collect();
+        assert_eq!(
+            hello,
+            [&b"HELLO"[..], b"3", b"AUTH", b"u", b"p", b"SETNAME", b"n"]
+        );
+    }
+
+    #[test]
+    fn resp2_uses_auth_select_setname() {
+        let mut config = ConnectionConfig::tcp("h", 1);
+        config.password = Some("p".into());
+        config.client_name = Some("n".into());
+        let steps: Vec<Step> = commands(&config).iter().map(|(s, _)| *s).collect();
+        assert_eq!(steps, [Step::Auth, Step::SetName]);
+        assert!(commands(&ConnectionConfig::tcp("h", 1)).is_empty());
+    }
+
+    #[test]
+    fn refused_hello_is_a_clear_error() {
+        let e = check(Step::Hello, err("NOPROTO unsupported protocol version")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unsupported);
+        assert!(e.to_string().contains("RESP3"), "{e}");
+        let e = check(Step::Hello, err("ERR unknown command 'HELLO'")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unsupported);
+        let e = check(Step::Hello, err("WRONGPASS invalid username-password pair")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Authentication);
+        assert!(check(Step::Select, Value::Simple("OK".into())).is_ok());
+    }
+}

@@ -23,14 +23,27 @@ pub mod config;
 mod convert;
 pub mod error;
 mod handshake;
+pub mod lock;
+pub mod monitor;
+pub mod pipeline;
+pub mod pubsub;
 pub mod reply;
 pub mod resp;
+pub mod retry;
+pub mod scan;
+pub mod script;
+pub mod types;
 mod value;
 
-pub use blocking::{Connection, ConnectionPool, PooledConnection, Redis};
+pub use blocking::{
+    CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline, PooledConnection,
+    PubSub, Redis, TransactionOptions, WatchedPipeline,
+};
 pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};
 pub use config::{Addr, ConnectionConfig, Protocol};
 pub use convert::FromValue;
 pub use error::{Error, ErrorKind, Result, ServerError};
+pub use lock::LockOptions;
+pub use script::Script;
 pub use value::Value;

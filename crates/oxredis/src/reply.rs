@@ -29,6 +29,69 @@ pub enum ReplyShape {
     /// A RESP2 array that stands for a set becomes [`Value::Set`], as RESP3 sends it
     /// (SMEMBERS, SINTER...).
     Set,
+    /// An array of `0`/`1` integers becomes booleans (SMISMEMBER, SCRIPT EXISTS).
+    IntBools,
+    /// An array of numbers or nils becomes doubles or nils (ZMSCORE).
+    Doubles,
+    /// `[key, member, score]` with the score a double (BZPOPMIN/BZPOPMAX); nil stays nil.
+    KeyMemberScore,
+    /// `[key, [member, score]...]` with scored pairs as [`ScoredPairs`](Self::ScoredPairs)
+    /// (ZMPOP/BZMPOP); nil stays nil.
+    KeyScoredPairs,
+    /// `[field, value, ...]` (RESP2) or `[[field, value]...]` (RESP3) becomes `[[field, value]...]`
+    /// (HRANDFIELD ... WITHVALUES).
+    NestedPairs,
+    /// A SCAN-family page `[cursor, [field, value...]]`: the page becomes a map (HSCAN).
+    ScanPairs,
+    /// A ZSCAN page `[cursor, [member, score...]]`: the page becomes `[[member, score]...]`.
+    ScanScoredPairs,
+    /// Stream entries `[[id, [field, value...]]...]`: each entry becomes `[id, map]`
+    /// (XRANGE, XCLAIM); plain ids (JUSTID) pass through.
+    StreamEntries,
+    /// XREAD/XREADGROUP: a map `{stream: entries}` (RESP2 sends `[[stream, entries]...]`).
+    XRead,
+    /// XAUTOCLAIM: `[next-id, entries, deleted-ids]` with the entries normalised.
+    XAutoClaim,
+    /// XINFO STREAM (also FULL): a map with entries, groups and consumers normalised.
+    XInfoStream,
+    /// A list of flat pairs or maps becomes a list of maps (XINFO GROUPS/CONSUMERS, ACL LOG).
+    MapList,
+    /// Structured maps whose fields nest further maps and sets (ACL GETUSER, MEMORY STATS,
+    /// FUNCTION LIST/STATS, CLIENT TRACKINGINFO, LATENCY HISTOGRAM, COMMAND DOCS, LCS IDX):
+    /// flat pairs become maps, sets become arrays, numeric text becomes numbers, recursively
+    /// where the layout is known.
+    Deep(&'static Schema),
+    /// COMMAND / COMMAND INFO: each command's array with its key specs as maps and sets as arrays.
+    CommandInfo,
+    /// GEOPOS: each position `[lon, lat]` as doubles, nil for missing members.
+    GeoPos,
+    /// GEOSEARCH/GEORADIUS with WITHDIST/WITHHASH/WITHCOORD: `[member, dist?, hash?, [lon, lat]?]`
+    /// with the distance and coordinates as doubles. Plain members pass through.
+    GeoSearch,
+    /// CLIENT LIST text becomes a list of maps of its `name=value` fields.
+    ClientList,
+    /// CLIENT INFO text becomes one map of its `name=value` fields.
+    ClientInfo,
+}
+
+/// The layout of a structured reply, for [`ReplyShape::Deep`]: tells flat RESP2 arrays that stand
+/// for maps apart from real lists, so both protocols normalise to the same value.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub enum Schema {
+    /// Leave as is, except that sets become arrays (recursively).
+    Any,
+    /// Numeric text becomes a double, as RESP3 sends it (RESP2 sends doubles as text; integers
+    /// are integers on both protocols, so they stay).
+    Double,
+    /// A list whose items follow the inner schema.
+    List(&'static Schema),
+    /// A map (flat pairs in RESP2); the named fields follow their schema (a name ending in `*`
+    /// matches by prefix, first match wins), others are [`Any`](Self::Any).
+    Map(&'static [(&'static str, Schema)]),
+    /// A map whose every value follows the inner schema.
+    MapOf(&'static Schema),
+    /// A stream entry `[id, [field, value...]]`, made `[id, map]`.
+    Entry,
 }
 
 /// Brings `value` to the canonical form for `shape`. Error values pass through untouched.
@@ -68,7 +131,339 @@ pub fn normalize(shape: ReplyShape, value: Value) -> Result<Value> {
             Value::Array(items) => Value::Set(items),
             v => v,
         }),
+        ReplyShape::IntBools => Ok(map_items(value, |v| match v {
+            Value::Int(i) => Value::Boolean(i != 0),
+            v => v,
+        })),
+        ReplyShape::Doubles => try_map_items(value, |v| match v {
+            Value::Nil => Ok(Value::Nil),
+            v => to_double(&v).map(Value::Double),
+        }),
+        ReplyShape::KeyMemberScore => match value {
+            Value::Array(mut items) if items.len() == 3 => {
+                items[2] = Value::Double(to_double(&items[2])?);
+                Ok(Value::Array(items))
+            }
+            v => Ok(v),
+        },
+        ReplyShape::KeyScoredPairs => match value {
+            Value::Array(mut items) if items.len() == 2 => {
+                let pairs = std::mem::replace(&mut items[1], Value::Nil);
+                items[1] = scored_pairs(pairs)?;
+                Ok(Value::Array(items))
+            }
+            v => Ok(v),
+        },
+        ReplyShape::NestedPairs => nested_pairs(value),
+        ReplyShape::ScanPairs => scan_page(value, pairs),
+        ReplyShape::ScanScoredPairs => scan_page(value, scored_pairs),
+        ReplyShape::StreamEntries => Ok(stream_entries(value)),
+        ReplyShape::XRead => xread(value),
+        ReplyShape::XAutoClaim => match value {
+            Value::Array(mut items) if items.len() >= 2 => {
+                let entries = std::mem::replace(&mut items[1], Value::Nil);
+                items[1] = stream_entries(entries);
+                Ok(Value::Array(items))
+            }
+            v => Ok(v),
+        },
+        ReplyShape::XInfoStream => Ok(apply(&XINFO_STREAM, value)),
+        ReplyShape::MapList => Ok(apply(&MAP_LIST, value)),
+        ReplyShape::Deep(schema) => Ok(apply(schema, value)),
+        ReplyShape::CommandInfo => Ok(map_items(value, command_info)),
+        ReplyShape::GeoPos => try_map_items(value, |pos| match pos {
+            Value::Nil => Ok(Value::Nil),
+            pos => try_map_items(pos, |c| to_double(&c).map(Value::Double)),
+        }),
+        ReplyShape::GeoSearch => try_map_items(value, geo_item),
+        ReplyShape::ClientList => text_reply(value, "CLIENT LIST", |text| {
+            Value::Array(
+                text.split(|&b| b == b'\n')
+                    .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+                    .filter(|l| !l.is_empty())
+                    .map(parse_client_line)
+                    .collect(),
+            )
+        }),
+        ReplyShape::ClientInfo => text_reply(value, "CLIENT INFO", |text| {
+            let line = text.strip_suffix(b"\n").unwrap_or(text);
+            parse_client_line(line.strip_suffix(b"\r").unwrap_or(line))
+        }),
     }
+}
+
+/// Applies `f` to each item of an aggregate; other values pass through.
+fn map_items(value: Value, f: impl FnMut(Value) -> Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.into_iter().map(f).collect()),
+        Value::Set(items) => Value::Set(items.into_iter().map(f).collect()),
+        v => v,
+    }
+}
+
+fn try_map_items(value: Value, f: impl FnMut(Value) -> Result<Value>) -> Result<Value> {
+    match value {
+        Value::Array(items) => Ok(Value::Array(
+            items.into_iter().map(f).collect::<Result<_>>()?,
+        )),
+        v => Ok(v),
+    }
+}
+
+fn text_reply(value: Value, what: &str, f: impl FnOnce(&[u8]) -> Value) -> Result<Value> {
+    match value.as_bytes() {
+        Some(text) => Ok(f(text)),
+        None => Err(Error::new(
+            ErrorKind::Data,
+            format!("{what} reply is a {}, expected text", value.type_name()),
+        )),
+    }
+}
+
+/// `id=3 addr=127.0.0.1:5 name= ...` becomes a map of text values (as redis-py's
+/// `parse_client_list`); the values may hold `=` (e.g. `cmd=client|list`).
+fn parse_client_line(line: &[u8]) -> Value {
+    Value::Map(
+        line.split(|&b| b == b' ')
+            .filter(|kv| !kv.is_empty())
+            .map(|kv| match memchr::memchr(b'=', kv) {
+                Some(eq) => (
+                    Value::Bulk(Bytes::copy_from_slice(&kv[..eq])),
+                    Value::Bulk(Bytes::copy_from_slice(&kv[eq + 1..])),
+                ),
+                None => (
+                    Value::Bulk(Bytes::copy_from_slice(kv)),
+                    Value::Bulk(Bytes::new()),
+                ),
+            })
+            .collect(),
+    )
+}
+
+fn nested_pairs(value: Value) -> Result<Value> {
+    match value {
+        Value::Array(items) if items.iter().all(|v| matches!(v, Value::Array(_))) => {
+            Ok(Value::Array(items))
+        }
+        Value::Array(items) => {
+            if items.len() % 2 != 0 {
+                return Err(Error::new(ErrorKind::Protocol, "expected pairs"));
+            }
+            let mut out = Vec::with_capacity(items.len() / 2);
+            let mut it = items.into_iter();
+            while let (Some(a), Some(b)) = (it.next(), it.next()) {
+                out.push(Value::Array(vec![a, b]));
+            }
+            Ok(Value::Array(out))
+        }
+        v => Ok(v),
+    }
+}
+
+fn scan_page(value: Value, page: fn(Value) -> Result<Value>) -> Result<Value> {
+    match value {
+        Value::Array(mut items) if items.len() == 2 => {
+            let p = std::mem::replace(&mut items[1], Value::Nil);
+            items[1] = page(p)?;
+            Ok(Value::Array(items))
+        }
+        v => Ok(v),
+    }
+}
+
+/// `[id, [f, v...]]` becomes `[id, {f: v}]`; anything else passes through.
+fn stream_entry(value: Value) -> Value {
+    match value {
+        Value::Array(mut items) if items.len() == 2 => {
+            let fields = std::mem::replace(&mut items[1], Value::Nil);
+            items[1] = match fields {
+                Value::Array(_) => pairs(fields).unwrap_or(Value::Nil),
+                other => other,
+            };
+            Value::Array(items)
+        }
+        v => v,
+    }
+}
+
+fn stream_entries(value: Value) -> Value {
+    map_items(value, stream_entry)
+}
+
+fn xread(value: Value) -> Result<Value> {
+    match value {
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                let Value::Array(mut kv) = item else {
+                    return Err(Error::new(ErrorKind::Protocol, "bad XREAD reply"));
+                };
+                if kv.len() != 2 {
+                    return Err(Error::new(ErrorKind::Protocol, "bad XREAD reply"));
+                }
+                let entries = kv.pop().unwrap_or(Value::Nil);
+                let key = kv.pop().unwrap_or(Value::Nil);
+                out.push((key, stream_entries(entries)));
+            }
+            Ok(Value::Map(out))
+        }
+        Value::Map(m) => Ok(Value::Map(
+            m.into_iter().map(|(k, v)| (k, stream_entries(v))).collect(),
+        )),
+        v => Ok(v),
+    }
+}
+
+fn geo_item(item: Value) -> Result<Value> {
+    let Value::Array(items) = item else {
+        return Ok(item);
+    };
+    let mut out = Vec::with_capacity(items.len());
+    let mut it = items.into_iter();
+    if let Some(member) = it.next() {
+        out.push(member);
+    }
+    for v in it {
+        out.push(match v {
+            // The hash is the only integer; the distance comes as text.
+            Value::Int(_) | Value::Double(_) => v,
+            Value::Array(_) => try_map_items(v, |c| to_double(&c).map(Value::Double))?,
+            other => Value::Double(to_double(&other)?),
+        });
+    }
+    Ok(Value::Array(out))
+}
+
+/// Any value, sets made arrays.
+pub static ANY: Schema = Schema::Any;
+/// A map of any values.
+pub static ANY_MAP: Schema = Schema::Map(&[]);
+/// ACL GETUSER.
+pub static ACL_USER: Schema = Schema::Map(&[("selectors", Schema::List(&ANY_MAP))]);
+/// MEMORY STATS: numbers parsed, `db.N` nested.
+pub static MEMORY_STATS: Schema = Schema::Map(&[
+    ("db.*", Schema::MapOf(&Schema::Double)),
+    ("*", Schema::Double),
+]);
+/// FUNCTION LIST.
+pub static FUNCTION_LIST: Schema =
+    Schema::List(&Schema::Map(&[("functions", Schema::List(&ANY_MAP))]));
+/// FUNCTION STATS.
+pub static FUNCTION_STATS: Schema = Schema::Map(&[
+    ("running_script", Schema::Map(&[])),
+    ("engines", Schema::MapOf(&ANY_MAP)),
+]);
+/// LATENCY HISTOGRAM.
+pub static LATENCY_HISTOGRAM: Schema =
+    Schema::MapOf(&Schema::Map(&[("histogram_usec", Schema::Map(&[]))]));
+static DOC_ARG: Schema = Schema::Map(&[("arguments", Schema::List(&DOC_ARG))]);
+static DOC: Schema = Schema::Map(&[
+    ("arguments", Schema::List(&DOC_ARG)),
+    ("subcommands", Schema::MapOf(&DOC)),
+]);
+/// COMMAND DOCS.
+pub static COMMAND_DOCS: Schema = Schema::MapOf(&DOC);
+/// CLUSTER SHARDS.
+pub static CLUSTER_SHARDS: Schema =
+    Schema::List(&Schema::Map(&[("nodes", Schema::List(&ANY_MAP))]));
+
+static MAP_LIST: Schema = Schema::List(&Schema::Map(&[("age-seconds", Schema::Double)]));
+static CONSUMER: Schema = Schema::Map(&[]);
+static GROUP: Schema = Schema::Map(&[("consumers", Schema::List(&CONSUMER))]);
+static XINFO_STREAM: Schema = Schema::Map(&[
+    ("first-entry", Schema::Entry),
+    ("last-entry", Schema::Entry),
+    ("entries", Schema::List(&Schema::Entry)),
+    ("groups", Schema::List(&GROUP)),
+]);
+static KEY_SPEC: Schema = Schema::Map(&[
+    ("begin_search", Schema::Map(&[("spec", Schema::Map(&[]))])),
+    ("find_keys", Schema::Map(&[("spec", Schema::Map(&[]))])),
+]);
+
+/// One COMMAND INFO entry: positional, with key specs (element 8) as maps and subcommands
+/// (element 9) recursively.
+fn command_info(value: Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| match i {
+                    8 => apply(&Schema::List(&KEY_SPEC), v),
+                    // RESP3 sends the subcommands as a set.
+                    9 => match map_items(v, command_info) {
+                        Value::Set(items) => Value::Array(items),
+                        v => v,
+                    },
+                    _ => apply(&Schema::Any, v),
+                })
+                .collect(),
+        ),
+        v => v,
+    }
+}
+
+/// Normalises `value` by `schema` (see [`Schema`]).
+pub fn apply(schema: &Schema, value: Value) -> Value {
+    match (schema, value) {
+        (_, Value::Nil) => Value::Nil,
+        (Schema::Any, Value::Set(items) | Value::Array(items)) => {
+            Value::Array(items.into_iter().map(|v| apply(&Schema::Any, v)).collect())
+        }
+        (Schema::Any, Value::Map(m)) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| (k, apply(&Schema::Any, v)))
+                .collect(),
+        ),
+        (Schema::Any, v) => v,
+        (Schema::Double, v @ (Value::Bulk(_) | Value::Simple(_))) => {
+            match v.as_bytes().and_then(parse_double) {
+                Some(d) => Value::Double(d),
+                None => v,
+            }
+        }
+        (Schema::Double, v) => v,
+        (Schema::List(inner), Value::Array(items) | Value::Set(items)) => {
+            Value::Array(items.into_iter().map(|v| apply(inner, v)).collect())
+        }
+        (Schema::Map(fields), v) => map_fields(v, |k| {
+            let name = k.as_bytes().unwrap_or_default();
+            fields
+                .iter()
+                .find(|(f, _)| match f.strip_suffix('*') {
+                    Some(prefix) => name.starts_with(prefix.as_bytes()),
+                    None => f.as_bytes() == name,
+                })
+                .map_or(&Schema::Any, |(_, s)| s)
+        }),
+        (Schema::MapOf(inner), v) => map_fields(v, |_| inner),
+        (Schema::Entry, v) => stream_entry(v),
+        (_, v) => v,
+    }
+}
+
+fn map_fields<'s>(value: Value, schema_of: impl Fn(&Value) -> &'s Schema) -> Value {
+    let kvs = match value {
+        Value::Map(m) => m,
+        Value::Array(items) if items.len() % 2 == 0 => {
+            let mut out = Vec::with_capacity(items.len() / 2);
+            let mut it = items.into_iter();
+            while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                out.push((k, v));
+            }
+            out
+        }
+        v => return v,
+    };
+    Value::Map(
+        kvs.into_iter()
+            .map(|(k, v)| {
+                let v = apply(schema_of(&k), v);
+                (k, v)
+            })
+            .collect(),
+    )
 }
 
 fn pairs(value: Value) -> Result<Value> {
@@ -257,5 +652,159 @@ mod tests {
             ])
         );
         assert_eq!(m[3].1, Value::Double(1.5));
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    fn bulk(s: &str) -> Value {
+        Value::Bulk(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    fn arr(items: Vec<Value>) -> Value {
+        Value::Array(items)
+    }
+
+    #[test]
+    fn xread_resp2_and_resp3_agree() {
+        let entry = arr(vec![bulk("1-0"), arr(vec![bulk("f"), bulk("v")])]);
+        let resp2 = arr(vec![arr(vec![bulk("s"), arr(vec![entry.clone()])])]);
+        let resp3 = Value::Map(vec![(bulk("s"), arr(vec![entry]))]);
+        let a = normalize(ReplyShape::XRead, resp2).unwrap();
+        assert_eq!(a, normalize(ReplyShape::XRead, resp3).unwrap());
+        let want = Value::Map(vec![(
+            bulk("s"),
+            arr(vec![arr(vec![
+                bulk("1-0"),
+                Value::Map(vec![(bulk("f"), bulk("v"))]),
+            ])]),
+        )]);
+        assert_eq!(a, want);
+        assert_eq!(
+            normalize(ReplyShape::XRead, Value::Nil).unwrap(),
+            Value::Nil
+        );
+    }
+
+    #[test]
+    fn geo_search_items_get_double_distances_and_coordinates() {
+        let resp2 = arr(vec![arr(vec![
+            bulk("Palermo"),
+            bulk("190.4424"),
+            Value::Int(3479099956230698),
+            arr(vec![bulk("13.36"), bulk("38.11")]),
+        ])]);
+        let got = normalize(ReplyShape::GeoSearch, resp2).unwrap();
+        assert_eq!(
+            got,
+            arr(vec![arr(vec![
+                bulk("Palermo"),
+                Value::Double(190.4424),
+                Value::Int(3479099956230698),
+                arr(vec![Value::Double(13.36), Value::Double(38.11)]),
+            ])])
+        );
+        // Without WITH* options, members pass through.
+        let plain = arr(vec![bulk("a")]);
+        assert_eq!(
+            normalize(ReplyShape::GeoSearch, plain.clone()).unwrap(),
+            plain
+        );
+    }
+
+    #[test]
+    fn client_list_text_becomes_maps() {
+        let text =
+            bulk("id=3 addr=127.0.0.1:5 name= cmd=client|list\nid=4 addr=x:1 name=w cmd=get\n");
+        let Value::Array(clients) = normalize(ReplyShape::ClientList, text).unwrap() else {
+            panic!()
+        };
+        assert_eq!(clients.len(), 2);
+        assert_eq!(
+            clients[0],
+            Value::Map(vec![
+                (bulk("id"), bulk("3")),
+                (bulk("addr"), bulk("127.0.0.1:5")),
+                (bulk("name"), bulk("")),
+                (bulk("cmd"), bulk("client|list")),
+            ])
+        );
+        let verbatim = Value::Verbatim {
+            format: *b"txt",
+            text: Bytes::from_static(b"id=9 name=n\n"),
+        };
+        let Value::Map(one) = normalize(ReplyShape::ClientInfo, verbatim).unwrap() else {
+            panic!()
+        };
+        assert_eq!(one[1], (bulk("name"), bulk("n")));
+    }
+
+    #[test]
+    fn deep_schemas_turn_flat_pairs_into_maps_and_sets_into_arrays() {
+        let resp2 = arr(vec![
+            bulk("flags"),
+            arr(vec![bulk("on")]),
+            bulk("selectors"),
+            arr(vec![arr(vec![bulk("keys"), bulk("~x*")])]),
+        ]);
+        let resp3 = Value::Map(vec![
+            (bulk("flags"), Value::Set(vec![bulk("on")])),
+            (
+                bulk("selectors"),
+                arr(vec![Value::Map(vec![(bulk("keys"), bulk("~x*"))])]),
+            ),
+        ]);
+        let shape = ReplyShape::Deep(&ACL_USER);
+        assert_eq!(
+            normalize(shape, resp2).unwrap(),
+            normalize(shape, resp3).unwrap()
+        );
+        // MEMORY STATS: RESP2 doubles are text, integers stay integers, `db.N` nests.
+        let stats = arr(vec![
+            bulk("peak.percentage"),
+            bulk("0"),
+            bulk("keys.count"),
+            Value::Int(1),
+            bulk("db.0"),
+            arr(vec![bulk("overhead.hashtable.main"), Value::Int(72)]),
+        ]);
+        let Value::Map(m) = normalize(ReplyShape::Deep(&MEMORY_STATS), stats).unwrap() else {
+            panic!()
+        };
+        assert_eq!(m[0].1, Value::Double(0.0));
+        assert_eq!(m[1].1, Value::Int(1));
+        assert!(matches!(m[2].1, Value::Map(_)));
+    }
+
+    #[test]
+    fn scan_pages_and_pops_are_normalised() {
+        let hscan = arr(vec![bulk("0"), arr(vec![bulk("f"), bulk("v")])]);
+        assert_eq!(
+            normalize(ReplyShape::ScanPairs, hscan).unwrap(),
+            arr(vec![bulk("0"), Value::Map(vec![(bulk("f"), bulk("v"))])])
+        );
+        let bzpop = arr(vec![bulk("z"), bulk("m"), bulk("1.5")]);
+        assert_eq!(
+            normalize(ReplyShape::KeyMemberScore, bzpop).unwrap(),
+            arr(vec![bulk("z"), bulk("m"), Value::Double(1.5)])
+        );
+        let zmpop = arr(vec![bulk("z"), arr(vec![arr(vec![bulk("m"), bulk("2")])])]);
+        assert_eq!(
+            normalize(ReplyShape::KeyScoredPairs, zmpop).unwrap(),
+            arr(vec![
+                bulk("z"),
+                arr(vec![arr(vec![bulk("m"), Value::Double(2.0)])])
+            ])
+        );
+        assert_eq!(
+            normalize(
+                ReplyShape::IntBools,
+                arr(vec![Value::Int(1), Value::Int(0)])
+            )
+            .unwrap(),
+            arr(vec![Value::Boolean(true), Value::Boolean(false)])
+        );
     }
 }

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use oxredis::retry::{Backoff, Retry};
 use oxredis::{ConnectionConfig, ErrorKind, Protocol, Redis, ScanOptions, SetOptions, Value};
-use oxredis_test_support::RedisServer;
+use oxredis_test_support::{Proxy, RedisServer};
 
 fn client(server: &RedisServer, protocol: Protocol) -> Redis {
     let proto = if protocol == Protocol::Resp3 { 3 } else { 2 };
@@ -557,4 +558,58 @@ fn client_is_send_sync_and_clone() {
     check::<Redis>();
     let c = ConnectionConfig::tcp("127.0.0.1", 1);
     let _ = Redis::new(c);
+}
+
+#[test]
+fn connect_failures_are_retried_with_backoff() {
+    let mut server = RedisServer::new();
+    let r = Redis::builder()
+        .port(server.port())
+        .retry(Retry::new(
+            Backoff::Constant(Duration::from_millis(50)),
+            100,
+        ))
+        .build();
+    server.stop();
+    let restarter = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        server.start_again();
+        server
+    });
+    // The server is down when this starts: the connect fails, is retried, and succeeds.
+    assert!(r.set("k", "v").unwrap());
+    let server = restarter.join().unwrap();
+    assert_eq!(server.cli(&["GET", "k"]), "v");
+    let no_retry = Redis::builder()
+        .port(server.port())
+        .retry(Retry::none())
+        .build();
+    assert!(no_retry.ping().unwrap());
+}
+
+#[test]
+fn a_write_cut_off_after_sending_is_reported_not_retried() {
+    let server = RedisServer::new();
+    let proxy = Proxy::start(server.socket_addr());
+    let r = Redis::builder()
+        .port(proxy.port())
+        .retry(Retry::new(Backoff::NoBackoff, 5))
+        .build();
+    assert!(r.ping().unwrap());
+    proxy.cut_next_reply_after(0);
+    let e = r.incr("counter").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+    assert_eq!(
+        server.cli(&["GET", "counter"]),
+        "1",
+        "INCR applied exactly once"
+    );
+    assert_eq!(
+        r.connection_pool().open_connections(),
+        0,
+        "cut connection discarded"
+    );
+    // A read-only command cut off the same way is retried on a fresh connection.
+    proxy.cut_next_reply_after(0);
+    assert_eq!(r.get::<i64>("counter").unwrap(), 1);
 }

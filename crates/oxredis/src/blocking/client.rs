@@ -8,7 +8,9 @@ use std::time::Duration;
     reason = "types named by the generated command signatures"
 )]
 use crate::commands::options::*;
+use crate::commands::CommandFlags;
 use crate::config::{Addr, ConnectionConfig, Protocol};
+use crate::retry::Retry;
 use crate::{Cmd, FromValue, Result, ToArgs};
 
 use super::{ConnectionPool, PooledConnection};
@@ -113,11 +115,36 @@ impl Redis {
 
     /// Runs a prepared command and converts its reply.
     ///
+    /// After a connection error the command is retried per the client's [`Retry`] policy, but
+    /// only when that cannot apply it twice: the connection failed before the command was sent,
+    /// or the command is read-only. Timeouts are never retried.
+    ///
     /// # Errors
-    /// A connection error, the server's error reply, or a failed conversion.
+    /// A connection error (after retries), a timeout, the server's error reply, or a failed
+    /// conversion.
     pub fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
-        let mut conn = self.pool.get()?;
-        conn.execute(&cmd)
+        let retry = self.pool.config().retry;
+        let mut failures = 0;
+        loop {
+            // `sent`: whether the command may have reached the server, so a retry could apply
+            // it twice.
+            let (err, sent) = match self.pool.get() {
+                Ok(mut conn) => match conn.execute(&cmd) {
+                    Ok(v) => return Ok(v),
+                    Err(e) => (e, true),
+                },
+                Err(e) => (e, false),
+            };
+            let safe = !sent || cmd.flags().contains(CommandFlags::READONLY);
+            if !err.is_connection_error() || !safe {
+                return Err(err);
+            }
+            failures += 1;
+            match retry.next_delay(failures) {
+                Some(wait) => std::thread::sleep(wait),
+                None => return Err(err),
+            }
+        }
     }
 
     all_commands!(immediate_methods);
@@ -238,6 +265,12 @@ impl ClientBuilder {
     /// (redis-py's `BlockingConnectionPool`).
     pub fn pool_timeout(mut self, timeout: Duration) -> Self {
         self.config.pool_timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy after connection errors (redis-py's `retry`); [`Retry::none`] disables it.
+    pub fn retry(mut self, retry: Retry) -> Self {
+        self.config.retry = retry;
         self
     }
 

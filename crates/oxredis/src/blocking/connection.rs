@@ -45,6 +45,14 @@ impl Stream {
         }
     }
 
+    fn set_nonblocking(&self, on: bool) -> std::io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_nonblocking(on),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.set_nonblocking(on),
+        }
+    }
+
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Stream::Tcp(s) => s.read(buf),
@@ -88,6 +96,17 @@ impl Stream {
             Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
         }
     }
+}
+
+/// Whether a read failed only because the wait set by `read_frame_timeout` ran out (the socket
+/// timeout or non-blocking mode), as opposed to a dead link (e.g. a keepalive `ETIMEDOUT`).
+fn is_wait_over(e: &Error) -> bool {
+    let io = std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>());
+    io.is_some_and(|io| {
+        io.kind() == std::io::ErrorKind::WouldBlock
+            // Windows reports a read timeout as TimedOut.
+            || (cfg!(windows) && io.kind() == std::io::ErrorKind::TimedOut)
+    })
 }
 
 /// A single connection to a server, set up (AUTH, SELECT, CLIENT SETNAME, HELLO) and ready.
@@ -363,18 +382,77 @@ impl Connection {
             ));
         }
         loop {
-            match self.decoder.decode(&mut self.read_buf) {
-                Ok(Some(v)) => {
-                    self.last_used = Instant::now();
-                    if self.decode_responses {
-                        check_utf8(&v)?;
-                    }
-                    return Ok(v);
-                }
-                Ok(None) => {}
-                Err(e) => return Err(self.fail(e)),
+            if let Some(v) = self.decode_buffered()? {
+                return Ok(v);
             }
             self.fill()?;
+        }
+    }
+
+    /// The next whole frame already in the read buffer, if any.
+    fn decode_buffered(&mut self) -> Result<Option<Value>> {
+        match self.decoder.decode(&mut self.read_buf) {
+            Ok(Some(v)) => {
+                if self.decode_responses {
+                    check_utf8(&v)?;
+                }
+                Ok(Some(v))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Reads the next frame of any kind if one arrives within `timeout` (`None`: no limit, not
+    /// even the configured socket timeout). `Ok(None)` when the time is up: unlike the other
+    /// reads, a timeout here does NOT break the connection. Bytes of a partly received frame stay
+    /// in the read buffer (the decoder resumes), so waiting again later loses nothing. Used to
+    /// wait for pub/sub messages, where silence is normal.
+    ///
+    /// # Errors
+    /// A connection or protocol error; the connection is then broken.
+    pub fn read_frame_timeout(&mut self, timeout: Option<Duration>) -> Result<Option<Value>> {
+        if self.broken {
+            return Err(Error::new(
+                ErrorKind::Connection,
+                "connection is broken after an earlier error",
+            ));
+        }
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let res = self.read_frame_until(deadline);
+        // Put the socket back in its normal mode whatever happened.
+        let restored = self
+            .stream
+            .set_nonblocking(false)
+            .and_then(|()| self.stream.set_read_timeout(self.socket_timeout));
+        let res = res?;
+        restored.map_err(|e| self.fail(e))?;
+        Ok(res)
+    }
+
+    fn read_frame_until(&mut self, deadline: Option<Instant>) -> Result<Option<Value>> {
+        loop {
+            if let Some(v) = self.decode_buffered()? {
+                return Ok(Some(v));
+            }
+            let set = match deadline {
+                None => self.stream.set_read_timeout(None),
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    // A zero read timeout is invalid: poll without blocking instead.
+                    Some(left) if !left.is_zero() => self.stream.set_read_timeout(Some(left)),
+                    _ => self.stream.set_nonblocking(true),
+                },
+            };
+            set.map_err(|e| self.fail(e))?;
+            match self.fill() {
+                Ok(()) => {}
+                Err(e) if is_wait_over(&e) => {
+                    // `fill` marked the connection broken, but no byte was lost: undo that.
+                    self.broken = false;
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
 
@@ -385,13 +463,19 @@ impl Connection {
         let res = self.stream.read(&mut self.read_buf[start..]);
         let n = match res {
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                // A signal, not end of stream: the caller's loop simply reads again.
+                self.read_buf.truncate(start);
+                return Ok(());
+            }
             Err(e) => {
                 self.read_buf.truncate(start);
                 return Err(self.fail(e));
             }
         };
         self.read_buf.truncate(start + n);
+        // Activity is stamped per read, not per reply: one clock read serves a whole batch.
+        self.last_used = Instant::now();
         if n == 0 {
             return Err(self.fail(Error::new(
                 ErrorKind::Connection,

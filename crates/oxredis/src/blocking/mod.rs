@@ -2,8 +2,19 @@
 
 mod client;
 mod connection;
+mod lock;
+mod monitor;
+mod pipeline;
 mod pool;
+mod pubsub;
+mod scan;
+mod script;
 
 pub use client::Redis;
 pub use connection::Connection;
+pub use lock::{Lock, LockGuard};
+pub use monitor::Monitor;
+pub use pipeline::{CommandQueue, Pipeline, TransactionOptions, WatchedPipeline};
 pub use pool::{ConnectionPool, PooledConnection};
+pub use pubsub::{ExceptionHandler, Handler, HandlerOutput, Listen, PubSub, PubSubWorker};
+pub use scan::ScanIter;

@@ -17,5 +17,61 @@ macro_rules! hash_commands {
 
         /// Every field and value of the hash at `key`, as a map. <https://redis.io/commands/hgetall>
         "HGETALL" hgetall<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY) reply(Pairs);
+
+        /// Deletes fields; the number removed. <https://redis.io/commands/hdel>
+        "HDEL" hdel(key: impl ToArgs, fields: impl ToArgs) -> i64 = [key, fields];
+            keys(1, 1, 1) flags(WRITE);
+
+        /// Whether `field` exists. <https://redis.io/commands/hexists>
+        "HEXISTS" hexists(key: impl ToArgs, field: impl ToArgs) -> bool = [key, field];
+            keys(1, 1, 1) flags(READONLY) reply(IntBool);
+
+        /// Increments an integer field. <https://redis.io/commands/hincrby>
+        "HINCRBY" hincrby(key: impl ToArgs, field: impl ToArgs, amount: i64) -> i64 =
+            [key, field, amount]; keys(1, 1, 1) flags(WRITE);
+
+        /// Increments a float field. <https://redis.io/commands/hincrbyfloat>
+        "HINCRBYFLOAT" hincrbyfloat(key: impl ToArgs, field: impl ToArgs, amount: f64) -> f64 =
+            [key, field, amount]; keys(1, 1, 1) flags(WRITE) reply(Double);
+
+        /// Every field name. <https://redis.io/commands/hkeys>
+        "HKEYS" hkeys<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);
+
+        /// Every value. <https://redis.io/commands/hvals>
+        "HVALS" hvals<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);
+
+        /// Number of fields. <https://redis.io/commands/hlen>
+        "HLEN" hlen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY);
+
+        /// Values of several fields, nil for missing ones. <https://redis.io/commands/hmget>
+        "HMGET" hmget<T>(key: impl ToArgs, fields: impl ToArgs) -> T = [key, fields];
+            keys(1, 1, 1) flags(READONLY);
+
+        /// Deprecated HSET of several pairs; `true`. <https://redis.io/commands/hmset>
+        "HMSET" hmset(key: impl ToArgs, items: impl ToArgs) -> bool = [key, items];
+            keys(1, 1, 1) flags(WRITE) reply(OkBool);
+
+        /// Sets `field` only if absent; `true` if set. <https://redis.io/commands/hsetnx>
+        "HSETNX" hsetnx(key: impl ToArgs, field: impl ToArgs, value: impl ToArgs) -> bool =
+            [key, field, value]; keys(1, 1, 1) flags(WRITE) reply(IntBool);
+
+        /// Length of a field's value. <https://redis.io/commands/hstrlen>
+        "HSTRLEN" hstrlen(key: impl ToArgs, field: impl ToArgs) -> i64 = [key, field];
+            keys(1, 1, 1) flags(READONLY);
+
+        /// One random field, nil for a missing key. <https://redis.io/commands/hrandfield>
+        "HRANDFIELD" hrandfield<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);
+
+        /// `count` random fields (negative: may repeat). <https://redis.io/commands/hrandfield>
+        "HRANDFIELD" hrandfield_count<T>(key: impl ToArgs, count: i64) -> T = [key, count];
+            keys(1, 1, 1) flags(READONLY);
+
+        /// `count` random `(field, value)` pairs. <https://redis.io/commands/hrandfield>
+        "HRANDFIELD" hrandfield_withvalues<T>(key: impl ToArgs, count: i64) -> T =
+            [key, count, "WITHVALUES"]; keys(1, 1, 1) flags(READONLY) reply(NestedPairs);
+
+        /// One HSCAN step: the next cursor and a map of fields. <https://redis.io/commands/hscan>
+        "HSCAN" hscan<T>(key: impl ToArgs, cursor: u64, options: &ScanOptions) -> (u64, T) =
+            [key, cursor, options]; keys(1, 1, 1) flags(READONLY) reply(ScanPairs);
     } };
 }

@@ -8,6 +8,17 @@ macro_rules! key_spec {
     (numkeys $n:literal) => {
         $crate::commands::KeySpec::NumKeys { numkeys: $n }
     };
+    (dest numkeys $n:literal) => {
+        $crate::commands::KeySpec::DestNumKeys { numkeys: $n }
+    };
+    ($(fixed $f:literal)? keyword $($kw:literal)|+ from $from:literal $find:ident) => {
+        $crate::commands::KeySpec::Keyword {
+            fixed: 0 $(+ $f)?,
+            keywords: &[$($kw),+],
+            startfrom: $from,
+            find: $crate::commands::KeywordKeys::$find,
+        }
+    };
     ($f:expr, $l:expr, $s:expr) => {
         $crate::commands::KeySpec::Range {
             first: $f,
@@ -23,11 +34,11 @@ macro_rules! parse_entries {
         $(#[$attr:meta])*
         $name:literal $method:ident $(<$($g:ident),+>)? ( $($p:ident : $pt:ty),* $(,)? ) -> $ret:ty
             = [ $($arg:expr),* $(,)? ] ;
-            $(keys( $($ks:tt)* ))? flags( $($flag:ident)|* ) $(reply($shape:ident))? ;
+            $(keys( $($ks:tt)* ))? flags( $($flag:ident)|* ) $(reply($($shape:tt)+))? ;
     )*) => {
         $then! { $(
             { $(#[$attr])* } $name $method { $($($g),+)? } ( $($p : $pt),* ) ($ret)
-            [ $($arg),* ] { $($($ks)*)? } { $($flag)|* } { $($shape)? }
+            [ $($arg),* ] { $($($ks)*)? } { $($flag)|* } { $($($shape)+)? }
         )* }
     };
 }
@@ -39,12 +50,12 @@ macro_rules! builders {
 macro_rules! builders_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
     )*) => {$(
         $(#[$attr])*
         #[inline]
         pub fn $method($($p: $pt),*) -> Cmd {
-            static SPEC: $crate::commands::CommandSpec = spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)? });
+            static SPEC: $crate::commands::CommandSpec = spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)* });
             #[allow(unused_mut)]
             let mut cmd = Cmd::with_spec(&SPEC);
             $( cmd.arg(&$arg); )*
@@ -55,13 +66,13 @@ macro_rules! builders_impl {
 
 /// A [`CommandSpec`](crate::commands::CommandSpec) literal.
 macro_rules! spec_of {
-    ($name:literal { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }) => {
+    ($name:literal { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }) => {
         $crate::commands::CommandSpec {
             name: $name,
             flags: $crate::commands::CommandFlags::NONE
                 $(.union($crate::commands::CommandFlags::$flag))*,
             keys: key_spec!($($ks)*),
-            reply: shape_of!($($shape)?),
+            reply: shape_of!($($shape)*),
         }
     };
 }
@@ -73,6 +84,9 @@ macro_rules! shape_of {
     ($shape:ident) => {
         $crate::reply::ReplyShape::$shape
     };
+    (Deep($schema:ident)) => {
+        $crate::reply::ReplyShape::Deep(&$crate::reply::$schema)
+    };
 }
 
 /// Surface: a slice of every entry's spec.
@@ -82,9 +96,9 @@ macro_rules! spec_items {
 macro_rules! spec_items_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
     )*) => {
-        &[ $( spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)? }) ),* ]
+        &[ $( spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)* }) ),* ]
     };
 }
 
@@ -96,7 +110,7 @@ macro_rules! immediate_methods {
 macro_rules! immediate_methods_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
     )*) => {$(
         $(#[$attr])*
         ///
@@ -119,7 +133,7 @@ macro_rules! queued_methods {
 macro_rules! queued_methods_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
     )*) => {$(
         $(#[$attr])*
         #[inline]

@@ -2,7 +2,7 @@
 //!
 //! Each group file (`strings.rs`, `keys.rs`...) defines a macro that hands its entries to a
 //! *surface* macro. A surface turns each entry into methods: the blocking client, pipelines, the
-//! async client and the spec table ([`COMMANDS`]) are all generated from the same entries, so a
+//! async client and the spec table ([`command_specs`]) are all generated from the same entries, so a
 //! command is written in exactly one place.
 //!
 //! An entry reads:
@@ -13,9 +13,23 @@
 //! - `"GET"`: the command's words, written first (`"CONFIG GET"` writes two arguments);
 //! - `get<T>(...) -> T`: the method; type parameters are bound by `FromValue`;
 //! - `= [key]`: the remaining arguments, each an expression implementing [`ToArgs`](crate::ToArgs);
-//! - `keys(...)`: where the keys are, as in `COMMAND INFO` (`first, last, step`), or
-//!   `keys(numkeys N)` when argument N holds the number of keys that follow it;
-//! - `flags(...)`: [`CommandFlags`] names; `reply(...)`: a [`ReplyShape`] when not `Plain`.
+//! - `keys(...)`: where the keys are (a [`KeySpec`]; positions count the command's words):
+//!   - `keys(first, last, step)` as in `COMMAND INFO` (`keys(1, -1, 1)`: every argument);
+//!   - `keys(numkeys N)` when argument N holds the number of keys that follow it (EVAL, LMPOP);
+//!   - `keys(dest numkeys N)`: a destination key at 1, then `numkeys N` (ZUNIONSTORE);
+//!   - `keys(fixed F keyword "STORE" | "STOREDIST" from S One|Half|Rest)`: keys `1..=F`, plus the
+//!     keys after a keyword searched from position S (negative: backwards from the end), as
+//!     Redis 7's keyword key specs (SORT, GEORADIUS, XREAD ... STREAMS, MIGRATE ... KEYS);
+//!   - omitted: no keys.
+//! - `flags(...)`: [`CommandFlags`] names (READONLY/WRITE/BLOCKING mirror `COMMAND INFO`, which the
+//!   tests check); `reply(...)`: a [`ReplyShape`] when not `Plain`, e.g. `reply(ScoredPairs)` or
+//!   `reply(Deep(ACL_USER))` with a [`Schema`](crate::reply::Schema) static of `reply.rs`.
+//!
+//! Optional tokens go in option builders ([`options`]); an option type may also change the reply
+//! shape when it changes the reply (`WITHSCORES`, ZADD's `INCR`).
+//!
+//! Adding a command is one entry in its group file (plus an options type if it has options), and
+//! one call in `tests/commands.rs`, whose coverage test fails for a declaration never called.
 
 #[macro_use]
 mod macros;
@@ -33,8 +47,30 @@ mod sets;
 mod sorted_sets;
 #[macro_use]
 mod server;
+#[macro_use]
+mod bitmaps;
+#[macro_use]
+mod streams;
+#[macro_use]
+mod geo;
+#[macro_use]
+mod hyperloglog;
+#[macro_use]
+mod scripting;
+#[macro_use]
+mod connection;
+#[macro_use]
+mod acl;
+#[macro_use]
+mod cluster;
+#[macro_use]
+mod pubsub;
 
+mod client_options;
+mod geo_options;
 pub mod options;
+mod stream_options;
+mod zset_options;
 
 use crate::reply::ReplyShape;
 
@@ -48,6 +84,15 @@ macro_rules! all_commands {
         set_commands!($surface);
         sorted_set_commands!($surface);
         server_commands!($surface);
+        bitmap_commands!($surface);
+        stream_commands!($surface);
+        geo_commands!($surface);
+        hyperloglog_commands!($surface);
+        scripting_commands!($surface);
+        connection_commands!($surface);
+        acl_commands!($surface);
+        cluster_commands!($surface);
+        pubsub_commands!($surface);
     };
 }
 
@@ -115,12 +160,44 @@ pub enum KeySpec {
         /// Position of the count.
         numkeys: usize,
     },
+    /// A destination key at 1, then `numkeys` as in [`NumKeys`](Self::NumKeys)
+    /// (ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE).
+    DestNumKeys {
+        /// Position of the count.
+        numkeys: usize,
+    },
+    /// Keys found after a keyword, as Redis 7's `keyword` key specs (XREAD ... STREAMS k1 k2 id1
+    /// id2, GEORADIUS ... STORE k, SORT ... STORE k, MIGRATE ... KEYS k1 k2), plus fixed keys
+    /// `1..=fixed` before it.
+    Keyword {
+        /// Keys at positions `1..=fixed` (0: none).
+        fixed: i32,
+        /// The keywords, any of which introduces keys (e.g. `STORE` and `STOREDIST`).
+        keywords: &'static [&'static str],
+        /// Where the search starts: a position searched forwards, or negative, counted from the
+        /// end and searched backwards.
+        startfrom: i32,
+        /// Which arguments after the keyword are keys.
+        find: KeywordKeys,
+    },
+}
+
+/// Which arguments after a [`KeySpec::Keyword`] keyword are keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeywordKeys {
+    /// The one argument right after it (`STORE key`).
+    One,
+    /// The first half of the remaining arguments (`STREAMS k1 k2 id1 id2`).
+    Half,
+    /// Every remaining argument (`KEYS k1 k2`).
+    Rest,
 }
 
 impl KeySpec {
     /// Indices of the keys in `args` (argument 0 is the command name).
     pub fn key_indices(&self, args: &[&[u8]]) -> impl Iterator<Item = usize> {
         let n = args.len() as i64;
+        let mut fixed = 1..1;
         let (first, last, step) = match *self {
             KeySpec::Unknown | KeySpec::None => (1, 0, 1),
             KeySpec::Range { first, last, step } => {
@@ -140,11 +217,57 @@ impl KeySpec {
                 let first = numkeys as i64 + 1;
                 (first, (first + count - 1).min(n - 1), 1)
             }
+            KeySpec::DestNumKeys { numkeys } => {
+                fixed = 1..2;
+                KeySpec::NumKeys { numkeys }.bounds(args)
+            }
+            KeySpec::Keyword {
+                fixed: f,
+                keywords,
+                startfrom,
+                find,
+            } => {
+                fixed = 1..(i64::from(f) + 1).min(n);
+                let is_kw = |i: i64| {
+                    let a = args[i as usize];
+                    keywords
+                        .iter()
+                        .any(|k| a.eq_ignore_ascii_case(k.as_bytes()))
+                };
+                let found = if startfrom >= 0 {
+                    (i64::from(startfrom)..n).find(|&i| is_kw(i))
+                } else {
+                    (1..=(n + i64::from(startfrom)).min(n - 1))
+                        .rev()
+                        .find(|&i| is_kw(i))
+                };
+                match (found, find) {
+                    (None, _) => (1, 0, 1),
+                    (Some(k), KeywordKeys::One) => (k + 1, k + 1, 1),
+                    (Some(k), KeywordKeys::Half) => (k + 1, k + (n - k - 1) / 2, 1),
+                    (Some(k), KeywordKeys::Rest) => (k + 1, n - 1, 1),
+                }
+            }
         };
-        (first..=last)
-            .step_by(step as usize)
+        fixed
+            .chain((first..=last).step_by(step as usize))
             .filter(move |&i| i >= 1 && i < n)
             .map(|i| i as usize)
+    }
+
+    /// `(first, last, step)` of a [`NumKeys`](Self::NumKeys) spec for `args`.
+    fn bounds(&self, args: &[&[u8]]) -> (i64, i64, i64) {
+        let n = args.len() as i64;
+        let KeySpec::NumKeys { numkeys } = *self else {
+            return (1, 0, 1);
+        };
+        let count = args
+            .get(numkeys)
+            .and_then(|a| std::str::from_utf8(a).ok())
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0);
+        let first = numkeys as i64 + 1;
+        (first, (first + count - 1).min(n - 1), 1)
     }
 }
 
@@ -158,6 +281,15 @@ pub fn command_specs() -> impl Iterator<Item = &'static CommandSpec> {
         set_commands!(spec_items),
         sorted_set_commands!(spec_items),
         server_commands!(spec_items),
+        bitmap_commands!(spec_items),
+        stream_commands!(spec_items),
+        geo_commands!(spec_items),
+        hyperloglog_commands!(spec_items),
+        scripting_commands!(spec_items),
+        connection_commands!(spec_items),
+        acl_commands!(spec_items),
+        cluster_commands!(spec_items),
+        pubsub_commands!(spec_items),
     ];
     GROUPS.iter().flat_map(|g| g.iter())
 }
@@ -172,4 +304,79 @@ pub mod build {
     all_commands!(builders);
     #[allow(dead_code)]
     fn _uses(_: Flag, _: ScoreFirst<'_, u8>) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::options::*;
+
+    fn keys_of(cmd: &crate::Cmd) -> Vec<String> {
+        cmd.keys()
+            .into_iter()
+            .map(|k| String::from_utf8_lossy(k).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn keyword_key_specs_find_keys_after_the_keyword() {
+        let xread = build::xread(&[("a", "0"), ("b", "1")], &XReadOptions::default().count(1));
+        assert_eq!(keys_of(&xread), ["a", "b"]);
+        // A stream named like the keyword does not confuse the forward search.
+        let xg = build::xreadgroup("g", "c", &[("STREAMS", ">")], &XReadOptions::default());
+        assert_eq!(keys_of(&xg), ["STREAMS"]);
+        let sort = build::sort("src", &SortOptions::default().get("#").store("dst"));
+        assert_eq!(keys_of(&sort), ["src", "dst"]);
+        let mig = build::migrate("h", 1, ["k1", "k2"], 0, 5, &MigrateOptions::default());
+        assert_eq!(keys_of(&mig), ["k1", "k2"]);
+        let geo = build::georadius(
+            "g",
+            1.0,
+            2.0,
+            3.0,
+            GeoUnit::M,
+            &GeoRadiusOptions::default().store("d", true),
+        );
+        assert_eq!(keys_of(&geo), ["g", "d"]);
+    }
+
+    #[test]
+    fn numkeys_specs_count_their_keys() {
+        let z = build::zunionstore(
+            "d",
+            &["a", "b"],
+            &ZAggregateOptions::default().weights(&[1.0, 2.0]),
+        );
+        assert_eq!(keys_of(&z), ["d", "a", "b"]);
+        let e = build::eval("return 1", &["k"], ["arg"]);
+        assert_eq!(keys_of(&e), ["k"]);
+        let b = build::blmpop(1.0, &["x", "y"], Direction::Left, Some(Count(2)));
+        assert_eq!(keys_of(&b), ["x", "y"]);
+    }
+
+    #[test]
+    fn options_set_the_reply_shape_they_imply() {
+        use crate::reply::ReplyShape;
+        let plain = build::zrange_options("z", 0, 1, &ZRangeOptions::default());
+        assert_eq!(plain.reply_shape(), ReplyShape::Plain);
+        let scored = build::zrange_options("z", 0, 1, &ZRangeOptions::default().withscores());
+        assert_eq!(scored.reply_shape(), ReplyShape::ScoredPairs);
+        let incr = build::zadd_options("z", &[("m", 1.0)], &ZaddOptions::default().incr());
+        assert_eq!(incr.reply_shape(), ReplyShape::Double);
+        assert_eq!(format!("{incr:?}"), r#"["ZADD", "z", "INCR", "1.0", "m"]"#);
+    }
+
+    #[test]
+    fn every_declaration_has_a_name_flags_and_unique_method() {
+        for spec in command_specs() {
+            assert!(!spec.name.is_empty());
+            assert_eq!(spec.name, spec.name.to_uppercase(), "{}", spec.name);
+            assert!(
+                !(spec.flags.contains(CommandFlags::READONLY)
+                    && spec.flags.contains(CommandFlags::WRITE)),
+                "{} is both read-only and write",
+                spec.name
+            );
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::cmd::{Cmd, ToArgs};
+use crate::cmd::{Cmd, Flag, ToArgs};
 
 /// When a key set by SET expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,3 +149,665 @@ impl ToArgs for ScanOptions {
         }
     }
 }
+
+/// Writes a slice's length, then its items: the `numkeys` argument of EVAL, LMPOP, ZUNION...
+#[derive(Debug, Clone, Copy)]
+pub struct Counted<'a, T>(pub &'a [T]);
+
+impl<T: ToArgs> ToArgs for Counted<'_, T> {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg(self.0.len());
+        for item in self.0 {
+            item.write_args(cmd);
+        }
+    }
+}
+
+/// `COUNT n` (LMPOP, ZMPOP, XRANGE...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count(pub u64);
+
+impl ToArgs for Count {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg("COUNT").arg(self.0);
+    }
+}
+
+/// `LIMIT offset count` (ZRANGEBYSCORE, ZRANGEBYLEX, SORT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(pub i64, pub i64);
+
+impl ToArgs for Limit {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg("LIMIT").arg(self.0).arg(self.1);
+    }
+}
+
+/// `LIMIT n`, a single bound (SINTERCARD, ZINTERCARD).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit1(pub u64);
+
+impl ToArgs for Limit1 {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg("LIMIT").arg(self.0);
+    }
+}
+
+/// `SAMPLES n` (MEMORY USAGE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Samples(pub u64);
+
+impl ToArgs for Samples {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg("SAMPLES").arg(self.0);
+    }
+}
+
+/// `VERSION n` (LOLWUT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LolwutVersion(pub u32);
+
+impl ToArgs for LolwutVersion {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg("VERSION").arg(self.0);
+    }
+}
+
+/// `ENTRIESREAD n` (XGROUP SETID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntriesRead(pub i64);
+
+impl ToArgs for EntriesRead {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg("ENTRIESREAD").arg(self.0);
+    }
+}
+
+/// Writes one literal keyword; the enums below use it.
+macro_rules! keyword_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vm])* $variant),+
+        }
+
+        impl ToArgs for $name {
+            fn write_args(&self, cmd: &mut Cmd) {
+                cmd.arg(match self { $($name::$variant => $word),+ });
+            }
+        }
+    };
+}
+
+keyword_enum! {
+    /// A list end (LMOVE, LMPOP...).
+    Direction { /// `LEFT`: the head.
+        Left = "LEFT", /// `RIGHT`: the tail.
+        Right = "RIGHT" }
+}
+
+keyword_enum! {
+    /// Which end of a sorted set (ZMPOP, BZMPOP).
+    MinMax { /// Lowest scores.
+        Min = "MIN", /// Highest scores.
+        Max = "MAX" }
+}
+
+keyword_enum! {
+    /// Where LINSERT puts the value.
+    InsertPosition { /// Before the pivot.
+        Before = "BEFORE", /// After the pivot.
+        After = "AFTER" }
+}
+
+keyword_enum! {
+    /// When EXPIRE and friends apply (Redis 7).
+    ExpireCondition {
+        /// Only if the key has no expiry.
+        Nx = "NX",
+        /// Only if the key has an expiry.
+        Xx = "XX",
+        /// Only if the new expiry is greater.
+        Gt = "GT",
+        /// Only if the new expiry is less.
+        Lt = "LT",
+    }
+}
+
+keyword_enum! {
+    /// Synchronous or background flushing (FLUSHALL, FLUSHDB, SCRIPT FLUSH, FUNCTION FLUSH).
+    FlushMode { /// In the background.
+        Async = "ASYNC", /// Before replying.
+        Sync = "SYNC" }
+}
+
+keyword_enum! {
+    /// BITOP operations.
+    BitOperation {
+        /// Bitwise AND.
+        And = "AND",
+        /// Bitwise OR.
+        Or = "OR",
+        /// Bitwise XOR.
+        Xor = "XOR",
+        /// Bitwise NOT (one source key).
+        Not = "NOT",
+    }
+}
+
+keyword_enum! {
+    /// FUNCTION RESTORE policy.
+    RestorePolicy {
+        /// Delete existing libraries first.
+        Flush = "FLUSH",
+        /// Append; fail on a name clash.
+        Append = "APPEND",
+        /// Append, replacing clashing libraries.
+        Replace = "REPLACE",
+    }
+}
+
+keyword_enum! {
+    /// Distance unit of geo commands.
+    GeoUnit {
+        /// Meters.
+        M = "M",
+        /// Kilometers.
+        Km = "KM",
+        /// Feet.
+        Ft = "FT",
+        /// Miles.
+        Mi = "MI",
+    }
+}
+
+/// Options of [GETEX](https://redis.io/commands/getex): a new expiry or `PERSIST`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetExOptions {
+    expiry: Option<Expiry>,
+    persist: bool,
+}
+
+impl GetExOptions {
+    /// Sets the expiry (`KEEPTTL` is not valid for GETEX and is ignored).
+    pub fn expiry(mut self, expiry: Expiry) -> Self {
+        self.expiry = Some(expiry);
+        self
+    }
+
+    /// Removes the expiry (`PERSIST`).
+    pub fn persist(mut self) -> Self {
+        self.persist = true;
+        self
+    }
+}
+
+impl ToArgs for GetExOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        match self.expiry {
+            Some(Expiry::Ex(s)) => cmd.arg("EX").arg(s),
+            Some(Expiry::Px(ms)) => cmd.arg("PX").arg(ms),
+            Some(Expiry::ExAt(s)) => cmd.arg("EXAT").arg(s),
+            Some(Expiry::PxAt(ms)) => cmd.arg("PXAT").arg(ms),
+            Some(Expiry::KeepTtl) | None => cmd,
+        };
+        cmd.arg(Flag("PERSIST", self.persist));
+    }
+}
+
+/// Options of [LCS](https://redis.io/commands/lcs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LcsOptions {
+    len: bool,
+    idx: bool,
+    minmatchlen: Option<u64>,
+    withmatchlen: bool,
+}
+
+impl LcsOptions {
+    /// Only the length (`LEN`).
+    pub fn len(mut self) -> Self {
+        self.len = true;
+        self
+    }
+    /// The match positions (`IDX`), a map with `matches` and `len`.
+    pub fn idx(mut self) -> Self {
+        self.idx = true;
+        self
+    }
+    /// Only matches at least this long (`MINMATCHLEN`).
+    pub fn minmatchlen(mut self, n: u64) -> Self {
+        self.minmatchlen = Some(n);
+        self
+    }
+    /// Each match's length too (`WITHMATCHLEN`).
+    pub fn withmatchlen(mut self) -> Self {
+        self.withmatchlen = true;
+        self
+    }
+}
+
+impl ToArgs for LcsOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg(Flag("LEN", self.len)).arg(Flag("IDX", self.idx));
+        if let Some(n) = self.minmatchlen {
+            cmd.arg("MINMATCHLEN").arg(n);
+        }
+        cmd.arg(Flag("WITHMATCHLEN", self.withmatchlen));
+    }
+}
+
+/// A range of BITCOUNT/BITPOS: `start end`, in bytes or (with `bit`) bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BitRange {
+    /// First byte (or bit).
+    pub start: i64,
+    /// Last byte (or bit), inclusive.
+    pub end: i64,
+    /// Count in bits (`BIT`) instead of bytes.
+    pub bit: bool,
+}
+
+impl ToArgs for BitRange {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg(self.start).arg(self.end).arg(Flag("BIT", self.bit));
+    }
+}
+
+/// BITFIELD sub-operations, in order (redis-py's `bitfield()` builder).
+///
+/// # Examples
+/// ```
+/// use oxredis::commands::options::BitFieldOperations;
+/// let ops = BitFieldOperations::default().set("u8", 0, 200).incrby("u8", 0, 100).get("u8", 0);
+/// # let _ = ops;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BitFieldOperations {
+    args: Vec<String>,
+}
+
+impl BitFieldOperations {
+    fn push(mut self, words: &[&str]) -> Self {
+        self.args.extend(words.iter().map(|w| (*w).to_owned()));
+        self
+    }
+    /// `GET type offset` (`type` like `u8`, `i16`; offset may be `#n`).
+    pub fn get(self, type_: &str, offset: impl std::fmt::Display) -> Self {
+        self.push(&["GET", type_, &offset.to_string()])
+    }
+    /// `SET type offset value`.
+    pub fn set(self, type_: &str, offset: impl std::fmt::Display, value: i64) -> Self {
+        self.push(&["SET", type_, &offset.to_string(), &value.to_string()])
+    }
+    /// `INCRBY type offset increment`.
+    pub fn incrby(self, type_: &str, offset: impl std::fmt::Display, increment: i64) -> Self {
+        self.push(&["INCRBY", type_, &offset.to_string(), &increment.to_string()])
+    }
+    /// `OVERFLOW WRAP|SAT|FAIL` for the following operations.
+    pub fn overflow(self, behaviour: &str) -> Self {
+        self.push(&["OVERFLOW", behaviour])
+    }
+}
+
+impl ToArgs for BitFieldOperations {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg(&self.args);
+    }
+}
+
+/// Options of [COPY](https://redis.io/commands/copy).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CopyOptions {
+    db: Option<i64>,
+    replace: bool,
+}
+
+impl CopyOptions {
+    /// Copy into database `db` (`DB`).
+    pub fn db(mut self, db: i64) -> Self {
+        self.db = Some(db);
+        self
+    }
+    /// Overwrite the destination (`REPLACE`).
+    pub fn replace(mut self) -> Self {
+        self.replace = true;
+        self
+    }
+}
+
+impl ToArgs for CopyOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        if let Some(db) = self.db {
+            cmd.arg("DB").arg(db);
+        }
+        cmd.arg(Flag("REPLACE", self.replace));
+    }
+}
+
+/// Options of [RESTORE](https://redis.io/commands/restore).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RestoreOptions {
+    replace: bool,
+    absttl: bool,
+    idletime: Option<u64>,
+    freq: Option<u64>,
+}
+
+impl RestoreOptions {
+    /// Overwrite an existing key (`REPLACE`).
+    pub fn replace(mut self) -> Self {
+        self.replace = true;
+        self
+    }
+    /// The ttl is an absolute unix time in milliseconds (`ABSTTL`).
+    pub fn absttl(mut self) -> Self {
+        self.absttl = true;
+        self
+    }
+    /// Object idle time in seconds (`IDLETIME`).
+    pub fn idletime(mut self, seconds: u64) -> Self {
+        self.idletime = Some(seconds);
+        self
+    }
+    /// LFU frequency (`FREQ`).
+    pub fn freq(mut self, freq: u64) -> Self {
+        self.freq = Some(freq);
+        self
+    }
+}
+
+impl ToArgs for RestoreOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg(Flag("REPLACE", self.replace))
+            .arg(Flag("ABSTTL", self.absttl));
+        if let Some(s) = self.idletime {
+            cmd.arg("IDLETIME").arg(s);
+        }
+        if let Some(f) = self.freq {
+            cmd.arg("FREQ").arg(f);
+        }
+    }
+}
+
+/// Options of [SORT](https://redis.io/commands/sort) and SORT_RO.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SortOptions {
+    by: Option<String>,
+    limit: Option<Limit>,
+    get: Vec<String>,
+    desc: bool,
+    alpha: bool,
+    store: Option<String>,
+}
+
+impl SortOptions {
+    /// Sort by external keys matching `pattern` (`BY`).
+    pub fn by(mut self, pattern: impl Into<String>) -> Self {
+        self.by = Some(pattern.into());
+        self
+    }
+    /// `LIMIT offset count`.
+    pub fn limit(mut self, offset: i64, count: i64) -> Self {
+        self.limit = Some(Limit(offset, count));
+        self
+    }
+    /// Return external keys matching `pattern` (`GET`, repeatable; `#` is the element).
+    pub fn get(mut self, pattern: impl Into<String>) -> Self {
+        self.get.push(pattern.into());
+        self
+    }
+    /// Descending (`DESC`).
+    pub fn desc(mut self) -> Self {
+        self.desc = true;
+        self
+    }
+    /// Lexicographic (`ALPHA`).
+    pub fn alpha(mut self) -> Self {
+        self.alpha = true;
+        self
+    }
+    /// Store the result at `key` (`STORE`, SORT only); the reply is then the count.
+    pub fn store(mut self, key: impl Into<String>) -> Self {
+        self.store = Some(key.into());
+        self
+    }
+}
+
+impl ToArgs for SortOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        if let Some(by) = &self.by {
+            cmd.arg("BY").arg(by);
+        }
+        cmd.arg(self.limit);
+        for g in &self.get {
+            cmd.arg("GET").arg(g);
+        }
+        cmd.arg(Flag("DESC", self.desc))
+            .arg(Flag("ALPHA", self.alpha));
+        if let Some(s) = &self.store {
+            cmd.arg("STORE").arg(s);
+        }
+    }
+}
+
+/// Options of [MIGRATE](https://redis.io/commands/migrate).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MigrateOptions {
+    copy: bool,
+    replace: bool,
+    auth: Option<(Option<String>, String)>,
+}
+
+impl MigrateOptions {
+    /// Keep the keys on the source (`COPY`).
+    pub fn copy(mut self) -> Self {
+        self.copy = true;
+        self
+    }
+    /// Overwrite keys on the target (`REPLACE`).
+    pub fn replace(mut self) -> Self {
+        self.replace = true;
+        self
+    }
+    /// Authenticate to the target (`AUTH` or, with a user, `AUTH2`).
+    pub fn auth(mut self, username: Option<&str>, password: &str) -> Self {
+        self.auth = Some((username.map(str::to_owned), password.to_owned()));
+        self
+    }
+}
+
+impl ToArgs for MigrateOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg(Flag("COPY", self.copy))
+            .arg(Flag("REPLACE", self.replace));
+        match &self.auth {
+            Some((Some(user), pass)) => cmd.arg("AUTH2").arg(user).arg(pass),
+            Some((None, pass)) => cmd.arg("AUTH").arg(pass),
+            None => cmd,
+        };
+    }
+}
+
+/// Options of [LPOS](https://redis.io/commands/lpos).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LposOptions {
+    rank: Option<i64>,
+    count: Option<u64>,
+    maxlen: Option<u64>,
+}
+
+impl LposOptions {
+    /// Start from the `rank`-th match (negative: from the tail) (`RANK`).
+    pub fn rank(mut self, rank: i64) -> Self {
+        self.rank = Some(rank);
+        self
+    }
+    /// Return up to `count` positions as a list (0: all) (`COUNT`).
+    pub fn count(mut self, count: u64) -> Self {
+        self.count = Some(count);
+        self
+    }
+    /// Compare at most `maxlen` elements (`MAXLEN`).
+    pub fn maxlen(mut self, maxlen: u64) -> Self {
+        self.maxlen = Some(maxlen);
+        self
+    }
+}
+
+impl ToArgs for LposOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        if let Some(r) = self.rank {
+            cmd.arg("RANK").arg(r);
+        }
+        if let Some(c) = self.count {
+            cmd.arg("COUNT").arg(c);
+        }
+        if let Some(m) = self.maxlen {
+            cmd.arg("MAXLEN").arg(m);
+        }
+    }
+}
+
+/// Options of [SHUTDOWN](https://redis.io/commands/shutdown).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShutdownOptions {
+    save: Option<bool>,
+    now: bool,
+    force: bool,
+    abort: bool,
+}
+
+impl ShutdownOptions {
+    /// Save (`SAVE`) or not (`NOSAVE`) regardless of the configuration.
+    pub fn save(mut self, save: bool) -> Self {
+        self.save = Some(save);
+        self
+    }
+    /// Do not wait for lagging replicas (`NOW`).
+    pub fn now(mut self) -> Self {
+        self.now = true;
+        self
+    }
+    /// Ignore errors that would stop the shutdown (`FORCE`).
+    pub fn force(mut self) -> Self {
+        self.force = true;
+        self
+    }
+    /// Cancel a shutdown in progress (`ABORT`).
+    pub fn abort(mut self) -> Self {
+        self.abort = true;
+        self
+    }
+}
+
+impl ToArgs for ShutdownOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        match self.save {
+            Some(true) => cmd.arg("SAVE"),
+            Some(false) => cmd.arg("NOSAVE"),
+            None => cmd,
+        };
+        cmd.arg(Flag("NOW", self.now))
+            .arg(Flag("FORCE", self.force))
+            .arg(Flag("ABORT", self.abort));
+    }
+}
+
+/// Options of [FAILOVER](https://redis.io/commands/failover).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FailoverOptions {
+    to: Option<(String, u16, bool)>,
+    abort: bool,
+    timeout: Option<u64>,
+}
+
+impl FailoverOptions {
+    /// Fail over to this replica (`TO host port [FORCE]`).
+    pub fn to(mut self, host: impl Into<String>, port: u16, force: bool) -> Self {
+        self.to = Some((host.into(), port, force));
+        self
+    }
+    /// Abort a failover in progress (`ABORT`).
+    pub fn abort(mut self) -> Self {
+        self.abort = true;
+        self
+    }
+    /// Give up after `ms` milliseconds (`TIMEOUT`).
+    pub fn timeout(mut self, ms: u64) -> Self {
+        self.timeout = Some(ms);
+        self
+    }
+}
+
+impl ToArgs for FailoverOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        if let Some((host, port, force)) = &self.to {
+            cmd.arg("TO")
+                .arg(host)
+                .arg(*port)
+                .arg(Flag("FORCE", *force));
+        }
+        cmd.arg(Flag("ABORT", self.abort));
+        if let Some(t) = self.timeout {
+            cmd.arg("TIMEOUT").arg(t);
+        }
+    }
+}
+
+/// `FILTERBY` of [COMMAND LIST](https://redis.io/commands/command-list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandListFilter {
+    /// Commands of a module.
+    Module(String),
+    /// Commands of an ACL category.
+    AclCat(String),
+    /// Commands matching a glob pattern.
+    Pattern(String),
+}
+
+impl ToArgs for CommandListFilter {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg("FILTERBY");
+        match self {
+            CommandListFilter::Module(m) => cmd.arg("MODULE").arg(m),
+            CommandListFilter::AclCat(c) => cmd.arg("ACLCAT").arg(c),
+            CommandListFilter::Pattern(p) => cmd.arg("PATTERN").arg(p),
+        };
+    }
+}
+
+/// Options of [FUNCTION LIST](https://redis.io/commands/function-list).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FunctionListOptions {
+    pattern: Option<String>,
+    withcode: bool,
+}
+
+impl FunctionListOptions {
+    /// Only libraries whose name matches (`LIBRARYNAME`).
+    pub fn library(mut self, pattern: impl Into<String>) -> Self {
+        self.pattern = Some(pattern.into());
+        self
+    }
+    /// Include each library's code (`WITHCODE`).
+    pub fn withcode(mut self) -> Self {
+        self.withcode = true;
+        self
+    }
+}
+
+impl ToArgs for FunctionListOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        if let Some(p) = &self.pattern {
+            cmd.arg("LIBRARYNAME").arg(p);
+        }
+        cmd.arg(Flag("WITHCODE", self.withcode));
+    }
+}
+
+pub use super::client_options::*;
+pub use super::geo_options::*;
+pub use super::stream_options::*;
+pub use super::zset_options::*;

@@ -37,5 +37,56 @@ macro_rules! string_commands {
         /// Decrements the integer at `key` by `amount`. <https://redis.io/commands/decrby>
         "DECRBY" decrby(key: impl ToArgs, amount: i64) -> i64 = [key, amount];
             keys(1, 1, 1) flags(WRITE);
+
+        /// Increments the number at `key` by a float; the new value. <https://redis.io/commands/incrbyfloat>
+        "INCRBYFLOAT" incrbyfloat(key: impl ToArgs, amount: f64) -> f64 = [key, amount];
+            keys(1, 1, 1) flags(WRITE) reply(Double);
+
+        /// Appends `value`; the new length. <https://redis.io/commands/append>
+        "APPEND" append(key: impl ToArgs, value: impl ToArgs) -> i64 = [key, value];
+            keys(1, 1, 1) flags(WRITE);
+
+        /// Gets and deletes `key`. <https://redis.io/commands/getdel>
+        "GETDEL" getdel<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(WRITE);
+
+        /// Gets `key` and changes its expiry. <https://redis.io/commands/getex>
+        "GETEX" getex<T>(key: impl ToArgs, options: &GetExOptions) -> T = [key, options];
+            keys(1, 1, 1) flags(WRITE);
+
+        /// Sets `key` and returns its old value. <https://redis.io/commands/getset>
+        "GETSET" getset<T>(key: impl ToArgs, value: impl ToArgs) -> T = [key, value];
+            keys(1, 1, 1) flags(WRITE);
+
+        /// Bytes `start..=end` of the value. <https://redis.io/commands/getrange>
+        "GETRANGE" getrange<T>(key: impl ToArgs, start: i64, end: i64) -> T = [key, start, end];
+            keys(1, 1, 1) flags(READONLY);
+
+        /// Old name of GETRANGE. <https://redis.io/commands/substr>
+        "SUBSTR" substr<T>(key: impl ToArgs, start: i64, end: i64) -> T = [key, start, end];
+            keys(1, 1, 1) flags(READONLY);
+
+        /// Overwrites part of the value at `offset`; the new length. <https://redis.io/commands/setrange>
+        "SETRANGE" setrange(key: impl ToArgs, offset: u64, value: impl ToArgs) -> i64 =
+            [key, offset, value]; keys(1, 1, 1) flags(WRITE);
+
+        /// Length of the value. <https://redis.io/commands/strlen>
+        "STRLEN" strlen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY);
+
+        /// Sets `key` with a time to live in seconds. <https://redis.io/commands/setex>
+        "SETEX" setex(key: impl ToArgs, seconds: i64, value: impl ToArgs) -> bool =
+            [key, seconds, value]; keys(1, 1, 1) flags(WRITE) reply(OkBool);
+
+        /// Sets `key` with a time to live in milliseconds. <https://redis.io/commands/psetex>
+        "PSETEX" psetex(key: impl ToArgs, millis: i64, value: impl ToArgs) -> bool =
+            [key, millis, value]; keys(1, 1, 1) flags(WRITE) reply(OkBool);
+
+        /// Sets `key` only if it does not exist; `true` if set. <https://redis.io/commands/setnx>
+        "SETNX" setnx(key: impl ToArgs, value: impl ToArgs) -> bool = [key, value];
+            keys(1, 1, 1) flags(WRITE) reply(IntBool);
+
+        /// Longest common subsequence of two strings: the string, its length (`LEN`) or the
+        /// matches (`IDX`, a map). <https://redis.io/commands/lcs>
+        "LCS" lcs<T>(key1: impl ToArgs, key2: impl ToArgs, options: &LcsOptions) -> T =
+            [key1, key2, options]; keys(1, 2, 1) flags(READONLY) reply(Deep(ANY_MAP));
     } };
 }

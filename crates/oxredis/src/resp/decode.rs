@@ -375,9 +375,12 @@ struct Parser {
 /// Result of reading a number terminated by CRLF: `None` if the input ends first.
 type Num = Option<(i64, usize)>;
 
+/// Most decimal digits that always fit in a `u64`.
+const MAX_DIGITS: usize = 19;
+
 /// Parses an optionally signed decimal integer starting at `from` and ending with CRLF.
 /// Returns the value and the offset just past the LF.
-#[inline]
+#[inline(always)]
 fn read_int(data: &[u8], from: usize) -> Result<Num> {
     let mut i = from;
     let neg = match data.get(i) {
@@ -394,22 +397,30 @@ fn read_int(data: &[u8], from: usize) -> Result<Num> {
     };
     let digits = i;
     let mut v: u64 = 0;
+    // Up to 19 decimal digits always fit in a u64, so accumulate without overflow checks and
+    // reject longer numbers (as soon as they are seen, so an endless number cannot grow the buffer).
     loop {
         match data.get(i) {
-            None => return Ok(None),
-            Some(b'\r') => break,
             Some(&c) if c.is_ascii_digit() => {
-                v = v
-                    .checked_mul(10)
-                    .and_then(|v| v.checked_add(u64::from(c - b'0')))
-                    .ok_or_else(|| proto("integer overflow"))?;
+                v = v.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
                 i += 1;
             }
+            Some(b'\r') => break,
             Some(_) => return Err(proto("invalid integer")),
+            None => {
+                return if i - digits > MAX_DIGITS {
+                    Err(proto("integer overflow"))
+                } else {
+                    Ok(None)
+                };
+            }
         }
     }
     if i == digits {
         return Err(proto("empty integer"));
+    }
+    if i - digits > MAX_DIGITS {
+        return Err(proto("integer overflow"));
     }
     match data.get(i + 1) {
         None => Ok(None),
@@ -462,110 +473,100 @@ fn to_len(n: i64) -> Result<Option<usize>> {
 
 impl Parser {
     /// Parses from `self.pos` until the frame is complete or the input runs out.
+    #[inline(always)]
     fn run<S: Sink>(
         &mut self,
         data: &[u8],
         limits: &DecoderLimits,
         sink: &mut S,
     ) -> Result<Status> {
+        // `pos` is always the start of the next element; it is stored back on return, so a
+        // resumed scan starts again at the first unfinished element.
+        let mut pos = self.pos;
+        let mut in_string = matches!(
+            self.stack.last(),
+            Some(Level {
+                kind: Kind::StreamedString,
+                ..
+            })
+        );
         macro_rules! need {
             ($e:expr, $n:expr) => {
                 match $e {
                     Some(x) => x,
-                    None => return Ok(Status::Incomplete($n)),
+                    None => {
+                        self.pos = pos;
+                        return Ok(Status::Incomplete($n));
+                    }
                 }
             };
         }
         loop {
-            let start = self.pos;
-            let ty = need!(data.get(start).copied(), start + 1);
-            let body = start + 1;
-            let in_streamed_string = matches!(
-                self.stack.last(),
-                Some(Level {
-                    kind: Kind::StreamedString,
-                    ..
-                })
-            );
-            if in_streamed_string {
-                if ty != b';' {
-                    return Err(proto("expected a streamed string chunk"));
-                }
-                let (n, next) = need!(read_int(data, body)?, data.len() + 1);
-                let n = to_len(n)?.ok_or_else(|| proto("negative chunk length"))?;
-                if n == 0 {
-                    self.pos = next;
-                    self.stack.pop();
-                    sink.close()?;
-                    if self.complete(sink, limits)? {
-                        return Ok(Status::Done(self.pos));
-                    }
-                    continue;
-                }
-                let total = match self.stack.last() {
-                    Some(l) => l.seen.saturating_add(n),
-                    None => n,
-                };
-                if total > limits.max_bulk_len {
-                    return Err(proto("streamed string exceeds max_bulk_len"));
-                }
-                let end = next
-                    .checked_add(n)
-                    .ok_or_else(|| proto("length overflow"))?;
-                self.expect_crlf(data, end)?;
-                if data.len() < end + 2 {
-                    return Ok(Status::Incomplete(end + 2));
-                }
-                if let Some(l) = self.stack.last_mut() {
-                    l.seen = total;
-                }
-                sink.chunk(next, end)?;
-                self.pos = end + 2;
-                continue;
+            let ty = need!(data.get(pos).copied(), pos + 1);
+            let body = pos + 1;
+            if in_string && ty != b';' {
+                return Err(proto("expected a streamed string chunk"));
             }
             match ty {
+                b':' => {
+                    let (n, next) = need!(read_int(data, body)?, data.len() + 1);
+                    pos = next;
+                    sink.leaf(Leaf::Int(n))?;
+                }
                 b'$' | b'!' | b'=' => {
                     if ty == b'$' && data.get(body) == Some(&b'?') {
-                        let next = self.streamed_header(data, body)?;
-                        let next = need!(next, data.len() + 1);
-                        self.open(Kind::StreamedString, next, true, 0, data, limits, sink)?;
+                        let next = need!(streamed_header(data, body)?, data.len() + 1);
+                        self.open(
+                            Kind::StreamedString,
+                            true,
+                            0,
+                            data.len().saturating_sub(next),
+                            limits,
+                            sink,
+                        )?;
+                        pos = next;
+                        in_string = true;
                         continue;
                     }
                     let (n, next) = need!(read_int(data, body)?, data.len() + 1);
-                    let Some(n) = to_len(n)? else {
-                        if ty != b'$' {
-                            return Err(proto("null blob error or verbatim string"));
+                    match to_len(n)? {
+                        None if ty == b'$' => {
+                            pos = next;
+                            sink.leaf(Leaf::Nil)?;
                         }
-                        self.pos = next;
-                        sink.leaf(Leaf::Nil)?;
-                        if self.complete(sink, limits)? {
-                            return Ok(Status::Done(self.pos));
+                        None => return Err(proto("null blob error or verbatim string")),
+                        Some(n) => {
+                            if n > limits.max_bulk_len {
+                                return Err(proto("bulk string exceeds max_bulk_len"));
+                            }
+                            if ty == b'=' && n < 4 {
+                                return Err(proto(
+                                    "verbatim string shorter than its format prefix",
+                                ));
+                            }
+                            let end = next
+                                .checked_add(n)
+                                .filter(|e| e.checked_add(2).is_some())
+                                .ok_or_else(|| proto("length overflow"))?;
+                            expect_crlf(data, end)?;
+                            if data.len() < end + 2 {
+                                self.pos = pos;
+                                return Ok(Status::Incomplete(end + 2));
+                            }
+                            let leaf = match ty {
+                                b'$' => Leaf::Bulk(next, end),
+                                b'!' => Leaf::Error(next, end),
+                                _ => match data.get(next..next + 4) {
+                                    Some(&[a, b, c, b':']) => {
+                                        Leaf::Verbatim([a, b, c], next + 4, end)
+                                    }
+                                    _ => return Err(proto("malformed verbatim string")),
+                                },
+                            };
+                            pos = end + 2;
+                            sink.leaf(leaf)?;
                         }
-                        continue;
-                    };
-                    if n > limits.max_bulk_len {
-                        return Err(proto("bulk string exceeds max_bulk_len"));
                     }
-                    if ty == b'=' && n < 4 {
-                        return Err(proto("verbatim string shorter than its format prefix"));
-                    }
-                    let end = next
-                        .checked_add(n)
-                        .ok_or_else(|| proto("length overflow"))?;
-                    self.expect_crlf(data, end)?;
-                    if data.len() < end + 2 {
-                        return Ok(Status::Incomplete(end + 2));
-                    }
-                    let leaf = match ty {
-                        b'$' => Leaf::Bulk(next, end),
-                        b'!' => Leaf::Error(next, end),
-                        _ => match data.get(next..next + 4) {
-                            Some(&[a, b, c, b':']) => Leaf::Verbatim([a, b, c], next + 4, end),
-                            _ => return Err(proto("malformed verbatim string")),
-                        },
-                    };
-                    self.pos = end + 2;
-                    sink.leaf(leaf)?;
                 }
                 b'*' | b'~' | b'%' | b'>' | b'|' => {
                     let kind = match ty {
@@ -576,33 +577,38 @@ impl Parser {
                         _ => Kind::Attribute,
                     };
                     if data.get(body) == Some(&b'?') && kind != Kind::Attribute {
-                        let next = self.streamed_header(data, body)?;
-                        let next = need!(next, data.len() + 1);
-                        self.open(kind, next, true, 0, data, limits, sink)?;
+                        let next = need!(streamed_header(data, body)?, data.len() + 1);
+                        self.open(kind, true, 0, data.len().saturating_sub(next), limits, sink)?;
+                        pos = next;
                         continue;
                     }
                     let (n, next) = need!(read_int(data, body)?, data.len() + 1);
-                    let Some(n) = to_len(n)? else {
-                        if kind != Kind::Array {
-                            return Err(proto("null aggregate other than an array"));
+                    match to_len(n)? {
+                        None if kind == Kind::Array => {
+                            pos = next;
+                            sink.leaf(Leaf::Nil)?;
                         }
-                        self.pos = next;
-                        sink.leaf(Leaf::Nil)?;
-                        if self.complete(sink, limits)? {
-                            return Ok(Status::Done(self.pos));
+                        None => return Err(proto("null aggregate other than an array")),
+                        Some(n) if n > limits.max_elements => {
+                            return Err(proto("aggregate exceeds max_elements"));
                         }
-                        continue;
-                    };
-                    if n > limits.max_elements {
-                        return Err(proto("aggregate exceeds max_elements"));
-                    }
-                    if n == 0 && kind != Kind::Attribute {
-                        self.pos = next;
-                        sink.open(kind, 0, 0);
-                        sink.close()?;
-                    } else {
-                        self.open(kind, next, false, n, data, limits, sink)?;
-                        continue;
+                        Some(0) if kind != Kind::Attribute => {
+                            pos = next;
+                            sink.open(kind, 0, 0);
+                            sink.close()?;
+                        }
+                        Some(n) => {
+                            self.open(
+                                kind,
+                                false,
+                                n,
+                                data.len().saturating_sub(next),
+                                limits,
+                                sink,
+                            )?;
+                            pos = next;
+                            continue;
+                        }
                     }
                 }
                 b'+' | b'-' | b'(' => {
@@ -617,19 +623,14 @@ impl Parser {
                             Leaf::BigNumber(body, cr)
                         }
                     };
-                    self.pos = cr + 2;
+                    pos = cr + 2;
                     sink.leaf(leaf)?;
-                }
-                b':' => {
-                    let (n, next) = need!(read_int(data, body)?, data.len() + 1);
-                    self.pos = next;
-                    sink.leaf(Leaf::Int(n))?;
                 }
                 b',' => {
                     // Doubles are short; 64 bytes is plenty for any f64 in any notation.
                     let cr = need!(find_crlf(data, body, 64)?, data.len() + 1);
                     let d = parse_double(data.get(body..cr).unwrap_or_default())?;
-                    self.pos = cr + 2;
+                    pos = cr + 2;
                     sink.leaf(Leaf::Double(d))?;
                 }
                 b'#' => {
@@ -638,14 +639,14 @@ impl Parser {
                         b"f\r\n" => false,
                         _ => return Err(proto("malformed boolean")),
                     };
-                    self.pos = body + 3;
+                    pos = body + 3;
                     sink.leaf(Leaf::Boolean(b))?;
                 }
                 b'_' => {
                     if need!(data.get(body..body + 2), body + 2) != b"\r\n" {
                         return Err(proto("malformed null"));
                     }
-                    self.pos = body + 2;
+                    pos = body + 2;
                     sink.leaf(Leaf::Nil)?;
                 }
                 b'.' => {
@@ -660,61 +661,62 @@ impl Parser {
                         }
                         _ => return Err(proto("unexpected end of streamed aggregate")),
                     }
-                    self.pos = body + 2;
+                    pos = body + 2;
                     self.stack.pop();
                     sink.close()?;
+                }
+                b';' if in_string => {
+                    let (n, next) = need!(read_int(data, body)?, data.len() + 1);
+                    let n = to_len(n)?.ok_or_else(|| proto("negative chunk length"))?;
+                    if n == 0 {
+                        pos = next;
+                        in_string = false;
+                        self.stack.pop();
+                        sink.close()?;
+                    } else {
+                        let total = match self.stack.last() {
+                            Some(l) => l.seen.saturating_add(n),
+                            None => n,
+                        };
+                        if total > limits.max_bulk_len {
+                            return Err(proto("streamed string exceeds max_bulk_len"));
+                        }
+                        let end = next
+                            .checked_add(n)
+                            .filter(|e| e.checked_add(2).is_some())
+                            .ok_or_else(|| proto("length overflow"))?;
+                        expect_crlf(data, end)?;
+                        if data.len() < end + 2 {
+                            self.pos = pos;
+                            return Ok(Status::Incomplete(end + 2));
+                        }
+                        if let Some(l) = self.stack.last_mut() {
+                            l.seen = total;
+                        }
+                        sink.chunk(next, end)?;
+                        pos = end + 2;
+                        // A chunk is not an element of the enclosing aggregate.
+                        continue;
+                    }
                 }
                 b';' => return Err(proto("streamed string chunk outside a streamed string")),
                 _ => return Err(proto("invalid RESP type byte")),
             }
             if self.complete(sink, limits)? {
-                return Ok(Status::Done(self.pos));
-            }
-        }
-    }
-
-    /// Checks the CRLF after a payload ending at `end`, as far as it is present.
-    #[inline]
-    fn expect_crlf(&self, data: &[u8], end: usize) -> Result<()> {
-        let ok = match data.get(end..) {
-            Some([]) | None => true,
-            Some([b'\r']) => true,
-            Some([b'\r', b'\n', ..]) => true,
-            Some(_) => false,
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(proto("missing CRLF after payload"))
-        }
-    }
-
-    /// Reads `?\r\n` at `body`; returns the offset past it, `None` if incomplete.
-    fn streamed_header(&self, data: &[u8], body: usize) -> Result<Option<usize>> {
-        match data.get(body..body + 3) {
-            Some(b"?\r\n") => Ok(Some(body + 3)),
-            Some(_) => Err(proto("malformed streamed header")),
-            None => {
-                // Reject garbage early, even before the whole header is present.
-                if data.get(body + 1).is_some_and(|&c| c != b'\r') {
-                    Err(proto("malformed streamed header"))
-                } else {
-                    Ok(None)
-                }
+                self.pos = pos;
+                return Ok(Status::Done(pos));
             }
         }
     }
 
     /// Opens a (non-empty or streamed) aggregate whose header ends at `next`.
-    #[allow(clippy::too_many_arguments)]
     #[inline]
     fn open<S: Sink>(
         &mut self,
         kind: Kind,
-        next: usize,
         streamed: bool,
         n: usize,
-        data: &[u8],
+        room: usize,
         limits: &DecoderLimits,
         sink: &mut S,
     ) -> Result<()> {
@@ -733,14 +735,13 @@ impl Parser {
             seen: 0,
             streamed,
         });
-        self.pos = next;
-        sink.open(kind, n, data.len().saturating_sub(next));
+        sink.open(kind, n, room);
         Ok(())
     }
 
     /// Records that one element finished; closes every aggregate that it completes. Returns
     /// whether the whole frame is done.
-    #[inline]
+    #[inline(always)]
     fn complete<S: Sink>(&mut self, sink: &mut S, limits: &DecoderLimits) -> Result<bool> {
         loop {
             let Some(top) = self.stack.last_mut() else {
@@ -764,6 +765,38 @@ impl Parser {
             }
             self.stack.pop();
             sink.close()?;
+        }
+    }
+}
+
+/// Checks the CRLF after a payload ending at `end`, as far as it is present.
+#[inline]
+fn expect_crlf(data: &[u8], end: usize) -> Result<()> {
+    let ok = match data.get(end..) {
+        Some([]) | None => true,
+        Some([b'\r']) => true,
+        Some([b'\r', b'\n', ..]) => true,
+        Some(_) => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(proto("missing CRLF after payload"))
+    }
+}
+
+/// Reads `?\r\n` at `body`; returns the offset past it, `None` if incomplete.
+fn streamed_header(data: &[u8], body: usize) -> Result<Option<usize>> {
+    match data.get(body..body + 3) {
+        Some(b"?\r\n") => Ok(Some(body + 3)),
+        Some(_) => Err(proto("malformed streamed header")),
+        None => {
+            // Reject garbage early, even before the whole header is present.
+            if data.get(body + 1).is_some_and(|&c| c != b'\r') {
+                Err(proto("malformed streamed header"))
+            } else {
+                Ok(None)
+            }
         }
     }
 }
@@ -812,5 +845,37 @@ mod internal_tests {
         assert_eq!(read_int(b"12\r", 0).unwrap(), None);
         assert!(read_int(b"18446744073709551616\r\n", 0).is_err());
         assert!(read_int(b"1 2\r\n", 0).is_err());
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn scan_vs_build_speed() {
+        let mut bytes = b"*10000\r\n".to_vec();
+        for i in 0..10_000 {
+            bytes.extend_from_slice(format!(":{i}\r\n").as_bytes());
+        }
+        let limits = DecoderLimits::default();
+        let frame = Bytes::from(bytes);
+        for _ in 0..3 {
+            let iters = 500;
+            let t = std::time::Instant::now();
+            for _ in 0..iters {
+                let mut p = Parser::default();
+                std::hint::black_box(p.run(&frame, &limits, &mut Scan).unwrap());
+            }
+            let scan = t.elapsed() / iters;
+            let t = std::time::Instant::now();
+            for _ in 0..iters {
+                std::hint::black_box(build(frame.clone(), &limits).unwrap());
+            }
+            let b = t.elapsed() / iters;
+            println!("scan {scan:?} build(+drop) {b:?}");
+        }
     }
 }

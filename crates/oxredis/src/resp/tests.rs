@@ -644,3 +644,36 @@ fn random_garbage_never_panics() {
         }
     }
 }
+
+/// Rough timing; run with `cargo test --release -p oxredis decode_speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn decode_speed() {
+    let cases = [
+        (
+            "10k bulk array",
+            Value::Array(
+                (0..10_000)
+                    .map(|i| Value::Bulk(Bytes::from(format!("value-{i:05}"))))
+                    .collect(),
+            ),
+        ),
+        (
+            "10k int array",
+            Value::Array((0..10_000).map(Value::Int).collect()),
+        ),
+    ];
+    for (name, v) in cases {
+        let bytes = enc(&v);
+        let iters = 500;
+        let start = std::time::Instant::now();
+        let mut dec = Decoder::default();
+        for _ in 0..iters {
+            let mut buf = BytesMut::from(&bytes[..]);
+            let got = dec.decode(&mut buf).unwrap().unwrap();
+            std::hint::black_box(got);
+        }
+        let per = start.elapsed() / iters;
+        println!("{name}: {per:?} per reply ({} bytes)", bytes.len());
+    }
+}

@@ -1,0 +1,86 @@
+//! The blocking `Monitor` (redis-py's `Monitor`): a dedicated connection in `MONITOR` mode.
+
+use std::time::Duration;
+
+use crate::monitor::{parse_monitor_line, MonitorEntry};
+use crate::{Cmd, Error, ErrorKind, Result, Value};
+
+use super::{Connection, Redis};
+
+/// A connection that receives every command the server runs (`MONITOR`), from
+/// [`Redis::monitor`]. Lines are parsed by [`parse_monitor_line`].
+///
+/// # Examples
+/// ```no_run
+/// let r = oxredis::Redis::from_url("redis://localhost")?;
+/// let mut m = r.monitor()?;
+/// for entry in m.listen().take(3) {
+///     let e = entry?;
+///     println!("{} db{} {} {:?}", e.time, e.db, e.client_address(), e.args);
+/// }
+/// # Ok::<(), oxredis::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Monitor {
+    conn: Connection,
+}
+
+impl Redis {
+    /// Opens a dedicated connection (not from the pool) and starts `MONITOR` on it.
+    ///
+    /// # Errors
+    /// A connection error, or the server refusing `MONITOR` (e.g. ACL).
+    pub fn monitor(&self) -> Result<Monitor> {
+        let mut conn = Connection::connect(self.config())?;
+        conn.request(&Cmd::new("MONITOR"))?;
+        Ok(Monitor { conn })
+    }
+}
+
+impl Monitor {
+    fn parse(frame: Value) -> Result<MonitorEntry> {
+        match frame {
+            Value::Error(e) => Err(e.into()),
+            other => match other.as_bytes() {
+                Some(line) => parse_monitor_line(line),
+                None => Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!("MONITOR sent a {}, expected a line", other.type_name()),
+                )),
+            },
+        }
+    }
+
+    /// Waits for the next command the server runs (the socket timeout applies, if set).
+    ///
+    /// # Errors
+    /// A connection or timeout error (the monitor is then unusable), or an unparsable line.
+    pub fn next_command(&mut self) -> Result<MonitorEntry> {
+        Self::parse(self.conn.read_frame()?)
+    }
+
+    /// Waits up to `timeout` for the next command; `None` when none came. A timeout does not
+    /// break the connection.
+    ///
+    /// # Errors
+    /// As [`next_command`](Self::next_command).
+    pub fn next_command_timeout(&mut self, timeout: Duration) -> Result<Option<MonitorEntry>> {
+        self.conn
+            .read_frame_timeout(Some(timeout))?
+            .map(Self::parse)
+            .transpose()
+    }
+
+    /// Every command as it runs (blocking); yields an error and ends when the connection fails.
+    pub fn listen(&mut self) -> impl Iterator<Item = Result<MonitorEntry>> + '_ {
+        let mut done = false;
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            let next = self.next_command();
+            done = next.as_ref().is_err_and(Error::is_unrecoverable);
+            Some(next)
+        })
+    }
+}

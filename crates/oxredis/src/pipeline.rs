@@ -1,0 +1,334 @@
+//! Pipelines and MULTI/EXEC transactions, the sans-I/O part.
+//!
+//! A [`Batch`] holds the queued commands (and the scripts they need). The I/O layers send
+//! [`wire_commands`] in one write, read [`expected_replies`] replies, and hand them to
+//! [`assemble`], which normalises each reply as its command declares and tags each error with
+//! the index and name of the command that caused it. [`raise_first_error`] then gives redis-py's
+//! default `raise_on_error=True` behaviour.
+
+use crate::reply::normalize;
+use crate::script::Script;
+use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
+
+/// Commands queued for one pipeline execution, and the scripts they call.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    cmds: Vec<Cmd>,
+    scripts: Vec<Script>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Batch {
+        Batch::default()
+    }
+
+    /// Queues a command.
+    pub fn push(&mut self, cmd: Cmd) {
+        self.cmds.push(cmd);
+    }
+
+    /// Queues `EVALSHA` for `script`, remembering the script so it can be loaded before the
+    /// batch runs (the batch then never fails with `NOSCRIPT`).
+    pub fn push_script(&mut self, script: &Script, keys: impl ToArgs, args: impl ToArgs) {
+        if !self.scripts.iter().any(|s| s.sha() == script.sha()) {
+            self.scripts.push(script.clone());
+        }
+        self.cmds.push(script.evalsha_cmd(keys, args));
+    }
+
+    /// The queued commands, in order.
+    pub fn commands(&self) -> &[Cmd] {
+        &self.cmds
+    }
+
+    /// The distinct scripts queued commands call.
+    pub fn scripts(&self) -> &[Script] {
+        &self.scripts
+    }
+
+    /// Number of queued commands.
+    pub fn len(&self) -> usize {
+        self.cmds.len()
+    }
+
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.cmds.is_empty()
+    }
+
+    /// Empties the batch.
+    pub fn clear(&mut self) {
+        self.cmds.clear();
+        self.scripts.clear();
+    }
+
+    /// Takes the contents, leaving the batch empty.
+    pub fn take(&mut self) -> Batch {
+        std::mem::take(self)
+    }
+}
+
+/// `MULTI`.
+pub fn multi_cmd() -> Cmd {
+    Cmd::new("MULTI")
+}
+
+/// `EXEC`.
+pub fn exec_cmd() -> Cmd {
+    Cmd::new("EXEC")
+}
+
+/// `DISCARD`.
+pub fn discard_cmd() -> Cmd {
+    Cmd::new("DISCARD")
+}
+
+/// `WATCH keys...`.
+pub fn watch_cmd(keys: impl ToArgs) -> Cmd {
+    let mut cmd = Cmd::new("WATCH");
+    cmd.arg(keys);
+    cmd
+}
+
+/// `UNWATCH`.
+pub fn unwatch_cmd() -> Cmd {
+    Cmd::new("UNWATCH")
+}
+
+/// Every command to write for `cmds`, in order: wrapped in `MULTI` ... `EXEC` for a transaction.
+pub fn wire_commands<'a>(
+    cmds: &'a [Cmd],
+    transaction: bool,
+    multi: &'a Cmd,
+    exec: &'a Cmd,
+) -> impl Iterator<Item = &'a Cmd> {
+    let (head, tail) = if transaction {
+        (Some(multi), Some(exec))
+    } else {
+        (None, None)
+    };
+    head.into_iter().chain(cmds.iter()).chain(tail)
+}
+
+/// How many replies the server sends for `n` commands (`MULTI`, `QUEUED`s and `EXEC` included).
+pub fn expected_replies(n: usize, transaction: bool) -> usize {
+    if transaction {
+        n + 2
+    } else {
+        n
+    }
+}
+
+/// A command's error reply as an [`Error`] tagged with its index in the batch and its name.
+fn command_error(e: crate::ServerError, index: usize, cmd: &Cmd) -> Error {
+    Error::from(e).at_command(index, cmd.name())
+}
+
+/// Normalises one reply as `cmd` declares; an error reply becomes a tagged `Err`.
+fn one_result(index: usize, cmd: &Cmd, reply: Value) -> Result<Value> {
+    match normalize(cmd.reply_shape(), reply) {
+        Ok(Value::Error(e)) => Err(command_error(e, index, cmd)),
+        Ok(v) => Ok(v),
+        Err(e) => Err(e.at_command(index, cmd.name())),
+    }
+}
+
+/// Turns the replies read for `cmds` into one result per command, in order.
+///
+/// `replies` must hold [`expected_replies`] values: for a transaction, the `MULTI` reply, one
+/// `QUEUED` (or error) per command, and the `EXEC` reply. Per-command errors are `Err` entries
+/// tagged with [`Error::command`]; the outer `Err` is for the batch as a whole.
+///
+/// # Errors
+/// For a transaction: [`ErrorKind::Watch`] when `EXEC` returned nil (a watched key changed),
+/// [`ErrorKind::ExecAbort`] when a command was rejected while queueing (the error carries that
+/// command's index, name and error as its source), the `MULTI` error, or
+/// [`ErrorKind::Protocol`] when the reply count does not match.
+pub fn assemble(
+    cmds: &[Cmd],
+    transaction: bool,
+    replies: Vec<Value>,
+) -> Result<Vec<Result<Value>>> {
+    if replies.len() != expected_replies(cmds.len(), transaction) {
+        return Err(Error::new(
+            ErrorKind::Protocol,
+            format!(
+                "pipeline of {} commands got {} replies",
+                cmds.len(),
+                replies.len()
+            ),
+        ));
+    }
+    if !transaction {
+        return Ok(cmds
+            .iter()
+            .zip(replies)
+            .enumerate()
+            .map(|(i, (cmd, reply))| one_result(i, cmd, reply))
+            .collect());
+    }
+    let mut it = replies.into_iter();
+    let multi = it.next().unwrap_or(Value::Nil);
+    let exec = it.next_back().unwrap_or(Value::Nil);
+    let queued: Vec<Value> = it.collect();
+    assemble_exec(cmds, multi, queued, exec)
+}
+
+/// The transaction case of [`assemble`], with the replies already split.
+///
+/// # Errors
+/// As [`assemble`].
+pub fn assemble_exec(
+    cmds: &[Cmd],
+    multi: Value,
+    queued: Vec<Value>,
+    exec: Value,
+) -> Result<Vec<Result<Value>>> {
+    if let Value::Error(e) = multi {
+        return Err(e.into());
+    }
+    // The first command the server refused to queue (wrong arity, unknown command...).
+    let rejected = cmds
+        .iter()
+        .zip(queued)
+        .enumerate()
+        .find_map(|(i, (cmd, reply))| match reply {
+            Value::Error(e) => Some(command_error(e, i, cmd)),
+            _ => None,
+        });
+    let items = match exec.without_attributes() {
+        Value::Nil => {
+            return Err(Error::new(ErrorKind::Watch, "Watched variable changed."));
+        }
+        Value::Error(e) => {
+            let exec_err = Error::from(e);
+            return Err(match rejected {
+                Some(cmd_err) if exec_err.kind() == ErrorKind::ExecAbort => {
+                    let (index, name) = cmd_err.command().unwrap_or((0, ""));
+                    let (index, name) = (index, name.to_owned());
+                    Error::with_source(
+                        ErrorKind::ExecAbort,
+                        "Transaction discarded because of previous errors",
+                        cmd_err,
+                    )
+                    .at_command(index, name)
+                }
+                _ => exec_err,
+            });
+        }
+        Value::Array(items) => items,
+        other => {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!("EXEC replied with a {}", other.type_name()),
+            ))
+        }
+    };
+    if let Some(e) = rejected {
+        // Redis 2.6.5+ aborts the whole transaction instead; kept for completeness.
+        return Err(e);
+    }
+    if items.len() != cmds.len() {
+        return Err(Error::new(
+            ErrorKind::Response,
+            "Wrong number of response items from pipeline execution",
+        ));
+    }
+    Ok(cmds
+        .iter()
+        .zip(items)
+        .enumerate()
+        .map(|(i, (cmd, reply))| one_result(i, cmd, reply))
+        .collect())
+}
+
+/// redis-py's `raise_on_error=True`: the first command error, or every value.
+///
+/// # Errors
+/// The first `Err` in `results` (tagged with its command's index and name).
+pub fn raise_first_error(results: Vec<Result<Value>>) -> Result<Vec<Value>> {
+    results.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ServerError;
+
+    fn err(line: &str) -> Value {
+        Value::Error(ServerError::from_line(line.as_bytes()))
+    }
+
+    fn cmds() -> Vec<Cmd> {
+        vec![
+            crate::commands::build::set("a", 1),
+            crate::commands::build::incr("a"),
+        ]
+    }
+
+    #[test]
+    fn plain_pipeline_normalises_and_tags_errors() {
+        let out = assemble(
+            &cmds(),
+            false,
+            vec![Value::Simple("OK".into()), err("WRONGTYPE bad")],
+        )
+        .unwrap();
+        assert_eq!(out[0].as_ref().unwrap(), &Value::Boolean(true));
+        let e = out[1].as_ref().unwrap_err();
+        assert_eq!(e.command(), Some((1, "INCR")));
+        assert_eq!(e.code(), Some("WRONGTYPE"));
+        let e = raise_first_error(out).unwrap_err();
+        assert_eq!(e.command(), Some((1, "INCR")));
+    }
+
+    #[test]
+    fn transaction_results_come_from_exec() {
+        let replies = vec![
+            Value::Simple("OK".into()),
+            Value::Simple("QUEUED".into()),
+            Value::Simple("QUEUED".into()),
+            Value::Array(vec![Value::Simple("OK".into()), Value::Int(2)]),
+        ];
+        let out = raise_first_error(assemble(&cmds(), true, replies).unwrap()).unwrap();
+        assert_eq!(out, vec![Value::Boolean(true), Value::Int(2)]);
+    }
+
+    #[test]
+    fn exec_nil_is_a_watch_error_and_execabort_names_the_command() {
+        let replies = vec![
+            Value::Simple("OK".into()),
+            Value::Simple("QUEUED".into()),
+            Value::Simple("QUEUED".into()),
+            Value::Nil,
+        ];
+        let e = assemble(&cmds(), true, replies).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Watch);
+        let replies = vec![
+            Value::Simple("OK".into()),
+            Value::Simple("QUEUED".into()),
+            err("ERR wrong number of arguments"),
+            err("EXECABORT Transaction discarded because of previous errors."),
+        ];
+        let e = assemble(&cmds(), true, replies).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ExecAbort);
+        assert_eq!(e.command(), Some((1, "INCR")));
+        assert!(e.to_string().contains("wrong number"), "{e}");
+    }
+
+    #[test]
+    fn reply_count_mismatch_is_a_protocol_error() {
+        let e = assemble(&cmds(), false, vec![Value::Nil]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Protocol);
+    }
+
+    #[test]
+    fn wire_commands_wrap_transactions() {
+        let (m, x) = (multi_cmd(), exec_cmd());
+        let c = cmds();
+        let names: Vec<String> = wire_commands(&c, true, &m, &x).map(Cmd::name).collect();
+        assert_eq!(names, ["MULTI", "SET", "INCR", "EXEC"]);
+        assert_eq!(wire_commands(&c, false, &m, &x).count(), 2);
+    }
+}

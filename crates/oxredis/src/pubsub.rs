@@ -1,0 +1,689 @@
+//! Pub/Sub as data (sans-I/O): parsing messages out of frames, and the subscription state with
+//! its handlers, pending unsubscriptions and the commands that restore it after a reconnect.
+//!
+//! Shared by the blocking [`PubSub`](crate::blocking::PubSub) and the async client. The
+//! handler type is a parameter, so each I/O layer stores the callbacks it can call.
+//!
+//! Messages arrive as arrays on RESP2 and as push frames on RESP3; [`parse_frame`] turns both
+//! into the same [`Message`].
+
+use std::collections::{HashMap, HashSet};
+
+use bytes::Bytes;
+
+use crate::{Cmd, FromValue, Result, Value};
+
+/// Argument of the health-check `PING`, so its reply can be recognised and swallowed
+/// (redis-py sends `PING redis-py-health-check`).
+pub const HEALTH_CHECK_MESSAGE: &str = "oxredis-health-check";
+
+/// The type of a pub/sub message (redis-py's `message["type"]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageKind {
+    /// Confirmation of `SUBSCRIBE`; `data` is the number of subscriptions.
+    Subscribe,
+    /// Confirmation of `UNSUBSCRIBE`; `data` is the number of subscriptions left.
+    Unsubscribe,
+    /// Confirmation of `PSUBSCRIBE`.
+    PSubscribe,
+    /// Confirmation of `PUNSUBSCRIBE`.
+    PUnsubscribe,
+    /// Confirmation of `SSUBSCRIBE` (sharded, Redis 7).
+    SSubscribe,
+    /// Confirmation of `SUNSUBSCRIBE`.
+    SUnsubscribe,
+    /// A message published to a subscribed channel.
+    Message,
+    /// A message published to a channel matching a subscribed pattern.
+    PMessage,
+    /// A message published to a subscribed shard channel (`SPUBLISH`).
+    SMessage,
+    /// The reply to [`ping`](crate::blocking::PubSub::ping); `data` is the ping's message.
+    Pong,
+}
+
+impl MessageKind {
+    /// The name redis-py uses (`"subscribe"`, `"pmessage"`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Subscribe => "subscribe",
+            MessageKind::Unsubscribe => "unsubscribe",
+            MessageKind::PSubscribe => "psubscribe",
+            MessageKind::PUnsubscribe => "punsubscribe",
+            MessageKind::SSubscribe => "ssubscribe",
+            MessageKind::SUnsubscribe => "sunsubscribe",
+            MessageKind::Message => "message",
+            MessageKind::PMessage => "pmessage",
+            MessageKind::SMessage => "smessage",
+            MessageKind::Pong => "pong",
+        }
+    }
+
+    fn from_name(name: &[u8]) -> Option<MessageKind> {
+        Some(match name.to_ascii_lowercase().as_slice() {
+            b"subscribe" => MessageKind::Subscribe,
+            b"unsubscribe" => MessageKind::Unsubscribe,
+            b"psubscribe" => MessageKind::PSubscribe,
+            b"punsubscribe" => MessageKind::PUnsubscribe,
+            b"ssubscribe" => MessageKind::SSubscribe,
+            b"sunsubscribe" => MessageKind::SUnsubscribe,
+            b"message" => MessageKind::Message,
+            b"pmessage" => MessageKind::PMessage,
+            b"smessage" => MessageKind::SMessage,
+            b"pong" => MessageKind::Pong,
+            _ => return None,
+        })
+    }
+
+    /// Whether this confirms a subscription or unsubscription (filtered by
+    /// `ignore_subscribe_messages`).
+    pub fn is_subscription_change(self) -> bool {
+        !matches!(
+            self,
+            MessageKind::Message
+                | MessageKind::PMessage
+                | MessageKind::SMessage
+                | MessageKind::Pong
+        )
+    }
+
+    /// Whether this carries published data (`message`, `pmessage`, `smessage`).
+    pub fn is_published(self) -> bool {
+        matches!(
+            self,
+            MessageKind::Message | MessageKind::PMessage | MessageKind::SMessage
+        )
+    }
+
+    /// Which kind of subscription this message is about, if any.
+    pub fn sub_kind(self) -> Option<SubKind> {
+        match self {
+            MessageKind::Subscribe | MessageKind::Unsubscribe | MessageKind::Message => {
+                Some(SubKind::Channel)
+            }
+            MessageKind::PSubscribe | MessageKind::PUnsubscribe | MessageKind::PMessage => {
+                Some(SubKind::Pattern)
+            }
+            MessageKind::SSubscribe | MessageKind::SUnsubscribe | MessageKind::SMessage => {
+                Some(SubKind::Shard)
+            }
+            MessageKind::Pong => None,
+        }
+    }
+}
+
+impl std::fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One pub/sub message with redis-py's fields: `type`, `pattern`, `channel`, `data`.
+///
+/// Channel and pattern are raw bytes; with `decode_responses` the connection has already
+/// checked they are UTF-8, so [`channel_str`](Self::channel_str) succeeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// What kind of message this is.
+    pub kind: MessageKind,
+    /// The channel (for `pmessage`, the channel the message was published to). `None` for
+    /// `pong`, and for an unsubscribe-all confirmation when nothing was subscribed.
+    pub channel: Option<Bytes>,
+    /// The matching pattern, for `pmessage` only.
+    pub pattern: Option<Bytes>,
+    /// The payload: the published data, the subscription count for confirmations, or the ping
+    /// message for `pong`.
+    pub data: Value,
+}
+
+impl Message {
+    /// The channel as text, if there is one and it is UTF-8.
+    pub fn channel_str(&self) -> Option<&str> {
+        self.channel
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    /// The pattern as text, if there is one and it is UTF-8.
+    pub fn pattern_str(&self) -> Option<&str> {
+        self.pattern
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    /// The payload's bytes when it is a string.
+    pub fn data_bytes(&self) -> Option<&[u8]> {
+        self.data.as_bytes()
+    }
+
+    /// The payload as text when it is a UTF-8 string.
+    pub fn data_str(&self) -> Option<&str> {
+        self.data_bytes().and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    /// The payload converted to `T` (e.g. `i64` for a confirmation's count).
+    ///
+    /// # Errors
+    /// When the payload does not convert to `T`.
+    pub fn data_as<T: FromValue>(&self) -> Result<T> {
+        T::from_value(self.data.clone())
+    }
+
+    /// The subscription this message is routed by: the pattern for `pmessage`, else the channel.
+    pub fn subscription(&self) -> Option<&Bytes> {
+        match self.kind {
+            MessageKind::PMessage => self.pattern.as_ref(),
+            _ => self.channel.as_ref(),
+        }
+    }
+}
+
+/// What one frame read from a pub/sub connection is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frame {
+    /// A pub/sub message or confirmation.
+    Message(Message),
+    /// The reply to a health-check `PING` (subscribed RESP2 `["pong", msg]`, or a plain bulk
+    /// reply): to be consumed silently when one is outstanding.
+    HealthCheck,
+    /// Anything else: an error reply, or an unrelated reply or push (e.g. invalidation).
+    Other(Value),
+}
+
+fn bytes_of(v: &Value) -> Option<Bytes> {
+    match v {
+        Value::Bulk(b) | Value::Simple(b) => Some(b.clone()),
+        Value::Verbatim { text, .. } => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// Classifies one frame read from a pub/sub connection (RESP2 array or RESP3 push alike).
+///
+/// `PONG`/`["pong", ..]` replies become [`MessageKind::Pong`] messages, except a reply that
+/// carries [`HEALTH_CHECK_MESSAGE`], which is [`Frame::HealthCheck`].
+pub fn parse_frame(frame: Value) -> Frame {
+    let frame = frame.without_attributes();
+    let items = match frame {
+        Value::Array(items) | Value::Push(items) => items,
+        // Unsubscribed connections (and RESP3) answer PING with a plain reply.
+        Value::Simple(ref s) | Value::Bulk(ref s) => {
+            if s.as_ref() == HEALTH_CHECK_MESSAGE.as_bytes() {
+                return Frame::HealthCheck;
+            }
+            if s.eq_ignore_ascii_case(b"PONG") {
+                return Frame::Message(Message {
+                    kind: MessageKind::Pong,
+                    channel: None,
+                    pattern: None,
+                    data: Value::Bulk(Bytes::new()),
+                });
+            }
+            // A bulk reply to `PING message` outside subscribed mode is the message itself.
+            return Frame::Message(Message {
+                kind: MessageKind::Pong,
+                channel: None,
+                pattern: None,
+                data: frame,
+            });
+        }
+        other => return Frame::Other(other),
+    };
+    let kind = items
+        .first()
+        .and_then(Value::as_bytes)
+        .and_then(MessageKind::from_name);
+    let Some(kind) = kind else {
+        return Frame::Other(Value::Array(items));
+    };
+    let expected = match kind {
+        MessageKind::Pong => 2,
+        MessageKind::PMessage => 4,
+        _ => 3,
+    };
+    if items.len() != expected {
+        return Frame::Other(Value::Array(items));
+    }
+    let mut it = items.into_iter().skip(1);
+    let mut next = || it.next().unwrap_or(Value::Nil);
+    match kind {
+        MessageKind::Pong => {
+            let data = next();
+            if data.as_bytes() == Some(HEALTH_CHECK_MESSAGE.as_bytes()) {
+                return Frame::HealthCheck;
+            }
+            Frame::Message(Message {
+                kind,
+                channel: None,
+                pattern: None,
+                data,
+            })
+        }
+        MessageKind::PMessage => {
+            let pattern = bytes_of(&next());
+            let channel = bytes_of(&next());
+            Frame::Message(Message {
+                kind,
+                channel,
+                pattern,
+                data: next(),
+            })
+        }
+        _ => {
+            let channel = bytes_of(&next());
+            Frame::Message(Message {
+                kind,
+                channel,
+                pattern: None,
+                data: next(),
+            })
+        }
+    }
+}
+
+/// The three kinds of subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubKind {
+    /// `SUBSCRIBE` channels.
+    Channel,
+    /// `PSUBSCRIBE` patterns.
+    Pattern,
+    /// `SSUBSCRIBE` shard channels.
+    Shard,
+}
+
+impl SubKind {
+    /// All kinds, in the order they are restored after a reconnect.
+    pub const ALL: [SubKind; 3] = [SubKind::Channel, SubKind::Pattern, SubKind::Shard];
+
+    /// The subscribe command.
+    pub fn subscribe_command(self) -> &'static str {
+        match self {
+            SubKind::Channel => "SUBSCRIBE",
+            SubKind::Pattern => "PSUBSCRIBE",
+            SubKind::Shard => "SSUBSCRIBE",
+        }
+    }
+
+    /// The unsubscribe command.
+    pub fn unsubscribe_command(self) -> &'static str {
+        match self {
+            SubKind::Channel => "UNSUBSCRIBE",
+            SubKind::Pattern => "PUNSUBSCRIBE",
+            SubKind::Shard => "SUNSUBSCRIBE",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            SubKind::Channel => 0,
+            SubKind::Pattern => 1,
+            SubKind::Shard => 2,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Table<H> {
+    /// Every subscription asked for (confirmed or not), with its handler if any, and a
+    /// sequence number so re-subscription keeps the order they were made in.
+    subs: HashMap<Bytes, (u64, Option<H>)>,
+    /// Subscriptions asked to end whose confirmation has not arrived yet; they stay in `subs`
+    /// until then, as in redis-py.
+    pending_unsub: HashSet<Bytes>,
+}
+
+impl<H> Default for Table<H> {
+    fn default() -> Self {
+        Table {
+            subs: HashMap::new(),
+            pending_unsub: HashSet::new(),
+        }
+    }
+}
+
+/// Subscription state of one pub/sub connection, generic over the handler type `H`.
+///
+/// The I/O layer calls [`subscribe`](Self::subscribe) / [`unsubscribe`](Self::unsubscribe)
+/// to get the command to send, [`on_message`](Self::on_message) for every message read, and
+/// [`resubscribe_commands`](Self::resubscribe_commands) after a reconnect.
+#[derive(Debug)]
+pub struct Subscriptions<H> {
+    tables: [Table<H>; 3],
+    next_seq: u64,
+}
+
+impl<H> Default for Subscriptions<H> {
+    fn default() -> Self {
+        Subscriptions {
+            tables: [Table::default(), Table::default(), Table::default()],
+            next_seq: 0,
+        }
+    }
+}
+
+/// What the I/O layer should do with a message after [`Subscriptions::on_message`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Call the subscription's handler (fetch it with [`Subscriptions::handler_mut`]); the
+    /// caller of `get_message` sees nothing.
+    Handler,
+    /// Return the message to the caller.
+    Deliver,
+    /// A confirmation the caller asked not to see (`ignore_subscribe_messages`).
+    Ignore,
+}
+
+impl<H> Subscriptions<H> {
+    /// No subscriptions.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn table(&self, kind: SubKind) -> &Table<H> {
+        &self.tables[kind.index()]
+    }
+
+    fn table_mut(&mut self, kind: SubKind) -> &mut Table<H> {
+        &mut self.tables[kind.index()]
+    }
+
+    /// Records subscriptions (replacing the handler of one already present) and returns the
+    /// command to send. `None` when `names` is empty.
+    pub fn subscribe(&mut self, kind: SubKind, names: Vec<(Bytes, Option<H>)>) -> Option<Cmd> {
+        if names.is_empty() {
+            return None;
+        }
+        let mut cmd = Cmd::new(kind.subscribe_command());
+        let mut seq = self.next_seq;
+        let table = &mut self.tables[kind.index()];
+        for (name, handler) in names {
+            cmd.arg(&name);
+            table.pending_unsub.remove(&name);
+            let order = table.subs.get(&name).map_or(seq, |(s, _)| *s);
+            table.subs.insert(name, (order, handler));
+            seq += 1;
+        }
+        self.next_seq = seq;
+        Some(cmd)
+    }
+
+    /// Marks subscriptions as ending and returns the command to send; empty `names` means all
+    /// of this kind (the command is then sent without arguments, as redis-py does).
+    pub fn unsubscribe(&mut self, kind: SubKind, names: Vec<Bytes>) -> Cmd {
+        let mut cmd = Cmd::new(kind.unsubscribe_command());
+        let table = self.table_mut(kind);
+        if names.is_empty() {
+            let all: Vec<Bytes> = table.subs.keys().cloned().collect();
+            table.pending_unsub.extend(all);
+        } else {
+            for name in names {
+                cmd.arg(&name);
+                table.pending_unsub.insert(name);
+            }
+        }
+        cmd
+    }
+
+    /// Updates the state for a message read from the connection (an unsubscribe confirmation
+    /// ends its subscription) and says where the message goes.
+    pub fn on_message(&mut self, msg: &Message, ignore_subscribe_messages: bool) -> Route {
+        if matches!(
+            msg.kind,
+            MessageKind::Unsubscribe | MessageKind::PUnsubscribe | MessageKind::SUnsubscribe
+        ) {
+            if let (Some(kind), Some(name)) = (msg.kind.sub_kind(), msg.channel.as_ref()) {
+                let table = self.table_mut(kind);
+                if table.pending_unsub.remove(name) {
+                    table.subs.remove(name);
+                }
+            }
+        }
+        if msg.kind.is_published() {
+            if self.handler_mut(msg).is_some() {
+                return Route::Handler;
+            }
+            return Route::Deliver;
+        }
+        if msg.kind != MessageKind::Pong && ignore_subscribe_messages {
+            return Route::Ignore;
+        }
+        Route::Deliver
+    }
+
+    /// The handler registered for the subscription a published message came through.
+    pub fn handler_mut(&mut self, msg: &Message) -> Option<&mut H> {
+        let kind = msg.kind.sub_kind()?;
+        let name = msg.subscription()?;
+        self.table_mut(kind).subs.get_mut(name)?.1.as_mut()
+    }
+
+    /// Commands restoring every subscription on a fresh connection (one per kind that has
+    /// any). Subscriptions pending an unsubscribe are dropped instead: the new connection has
+    /// none, which is what was asked for.
+    pub fn resubscribe_commands(&mut self) -> Vec<Cmd> {
+        let mut out = Vec::new();
+        for kind in SubKind::ALL {
+            let table = self.table_mut(kind);
+            for name in table.pending_unsub.drain() {
+                table.subs.remove(&name);
+            }
+            if table.subs.is_empty() {
+                continue;
+            }
+            let mut names: Vec<(u64, &Bytes)> =
+                table.subs.iter().map(|(n, (seq, _))| (*seq, n)).collect();
+            names.sort();
+            let mut cmd = Cmd::new(kind.subscribe_command());
+            for (_, name) in names {
+                cmd.arg(name);
+            }
+            out.push(cmd);
+        }
+        out
+    }
+
+    /// Whether anything is subscribed (or awaiting its unsubscribe confirmation), as redis-py's
+    /// `PubSub.subscribed`.
+    pub fn is_subscribed(&self) -> bool {
+        self.tables.iter().any(|t| !t.subs.is_empty())
+    }
+
+    /// The subscriptions of `kind`, sorted.
+    pub fn names(&self, kind: SubKind) -> Vec<Bytes> {
+        let mut v: Vec<Bytes> = self.table(kind).subs.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// The first subscription without a handler, if any (`run_in_thread` refuses to start
+    /// then, as redis-py does).
+    pub fn without_handler(&self) -> Option<(SubKind, Bytes)> {
+        SubKind::ALL.into_iter().find_map(|kind| {
+            let mut names: Vec<&Bytes> = self
+                .table(kind)
+                .subs
+                .iter()
+                .filter(|(_, (_, h))| h.is_none())
+                .map(|(n, _)| n)
+                .collect();
+            names.sort();
+            names.first().map(|n| (kind, (*n).clone()))
+        })
+    }
+
+    /// Forgets every subscription (after `close`).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(s: &str) -> Value {
+        Value::Bulk(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    fn args(cmd: &Cmd) -> Vec<String> {
+        cmd.args()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn parses_resp2_and_resp3_alike() {
+        let items = vec![b("message"), b("ch"), b("hi")];
+        for frame in [Value::Array(items.clone()), Value::Push(items)] {
+            let Frame::Message(m) = parse_frame(frame) else {
+                panic!("not a message")
+            };
+            assert_eq!(m.kind, MessageKind::Message);
+            assert_eq!(m.channel_str(), Some("ch"));
+            assert_eq!(m.pattern, None);
+            assert_eq!(m.data_str(), Some("hi"));
+        }
+        let Frame::Message(m) = parse_frame(Value::Push(vec![
+            b("pmessage"),
+            b("my-*"),
+            b("my-ch"),
+            b("x"),
+        ])) else {
+            panic!()
+        };
+        assert_eq!(
+            (m.kind, m.pattern_str(), m.channel_str(), m.data_str()),
+            (
+                MessageKind::PMessage,
+                Some("my-*"),
+                Some("my-ch"),
+                Some("x")
+            )
+        );
+        assert_eq!(m.subscription().map(|s| &s[..]), Some(&b"my-*"[..]));
+        let Frame::Message(m) =
+            parse_frame(Value::Array(vec![b("subscribe"), b("ch"), Value::Int(2)]))
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (m.kind, m.data_as::<i64>().unwrap()),
+            (MessageKind::Subscribe, 2)
+        );
+        // Unsubscribe-all with nothing subscribed: nil channel.
+        let Frame::Message(m) = parse_frame(Value::Array(vec![
+            b("unsubscribe"),
+            Value::Nil,
+            Value::Int(0),
+        ])) else {
+            panic!()
+        };
+        assert_eq!((m.kind, m.channel), (MessageKind::Unsubscribe, None));
+        let Frame::Message(m) = parse_frame(Value::Array(vec![b("smessage"), b("s"), b("d")]))
+        else {
+            panic!()
+        };
+        assert_eq!(m.kind, MessageKind::SMessage);
+    }
+
+    #[test]
+    fn pongs_and_health_checks() {
+        let Frame::Message(m) = parse_frame(Value::Array(vec![b("pong"), b("")])) else {
+            panic!()
+        };
+        assert_eq!((m.kind, m.data_str()), (MessageKind::Pong, Some("")));
+        let Frame::Message(m) = parse_frame(Value::Simple(Bytes::from_static(b"PONG"))) else {
+            panic!()
+        };
+        assert_eq!(m.kind, MessageKind::Pong);
+        let Frame::Message(m) = parse_frame(b("hello")) else {
+            panic!()
+        };
+        assert_eq!((m.kind, m.data_str()), (MessageKind::Pong, Some("hello")));
+        assert_eq!(
+            parse_frame(Value::Array(vec![b("pong"), b(HEALTH_CHECK_MESSAGE)])),
+            Frame::HealthCheck
+        );
+        assert_eq!(parse_frame(b(HEALTH_CHECK_MESSAGE)), Frame::HealthCheck);
+        assert!(matches!(parse_frame(Value::Int(3)), Frame::Other(_)));
+        assert!(matches!(
+            parse_frame(Value::Push(vec![b("invalidate"), Value::Nil])),
+            Frame::Other(_)
+        ));
+        assert!(matches!(
+            parse_frame(Value::Array(vec![b("message"), b("too-short")])),
+            Frame::Other(_)
+        ));
+    }
+
+    #[test]
+    fn state_handlers_and_resubscribe() {
+        let mut s: Subscriptions<u32> = Subscriptions::new();
+        assert!(!s.is_subscribed());
+        let cmd = s
+            .subscribe(
+                SubKind::Channel,
+                vec![(Bytes::from("b"), None), (Bytes::from("a"), Some(1))],
+            )
+            .unwrap();
+        assert_eq!(args(&cmd), ["SUBSCRIBE", "b", "a"]);
+        s.subscribe(SubKind::Pattern, vec![(Bytes::from("p*"), Some(2))]);
+        s.subscribe(SubKind::Shard, vec![(Bytes::from("s"), None)]);
+        assert!(s.is_subscribed());
+        assert_eq!(
+            s.without_handler(),
+            Some((SubKind::Channel, Bytes::from("b")))
+        );
+        let msg = |kind, ch: &str, pat: Option<&str>| Message {
+            kind,
+            channel: Some(Bytes::copy_from_slice(ch.as_bytes())),
+            pattern: pat.map(|p| Bytes::copy_from_slice(p.as_bytes())),
+            data: b("x"),
+        };
+        let m = msg(MessageKind::Message, "a", None);
+        assert_eq!(s.on_message(&m, false), Route::Handler);
+        assert_eq!(s.handler_mut(&m).copied(), Some(1));
+        assert_eq!(
+            s.on_message(&msg(MessageKind::Message, "b", None), false),
+            Route::Deliver
+        );
+        let pm = msg(MessageKind::PMessage, "pq", Some("p*"));
+        assert_eq!(s.on_message(&pm, true), Route::Handler);
+        assert_eq!(s.handler_mut(&pm).copied(), Some(2));
+        assert_eq!(
+            s.on_message(&msg(MessageKind::Subscribe, "a", None), true),
+            Route::Ignore
+        );
+        assert_eq!(
+            s.on_message(&msg(MessageKind::Subscribe, "a", None), false),
+            Route::Deliver
+        );
+
+        let cmds: Vec<_> = s.resubscribe_commands().iter().map(args).collect();
+        assert_eq!(
+            cmds,
+            [
+                vec!["SUBSCRIBE", "b", "a"],
+                vec!["PSUBSCRIBE", "p*"],
+                vec!["SSUBSCRIBE", "s"]
+            ]
+        );
+
+        // Unsubscribe: pending until confirmed.
+        let cmd = s.unsubscribe(SubKind::Channel, vec![Bytes::from("b")]);
+        assert_eq!(args(&cmd), ["UNSUBSCRIBE", "b"]);
+        assert_eq!(s.names(SubKind::Channel).len(), 2);
+        s.on_message(&msg(MessageKind::Unsubscribe, "b", None), false);
+        assert_eq!(s.names(SubKind::Channel), [Bytes::from("a")]);
+        // Unsubscribe all (no arguments); a reconnect before the confirmation drops them.
+        let cmd = s.unsubscribe(SubKind::Pattern, vec![]);
+        assert_eq!(args(&cmd), ["PUNSUBSCRIBE"]);
+        let cmds: Vec<_> = s.resubscribe_commands().iter().map(args).collect();
+        assert_eq!(cmds, [vec!["SUBSCRIBE", "a"], vec!["SSUBSCRIBE", "s"]]);
+        assert!(s.names(SubKind::Pattern).is_empty());
+        s.clear();
+        assert!(!s.is_subscribed());
+        assert!(s.resubscribe_commands().is_empty());
+    }
+}
