@@ -154,7 +154,7 @@ macro_rules! async_methods {
 macro_rules! async_methods_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:ident)? }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
     )*) => {$(
         $(#[$attr])*
         ///
