@@ -39,7 +39,12 @@
 
 mod client;
 mod connection;
+mod lock;
 mod multiplex;
+mod pipeline;
+mod script;
 
 pub use client::Redis;
 pub use connection::Connection;
+pub use lock::Lock;
+pub use pipeline::{BoxFuture, Pipeline, WatchedPipeline};
