@@ -347,6 +347,53 @@ impl Connection {
         }
     }
 
+    /// Reads the next frame of any kind before `deadline` (`None`: no limit); `Ok(None)` when
+    /// the time is up. Unlike [`read_frame`](Self::read_frame) this is cancel safe: bytes of a
+    /// partly received frame are kept for the next read and the connection stays usable, so
+    /// pub/sub can poll with a timeout.
+    ///
+    /// # Errors
+    /// A connection or protocol error; the connection is then broken.
+    pub(crate) async fn read_frame_until(
+        &mut self,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<Option<Value>> {
+        if self.broken {
+            return Err(broken());
+        }
+        loop {
+            if let Some(v) = self
+                .decoder
+                .decode(&mut self.read_buf)
+                .map_err(|e| self.fail(e))?
+            {
+                if self.decode_responses {
+                    check_utf8(&v)?;
+                }
+                return Ok(Some(v));
+            }
+            self.read_buf.reserve(MIN_READ);
+            let read = self.stream.read_buf(&mut self.read_buf);
+            let res = match deadline {
+                None => read.await,
+                Some(d) => match tokio::time::timeout_at(d, read).await {
+                    Ok(res) => res,
+                    Err(_) => return Ok(None),
+                },
+            };
+            match res {
+                Ok(0) => {
+                    return Err(self.fail(Error::new(
+                        ErrorKind::Connection,
+                        "connection closed by server",
+                    )))
+                }
+                Ok(_) => {}
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+    }
+
     /// Sends one command and reads its reply, normalised per its declaration; an error reply is
     /// returned as `Err`. The configured `socket_timeout`, if any, bounds the whole exchange.
     ///

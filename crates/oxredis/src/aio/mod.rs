@@ -42,9 +42,14 @@ mod connection;
 mod lock;
 mod multiplex;
 mod pipeline;
+mod pubsub;
+mod scan;
 mod script;
+mod stream;
 
 pub use client::Redis;
 pub use connection::Connection;
 pub use lock::Lock;
 pub use pipeline::{BoxFuture, Pipeline, WatchedPipeline};
+pub use pubsub::{MessageStream, PubSub, PubSubStream};
+pub use scan::ScanStream;
