@@ -182,6 +182,72 @@ async fn transactions_stay_contiguous_among_concurrent_commands() {
     assert!(stats.contains("cmdstat_multi:calls=1000,"), "{stats}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pipeline_with_a_blocking_command_does_not_stall_the_shared_connection() {
+    let server = RedisServer::new();
+    let r = client(&server, Protocol::Resp2);
+    let r2 = r.clone();
+    let waiting = tokio::spawn(async move {
+        r2.pipeline(false)
+            .incr("n")
+            .blpop(["queue"], 5.0)
+            .execute()
+            .await
+    });
+    // Wait until the BLPOP blocks on the server, then check the shared connection still answers.
+    let deadline = Instant::now() + WAIT;
+    while !server
+        .cli(&["INFO", "clients"])
+        .contains("blocked_clients:1")
+    {
+        assert!(Instant::now() < deadline, "BLPOP never blocked");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let started = Instant::now();
+    assert!(r.ping().await.unwrap());
+    assert!(started.elapsed() < Duration::from_secs(1));
+    r.rpush("queue", ["item"]).await.unwrap();
+    let values = waiting.await.unwrap().unwrap();
+    assert_eq!(
+        values,
+        vec![
+            Value::Int(1),
+            Value::Array(vec![bulk("queue"), bulk("item")])
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_cut_mid_pipeline_fails_it_without_resending() {
+    let server = RedisServer::new();
+    for (protocol, transaction) in [
+        (Protocol::Resp2, false),
+        (Protocol::Resp2, true),
+        (Protocol::Resp3, false),
+        (Protocol::Resp3, true),
+    ] {
+        let proxy = Proxy::start(server.socket_addr());
+        let r = aio::Redis::from_url(&url_at(&proxy.url(), protocol)).unwrap();
+        server.cli(&["DEL", "ctr"]);
+        assert!(r.ping().await.unwrap());
+        assert_eq!(proxy.accepted_count(), 1);
+        // The server gets the whole batch, the client only part of the replies.
+        proxy.cut_next_reply_after(10);
+        let mut pipe = r.pipeline(transaction);
+        for _ in 0..100 {
+            pipe.incr("ctr");
+        }
+        let e = pipe.execute().await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+        assert_eq!(proxy.accepted_count(), 1, "not re-sent on a new connection");
+        let applied: i64 = server.cli(&["GET", "ctr"]).parse().unwrap();
+        assert!(applied <= 100, "applied {applied} times");
+        // The client recovers with a fresh connection.
+        assert!(r.ping().await.unwrap());
+        assert_eq!(proxy.accepted_count(), 2);
+    }
+}
+
 #[tokio::test]
 async fn watch_detects_changes_and_refuses_reads_after_multi() {
     let server = RedisServer::new();
@@ -490,6 +556,14 @@ fn futures_are_send() {
     }));
     let mut lock = r.lock("l", LockOptions::new());
     send(&lock.acquire());
+    send(&lock.release());
+    send(&r.pubsub());
+    send(&r.scan_iter::<String>(oxredis::ScanOptions::default()));
+    let mut p = aio::PubSub::new(r.config().clone());
+    send(&p.subscribe("x"));
+    send(&p.get_message(None));
+    send(&p.on_message());
+    send(&aio::PubSub::new(r.config().clone()).into_stream());
 }
 
 // ---------------------------------------------------------------- pub/sub
@@ -723,7 +797,7 @@ async fn survives_async(
             MessageKind::SSubscribe
         ]
     );
-    cut();
+    tokio::task::block_in_place(cut);
     // The stream notices the break, reconnects and re-subscribes: the confirmations come again.
     let mut stream = p.into_stream();
     let mut reconfirmed = Vec::new();

@@ -32,10 +32,13 @@
 //!   [`ErrorKind::Connection`](crate::ErrorKind::Connection) and is never re-sent (the server may
 //!   have run it). The next command opens a new connection (lazily, once for all waiting tasks),
 //!   running the same handshake as the blocking client (`handshake::commands`/`check`).
-//! - **Extension points.** Pipelines and transactions send several packed commands as one
-//!   request and get all their replies back in order (`Payload::Packed`, `ReplyTo::Many`), so
-//!   the sans-I/O pipeline, script and lock cores can be driven through the multiplexer;
-//!   pub/sub and monitor use a dedicated [`Connection`].
+//! - **Pipelines and transactions** ([`Pipeline`]) go to the shared connection as one
+//!   contiguous request (`Payload::Packed`, `ReplyTo::Many`), so no other task's command can
+//!   land inside a MULTI ... EXEC; their packing and reply assembly are the sans-I/O
+//!   [`crate::pipeline`] core, as for the blocking client. WATCH ([`WatchedPipeline`],
+//!   [`Redis::transaction`]) and pub/sub ([`PubSub`]) use a dedicated [`Connection`] each;
+//!   scripts, locks ([`Lock`]) and scan streams ([`ScanStream`]) reuse the [`crate::script`],
+//!   [`crate::lock`] and [`crate::scan`] cores. Streams implement [`futures_core::Stream`].
 
 mod client;
 mod connection;

@@ -162,8 +162,11 @@ impl Redis {
     /// Each attempt watches `keys` on a dedicated connection; `func` reads through the
     /// [`WatchedPipeline`]'s immediate (async) command methods, then queues its writes after
     /// [`multi`](WatchedPipeline::multi). It returns a boxed future (`Box::pin(async move
-    /// { .. })`) so that the future may borrow the pipeline. A [`ErrorKind::Watch`] error (a
-    /// watched key changed), from `func` or from EXEC, starts a new attempt.
+    /// { .. })`) so that the future may borrow the pipeline and stays `Send` (with an
+    /// `AsyncFnMut` closure instead, the compiler cannot prove the transaction's future `Send`
+    /// for `tokio::spawn`: "implementation of `Send` is not general enough"). A
+    /// [`ErrorKind::Watch`] error (a watched key changed), from `func` or from EXEC, starts a
+    /// new attempt.
     ///
     /// # Errors
     /// Any other error of `func` or of the transaction.
