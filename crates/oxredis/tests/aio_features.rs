@@ -289,6 +289,7 @@ async fn transaction_helper_counts_exactly_under_contention() {
     for protocol in PROTOCOLS {
         let r = client(&server, protocol);
         r.set("counter", 0).await.unwrap();
+        server.cli(&["CONFIG", "RESETSTAT"]);
         let attempts = Arc::new(AtomicUsize::new(0));
         let tasks: Vec<_> = (0..8)
             .map(|_| {
@@ -317,6 +318,16 @@ async fn transaction_helper_counts_exactly_under_contention() {
         let retries = attempts.load(Ordering::Relaxed) - 800;
         eprintln!("{protocol:?}: {retries} WatchError retries");
         assert!(retries >= 1, "expected at least one WatchError retry");
+        // WATCH ran on dedicated connections, one per transaction: a retry reuses its
+        // attempt's connection, which EXEC left clean.
+        let stats = server.cli(&["INFO", "stats"]);
+        let opened: usize = stats
+            .split("total_connections_received:")
+            .nth(1)
+            .and_then(|rest| rest.lines().next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap();
+        assert!((800..=810).contains(&opened), "{opened} connections opened");
     }
 }
 

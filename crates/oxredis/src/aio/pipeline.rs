@@ -209,15 +209,23 @@ impl Redis {
     where
         F: for<'p> FnMut(&'p mut WatchedPipeline) -> BoxFuture<'p, Result<R>>,
     {
-        let mut watch = Cmd::empty();
-        watch.arg(keys);
+        let mut keys_cmd = Cmd::empty();
+        keys_cmd.arg(keys);
         let mut attempts = 0usize;
+        // The connection of the last attempt, when EXEC left it clean (no key watched), so a
+        // retry under contention does not open a new one.
+        let mut spare: Option<Connection> = None;
         loop {
             attempts += 1;
             let attempt: Result<(R, Vec<Value>)> = async {
-                let mut pipe = self.pipeline(true).watch(&watch).await?;
+                let pipeline = self.pipeline(true);
+                let mut pipe = pipeline
+                    .watch_on(spare.take(), watch_cmd(&keys_cmd))
+                    .await?;
                 let value = func(&mut pipe).await?;
-                Ok((value, pipe.execute().await?))
+                let (results, conn) = pipe.execute_keeping().await;
+                spare = conn;
+                Ok((value, raise_first_error(results?)?))
             }
             .await;
             match attempt {
@@ -337,18 +345,24 @@ impl Pipeline {
         self,
         keys: impl ToArgs,
     ) -> impl Future<Output = Result<WatchedPipeline>> + Send + 'static {
-        let cmd = watch_cmd(keys);
-        async move {
-            let conn = connect_with_retry(&self.client).await?;
-            let watched = WatchedPipeline {
-                socket_timeout: self.client.config().socket_timeout,
-                conn: Mutex::new(conn),
-                queue: CommandQueue { batch: self.batch },
-                in_multi: false,
-            };
-            watched.run::<()>(cmd).await?;
-            Ok(watched)
-        }
+        self.watch_on(None, watch_cmd(keys))
+    }
+
+    /// [`watch`](Self::watch) on `conn` if given (a clean dedicated connection), else on a new
+    /// connection.
+    async fn watch_on(self, conn: Option<Connection>, cmd: Cmd) -> Result<WatchedPipeline> {
+        let conn = match conn {
+            Some(c) => c,
+            None => connect_with_retry(&self.client).await?,
+        };
+        let watched = WatchedPipeline {
+            socket_timeout: self.client.config().socket_timeout,
+            conn: Mutex::new(conn),
+            queue: CommandQueue { batch: self.batch },
+            in_multi: false,
+        };
+        watched.run::<()>(cmd).await?;
+        Ok(watched)
     }
 }
 
@@ -471,10 +485,24 @@ impl WatchedPipeline {
     /// # Errors
     /// [`ErrorKind::Watch`] when a watched key changed (nothing was applied),
     /// [`ErrorKind::ExecAbort`], a connection error or a timeout.
-    pub async fn execute_raw(mut self) -> Result<Vec<Result<Value>>> {
+    pub async fn execute_raw(self) -> Result<Vec<Result<Value>>> {
+        self.execute_keeping().await.0
+    }
+
+    /// [`execute_raw`](Self::execute_raw), giving the connection back when it can serve
+    /// another transaction: EXEC ran (even a failed one forgets the watched keys) and every
+    /// reply was read.
+    async fn execute_keeping(mut self) -> (Result<Vec<Result<Value>>>, Option<Connection>) {
         let batch = self.queue.batch.take();
         let limit = self.socket_timeout;
-        run_batch_on(self.conn.get_mut(), &batch, true, limit).await
+        let results = run_batch_on(self.conn.get_mut(), &batch, true, limit).await;
+        let exec_ran = match &results {
+            Ok(_) => true,
+            Err(e) => matches!(e.kind(), ErrorKind::Watch | ErrorKind::ExecAbort),
+        };
+        let conn = self.conn.into_inner();
+        let clean = exec_ran && conn.is_reusable();
+        (results, clean.then_some(conn))
     }
 
     /// [`execute_raw`](Self::execute_raw), raising the first command error.
