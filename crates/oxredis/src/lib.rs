@@ -15,6 +15,8 @@
 
 #[macro_use]
 pub mod commands;
+#[cfg(feature = "tokio")]
+pub mod aio;
 pub mod blocking;
 mod cmd;
 pub mod config;

@@ -4,7 +4,9 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use crate::commands::options::SetOptions;
 use crate::script::Script;
+use crate::{Cmd, Error, ErrorKind, Result};
 
 /// Deletes the lock only if it still holds our token (redis-py's `LUA_RELEASE_SCRIPT`).
 pub const RELEASE_SCRIPT: &str = "
@@ -188,6 +190,103 @@ pub fn millis(d: Duration) -> u64 {
     }
 }
 
+/// `SET name token NX [PX timeout]`: one attempt at taking the lock; replies `true` when taken.
+pub fn acquire_cmd(name: &str, token: &str, options: &LockOptions) -> Cmd {
+    let mut opts = SetOptions::default().nx();
+    if let Some(ttl) = options.get_timeout() {
+        opts = opts.px(Duration::from_millis(millis(ttl)));
+    }
+    crate::commands::build::set_options(name, token, &opts)
+}
+
+/// An error about the lock `name`, as both clients word it.
+pub fn lock_error(name: &str, kind: ErrorKind, message: &str) -> Error {
+    Error::new(kind, format!("{message} (lock {name:?})"))
+}
+
+/// The operations on a held lock that run one of the lock scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockOp {
+    /// Delete the key if it holds our token.
+    Release,
+    /// Add to or replace the TTL.
+    Extend,
+    /// Reset the TTL to the full timeout.
+    Reacquire,
+}
+
+impl LockOp {
+    fn verb(self) -> &'static str {
+        match self {
+            LockOp::Release => "release",
+            LockOp::Extend => "extend",
+            LockOp::Reacquire => "reacquire",
+        }
+    }
+
+    /// The script the operation runs.
+    pub fn script(self) -> &'static Script {
+        match self {
+            LockOp::Release => release_script(),
+            LockOp::Extend => extend_script(),
+            LockOp::Reacquire => reacquire_script(),
+        }
+    }
+
+    /// The operation's preconditions: this holder has a token, and (extend, reacquire) the lock
+    /// has a timeout. Gives the token.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Lock`] "Cannot release an unlocked lock" and the like.
+    pub fn check<'t>(
+        self,
+        name: &str,
+        token: Option<&'t str>,
+        options: &LockOptions,
+    ) -> Result<&'t str> {
+        let Some(token) = token else {
+            let msg = format!("Cannot {} an unlocked lock", self.verb());
+            return Err(lock_error(name, ErrorKind::Lock, &msg));
+        };
+        if self != LockOp::Release && options.get_timeout().is_none() {
+            let msg = format!("Cannot {} a lock with no timeout", self.verb());
+            return Err(lock_error(name, ErrorKind::Lock, &msg));
+        }
+        Ok(token)
+    }
+
+    /// What the script's `0`/`1` reply means.
+    ///
+    /// # Errors
+    /// [`ErrorKind::LockNotOwned`] when the key no longer held this holder's token.
+    pub fn outcome(self, name: &str, done: bool) -> Result<()> {
+        if done {
+            return Ok(());
+        }
+        let msg = format!("Cannot {} a lock that's no longer owned", self.verb());
+        Err(lock_error(name, ErrorKind::LockNotOwned, &msg))
+    }
+}
+
+/// The outcome of acquisition attempt number `tries` (from 1) that failed, started at
+/// `started`: how long to sleep before the next one, or `None` to give up (not blocking, or the
+/// next try would fall after `blocking_timeout`).
+pub fn next_acquire_wait(
+    blocking: bool,
+    blocking_timeout: Option<Duration>,
+    sleep: Duration,
+    started: std::time::Instant,
+) -> Option<Duration> {
+    if !blocking {
+        return None;
+    }
+    let next_try = std::time::Instant::now() + sleep;
+    if blocking_timeout.is_some_and(|t| next_try > started + t) {
+        return None;
+    }
+    Some(sleep)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +306,35 @@ mod tests {
         assert_ne!(release_script().sha(), extend_script().sha());
         assert_eq!(millis(Duration::from_micros(10)), 1);
         assert_eq!(millis(Duration::from_millis(1500)), 1500);
+    }
+
+    #[test]
+    fn op_checks_and_outcomes() {
+        let no_ttl = LockOptions::new();
+        let ttl = LockOptions::new().timeout(Duration::from_secs(1));
+        let e = LockOp::Release.check("l", None, &ttl).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Lock);
+        assert!(
+            e.to_string().contains("Cannot release an unlocked lock"),
+            "{e}"
+        );
+        assert_eq!(LockOp::Release.check("l", Some("t"), &no_ttl).unwrap(), "t");
+        let e = LockOp::Extend.check("l", Some("t"), &no_ttl).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("Cannot extend a lock with no timeout"),
+            "{e}"
+        );
+        let e = LockOp::Reacquire.outcome("l", false).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LockNotOwned);
+        assert!(LockOp::Reacquire.outcome("l", true).is_ok());
+        let cmd = acquire_cmd("l", "t", &ttl);
+        let args: Vec<&[u8]> = cmd.args().collect();
+        assert_eq!(args, [&b"SET"[..], b"l", b"t", b"PX", b"1000", b"NX"]);
+        let now = std::time::Instant::now();
+        let ms = Duration::from_millis;
+        assert_eq!(next_acquire_wait(false, None, ms(5), now), None);
+        assert_eq!(next_acquire_wait(true, None, ms(5), now), Some(ms(5)));
+        assert_eq!(next_acquire_wait(true, Some(ms(1)), ms(5), now), None);
     }
 }

@@ -111,6 +111,18 @@ pub fn wire_commands<'a>(
     head.into_iter().chain(cmds.iter()).chain(tail)
 }
 
+/// The bytes of every command to write for `cmds` (see [`wire_commands`]) in one buffer, and
+/// how many replies they produce (see [`expected_replies`]), for I/O layers that hand a whole
+/// batch to a writer at once.
+pub fn pack(cmds: &[Cmd], transaction: bool) -> (Vec<u8>, usize) {
+    let (multi, exec) = (multi_cmd(), exec_cmd());
+    let mut out = Vec::new();
+    for cmd in wire_commands(cmds, transaction, &multi, &exec) {
+        cmd.write_packed(&mut out);
+    }
+    (out, expected_replies(cmds.len(), transaction))
+}
+
 /// How many replies the server sends for `n` commands (`MULTI`, `QUEUED`s and `EXEC` included).
 pub fn expected_replies(n: usize, transaction: bool) -> usize {
     if transaction {

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use bytes::Bytes;
 
-use crate::{Cmd, FromValue, Result, Value};
+use crate::{Cmd, FromValue, Result, ToArgs, Value};
 
 /// Argument of the health-check `PING`, so its reply can be recognised and swallowed
 /// (redis-py sends `PING redis-py-health-check`).
@@ -278,6 +278,49 @@ pub fn parse_frame(frame: Value) -> Frame {
                 data: next(),
             })
         }
+    }
+}
+
+/// The names written by `names` (`"ch"`, `["a", "b"]`, a `Vec`...) as separate byte strings.
+pub fn split_names(names: impl ToArgs) -> Vec<Bytes> {
+    let mut cmd = Cmd::empty();
+    cmd.arg(names);
+    cmd.args().map(Bytes::copy_from_slice).collect()
+}
+
+/// Everything an I/O layer does with one frame read from a pub/sub connection, except calling
+/// handlers: parses it, updates `subs`, consumes the reply of a health-check `PING` when one is
+/// outstanding (`health_checks_pending`), and says where the message goes. `None` when nothing
+/// is for the caller (a health-check reply, an ignored confirmation, an unrelated push).
+///
+/// # Errors
+/// An error reply from the server.
+pub fn route_frame<H>(
+    subs: &mut Subscriptions<H>,
+    frame: Value,
+    ignore_subscribe_messages: bool,
+    health_checks_pending: &mut usize,
+) -> Result<Option<(Message, Route)>> {
+    let msg = match parse_frame(frame) {
+        Frame::Message(m) => m,
+        Frame::HealthCheck if *health_checks_pending > 0 => {
+            *health_checks_pending -= 1;
+            return Ok(None);
+        }
+        // Someone pinged with our message themselves: an ordinary pong.
+        Frame::HealthCheck => Message {
+            kind: MessageKind::Pong,
+            channel: None,
+            pattern: None,
+            data: Value::Bulk(Bytes::from_static(HEALTH_CHECK_MESSAGE.as_bytes())),
+        },
+        Frame::Other(Value::Error(e)) => return Err(e.into()),
+        // Unrelated replies or pushes (e.g. client-side caching invalidations).
+        Frame::Other(_) => return Ok(None),
+    };
+    match subs.on_message(&msg, ignore_subscribe_messages) {
+        Route::Ignore => Ok(None),
+        route => Ok(Some((msg, route))),
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 use crate::commands::build;
 use crate::commands::options::ScanOptions;
-use crate::{Cmd, Error, ErrorKind, Result, Value};
+use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
 
 /// Which SCAN-family command a cursor walks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +116,13 @@ impl ScanCursor {
     pub fn pages_fetched(&self) -> usize {
         self.pages
     }
+}
+
+/// The single argument `key` writes, as bytes (a walk owns its key across pages).
+pub fn key_bytes(key: impl ToArgs) -> Vec<u8> {
+    let mut cmd = Cmd::empty();
+    cmd.arg(key);
+    cmd.args().next().map(<[u8]>::to_vec).unwrap_or_default()
 }
 
 fn parse_page(reply: Value) -> Option<(u64, Vec<Value>)> {

@@ -3,9 +3,8 @@
 use std::ops::Deref;
 use std::time::{Duration, Instant};
 
-use crate::commands::options::SetOptions;
 use crate::lock::{
-    extend_script, millis, new_token, reacquire_script, release_script, LockOptions,
+    acquire_cmd, lock_error, millis, new_token, next_acquire_wait, LockOp, LockOptions,
 };
 use crate::{Error, ErrorKind, Result};
 
@@ -99,30 +98,23 @@ impl Lock {
         token: Option<String>,
     ) -> Result<bool> {
         let token = token.unwrap_or_else(new_token);
-        let sleep = self.options.get_sleep();
-        let stop_at = blocking_timeout.map(|t| Instant::now() + t);
+        let started = Instant::now();
         loop {
             if self.do_acquire(&token)? {
                 self.token = Some(token);
                 return Ok(true);
             }
-            if !blocking {
-                return Ok(false);
+            let sleep = self.options.get_sleep();
+            match next_acquire_wait(blocking, blocking_timeout, sleep, started) {
+                Some(wait) => std::thread::sleep(wait),
+                None => return Ok(false),
             }
-            let next_try = Instant::now() + sleep;
-            if stop_at.is_some_and(|stop| next_try > stop) {
-                return Ok(false);
-            }
-            std::thread::sleep(sleep);
         }
     }
 
     fn do_acquire(&self, token: &str) -> Result<bool> {
-        let mut opts = SetOptions::default().nx();
-        if let Some(ttl) = self.options.get_timeout() {
-            opts = opts.px(Duration::from_millis(millis(ttl)));
-        }
-        self.client.set_options::<bool>(&self.name, token, &opts)
+        self.client
+            .run::<bool>(acquire_cmd(&self.name, token, &self.options))
     }
 
     /// Acquires (as [`acquire`](Self::acquire)) and returns a guard that releases on drop
@@ -143,7 +135,7 @@ impl Lock {
     }
 
     fn error(&self, kind: ErrorKind, message: &str) -> Error {
-        Error::new(kind, format!("{message} (lock {:?})", self.name))
+        lock_error(&self.name, kind, message)
     }
 
     /// Whether anyone holds the lock.
@@ -176,18 +168,12 @@ impl Lock {
     /// it; [`ErrorKind::LockNotOwned`] when the key no longer holds this holder's token (it
     /// expired, and perhaps someone else took it); a connection error.
     pub fn release(&mut self) -> Result<()> {
-        let Some(token) = self.token.take() else {
-            return Err(self.error(ErrorKind::Lock, "Cannot release an unlocked lock"));
-        };
-        let released: bool = release_script().call(&self.client, [&self.name], [&token])?;
-        if released {
-            Ok(())
-        } else {
-            Err(self.error(
-                ErrorKind::LockNotOwned,
-                "Cannot release a lock that's no longer owned",
-            ))
-        }
+        let op = LockOp::Release;
+        let token = op.check(&self.name, self.token.as_deref(), &self.options)?;
+        let token = token.to_owned();
+        self.token = None;
+        let done: bool = op.script().call(&self.client, [&self.name], [&token])?;
+        op.outcome(&self.name, done)
     }
 
     /// Adds `additional_time` to the lock's remaining TTL, or with `replace_ttl` sets the TTL to
@@ -197,23 +183,12 @@ impl Lock {
     /// [`ErrorKind::Lock`] when not acquired or the lock has no timeout,
     /// [`ErrorKind::LockNotOwned`] when it is no longer owned, a connection error.
     pub fn extend(&self, additional_time: Duration, replace_ttl: bool) -> Result<bool> {
-        let Some(token) = &self.token else {
-            return Err(self.error(ErrorKind::Lock, "Cannot extend an unlocked lock"));
-        };
-        if self.options.get_timeout().is_none() {
-            return Err(self.error(ErrorKind::Lock, "Cannot extend a lock with no timeout"));
-        }
+        let op = LockOp::Extend;
+        let token = op.check(&self.name, self.token.as_deref(), &self.options)?;
         let replace = if replace_ttl { "1" } else { "0" };
         let args = (token, millis(additional_time), replace);
-        let ok: bool = extend_script().call(&self.client, [&self.name], args)?;
-        if ok {
-            Ok(true)
-        } else {
-            Err(self.error(
-                ErrorKind::LockNotOwned,
-                "Cannot extend a lock that's no longer owned",
-            ))
-        }
+        let done: bool = op.script().call(&self.client, [&self.name], args)?;
+        op.outcome(&self.name, done).map(|()| true)
     }
 
     /// Resets the lock's TTL to the full `timeout`.
@@ -222,22 +197,13 @@ impl Lock {
     /// [`ErrorKind::Lock`] when not acquired or the lock has no timeout,
     /// [`ErrorKind::LockNotOwned`] when it is no longer owned, a connection error.
     pub fn reacquire(&self) -> Result<bool> {
-        let Some(token) = &self.token else {
-            return Err(self.error(ErrorKind::Lock, "Cannot reacquire an unlocked lock"));
-        };
-        let Some(timeout) = self.options.get_timeout() else {
-            return Err(self.error(ErrorKind::Lock, "Cannot reacquire a lock with no timeout"));
-        };
-        let ok: bool =
-            reacquire_script().call(&self.client, [&self.name], (token, millis(timeout)))?;
-        if ok {
-            Ok(true)
-        } else {
-            Err(self.error(
-                ErrorKind::LockNotOwned,
-                "Cannot reacquire a lock that's no longer owned",
-            ))
-        }
+        let op = LockOp::Reacquire;
+        let token = op.check(&self.name, self.token.as_deref(), &self.options)?;
+        let timeout = self.options.get_timeout().unwrap_or_default();
+        let done: bool = op
+            .script()
+            .call(&self.client, [&self.name], (token, millis(timeout)))?;
+        op.outcome(&self.name, done).map(|()| true)
     }
 }
 

@@ -185,14 +185,11 @@ impl Redis {
                 Ok((value, pipe.execute()?))
             })();
             match attempt {
-                Err(e) if e.kind() == ErrorKind::Watch => {
-                    if options.max_attempts.is_some_and(|max| attempts >= max) {
-                        return Err(e);
-                    }
-                    if let Some(delay) = options.watch_delay.filter(|d| !d.is_zero()) {
-                        std::thread::sleep(delay);
-                    }
-                }
+                Err(e) if e.kind() == ErrorKind::Watch => match options.retry_after(attempts) {
+                    None => return Err(e),
+                    Some(delay) if !delay.is_zero() => std::thread::sleep(delay),
+                    Some(_) => {}
+                },
                 other => return other,
             }
         }
@@ -216,6 +213,15 @@ impl TransactionOptions {
     pub fn watch_delay(mut self, delay: Duration) -> Self {
         self.watch_delay = Some(delay);
         self
+    }
+
+    /// After `attempts` attempts ended with [`ErrorKind::Watch`]: the pause before the next
+    /// one (zero: at once), or `None` to give up. Shared by the blocking and async clients.
+    pub(crate) fn retry_after(&self, attempts: usize) -> Option<Duration> {
+        if self.max_attempts.is_some_and(|max| attempts >= max) {
+            return None;
+        }
+        Some(self.watch_delay.unwrap_or_default())
     }
 
     /// Give up with the [`ErrorKind::Watch`] error after this many attempts (not in redis-py,
@@ -519,7 +525,7 @@ impl Drop for WatchedPipeline {
 /// [`multi`](WatchedPipeline::multi).
 #[derive(Debug, Default)]
 pub struct CommandQueue {
-    batch: Batch,
+    pub(crate) batch: Batch,
 }
 
 impl CommandQueue {

@@ -14,7 +14,7 @@ use bytes::Bytes;
 
 use crate::config::ConnectionConfig;
 use crate::pubsub::HEALTH_CHECK_MESSAGE;
-use crate::pubsub::{parse_frame, Frame, Message, Route, SubKind, Subscriptions};
+use crate::pubsub::{route_frame, split_names, Message, Route, SubKind, Subscriptions};
 use crate::retry::Retry;
 use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
 
@@ -146,13 +146,6 @@ impl Redis {
     pub fn pubsub(&self) -> PubSub {
         PubSub::new(self.config().clone())
     }
-}
-
-/// The names written by `names` as separate byte strings.
-fn split_names(names: impl ToArgs) -> Vec<Bytes> {
-    let mut cmd = Cmd::empty();
-    cmd.arg(names);
-    cmd.args().map(Bytes::copy_from_slice).collect()
 }
 
 impl PubSub {
@@ -582,32 +575,19 @@ impl PubSub {
     }
 
     fn handle_frame(&mut self, frame: Value) -> Result<Option<Message>> {
-        let msg = match parse_frame(frame) {
-            Frame::Message(m) => m,
-            Frame::HealthCheck if self.health_checks_pending > 0 => {
-                self.health_checks_pending -= 1;
-                return Ok(None);
-            }
-            Frame::HealthCheck => Message {
-                kind: crate::pubsub::MessageKind::Pong,
-                channel: None,
-                pattern: None,
-                data: Value::Bulk(Bytes::from_static(HEALTH_CHECK_MESSAGE.as_bytes())),
+        let routed = route_frame(
+            &mut self.subs,
+            frame,
+            self.ignore_subscribe_messages,
+            &mut self.health_checks_pending,
+        )?;
+        match routed {
+            None => Ok(None),
+            Some((msg, Route::Handler)) => match self.subs.handler_mut(&msg).cloned() {
+                Some(h) => h.call(msg).map(|()| None),
+                None => Ok(Some(msg)),
             },
-            Frame::Other(Value::Error(e)) => return Err(e.into()),
-            // Unrelated replies or pushes (e.g. client-side caching invalidations).
-            Frame::Other(_) => return Ok(None),
-        };
-        match self.subs.on_message(&msg, self.ignore_subscribe_messages) {
-            Route::Deliver => Ok(Some(msg)),
-            Route::Ignore => Ok(None),
-            Route::Handler => {
-                let handler = self.subs.handler_mut(&msg).cloned();
-                match handler {
-                    Some(h) => h.call(msg).map(|()| None),
-                    None => Ok(Some(msg)),
-                }
-            }
+            Some((msg, _)) => Ok(Some(msg)),
         }
     }
 }

@@ -3,8 +3,8 @@
 use std::marker::PhantomData;
 
 use crate::commands::options::ScanOptions;
-use crate::scan::{ScanCursor, ScanKind, ScanStep};
-use crate::{Cmd, FromValue, Result, ToArgs, Value};
+use crate::scan::{key_bytes, ScanCursor, ScanKind, ScanStep};
+use crate::{FromValue, Result, ToArgs, Value};
 
 use super::Redis;
 
@@ -48,13 +48,6 @@ impl<T: FromValue> Iterator for ScanIter<T> {
             }
         }
     }
-}
-
-/// The single argument `key` writes, as bytes (the iterator owns it across pages).
-fn key_bytes(key: impl ToArgs) -> Vec<u8> {
-    let mut cmd = Cmd::empty();
-    cmd.arg(key);
-    cmd.args().next().map(<[u8]>::to_vec).unwrap_or_default()
 }
 
 impl Redis {

@@ -142,3 +142,29 @@ macro_rules! queued_methods_impl {
         }
     )*};
 }
+
+/// Surface: methods returning a `Send` future of `Result<T>`, for a type with
+/// `async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T>` (the async client). The command
+/// is built before the future is returned, so the future does not hold the arguments.
+#[allow(unused_macros, reason = "used by the async client")]
+macro_rules! async_methods {
+    ($($tt:tt)*) => { parse_entries!(async_methods_impl; $($tt)*); };
+}
+#[allow(unused_macros, reason = "used by the async client")]
+macro_rules! async_methods_impl {
+    ($(
+        { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
+    )*) => {$(
+        $(#[$attr])*
+        ///
+        /// # Errors
+        /// A connection or timeout error, an error reply, or a reply that does not convert to the
+        /// requested type.
+        #[inline]
+        pub fn $method<'a, $($g: $crate::FromValue + 'a),*>(&'a self, $($p: $pt),*)
+            -> impl ::std::future::Future<Output = $crate::Result<$ret>> + Send + 'a {
+            self.run($crate::commands::build::$method($($p),*))
+        }
+    )*};
+}

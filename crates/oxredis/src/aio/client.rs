@@ -1,0 +1,256 @@
+//! The async client: `Redis`, a cheap handle over one multiplexed connection.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{broadcast, oneshot};
+
+#[allow(
+    unused_imports,
+    reason = "types named by the generated command signatures"
+)]
+use crate::commands::options::*;
+use crate::commands::CommandFlags;
+use crate::config::ConnectionConfig;
+use crate::convert::check_utf8;
+use crate::reply::normalize;
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+
+use super::connection::with_timeout;
+use super::multiplex::{Multiplexer, Payload, ReplyTo, Request};
+use super::Connection;
+
+/// Idle dedicated connections kept for blocking commands; more may be open at once, the extra
+/// ones are closed when their command finishes.
+const MAX_IDLE_BLOCKING: usize = 4;
+/// Push frames kept for a slow receiver of [`Redis::push_receiver`] before the oldest are dropped.
+const PUSH_CAPACITY: usize = 1024;
+
+#[derive(Debug)]
+struct Inner {
+    config: ConnectionConfig,
+    /// The shared connection; `None` before first use, replaced when its driver has stopped.
+    mux: Mutex<Option<Multiplexer>>,
+    /// Held while (re)connecting, so concurrent callers open one connection, not one each.
+    connecting: tokio::sync::Mutex<()>,
+    /// Idle connections for blocking commands.
+    blocking_idle: Mutex<Vec<Connection>>,
+    pushes: broadcast::Sender<Value>,
+}
+
+/// The async Redis client (redis-py's `redis.asyncio.Redis`), for tokio.
+///
+/// `Send + Sync` and cheap to clone: clones share one multiplexed connection, opened lazily on
+/// first use and reopened on the next command after it broke. Commands issued concurrently by
+/// many tasks are written together and their replies matched in order (see the
+/// [module docs](super)). Every Redis command has a method named as in redis-py, generated from
+/// the same command table as the blocking client; each returns a `Send` future.
+///
+/// # Examples
+/// ```no_run
+/// # async fn demo() -> oxredis::Result<()> {
+/// use oxredis::aio::Redis;
+/// let r = Redis::from_url("redis://localhost:6379/0")?;
+/// r.set("greeting", "hello").await?;
+/// let v: Option<String> = r.get("greeting").await?;
+/// assert_eq!(v.as_deref(), Some("hello"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Redis {
+    inner: Arc<Inner>,
+}
+
+impl Redis {
+    /// A client for `config`; nothing is opened until the first command.
+    pub fn new(config: ConnectionConfig) -> Redis {
+        let (pushes, _) = broadcast::channel(PUSH_CAPACITY);
+        Redis {
+            inner: Arc::new(Inner {
+                config,
+                mux: Mutex::new(None),
+                connecting: tokio::sync::Mutex::new(()),
+                blocking_idle: Mutex::new(Vec::new()),
+                pushes,
+            }),
+        }
+    }
+
+    /// A client from a URL; see [`ConnectionConfig::from_url`] for the syntax and options.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for a bad URL.
+    pub fn from_url(url: &str) -> Result<Redis> {
+        Ok(Redis::new(ConnectionConfig::from_url(url)?))
+    }
+
+    /// The connection settings.
+    pub fn config(&self) -> &ConnectionConfig {
+        &self.inner.config
+    }
+
+    /// RESP3 push frames that arrive on the shared connection (e.g. client-side caching
+    /// invalidations). A receiver sees pushes that arrive after it was made; a slow one loses
+    /// the oldest.
+    pub fn push_receiver(&self) -> broadcast::Receiver<Value> {
+        self.inner.pushes.subscribe()
+    }
+
+    /// Opens a dedicated connection with this client's settings, for code that needs a socket
+    /// of its own.
+    ///
+    /// # Errors
+    /// As [`Connection::connect`].
+    pub async fn get_connection(&self) -> Result<Connection> {
+        Connection::connect(&self.inner.config).await
+    }
+
+    /// Runs any command given as its words and arguments, e.g. `("OBJECT", "ENCODING", "k")`.
+    ///
+    /// # Errors
+    /// A connection error, the server's error reply, or a failed conversion.
+    pub async fn execute_command<T: FromValue>(&self, args: impl ToArgs) -> Result<T> {
+        let mut cmd = Cmd::empty();
+        cmd.arg(args);
+        self.run(cmd).await
+    }
+
+    /// Runs a prepared command and converts its reply.
+    ///
+    /// # Errors
+    /// A connection error, the server's error reply, or a failed conversion.
+    pub async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        T::from_value(self.request(cmd).await?)
+    }
+
+    /// Runs a prepared command and returns its normalised reply; an error reply is `Err`.
+    ///
+    /// # Errors
+    /// A connection error, a timeout (only with `socket_timeout` set), or the server's error
+    /// reply.
+    pub async fn request(&self, cmd: Cmd) -> Result<Value> {
+        if cmd.flags().contains(CommandFlags::BLOCKING) {
+            return self.blocking_request(cmd).await;
+        }
+        let shape = cmd.reply_shape();
+        let (tx, rx) = oneshot::channel();
+        self.submit(Request {
+            payload: Payload::One(cmd),
+            reply: ReplyTo::One(tx),
+        })
+        .await?;
+        // On timeout the receiver is dropped: the late reply is still read by the driver, in
+        // order, and discarded, so the shared connection stays in sync.
+        let reply = with_timeout(
+            self.inner.config.socket_timeout,
+            "waiting for a reply",
+            async { rx.await.unwrap_or_else(|_| Err(driver_gone())) },
+        )
+        .await?;
+        if self.inner.config.decode_responses {
+            check_utf8(&reply)?;
+        }
+        match normalize(shape, reply)? {
+            Value::Error(e) => Err(e.into()),
+            v => Ok(v),
+        }
+    }
+
+    /// Sends several packed commands as one unit on the shared connection and returns their
+    /// raw replies (error replies included as [`Value::Error`]), for pipelines and
+    /// transactions built on this client.
+    #[allow(dead_code, reason = "used by async pipelines")]
+    pub(crate) async fn request_packed(&self, packed: Vec<u8>, count: usize) -> Result<Vec<Value>> {
+        let (tx, rx) = oneshot::channel();
+        self.submit(Request {
+            payload: Payload::Packed(packed, count),
+            reply: ReplyTo::Many(tx),
+        })
+        .await?;
+        with_timeout(
+            self.inner.config.socket_timeout,
+            "waiting for replies",
+            async { rx.await.unwrap_or_else(|_| Err(driver_gone())) },
+        )
+        .await
+    }
+
+    fn mux(&self) -> MutexGuard<'_, Option<Multiplexer>> {
+        // Every update under this lock is a single assignment, so a poisoned lock is consistent.
+        self.inner.mux.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Hands a request to the shared connection, (re)connecting first when there is none.
+    /// A request is only re-submitted when the channel refused it, i.e. it was never sent.
+    async fn submit(&self, req: Request) -> Result<()> {
+        let mut req = req;
+        for _ in 0..2 {
+            let refused = match self.mux().as_ref() {
+                Some(m) => m.send(req).err(),
+                None => Some(req),
+            };
+            match refused {
+                None => return Ok(()),
+                Some(r) => req = r,
+            }
+            self.reconnect().await?;
+        }
+        Err(Error::new(
+            ErrorKind::Connection,
+            "the connection closed as soon as it was opened",
+        ))
+    }
+
+    async fn reconnect(&self) -> Result<()> {
+        let _guard = self.inner.connecting.lock().await;
+        if let Some(m) = self.mux().as_ref() {
+            if !m.is_closed() {
+                // Another task reconnected while this one waited.
+                return Ok(());
+            }
+        }
+        let conn = Connection::connect(&self.inner.config).await?;
+        let mux = Multiplexer::spawn(conn, self.inner.pushes.clone());
+        *self.mux() = Some(mux);
+        Ok(())
+    }
+
+    /// Runs a blocking command (BLPOP...) on a dedicated connection, so it never holds up the
+    /// shared one. If the caller drops the future, the connection is closed with it.
+    async fn blocking_request(&self, cmd: Cmd) -> Result<Value> {
+        let idle = {
+            let mut idle = self
+                .inner
+                .blocking_idle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            idle.pop()
+        };
+        // An idle connection that the server closed (e.g. a restart) is replaced before use.
+        let idle = idle.and_then(|mut c| (!c.peer_closed()).then_some(c));
+        let mut conn = match idle {
+            Some(c) => c,
+            None => Connection::connect(&self.inner.config).await?,
+        };
+        let res = conn.request(&cmd).await;
+        if conn.is_reusable() {
+            let mut idle = self
+                .inner
+                .blocking_idle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if idle.len() < MAX_IDLE_BLOCKING {
+                idle.push(conn);
+            }
+        }
+        res
+    }
+
+    all_commands!(async_methods);
+}
+
+fn driver_gone() -> Error {
+    Error::new(
+        ErrorKind::Connection,
+        "the connection closed before the reply arrived",
+    )
+}

@@ -1,0 +1,439 @@
+//! One async connection: socket, buffers, decoder, handshake. Used on its own for blocking
+//! commands (and later pub/sub), and as the transport the multiplexer takes over.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::BytesMut;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+#[cfg(unix)]
+use tokio::net::UnixStream;
+
+use crate::config::{Addr, ConnectionConfig, Protocol};
+use crate::convert::check_utf8;
+use crate::reply::normalize;
+use crate::resp::Decoder;
+use crate::{handshake, Cmd, Error, ErrorKind, FromValue, Result, Value};
+
+pub(crate) const MIN_READ: usize = 8 * 1024;
+pub(crate) const MAX_READ: usize = 256 * 1024;
+
+/// A TCP or unix socket.
+#[derive(Debug)]
+pub(crate) enum Stream {
+    Tcp(TcpStream),
+    #[cfg(unix)]
+    Unix(UnixStream),
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
+        }
+    }
+}
+
+/// Applies the optional `limit` to an I/O future, turning expiry into a Timeout error.
+pub(crate) async fn with_timeout<T>(
+    limit: Option<Duration>,
+    what: &str,
+    fut: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match limit {
+        None => fut.await,
+        Some(t) => match tokio::time::timeout(t, fut).await {
+            Ok(r) => r,
+            Err(_) => Err(Error::new(
+                ErrorKind::Timeout,
+                format!("timed out after {t:?} {what}"),
+            )),
+        },
+    }
+}
+
+async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream> {
+    let addrs = tokio::net::lookup_host((host, port)).await.map_err(|e| {
+        Error::with_source(
+            ErrorKind::Connection,
+            format!("cannot resolve {host}:{port}"),
+            e,
+        )
+    })?;
+    let mut last_err = None;
+    for addr in addrs {
+        match TcpStream::connect(addr).await {
+            Ok(s) => return Ok(s),
+            Err(e) => last_err = Some(e),
+        }
+    }
+    Err(match last_err {
+        Some(e) => Error::with_source(
+            ErrorKind::Connection,
+            format!("cannot connect to {host}:{port}"),
+            e,
+        ),
+        None => Error::new(
+            ErrorKind::Connection,
+            format!("{host}:{port} resolved to no address"),
+        ),
+    })
+}
+
+async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
+    if config.tls {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            "TLS (rediss://) is not yet supported by oxredis",
+        ));
+    }
+    match &config.addr {
+        Addr::Tcp { host, port } => {
+            let s = connect_tcp(host, *port).await?;
+            s.set_nodelay(true)?;
+            if let Some(interval) = config.keepalive {
+                let ka = socket2::TcpKeepalive::new()
+                    .with_time(interval)
+                    .with_interval(interval);
+                socket2::SockRef::from(&s).set_tcp_keepalive(&ka)?;
+            }
+            Ok(Stream::Tcp(s))
+        }
+        #[cfg(unix)]
+        Addr::Unix(path) => Ok(Stream::Unix(UnixStream::connect(path).await.map_err(
+            |e| {
+                Error::with_source(
+                    ErrorKind::Connection,
+                    format!("cannot connect to unix socket {}", path.display()),
+                    e,
+                )
+            },
+        )?)),
+        #[cfg(not(unix))]
+        Addr::Unix(_) => Err(Error::new(
+            ErrorKind::Unsupported,
+            "unix sockets are not available on this platform",
+        )),
+    }
+}
+
+/// A single async connection to a server, set up (AUTH, SELECT, CLIENT SETNAME, HELLO) and ready.
+///
+/// The [`Redis`](super::Redis) client multiplexes one of these among all its tasks and opens
+/// dedicated ones for blocking commands; use a `Connection` directly when a socket of your own
+/// is needed. Any I/O error, timeout or protocol error marks it broken.
+///
+/// Dropping a future of this type mid-request leaves the connection out of sync; it is then
+/// marked broken on the next call (the pending count tells) and must be discarded.
+#[derive(Debug)]
+pub struct Connection {
+    pub(crate) stream: Stream,
+    pub(crate) read_buf: BytesMut,
+    pub(crate) decoder: Decoder,
+    write_buf: Vec<u8>,
+    protocol: Protocol,
+    decode_responses: bool,
+    socket_timeout: Option<Duration>,
+    broken: bool,
+    pending: usize,
+    pushes: Vec<Value>,
+}
+
+impl Connection {
+    /// Connects and runs the handshake (pipelined, one write).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Connection`] or [`ErrorKind::Timeout`] when the socket cannot be opened,
+    /// [`ErrorKind::Authentication`] for bad credentials, [`ErrorKind::Unsupported`] for TLS
+    /// or a server that refuses RESP3.
+    pub async fn connect(config: &ConnectionConfig) -> Result<Connection> {
+        let stream =
+            with_timeout(config.connect_timeout, "connecting", open_stream(config)).await?;
+        let mut conn = Connection {
+            stream,
+            read_buf: BytesMut::with_capacity(MIN_READ),
+            decoder: Decoder::new(config.limits),
+            write_buf: Vec::with_capacity(1024),
+            protocol: config.protocol,
+            decode_responses: config.decode_responses,
+            socket_timeout: config.socket_timeout,
+            broken: false,
+            pending: 0,
+            pushes: Vec::new(),
+        };
+        let steps = handshake::commands(config);
+        if !steps.is_empty() {
+            let limit = config.connect_timeout.or(config.socket_timeout);
+            with_timeout(limit, "in the connection handshake", async {
+                for (_, cmd) in &steps {
+                    conn.queue(cmd);
+                }
+                conn.flush().await?;
+                let mut first_err = None;
+                for (step, _) in &steps {
+                    let reply = conn.read_reply().await?;
+                    if let Err(e) = handshake::check(*step, reply) {
+                        first_err.get_or_insert(e);
+                    }
+                }
+                first_err.map_or(Ok(()), Err)
+            })
+            .await?;
+        }
+        Ok(conn)
+    }
+
+    /// The protocol this connection speaks.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// Whether an error (or an abandoned request) left this connection out of sync.
+    pub fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    /// Whether the connection can be reused: not broken and no reply outstanding.
+    pub fn is_reusable(&self) -> bool {
+        !self.broken && self.pending == 0
+    }
+
+    /// Whether the server closed this idle connection; checked without waiting. Bytes that did
+    /// arrive (a push) are kept for the next read.
+    pub fn peer_closed(&mut self) -> bool {
+        if self.broken {
+            return true;
+        }
+        self.read_buf.reserve(MIN_READ);
+        let res = match &self.stream {
+            Stream::Tcp(s) => s.try_read_buf(&mut self.read_buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.try_read_buf(&mut self.read_buf),
+        };
+        match res {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+        }
+    }
+
+    fn fail(&mut self, e: impl Into<Error>) -> Error {
+        self.broken = true;
+        e.into()
+    }
+
+    /// Queues a command in the write buffer; [`flush`](Self::flush) sends it.
+    pub fn queue(&mut self, cmd: &Cmd) {
+        cmd.write_packed(&mut self.write_buf);
+        self.pending += 1;
+    }
+
+    /// Replies still owed by the server for commands already queued or sent.
+    pub fn pending_replies(&self) -> usize {
+        self.pending
+    }
+
+    /// Writes the buffered commands in one write.
+    ///
+    /// # Errors
+    /// A connection error; the connection is then broken.
+    pub async fn flush(&mut self) -> Result<()> {
+        if self.broken {
+            return Err(broken());
+        }
+        // Marked broken while the write is in progress, so a dropped future is noticed.
+        self.broken = true;
+        let res = self.stream.write_all(&self.write_buf).await;
+        self.write_buf.clear();
+        res.map_err(|e| self.fail(e))?;
+        self.broken = false;
+        Ok(())
+    }
+
+    /// Reads the next reply, setting RESP3 push frames aside; an error reply is a
+    /// [`Value::Error`], not `Err`.
+    ///
+    /// # Errors
+    /// A connection or protocol error; the connection is then broken.
+    pub async fn read_reply(&mut self) -> Result<Value> {
+        loop {
+            let frame = self.read_frame().await?;
+            if let (Value::Push(_), Protocol::Resp3) = (&frame, self.protocol) {
+                if self.pushes.len() < 4096 {
+                    self.pushes.push(frame);
+                }
+                continue;
+            }
+            self.pending = self.pending.saturating_sub(1);
+            return Ok(frame);
+        }
+    }
+
+    /// Push frames received while reading replies (RESP3 only).
+    pub fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
+        self.pushes.drain(..)
+    }
+
+    /// Reads the next frame of any kind, push frames included.
+    ///
+    /// # Errors
+    /// A connection or protocol error; the connection is then broken.
+    pub async fn read_frame(&mut self) -> Result<Value> {
+        if self.broken {
+            return Err(broken());
+        }
+        self.broken = true;
+        loop {
+            match self.decoder.decode(&mut self.read_buf) {
+                Ok(Some(v)) => {
+                    self.broken = false;
+                    if self.decode_responses {
+                        check_utf8(&v)?;
+                    }
+                    return Ok(v);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(e),
+            }
+            self.read_buf.reserve(MIN_READ);
+            match self.stream.read_buf(&mut self.read_buf).await {
+                Ok(0) => {
+                    return Err(Error::new(
+                        ErrorKind::Connection,
+                        "connection closed by server",
+                    ))
+                }
+                Ok(_) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Reads the next frame of any kind before `deadline` (`None`: no limit); `Ok(None)` when
+    /// the time is up. Unlike [`read_frame`](Self::read_frame) this is cancel safe: bytes of a
+    /// partly received frame are kept for the next read and the connection stays usable, so
+    /// pub/sub can poll with a timeout.
+    ///
+    /// # Errors
+    /// A connection or protocol error; the connection is then broken.
+    pub(crate) async fn read_frame_until(
+        &mut self,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<Option<Value>> {
+        if self.broken {
+            return Err(broken());
+        }
+        loop {
+            if let Some(v) = self
+                .decoder
+                .decode(&mut self.read_buf)
+                .map_err(|e| self.fail(e))?
+            {
+                if self.decode_responses {
+                    check_utf8(&v)?;
+                }
+                return Ok(Some(v));
+            }
+            self.read_buf.reserve(MIN_READ);
+            let read = self.stream.read_buf(&mut self.read_buf);
+            let res = match deadline {
+                None => read.await,
+                Some(d) => match tokio::time::timeout_at(d, read).await {
+                    Ok(res) => res,
+                    Err(_) => return Ok(None),
+                },
+            };
+            match res {
+                Ok(0) => {
+                    return Err(self.fail(Error::new(
+                        ErrorKind::Connection,
+                        "connection closed by server",
+                    )))
+                }
+                Ok(_) => {}
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+    }
+
+    /// Sends one command and reads its reply, normalised per its declaration; an error reply is
+    /// returned as `Err`. The configured `socket_timeout`, if any, bounds the whole exchange.
+    ///
+    /// # Errors
+    /// As [`read_reply`](Self::read_reply), plus the server's error reply or a timeout.
+    pub async fn request(&mut self, cmd: &Cmd) -> Result<Value> {
+        let limit = self.socket_timeout;
+        let reply = with_timeout(limit, "waiting for a reply", async {
+            self.queue(cmd);
+            self.flush().await?;
+            self.read_reply().await
+        })
+        .await;
+        let reply = match reply {
+            Ok(r) => r,
+            Err(e) => return Err(self.fail(e)),
+        };
+        match normalize(cmd.reply_shape(), reply)? {
+            Value::Error(e) => Err(e.into()),
+            v => Ok(v),
+        }
+    }
+
+    /// Sends one command and converts its reply to `T`.
+    ///
+    /// # Errors
+    /// As [`request`](Self::request), plus a failed conversion.
+    pub async fn execute<T: FromValue>(&mut self, cmd: &Cmd) -> Result<T> {
+        T::from_value(self.request(cmd).await?)
+    }
+
+    /// Takes the parts the multiplexer drives.
+    pub(crate) fn into_parts(self) -> (Stream, BytesMut, Decoder) {
+        (self.stream, self.read_buf, self.decoder)
+    }
+}
+
+fn broken() -> Error {
+    Error::new(
+        ErrorKind::Connection,
+        "connection is broken after an earlier error or an abandoned request",
+    )
+}

@@ -1,0 +1,523 @@
+//! Async pipelines, MULTI/EXEC transactions, WATCH and `Redis::transaction`.
+//!
+//! Everything but the I/O is the sans-I/O core of [`crate::pipeline`] (packing, reply
+//! assembly, error tagging) and [`crate::script`] (which scripts to load), shared with the
+//! blocking client. A pipeline goes to the shared multiplexed connection as one contiguous
+//! request, so other tasks' commands can never land inside its MULTI ... EXEC. WATCH needs a
+//! connection of its own (a watch on the shared connection would be broken by any other task's
+//! write), so [`WatchedPipeline`] opens a dedicated one.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use tokio::sync::Mutex;
+
+#[allow(
+    unused_imports,
+    reason = "types named by the generated command signatures"
+)]
+use crate::commands::options::*;
+use crate::commands::CommandFlags;
+use crate::convert::check_utf8;
+use crate::pipeline::{
+    assemble, exec_cmd, expected_replies, multi_cmd, pack, raise_first_error, unwatch_cmd,
+    watch_cmd, wire_commands, Batch,
+};
+use crate::script::{exists_cmd, missing_scripts, Script};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{CommandQueue, TransactionOptions};
+
+use super::connection::with_timeout;
+use super::{Connection, Redis};
+
+/// A boxed `Send` future, as returned by the closure given to [`Redis::transaction`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Loads the scripts of a batch the server does not have, through the shared connection.
+async fn load_scripts_shared(client: &Redis, scripts: &[Script]) -> Result<()> {
+    if scripts.is_empty() {
+        return Ok(());
+    }
+    let reply = client.request(exists_cmd(scripts)).await?;
+    for script in missing_scripts(scripts, reply)? {
+        client.request(script.load_cmd()).await?;
+    }
+    Ok(())
+}
+
+/// Loads the scripts of a batch the server does not have, on a dedicated connection.
+async fn load_scripts_on(conn: &mut Connection, scripts: &[Script]) -> Result<()> {
+    if scripts.is_empty() {
+        return Ok(());
+    }
+    let reply = conn.request(&exists_cmd(scripts)).await?;
+    for script in missing_scripts(scripts, reply)? {
+        conn.request(&script.load_cmd()).await?;
+    }
+    Ok(())
+}
+
+/// Sends a batch as one contiguous request on the shared connection. A connection error is
+/// never followed by a re-send: the server may have applied part of the batch.
+async fn run_batch_shared(
+    client: &Redis,
+    batch: &Batch,
+    transaction: bool,
+) -> Result<Vec<Result<Value>>> {
+    load_scripts_shared(client, batch.scripts()).await?;
+    let (packed, count) = pack(batch.commands(), transaction);
+    let replies = client.request_packed(packed, count).await?;
+    if client.config().decode_responses {
+        for reply in &replies {
+            check_utf8(reply)?;
+        }
+    }
+    assemble(batch.commands(), transaction, replies)
+}
+
+/// Sends a batch on a dedicated connection in one write and reads every reply; any failure
+/// leaves the connection broken (it is then dropped, never reused).
+async fn run_batch_on(
+    conn: &mut Connection,
+    batch: &Batch,
+    transaction: bool,
+    limit: Option<std::time::Duration>,
+) -> Result<Vec<Result<Value>>> {
+    load_scripts_on(conn, batch.scripts()).await?;
+    let replies = with_timeout(limit, "waiting for pipeline replies", async {
+        let (multi, exec) = (multi_cmd(), exec_cmd());
+        for cmd in wire_commands(batch.commands(), transaction, &multi, &exec) {
+            conn.queue(cmd);
+        }
+        conn.flush().await?;
+        let n = expected_replies(batch.len(), transaction);
+        let mut replies = Vec::with_capacity(n);
+        for _ in 0..n {
+            replies.push(conn.read_reply().await?);
+        }
+        Ok(replies)
+    })
+    .await?;
+    assemble(batch.commands(), transaction, replies)
+}
+
+/// Opens a dedicated connection, retrying connection errors per the client's retry policy
+/// (nothing has been sent yet, so a retry cannot apply anything twice).
+pub(crate) async fn connect_with_retry(client: &Redis) -> Result<Connection> {
+    let retry = client.config().retry;
+    let mut failures = 0;
+    loop {
+        match client.get_connection().await {
+            Ok(conn) => return Ok(conn),
+            Err(e) if e.is_connection_error() => {
+                failures += 1;
+                match retry.next_delay(failures) {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// A batch of commands sent as one request (redis-py's asyncio `Pipeline`); by default a
+/// MULTI/EXEC transaction.
+///
+/// The command methods are the blocking [`Pipeline`](crate::Pipeline)'s, generated from the
+/// same command table: each queues its command and returns the pipeline, so calls chain;
+/// [`execute`](Self::execute) sends everything at once over the client's shared connection (a
+/// pipeline with a blocking command such as BLPOP outside a transaction gets a dedicated
+/// connection, so it cannot stall other tasks) and returns one value per command.
+///
+/// # Examples
+/// ```no_run
+/// # async fn demo() -> oxredis::Result<()> {
+/// let r = oxredis::aio::Redis::from_url("redis://localhost")?;
+/// let (ok, n): (bool, i64) = r.pipeline(true).set("foo", "bar").incr("n").query().await?;
+/// let values = r.pipeline(false).get("foo").sadd("s", "x").execute().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[must_use = "a pipeline does nothing until executed"]
+pub struct Pipeline {
+    client: Redis,
+    transaction: bool,
+    batch: Batch,
+}
+
+impl Redis {
+    /// A new pipeline; `transaction` wraps it in MULTI/EXEC (redis-py's default is `true`).
+    pub fn pipeline(&self, transaction: bool) -> Pipeline {
+        Pipeline {
+            client: self.clone(),
+            transaction,
+            batch: Batch::new(),
+        }
+    }
+
+    /// Runs `func` in a WATCH / MULTI / EXEC loop until EXEC succeeds (redis-py's
+    /// `Redis.transaction`), and returns EXEC's results.
+    ///
+    /// Each attempt watches `keys` on a dedicated connection; `func` reads through the
+    /// [`WatchedPipeline`]'s immediate (async) command methods, then queues its writes after
+    /// [`multi`](WatchedPipeline::multi). It returns a boxed future (`Box::pin(async move
+    /// { .. })`) so that the future may borrow the pipeline and stays `Send` (with an
+    /// `AsyncFnMut` closure instead, the compiler cannot prove the transaction's future `Send`
+    /// for `tokio::spawn`: "implementation of `Send` is not general enough"). A
+    /// [`ErrorKind::Watch`] error (a watched key changed), from `func` or from EXEC, starts a
+    /// new attempt.
+    ///
+    /// # Errors
+    /// Any other error of `func` or of the transaction.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// # async fn demo() -> oxredis::Result<()> {
+    /// let r = oxredis::aio::Redis::from_url("redis://localhost")?;
+    /// r.transaction(["counter"], |pipe| {
+    ///     Box::pin(async move {
+    ///         let v: i64 = pipe.get::<Option<i64>>("counter").await?.unwrap_or(0);
+    ///         pipe.multi().set("counter", v + 1);
+    ///         Ok(())
+    ///     })
+    /// })
+    /// .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn transaction<F>(&self, keys: impl ToArgs, func: F) -> Result<Vec<Value>>
+    where
+        F: for<'p> FnMut(&'p mut WatchedPipeline) -> BoxFuture<'p, Result<()>>,
+    {
+        self.transaction_with(keys, TransactionOptions::default(), func)
+            .await
+            .map(|((), values)| values)
+    }
+
+    /// [`transaction`](Self::transaction) with options, returning both `func`'s value and EXEC's
+    /// results.
+    ///
+    /// # Errors
+    /// As [`transaction`](Self::transaction), plus [`ErrorKind::Watch`] once
+    /// [`TransactionOptions::max_attempts`] attempts have failed.
+    pub async fn transaction_with<F, R>(
+        &self,
+        keys: impl ToArgs,
+        options: TransactionOptions,
+        mut func: F,
+    ) -> Result<(R, Vec<Value>)>
+    where
+        F: for<'p> FnMut(&'p mut WatchedPipeline) -> BoxFuture<'p, Result<R>>,
+    {
+        let mut keys_cmd = Cmd::empty();
+        keys_cmd.arg(keys);
+        let mut attempts = 0usize;
+        // The connection of the last attempt, when EXEC left it clean (no key watched), so a
+        // retry under contention does not open a new one.
+        let mut spare: Option<Connection> = None;
+        loop {
+            attempts += 1;
+            let attempt: Result<(R, Vec<Value>)> = async {
+                let pipeline = self.pipeline(true);
+                let mut pipe = pipeline
+                    .watch_on(spare.take(), watch_cmd(&keys_cmd))
+                    .await?;
+                let value = func(&mut pipe).await?;
+                let (results, conn) = pipe.execute_keeping().await;
+                spare = conn;
+                Ok((value, raise_first_error(results?)?))
+            }
+            .await;
+            match attempt {
+                Err(e) if e.kind() == ErrorKind::Watch => match options.retry_after(attempts) {
+                    None => return Err(e),
+                    Some(delay) if !delay.is_zero() => tokio::time::sleep(delay).await,
+                    // Let the task whose write won the race make progress.
+                    Some(_) => tokio::task::yield_now().await,
+                },
+                other => return other,
+            }
+        }
+    }
+}
+
+impl Pipeline {
+    /// Queues a prepared command.
+    pub fn queue(&mut self, cmd: Cmd) -> &mut Self {
+        self.batch.push(cmd);
+        self
+    }
+
+    all_commands!(queued_methods);
+
+    /// Queues any command given as its words and arguments, e.g. `("OBJECT", "ENCODING", "k")`.
+    pub fn execute_command(&mut self, args: impl ToArgs) -> &mut Self {
+        let mut cmd = Cmd::empty();
+        cmd.arg(args);
+        self.queue(cmd)
+    }
+
+    /// Queues a script call (`EVALSHA`). Before the pipeline runs, every queued script the
+    /// server does not have is loaded, so the pipeline never fails with `NOSCRIPT`.
+    pub fn script(&mut self, script: &Script, keys: impl ToArgs, args: impl ToArgs) -> &mut Self {
+        self.batch.push_script(script, keys, args);
+        self
+    }
+
+    /// Number of queued commands.
+    pub fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.batch.is_empty()
+    }
+
+    /// Whether the pipeline runs as a MULTI/EXEC transaction.
+    pub fn is_transaction(&self) -> bool {
+        self.transaction
+    }
+
+    /// The queued commands.
+    pub fn commands(&self) -> &[Cmd] {
+        self.batch.commands()
+    }
+
+    /// Drops every queued command.
+    pub fn reset(&mut self) {
+        self.batch.clear();
+    }
+
+    /// Sends every queued command as one request and returns one result per command
+    /// (redis-py's `execute(raise_on_error=False)`): a command's error reply is an `Err` in the
+    /// list, tagged with its index and name. The pipeline is empty afterwards.
+    ///
+    /// Dropping the future once the batch is handed to the connection does not cancel it: the
+    /// batch still runs and its replies are discarded.
+    ///
+    /// # Errors
+    /// Errors of the whole batch: connection errors (the batch is never re-sent), a timeout
+    /// (with `socket_timeout`), and for a transaction [`ErrorKind::ExecAbort`].
+    pub async fn execute_raw(&mut self) -> Result<Vec<Result<Value>>> {
+        let batch = self.batch.take();
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let blocking = batch
+            .commands()
+            .iter()
+            .any(|c| c.flags().contains(CommandFlags::BLOCKING));
+        if blocking && !self.transaction {
+            // Would hold up every other task on the shared connection.
+            let mut conn = connect_with_retry(&self.client).await?;
+            let limit = self.client.config().socket_timeout;
+            return run_batch_on(&mut conn, &batch, false, limit).await;
+        }
+        run_batch_shared(&self.client, &batch, self.transaction).await
+    }
+
+    /// Sends every queued command as one request and returns their values in order. An empty
+    /// pipeline returns an empty list without any I/O.
+    ///
+    /// # Errors
+    /// As [`execute_raw`](Self::execute_raw), then the first command error;
+    /// [`Error::command`] says which command (0-based index and name).
+    pub async fn execute(&mut self) -> Result<Vec<Value>> {
+        raise_first_error(self.execute_raw().await?)
+    }
+
+    /// [`execute`](Self::execute), converted: a tuple with one element per command, a `Vec`...
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute), plus a failed conversion.
+    pub async fn query<T: FromValue>(&mut self) -> Result<T> {
+        T::from_value(Value::Array(self.execute().await?))
+    }
+
+    /// Opens a dedicated connection and WATCHes `keys` there; commands then run at once until
+    /// [`WatchedPipeline::multi`]. Commands queued so far stay queued.
+    ///
+    /// # Errors
+    /// Opening the connection (connection errors are retried per the client's retry policy),
+    /// or the WATCH command failing.
+    pub fn watch(
+        self,
+        keys: impl ToArgs,
+    ) -> impl Future<Output = Result<WatchedPipeline>> + Send + 'static {
+        self.watch_on(None, watch_cmd(keys))
+    }
+
+    /// [`watch`](Self::watch) on `conn` if given (a clean dedicated connection), else on a new
+    /// connection.
+    async fn watch_on(self, conn: Option<Connection>, cmd: Cmd) -> Result<WatchedPipeline> {
+        let conn = match conn {
+            Some(c) => c,
+            None => connect_with_retry(&self.client).await?,
+        };
+        let watched = WatchedPipeline {
+            socket_timeout: self.client.config().socket_timeout,
+            conn: Mutex::new(conn),
+            queue: CommandQueue { batch: self.batch },
+            in_multi: false,
+        };
+        watched.run::<()>(cmd).await?;
+        Ok(watched)
+    }
+}
+
+/// A pipeline bound to a dedicated connection with WATCHed keys (redis-py's asyncio pipeline
+/// after `watch`).
+///
+/// Its command methods run at once on that connection and return their values (as futures),
+/// so the watched keys can be read; [`multi`](Self::multi) gives the queue (the blocking
+/// client's [`CommandQueue`]) for the transaction's commands, and [`execute`](Self::execute)
+/// runs them in MULTI/EXEC, failing with [`ErrorKind::Watch`] if a watched key changed.
+/// Dropping it closes the connection, which also ends the watch on the server.
+#[derive(Debug)]
+pub struct WatchedPipeline {
+    // A mutex because the generated command methods take `&self` and must give `Send` futures.
+    conn: Mutex<Connection>,
+    queue: CommandQueue,
+    /// Set by `multi()`: from then on commands belong in the queue, not run at once.
+    in_multi: bool,
+    socket_timeout: Option<std::time::Duration>,
+}
+
+fn after_multi() -> Error {
+    Error::new(
+        ErrorKind::Data,
+        "commands after multi() must be queued on the CommandQueue it returned",
+    )
+}
+
+impl WatchedPipeline {
+    /// Runs a prepared command at once on the bound connection.
+    ///
+    /// # Errors
+    /// A connection error, the server's error reply, a failed conversion, or
+    /// [`ErrorKind::Data`] after [`multi`](Self::multi).
+    pub async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        if self.in_multi {
+            return Err(after_multi());
+        }
+        let mut conn = self.conn.lock().await;
+        T::from_value(conn.request(&cmd).await?)
+    }
+
+    all_commands!(async_methods);
+
+    /// Runs any command at once, given as its words and arguments.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run).
+    pub fn execute_command<'a, T: FromValue + 'a>(
+        &'a self,
+        args: impl ToArgs,
+    ) -> impl Future<Output = Result<T>> + Send + 'a {
+        let mut cmd = Cmd::empty();
+        cmd.arg(args);
+        self.run(cmd)
+    }
+
+    /// Runs a script at once on the bound connection (loading it on `NOSCRIPT`).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run).
+    pub fn call_script<'a, T: FromValue + 'a>(
+        &'a self,
+        script: &'a Script,
+        keys: impl ToArgs,
+        args: impl ToArgs,
+    ) -> impl Future<Output = Result<T>> + Send + 'a {
+        let cmd = script.evalsha_cmd(keys, args);
+        async move {
+            if self.in_multi {
+                return Err(after_multi());
+            }
+            let mut conn = self.conn.lock().await;
+            T::from_value(super::script::evalsha_on(&mut conn, script, &cmd).await?)
+        }
+    }
+
+    /// WATCHes more keys.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run); [`ErrorKind::Data`] after [`multi`](Self::multi).
+    pub fn watch(&mut self, keys: impl ToArgs) -> impl Future<Output = Result<()>> + Send + '_ {
+        let cmd = watch_cmd(keys);
+        async move {
+            if self.in_multi {
+                return Err(Error::new(
+                    ErrorKind::Data,
+                    "Cannot issue a WATCH after a MULTI",
+                ));
+            }
+            self.run::<()>(cmd).await
+        }
+    }
+
+    /// Forgets every watched key (the connection stays bound).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run).
+    pub async fn unwatch(&mut self) -> Result<()> {
+        self.run::<()>(unwatch_cmd()).await
+    }
+
+    /// Starts the transaction: the returned queue buffers commands for
+    /// [`execute`](Self::execute). From then on the immediate methods fail with
+    /// [`ErrorKind::Data`], so a write meant for the transaction can never run on its own by
+    /// mistake; call `multi()` again to queue more.
+    pub fn multi(&mut self) -> &mut CommandQueue {
+        self.in_multi = true;
+        &mut self.queue
+    }
+
+    /// The commands queued for the transaction.
+    pub fn queued(&self) -> &CommandQueue {
+        &self.queue
+    }
+
+    /// Runs the queued commands in MULTI/EXEC on the bound connection and returns one result
+    /// per command; the connection is closed afterwards.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Watch`] when a watched key changed (nothing was applied),
+    /// [`ErrorKind::ExecAbort`], a connection error or a timeout.
+    pub async fn execute_raw(self) -> Result<Vec<Result<Value>>> {
+        self.execute_keeping().await.0
+    }
+
+    /// [`execute_raw`](Self::execute_raw), giving the connection back when it can serve
+    /// another transaction: EXEC ran (even a failed one forgets the watched keys) and every
+    /// reply was read.
+    async fn execute_keeping(mut self) -> (Result<Vec<Result<Value>>>, Option<Connection>) {
+        let batch = self.queue.batch.take();
+        let limit = self.socket_timeout;
+        let results = run_batch_on(self.conn.get_mut(), &batch, true, limit).await;
+        let exec_ran = match &results {
+            Ok(_) => true,
+            Err(e) => matches!(e.kind(), ErrorKind::Watch | ErrorKind::ExecAbort),
+        };
+        let conn = self.conn.into_inner();
+        let clean = exec_ran && conn.is_reusable();
+        (results, clean.then_some(conn))
+    }
+
+    /// [`execute_raw`](Self::execute_raw), raising the first command error.
+    ///
+    /// # Errors
+    /// As [`execute_raw`](Self::execute_raw), then the first command error.
+    pub async fn execute(self) -> Result<Vec<Value>> {
+        raise_first_error(self.execute_raw().await?)
+    }
+
+    /// [`execute`](Self::execute), converted.
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute), plus a failed conversion.
+    pub async fn query<T: FromValue>(self) -> Result<T> {
+        T::from_value(Value::Array(self.execute().await?))
+    }
+}
