@@ -268,20 +268,19 @@ impl LockOp {
     }
 }
 
-/// The outcome of acquisition attempt number `tries` (from 1) that failed, started at
-/// `started`: how long to sleep before the next one, or `None` to give up (not blocking, or the
-/// next try would fall after `blocking_timeout`).
+/// After a failed acquisition attempt, `elapsed` after the first one started: how long to sleep
+/// before the next, or `None` to give up (not blocking, or the next try would fall after
+/// `blocking_timeout`). Time comes in as an argument: the core reads no clock.
 pub fn next_acquire_wait(
     blocking: bool,
     blocking_timeout: Option<Duration>,
     sleep: Duration,
-    started: std::time::Instant,
+    elapsed: Duration,
 ) -> Option<Duration> {
     if !blocking {
         return None;
     }
-    let next_try = std::time::Instant::now() + sleep;
-    if blocking_timeout.is_some_and(|t| next_try > started + t) {
+    if blocking_timeout.is_some_and(|t| elapsed + sleep > t) {
         return None;
     }
     Some(sleep)
@@ -331,10 +330,14 @@ mod tests {
         let cmd = acquire_cmd("l", "t", &ttl);
         let args: Vec<&[u8]> = cmd.args().collect();
         assert_eq!(args, [&b"SET"[..], b"l", b"t", b"PX", b"1000", b"NX"]);
-        let now = std::time::Instant::now();
         let ms = Duration::from_millis;
-        assert_eq!(next_acquire_wait(false, None, ms(5), now), None);
-        assert_eq!(next_acquire_wait(true, None, ms(5), now), Some(ms(5)));
-        assert_eq!(next_acquire_wait(true, Some(ms(1)), ms(5), now), None);
+        assert_eq!(next_acquire_wait(false, None, ms(5), ms(0)), None);
+        assert_eq!(next_acquire_wait(true, None, ms(5), ms(900)), Some(ms(5)));
+        assert_eq!(next_acquire_wait(true, Some(ms(1)), ms(5), ms(0)), None);
+        assert_eq!(
+            next_acquire_wait(true, Some(ms(100)), ms(5), ms(90)),
+            Some(ms(5))
+        );
+        assert_eq!(next_acquire_wait(true, Some(ms(100)), ms(5), ms(96)), None);
     }
 }

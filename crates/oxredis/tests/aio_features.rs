@@ -1,6 +1,11 @@
 //! The async client's pipelines, transactions, WATCH, scripts, locks, pub/sub and scan streams,
 //! against real redis-server processes. Where a body can be shared with the blocking client it
 //! is a macro run on both, and the two must agree.
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

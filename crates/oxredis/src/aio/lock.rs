@@ -108,7 +108,7 @@ impl Lock {
                 return Ok(true);
             }
             let sleep = self.options.get_sleep();
-            match next_acquire_wait(blocking, blocking_timeout, sleep, started) {
+            match next_acquire_wait(blocking, blocking_timeout, sleep, started.elapsed()) {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return Ok(false),
             }

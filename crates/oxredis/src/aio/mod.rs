@@ -39,6 +39,11 @@
 //!   [`Redis::transaction`]) and pub/sub ([`PubSub`]) use a dedicated [`Connection`] each;
 //!   scripts, locks ([`Lock`]) and scan streams ([`ScanStream`]) reuse the [`crate::script`],
 //!   [`crate::lock`] and [`crate::scan`] cores. Streams implement [`futures_core::Stream`].
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "the async I/O layer owns sockets and clocks"
+)]
 
 mod client;
 mod connection;

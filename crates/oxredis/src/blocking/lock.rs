@@ -105,7 +105,7 @@ impl Lock {
                 return Ok(true);
             }
             let sleep = self.options.get_sleep();
-            match next_acquire_wait(blocking, blocking_timeout, sleep, started) {
+            match next_acquire_wait(blocking, blocking_timeout, sleep, started.elapsed()) {
                 Some(wait) => std::thread::sleep(wait),
                 None => return Ok(false),
             }
