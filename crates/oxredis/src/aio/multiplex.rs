@@ -22,6 +22,8 @@ use crate::{Cmd, Error, ErrorKind, Result, Value};
 
 /// Most requests drained from the queue into one write; bounds the write buffer under a flood.
 const MAX_BATCH: usize = 4096;
+/// A write buffer grown past this by a big request is freed after the write.
+const MAX_KEPT_WRITE_BUF: usize = 1 << 20;
 
 /// What a request sends: one command, or several already packed (pipelines, transactions).
 #[derive(Debug)]
@@ -214,6 +216,10 @@ impl Driver {
                     written += n;
                     if written == self.write_buf.len() {
                         self.write_buf.clear();
+                        if self.write_buf.capacity() > MAX_KEPT_WRITE_BUF {
+                            // Do not hold on to the memory of one huge pipeline.
+                            self.write_buf = Vec::with_capacity(MIN_READ);
+                        }
                         written = 0;
                         // Requests that queued up during the write go out at once.
                         self.drain_queue();
