@@ -36,34 +36,53 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Runs `f` (which returns ops and duration) `runs()` times, after one warm-up, and returns the
-/// median ops/s.
-fn measure(mut f: impl FnMut() -> (usize, Duration)) -> f64 {
-    let _ = f();
-    median(
-        (0..runs())
-            .map(|_| {
-                let (ops, took) = f();
-                rate(ops, took)
-            })
-            .collect(),
-    )
+/// One client's measurement of one figure: returns how many ops it ran and how long they took.
+type Sampler<'a> = Box<dyn FnMut() -> (usize, Duration) + 'a>;
+
+fn sampler<'a>(f: impl FnMut() -> (usize, Duration) + 'a) -> Sampler<'a> {
+    Box::new(f)
 }
 
-fn measure_async<F, Fut>(rt: &tokio::runtime::Runtime, mut f: F) -> f64
+fn sampler_async<'a, F, Fut>(rt: &'a tokio::runtime::Runtime, mut f: F) -> Sampler<'a>
 where
-    F: FnMut() -> Fut,
+    F: FnMut() -> Fut + 'a,
     Fut: Future<Output = (usize, Duration)>,
 {
-    measure(|| rt.block_on(f()))
+    Box::new(move || rt.block_on(f()))
 }
 
-struct Row {
+struct Row<T> {
     name: &'static str,
-    ox: Option<f64>,
-    redis: Option<f64>,
-    fred: Option<f64>,
+    ox: Option<T>,
+    redis: Option<T>,
+    fred: Option<T>,
     note: &'static str,
+}
+
+/// Measures a figure: one warm-up run per client, then `runs()` rounds in which the clients
+/// take turns, so a change in machine load hits them alike; reports each client's median.
+fn race(row: Row<Sampler<'_>>) -> Row<f64> {
+    let mut clients = [row.ox, row.redis, row.fred];
+    for f in clients.iter_mut().flatten() {
+        let _ = f();
+    }
+    let mut samples: [Vec<f64>; 3] = Default::default();
+    for _ in 0..runs() {
+        for (i, f) in clients.iter_mut().enumerate() {
+            if let Some(f) = f {
+                let (ops, took) = f();
+                samples[i].push(rate(ops, took));
+            }
+        }
+    }
+    let [ox, redis, fred] = samples.map(|v| (!v.is_empty()).then(|| median(v)));
+    Row {
+        name: row.name,
+        ox,
+        redis,
+        fred,
+        note: row.note,
+    }
 }
 
 fn fmt_rate(v: Option<f64>) -> String {
@@ -139,7 +158,7 @@ fn main() {
         // (1) Blocking, sequential, one connection.
         let n = scaled(20_000);
         let get_ox = on("ox").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 for _ in 0..n {
                     let v: Option<Vec<u8>> = ox.get("k").unwrap();
@@ -149,7 +168,7 @@ fn main() {
             })
         });
         let get_redis = on("redis").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 for _ in 0..n {
                     let v: Option<Vec<u8>> = redis::cmd("GET").arg("k").query(&mut rconn).unwrap();
@@ -158,15 +177,15 @@ fn main() {
                 (n, t.elapsed())
             })
         });
-        rows.push(Row {
+        rows.push(race(Row {
             name: "(1) blocking sequential GET",
             ox: get_ox,
             redis: get_redis,
             fred: None,
             note: "fred has no sync API",
-        });
+        }));
         let set_ox = on("ox").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 for i in 0..n {
                     let _: bool = ox.set("s", i).unwrap();
@@ -175,7 +194,7 @@ fn main() {
             })
         });
         let set_redis = on("redis").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 for i in 0..n {
                     let () = redis::cmd("SET").arg("s").arg(i).query(&mut rconn).unwrap();
@@ -183,13 +202,13 @@ fn main() {
                 (n, t.elapsed())
             })
         });
-        rows.push(Row {
+        rows.push(race(Row {
             name: "(1) blocking sequential SET",
             ox: set_ox,
             redis: set_redis,
             fred: None,
             note: "fred has no sync API",
-        });
+        }));
     }
 
     if want(2) {
@@ -197,7 +216,7 @@ fn main() {
         let p = 10_000;
         let mut oxconn = oxredis::Connection::connect(ox.config()).unwrap();
         let pipe_ox = on("ox").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 for i in 0..p {
                     let mut cmd = oxredis::Cmd::new("SET");
@@ -213,7 +232,7 @@ fn main() {
             })
         });
         let pipe_redis = on("redis").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 let mut pipe = redis::pipe();
                 for i in 0..p {
@@ -224,7 +243,7 @@ fn main() {
             })
         });
         let pipe_fred = on("fred").then(|| {
-            measure_async(&rt, || async {
+            sampler_async(&rt, || async {
                 use fred::prelude::*;
                 let t = Instant::now();
                 let pipe = fred.pipeline();
@@ -235,13 +254,13 @@ fn main() {
                 (p, t.elapsed())
             })
         });
-        rows.push(Row {
+        rows.push(race(Row {
             name: "(2) pipeline of 10k SETs (cmds/s)",
             ox: pipe_ox,
             redis: pipe_redis,
             fred: pipe_fred,
             note: "ox: manual queue/flush/read on oxredis::Connection; fred async",
-        });
+        }));
     }
 
     if want(3) {
@@ -250,7 +269,7 @@ fn main() {
         let _: i64 = ox.rpush("list", &items).unwrap();
         let l = scaled(200);
         let lr_ox = on("ox").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 for _ in 0..l {
                     let v: Vec<Vec<u8>> = ox.lrange("list", 0, -1).unwrap();
@@ -260,7 +279,7 @@ fn main() {
             })
         });
         let lr_redis = on("redis").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 for _ in 0..l {
                     let v: Vec<Vec<u8>> = redis::cmd("LRANGE")
@@ -275,7 +294,7 @@ fn main() {
             })
         });
         let lr_fred = on("fred").then(|| {
-            measure_async(&rt, || async {
+            sampler_async(&rt, || async {
                 use fred::prelude::*;
                 let t = Instant::now();
                 for _ in 0..l {
@@ -285,20 +304,20 @@ fn main() {
                 (l, t.elapsed())
             })
         });
-        rows.push(Row {
+        rows.push(race(Row {
             name: "(3) LRANGE 10k elements (calls/s)",
             ox: lr_ox,
             redis: lr_redis,
             fred: lr_fred,
             note: "as Vec<Vec<u8>>; ox/redis blocking, fred async",
-        });
+        }));
     }
 
     if want(4) {
         // (4) 1,000 concurrent tasks x 100 GETs on one client.
         let (tasks, per) = (1000, scaled(100));
         let conc_ox = on("ox").then(|| {
-            measure_async(&rt, || {
+            sampler_async(&rt, || {
                 let c = ox_async.clone();
                 async move {
                     let t = Instant::now();
@@ -321,7 +340,7 @@ fn main() {
             })
         });
         let conc_redis = on("redis").then(|| {
-            measure_async(&rt, || {
+            sampler_async(&rt, || {
                 let c = rmux.clone();
                 async move {
                     let t = Instant::now();
@@ -348,7 +367,7 @@ fn main() {
             })
         });
         let conc_fred = on("fred").then(|| {
-            measure_async(&rt, || {
+            sampler_async(&rt, || {
                 let c = fred.clone();
                 async move {
                     use fred::prelude::*;
@@ -371,20 +390,20 @@ fn main() {
                 }
             })
         });
-        rows.push(Row {
+        rows.push(race(Row {
             name: "(4) async 1000 tasks x 100 GET",
             ox: conc_ox,
             redis: conc_redis,
             fred: conc_fred,
             note: "one client / multiplexed connection each",
-        });
+        }));
     }
 
     if want(5) {
         // (5) 50 tasks of sequential INCR.
         let (tasks5, per5) = (50, scaled(1000));
         let incr_ox = on("ox").then(|| {
-            measure_async(&rt, || {
+            sampler_async(&rt, || {
                 let c = ox_async.clone();
                 async move {
                     let t = Instant::now();
@@ -407,7 +426,7 @@ fn main() {
             })
         });
         let incr_redis = on("redis").then(|| {
-            measure_async(&rt, || {
+            sampler_async(&rt, || {
                 let c = rmux.clone();
                 async move {
                     let t = Instant::now();
@@ -434,7 +453,7 @@ fn main() {
             })
         });
         let incr_fred = on("fred").then(|| {
-            measure_async(&rt, || {
+            sampler_async(&rt, || {
                 let c = fred.clone();
                 async move {
                     use fred::prelude::*;
@@ -457,20 +476,20 @@ fn main() {
                 }
             })
         });
-        rows.push(Row {
+        rows.push(race(Row {
             name: "(5) async 50 tasks x sequential INCR",
             ox: incr_ox,
             redis: incr_redis,
             fred: incr_fred,
             note: "",
-        });
+        }));
     }
 
     if want(7) {
         // (7) Latency: one task, sequential GETs on the async clients.
         let n7 = scaled(20_000);
         let seq_ox = on("ox").then(|| {
-            measure_async(&rt, || {
+            sampler_async(&rt, || {
                 let c = ox_async.clone();
                 async move {
                     let t = Instant::now();
@@ -483,7 +502,7 @@ fn main() {
             })
         });
         let seq_redis = on("redis").then(|| {
-            measure_async(&rt, || {
+            sampler_async(&rt, || {
                 let mut c = rmux.clone();
                 async move {
                     let t = Instant::now();
@@ -500,7 +519,7 @@ fn main() {
             })
         });
         let seq_fred = on("fred").then(|| {
-            measure_async(&rt, || {
+            sampler_async(&rt, || {
                 let c = fred.clone();
                 async move {
                     use fred::prelude::*;
@@ -513,13 +532,13 @@ fn main() {
                 }
             })
         });
-        rows.push(Row {
+        rows.push(race(Row {
             name: "(7) async 1 task sequential GET (extra)",
             ox: seq_ox,
             redis: seq_redis,
             fred: seq_fred,
             note: "latency-bound; not a target row",
-        });
+        }));
     }
 
     if want(6) {
@@ -531,7 +550,7 @@ fn main() {
         }
         let d = scaled(500);
         let dec_ox = on("ox").then(|| {
-            measure(|| {
+            sampler(|| {
                 let mut dec = oxredis::resp::Decoder::default();
                 let t = Instant::now();
                 for _ in 0..d {
@@ -543,7 +562,7 @@ fn main() {
             })
         });
         let dec_redis = on("redis").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 for _ in 0..d {
                     let v = redis::parse_redis_value(&wire).unwrap();
@@ -553,7 +572,7 @@ fn main() {
             })
         });
         let dec_proto = on("fred").then(|| {
-            measure(|| {
+            sampler(|| {
                 let t = Instant::now();
                 for _ in 0..d {
                     let mut buf = BytesMut::from(&wire[..]);
@@ -568,14 +587,14 @@ fn main() {
                 (d, t.elapsed())
             })
         });
-        rows.push(Row {
+        rows.push(race(Row {
         name: "(6) decode 10k-element array (frames/s)",
         ox: dec_ox,
         redis: dec_redis,
         fred: dec_proto,
         note:
             "fred column: redis-protocol decode_bytes_mut; ox and fred copy into a BytesMut first",
-    });
+    }));
     }
 
     println!(

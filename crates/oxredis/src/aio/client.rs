@@ -129,7 +129,8 @@ impl Redis {
     /// reply.
     pub async fn request(&self, cmd: Cmd) -> Result<Value> {
         if cmd.flags().contains(CommandFlags::BLOCKING) {
-            return self.blocking_request(cmd).await;
+            // Boxed: the cold paths' (large) states stay out of every command's future.
+            return Box::pin(self.blocking_request(cmd)).await;
         }
         let shape = cmd.reply_shape();
         let (tx, rx) = oneshot::channel();
@@ -192,7 +193,7 @@ impl Redis {
                 None => return Ok(()),
                 Some(r) => req = r,
             }
-            self.reconnect().await?;
+            Box::pin(self.reconnect()).await?;
         }
         Err(Error::new(
             ErrorKind::Connection,
