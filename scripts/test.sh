@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-redis.sh
-cargo test --workspace --all-targets --no-fail-fast "$@"
-cargo test --workspace --doc
+cargo test --all-targets --no-fail-fast "$@"
+cargo test --doc

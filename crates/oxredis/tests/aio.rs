@@ -1,4 +1,9 @@
 //! Tests of the async client (`oxredis::aio`) against real redis-server processes.
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
