@@ -233,46 +233,11 @@ impl TransactionOptions {
 }
 
 impl Pipeline {
-    /// Queues a prepared command.
-    pub fn queue(&mut self, cmd: Cmd) -> &mut Self {
-        self.batch.push(cmd);
-        self
-    }
-
-    all_commands!(queued_methods);
-
-    /// Queues any command given as its words and arguments, e.g. `("OBJECT", "ENCODING", "k")`.
-    pub fn execute_command(&mut self, args: impl ToArgs) -> &mut Self {
-        let mut cmd = Cmd::empty();
-        cmd.arg(args);
-        self.queue(cmd)
-    }
-
-    /// Queues a script call (`EVALSHA`). Before the pipeline runs, every queued script the
-    /// server does not have is loaded, so the pipeline never fails with `NOSCRIPT`.
-    pub fn script(&mut self, script: &Script, keys: impl ToArgs, args: impl ToArgs) -> &mut Self {
-        self.batch.push_script(script, keys, args);
-        self
-    }
-
-    /// Number of queued commands.
-    pub fn len(&self) -> usize {
-        self.batch.len()
-    }
-
-    /// Whether nothing is queued.
-    pub fn is_empty(&self) -> bool {
-        self.batch.is_empty()
-    }
+    batch_methods!();
 
     /// Whether the pipeline runs as a MULTI/EXEC transaction.
     pub fn is_transaction(&self) -> bool {
         self.transaction
-    }
-
-    /// The queued commands.
-    pub fn commands(&self) -> &[Cmd] {
-        self.batch.commands()
     }
 
     /// Drops every queued command.
@@ -529,39 +494,5 @@ pub struct CommandQueue {
 }
 
 impl CommandQueue {
-    /// Queues a prepared command.
-    pub fn queue(&mut self, cmd: Cmd) -> &mut Self {
-        self.batch.push(cmd);
-        self
-    }
-
-    all_commands!(queued_methods);
-
-    /// Queues any command given as its words and arguments.
-    pub fn execute_command(&mut self, args: impl ToArgs) -> &mut Self {
-        let mut cmd = Cmd::empty();
-        cmd.arg(args);
-        self.queue(cmd)
-    }
-
-    /// Queues a script call; the script is loaded before the transaction if needed.
-    pub fn script(&mut self, script: &Script, keys: impl ToArgs, args: impl ToArgs) -> &mut Self {
-        self.batch.push_script(script, keys, args);
-        self
-    }
-
-    /// Number of queued commands.
-    pub fn len(&self) -> usize {
-        self.batch.len()
-    }
-
-    /// Whether nothing is queued.
-    pub fn is_empty(&self) -> bool {
-        self.batch.is_empty()
-    }
-
-    /// The queued commands.
-    pub fn commands(&self) -> &[Cmd] {
-        self.batch.commands()
-    }
+    batch_methods!();
 }

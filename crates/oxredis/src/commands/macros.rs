@@ -168,3 +168,54 @@ macro_rules! async_methods_impl {
         }
     )*};
 }
+
+/// The queueing methods every pipeline type shares (the blocking and async `Pipeline`, the
+/// transaction `CommandQueue`), written once over the type's `batch: Batch` field: every
+/// command from the table, plus `queue`, `execute_command`, `script`, `len`, `is_empty`,
+/// `commands`.
+#[allow(unused_macros, reason = "used by the pipeline types")]
+macro_rules! batch_methods {
+    () => {
+        /// Queues a prepared command.
+        pub fn queue(&mut self, cmd: $crate::Cmd) -> &mut Self {
+            self.batch.push(cmd);
+            self
+        }
+
+        all_commands!(queued_methods);
+
+        /// Queues any command given as its words and arguments, e.g. `("OBJECT", "ENCODING", "k")`.
+        pub fn execute_command(&mut self, args: impl $crate::ToArgs) -> &mut Self {
+            let mut cmd = $crate::Cmd::empty();
+            cmd.arg(args);
+            self.queue(cmd)
+        }
+
+        /// Queues a script call (`EVALSHA`). Before the batch runs, every queued script the
+        /// server does not have is loaded, so it never fails with `NOSCRIPT`.
+        pub fn script(
+            &mut self,
+            script: &$crate::Script,
+            keys: impl $crate::ToArgs,
+            args: impl $crate::ToArgs,
+        ) -> &mut Self {
+            self.batch.push_script(script, keys, args);
+            self
+        }
+
+        /// Number of queued commands.
+        pub fn len(&self) -> usize {
+            self.batch.len()
+        }
+
+        /// Whether nothing is queued.
+        pub fn is_empty(&self) -> bool {
+            self.batch.is_empty()
+        }
+
+        /// The queued commands.
+        pub fn commands(&self) -> &[$crate::Cmd] {
+            self.batch.commands()
+        }
+    };
+}
