@@ -13,19 +13,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use oxredis::pubsub::{Message, MessageKind};
+
+mod common;
+use common::*;
 use oxredis::{aio, ErrorKind, LockOptions, Protocol, Script, TransactionOptions, Value};
 use oxredis_test_support::{Proxy, RedisServer};
 
-const PROTOCOLS: [Protocol; 2] = [Protocol::Resp2, Protocol::Resp3];
-const WAIT: Duration = Duration::from_secs(10);
-
-const MULTIPLY: &str =
-    "local value = redis.call('GET', KEYS[1]) value = tonumber(value) return value * ARGV[1]";
-
 fn url_at(base: &str, protocol: Protocol) -> String {
-    let proto = if protocol == Protocol::Resp3 { 3 } else { 2 };
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}protocol={proto}")
+    with_protocol(base, protocol)
 }
 
 fn client(server: &RedisServer, protocol: Protocol) -> aio::Redis {
@@ -34,10 +29,6 @@ fn client(server: &RedisServer, protocol: Protocol) -> aio::Redis {
 
 fn blocking_client(server: &RedisServer, protocol: Protocol) -> oxredis::Redis {
     oxredis::Redis::from_url(&url_at(&server.url(), protocol)).unwrap()
-}
-
-fn bulk(s: &str) -> Value {
-    Value::Bulk(s.as_bytes().to_vec().into())
 }
 
 /// redis-py's pipeline seed examples, one body for both clients: `$($aw)*` is `await` for the
@@ -583,34 +574,6 @@ fn futures_are_send() {
 }
 
 // ---------------------------------------------------------------- pub/sub
-
-/// `(type, channel, pattern, data)` as text, to compare messages compactly.
-fn render(m: &Message) -> (String, Option<String>, Option<String>, String) {
-    let data = match &m.data {
-        Value::Int(i) => i.to_string(),
-        other => String::from_utf8_lossy(other.as_bytes().unwrap_or(b"?")).into_owned(),
-    };
-    (
-        m.kind.to_string(),
-        m.channel_str().map(str::to_owned),
-        m.pattern_str().map(str::to_owned),
-        data,
-    )
-}
-
-fn mk(
-    kind: &str,
-    channel: Option<&str>,
-    pattern: Option<&str>,
-    data: &str,
-) -> (String, Option<String>, Option<String>, String) {
-    (
-        kind.to_owned(),
-        channel.map(str::to_owned),
-        pattern.map(str::to_owned),
-        data.to_owned(),
-    )
-}
 
 /// The next message of the async PubSub, failing the test after `WAIT`.
 async fn next_async(p: &mut aio::PubSub) -> Message {

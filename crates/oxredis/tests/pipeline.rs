@@ -13,24 +13,16 @@ use std::time::{Duration, Instant};
 use oxredis::{ErrorKind, LockOptions, Protocol, Redis, Script, TransactionOptions, Value};
 use oxredis_test_support::{Proxy, RedisServer};
 
-const PROTOCOLS: [Protocol; 2] = [Protocol::Resp2, Protocol::Resp3];
+mod common;
+use common::*;
 
 fn client_at(url: &str, protocol: Protocol) -> Redis {
-    let proto = if protocol == Protocol::Resp3 { 3 } else { 2 };
-    let sep = if url.contains('?') { '&' } else { '?' };
-    Redis::from_url(&format!("{url}{sep}protocol={proto}")).unwrap()
+    Redis::from_url(&with_protocol(url, protocol)).unwrap()
 }
 
 fn client(server: &RedisServer, protocol: Protocol) -> Redis {
     client_at(&server.url(), protocol)
 }
-
-fn bulk(s: &str) -> Value {
-    Value::Bulk(s.as_bytes().to_vec().into())
-}
-
-const MULTIPLY: &str =
-    "local value = redis.call('GET', KEYS[1]) value = tonumber(value) return value * ARGV[1]";
 
 #[test]
 fn seed_pipeline_examples() {

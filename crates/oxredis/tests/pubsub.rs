@@ -11,47 +11,18 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use oxredis::pubsub::{Message, MessageKind};
+
+mod common;
+use common::*;
 use oxredis::{Error, ErrorKind, Protocol, PubSub, Redis};
 use oxredis_test_support::{Proxy, RedisServer};
 
-const PROTOCOLS: [Protocol; 2] = [Protocol::Resp2, Protocol::Resp3];
-const WAIT: Duration = Duration::from_secs(10);
-
 fn url_for(base: &str, protocol: Protocol, extra: &str) -> String {
-    let proto = if protocol == Protocol::Resp3 { 3 } else { 2 };
-    format!("{base}?protocol={proto}{extra}")
+    format!("{}{extra}", with_protocol(base, protocol))
 }
 
 fn client(server: &RedisServer, protocol: Protocol) -> Redis {
     Redis::from_url(&url_for(&server.url(), protocol, "")).unwrap()
-}
-
-/// `(type, channel, pattern, data)` as text, to compare messages compactly.
-fn render(m: &Message) -> (String, Option<String>, Option<String>, String) {
-    let data = match &m.data {
-        oxredis::Value::Int(i) => i.to_string(),
-        other => String::from_utf8_lossy(other.as_bytes().unwrap_or(b"?")).into_owned(),
-    };
-    (
-        m.kind.to_string(),
-        m.channel_str().map(str::to_owned),
-        m.pattern_str().map(str::to_owned),
-        data,
-    )
-}
-
-fn mk(
-    kind: &str,
-    channel: Option<&str>,
-    pattern: Option<&str>,
-    data: &str,
-) -> (String, Option<String>, Option<String>, String) {
-    (
-        kind.to_owned(),
-        channel.map(str::to_owned),
-        pattern.map(str::to_owned),
-        data.to_owned(),
-    )
 }
 
 /// The next message returned by `get_message`, failing the test after `WAIT`.
@@ -62,15 +33,6 @@ fn next(p: &mut PubSub) -> Message {
             return m;
         }
         assert!(Instant::now() < deadline, "no message within {WAIT:?}");
-    }
-}
-
-/// Polls `cond` until true, failing the test after `WAIT`.
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + WAIT;
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
