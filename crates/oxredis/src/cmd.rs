@@ -1,5 +1,7 @@
 //! Command packing: arguments are written straight into a RESP buffer, no per-argument values.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 
 use crate::commands::{CommandFlags, CommandSpec, KeySpec};
@@ -145,6 +147,101 @@ impl Cmd {
     pub fn keys(&self) -> Vec<&[u8]> {
         let args: Vec<&[u8]> = self.args().collect();
         self.spec.keys.key_indices(&args).map(|i| args[i]).collect()
+    }
+}
+
+/// How long the server may hold a command before replying, from the command's own arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockTime {
+    /// An ordinary command: the server answers as soon as it has run it.
+    No,
+    /// A blocking command that waits at most this long (`BLPOP k 5`, `XREAD BLOCK 5000`).
+    For(Duration),
+    /// A blocking command that may wait forever (`BLPOP k 0`, `XREAD BLOCK 0`, `WAIT n 0`).
+    Forever,
+}
+
+impl BlockTime {
+    /// The deadline for the reply given the client's response deadline `base`: `base` for an
+    /// ordinary command, `base` plus the server-side wait for a bounded blocking one, none for
+    /// one that may wait forever (or when `base` is `None`).
+    pub fn reply_deadline(self, base: Option<Duration>) -> Option<Duration> {
+        match self {
+            BlockTime::No => base,
+            BlockTime::For(wait) => base.map(|b| b.saturating_add(wait)),
+            BlockTime::Forever => None,
+        }
+    }
+}
+
+/// A timeout argument in seconds (`BLPOP`'s) or milliseconds (`XREAD BLOCK`'s); `0` waits
+/// forever. An argument that does not parse (the server will reject it) counts as no wait.
+fn timeout_arg(arg: Option<&[u8]>, millis: bool) -> BlockTime {
+    let Some(n) = arg
+        .and_then(|a| std::str::from_utf8(a).ok())
+        .and_then(|a| a.trim().parse::<f64>().ok())
+    else {
+        return BlockTime::No;
+    };
+    if n == 0.0 {
+        return BlockTime::Forever;
+    }
+    let secs = if millis { n / 1000.0 } else { n };
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) => BlockTime::For(d),
+        // Negative: the server rejects it at once. Too large to represent: as good as forever.
+        Err(_) if secs < 0.0 => BlockTime::No,
+        Err(_) => BlockTime::Forever,
+    }
+}
+
+impl Cmd {
+    /// How long the server may hold this command before replying, read from its arguments, so
+    /// the reply deadline can allow for it. Declared commands other than the blocking ones cost
+    /// one flag test; commands built by hand are recognised by name.
+    pub fn block_time(&self) -> BlockTime {
+        let declared = !self.spec.name.is_empty();
+        if declared
+            && !self.spec.flags.contains(CommandFlags::BLOCKING)
+            && !matches!(self.spec.name, "WAIT" | "WAITAOF")
+        {
+            return BlockTime::No;
+        }
+        let args: Vec<&[u8]> = self.args().collect();
+        let Some(name) = args.first() else {
+            return BlockTime::No;
+        };
+        let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+        if is("BLPOP")
+            || is("BRPOP")
+            || is("BZPOPMIN")
+            || is("BZPOPMAX")
+            || is("BRPOPLPUSH")
+            || is("BLMOVE")
+        {
+            timeout_arg(args.last().copied(), false)
+        } else if is("BLMPOP") || is("BZMPOP") {
+            timeout_arg(args.get(1).copied(), false)
+        } else if is("WAIT") {
+            timeout_arg(args.get(2).copied(), true)
+        } else if is("WAITAOF") {
+            timeout_arg(args.get(3).copied(), true)
+        } else if is("XREAD") || is("XREADGROUP") {
+            // Only options before STREAMS count: a stream may be named BLOCK.
+            let options = args
+                .iter()
+                .position(|a| a.eq_ignore_ascii_case(b"STREAMS"))
+                .unwrap_or(args.len());
+            match args[..options]
+                .iter()
+                .position(|a| a.eq_ignore_ascii_case(b"BLOCK"))
+            {
+                Some(i) => timeout_arg(args.get(i + 1).copied(), true),
+                None => BlockTime::No,
+            }
+        } else {
+            BlockTime::No
+        }
     }
 }
 

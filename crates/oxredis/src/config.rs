@@ -43,6 +43,57 @@ pub enum Protocol {
     Resp3,
 }
 
+/// Default response deadline for ordinary commands ([`ConnectionConfig::socket_timeout`]): long
+/// enough for a slow `KEYS` or a big `SORT`, short enough that a dead peer is noticed.
+pub const DEFAULT_SOCKET_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default wait for a free pooled connection ([`ConnectionConfig::pool_timeout`]).
+pub const DEFAULT_POOL_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Default cap on requests queued and in flight per async connection
+/// ([`ConnectionConfig::max_queued_requests`]).
+pub const DEFAULT_MAX_QUEUED_REQUESTS: usize = 16 * 1024;
+
+/// TCP keepalive settings (redis-py's `socket_keepalive_options`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keepalive {
+    /// Idle time before the first probe (`TCP_KEEPIDLE`).
+    pub idle: Duration,
+    /// Time between probes (`TCP_KEEPINTVL`).
+    pub interval: Duration,
+    /// Unanswered probes before the connection is declared dead (`TCP_KEEPCNT`).
+    pub retries: u32,
+}
+
+impl Default for Keepalive {
+    /// Probes after 30 s idle, every 10 s, 3 tries: a vanished peer is noticed within about a
+    /// minute.
+    fn default() -> Self {
+        Keepalive {
+            idle: Duration::from_secs(30),
+            interval: Duration::from_secs(10),
+            retries: 3,
+        }
+    }
+}
+
+impl Keepalive {
+    /// The socket2 form, for the I/O layers to apply.
+    pub(crate) fn to_socket2(self) -> socket2::TcpKeepalive {
+        let ka = socket2::TcpKeepalive::new().with_time(self.idle);
+        #[cfg(any(
+            target_os = "linux",
+            target_os = "macos",
+            target_os = "windows",
+            target_os = "freebsd"
+        ))]
+        let ka = ka.with_interval(self.interval);
+        #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
+        let ka = ka.with_retries(self.retries);
+        ka
+    }
+}
+
 /// Everything needed to open and set up one connection, plus the client-level options.
 ///
 /// Build it from a URL with [`ConnectionConfig::from_url`] or field by field with the setters.
@@ -75,20 +126,34 @@ pub struct ConnectionConfig {
     pub protocol: Protocol,
     /// Limit on connecting; `None` waits as long as the OS does.
     pub connect_timeout: Option<Duration>,
-    /// Limit on each read and write; `None` (the default) never times out, so blocking commands
-    /// like `BLPOP k 0` are not killed.
+    /// The response deadline: how long an ordinary command may wait for its reply (and a write
+    /// for the socket) before it fails with [`ErrorKind::Timeout`] and its connection is dropped.
+    /// Default [`DEFAULT_SOCKET_TIMEOUT`]. A blocking command's own timeout extends it (`BLPOP k
+    /// 5` waits up to 5 s plus this); a blocking command that waits forever (`BLPOP k 0`, `XREAD
+    /// BLOCK 0`), pub/sub and MONITOR have no deadline and rely on TCP keepalive and health
+    /// checks. `None` never times out.
     pub socket_timeout: Option<Duration>,
-    /// TCP keepalive interval; `None` leaves it off.
-    pub keepalive: Option<Duration>,
+    /// TCP keepalive; on by default ([`Keepalive::default`]) so a peer that vanished without
+    /// closing the connection is noticed. `None` turns it off.
+    pub keepalive: Option<Keepalive>,
     /// A pooled connection idle longer than this is PINGed on checkout and replaced if dead.
     pub health_check_interval: Option<Duration>,
     /// Check that every reply string is valid UTF-8 (redis-py's `decode_responses`).
     pub decode_responses: bool,
     /// Most connections the pool opens.
     pub max_connections: usize,
-    /// With `Some`, a pool at `max_connections` waits this long for a free connection
-    /// (redis-py's `BlockingConnectionPool`); with `None` it fails at once.
+    /// How long a checkout from a pool at `max_connections` waits for a connection to come back
+    /// before failing with [`ErrorKind::PoolExhausted`]. Default [`DEFAULT_POOL_TIMEOUT`] (as
+    /// redis-py's `BlockingConnectionPool`, and as r2d2/bb8 do); `None` fails at once, as
+    /// redis-py's plain `ConnectionPool` does.
     pub pool_timeout: Option<Duration>,
+    /// Async client: most requests queued and in flight on its shared connection. Callers past
+    /// it wait for room (backpressure) instead of growing memory without bound.
+    pub max_queued_requests: usize,
+    /// Sent in the handshake as `CLIENT SETINFO lib-name` (`None`: not sent).
+    pub lib_name: Option<String>,
+    /// Sent in the handshake as `CLIENT SETINFO lib-ver` (`None`: not sent).
+    pub lib_version: Option<String>,
     /// Decoder limits against hostile replies.
     pub limits: DecoderLimits,
     /// Retries after a connection error (redis-py's `retry`). A command is retried only when
@@ -110,12 +175,15 @@ impl Default for ConnectionConfig {
             client_name: None,
             protocol: Protocol::Resp2,
             connect_timeout: None,
-            socket_timeout: None,
-            keepalive: None,
+            socket_timeout: Some(DEFAULT_SOCKET_TIMEOUT),
+            keepalive: Some(Keepalive::default()),
             health_check_interval: None,
             decode_responses: false,
             max_connections: 64,
-            pool_timeout: None,
+            pool_timeout: Some(DEFAULT_POOL_TIMEOUT),
+            max_queued_requests: DEFAULT_MAX_QUEUED_REQUESTS,
+            lib_name: Some("oxredis".into()),
+            lib_version: Some(env!("CARGO_PKG_VERSION").into()),
             limits: DecoderLimits::default(),
             retry: Retry::default(),
         }

@@ -39,9 +39,9 @@ pub use blocking::{
     CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline, PooledConnection,
     PubSub, Redis, TransactionOptions, WatchedPipeline,
 };
-pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
+pub use cmd::{ArgIter, BlockTime, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};
-pub use config::{Addr, ConnectionConfig, Protocol};
+pub use config::{Addr, ConnectionConfig, Keepalive, Protocol};
 pub use convert::FromValue;
 pub use error::{Error, ErrorKind, Result, ServerError};
 pub use lock::LockOptions;

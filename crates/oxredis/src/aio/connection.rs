@@ -129,11 +129,8 @@ async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
         Addr::Tcp { host, port } => {
             let s = connect_tcp(host, *port).await?;
             s.set_nodelay(true)?;
-            if let Some(interval) = config.keepalive {
-                let ka = socket2::TcpKeepalive::new()
-                    .with_time(interval)
-                    .with_interval(interval);
-                socket2::SockRef::from(&s).set_tcp_keepalive(&ka)?;
+            if let Some(keepalive) = config.keepalive {
+                socket2::SockRef::from(&s).set_tcp_keepalive(&keepalive.to_socket2())?;
             }
             Ok(Stream::Tcp(s))
         }

@@ -231,15 +231,24 @@ impl ClientBuilder {
         self
     }
 
-    /// Read/write timeout (none by default).
-    pub fn socket_timeout(mut self, timeout: Duration) -> Self {
-        self.config.socket_timeout = Some(timeout);
+    /// The response deadline of ordinary commands (default
+    /// [`DEFAULT_SOCKET_TIMEOUT`](crate::config::DEFAULT_SOCKET_TIMEOUT)); `None` never times
+    /// out. Blocking commands get their own wait on top; see
+    /// [`ConnectionConfig::socket_timeout`].
+    pub fn socket_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.config.socket_timeout = timeout.into();
         self
     }
 
-    /// TCP keepalive interval.
-    pub fn socket_keepalive(mut self, interval: Duration) -> Self {
-        self.config.keepalive = Some(interval);
+    /// TCP keepalive on (the default, with [`Keepalive::default`](crate::Keepalive)) or off.
+    pub fn socket_keepalive(mut self, on: bool) -> Self {
+        self.config.keepalive = on.then(crate::Keepalive::default);
+        self
+    }
+
+    /// TCP keepalive timings (redis-py's `socket_keepalive_options`); turns keepalive on.
+    pub fn socket_keepalive_options(mut self, keepalive: crate::Keepalive) -> Self {
+        self.config.keepalive = Some(keepalive);
         self
     }
 
@@ -261,10 +270,25 @@ impl ClientBuilder {
         self
     }
 
-    /// Wait up to `timeout` for a free connection when the pool is exhausted
-    /// (redis-py's `BlockingConnectionPool`).
+    /// Wait up to `timeout` for a free connection when the pool is exhausted (redis-py's
+    /// `BlockingConnectionPool`); the default is
+    /// [`DEFAULT_POOL_TIMEOUT`](crate::config::DEFAULT_POOL_TIMEOUT).
     pub fn pool_timeout(mut self, timeout: Duration) -> Self {
         self.config.pool_timeout = Some(timeout);
+        self
+    }
+
+    /// Fail at once with [`ErrorKind::PoolExhausted`](crate::ErrorKind::PoolExhausted) when
+    /// every connection is in use, instead of waiting (redis-py's plain `ConnectionPool`).
+    pub fn pool_fail_fast(mut self) -> Self {
+        self.config.pool_timeout = None;
+        self
+    }
+
+    /// Async client: most requests queued and in flight on the shared connection before
+    /// callers wait for room.
+    pub fn max_queued_requests(mut self, n: usize) -> Self {
+        self.config.max_queued_requests = n.max(1);
         self
     }
 

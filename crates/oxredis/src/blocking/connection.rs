@@ -193,11 +193,8 @@ impl Connection {
             Addr::Tcp { host, port } => {
                 let s = connect_tcp(host, *port, config)?;
                 s.set_nodelay(true)?;
-                if let Some(interval) = config.keepalive {
-                    let ka = socket2::TcpKeepalive::new()
-                        .with_time(interval)
-                        .with_interval(interval);
-                    socket2::SockRef::from(&s).set_tcp_keepalive(&ka)?;
+                if let Some(keepalive) = config.keepalive {
+                    socket2::SockRef::from(&s).set_tcp_keepalive(&keepalive.to_socket2())?;
                 }
                 Stream::Tcp(s)
             }
