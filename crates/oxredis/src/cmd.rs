@@ -162,6 +162,21 @@ pub enum BlockTime {
 }
 
 impl BlockTime {
+    /// Both waits, one after the other (commands of one pipeline).
+    pub fn then(self, other: BlockTime) -> BlockTime {
+        match (self, other) {
+            (BlockTime::Forever, _) | (_, BlockTime::Forever) => BlockTime::Forever,
+            (BlockTime::No, t) | (t, BlockTime::No) => t,
+            (BlockTime::For(a), BlockTime::For(b)) => BlockTime::For(a.saturating_add(b)),
+        }
+    }
+
+    /// The longest the server may hold a batch of commands run one after another (a pipeline).
+    pub fn of_batch<'a>(cmds: impl IntoIterator<Item = &'a Cmd>) -> BlockTime {
+        cmds.into_iter()
+            .fold(BlockTime::No, |acc, cmd| acc.then(cmd.block_time()))
+    }
+
     /// The deadline for the reply given the client's response deadline `base`: `base` for an
     /// ordinary command, `base` plus the server-side wait for a bounded blocking one, none for
     /// one that may wait forever (or when `base` is `None`).
@@ -183,6 +198,9 @@ fn timeout_arg(arg: Option<&[u8]>, millis: bool) -> BlockTime {
     else {
         return BlockTime::No;
     };
+    if n.is_nan() {
+        return BlockTime::No;
+    }
     if n == 0.0 {
         return BlockTime::Forever;
     }
@@ -242,6 +260,63 @@ impl Cmd {
         } else {
             BlockTime::No
         }
+    }
+}
+
+#[cfg(test)]
+mod block_time_tests {
+    use super::*;
+
+    fn cmd(words: &[&str]) -> Cmd {
+        let mut c = Cmd::empty();
+        for w in words {
+            c.arg(*w);
+        }
+        c
+    }
+
+    #[test]
+    fn block_times_from_arguments() {
+        let s = Duration::from_secs;
+        let ms = Duration::from_millis;
+        let cases: &[(&[&str], BlockTime)] = &[
+            (&["GET", "k"], BlockTime::No),
+            (&["BLPOP", "a", "b", "5"], BlockTime::For(s(5))),
+            (&["blpop", "a", "0.5"], BlockTime::For(ms(500))),
+            (&["BRPOP", "a", "0"], BlockTime::Forever),
+            (&["BZPOPMIN", "z", "2"], BlockTime::For(s(2))),
+            (&["BLMOVE", "a", "b", "LEFT", "RIGHT", "3"], BlockTime::For(s(3))),
+            (&["BRPOPLPUSH", "a", "b", "0"], BlockTime::Forever),
+            (&["BLMPOP", "1.5", "2", "a", "b", "LEFT"], BlockTime::For(ms(1500))),
+            (&["BZMPOP", "0", "1", "z", "MIN"], BlockTime::Forever),
+            (&["XREAD", "COUNT", "2", "STREAMS", "s", "0"], BlockTime::No),
+            (&["XREAD", "BLOCK", "250", "STREAMS", "s", "$"], BlockTime::For(ms(250))),
+            (&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"], BlockTime::Forever),
+            // A stream named BLOCK is not the option.
+            (&["XREAD", "STREAMS", "BLOCK", "0"], BlockTime::No),
+            (&["XREADGROUP", "GROUP", "g", "c", "BLOCK", "100", "STREAMS", "s", ">"], BlockTime::For(ms(100))),
+            (&["WAIT", "1", "200"], BlockTime::For(ms(200))),
+            (&["WAIT", "1", "0"], BlockTime::Forever),
+            (&["WAITAOF", "1", "0", "50"], BlockTime::For(ms(50))),
+            // Bad or hostile values never panic.
+            (&["BLPOP", "a", "nan"], BlockTime::No),
+            (&["BLPOP", "a", "-1"], BlockTime::No),
+            (&["BLPOP", "a", "1e300"], BlockTime::Forever),
+            (&["BLPOP", "a", "x"], BlockTime::No),
+            (&["BLPOP"], BlockTime::No),
+        ];
+        for (words, want) in cases {
+            assert_eq!(cmd(words).block_time(), *want, "{words:?}");
+        }
+        let base = Some(s(10));
+        assert_eq!(BlockTime::No.reply_deadline(base), base);
+        assert_eq!(BlockTime::For(s(3)).reply_deadline(base), Some(s(13)));
+        assert_eq!(BlockTime::Forever.reply_deadline(base), None);
+        assert_eq!(BlockTime::For(s(3)).reply_deadline(None), None);
+        let batch = [cmd(&["GET", "k"]), cmd(&["BLPOP", "a", "1"]), cmd(&["BLPOP", "b", "2"])];
+        assert_eq!(BlockTime::of_batch(&batch), BlockTime::For(s(3)));
+        let batch = [cmd(&["BLPOP", "a", "1"]), cmd(&["BLPOP", "b", "0"])];
+        assert_eq!(BlockTime::of_batch(&batch), BlockTime::Forever);
     }
 }
 

@@ -219,8 +219,14 @@ pub fn assemble_exec(
                 Some(cmd_err) if exec_err.kind() == ErrorKind::ExecAbort => {
                     let (index, name) = cmd_err.command().unwrap_or((0, ""));
                     let (index, name) = (index, name.to_owned());
+                    // A command refused with LOADING means nothing ran and a retry will do:
+                    // the abort takes that kind, so retry policies see it.
+                    let kind = match cmd_err.kind() {
+                        ErrorKind::BusyLoading => ErrorKind::BusyLoading,
+                        _ => ErrorKind::ExecAbort,
+                    };
                     Error::with_source(
-                        ErrorKind::ExecAbort,
+                        kind,
                         "Transaction discarded because of previous errors",
                         cmd_err,
                     )
@@ -327,6 +333,16 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::ExecAbort);
         assert_eq!(e.command(), Some((1, "INCR")));
         assert!(e.to_string().contains("wrong number"), "{e}");
+        // A queued command refused with LOADING: nothing ran, and the kind says why.
+        let replies = vec![
+            Value::Simple("OK".into()),
+            err("LOADING Redis is loading the dataset in memory"),
+            Value::Simple("QUEUED".into()),
+            err("EXECABORT Transaction discarded because of previous errors."),
+        ];
+        let e = assemble(&cmds(), true, replies).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BusyLoading);
+        assert_eq!(e.command(), Some((0, "SET")));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::config::{Addr, ConnectionConfig, Protocol};
 use crate::convert::check_utf8;
 use crate::reply::normalize;
 use crate::resp::Decoder;
-use crate::{handshake, Cmd, Error, ErrorKind, FromValue, Result, Value};
+use crate::{handshake, BlockTime, Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 /// Pushes kept while waiting for replies; beyond this the oldest are dropped, so a flood of
 /// invalidations cannot grow memory without bound.
@@ -61,11 +61,11 @@ impl Stream {
         }
     }
 
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
-            Stream::Tcp(s) => s.write_all(buf),
+            Stream::Tcp(s) => s.write(buf),
             #[cfg(unix)]
-            Stream::Unix(s) => s.write_all(buf),
+            Stream::Unix(s) => s.write(buf),
         }
     }
 
@@ -124,6 +124,12 @@ pub struct Connection {
     protocol: Protocol,
     decode_responses: bool,
     socket_timeout: Option<Duration>,
+    /// The read timeout the socket has now, so it is only changed (a system call) when a
+    /// command needs another one.
+    read_timeout: Option<Duration>,
+    /// Whether the last failed [`flush`](Self::flush) wrote nothing at all, so the commands it
+    /// carried cannot have reached the server.
+    unsent: bool,
     broken: bool,
     /// Replies expected but not read yet; a connection is only reusable at zero.
     pending: usize,
@@ -225,6 +231,8 @@ impl Connection {
             protocol: config.protocol,
             decode_responses: config.decode_responses,
             socket_timeout: config.socket_timeout,
+            read_timeout: config.socket_timeout,
+            unsent: false,
             broken: false,
             pending: 0,
             last_used: Instant::now(),
@@ -285,9 +293,29 @@ impl Connection {
     /// # Errors
     /// If the socket option cannot be set.
     pub fn set_read_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        if timeout == self.read_timeout {
+            return Ok(());
+        }
         self.stream
             .set_read_timeout(timeout)
-            .map_err(|e| self.fail(e))
+            .map_err(|e| self.fail(e))?;
+        self.read_timeout = timeout;
+        Ok(())
+    }
+
+    /// Sets the read timeout for replies to commands that the server may hold for `block`
+    /// (see [`BlockTime::reply_deadline`]); no system call when it is already right.
+    ///
+    /// # Errors
+    /// If the socket option cannot be set.
+    pub fn expect_reply_within(&mut self, block: BlockTime) -> Result<()> {
+        self.set_read_timeout(block.reply_deadline(self.socket_timeout))
+    }
+
+    /// Whether the last failed [`flush`](Self::flush) wrote nothing, so the commands it carried
+    /// never reached the server and may be sent again on another connection.
+    pub fn nothing_sent(&self) -> bool {
+        self.unsent
     }
 
     /// Puts back the configured socket timeout.
@@ -330,7 +358,24 @@ impl Connection {
                 "connection is broken after an earlier error",
             ));
         }
-        let res = self.stream.write_all(&self.write_buf);
+        let mut written = 0;
+        let res = loop {
+            if written == self.write_buf.len() {
+                break Ok(());
+            }
+            match self.stream.write(&self.write_buf[written..]) {
+                Ok(0) => {
+                    break Err(Error::new(
+                        ErrorKind::Connection,
+                        "connection closed while writing",
+                    ))
+                }
+                Ok(n) => written += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e.into()),
+            }
+        };
+        self.unsent = res.is_err() && written == 0;
         self.write_buf.clear();
         self.last_used = Instant::now();
         res.map_err(|e| self.fail(e))
@@ -421,7 +466,7 @@ impl Connection {
         let restored = self
             .stream
             .set_nonblocking(false)
-            .and_then(|()| self.stream.set_read_timeout(self.socket_timeout));
+            .and_then(|()| self.stream.set_read_timeout(self.read_timeout));
         let res = res?;
         restored.map_err(|e| self.fail(e))?;
         Ok(res)
@@ -494,6 +539,7 @@ impl Connection {
     /// # Errors
     /// As [`read_reply`](Self::read_reply), plus the server's error reply.
     pub fn request(&mut self, cmd: &Cmd) -> Result<Value> {
+        self.expect_reply_within(cmd.block_time())?;
         self.queue(cmd);
         self.flush()?;
         let reply = self.read_reply()?;

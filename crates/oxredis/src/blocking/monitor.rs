@@ -51,12 +51,19 @@ impl Monitor {
         }
     }
 
-    /// Waits for the next command the server runs (the socket timeout applies, if set).
+    /// Waits for the next command the server runs, for as long as it takes: a quiet server is
+    /// normal here, so the response deadline does not apply (TCP keepalive notices a dead peer).
     ///
     /// # Errors
-    /// A connection or timeout error (the monitor is then unusable), or an unparsable line.
+    /// A connection error (the monitor is then unusable), or an unparsable line.
     pub fn next_command(&mut self) -> Result<MonitorEntry> {
-        Self::parse(self.conn.read_frame()?)
+        match self.conn.read_frame_timeout(None)? {
+            Some(frame) => Self::parse(frame),
+            None => Err(Error::new(
+                ErrorKind::Connection,
+                "MONITOR connection stopped without a frame",
+            )),
+        }
     }
 
     /// Waits up to `timeout` for the next command; `None` when none came. A timeout does not

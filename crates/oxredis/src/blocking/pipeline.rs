@@ -13,7 +13,7 @@ use crate::pipeline::{
     wire_commands, Batch,
 };
 use crate::script::{exists_cmd, missing_scripts, Script};
-use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::{Connection, PooledConnection, Redis};
 
@@ -40,6 +40,7 @@ fn run_batch(
     transaction: bool,
 ) -> Result<Vec<Result<Value>>> {
     load_scripts(conn, batch.scripts())?;
+    conn.expect_reply_within(BlockTime::of_batch(batch.commands()))?;
     let (multi, exec) = (multi_cmd(), exec_cmd());
     for cmd in wire_commands(batch.commands(), transaction, &multi, &exec) {
         conn.queue(cmd);
@@ -432,7 +433,11 @@ impl WatchedPipeline {
         // EXEC (even a failed or aborted one) forgets the watched keys.
         let exec_ran = match &result {
             Ok(_) => true,
-            Err(e) => matches!(e.kind(), ErrorKind::Watch | ErrorKind::ExecAbort),
+            // An EXEC aborted by a LOADING reply to a queued command carries that kind.
+            Err(e) => matches!(
+                e.kind(),
+                ErrorKind::Watch | ErrorKind::ExecAbort | ErrorKind::BusyLoading
+            ),
         };
         if exec_ran {
             self.watching = false;
