@@ -285,16 +285,41 @@ mod block_time_tests {
             (&["blpop", "a", "0.5"], BlockTime::For(ms(500))),
             (&["BRPOP", "a", "0"], BlockTime::Forever),
             (&["BZPOPMIN", "z", "2"], BlockTime::For(s(2))),
-            (&["BLMOVE", "a", "b", "LEFT", "RIGHT", "3"], BlockTime::For(s(3))),
+            (
+                &["BLMOVE", "a", "b", "LEFT", "RIGHT", "3"],
+                BlockTime::For(s(3)),
+            ),
             (&["BRPOPLPUSH", "a", "b", "0"], BlockTime::Forever),
-            (&["BLMPOP", "1.5", "2", "a", "b", "LEFT"], BlockTime::For(ms(1500))),
+            (
+                &["BLMPOP", "1.5", "2", "a", "b", "LEFT"],
+                BlockTime::For(ms(1500)),
+            ),
             (&["BZMPOP", "0", "1", "z", "MIN"], BlockTime::Forever),
             (&["XREAD", "COUNT", "2", "STREAMS", "s", "0"], BlockTime::No),
-            (&["XREAD", "BLOCK", "250", "STREAMS", "s", "$"], BlockTime::For(ms(250))),
-            (&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"], BlockTime::Forever),
+            (
+                &["XREAD", "BLOCK", "250", "STREAMS", "s", "$"],
+                BlockTime::For(ms(250)),
+            ),
+            (
+                &["XREAD", "BLOCK", "0", "STREAMS", "s", "$"],
+                BlockTime::Forever,
+            ),
             // A stream named BLOCK is not the option.
             (&["XREAD", "STREAMS", "BLOCK", "0"], BlockTime::No),
-            (&["XREADGROUP", "GROUP", "g", "c", "BLOCK", "100", "STREAMS", "s", ">"], BlockTime::For(ms(100))),
+            (
+                &[
+                    "XREADGROUP",
+                    "GROUP",
+                    "g",
+                    "c",
+                    "BLOCK",
+                    "100",
+                    "STREAMS",
+                    "s",
+                    ">",
+                ],
+                BlockTime::For(ms(100)),
+            ),
             (&["WAIT", "1", "200"], BlockTime::For(ms(200))),
             (&["WAIT", "1", "0"], BlockTime::Forever),
             (&["WAITAOF", "1", "0", "50"], BlockTime::For(ms(50))),
@@ -313,7 +338,11 @@ mod block_time_tests {
         assert_eq!(BlockTime::For(s(3)).reply_deadline(base), Some(s(13)));
         assert_eq!(BlockTime::Forever.reply_deadline(base), None);
         assert_eq!(BlockTime::For(s(3)).reply_deadline(None), None);
-        let batch = [cmd(&["GET", "k"]), cmd(&["BLPOP", "a", "1"]), cmd(&["BLPOP", "b", "2"])];
+        let batch = [
+            cmd(&["GET", "k"]),
+            cmd(&["BLPOP", "a", "1"]),
+            cmd(&["BLPOP", "b", "2"]),
+        ];
         assert_eq!(BlockTime::of_batch(&batch), BlockTime::For(s(3)));
         let batch = [cmd(&["BLPOP", "a", "1"]), cmd(&["BLPOP", "b", "0"])];
         assert_eq!(BlockTime::of_batch(&batch), BlockTime::Forever);

@@ -269,6 +269,25 @@ pub fn raise_first_error(results: Vec<Result<Value>>) -> Result<Vec<Value>> {
     results.into_iter().collect()
 }
 
+/// `Err` with the first error when every command of a batch was refused with `LOADING` (so the
+/// server ran none of them); the results otherwise.
+pub(crate) fn all_refused_loading(
+    results: Vec<Result<Value>>,
+) -> std::result::Result<Vec<Result<Value>>, Error> {
+    let all_loading = !results.is_empty()
+        && results.iter().all(|r| {
+            r.as_ref()
+                .is_err_and(|e| e.kind() == ErrorKind::BusyLoading)
+        });
+    if !all_loading {
+        return Ok(results);
+    }
+    match results.into_iter().find_map(Result::err) {
+        Some(e) => Err(e),
+        None => Ok(Vec::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

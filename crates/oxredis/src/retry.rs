@@ -322,7 +322,8 @@ mod tests {
         let mut s = RetryState::new(policy);
         let loading = err(ErrorKind::BusyLoading);
         // Loading retries do not use the (zero) connection-error budget.
-        let waits: Vec<_> = std::iter::from_fn(|| s.on_error(&loading, Sent::Maybe, false)).collect();
+        let waits: Vec<_> =
+            std::iter::from_fn(|| s.on_error(&loading, Sent::Maybe, false)).collect();
         assert_eq!(waits, [ms(100), ms(100), ms(100)]);
         // The step is clamped: NoBackoff still waits, a huge backoff is cut to 250 ms.
         let mut s = RetryState::new(Retry::new(Backoff::NoBackoff, 0));

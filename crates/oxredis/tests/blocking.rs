@@ -325,7 +325,7 @@ fn connect_to_a_closed_port_is_a_connection_error() {
 }
 
 #[test]
-fn blocking_command_beyond_socket_timeout_is_a_timeout_and_the_connection_is_dropped() {
+fn a_slow_reply_beyond_socket_timeout_is_a_timeout_and_the_connection_is_dropped() {
     let server = RedisServer::new();
     let r = Redis::builder()
         .port(server.port())
@@ -333,8 +333,9 @@ fn blocking_command_beyond_socket_timeout_is_a_timeout_and_the_connection_is_dro
         .build();
     let first_id: i64 = r.execute_command(("CLIENT", "ID")).unwrap();
     let start = Instant::now();
+    // An ordinary command the server takes 1 s to answer: past the 300 ms deadline.
     let e = r
-        .blpop::<Option<(String, String)>>("empty-list", 0.0)
+        .execute_command::<String>(("DEBUG", "SLEEP", "1"))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     assert!(e.is_timeout());
@@ -344,15 +345,36 @@ fn blocking_command_beyond_socket_timeout_is_a_timeout_and_the_connection_is_dro
         0,
         "timed-out connection must not be pooled"
     );
+    // DEBUG SLEEP holds the whole server: let it finish.
+    std::thread::sleep(Duration::from_millis(800));
     let next_id: i64 = r.execute_command(("CLIENT", "ID")).unwrap();
     assert_ne!(
         first_id, next_id,
         "a fresh connection serves the next command"
     );
-    // The late reply of the abandoned BLPOP must not reach anyone: push to the list and check
-    // that the next command on the new connection still gets its own reply.
-    assert_eq!(r.rpush("empty-list", ["late"]).unwrap(), 1);
+    // The late reply of the abandoned command reaches no one.
     assert_eq!(r.echo::<String>("mine").unwrap(), "mine");
+    // A blocking command's own timeout extends the deadline: BLPOP 1 s is not cut at 300 ms,
+    // and BLPOP 0 waits until an element comes.
+    let start = Instant::now();
+    assert_eq!(
+        r.blpop::<Option<(String, String)>>("empty-list", 1.0)
+            .unwrap(),
+        None
+    );
+    assert!(start.elapsed() >= Duration::from_millis(900));
+    let pusher = {
+        let r = r.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(700));
+            r.rpush("empty-list", ["late"]).unwrap()
+        })
+    };
+    let got = r
+        .blpop::<Option<(String, String)>>("empty-list", 0.0)
+        .unwrap();
+    assert_eq!(got, Some(("empty-list".into(), "late".into())));
+    assert_eq!(pusher.join().unwrap(), 1);
 }
 
 #[test]
@@ -440,14 +462,47 @@ fn exhausted_pools_fail_clearly() {
         "the returned connection is reused"
     );
 
+    // redis-py's plain ConnectionPool behaviour, on request.
     let plain = Redis::builder()
         .port(server.port())
         .max_connections(1)
+        .pool_fail_fast()
         .build();
     let _held = plain.get_connection().unwrap();
+    let start = Instant::now();
     let e = plain.ping().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::PoolExhausted);
     assert!(e.to_string().contains("too many connections"), "{e}");
+    assert!(start.elapsed() < Duration::from_secs(1), "fails at once");
+}
+
+#[test]
+fn a_capped_pool_waits_by_default_so_16_threads_share_2_connections() {
+    let server = RedisServer::new();
+    let r = Redis::builder()
+        .port(server.port())
+        .max_connections(2)
+        .build();
+    assert_eq!(
+        r.config().pool_timeout,
+        Some(oxredis::config::DEFAULT_POOL_TIMEOUT)
+    );
+    let threads: Vec<_> = (0..16)
+        .map(|_| {
+            let r = r.clone();
+            std::thread::spawn(move || -> oxredis::Result<()> {
+                for _ in 0..200 {
+                    r.incr("n")?;
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap().unwrap();
+    }
+    assert_eq!(r.get::<i64>("n").unwrap(), 16 * 200);
+    assert!(r.connection_pool().open_connections() <= 2);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::config::{Addr, ConnectionConfig, Protocol};
-use crate::retry::Retry;
+use crate::retry::{Retry, RetryState, Sent};
 use crate::{Cmd, FromValue, Result, ToArgs};
 
 use super::{ConnectionPool, PooledConnection};
@@ -123,24 +123,21 @@ impl Redis {
     /// A connection error (after retries), a timeout, the server's error reply, or a failed
     /// conversion.
     pub fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
-        let retry = self.pool.config().retry;
-        let mut failures = 0;
+        let mut retry: Option<RetryState> = None;
+        let idempotent = cmd.flags().contains(CommandFlags::READONLY);
         loop {
             // `sent`: whether the command may have reached the server, so a retry could apply
             // it twice.
             let (err, sent) = match self.pool.get() {
                 Ok(mut conn) => match conn.execute(&cmd) {
                     Ok(v) => return Ok(v),
-                    Err(e) => (e, true),
+                    Err(e) if conn.nothing_sent() => (e, Sent::No),
+                    Err(e) => (e, Sent::Maybe),
                 },
-                Err(e) => (e, false),
+                Err(e) => (e, Sent::No),
             };
-            let safe = !sent || cmd.flags().contains(CommandFlags::READONLY);
-            if !err.is_connection_error() || !safe {
-                return Err(err);
-            }
-            failures += 1;
-            match retry.next_delay(failures) {
+            let state = retry.get_or_insert_with(|| RetryState::new(self.pool.config().retry));
+            match state.on_error(&err, sent, idempotent) {
                 Some(wait) => std::thread::sleep(wait),
                 None => return Err(err),
             }

@@ -9,9 +9,10 @@ use std::time::Duration;
 )]
 use crate::commands::options::*;
 use crate::pipeline::{
-    assemble, exec_cmd, expected_replies, multi_cmd, raise_first_error, unwatch_cmd, watch_cmd,
-    wire_commands, Batch,
+    all_refused_loading, assemble, exec_cmd, expected_replies, multi_cmd, raise_first_error,
+    unwatch_cmd, watch_cmd, wire_commands, Batch,
 };
+use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script};
 use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
@@ -65,19 +66,14 @@ fn run_batch(
 /// has been sent yet, so a retry cannot apply anything twice. Once a batch is sent it is never
 /// retried.
 pub(crate) fn checkout(client: &Redis) -> Result<PooledConnection> {
-    let retry = client.config().retry;
-    let mut failures = 0;
+    let mut retry = RetryState::new(client.config().retry);
     loop {
         match client.get_connection() {
             Ok(conn) => return Ok(conn),
-            Err(e) if e.is_connection_error() => {
-                failures += 1;
-                match retry.next_delay(failures) {
-                    Some(wait) => std::thread::sleep(wait),
-                    None => return Err(e),
-                }
-            }
-            Err(e) => return Err(e),
+            Err(e) => match retry.on_error(&e, Sent::No, false) {
+                Some(wait) => std::thread::sleep(wait),
+                None => return Err(e),
+            },
         }
     }
 }
@@ -137,7 +133,9 @@ impl Redis {
     /// Each attempt watches `keys` on one connection; `func` reads with the immediate command
     /// methods of the [`WatchedPipeline`], then queues its writes after
     /// [`multi`](WatchedPipeline::multi). A [`ErrorKind::Watch`] error (a watched key changed),
-    /// from `func` or from EXEC, starts a new attempt.
+    /// from `func` or from EXEC, starts a new attempt; so does [`ErrorKind::BusyLoading`] (the
+    /// server refused a command while loading its data set, so nothing was applied), with the
+    /// client's backoff, within [`Retry::max_loading_wait`](crate::retry::Retry).
     ///
     /// # Errors
     /// Any other error of `func` or of the transaction.
@@ -178,6 +176,7 @@ impl Redis {
         let mut watch = Cmd::empty();
         watch.arg(keys);
         let mut attempts = 0usize;
+        let mut loading = RetryState::new(self.config().retry);
         loop {
             attempts += 1;
             let attempt: Result<(R, Vec<Value>)> = (|| {
@@ -191,6 +190,12 @@ impl Redis {
                     Some(delay) if !delay.is_zero() => std::thread::sleep(delay),
                     Some(_) => {}
                 },
+                Err(e) if e.kind() == ErrorKind::BusyLoading => {
+                    match loading.on_error(&e, Sent::Maybe, false) {
+                        Some(wait) => std::thread::sleep(wait),
+                        None => return Err(e),
+                    }
+                }
                 other => return other,
             }
         }
@@ -258,8 +263,26 @@ impl Pipeline {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let mut conn = checkout(&self.client)?;
-        run_batch(&mut conn, &batch, self.transaction)
+        let mut loading = RetryState::new(self.client.config().retry);
+        loop {
+            let mut conn = checkout(&self.client)?;
+            let results = run_batch(&mut conn, &batch, self.transaction);
+            drop(conn);
+            // Retried only when the server ran nothing: it refused the transaction, or every
+            // command, with LOADING.
+            let refused = match results {
+                Err(e) if e.kind() == ErrorKind::BusyLoading => e,
+                Ok(results) => match all_refused_loading(results) {
+                    Ok(results) => return Ok(results),
+                    Err(e) => e,
+                },
+                Err(e) => return Err(e),
+            };
+            match loading.on_error(&refused, Sent::Maybe, false) {
+                Some(wait) => std::thread::sleep(wait),
+                None => return Err(refused),
+            }
+        }
     }
 
     /// Sends every queued command in one write and returns their values in order. The pipeline

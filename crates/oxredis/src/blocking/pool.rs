@@ -10,23 +10,35 @@ use crate::{Cmd, Error, ErrorKind, Result};
 use super::Connection;
 
 /// Idle connections older than this are probed (a non-blocking peek) before reuse, so a server
-/// restart is noticed before a command is written to a dead socket.
+/// restart is noticed before a command is written to a dead socket. Younger ones are probed
+/// only after a sibling failed (see [`State::generation`]): a probe is a system call, and on the
+/// hot path a command costs two.
 const PROBE_AFTER_IDLE: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Default)]
 struct State {
-    idle: Vec<Connection>,
+    /// Idle connections, each with the generation it was last known good in.
+    idle: Vec<(Connection, u64)>,
     /// Connections that exist: idle, checked out, or being opened.
     open: usize,
+    /// Bumped whenever a connection comes back broken: connections last known good in an
+    /// older generation may have died with it (a server restart kills them all), so they are
+    /// probed before reuse. After a restart, one command fails, not one per pooled connection.
+    generation: u64,
 }
 
 /// A pool of connections to one server, shared by threads.
 ///
-/// `max_connections` bounds how many exist at once. When they are all in use, checkout fails at
-/// once with [`ErrorKind::PoolExhausted`] (redis-py's `ConnectionPool`), or with a
-/// `pool_timeout` waits that long for one to come back (redis-py's `BlockingConnectionPool`).
+/// `max_connections` bounds how many exist at once. When they are all in use, checkout waits
+/// up to `pool_timeout` (default [`DEFAULT_POOL_TIMEOUT`](crate::config::DEFAULT_POOL_TIMEOUT))
+/// for one to come back, as redis-py's `BlockingConnectionPool` and Rust's r2d2/bb8 do, then
+/// fails with [`ErrorKind::PoolExhausted`]; with `pool_timeout: None`
+/// ([`ClientBuilder::pool_fail_fast`](crate::blocking::ClientBuilder::pool_fail_fast)) it
+/// fails at once, as redis-py's plain `ConnectionPool` does.
+///
 /// A connection that saw an I/O error, a timeout or a protocol error is dropped on return,
-/// never reused.
+/// never reused, and its idle siblings are probed before their next use (a restarted server
+/// closed them all).
 #[derive(Debug)]
 pub struct ConnectionPool {
     config: ConnectionConfig,
@@ -70,6 +82,7 @@ impl ConnectionPool {
         let mut state = self.lock();
         let n = state.idle.len();
         state.idle.clear();
+        state.generation += 1;
         state.open -= n;
         drop(state);
         self.returned.notify_all();
@@ -84,9 +97,10 @@ impl ConnectionPool {
         let deadline = self.config.pool_timeout.map(|t| Instant::now() + t);
         let mut state = self.lock();
         loop {
-            if let Some(conn) = state.idle.pop() {
+            if let Some((conn, known_good)) = state.idle.pop() {
+                let suspect = known_good < state.generation;
                 drop(state);
-                match self.revalidate(conn) {
+                match self.revalidate(conn, suspect) {
                     Some(conn) => return Ok(self.wrap(conn)),
                     None => {
                         state = self.lock();
@@ -135,11 +149,12 @@ impl ConnectionPool {
         }
     }
 
-    /// Checks an idle connection before reuse: a cheap liveness probe after a short idle time,
-    /// and a PING after `health_check_interval`. `None` means it is dead and was dropped.
-    fn revalidate(&self, mut conn: Connection) -> Option<Connection> {
+    /// Checks an idle connection before reuse: a cheap liveness probe after a short idle time
+    /// or when a sibling failed since it was last good (`suspect`), and a PING after
+    /// `health_check_interval`. `None` means it is dead and was dropped.
+    fn revalidate(&self, mut conn: Connection, suspect: bool) -> Option<Connection> {
         let idle = conn.idle_for();
-        if idle >= PROBE_AFTER_IDLE && conn.peer_closed() {
+        if (suspect || idle >= PROBE_AFTER_IDLE) && conn.peer_closed() {
             return None;
         }
         if let Some(interval) = self.config.health_check_interval {
@@ -164,10 +179,14 @@ impl ConnectionPool {
 
     fn put_back(&self, conn: Connection) {
         let mut state = self.lock();
-        if !conn.is_reusable() {
-            state.open -= 1;
+        if conn.is_reusable() {
+            let generation = state.generation;
+            state.idle.push((conn, generation));
         } else {
-            state.idle.push(conn);
+            state.open -= 1;
+            if conn.is_broken() {
+                state.generation += 1;
+            }
         }
         drop(state);
         self.returned.notify_one();
