@@ -1,6 +1,7 @@
 //! Passwords never show in Debug or Display output: configs, clients, pools, connections,
 //! pipelines, pub/sub, locks, commands and URL errors. Also: the default handshake (with
 //! `CLIENT SETINFO`) connects to the local server whatever its version.
+#![allow(clippy::unwrap_used, reason = "test helpers")]
 
 use std::fmt::Debug;
 
@@ -57,7 +58,7 @@ fn configs_clients_pools_and_pipelines_do_not_show_the_password() {
     let mut auth = Cmd::new("AUTH");
     auth.arg("alice").arg(SECRET);
     let mut p = r.pipeline(true);
-    p.set("k", "v").config_set(&[("requirepass", SECRET)]);
+    p.set("k", "v").config_set([("requirepass", SECRET)]);
     assert_hidden("Pipeline", &p, "db.example.com");
     assert_hidden("Pipeline", &p, "requirepass");
     assert_hidden("AUTH", &auth, "AUTH");
@@ -121,7 +122,7 @@ fn live_connections_do_not_show_the_password_and_the_handshake_succeeds() {
     assert_hidden("LockGuard", &guard, "live-lock");
     guard.release().unwrap();
     let mut ps = r.pubsub();
-    ps.subscribe(&["chan"]).unwrap();
+    ps.subscribe(["chan"]).unwrap();
     assert_hidden("PubSub (subscribed)", &ps, "chan");
 
     let version = server.cli(&["INFO", "server"]);
