@@ -349,11 +349,77 @@ mod block_time_tests {
     }
 }
 
+/// Which arguments of a command are secrets (passwords) that debug output must not show:
+/// those of `AUTH`, `HELLO ... AUTH user pass`, `MIGRATE ... AUTH pass` / `AUTH2 user pass`,
+/// `CONFIG SET requirepass|masterauth|... value`, `SENTINEL SET name auth-pass value`, and the
+/// password rules (`>pass`, `<pass`, `#hash`, `!hash`) of `ACL SETUSER`.
+fn secret_args(args: &[&[u8]]) -> Vec<bool> {
+    let mut secret = vec![false; args.len()];
+    let is = |i: usize, word: &str| {
+        args.get(i)
+            .is_some_and(|a| a.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    let mut hide = |i: usize| {
+        if let Some(s) = secret.get_mut(i) {
+            *s = true;
+        }
+    };
+    if is(0, "AUTH") {
+        (1..args.len()).for_each(&mut hide);
+    } else if is(0, "HELLO") {
+        if let Some(i) = (2..args.len()).find(|&i| is(i, "AUTH")) {
+            hide(i + 2);
+        }
+    } else if is(0, "MIGRATE") {
+        // MIGRATE host port key db timeout [COPY] [REPLACE] [AUTH pw | AUTH2 user pw] [KEYS ..]:
+        // options start after the timeout, and the keys after KEYS may be named anything.
+        for i in 6..args.len() {
+            if is(i, "KEYS") {
+                break;
+            } else if is(i, "AUTH") {
+                hide(i + 1);
+            } else if is(i, "AUTH2") {
+                hide(i + 2);
+            }
+        }
+    } else if (is(0, "CONFIG") || is(0, "SENTINEL")) && is(1, "SET") {
+        let first = if is(0, "CONFIG") { 2 } else { 3 };
+        for i in (first..args.len()).step_by(2) {
+            let name = String::from_utf8_lossy(args[i]).to_ascii_lowercase();
+            if matches!(
+                name.as_str(),
+                "requirepass"
+                    | "masterauth"
+                    | "auth-pass"
+                    | "sentinel-pass"
+                    | "tls-key-file-pass"
+                    | "tls-client-key-file-pass"
+            ) {
+                hide(i + 1);
+            }
+        }
+    } else if is(0, "ACL") && is(1, "SETUSER") {
+        for (i, rule) in args.iter().enumerate().skip(3) {
+            if matches!(rule.first(), Some(b'>' | b'<' | b'#' | b'!')) {
+                hide(i);
+            }
+        }
+    }
+    secret
+}
+
 impl std::fmt::Debug for Cmd {
+    /// The arguments as a list of (lossily decoded) strings, with passwords shown as `***`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let args: Vec<&[u8]> = self.args().collect();
+        let secret = secret_args(&args);
         let mut l = f.debug_list();
-        for a in self.args() {
-            l.entry(&String::from_utf8_lossy(a));
+        for (a, hidden) in args.iter().zip(secret) {
+            if hidden {
+                l.entry(&"***");
+            } else {
+                l.entry(&String::from_utf8_lossy(a));
+            }
         }
         l.finish()
     }
@@ -592,6 +658,66 @@ mod tests {
             vec![&b"CONFIG"[..], b"GET", b"max*", b"1", b"2", b"1.5"]
         );
         assert_eq!(cmd.argc(), 6);
+    }
+
+    #[test]
+    fn debug_hides_passwords() {
+        let shown = |words: &[&str]| {
+            let mut cmd = Cmd::empty();
+            cmd.arg(words);
+            format!("{cmd:?}")
+        };
+        assert_eq!(shown(&["AUTH", "pw"]), r#"["AUTH", "***"]"#);
+        assert_eq!(shown(&["auth", "user", "pw"]), r#"["auth", "***", "***"]"#);
+        assert_eq!(
+            shown(&["HELLO", "3", "AUTH", "u", "pw", "SETNAME", "n"]),
+            r#"["HELLO", "3", "AUTH", "u", "***", "SETNAME", "n"]"#
+        );
+        assert_eq!(shown(&["HELLO", "3"]), r#"["HELLO", "3"]"#);
+        assert_eq!(
+            shown(&["MIGRATE", "h", "1", "", "0", "5", "COPY", "AUTH", "pw", "KEYS", "AUTH", "k"]),
+            r#"["MIGRATE", "h", "1", "", "0", "5", "COPY", "AUTH", "***", "KEYS", "AUTH", "k"]"#
+        );
+        assert_eq!(
+            shown(&["MIGRATE", "h", "1", "AUTH", "0", "5", "AUTH2", "u", "pw"]),
+            r#"["MIGRATE", "h", "1", "AUTH", "0", "5", "AUTH2", "u", "***"]"#
+        );
+        assert_eq!(
+            shown(&[
+                "CONFIG",
+                "SET",
+                "maxmemory",
+                "1mb",
+                "requirepass",
+                "pw",
+                "masterauth",
+                "m"
+            ]),
+            r#"["CONFIG", "SET", "maxmemory", "1mb", "requirepass", "***", "masterauth", "***"]"#
+        );
+        assert_eq!(
+            shown(&[
+                "SENTINEL",
+                "SET",
+                "mymaster",
+                "auth-pass",
+                "pw",
+                "quorum",
+                "2"
+            ]),
+            r#"["SENTINEL", "SET", "mymaster", "auth-pass", "***", "quorum", "2"]"#
+        );
+        assert_eq!(
+            shown(&["ACL", "SETUSER", "bob", "on", ">pw", "<old", "#abc", "!def", "~k*", "+get"]),
+            r#"["ACL", "SETUSER", "bob", "on", "***", "***", "***", "***", "~k*", "+get"]"#
+        );
+        assert_eq!(shown(&["GET", "AUTH"]), r#"["GET", "AUTH"]"#);
+        let mut declared = Cmd::new("CONFIG SET");
+        declared.arg("requirepass").arg("pw");
+        assert_eq!(
+            format!("{declared:#?}"),
+            "[\n    \"CONFIG\",\n    \"SET\",\n    \"requirepass\",\n    \"***\",\n]"
+        );
     }
 
     #[test]

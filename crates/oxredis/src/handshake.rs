@@ -11,11 +11,14 @@ pub(crate) enum Step {
     Auth,
     Select,
     SetName,
+    /// `CLIENT SETINFO`: informational, so any error (a server older than 7.2 does not know
+    /// the subcommand) is ignored.
+    SetInfo,
 }
 
 /// The commands to send, in order, right after the socket connects. They are pipelined.
 pub(crate) fn commands(config: &ConnectionConfig) -> Vec<(Step, Cmd)> {
-    let mut out = Vec::with_capacity(3);
+    let mut out = Vec::with_capacity(5);
     let mut name_sent = false;
     match config.protocol {
         Protocol::Resp3 => {
@@ -51,6 +54,16 @@ pub(crate) fn commands(config: &ConnectionConfig) -> Vec<(Step, Cmd)> {
         setname.arg(name);
         out.push((Step::SetName, setname));
     }
+    for (attr, value) in [
+        ("LIB-NAME", &config.lib_name),
+        ("LIB-VER", &config.lib_version),
+    ] {
+        if let Some(value) = value {
+            let mut setinfo = Cmd::new("CLIENT SETINFO");
+            setinfo.arg(attr).arg(value);
+            out.push((Step::SetInfo, setinfo));
+        }
+    }
     out
 }
 
@@ -61,6 +74,7 @@ pub(crate) fn check(step: Step, reply: Value) -> Result<()> {
     };
     let e = Error::from(err.clone());
     match step {
+        Step::SetInfo => Ok(()),
         Step::Hello if err.code() == "NOPROTO" || err.message().starts_with("unknown command") => {
             Err(Error::new(
                 ErrorKind::Unsupported,
@@ -95,7 +109,10 @@ mod tests {
         config.db = 2;
         let cmds = commands(&config);
         let steps: Vec<Step> = cmds.iter().map(|(s, _)| *s).collect();
-        assert_eq!(steps, [Step::Hello, Step::Select]);
+        assert_eq!(
+            steps,
+            [Step::Hello, Step::Select, Step::SetInfo, Step::SetInfo]
+        );
         let hello: Vec<&[u8]> = cmds[0].1.args().collect();
         assert_eq!(
             hello,
@@ -108,9 +125,84 @@ mod tests {
         let mut config = ConnectionConfig::tcp("h", 1);
         config.password = Some("p".into());
         config.client_name = Some("n".into());
+        config.lib_name = None;
+        config.lib_version = None;
         let steps: Vec<Step> = commands(&config).iter().map(|(s, _)| *s).collect();
         assert_eq!(steps, [Step::Auth, Step::SetName]);
-        assert!(commands(&ConnectionConfig::tcp("h", 1)).is_empty());
+        let mut bare = ConnectionConfig::tcp("h", 1);
+        bare.lib_name = None;
+        bare.lib_version = None;
+        assert!(commands(&bare).is_empty());
+    }
+
+    fn words(cmd: &Cmd) -> Vec<String> {
+        cmd.args()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn library_name_and_version_are_sent_with_client_setinfo() {
+        let cmds = commands(&ConnectionConfig::tcp("h", 1));
+        let sent: Vec<(Step, Vec<String>)> = cmds.iter().map(|(s, c)| (*s, words(c))).collect();
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(
+            sent,
+            [
+                (
+                    Step::SetInfo,
+                    vec![
+                        "CLIENT".into(),
+                        "SETINFO".into(),
+                        "LIB-NAME".into(),
+                        "oxredis".into()
+                    ]
+                ),
+                (
+                    Step::SetInfo,
+                    vec![
+                        "CLIENT".into(),
+                        "SETINFO".into(),
+                        "LIB-VER".into(),
+                        version.into()
+                    ]
+                ),
+            ]
+        );
+        let mut config = ConnectionConfig::tcp("h", 1);
+        config.lib_name = Some("app".into());
+        config.lib_version = None;
+        config.db = 1;
+        let sent: Vec<Vec<String>> = commands(&config).iter().map(|(_, c)| words(c)).collect();
+        assert_eq!(
+            sent,
+            [
+                vec!["SELECT".to_owned(), "1".into()],
+                vec![
+                    "CLIENT".into(),
+                    "SETINFO".into(),
+                    "LIB-NAME".into(),
+                    "app".into()
+                ],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refused_client_setinfo_is_ignored() {
+        for line in [
+            "ERR unknown subcommand 'SETINFO'. Try CLIENT HELP.",
+            "ERR Unknown subcommand or wrong number of arguments for 'SETINFO'. Try CLIENT HELP.",
+            "ERR unknown command 'CLIENT'",
+            "NOAUTH Authentication required.",
+            "NOPERM this user has no permissions to run the 'client|setinfo' command",
+        ] {
+            assert!(check(Step::SetInfo, err(line)).is_ok(), "{line}");
+        }
+        assert!(check(Step::SetInfo, Value::Simple("OK".into())).is_ok());
+        // Other steps still fail on an error.
+        let e = check(Step::SetName, err("ERR Client names cannot contain spaces")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Response);
     }
 
     #[test]

@@ -216,6 +216,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Library name sent in the handshake with `CLIENT SETINFO lib-name` (default `oxredis`);
+    /// `None` does not send it. A server older than 7.2 ignores it.
+    pub fn lib_name(mut self, name: Option<&str>) -> Self {
+        self.config.lib_name = name.map(str::to_owned);
+        self
+    }
+
+    /// Library version sent in the handshake with `CLIENT SETINFO lib-ver` (default: this
+    /// crate's version); `None` does not send it.
+    pub fn lib_version(mut self, version: Option<&str>) -> Self {
+        self.config.lib_version = version.map(str::to_owned);
+        self
+    }
+
     /// RESP version.
     pub fn protocol(mut self, protocol: Protocol) -> Self {
         self.config.protocol = protocol;
