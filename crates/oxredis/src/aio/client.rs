@@ -1,6 +1,7 @@
 //! The async client: `Redis`, a cheap handle over one multiplexed connection.
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use tokio::sync::{broadcast, oneshot};
 
@@ -15,8 +16,7 @@ use crate::convert::check_utf8;
 use crate::reply::normalize;
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
-use super::connection::with_timeout;
-use super::multiplex::{Multiplexer, Payload, ReplyTo, Request};
+use super::multiplex::{Multiplexer, Payload, Refused, ReplyTo, Request};
 use super::Connection;
 
 /// Idle dedicated connections kept for blocking commands; more may be open at once, the extra
@@ -125,28 +125,30 @@ impl Redis {
     /// Runs a prepared command and returns its normalised reply; an error reply is `Err`.
     ///
     /// # Errors
-    /// A connection error, a timeout (only with `socket_timeout` set), or the server's error
-    /// reply.
+    /// A connection error, a timeout (the connection stopped answering: see the
+    /// [module docs](super)), or the server's error reply.
     pub async fn request(&self, cmd: Cmd) -> Result<Value> {
         if cmd.flags().contains(CommandFlags::BLOCKING) {
             // Boxed: the cold paths' (large) states stay out of every command's future.
             return Box::pin(self.blocking_request(cmd)).await;
         }
         let shape = cmd.reply_shape();
+        // WAIT and WAITAOF are not flagged BLOCKING: the server holds them (and so the
+        // shared connection) up to their timeout, which extends the deadline.
+        let allowance = cmd
+            .block_time()
+            .reply_deadline(self.inner.config.socket_timeout);
         let (tx, rx) = oneshot::channel();
         self.submit(Request {
             payload: Payload::One(cmd),
             reply: ReplyTo::One(tx),
+            allowance,
         })
         .await?;
-        // On timeout the receiver is dropped: the late reply is still read by the driver, in
-        // order, and discarded, so the shared connection stays in sync.
-        let reply = with_timeout(
-            self.inner.config.socket_timeout,
-            "waiting for a reply",
-            async { rx.await.unwrap_or_else(|_| Err(driver_gone())) },
-        )
-        .await?;
+        // No timer here: the driver enforces the deadline, and replaces a connection that
+        // stopped answering. A dropped receiver (the caller gave up) is fine: the late reply is
+        // still read, in order, and discarded, so the shared connection stays in sync.
+        let reply = rx.await.unwrap_or_else(|_| Err(driver_gone()))?;
         if self.inner.config.decode_responses {
             check_utf8(&reply)?;
         }
@@ -158,21 +160,29 @@ impl Redis {
 
     /// Sends several packed commands as one unit on the shared connection and returns their
     /// raw replies (error replies included as [`Value::Error`]), for pipelines and
-    /// transactions built on this client.
-    #[allow(dead_code, reason = "used by async pipelines")]
-    pub(crate) async fn request_packed(&self, packed: Vec<u8>, count: usize) -> Result<Vec<Value>> {
+    /// transactions built on this client. `allowance` is the deadline for the replies once
+    /// the batch is the oldest request in flight.
+    pub(crate) async fn request_packed(
+        &self,
+        packed: Vec<u8>,
+        count: usize,
+        allowance: Option<Duration>,
+    ) -> Result<Vec<Value>> {
         let (tx, rx) = oneshot::channel();
         self.submit(Request {
             payload: Payload::Packed(packed, count),
             reply: ReplyTo::Many(tx),
+            allowance,
         })
         .await?;
-        with_timeout(
-            self.inner.config.socket_timeout,
-            "waiting for replies",
-            async { rx.await.unwrap_or_else(|_| Err(driver_gone())) },
-        )
-        .await
+        rx.await.unwrap_or_else(|_| Err(driver_gone()))
+    }
+
+    /// Requests queued or in flight on the shared connection (at most
+    /// [`ConnectionConfig::max_queued_requests`]); for tests and diagnostics.
+    #[doc(hidden)]
+    pub fn queued_requests(&self) -> usize {
+        self.mux().as_ref().map_or(0, Multiplexer::queued)
     }
 
     fn mux(&self) -> MutexGuard<'_, Option<Multiplexer>> {
@@ -181,23 +191,40 @@ impl Redis {
     }
 
     /// Hands a request to the shared connection, (re)connecting first when there is none.
-    /// A request is only re-submitted when the channel refused it, i.e. it was never sent.
+    /// When `max_queued_requests` are already queued or in flight, waits for room (never
+    /// fails for that). A request is only re-submitted when the driver refused it, i.e. it
+    /// was never sent.
     async fn submit(&self, req: Request) -> Result<()> {
         let mut req = req;
         for _ in 0..2 {
-            let refused = match self.mux().as_ref() {
-                Some(m) => m.send(req).err(),
-                None => Some(req),
+            // Fast path under the lock, no await: room under the cap, queued at once.
+            let full = match self.mux().as_ref() {
+                None => None,
+                Some(m) => match m.try_send(req) {
+                    Ok(()) => return Ok(()),
+                    Err(Refused::Full(r)) => {
+                        req = r;
+                        Some(m.clone())
+                    }
+                    Err(Refused::Closed(r)) => {
+                        req = r;
+                        None
+                    }
+                },
             };
-            match refused {
-                None => return Ok(()),
-                Some(r) => req = r,
+            if let Some(m) = full {
+                // Wait for room on that connection, the lock released. Refused only when its
+                // driver stopped meanwhile: then reconnect like any closed one.
+                match m.send_waiting(req).await {
+                    Ok(()) => return Ok(()),
+                    Err(r) => req = r,
+                }
             }
             Box::pin(self.reconnect()).await?;
         }
         Err(Error::new(
             ErrorKind::Connection,
-            "the connection closed as soon as it was opened",
+            "not sent (safe to retry): the connection closed again as soon as it was opened",
         ))
     }
 
@@ -210,7 +237,11 @@ impl Redis {
             }
         }
         let conn = Connection::connect(&self.inner.config).await?;
-        let mux = Multiplexer::spawn(conn, self.inner.pushes.clone());
+        let mux = Multiplexer::spawn(
+            conn,
+            self.inner.pushes.clone(),
+            self.inner.config.max_queued_requests,
+        );
         *self.mux() = Some(mux);
         Ok(())
     }

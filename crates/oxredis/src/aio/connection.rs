@@ -392,12 +392,16 @@ impl Connection {
     }
 
     /// Sends one command and reads its reply, normalised per its declaration; an error reply is
-    /// returned as `Err`. The configured `socket_timeout`, if any, bounds the whole exchange.
+    /// returned as `Err`. The whole exchange is bounded by the response deadline
+    /// (`socket_timeout`) plus the time the server may hold a blocking command
+    /// ([`Cmd::block_time`]): `BLPOP k 3` gets 3 s more, `BLPOP k 0` and `XREAD BLOCK 0` have
+    /// no deadline.
     ///
     /// # Errors
-    /// As [`read_reply`](Self::read_reply), plus the server's error reply or a timeout.
+    /// As [`read_reply`](Self::read_reply), plus the server's error reply or a timeout (the
+    /// connection is then broken).
     pub async fn request(&mut self, cmd: &Cmd) -> Result<Value> {
-        let limit = self.socket_timeout;
+        let limit = cmd.block_time().reply_deadline(self.socket_timeout);
         let reply = with_timeout(limit, "waiting for a reply", async {
             self.queue(cmd);
             self.flush().await?;

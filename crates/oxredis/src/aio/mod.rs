@@ -4,13 +4,18 @@
 //!
 //! - **One shared connection, automatic pipelining.** [`Redis`] is a cheap `Clone` handle; all
 //!   clones share one multiplexed connection. A single driver task owns the socket and, in one
-//!   `select!` loop, (a) drains every request queued by callers (an unbounded channel; each
-//!   caller has at most one request queued, so the queue is bounded by the number of waiting
-//!   tasks) into one write buffer, recording each request's reply slot (a oneshot sender) in an
-//!   in-flight queue in the same order, (b) writes that buffer, and (c) reads and decodes
-//!   replies, completing the oldest in-flight slot with each. Commands from many concurrent
-//!   tasks thus go out in batches, in one `write`, with no caller-side locking. Reply
-//!   normalisation and conversion to the caller's type run in the calling task, off the driver.
+//!   `select!` loop, (a) drains every request queued by callers into one write buffer,
+//!   recording each request's reply slot (a oneshot sender) in an in-flight queue in the same
+//!   order, (b) writes that buffer, and (c) reads and decodes replies, completing the oldest
+//!   in-flight slot with each. Commands from many concurrent tasks thus go out in batches, in
+//!   one `write`, with no caller-side locking. Reply normalisation and conversion to the
+//!   caller's type run in the calling task, off the driver.
+//! - **Bounded memory (backpressure).** At most
+//!   [`max_queued_requests`](crate::ConnectionConfig::max_queued_requests) requests (default
+//!   16384) are queued or in flight per connection; a caller beyond that waits for room (it
+//!   does not fail), so a flood of requests issued faster than the server answers cannot grow
+//!   memory without limit. Each request holds a permit of a per-connection semaphore from the
+//!   moment it is queued until its reply is delivered (or it fails).
 //! - **Push frames.** RESP3 push frames are never taken for replies: they go to a broadcast
 //!   channel ([`Redis::push_receiver`]) for client-side caching and similar uses. Subscribing
 //!   (SUBSCRIBE, MONITOR) on the shared connection is not supported: pub/sub gets a connection
@@ -18,19 +23,32 @@
 //! - **Cancel safety.** Dropping a command's future at any point never desynchronises the shared
 //!   connection: if the request was already queued, it is still sent, its reply is still read in
 //!   order, and is discarded because the receiver is gone.
-//! - **Timeouts.** There is no default response timeout. With `socket_timeout` set, a request
-//!   that waits longer fails with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout); it simply
-//!   drops its receiver, so its late reply is consumed and discarded as above and the
-//!   connection stays usable for everyone else (no reconnect needed).
+//! - **Timeouts.** `socket_timeout` (default 10 s) is the response deadline, and the driver
+//!   enforces it: each request carries its allowance (the deadline, plus the server-side wait of
+//!   a bounded blocking command such as `WAIT 1 5000`, or of the bounded blocking commands of a
+//!   pipeline; none if one may wait forever), and one timer watches the oldest unanswered
+//!   request, whose allowance counts from when it became the oldest (replies come in order, so
+//!   nothing behind it can be answered first) or from the last reply frame for it. When it runs
+//!   out, the connection is deemed dead (e.g. half-open: the peer vanished without a FIN, which
+//!   TCP keepalive alone would notice only much later): every request in flight fails with
+//!   [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) (it may or may not have run), every one
+//!   still queued and never written fails with
+//!   [`ErrorKind::Connection`](crate::ErrorKind::Connection) ("not sent", safe to retry; it is
+//!   not re-sent automatically), the driver stops, and the next command opens a new
+//!   connection. A caller that gives up on its own (drops the future, or wraps it in
+//!   `tokio::time::timeout`) does not affect the connection: its late reply is discarded.
 //! - **Blocking commands** (flag `BLOCKING`: BLPOP, BRPOP, BLMOVE, BZPOPMIN...) never run on the
 //!   shared connection, where they would stall every other task. Each runs on a dedicated
 //!   [`Connection`] taken from a small idle list (up to 4 kept; more are opened when needed and
 //!   closed afterwards). If its future is dropped, that connection is closed, which also cancels
-//!   the command on the server. `socket_timeout`, when set, also bounds blocking commands, as in
-//!   the blocking client.
+//!   the command on the server. Their deadline is `socket_timeout` plus the time the server may
+//!   hold them ([`Cmd::block_time`](crate::Cmd::block_time)): `BLPOP k 3` fails with a timeout
+//!   only after 3 s plus `socket_timeout`; `BLPOP k 0` and `XREAD BLOCK 0` have no deadline
+//!   (TCP keepalive, on by default, detects a dead peer). Pipelines with blocking commands that
+//!   run on a dedicated connection get the same allowance as on the shared one.
 //! - **Reconnect.** When the connection dies, every command in flight or queued fails with
-//!   [`ErrorKind::Connection`](crate::ErrorKind::Connection) and is never re-sent (the server may
-//!   have run it). The next command opens a new connection (lazily, once for all waiting tasks),
+//!   [`ErrorKind::Connection`](crate::ErrorKind::Connection) (those never written say "not
+//!   sent") and is never re-sent (the server may have run it). The next command opens a new connection (lazily, once for all waiting tasks),
 //!   running the same handshake as the blocking client (`handshake::commands`/`check`).
 //! - **Pipelines and transactions** ([`Pipeline`]) go to the shared connection as one
 //!   contiguous request (`Payload::Packed`, `ReplyTo::Many`), so no other task's command can

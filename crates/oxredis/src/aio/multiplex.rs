@@ -1,19 +1,41 @@
 //! The multiplexer: one connection shared by many tasks, with automatic pipelining.
 //!
-//! A single driver task owns the socket. Callers hand it [`Request`]s over an unbounded channel;
-//! whenever the socket is writable the driver drains every queued request into one buffer and
-//! writes it in one go, pushing each request's reply slot onto an in-flight queue in the same
-//! order. Replies come back in order, so each decoded reply completes the oldest slot. RESP3 push
+//! A single driver task owns the socket. Callers hand it [`Request`]s over a channel; whenever
+//! the socket is writable the driver drains every queued request into one buffer and writes it
+//! in one go, pushing each request's reply slot onto an in-flight queue in the same order.
+//! Replies come back in order, so each decoded reply completes the oldest slot. RESP3 push
 //! frames are not replies: they go to a broadcast channel instead.
 //!
 //! A slot whose receiver was dropped (the caller gave up) still takes its reply, which is then
 //! discarded, so the stream stays in sync for everyone else.
+//!
+//! **Backpressure.** Each multiplexer has a semaphore with `max_queued_requests` permits. A
+//! caller takes one before queueing (waiting, never failing, when none is left); the driver
+//! gives them back, a batch at a time, as replies complete their slots. Requests queued plus in
+//! flight therefore never exceed the cap, however fast callers issue them. The permit is taken
+//! with `forget` and returned with `add_permits`, so a request carries nothing extra; a request
+//! can only be lost with its permit when the driver has stopped, and the driver then closes the
+//! semaphore, which wakes every waiter (they reconnect).
+//!
+//! **Deadline.** Each request carries its reply allowance (the response deadline, extended by
+//! the server-side wait of bounded blocking commands, or none). The driver keeps one timer on
+//! the oldest unanswered slot: its allowance counts from the later of when it became the oldest
+//! and the last reply frame received for it. Replies come in order, so nothing behind it can be
+//! answered first, and a long queue on a busy but healthy connection is not mistaken for a dead
+//! one. When the timer expires the connection is deemed dead (e.g. half-open: the peer vanished
+//! without a FIN): the driver fails every in-flight request with [`ErrorKind::Timeout`] and
+//! every request not yet taken from the queue with [`ErrorKind::Connection`] ("not sent", safe
+//! to retry), and stops; the next request opens a new connection.
 
 use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::BytesMut;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, Semaphore, TryAcquireError};
+use tokio::time::{Instant, Sleep};
 
 use super::connection::{Stream, MAX_READ, MIN_READ};
 use crate::config::Protocol;
@@ -31,7 +53,6 @@ pub(crate) enum Payload {
     /// One command, packed by the driver straight into its write buffer.
     One(Cmd),
     /// Several commands packed by the caller, and how many replies they produce.
-    #[allow(dead_code, reason = "used by async pipelines")]
     Packed(Vec<u8>, usize),
 }
 
@@ -41,8 +62,16 @@ pub(crate) enum ReplyTo {
     /// The single reply of [`Payload::One`].
     One(oneshot::Sender<Result<Value>>),
     /// Every reply of [`Payload::Packed`], in order.
-    #[allow(dead_code, reason = "used by async pipelines")]
     Many(oneshot::Sender<Result<Vec<Value>>>),
+}
+
+impl ReplyTo {
+    fn fail(self, e: Error) {
+        match self {
+            ReplyTo::One(tx) => drop(tx.send(Err(e))),
+            ReplyTo::Many(tx) => drop(tx.send(Err(e))),
+        }
+    }
 }
 
 /// One unit of work for the driver.
@@ -50,10 +79,13 @@ pub(crate) enum ReplyTo {
 pub(crate) struct Request {
     pub(crate) payload: Payload,
     pub(crate) reply: ReplyTo,
+    /// How long the server may take to answer once this is the oldest request in flight;
+    /// `None`: no limit (no `socket_timeout`, or a command that may block forever).
+    pub(crate) allowance: Option<Duration>,
 }
 
-/// A reply slot waiting in the in-flight queue.
-enum Slot {
+/// Where a reply slot's replies go.
+enum SlotReply {
     One(oneshot::Sender<Result<Value>>),
     Many {
         tx: oneshot::Sender<Result<Vec<Value>>>,
@@ -62,31 +94,67 @@ enum Slot {
     },
 }
 
+/// A reply slot waiting in the in-flight queue.
+struct Slot {
+    reply: SlotReply,
+    allowance: Option<Duration>,
+}
+
 impl Slot {
-    fn fail(self, why: &str) {
-        let e = || Error::new(ErrorKind::Connection, why.to_owned());
-        match self {
-            Slot::One(tx) => drop(tx.send(Err(e()))),
-            Slot::Many { tx, .. } => drop(tx.send(Err(e()))),
+    fn fail(self, e: Error) {
+        match self.reply {
+            SlotReply::One(tx) => drop(tx.send(Err(e))),
+            SlotReply::Many { tx, .. } => drop(tx.send(Err(e))),
         }
     }
+}
+
+/// Why the driver stopped.
+enum Stop {
+    /// Every handle is gone and nothing is in flight.
+    Done,
+    /// The connection failed (I/O or protocol error, closed by the server).
+    Failed(Error),
+    /// The oldest request got no reply within its allowance.
+    Unanswered(Duration),
 }
 
 /// The callers' side: a handle to the driver task.
 #[derive(Debug, Clone)]
 pub(crate) struct Multiplexer {
     tx: mpsc::UnboundedSender<Request>,
+    /// One permit per request queued or in flight; see the module docs.
+    permits: Arc<Semaphore>,
+    cap: usize,
+}
+
+/// Why [`Multiplexer::try_send`] gave a request back.
+pub(crate) enum Refused {
+    /// The cap of queued requests is reached: wait with [`Multiplexer::send_waiting`].
+    Full(Request),
+    /// The driver has stopped; the request was never sent.
+    Closed(Request),
 }
 
 impl Multiplexer {
-    /// Takes over a connected, handshaken connection and spawns its driver task.
-    pub(crate) fn spawn(conn: super::Connection, pushes: broadcast::Sender<Value>) -> Multiplexer {
+    /// Takes over a connected, handshaken connection and spawns its driver task, which admits
+    /// at most `max_queued` requests queued or in flight.
+    pub(crate) fn spawn(
+        conn: super::Connection,
+        pushes: broadcast::Sender<Value>,
+        max_queued: usize,
+    ) -> Multiplexer {
         let protocol = conn.protocol();
         let (stream, read_buf, decoder) = conn.into_parts();
         let (tx, rx) = mpsc::unbounded_channel();
+        let cap = max_queued.clamp(1, Semaphore::MAX_PERMITS);
+        let permits = Arc::new(Semaphore::new(cap));
         let driver = Driver {
             rx,
             inflight: VecDeque::new(),
+            front_since: Instant::now(),
+            permits: Arc::clone(&permits),
+            released: 0,
             read_buf,
             write_buf: Vec::with_capacity(MIN_READ),
             decoder,
@@ -95,7 +163,7 @@ impl Multiplexer {
             read_size: MIN_READ,
         };
         tokio::spawn(driver.run(stream));
-        Multiplexer { tx }
+        Multiplexer { tx, permits, cap }
     }
 
     /// Whether the driver has stopped (the connection died); a new one is then needed.
@@ -103,15 +171,46 @@ impl Multiplexer {
         self.tx.is_closed()
     }
 
-    /// Queues a request; gives it back when the driver has stopped, so it was never sent.
-    pub(crate) fn send(&self, req: Request) -> std::result::Result<(), Request> {
-        self.tx.send(req).map_err(|e| e.0)
+    /// Requests queued or in flight (permits in use).
+    pub(crate) fn queued(&self) -> usize {
+        self.cap.saturating_sub(self.permits.available_permits())
+    }
+
+    /// Queues a request if the cap allows it, without waiting.
+    pub(crate) fn try_send(&self, req: Request) -> std::result::Result<(), Refused> {
+        match self.permits.try_acquire() {
+            Ok(permit) => {
+                // Given back by the driver when the request's slot completes.
+                permit.forget();
+                self.tx.send(req).map_err(|e| Refused::Closed(e.0))
+            }
+            Err(TryAcquireError::NoPermits) => Err(Refused::Full(req)),
+            Err(TryAcquireError::Closed) => Err(Refused::Closed(req)),
+        }
+    }
+
+    /// Waits for room under the cap, then queues the request; gives it back when the driver
+    /// has stopped, so it was never sent. Dropping the future while it waits queues nothing.
+    pub(crate) async fn send_waiting(&self, req: Request) -> std::result::Result<(), Request> {
+        match self.permits.acquire().await {
+            Ok(permit) => {
+                permit.forget();
+                self.tx.send(req).map_err(|e| e.0)
+            }
+            Err(_) => Err(req),
+        }
     }
 }
 
 struct Driver {
     rx: mpsc::UnboundedReceiver<Request>,
     inflight: VecDeque<Slot>,
+    /// When the oldest slot's allowance started counting: when it became the oldest, or when
+    /// the last reply frame for it (a pipeline's) arrived.
+    front_since: Instant,
+    permits: Arc<Semaphore>,
+    /// Permits of completed slots not yet given back (returned once per read).
+    released: usize,
     read_buf: BytesMut,
     write_buf: Vec<u8>,
     decoder: Decoder,
@@ -122,7 +221,7 @@ struct Driver {
 
 impl Driver {
     async fn run(mut self, stream: Stream) {
-        let why = match stream {
+        let stop = match stream {
             Stream::Tcp(mut s) => {
                 let (r, w) = s.split();
                 self.pump(r, w).await
@@ -133,24 +232,30 @@ impl Driver {
                 self.pump(r, w).await
             }
         };
-        // Stop taking requests, then fail everything in flight or still queued: none of it is
-        // re-sent, since the server may or may not have run it.
+        // Stop taking requests, then wake the callers waiting for room (they find the driver
+        // stopped and reconnect), then fail everything in flight or still queued. Nothing is
+        // re-sent: the server may or may not have run what was in flight.
         self.rx.close();
-        let why = why.err().map(|e| e.to_string());
-        let why = why.as_deref().unwrap_or("connection closed");
+        self.permits.close();
+        let (kind, why) = match stop {
+            Stop::Done => (ErrorKind::Connection, "connection closed".to_owned()),
+            Stop::Failed(e) => (ErrorKind::Connection, e.to_string()),
+            Stop::Unanswered(after) => (
+                ErrorKind::Timeout,
+                format!(
+                    "the connection stopped answering (no reply within {after:?}) and was \
+                     replaced; the command may or may not have run"
+                ),
+            ),
+        };
         for slot in self.inflight.drain(..) {
-            slot.fail(why);
+            slot.fail(Error::new(kind, why.clone()));
         }
         while let Ok(req) = self.rx.try_recv() {
-            match req.reply {
-                ReplyTo::One(tx) => Slot::One(tx).fail(why),
-                ReplyTo::Many(tx) => Slot::Many {
-                    tx,
-                    got: Vec::new(),
-                    want: 0,
-                }
-                .fail(why),
-            }
+            req.reply.fail(Error::new(
+                ErrorKind::Connection,
+                format!("not sent (safe to retry): {why}"),
+            ));
         }
     }
 
@@ -170,30 +275,76 @@ impl Driver {
                 want
             }
         };
-        match req.reply {
-            ReplyTo::One(tx) => self.inflight.push_back(Slot::One(tx)),
+        let reply = match req.reply {
+            ReplyTo::One(tx) => SlotReply::One(tx),
             // Nothing to wait for: complete at once rather than block the queue.
-            ReplyTo::Many(tx) if want == 0 => drop(tx.send(Ok(Vec::new()))),
-            ReplyTo::Many(tx) => self.inflight.push_back(Slot::Many {
+            ReplyTo::Many(tx) if want == 0 => {
+                drop(tx.send(Ok(Vec::new())));
+                self.permits.add_permits(1);
+                return;
+            }
+            ReplyTo::Many(tx) => SlotReply::Many {
                 tx,
                 got: Vec::with_capacity(want),
                 want,
-            }),
+            },
+        };
+        if self.inflight.is_empty() {
+            self.front_since = Instant::now();
+        }
+        self.inflight.push_back(Slot {
+            reply,
+            allowance: req.allowance,
+        });
+    }
+
+    /// When the oldest slot's allowance runs out, if it has one.
+    fn front_deadline(&self) -> Option<Instant> {
+        let allowance = self.inflight.front()?.allowance?;
+        self.front_since.checked_add(allowance)
+    }
+
+    /// Makes the timer fire no later than the oldest slot's deadline. It may fire earlier
+    /// (armed for a slot answered since): it is then re-armed, so under steady traffic it is
+    /// reset about once per allowance, not once per reply.
+    fn arm(&self, timer: Pin<&mut Sleep>, armed: &mut Option<Instant>) {
+        if let Some(deadline) = self.front_deadline() {
+            if armed.is_none_or(|at| at > deadline) {
+                timer.reset(deadline);
+                *armed = Some(deadline);
+            }
         }
     }
 
-    /// Runs until the connection fails (`Err`) or every handle is gone and nothing is in flight.
-    async fn pump<R, W>(&mut self, mut reader: R, mut writer: W) -> Result<()>
+    /// Runs until the connection fails, the oldest request goes unanswered past its
+    /// allowance, or every handle is gone and nothing is in flight.
+    async fn pump<R, W>(&mut self, mut reader: R, mut writer: W) -> Stop
+    where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
+        match self.pump_inner(&mut reader, &mut writer).await {
+            Ok(stop) => stop,
+            Err(e) => Stop::Failed(e),
+        }
+    }
+
+    async fn pump_inner<R, W>(&mut self, reader: &mut R, writer: &mut W) -> Result<Stop>
     where
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
     {
         let mut written = 0usize;
         let mut accepting = true;
+        let timer = tokio::time::sleep_until(Instant::now());
+        tokio::pin!(timer);
+        // When the timer is set to fire; `None`: not armed.
+        let mut armed: Option<Instant> = None;
         loop {
             if !accepting && self.inflight.is_empty() && self.write_buf.is_empty() {
-                return Ok(());
+                return Ok(Stop::Done);
             }
+            self.arm(timer.as_mut(), &mut armed);
             if self.read_buf.capacity() - self.read_buf.len() < MIN_READ {
                 self.read_buf.reserve(self.read_size);
             }
@@ -241,6 +392,19 @@ impl Driver {
                         None => accepting = false,
                     }
                 }
+                () = &mut timer, if armed.is_some() => {
+                    armed = None;
+                    if let Some(deadline) = self.front_deadline() {
+                        if deadline <= Instant::now() {
+                            let allowance = self
+                                .inflight
+                                .front()
+                                .and_then(|s| s.allowance)
+                                .unwrap_or_default();
+                            return Ok(Stop::Unanswered(allowance));
+                        }
+                    }
+                }
             }
         }
     }
@@ -267,30 +431,55 @@ impl Driver {
 
     /// Decodes every complete frame in the read buffer and completes the oldest slots.
     fn dispatch(&mut self) -> Result<()> {
+        let mut replied = false;
+        let res = self.dispatch_frames(&mut replied);
+        if replied {
+            // The oldest slot (a new one, or a pipeline partly answered) starts its allowance.
+            self.front_since = Instant::now();
+        }
+        if self.released > 0 {
+            self.permits.add_permits(self.released);
+            self.released = 0;
+        }
+        res
+    }
+
+    fn dispatch_frames(&mut self, replied: &mut bool) -> Result<()> {
         while let Some(frame) = self.decoder.decode(&mut self.read_buf)? {
             if self.resp3 && matches!(frame, Value::Push(_)) {
                 // No subscriber is fine: pushes nobody asked for are dropped.
                 let _ = self.pushes.send(frame);
                 continue;
             }
-            match self.inflight.front_mut() {
-                None => {
-                    return Err(Error::new(
-                        ErrorKind::Protocol,
-                        "the server sent a reply nobody asked for",
-                    ))
-                }
-                Some(Slot::One(_)) => {
-                    if let Some(Slot::One(tx)) = self.inflight.pop_front() {
+            *replied = true;
+            let Some(front) = self.inflight.front_mut() else {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    "the server sent a reply nobody asked for",
+                ));
+            };
+            match &mut front.reply {
+                SlotReply::One(_) => {
+                    if let Some(Slot {
+                        reply: SlotReply::One(tx),
+                        ..
+                    }) = self.inflight.pop_front()
+                    {
                         // The caller may have given up; the reply is then discarded.
                         let _ = tx.send(Ok(frame));
+                        self.released += 1;
                     }
                 }
-                Some(Slot::Many { got, want, .. }) => {
+                SlotReply::Many { got, want, .. } => {
                     got.push(frame);
                     if got.len() >= *want {
-                        if let Some(Slot::Many { tx, got, .. }) = self.inflight.pop_front() {
+                        if let Some(Slot {
+                            reply: SlotReply::Many { tx, got, .. },
+                            ..
+                        }) = self.inflight.pop_front()
+                        {
                             let _ = tx.send(Ok(got));
+                            self.released += 1;
                         }
                     }
                 }

@@ -9,6 +9,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use tokio::sync::Mutex;
 
@@ -24,7 +25,7 @@ use crate::pipeline::{
     watch_cmd, wire_commands, Batch,
 };
 use crate::script::{exists_cmd, missing_scripts, Script};
-use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 use crate::{CommandQueue, TransactionOptions};
 
 use super::connection::with_timeout;
@@ -32,6 +33,29 @@ use super::{Connection, Redis};
 
 /// A boxed `Send` future, as returned by the closure given to [`Redis::transaction`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The deadline for a batch's replies given the response deadline `base`: `base` plus the
+/// server-side waits of its bounded blocking commands, none if one may wait forever. In a
+/// transaction nothing blocks (the server runs blocking commands inside MULTI without waiting),
+/// so it is `base`.
+pub(crate) fn batch_allowance(
+    cmds: &[Cmd],
+    transaction: bool,
+    base: Option<Duration>,
+) -> Option<Duration> {
+    let mut allowance = base?;
+    if transaction {
+        return Some(allowance);
+    }
+    for cmd in cmds {
+        match cmd.block_time() {
+            BlockTime::No => {}
+            BlockTime::For(wait) => allowance = allowance.saturating_add(wait),
+            BlockTime::Forever => return None,
+        }
+    }
+    Some(allowance)
+}
 
 /// Loads the scripts of a batch the server does not have, through the shared connection.
 async fn load_scripts_shared(client: &Redis, scripts: &[Script]) -> Result<()> {
@@ -66,7 +90,9 @@ async fn run_batch_shared(
 ) -> Result<Vec<Result<Value>>> {
     load_scripts_shared(client, batch.scripts()).await?;
     let (packed, count) = pack(batch.commands(), transaction);
-    let replies = client.request_packed(packed, count).await?;
+    let base = client.config().socket_timeout;
+    let allowance = batch_allowance(batch.commands(), transaction, base);
+    let replies = client.request_packed(packed, count, allowance).await?;
     if client.config().decode_responses {
         for reply in &replies {
             check_utf8(reply)?;
@@ -75,15 +101,17 @@ async fn run_batch_shared(
     assemble(batch.commands(), transaction, replies)
 }
 
-/// Sends a batch on a dedicated connection in one write and reads every reply; any failure
+/// Sends a batch on a dedicated connection in one write and reads every reply, within the
+/// batch's deadline given the response deadline `base` ([`batch_allowance`]); any failure
 /// leaves the connection broken (it is then dropped, never reused).
 async fn run_batch_on(
     conn: &mut Connection,
     batch: &Batch,
     transaction: bool,
-    limit: Option<std::time::Duration>,
+    base: Option<Duration>,
 ) -> Result<Vec<Result<Value>>> {
     load_scripts_on(conn, batch.scripts()).await?;
+    let limit = batch_allowance(batch.commands(), transaction, base);
     let replies = with_timeout(limit, "waiting for pipeline replies", async {
         let (multi, exec) = (multi_cmd(), exec_cmd());
         for cmd in wire_commands(batch.commands(), transaction, &multi, &exec) {
@@ -276,8 +304,8 @@ impl Pipeline {
         if blocking && !self.transaction {
             // Would hold up every other task on the shared connection.
             let mut conn = connect_with_retry(&self.client).await?;
-            let limit = self.client.config().socket_timeout;
-            return run_batch_on(&mut conn, &batch, false, limit).await;
+            let base = self.client.config().socket_timeout;
+            return run_batch_on(&mut conn, &batch, false, base).await;
         }
         run_batch_shared(&self.client, &batch, self.transaction).await
     }
@@ -346,7 +374,7 @@ pub struct WatchedPipeline {
     queue: CommandQueue,
     /// Set by `multi()`: from then on commands belong in the queue, not run at once.
     in_multi: bool,
-    socket_timeout: Option<std::time::Duration>,
+    socket_timeout: Option<Duration>,
 }
 
 fn after_multi() -> Error {
@@ -459,8 +487,8 @@ impl WatchedPipeline {
     /// reply was read.
     async fn execute_keeping(mut self) -> (Result<Vec<Result<Value>>>, Option<Connection>) {
         let batch = self.queue.batch.take();
-        let limit = self.socket_timeout;
-        let results = run_batch_on(self.conn.get_mut(), &batch, true, limit).await;
+        let base = self.socket_timeout;
+        let results = run_batch_on(self.conn.get_mut(), &batch, true, base).await;
         let exec_ran = match &results {
             Ok(_) => true,
             Err(e) => matches!(e.kind(), ErrorKind::Watch | ErrorKind::ExecAbort),
