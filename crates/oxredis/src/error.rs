@@ -164,6 +164,8 @@ struct Inner {
     server: Option<ServerError>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
     command: Option<(usize, String)>,
+    /// The command was never written to the server.
+    unsent: bool,
 }
 
 impl Error {
@@ -176,6 +178,7 @@ impl Error {
                 server: None,
                 source: None,
                 command: None,
+                unsent: false,
             }),
         }
     }
@@ -195,6 +198,21 @@ impl Error {
     pub fn at_command(mut self, index: usize, name: impl Into<String>) -> Self {
         self.inner.command = Some((index, name.into()));
         self
+    }
+
+    /// Marks the error as raised before the command was written, so sending it again cannot
+    /// apply it twice.
+    pub(crate) fn mark_unsent(mut self) -> Self {
+        self.inner.unsent = true;
+        self
+    }
+
+    /// Whether the command this error is about was never written to the server (the
+    /// connection could not be opened, or failed before the first byte went out), so sending
+    /// it again cannot run it twice. The clients retry such errors themselves, per their
+    /// [`Retry`](crate::retry::Retry) policy.
+    pub fn is_unsent(&self) -> bool {
+        self.inner.unsent
     }
 
     /// The kind of error.
@@ -270,6 +288,7 @@ impl From<ServerError> for Error {
                 server: Some(server),
                 source: None,
                 command: None,
+                unsent: false,
             }),
         }
     }

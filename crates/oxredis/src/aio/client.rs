@@ -14,6 +14,7 @@ use crate::commands::CommandFlags;
 use crate::config::ConnectionConfig;
 use crate::convert::check_utf8;
 use crate::reply::normalize;
+use crate::retry::{RetryState, Sent};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::multiplex::{Multiplexer, Payload, Refused, ReplyTo, Request};
@@ -118,8 +119,40 @@ impl Redis {
     ///
     /// # Errors
     /// A connection error, the server's error reply, or a failed conversion.
+    ///
+    /// After a failure the command is retried per the client's [`Retry`](crate::retry::Retry)
+    /// policy, with the same rules as the blocking client ([`RetryState`]): a command never
+    /// sent, a read-only command after a connection error, and any command the server refused
+    /// with `LOADING`; never a write that may have run, never a timeout after sending.
     pub async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
-        T::from_value(self.request(cmd).await?)
+        // The copy kept for a retry is one small allocation per command; the driver consumes
+        // the original.
+        match self.request(cmd.clone()).await {
+            Ok(v) => T::from_value(v),
+            // Boxed: the retry loop's state stays out of every command's future.
+            Err(e) => T::from_value(Box::pin(self.retry_request(cmd, e)).await?),
+        }
+    }
+
+    /// The retry loop of [`run`](Self::run) after its first attempt failed with `err`.
+    async fn retry_request(&self, cmd: Cmd, mut err: Error) -> Result<Value> {
+        let idempotent = cmd.flags().contains(CommandFlags::READONLY);
+        let mut state = RetryState::new(self.inner.config.retry);
+        loop {
+            let sent = if err.is_unsent() {
+                Sent::No
+            } else {
+                Sent::Maybe
+            };
+            match state.on_error(&err, sent, idempotent) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(err),
+            }
+            match self.request(cmd.clone()).await {
+                Ok(v) => return Ok(v),
+                Err(e) => err = e,
+            }
+        }
     }
 
     /// Runs a prepared command and returns its normalised reply; an error reply is `Err`.
@@ -220,12 +253,15 @@ impl Redis {
                     Err(r) => req = r,
                 }
             }
-            Box::pin(self.reconnect()).await?;
+            Box::pin(self.reconnect())
+                .await
+                .map_err(Error::mark_unsent)?;
         }
         Err(Error::new(
             ErrorKind::Connection,
             "not sent (safe to retry): the connection closed again as soon as it was opened",
-        ))
+        )
+        .mark_unsent())
     }
 
     async fn reconnect(&self) -> Result<()> {
@@ -261,7 +297,9 @@ impl Redis {
         let idle = idle.and_then(|mut c| (!c.peer_closed()).then_some(c));
         let mut conn = match idle {
             Some(c) => c,
-            None => Connection::connect(&self.inner.config).await?,
+            None => Connection::connect(&self.inner.config)
+                .await
+                .map_err(Error::mark_unsent)?,
         };
         let res = conn.request(&cmd).await;
         if conn.is_reusable() {

@@ -252,10 +252,13 @@ impl Driver {
             slot.fail(Error::new(kind, why.clone()));
         }
         while let Ok(req) = self.rx.try_recv() {
-            req.reply.fail(Error::new(
-                ErrorKind::Connection,
-                format!("not sent (safe to retry): {why}"),
-            ));
+            req.reply.fail(
+                Error::new(
+                    ErrorKind::Connection,
+                    format!("not sent (safe to retry): {why}"),
+                )
+                .mark_unsent(),
+            );
         }
     }
 

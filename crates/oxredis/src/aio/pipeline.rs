@@ -21,9 +21,10 @@ use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::convert::check_utf8;
 use crate::pipeline::{
-    assemble, exec_cmd, expected_replies, multi_cmd, pack, raise_first_error, unwatch_cmd,
-    watch_cmd, wire_commands, Batch,
+    all_refused_loading, assemble, exec_cmd, expected_replies, multi_cmd, pack, raise_first_error,
+    unwatch_cmd, watch_cmd, wire_commands, Batch,
 };
+use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script};
 use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 use crate::{CommandQueue, TransactionOptions};
@@ -240,6 +241,7 @@ impl Redis {
         let mut keys_cmd = Cmd::empty();
         keys_cmd.arg(keys);
         let mut attempts = 0usize;
+        let mut loading = RetryState::new(self.config().retry);
         // The connection of the last attempt, when EXEC left it clean (no key watched), so a
         // retry under contention does not open a new one.
         let mut spare: Option<Connection> = None;
@@ -263,6 +265,13 @@ impl Redis {
                     // Let the task whose write won the race make progress.
                     Some(_) => tokio::task::yield_now().await,
                 },
+                // The server refused a command while loading: nothing was applied.
+                Err(e) if e.kind() == ErrorKind::BusyLoading => {
+                    match loading.on_error(&e, Sent::Maybe, false) {
+                        Some(wait) => tokio::time::sleep(wait).await,
+                        None => return Err(e),
+                    }
+                }
                 other => return other,
             }
         }
@@ -301,13 +310,31 @@ impl Pipeline {
             .commands()
             .iter()
             .any(|c| c.flags().contains(CommandFlags::BLOCKING));
-        if blocking && !self.transaction {
-            // Would hold up every other task on the shared connection.
-            let mut conn = connect_with_retry(&self.client).await?;
-            let base = self.client.config().socket_timeout;
-            return run_batch_on(&mut conn, &batch, false, base).await;
+        let mut loading = RetryState::new(self.client.config().retry);
+        loop {
+            let results = if blocking && !self.transaction {
+                // Would hold up every other task on the shared connection.
+                let mut conn = connect_with_retry(&self.client).await?;
+                let base = self.client.config().socket_timeout;
+                run_batch_on(&mut conn, &batch, false, base).await
+            } else {
+                run_batch_shared(&self.client, &batch, self.transaction).await
+            };
+            // Retried only when the server ran nothing: it refused the transaction, or every
+            // command, with LOADING.
+            let refused = match results {
+                Err(e) if e.kind() == ErrorKind::BusyLoading => e,
+                Ok(results) => match all_refused_loading(results) {
+                    Ok(results) => return Ok(results),
+                    Err(e) => e,
+                },
+                Err(e) => return Err(e),
+            };
+            match loading.on_error(&refused, Sent::Maybe, false) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(refused),
+            }
         }
-        run_batch_shared(&self.client, &batch, self.transaction).await
     }
 
     /// Sends every queued command as one request and returns their values in order. An empty
@@ -491,7 +518,11 @@ impl WatchedPipeline {
         let results = run_batch_on(self.conn.get_mut(), &batch, true, base).await;
         let exec_ran = match &results {
             Ok(_) => true,
-            Err(e) => matches!(e.kind(), ErrorKind::Watch | ErrorKind::ExecAbort),
+            // An EXEC aborted by a LOADING reply to a queued command carries that kind.
+            Err(e) => matches!(
+                e.kind(),
+                ErrorKind::Watch | ErrorKind::ExecAbort | ErrorKind::BusyLoading
+            ),
         };
         let conn = self.conn.into_inner();
         let clean = exec_ran && conn.is_reusable();

@@ -131,7 +131,7 @@ impl Redis {
             let (err, sent) = match self.pool.get() {
                 Ok(mut conn) => match conn.execute(&cmd) {
                     Ok(v) => return Ok(v),
-                    Err(e) if conn.nothing_sent() => (e, Sent::No),
+                    Err(e) if e.is_unsent() => (e, Sent::No),
                     Err(e) => (e, Sent::Maybe),
                 },
                 Err(e) => (e, Sent::No),

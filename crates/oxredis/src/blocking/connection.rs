@@ -127,9 +127,6 @@ pub struct Connection {
     /// The read timeout the socket has now, so it is only changed (a system call) when a
     /// command needs another one.
     read_timeout: Option<Duration>,
-    /// Whether the last failed [`flush`](Self::flush) wrote nothing at all, so the commands it
-    /// carried cannot have reached the server.
-    unsent: bool,
     broken: bool,
     /// Replies expected but not read yet; a connection is only reusable at zero.
     pending: usize,
@@ -232,7 +229,6 @@ impl Connection {
             decode_responses: config.decode_responses,
             socket_timeout: config.socket_timeout,
             read_timeout: config.socket_timeout,
-            unsent: false,
             broken: false,
             pending: 0,
             last_used: Instant::now(),
@@ -312,12 +308,6 @@ impl Connection {
         self.set_read_timeout(block.reply_deadline(self.socket_timeout))
     }
 
-    /// Whether the last failed [`flush`](Self::flush) wrote nothing, so the commands it carried
-    /// never reached the server and may be sent again on another connection.
-    pub fn nothing_sent(&self) -> bool {
-        self.unsent
-    }
-
     /// Puts back the configured socket timeout.
     ///
     /// # Errors
@@ -375,10 +365,17 @@ impl Connection {
                 Err(e) => break Err(e.into()),
             }
         };
-        self.unsent = res.is_err() && written == 0;
+        let unsent = res.is_err() && written == 0;
         self.write_buf.clear();
         self.last_used = Instant::now();
-        res.map_err(|e| self.fail(e))
+        res.map_err(|e| {
+            let e = self.fail(e);
+            if unsent {
+                e.mark_unsent()
+            } else {
+                e
+            }
+        })
     }
 
     /// Reads the next reply, setting push frames aside. An error reply is returned as
