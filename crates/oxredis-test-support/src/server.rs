@@ -341,6 +341,39 @@ impl RedisServer {
         }
     }
 
+    /// As [`start_again`](Self::start_again), but returns as soon as the server answers, even
+    /// if only with `LOADING` errors while it loads its data set (for tests of what clients do
+    /// while a server loads).
+    ///
+    /// # Panics
+    /// If the server is already running or cannot be started.
+    pub fn start_again_loading(&mut self) {
+        assert!(
+            self.child.is_none(),
+            "oxredis-test-support: start_again_loading() on a running server (port {})",
+            self.port
+        );
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            match self.launch_until(true) {
+                Ok(child) => {
+                    self.child = Some(child);
+                    return;
+                }
+                Err(LaunchError::AddrInUse(log)) => {
+                    if Instant::now() > deadline {
+                        panic!(
+                            "oxredis-test-support: port {} still in use after 10 s; log:\n{log}",
+                            self.port
+                        );
+                    }
+                    thread::sleep(Duration::from_millis(50));
+                }
+                Err(LaunchError::Failed(msg)) => panic!("{msg}"),
+            }
+        }
+    }
+
     /// Opens a [`RawConn`] over TCP, authenticated as the default user if a password is set.
     ///
     /// # Panics
@@ -444,6 +477,12 @@ impl RedisServer {
 
     /// Spawns the process on `self.port` and waits until it answers as itself.
     fn launch(&self) -> Result<Child, LaunchError> {
+        self.launch_until(false)
+    }
+
+    /// Launches the server; returns once it answers PING, or with `loading_ok` once it answers
+    /// at all (a `LOADING` error to PING counts).
+    fn launch_until(&self, loading_ok: bool) -> Result<Child, LaunchError> {
         let bin = self.binary();
         let log_path = self.dir.join("redis.log");
         let log = File::create(&log_path).map_err(|e| {
@@ -498,7 +537,7 @@ impl RedisServer {
                     )));
                 }
             }
-            if self.answers_as(child.id()) {
+            if self.answers_as(child.id(), loading_ok) {
                 return Ok(child);
             }
             if Instant::now() > deadline {
@@ -518,7 +557,7 @@ impl RedisServer {
 
     /// True if the server on our port answers PING and reports `process_id == pid`
     /// (so we never mistake another process's server on the same port for ours).
-    fn answers_as(&self, pid: u32) -> bool {
+    fn answers_as(&self, pid: u32, loading_ok: bool) -> bool {
         let check = || -> io::Result<bool> {
             let mut c = RawConn::connect_timeout(self.socket_addr(), Duration::from_millis(500))?;
             if let Some(p) = &self.opts.password {
@@ -526,7 +565,9 @@ impl RedisServer {
                     return Ok(false);
                 }
             }
-            if c.cmd(&["PING"])? != Reply::Status("PONG".into()) {
+            let pong = c.cmd(&["PING"])?;
+            let loading = matches!(&pong, Reply::Error(e) if e.starts_with("LOADING"));
+            if pong != Reply::Status("PONG".into()) && !(loading_ok && loading) {
                 return Ok(false);
             }
             let info = c.cmd(&["INFO", "server"])?.to_text();
