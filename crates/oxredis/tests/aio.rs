@@ -298,42 +298,47 @@ async fn socket_timeout_fails_the_request_and_replaces_the_connection() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_restart_fails_in_flight_commands_and_later_ones_work() {
+async fn server_restart_fails_in_flight_writes_and_retries_in_flight_reads() {
     let mut server = RedisServer::new();
     for proto in [Protocol::Resp2, Protocol::Resp3] {
         let r = client(&server, proto);
         r.set("before", 1).await.unwrap();
-        // Poll the slow command and a few GETs once each: that queues them on the shared
-        // connection. Queued or written, they are in flight when the server dies.
-        let mut in_flight: Vec<Pin<Box<dyn Future<Output = oxredis::Result<()>> + Send + '_>>> =
-            vec![Box::pin(async {
+        // Poll the slow command, a write and a few GETs once each: that queues them on the
+        // shared connection. Queued or written, they are in flight when the server dies.
+        type Pending<'a> = Pin<Box<dyn Future<Output = oxredis::Result<Option<i64>>> + Send + 'a>>;
+        let mut writes: Vec<Pending<'_>> = vec![
+            Box::pin(async {
                 r.execute_command::<Value>(("DEBUG", "SLEEP", "5"))
                     .await
-                    .map(drop)
-            })];
-        for _ in 0..5 {
-            in_flight.push(Box::pin(async {
-                r.get::<Option<i64>>("before").await.map(drop)
-            }));
-        }
-        for f in &mut in_flight {
+                    .map(|_| None)
+            }),
+            Box::pin(async { r.incr("written-in-flight").await.map(Some) }),
+        ];
+        let mut reads: Vec<Pending<'_>> = (0..5)
+            .map(|_| Box::pin(async { r.get::<Option<i64>>("before").await }) as Pending<'_>)
+            .collect();
+        for f in writes.iter_mut().chain(reads.iter_mut()) {
             assert!(poll_once(f).await.is_none(), "completed before the restart");
         }
         let started = Instant::now();
         tokio::task::block_in_place(|| server.restart());
-        for f in in_flight {
-            let res = tokio::time::timeout(Duration::from_secs(5), f)
-                .await
-                .expect("in-flight commands must not hang");
-            let e = res.unwrap_err();
+        let within = |f| tokio::time::timeout(Duration::from_secs(5), f);
+        for f in writes {
+            // A write that may have run is reported, never re-sent.
+            let e = within(f).await.expect("must not hang").unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+            assert!(!e.is_unsent(), "{e}");
+        }
+        for f in reads {
+            // A read is retried on the new connection: the restarted server has no data.
+            assert_eq!(within(f).await.expect("must not hang").unwrap(), None);
         }
         assert!(started.elapsed() < Duration::from_secs(4));
-        let v: Option<i64> = tokio::time::timeout(Duration::from_secs(5), r.get("before"))
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(v, None, "the restarted server has no data");
+        assert_eq!(
+            r.get::<Option<i64>>("written-in-flight").await.unwrap(),
+            None,
+            "the in-flight write was not applied again"
+        );
         assert!(r.set("after", 2).await.unwrap());
         assert_eq!(r.get::<i64>("after").await.unwrap(), 2);
     }
