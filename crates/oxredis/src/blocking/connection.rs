@@ -69,27 +69,35 @@ impl Stream {
         }
     }
 
-    /// Whether the peer has closed the socket or it has failed, without blocking or consuming.
+    /// Whether the peer has closed the socket or it has failed, without blocking or consuming:
+    /// one `recv(MSG_PEEK | MSG_DONTWAIT)` system call.
+    #[cfg(unix)]
     fn is_closed(&self) -> bool {
-        let mut probe = [0u8; 1];
-        let peeked = match self {
-            Stream::Tcp(s) => {
-                if s.set_nonblocking(true).is_err() {
-                    return true;
-                }
-                let peeked = s.peek(&mut probe);
-                if s.set_nonblocking(false).is_err() {
-                    return true;
-                }
-                peeked
-            }
-            #[cfg(unix)]
-            Stream::Unix(s) => {
-                // std has no peek for unix streams; a health check PING covers them instead.
-                let _ = s;
-                return false;
-            }
+        let sock = match self {
+            Stream::Tcp(s) => socket2::SockRef::from(s),
+            Stream::Unix(s) => socket2::SockRef::from(s),
         };
+        let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
+        match sock.recv_with_flags(&mut probe, libc::MSG_PEEK | libc::MSG_DONTWAIT) {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+        }
+    }
+
+    /// Whether the peer has closed the socket or it has failed, without blocking or consuming
+    /// (non-blocking mode around a peek: three system calls).
+    #[cfg(not(unix))]
+    fn is_closed(&self) -> bool {
+        let Stream::Tcp(s) = self;
+        let mut probe = [0u8; 1];
+        if s.set_nonblocking(true).is_err() {
+            return true;
+        }
+        let peeked = s.peek(&mut probe);
+        if s.set_nonblocking(false).is_err() {
+            return true;
+        }
         match peeked {
             Ok(0) => true,
             Ok(_) => false,
