@@ -314,31 +314,8 @@ impl RedisServer {
     /// # Panics
     /// If the server is already running or cannot be started.
     pub fn start_again(&mut self) {
-        assert!(
-            self.child.is_none(),
-            "oxredis-test-support: start_again() on a running server (port {})",
-            self.port
-        );
-        let deadline = Instant::now() + READY_TIMEOUT;
-        loop {
-            match self.launch() {
-                Ok(child) => {
-                    self.child = Some(child);
-                    self.wait_replica_link();
-                    return;
-                }
-                Err(LaunchError::AddrInUse(log)) => {
-                    if Instant::now() > deadline {
-                        panic!(
-                            "oxredis-test-support: port {} still in use after 10 s; log:\n{log}",
-                            self.port
-                        );
-                    }
-                    thread::sleep(Duration::from_millis(50));
-                }
-                Err(LaunchError::Failed(msg)) => panic!("{msg}"),
-            }
-        }
+        self.relaunch(false);
+        self.wait_replica_link();
     }
 
     /// As [`start_again`](Self::start_again), but returns as soon as the server answers, even
@@ -348,14 +325,19 @@ impl RedisServer {
     /// # Panics
     /// If the server is already running or cannot be started.
     pub fn start_again_loading(&mut self) {
+        self.relaunch(true);
+    }
+
+    /// Starts the stopped server on its port, retrying while the port is still in use.
+    fn relaunch(&mut self, loading_ok: bool) {
         assert!(
             self.child.is_none(),
-            "oxredis-test-support: start_again_loading() on a running server (port {})",
+            "oxredis-test-support: start_again() on a running server (port {})",
             self.port
         );
         let deadline = Instant::now() + READY_TIMEOUT;
         loop {
-            match self.launch_until(true) {
+            match self.launch_until(loading_ok) {
                 Ok(child) => {
                     self.child = Some(child);
                     return;

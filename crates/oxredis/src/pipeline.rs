@@ -269,22 +269,43 @@ pub fn raise_first_error(results: Vec<Result<Value>>) -> Result<Vec<Value>> {
     results.into_iter().collect()
 }
 
-/// `Err` with the first error when every command of a batch was refused with `LOADING` (so the
-/// server ran none of them); the results otherwise.
-pub(crate) fn all_refused_loading(
-    results: Vec<Result<Value>>,
-) -> std::result::Result<Vec<Result<Value>>, Error> {
-    let all_loading = !results.is_empty()
-        && results.iter().all(|r| {
-            r.as_ref()
-                .is_err_and(|e| e.kind() == ErrorKind::BusyLoading)
-        });
-    if !all_loading {
-        return Ok(results);
-    }
-    match results.into_iter().find_map(Result::err) {
-        Some(e) => Err(e),
-        None => Ok(Vec::new()),
+/// What a driver does after running a batch (a pipeline or a transaction).
+#[derive(Debug)]
+pub(crate) enum AfterBatch {
+    /// Give this to the caller.
+    Done(Result<Vec<Result<Value>>>),
+    /// The server ran nothing (it refused the transaction, or every command, with `LOADING`):
+    /// wait this long and run the whole batch again.
+    RetryAfter(std::time::Duration),
+}
+
+/// The retry rule for batches, shared by both clients: only a batch the server provably did
+/// not run (refused with `LOADING`) is run again, within `loading`'s budget.
+pub(crate) fn after_batch(
+    results: Result<Vec<Result<Value>>>,
+    loading: &mut crate::retry::RetryState,
+) -> AfterBatch {
+    let refused = match results {
+        Err(e) if e.kind() == ErrorKind::BusyLoading => e,
+        Ok(results) => {
+            let all_loading = !results.is_empty()
+                && results.iter().all(|r| {
+                    r.as_ref()
+                        .is_err_and(|e| e.kind() == ErrorKind::BusyLoading)
+                });
+            if !all_loading {
+                return AfterBatch::Done(Ok(results));
+            }
+            match results.into_iter().find_map(Result::err) {
+                Some(e) => e,
+                None => return AfterBatch::Done(Ok(Vec::new())),
+            }
+        }
+        Err(e) => return AfterBatch::Done(Err(e)),
+    };
+    match loading.on_error(&refused, crate::retry::Sent::Maybe, false) {
+        Some(wait) => AfterBatch::RetryAfter(wait),
+        None => AfterBatch::Done(Err(refused)),
     }
 }
 

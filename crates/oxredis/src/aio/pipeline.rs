@@ -21,8 +21,8 @@ use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::convert::check_utf8;
 use crate::pipeline::{
-    all_refused_loading, assemble, exec_cmd, expected_replies, multi_cmd, pack, raise_first_error,
-    unwatch_cmd, watch_cmd, wire_commands, Batch,
+    after_batch, assemble, exec_cmd, expected_replies, multi_cmd, pack, raise_first_error,
+    unwatch_cmd, watch_cmd, wire_commands, AfterBatch, Batch,
 };
 use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script};
@@ -320,19 +320,9 @@ impl Pipeline {
             } else {
                 run_batch_shared(&self.client, &batch, self.transaction).await
             };
-            // Retried only when the server ran nothing: it refused the transaction, or every
-            // command, with LOADING.
-            let refused = match results {
-                Err(e) if e.kind() == ErrorKind::BusyLoading => e,
-                Ok(results) => match all_refused_loading(results) {
-                    Ok(results) => return Ok(results),
-                    Err(e) => e,
-                },
-                Err(e) => return Err(e),
-            };
-            match loading.on_error(&refused, Sent::Maybe, false) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return Err(refused),
+            match after_batch(results, &mut loading) {
+                AfterBatch::Done(results) => return results,
+                AfterBatch::RetryAfter(wait) => tokio::time::sleep(wait).await,
             }
         }
     }

@@ -9,8 +9,8 @@ use std::time::Duration;
 )]
 use crate::commands::options::*;
 use crate::pipeline::{
-    all_refused_loading, assemble, exec_cmd, expected_replies, multi_cmd, raise_first_error,
-    unwatch_cmd, watch_cmd, wire_commands, Batch,
+    after_batch, assemble, exec_cmd, expected_replies, multi_cmd, raise_first_error, unwatch_cmd,
+    watch_cmd, wire_commands, AfterBatch, Batch,
 };
 use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script};
@@ -268,19 +268,9 @@ impl Pipeline {
             let mut conn = checkout(&self.client)?;
             let results = run_batch(&mut conn, &batch, self.transaction);
             drop(conn);
-            // Retried only when the server ran nothing: it refused the transaction, or every
-            // command, with LOADING.
-            let refused = match results {
-                Err(e) if e.kind() == ErrorKind::BusyLoading => e,
-                Ok(results) => match all_refused_loading(results) {
-                    Ok(results) => return Ok(results),
-                    Err(e) => e,
-                },
-                Err(e) => return Err(e),
-            };
-            match loading.on_error(&refused, Sent::Maybe, false) {
-                Some(wait) => std::thread::sleep(wait),
-                None => return Err(refused),
+            match after_batch(results, &mut loading) {
+                AfterBatch::Done(results) => return results,
+                AfterBatch::RetryAfter(wait) => std::thread::sleep(wait),
             }
         }
     }
