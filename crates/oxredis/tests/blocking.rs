@@ -673,3 +673,25 @@ fn a_write_cut_off_after_sending_is_reported_not_retried() {
     proxy.cut_next_reply_after(0);
     assert_eq!(r.get::<i64>("counter").unwrap(), 1);
 }
+
+#[test]
+fn huge_pool_and_socket_timeouts_do_not_overflow() {
+    let server = RedisServer::new();
+    let r = Redis::builder()
+        .port(server.port())
+        .max_connections(1)
+        .pool_timeout(Duration::MAX)
+        .socket_timeout(Duration::MAX)
+        .build();
+    let held = r.get_connection().unwrap();
+    let waiter = {
+        let r = r.clone();
+        std::thread::spawn(move || r.ping())
+    };
+    std::thread::sleep(Duration::from_millis(100));
+    drop(held);
+    assert!(waiter.join().unwrap().unwrap());
+    // The blocking command's wait is added to a deadline that cannot grow any more.
+    let popped: Option<(String, String)> = r.blpop("none", 0.1).unwrap();
+    assert_eq!(popped, None);
+}

@@ -278,7 +278,8 @@ impl PubSub {
         if self.conn.is_none() && !self.subs.is_subscribed() {
             return Ok(None);
         }
-        let deadline = timeout.map(|t| Instant::now() + t);
+        // A wait too long to represent is no deadline at all.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let Some(frame) = self.read_frame(deadline).await? else {
             return Ok(None);
         };

@@ -465,7 +465,8 @@ impl Connection {
                 "connection is broken after an earlier error",
             ));
         }
-        let deadline = timeout.map(|t| Instant::now() + t);
+        // A wait too long to represent is no deadline at all.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let res = self.read_frame_until(deadline);
         // Put the socket back in its normal mode whatever happened.
         let restored = self

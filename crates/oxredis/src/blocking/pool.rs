@@ -95,7 +95,11 @@ impl ConnectionPool {
     /// [`ErrorKind::PoolExhausted`] when `max_connections` are in use (after `pool_timeout`
     /// when set), or the error of opening a new connection.
     pub fn get(self: &Arc<Self>) -> Result<PooledConnection> {
-        let deadline = self.config.pool_timeout.map(|t| Instant::now() + t);
+        // `None`: fail at once; `Some(None)`: a wait too long to represent, so no deadline.
+        let deadline = self
+            .config
+            .pool_timeout
+            .map(|t| Instant::now().checked_add(t));
         let mut state = self.lock();
         loop {
             if let Some((conn, known_good)) = state.idle.pop() {
@@ -130,6 +134,10 @@ impl ConnectionPool {
                         self.config.max_connections
                     ),
                 ));
+            };
+            let Some(deadline) = deadline else {
+                state = self.returned.wait(state).unwrap_or_else(|p| p.into_inner());
+                continue;
             };
             let now = Instant::now();
             if now >= deadline {

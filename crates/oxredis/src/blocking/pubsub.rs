@@ -385,7 +385,8 @@ impl PubSub {
             // Nothing subscribed and no reply owed: nothing can arrive.
             return Ok(None);
         }
-        let deadline = timeout.map(|t| Instant::now() + t);
+        // A wait too long to represent is no deadline at all.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let Some(frame) = self.read_frame(deadline)? else {
             return Ok(None);
         };
