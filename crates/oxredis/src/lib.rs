@@ -20,6 +20,7 @@ pub mod aio;
 pub mod blocking;
 mod cmd;
 pub mod config;
+mod conn;
 mod convert;
 pub mod error;
 mod handshake;

@@ -1,24 +1,19 @@
-//! One async connection: socket, buffers, decoder, handshake. Used on its own for blocking
-//! commands (and later pub/sub), and as the transport the multiplexer takes over.
+//! One async connection: a tokio socket driving the sans-I/O [`ConnState`](crate::conn). Used
+//! on its own for blocking commands and pub/sub, and as the transport the multiplexer takes
+//! over.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::BytesMut;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 #[cfg(unix)]
 use tokio::net::UnixStream;
 
 use crate::config::{Addr, ConnectionConfig, Protocol};
-use crate::convert::check_utf8;
-use crate::reply::normalize;
-use crate::resp::Decoder;
-use crate::{handshake, Cmd, Error, ErrorKind, FromValue, Result, Value};
-
-pub(crate) const MIN_READ: usize = 8 * 1024;
-pub(crate) const MAX_READ: usize = 256 * 1024;
+use crate::conn::{finish_reply, ConnState, Handshake};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 /// A TCP or unix socket.
 #[derive(Debug)]
@@ -163,15 +158,8 @@ async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
 #[derive(Debug)]
 pub struct Connection {
     pub(crate) stream: Stream,
-    pub(crate) read_buf: BytesMut,
-    pub(crate) decoder: Decoder,
-    write_buf: Vec<u8>,
-    protocol: Protocol,
-    decode_responses: bool,
+    state: ConnState,
     socket_timeout: Option<Duration>,
-    broken: bool,
-    pending: usize,
-    pushes: Vec<Value>,
 }
 
 impl Connection {
@@ -186,32 +174,20 @@ impl Connection {
             with_timeout(config.connect_timeout, "connecting", open_stream(config)).await?;
         let mut conn = Connection {
             stream,
-            read_buf: BytesMut::with_capacity(MIN_READ),
-            decoder: Decoder::new(config.limits),
-            write_buf: Vec::with_capacity(1024),
-            protocol: config.protocol,
-            decode_responses: config.decode_responses,
+            state: ConnState::new(config),
             socket_timeout: config.socket_timeout,
-            broken: false,
-            pending: 0,
-            pushes: Vec::new(),
         };
-        let steps = handshake::commands(config);
-        if !steps.is_empty() {
+        let mut handshake = Handshake::start(config, &mut conn.state);
+        if !handshake.is_done() {
             let limit = config.connect_timeout.or(config.socket_timeout);
             with_timeout(limit, "in the connection handshake", async {
-                for (_, cmd) in &steps {
-                    conn.queue(cmd);
-                }
                 conn.flush().await?;
-                let mut first_err = None;
-                for (step, _) in &steps {
+                loop {
                     let reply = conn.read_reply().await?;
-                    if let Err(e) = handshake::check(*step, reply) {
-                        first_err.get_or_insert(e);
+                    if let Some(done) = handshake.on_reply(reply) {
+                        return done;
                     }
                 }
-                first_err.map_or(Ok(()), Err)
             })
             .await?;
         }
@@ -220,30 +196,31 @@ impl Connection {
 
     /// The protocol this connection speaks.
     pub fn protocol(&self) -> Protocol {
-        self.protocol
+        self.state.protocol()
     }
 
     /// Whether an error (or an abandoned request) left this connection out of sync.
     pub fn is_broken(&self) -> bool {
-        self.broken
+        self.state.is_broken()
     }
 
     /// Whether the connection can be reused: not broken and no reply outstanding.
     pub fn is_reusable(&self) -> bool {
-        !self.broken && self.pending == 0
+        self.state.is_reusable()
     }
 
     /// Whether the server closed this idle connection; checked without waiting. Bytes that did
     /// arrive (a push) are kept for the next read.
     pub fn peer_closed(&mut self) -> bool {
-        if self.broken {
+        if self.state.is_broken() {
             return true;
         }
-        self.read_buf.reserve(MIN_READ);
+        let buf = &mut self.state.read_buf;
+        buf.reserve(crate::conn::MIN_READ);
         let res = match &self.stream {
-            Stream::Tcp(s) => s.try_read_buf(&mut self.read_buf),
+            Stream::Tcp(s) => s.try_read_buf(buf),
             #[cfg(unix)]
-            Stream::Unix(s) => s.try_read_buf(&mut self.read_buf),
+            Stream::Unix(s) => s.try_read_buf(buf),
         };
         match res {
             Ok(0) => true,
@@ -252,20 +229,14 @@ impl Connection {
         }
     }
 
-    fn fail(&mut self, e: impl Into<Error>) -> Error {
-        self.broken = true;
-        e.into()
-    }
-
     /// Queues a command in the write buffer; [`flush`](Self::flush) sends it.
     pub fn queue(&mut self, cmd: &Cmd) {
-        cmd.write_packed(&mut self.write_buf);
-        self.pending += 1;
+        self.state.queue(cmd);
     }
 
     /// Replies still owed by the server for commands already queued or sent.
     pub fn pending_replies(&self) -> usize {
-        self.pending
+        self.state.pending()
     }
 
     /// Writes the buffered commands in one write.
@@ -273,15 +244,13 @@ impl Connection {
     /// # Errors
     /// A connection error; the connection is then broken.
     pub async fn flush(&mut self) -> Result<()> {
-        if self.broken {
-            return Err(broken());
-        }
+        self.state.check_usable()?;
         // Marked broken while the write is in progress, so a dropped future is noticed.
-        self.broken = true;
-        let res = self.stream.write_all(&self.write_buf).await;
-        self.write_buf.clear();
-        res.map_err(|e| self.fail(e))?;
-        self.broken = false;
+        self.state.mark_broken();
+        let res = self.stream.write_all(self.state.to_write()).await;
+        self.state.clear_written();
+        res.map_err(|e| self.state.fail(e))?;
+        self.state.unmark_broken();
         Ok(())
     }
 
@@ -291,22 +260,26 @@ impl Connection {
     /// # Errors
     /// A connection or protocol error; the connection is then broken.
     pub async fn read_reply(&mut self) -> Result<Value> {
+        self.state.check_usable()?;
+        // Marked broken while waiting, so a dropped future (a reply owed but never read) is
+        // noticed.
+        self.state.mark_broken();
         loop {
-            let frame = self.read_frame().await?;
-            if let (Value::Push(_), Protocol::Resp3) = (&frame, self.protocol) {
-                if self.pushes.len() < 4096 {
-                    self.pushes.push(frame);
+            match self.state.next_reply() {
+                Ok(Some(reply)) => {
+                    self.state.unmark_broken();
+                    return Ok(reply);
                 }
-                continue;
+                Ok(None) => self.read_more().await?,
+                Err(e) => return Err(self.after_frame_error(e)),
             }
-            self.pending = self.pending.saturating_sub(1);
-            return Ok(frame);
         }
     }
 
-    /// Push frames received while reading replies (RESP3 only).
+    /// Push frames received while reading replies (RESP3 only); at most
+    /// [`MAX_BUFFERED_PUSHES`](crate::conn) are kept, the oldest dropped first.
     pub fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
-        self.pushes.drain(..)
+        self.state.take_pushes()
     }
 
     /// Reads the next frame of any kind, push frames included.
@@ -314,33 +287,37 @@ impl Connection {
     /// # Errors
     /// A connection or protocol error; the connection is then broken.
     pub async fn read_frame(&mut self) -> Result<Value> {
-        if self.broken {
-            return Err(broken());
-        }
-        self.broken = true;
+        self.state.check_usable()?;
+        self.state.mark_broken();
         loop {
-            match self.decoder.decode(&mut self.read_buf) {
-                Ok(Some(v)) => {
-                    self.broken = false;
-                    if self.decode_responses {
-                        check_utf8(&v)?;
-                    }
-                    return Ok(v);
+            match self.state.next_frame() {
+                Ok(Some(frame)) => {
+                    self.state.unmark_broken();
+                    return Ok(frame);
                 }
-                Ok(None) => {}
-                Err(e) => return Err(e),
+                Ok(None) => self.read_more().await?,
+                Err(e) => return Err(self.after_frame_error(e)),
             }
-            self.read_buf.reserve(MIN_READ);
-            match self.stream.read_buf(&mut self.read_buf).await {
-                Ok(0) => {
-                    return Err(Error::new(
-                        ErrorKind::Connection,
-                        "connection closed by server",
-                    ))
-                }
-                Ok(_) => {}
-                Err(e) => return Err(e.into()),
-            }
+        }
+    }
+
+    /// A frame that was read whole but is not text under `decode_responses` fails alone: the
+    /// connection is still in step. Anything else leaves it broken.
+    fn after_frame_error(&mut self, e: Error) -> Error {
+        if e.kind() == ErrorKind::Data {
+            self.state.unmark_broken();
+        }
+        e
+    }
+
+    /// One socket read into the state's buffer (cancel safe: tokio's `read_buf` either reads or
+    /// not).
+    async fn read_more(&mut self) -> Result<()> {
+        let size = self.state.read_size();
+        self.state.read_buf.reserve(size);
+        match self.stream.read_buf(&mut self.state.read_buf).await {
+            Ok(n) => self.state.on_read(n),
+            Err(e) => Err(self.state.fail(e)),
         }
     }
 
@@ -355,38 +332,17 @@ impl Connection {
         &mut self,
         deadline: Option<tokio::time::Instant>,
     ) -> Result<Option<Value>> {
-        if self.broken {
-            return Err(broken());
-        }
+        self.state.check_usable()?;
         loop {
-            if let Some(v) = self
-                .decoder
-                .decode(&mut self.read_buf)
-                .map_err(|e| self.fail(e))?
-            {
-                if self.decode_responses {
-                    check_utf8(&v)?;
-                }
-                return Ok(Some(v));
+            if let Some(frame) = self.state.next_frame()? {
+                return Ok(Some(frame));
             }
-            self.read_buf.reserve(MIN_READ);
-            let read = self.stream.read_buf(&mut self.read_buf);
-            let res = match deadline {
-                None => read.await,
-                Some(d) => match tokio::time::timeout_at(d, read).await {
-                    Ok(res) => res,
+            match deadline {
+                None => self.read_more().await?,
+                Some(d) => match tokio::time::timeout_at(d, self.read_more()).await {
+                    Ok(res) => res?,
                     Err(_) => return Ok(None),
                 },
-            };
-            match res {
-                Ok(0) => {
-                    return Err(self.fail(Error::new(
-                        ErrorKind::Connection,
-                        "connection closed by server",
-                    )))
-                }
-                Ok(_) => {}
-                Err(e) => return Err(self.fail(e)),
             }
         }
     }
@@ -407,15 +363,9 @@ impl Connection {
             self.flush().await?;
             self.read_reply().await
         })
-        .await;
-        let reply = match reply {
-            Ok(r) => r,
-            Err(e) => return Err(self.fail(e)),
-        };
-        match normalize(cmd.reply_shape(), reply)? {
-            Value::Error(e) => Err(e.into()),
-            v => Ok(v),
-        }
+        .await
+        .map_err(|e| self.state.fail(e))?;
+        finish_reply(cmd.reply_shape(), reply)
     }
 
     /// Sends one command and converts its reply to `T`.
@@ -427,14 +377,7 @@ impl Connection {
     }
 
     /// Takes the parts the multiplexer drives.
-    pub(crate) fn into_parts(self) -> (Stream, BytesMut, Decoder) {
-        (self.stream, self.read_buf, self.decoder)
+    pub(crate) fn into_parts(self) -> (Stream, ConnState) {
+        (self.stream, self.state)
     }
-}
-
-fn broken() -> Error {
-    Error::new(
-        ErrorKind::Connection,
-        "connection is broken after an earlier error or an abandoned request",
-    )
 }

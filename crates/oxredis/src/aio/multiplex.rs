@@ -32,14 +32,13 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::BytesMut;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{broadcast, mpsc, oneshot, Semaphore, TryAcquireError};
 use tokio::time::{Instant, Sleep};
 
-use super::connection::{Stream, MAX_READ, MIN_READ};
+use super::connection::Stream;
 use crate::config::Protocol;
-use crate::resp::Decoder;
+use crate::conn::{ConnState, MIN_READ};
 use crate::{Cmd, Error, ErrorKind, Result, Value};
 
 /// Most requests drained from the queue into one write; bounds the write buffer under a flood.
@@ -144,8 +143,7 @@ impl Multiplexer {
         pushes: broadcast::Sender<Value>,
         max_queued: usize,
     ) -> Multiplexer {
-        let protocol = conn.protocol();
-        let (stream, read_buf, decoder) = conn.into_parts();
+        let (stream, state) = conn.into_parts();
         let (tx, rx) = mpsc::unbounded_channel();
         let cap = max_queued.clamp(1, Semaphore::MAX_PERMITS);
         let permits = Arc::new(Semaphore::new(cap));
@@ -155,12 +153,10 @@ impl Multiplexer {
             front_since: Instant::now(),
             permits: Arc::clone(&permits),
             released: 0,
-            read_buf,
+            resp3: state.protocol() == Protocol::Resp3,
+            state,
             write_buf: Vec::with_capacity(MIN_READ),
-            decoder,
-            resp3: protocol == Protocol::Resp3,
             pushes,
-            read_size: MIN_READ,
         };
         tokio::spawn(driver.run(stream));
         Multiplexer { tx, permits, cap }
@@ -211,12 +207,12 @@ struct Driver {
     permits: Arc<Semaphore>,
     /// Permits of completed slots not yet given back (returned once per read).
     released: usize,
-    read_buf: BytesMut,
+    /// The read side of the connection's protocol state (read buffer, decoder, read size);
+    /// the driver keeps its own write buffer and reply slots.
+    state: ConnState,
     write_buf: Vec<u8>,
-    decoder: Decoder,
     resp3: bool,
     pushes: broadcast::Sender<Value>,
-    read_size: usize,
 }
 
 impl Driver {
@@ -348,18 +344,16 @@ impl Driver {
                 return Ok(Stop::Done);
             }
             self.arm(timer.as_mut(), &mut armed);
-            if self.read_buf.capacity() - self.read_buf.len() < MIN_READ {
-                self.read_buf.reserve(self.read_size);
+            let read_size = self.state.read_size();
+            let read_buf = &mut self.state.read_buf;
+            if read_buf.capacity() - read_buf.len() < MIN_READ {
+                read_buf.reserve(read_size);
             }
             let writing = written < self.write_buf.len();
             tokio::select! {
                 biased;
-                res = reader.read_buf(&mut self.read_buf) => {
-                    let n = res?;
-                    if n == 0 {
-                        return Err(Error::new(ErrorKind::Connection, "connection closed by server"));
-                    }
-                    self.adapt_read_size(n);
+                res = reader.read_buf(&mut self.state.read_buf) => {
+                    self.state.on_read(res?)?;
                     self.dispatch()?;
                 }
                 res = writer.write(&self.write_buf[written..]), if writing => {
@@ -424,14 +418,6 @@ impl Driver {
         }
     }
 
-    fn adapt_read_size(&mut self, n: usize) {
-        if n >= self.read_size {
-            self.read_size = (self.read_size * 2).min(MAX_READ);
-        } else if n < self.read_size / 4 {
-            self.read_size = (self.read_size / 2).max(MIN_READ);
-        }
-    }
-
     /// Decodes every complete frame in the read buffer and completes the oldest slots.
     fn dispatch(&mut self) -> Result<()> {
         let mut replied = false;
@@ -448,7 +434,7 @@ impl Driver {
     }
 
     fn dispatch_frames(&mut self, replied: &mut bool) -> Result<()> {
-        while let Some(frame) = self.decoder.decode(&mut self.read_buf)? {
+        while let Some(frame) = self.state.decode()? {
             if self.resp3 && matches!(frame, Value::Push(_)) {
                 // No subscriber is fine: pushes nobody asked for are dropped.
                 let _ = self.pushes.send(frame);

@@ -1,25 +1,14 @@
-//! One blocking connection: socket, buffers, decoder, handshake.
+//! One blocking connection: a std socket driving the sans-I/O [`ConnState`](crate::conn).
 
-use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 #[cfg(unix)]
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
-
 use crate::config::{Addr, ConnectionConfig, Protocol};
-use crate::convert::check_utf8;
-use crate::reply::normalize;
-use crate::resp::Decoder;
-use crate::{handshake, BlockTime, Cmd, Error, ErrorKind, FromValue, Result, Value};
-
-/// Pushes kept while waiting for replies; beyond this the oldest are dropped, so a flood of
-/// invalidations cannot grow memory without bound.
-const MAX_BUFFERED_PUSHES: usize = 4096;
-const MIN_READ: usize = 4096;
-const MAX_READ: usize = 256 * 1024;
+use crate::conn::{finish_reply, ConnState, Handshake};
+use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 #[derive(Debug)]
 enum Stream {
@@ -125,21 +114,12 @@ fn is_wait_over(e: &Error) -> bool {
 #[derive(Debug)]
 pub struct Connection {
     stream: Stream,
-    read_buf: BytesMut,
-    read_size: usize,
-    write_buf: Vec<u8>,
-    decoder: Decoder,
-    protocol: Protocol,
-    decode_responses: bool,
+    state: ConnState,
     socket_timeout: Option<Duration>,
     /// The read timeout the socket has now, so it is only changed (a system call) when a
     /// command needs another one.
     read_timeout: Option<Duration>,
-    broken: bool,
-    /// Replies expected but not read yet; a connection is only reusable at zero.
-    pending: usize,
     last_used: Instant,
-    pushes: VecDeque<Value>,
 }
 
 fn connect_tcp(host: &str, port: u16, config: &ConnectionConfig) -> Result<TcpStream> {
@@ -229,35 +209,21 @@ impl Connection {
         stream.set_write_timeout(config.socket_timeout)?;
         let mut conn = Connection {
             stream,
-            read_buf: BytesMut::with_capacity(MIN_READ),
-            read_size: MIN_READ,
-            write_buf: Vec::with_capacity(1024),
-            decoder: Decoder::new(config.limits),
-            protocol: config.protocol,
-            decode_responses: config.decode_responses,
+            state: ConnState::new(config),
             socket_timeout: config.socket_timeout,
             read_timeout: config.socket_timeout,
-            broken: false,
-            pending: 0,
             last_used: Instant::now(),
-            pushes: VecDeque::new(),
         };
         // The handshake is pipelined: one write, then every reply.
-        let steps = handshake::commands(config);
-        if !steps.is_empty() {
-            for (_, cmd) in &steps {
-                conn.queue(cmd);
-            }
+        let mut handshake = Handshake::start(config, &mut conn.state);
+        if !handshake.is_done() {
             conn.flush()?;
-            let mut first_err = None;
-            for (step, _) in &steps {
+            loop {
                 let reply = conn.read_reply()?;
-                if let Err(e) = handshake::check(*step, reply) {
-                    first_err.get_or_insert(e);
+                if let Some(done) = handshake.on_reply(reply) {
+                    done?;
+                    break;
                 }
-            }
-            if let Some(e) = first_err {
-                return Err(e);
             }
         }
         Ok(conn)
@@ -265,17 +231,17 @@ impl Connection {
 
     /// The protocol this connection speaks.
     pub fn protocol(&self) -> Protocol {
-        self.protocol
+        self.state.protocol()
     }
 
     /// Whether an error left this connection out of sync; a broken connection is never reused.
     pub fn is_broken(&self) -> bool {
-        self.broken
+        self.state.is_broken()
     }
 
     /// Marks the connection unusable (e.g. a caller gave up half-way through reading replies).
     pub fn mark_broken(&mut self) {
-        self.broken = true;
+        self.state.mark_broken();
     }
 
     /// How long since the last command.
@@ -283,13 +249,9 @@ impl Connection {
         self.last_used.elapsed()
     }
 
-    /// Whether the server closed this idle connection (a cheap non-blocking peek on TCP).
+    /// Whether the server closed this idle connection (a cheap non-blocking peek).
     pub fn peer_closed(&self) -> bool {
-        self.is_empty_buffer() && self.stream.is_closed()
-    }
-
-    fn is_empty_buffer(&self) -> bool {
-        self.read_buf.is_empty()
+        !self.state.has_buffered_bytes() && self.stream.is_closed()
     }
 
     /// Changes the read timeout (`None`: wait forever) until [`restore_timeout`](Self::restore_timeout).
@@ -302,7 +264,7 @@ impl Connection {
         }
         self.stream
             .set_read_timeout(timeout)
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| self.state.fail(e))?;
         self.read_timeout = timeout;
         Ok(())
     }
@@ -324,44 +286,35 @@ impl Connection {
         self.set_read_timeout(self.socket_timeout)
     }
 
-    fn fail(&mut self, e: impl Into<Error>) -> Error {
-        self.broken = true;
-        e.into()
-    }
-
     /// Queues a command in the write buffer; [`flush`](Self::flush) sends it.
     pub fn queue(&mut self, cmd: &Cmd) {
-        cmd.write_packed(&mut self.write_buf);
-        self.pending += 1;
+        self.state.queue(cmd);
     }
 
     /// Replies still owed by the server for commands already queued or sent.
     pub fn pending_replies(&self) -> usize {
-        self.pending
+        self.state.pending()
     }
 
     /// Whether the connection can be handed to another user: not broken, no reply outstanding.
     pub fn is_reusable(&self) -> bool {
-        !self.broken && self.pending == 0
+        self.state.is_reusable()
     }
 
     /// Writes the buffered commands in one write.
     ///
     /// # Errors
-    /// A connection or timeout error; the connection is then broken.
+    /// A connection or timeout error; the connection is then broken. When not a byte was
+    /// written, the error says so ([`Error::is_unsent`]).
     pub fn flush(&mut self) -> Result<()> {
-        if self.broken {
-            return Err(Error::new(
-                ErrorKind::Connection,
-                "connection is broken after an earlier error",
-            ));
-        }
+        self.state.check_usable()?;
         let mut written = 0;
+        let buf = self.state.to_write();
         let res = loop {
-            if written == self.write_buf.len() {
+            if written == buf.len() {
                 break Ok(());
             }
-            match self.stream.write(&self.write_buf[written..]) {
+            match self.stream.write(&buf[written..]) {
                 Ok(0) => {
                     break Err(Error::new(
                         ErrorKind::Connection,
@@ -373,12 +326,11 @@ impl Connection {
                 Err(e) => break Err(e.into()),
             }
         };
-        let unsent = res.is_err() && written == 0;
-        self.write_buf.clear();
+        self.state.clear_written();
         self.last_used = Instant::now();
         res.map_err(|e| {
-            let e = self.fail(e);
-            if unsent {
+            let e = self.state.fail(e);
+            if written == 0 {
                 e.mark_unsent()
             } else {
                 e
@@ -392,29 +344,19 @@ impl Connection {
     /// # Errors
     /// A connection, timeout or protocol error; the connection is then broken.
     pub fn read_reply(&mut self) -> Result<Value> {
+        self.state.check_usable()?;
         loop {
-            let frame = self.read_frame()?;
-            if let Value::Push(_) = frame {
-                if self.protocol == Protocol::Resp3 {
-                    self.keep_push(frame);
-                    continue;
-                }
+            if let Some(reply) = self.state.next_reply()? {
+                return Ok(reply);
             }
-            self.pending = self.pending.saturating_sub(1);
-            return Ok(frame);
+            self.fill()?;
         }
     }
 
-    fn keep_push(&mut self, push: Value) {
-        if self.pushes.len() == MAX_BUFFERED_PUSHES {
-            self.pushes.pop_front();
-        }
-        self.pushes.push_back(push);
-    }
-
-    /// Push frames received while reading replies (RESP3 only).
+    /// Push frames received while reading replies (RESP3 only); at most
+    /// [`MAX_BUFFERED_PUSHES`](crate::conn) are kept, the oldest dropped first.
     pub fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
-        self.pushes.drain(..)
+        self.state.take_pushes()
     }
 
     /// Reads the next frame of any kind, push frames included.
@@ -422,31 +364,12 @@ impl Connection {
     /// # Errors
     /// A connection, timeout or protocol error; the connection is then broken.
     pub fn read_frame(&mut self) -> Result<Value> {
-        if self.broken {
-            return Err(Error::new(
-                ErrorKind::Connection,
-                "connection is broken after an earlier error",
-            ));
-        }
+        self.state.check_usable()?;
         loop {
-            if let Some(v) = self.decode_buffered()? {
+            if let Some(v) = self.state.next_frame()? {
                 return Ok(v);
             }
             self.fill()?;
-        }
-    }
-
-    /// The next whole frame already in the read buffer, if any.
-    fn decode_buffered(&mut self) -> Result<Option<Value>> {
-        match self.decoder.decode(&mut self.read_buf) {
-            Ok(Some(v)) => {
-                if self.decode_responses {
-                    check_utf8(&v)?;
-                }
-                Ok(Some(v))
-            }
-            Ok(None) => Ok(None),
-            Err(e) => Err(self.fail(e)),
         }
     }
 
@@ -459,12 +382,7 @@ impl Connection {
     /// # Errors
     /// A connection or protocol error; the connection is then broken.
     pub fn read_frame_timeout(&mut self, timeout: Option<Duration>) -> Result<Option<Value>> {
-        if self.broken {
-            return Err(Error::new(
-                ErrorKind::Connection,
-                "connection is broken after an earlier error",
-            ));
-        }
+        self.state.check_usable()?;
         // A wait too long to represent is no deadline at all.
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let res = self.read_frame_until(deadline);
@@ -474,13 +392,13 @@ impl Connection {
             .set_nonblocking(false)
             .and_then(|()| self.stream.set_read_timeout(self.read_timeout));
         let res = res?;
-        restored.map_err(|e| self.fail(e))?;
+        restored.map_err(|e| self.state.fail(e))?;
         Ok(res)
     }
 
     fn read_frame_until(&mut self, deadline: Option<Instant>) -> Result<Option<Value>> {
         loop {
-            if let Some(v) = self.decode_buffered()? {
+            if let Some(v) = self.state.next_frame()? {
                 return Ok(Some(v));
             }
             let set = match deadline {
@@ -491,12 +409,12 @@ impl Connection {
                     _ => self.stream.set_nonblocking(true),
                 },
             };
-            set.map_err(|e| self.fail(e))?;
+            set.map_err(|e| self.state.fail(e))?;
             match self.fill() {
                 Ok(()) => {}
                 Err(e) if is_wait_over(&e) => {
                     // `fill` marked the connection broken, but no byte was lost: undo that.
-                    self.broken = false;
+                    self.state.unmark_broken();
                     return Ok(None);
                 }
                 Err(e) => return Err(e),
@@ -506,37 +424,27 @@ impl Connection {
 
     /// Reads more bytes from the socket into the read buffer.
     fn fill(&mut self) -> Result<()> {
-        let start = self.read_buf.len();
-        self.read_buf.resize(start + self.read_size, 0);
-        let res = self.stream.read(&mut self.read_buf[start..]);
+        let size = self.state.read_size();
+        let buf = &mut self.state.read_buf;
+        let start = buf.len();
+        buf.resize(start + size, 0);
+        let res = self.stream.read(&mut buf[start..]);
         let n = match res {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
                 // A signal, not end of stream: the caller's loop simply reads again.
-                self.read_buf.truncate(start);
+                buf.truncate(start);
                 return Ok(());
             }
             Err(e) => {
-                self.read_buf.truncate(start);
-                return Err(self.fail(e));
+                buf.truncate(start);
+                return Err(self.state.fail(e));
             }
         };
-        self.read_buf.truncate(start + n);
+        buf.truncate(start + n);
         // Activity is stamped per read, not per reply: one clock read serves a whole batch.
         self.last_used = Instant::now();
-        if n == 0 {
-            return Err(self.fail(Error::new(
-                ErrorKind::Connection,
-                "connection closed by server",
-            )));
-        }
-        // Grow the read size for big replies, shrink it back for small ones.
-        if n == self.read_size {
-            self.read_size = (self.read_size * 2).min(MAX_READ);
-        } else if n < self.read_size / 4 {
-            self.read_size = (self.read_size / 2).max(MIN_READ);
-        }
-        Ok(())
+        self.state.on_read(n)
     }
 
     /// Sends one command and reads its reply, normalised per its declaration; an error reply
@@ -549,10 +457,7 @@ impl Connection {
         self.queue(cmd);
         self.flush()?;
         let reply = self.read_reply()?;
-        match normalize(cmd.reply_shape(), reply)? {
-            Value::Error(e) => Err(e.into()),
-            v => Ok(v),
-        }
+        finish_reply(cmd.reply_shape(), reply)
     }
 
     /// Sends one command and converts its reply to `T`.

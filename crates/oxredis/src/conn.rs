@@ -1,0 +1,395 @@
+//! One connection's protocol, without I/O: the write buffer, the read buffer and decoder, the
+//! count of replies owed, the push-frame policy, the rules that mark a connection broken, the
+//! handshake as a state machine, and the one reply path (normalise, server error, conversion).
+//!
+//! The blocking [`Connection`](crate::blocking::Connection), the async
+//! [`Connection`](crate::aio::Connection) and the async multiplexer hold a [`ConnState`] and only
+//! move bytes between it and their socket.
+
+use std::collections::VecDeque;
+
+use bytes::BytesMut;
+
+use crate::config::{ConnectionConfig, Protocol};
+use crate::convert::check_utf8;
+use crate::handshake::{self, Step};
+use crate::reply::{normalize, ReplyShape};
+use crate::resp::Decoder;
+use crate::{Cmd, Error, ErrorKind, Result, Value};
+
+/// Smallest read from the socket; the read size grows for big replies and shrinks back.
+pub(crate) const MIN_READ: usize = 8 * 1024;
+/// Largest read from the socket.
+pub(crate) const MAX_READ: usize = 256 * 1024;
+/// RESP3 push frames kept while waiting for replies. Past it the **oldest** are dropped, so a
+/// flood of pushes nobody reads cannot grow memory without bound and the latest stay visible.
+pub(crate) const MAX_BUFFERED_PUSHES: usize = 4096;
+
+/// The protocol state of one connection (see the [module docs](self)).
+#[derive(Debug)]
+pub(crate) struct ConnState {
+    /// Bytes read from the socket and not decoded yet.
+    pub(crate) read_buf: BytesMut,
+    write_buf: Vec<u8>,
+    decoder: Decoder,
+    protocol: Protocol,
+    decode_responses: bool,
+    /// Set by any I/O error, timeout or protocol error: the reply stream can no longer be
+    /// trusted, so the connection must not be reused.
+    broken: bool,
+    /// Replies owed by the server for commands queued or sent.
+    pending: usize,
+    pushes: VecDeque<Value>,
+    read_size: usize,
+}
+
+impl ConnState {
+    /// A fresh state for a connection made with `config`.
+    pub(crate) fn new(config: &ConnectionConfig) -> ConnState {
+        ConnState {
+            read_buf: BytesMut::with_capacity(MIN_READ),
+            write_buf: Vec::with_capacity(1024),
+            decoder: Decoder::new(config.limits),
+            protocol: config.protocol,
+            decode_responses: config.decode_responses,
+            broken: false,
+            pending: 0,
+            pushes: VecDeque::new(),
+            read_size: MIN_READ,
+        }
+    }
+
+    /// The protocol spoken.
+    pub(crate) fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// Whether an error left the connection out of sync.
+    pub(crate) fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    /// Marks the connection out of sync (an I/O error, an abandoned read...).
+    pub(crate) fn mark_broken(&mut self) {
+        self.broken = true;
+    }
+
+    /// Undoes [`mark_broken`](Self::mark_broken) when the caller knows no byte was lost (a
+    /// read that only ran out of time while polling).
+    pub(crate) fn unmark_broken(&mut self) {
+        self.broken = false;
+    }
+
+    /// Marks the connection broken and passes `e` on.
+    pub(crate) fn fail(&mut self, e: impl Into<Error>) -> Error {
+        self.broken = true;
+        e.into()
+    }
+
+    /// Replies owed for commands queued or sent.
+    pub(crate) fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// Whether the connection can serve another user: not broken, no reply owed.
+    pub(crate) fn is_reusable(&self) -> bool {
+        !self.broken && self.pending == 0
+    }
+
+    /// The error for using a broken connection.
+    pub(crate) fn broken_error() -> Error {
+        Error::new(
+            ErrorKind::Connection,
+            "connection is broken after an earlier error or an abandoned request",
+        )
+    }
+
+    /// `Err` when the connection is broken.
+    pub(crate) fn check_usable(&self) -> Result<()> {
+        if self.broken {
+            Err(Self::broken_error())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Queues `cmd` for the next write; one more reply is owed.
+    pub(crate) fn queue(&mut self, cmd: &Cmd) {
+        cmd.write_packed(&mut self.write_buf);
+        self.pending += 1;
+    }
+
+    /// The bytes to write.
+    pub(crate) fn to_write(&self) -> &[u8] {
+        &self.write_buf
+    }
+
+    /// Forgets the queued bytes once written (or failed to write).
+    pub(crate) fn clear_written(&mut self) {
+        self.write_buf.clear();
+    }
+
+    /// How many bytes the next socket read should ask for.
+    pub(crate) fn read_size(&self) -> usize {
+        self.read_size
+    }
+
+    /// Records a socket read of `n` bytes into [`read_buf`](Self::read_buf): `n == 0` is the
+    /// server closing the connection; the read size follows the reply sizes.
+    pub(crate) fn on_read(&mut self, n: usize) -> Result<()> {
+        if n == 0 {
+            return Err(self.fail(Error::new(
+                ErrorKind::Connection,
+                "connection closed by server",
+            )));
+        }
+        if n >= self.read_size {
+            self.read_size = (self.read_size * 2).min(MAX_READ);
+        } else if n < self.read_size / 4 {
+            self.read_size = (self.read_size / 2).max(MIN_READ);
+        }
+        Ok(())
+    }
+
+    /// The next whole frame in the read buffer, of any kind, pushes included; `None` until more
+    /// bytes arrive. A protocol error breaks the connection: what follows cannot be trusted. A
+    /// non-UTF-8 reply under `decode_responses` is a [`ErrorKind::Data`] error for this frame
+    /// only: it was read whole, so the connection stays in step.
+    pub(crate) fn next_frame(&mut self) -> Result<Option<Value>> {
+        let frame = self.decode()?;
+        if let Some(v) = &frame {
+            self.check_text(v)?;
+        }
+        Ok(frame)
+    }
+
+    /// The next whole frame as decoded, with no text check (the multiplexer checks per
+    /// request); a protocol error breaks the connection.
+    pub(crate) fn decode(&mut self) -> Result<Option<Value>> {
+        self.decoder
+            .decode(&mut self.read_buf)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn check_text(&self, v: &Value) -> Result<()> {
+        if self.decode_responses {
+            check_utf8(v)?;
+        }
+        Ok(())
+    }
+
+    /// The next reply in the read buffer; RESP3 push frames met on the way are set aside
+    /// (see [`MAX_BUFFERED_PUSHES`]). An error reply is a [`Value::Error`], not `Err`.
+    pub(crate) fn next_reply(&mut self) -> Result<Option<Value>> {
+        while let Some(frame) = self.decode()? {
+            if self.protocol == Protocol::Resp3 && matches!(frame, Value::Push(_)) {
+                if self.pushes.len() == MAX_BUFFERED_PUSHES {
+                    self.pushes.pop_front();
+                }
+                self.pushes.push_back(frame);
+                continue;
+            }
+            self.pending = self.pending.saturating_sub(1);
+            self.check_text(&frame)?;
+            return Ok(Some(frame));
+        }
+        Ok(None)
+    }
+
+    /// The push frames set aside by [`next_reply`](Self::next_reply).
+    pub(crate) fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
+        self.pushes.drain(..)
+    }
+
+    /// Whether undecoded bytes are buffered.
+    pub(crate) fn has_buffered_bytes(&self) -> bool {
+        !self.read_buf.is_empty()
+    }
+}
+
+/// The reply path shared by every surface: normalise `reply` per its declared `shape`, then turn
+/// a server error into `Err`.
+///
+/// # Errors
+/// The server's error reply, or a reply that does not fit its shape.
+pub(crate) fn finish_reply(shape: ReplyShape, reply: Value) -> Result<Value> {
+    match normalize(shape, reply)? {
+        Value::Error(e) => Err(e.into()),
+        v => Ok(v),
+    }
+}
+
+/// The connection handshake as a state machine: [`start`](Self::start) queues its commands
+/// (HELLO/AUTH, SELECT, CLIENT SETNAME, CLIENT SETINFO) in one batch; the driver writes them,
+/// then feeds each reply to [`on_reply`](Self::on_reply) until it says the handshake is over.
+#[derive(Debug)]
+pub(crate) struct Handshake {
+    steps: Vec<Step>,
+    next: usize,
+    first_err: Option<Error>,
+}
+
+impl Handshake {
+    /// Queues the handshake for `config` on `state`.
+    pub(crate) fn start(config: &ConnectionConfig, state: &mut ConnState) -> Handshake {
+        let steps = handshake::commands(config)
+            .into_iter()
+            .map(|(step, cmd)| {
+                state.queue(&cmd);
+                step
+            })
+            .collect();
+        Handshake {
+            steps,
+            next: 0,
+            first_err: None,
+        }
+    }
+
+    /// Whether there is nothing (left) to send or read.
+    pub(crate) fn is_done(&self) -> bool {
+        self.next >= self.steps.len()
+    }
+
+    /// Judges the next reply. `Some` once every reply is in: `Ok` or the first step's error.
+    pub(crate) fn on_reply(&mut self, reply: Value) -> Option<Result<()>> {
+        if let Some(step) = self.steps.get(self.next) {
+            if let Err(e) = handshake::check(*step, reply) {
+                self.first_err.get_or_insert(e);
+            }
+            self.next += 1;
+        }
+        if !self.is_done() {
+            return None;
+        }
+        Some(match self.first_err.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ServerError;
+
+    fn state(protocol: Protocol) -> ConnState {
+        let mut config = ConnectionConfig::tcp("h", 1);
+        config.protocol = protocol;
+        ConnState::new(&config)
+    }
+
+    #[test]
+    fn replies_are_counted_and_pushes_set_aside_oldest_dropped_first() {
+        let mut s = state(Protocol::Resp3);
+        s.queue(&Cmd::new("GET k"));
+        assert_eq!((s.pending(), s.is_reusable()), (1, false));
+        let mut bytes = Vec::new();
+        for i in 0..MAX_BUFFERED_PUSHES + 2 {
+            bytes.extend_from_slice(format!(">2\r\n+invalidate\r\n:{i}\r\n").as_bytes());
+        }
+        bytes.extend_from_slice(b"$1\r\nv\r\n");
+        s.read_buf.extend_from_slice(&bytes);
+        assert_eq!(
+            s.next_reply().unwrap(),
+            Some(Value::Bulk(bytes::Bytes::from_static(b"v")))
+        );
+        assert_eq!((s.pending(), s.is_reusable()), (0, true));
+        let pushes: Vec<Value> = s.take_pushes().collect();
+        assert_eq!(pushes.len(), MAX_BUFFERED_PUSHES);
+        // The two oldest were dropped: the first kept is push #2, the last #4097.
+        let number = |v: &Value| match v {
+            Value::Push(items) => items.get(1).cloned(),
+            _ => None,
+        };
+        assert_eq!(number(&pushes[0]), Some(Value::Int(2)));
+        assert_eq!(
+            number(&pushes[MAX_BUFFERED_PUSHES - 1]),
+            Some(Value::Int(MAX_BUFFERED_PUSHES as i64 + 1))
+        );
+    }
+
+    #[test]
+    fn protocol_errors_and_closed_sockets_break_the_connection() {
+        let mut s = state(Protocol::Resp2);
+        s.read_buf.extend_from_slice(b"?bogus\r\n");
+        assert_eq!(s.next_frame().unwrap_err().kind(), ErrorKind::Protocol);
+        assert!(s.is_broken());
+        assert_eq!(s.check_usable().unwrap_err().kind(), ErrorKind::Connection);
+        let mut s = state(Protocol::Resp2);
+        assert_eq!(s.on_read(0).unwrap_err().kind(), ErrorKind::Connection);
+        assert!(s.is_broken());
+    }
+
+    #[test]
+    fn a_non_utf8_reply_fails_alone_under_decode_responses() {
+        let mut config = ConnectionConfig::tcp("h", 1);
+        config.decode_responses = true;
+        let mut s = ConnState::new(&config);
+        s.queue(&Cmd::new("GET a"));
+        s.queue(&Cmd::new("GET b"));
+        s.read_buf.extend_from_slice(b"$1\r\n\xff\r\n$2\r\nok\r\n");
+        assert_eq!(s.next_reply().unwrap_err().kind(), ErrorKind::Data);
+        assert!(!s.is_broken());
+        assert_eq!(
+            s.next_reply().unwrap(),
+            Some(Value::Bulk(bytes::Bytes::from_static(b"ok")))
+        );
+        assert!(s.is_reusable());
+    }
+
+    #[test]
+    fn read_size_follows_reply_sizes() {
+        let mut s = state(Protocol::Resp2);
+        s.on_read(MIN_READ).unwrap();
+        assert_eq!(s.read_size(), 2 * MIN_READ);
+        for _ in 0..10 {
+            s.on_read(MAX_READ).unwrap();
+        }
+        assert_eq!(s.read_size(), MAX_READ);
+        for _ in 0..10 {
+            s.on_read(1).unwrap();
+        }
+        assert_eq!(s.read_size(), MIN_READ);
+    }
+
+    #[test]
+    fn reply_path_normalises_and_raises_server_errors() {
+        let e = finish_reply(
+            ReplyShape::Plain,
+            Value::Error(ServerError::from_line(b"WRONGTYPE Operation")),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), Some("WRONGTYPE"));
+        assert_eq!(
+            finish_reply(ReplyShape::Plain, Value::Int(3)).unwrap(),
+            Value::Int(3)
+        );
+    }
+
+    #[test]
+    fn handshake_queues_its_commands_and_keeps_the_first_error() {
+        let mut config = ConnectionConfig::tcp("h", 1);
+        config.password = Some("p".into());
+        config.db = 2;
+        config.lib_name = None;
+        config.lib_version = None;
+        let mut s = ConnState::new(&config);
+        let mut hs = Handshake::start(&config, &mut s);
+        assert_eq!(s.pending(), 2, "AUTH and SELECT");
+        assert!(s.to_write().starts_with(b"*2\r\n$4\r\nAUTH\r\n"));
+        assert!(!hs.is_done());
+        let wrongpass = Value::Error(ServerError::from_line(b"WRONGPASS invalid"));
+        assert!(hs.on_reply(wrongpass).is_none(), "one reply still owed");
+        let done = hs.on_reply(Value::Simple("OK".into())).unwrap();
+        assert_eq!(done.unwrap_err().kind(), ErrorKind::Authentication);
+        let plain = ConnectionConfig {
+            lib_name: None,
+            lib_version: None,
+            ..ConnectionConfig::tcp("h", 1)
+        };
+        let mut s = ConnState::new(&plain);
+        assert!(Handshake::start(&plain, &mut s).is_done());
+    }
+}
