@@ -2,11 +2,14 @@
 //! handlers with a background worker. Where a behaviour exists in both, one test body (a
 //! `macro_rules!` taking `$(, $aw)*`, `await` for the async client) runs against both.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 mod common;
 use common::*;
-use oxredis::{aio, ClientBuilder, Protocol};
+use oxredis::pubsub::Message;
+use oxredis::{aio, ClientBuilder, Error, ErrorKind, Protocol};
 use oxredis_test_support::RedisServer;
 
 fn url_at(server: &RedisServer, protocol: Protocol, extra: &str) -> String {
@@ -136,4 +139,197 @@ async fn monitor_sees_commands_of_other_clients_in_both_clients() {
         };
         assert_eq!((e.db, e.command()), (3, "INCR mon:n".to_owned()));
     }
+}
+
+// ---------------------------------------------------------------- pub/sub handlers and worker
+
+fn nap_blocking() {
+    std::thread::sleep(Duration::from_millis(10));
+}
+
+async fn nap_async() {
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+/// Handlers on a channel and a pattern, run by the background worker (`$w => $start` starts
+/// it from the PubSub named `$w`); returns what the handlers saw. One body for both clients.
+macro_rules! handlers_and_worker {
+    ($r:expr, $p:expr, $nap:ident, $w:ident => $start:expr $(, $aw:tt)*) => {{
+        let r = $r;
+        let mut p = $p;
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let s2 = Arc::clone(&seen);
+        p.subscribe_with("work", move |m: Message| {
+            let line = format!("{}:{}", m.channel_str().unwrap(), m.data_str().unwrap());
+            s2.lock().unwrap().push(line);
+        }) $(.$aw)* .unwrap();
+        let s3 = Arc::clone(&seen);
+        p.psubscribe_with("job-*", move |m: Message| -> oxredis::Result<()> {
+            let line = format!(
+                "{}@{}:{}",
+                m.pattern_str().unwrap(),
+                m.channel_str().unwrap(),
+                m.data_str().unwrap()
+            );
+            s3.lock().unwrap().push(line);
+            Ok(())
+        }) $(.$aw)* .unwrap();
+        let $w = p;
+        let worker = $start;
+        assert!(worker.is_running());
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let n: HashMap<String, i64> = r.pubsub_numsub(["work"]) $(.$aw)* .unwrap();
+            let pats: i64 = r.pubsub_numpat() $(.$aw)* .unwrap();
+            if n["work"] == 1 && pats == 1 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "not subscribed in time");
+            $nap() $(.$aw)*;
+        }
+        for i in 0..100 {
+            assert_eq!(r.publish("work", i) $(.$aw)* .unwrap(), 1);
+            if i % 10 == 0 {
+                assert_eq!(r.publish("job-a", i) $(.$aw)* .unwrap(), 1);
+            }
+        }
+        let deadline = Instant::now() + WAIT;
+        while seen.lock().unwrap().len() < 110 {
+            assert!(Instant::now() < deadline, "messages not handled in time");
+            $nap() $(.$aw)*;
+        }
+        worker.stop();
+        let t = Instant::now();
+        let mut p = worker.join() $(.$aw)* .unwrap();
+        assert!(t.elapsed() < Duration::from_secs(2));
+        // The PubSub comes back with its subscriptions; unsubscribing ends them on the server.
+        assert_eq!(p.channels(), ["work"]);
+        assert_eq!(p.patterns(), ["job-*"]);
+        p.unsubscribe_all() $(.$aw)* .unwrap();
+        p.punsubscribe_all() $(.$aw)* .unwrap();
+        let deadline = Instant::now() + WAIT;
+        while p.is_subscribed() {
+            p.get_message(Some(Duration::from_millis(100))) $(.$aw)* .unwrap();
+            assert!(Instant::now() < deadline, "unsubscribe not confirmed in time");
+        }
+        let n: HashMap<String, i64> = r.pubsub_numsub(["work"]) $(.$aw)* .unwrap();
+        assert_eq!(n["work"], 0);
+        assert_eq!(r.pubsub_numpat() $(.$aw)* .unwrap(), 0);
+        let seen = seen.lock().unwrap().clone();
+        seen
+    }};
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handlers_and_worker_deliver_in_order_and_stop_in_both_clients() {
+    let server = RedisServer::new();
+    let mut expected = Vec::new();
+    for i in 0..100 {
+        expected.push(format!("work:{i}"));
+        if i % 10 == 0 {
+            expected.push(format!("job-*@job-a:{i}"));
+        }
+    }
+    for protocol in PROTOCOLS {
+        let url = url_at(&server, protocol, "");
+        let b = oxredis::Redis::from_url(&url).unwrap();
+        let from_blocking = handlers_and_worker!(
+            &b, b.pubsub(), nap_blocking,
+            p => p.run_in_thread(Duration::from_millis(20), None).unwrap()
+        );
+        let a = aio::Redis::from_url(&url).unwrap();
+        let from_async = handlers_and_worker!(
+            &a, a.pubsub().await.unwrap(), nap_async,
+            p => p.run_in_task(None).unwrap(),
+            await
+        );
+        assert_eq!(from_blocking, expected, "{protocol:?}");
+        assert_eq!(from_async, expected, "{protocol:?}");
+    }
+}
+
+/// A worker refuses a subscription without a handler; handler errors and panics reach the
+/// exception handler and the worker keeps going. One body for both clients.
+macro_rules! worker_errors {
+    ($r:expr, $p:expr, $nap:ident, $w:ident, $h:ident => $start:expr $(, $aw:tt)*) => {{
+        let r = $r;
+        let mut p = $p;
+        p.subscribe_with("ok", |_m: Message| {}) $(.$aw)* .unwrap();
+        p.psubscribe("no-handler-*") $(.$aw)* .unwrap();
+        let $w = p;
+        let $h = None;
+        let e = $start.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Data);
+        assert_eq!(e.to_string(), r#"Data error: pattern "no-handler-*" has no handler registered"#);
+
+        let mut p = $p;
+        let ok = Arc::new(Mutex::new(Vec::<String>::new()));
+        let ok2 = Arc::clone(&ok);
+        p.subscribe_with("jobs", move |m: Message| -> oxredis::Result<()> {
+            match m.data_str() {
+                Some("fail") => Err(Error::new(ErrorKind::Data, "job failed")),
+                Some("panic") => panic!("handler exploded"),
+                other => {
+                    ok2.lock().unwrap().push(other.unwrap().to_owned());
+                    Ok(())
+                }
+            }
+        }) $(.$aw)* .unwrap();
+        let errors = Arc::new(Mutex::new(Vec::<String>::new()));
+        let e2 = Arc::clone(&errors);
+        let $w = p;
+        let $h = Some(Box::new(move |e: Error, _p: &mut _| {
+            e2.lock().unwrap().push(e.to_string());
+        }) as _);
+        let worker = $start.unwrap();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let n: HashMap<String, i64> = r.pubsub_numsub(["jobs"]) $(.$aw)* .unwrap();
+            if n["jobs"] == 1 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "not subscribed in time");
+            $nap() $(.$aw)*;
+        }
+        for m in ["one", "fail", "two", "panic", "three"] {
+            r.publish("jobs", m) $(.$aw)* .unwrap();
+        }
+        let deadline = Instant::now() + WAIT;
+        while ok.lock().unwrap().len() < 3 {
+            assert!(Instant::now() < deadline, "messages not handled in time");
+            $nap() $(.$aw)*;
+        }
+        assert!(worker.is_running());
+        let mut p = worker.join() $(.$aw)* .unwrap();
+        p.close();
+        let ok = ok.lock().unwrap().clone();
+        let errors = errors.lock().unwrap().clone();
+        (ok, errors)
+    }};
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worker_errors_reach_the_exception_handler_in_both_clients() {
+    let server = RedisServer::new();
+    let url = url_at(&server, Protocol::Resp3, "");
+    let b = oxredis::Redis::from_url(&url).unwrap();
+    let from_blocking = worker_errors!(
+        &b, b.pubsub(), nap_blocking, p, h =>
+        p.run_in_thread(Duration::from_millis(20), h)
+    );
+    let a = aio::Redis::from_url(&url).unwrap();
+    let from_async = worker_errors!(
+        &a, a.pubsub().await.unwrap(), nap_async, p, h =>
+        p.run_in_task(h),
+        await
+    );
+    assert_eq!(from_async, from_blocking);
+    assert_eq!(from_async.0, ["one", "two", "three"]);
+    assert_eq!(
+        from_async.1,
+        [
+            "Data error: job failed".to_owned(),
+            r#"Data error: pub/sub handler for "jobs" panicked: handler exploded"#.to_owned()
+        ]
+    );
 }

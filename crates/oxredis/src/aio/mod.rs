@@ -80,5 +80,5 @@ pub use connection::Connection;
 pub use lock::Lock;
 pub use monitor::{Monitor, MonitorStream};
 pub use pipeline::{BoxFuture, Pipeline, WatchedPipeline};
-pub use pubsub::{MessageStream, PubSub, PubSubStream};
+pub use pubsub::{ExceptionHandler, MessageStream, PubSub, PubSubStream, PubSubWorker};
 pub use scan::ScanStream;
