@@ -1,6 +1,12 @@
 //! The blocking and async clients mirror each other: the same builder, `monitor()`, and pub/sub
 //! handlers with a background worker. Where a behaviour exists in both, one test body (a
 //! `macro_rules!` taking `$(, $aw)*`, `await` for the async client) runs against both.
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
