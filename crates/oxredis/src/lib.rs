@@ -37,8 +37,8 @@ pub mod types;
 mod value;
 
 pub use blocking::{
-    CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline, PooledConnection,
-    PubSub, Redis, TransactionOptions, WatchedPipeline,
+    ClientBuilder, CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline,
+    PooledConnection, PubSub, Redis, TransactionOptions, WatchedPipeline,
 };
 pub use cmd::{ArgIter, BlockTime, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};

@@ -6,7 +6,7 @@
 
 use bytes::Bytes;
 
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result, Value};
 
 /// Who sent a monitored command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +142,25 @@ fn parse_args(line: &[u8], mut rest: &[u8]) -> Result<Vec<Bytes>> {
             }
         }
         args.push(Bytes::from(arg));
+    }
+}
+
+/// Parses one frame read from a connection in `MONITOR` mode: an error reply becomes `Err`,
+/// a line is parsed by [`parse_monitor_line`]. Used by the blocking and async monitors alike.
+///
+/// # Errors
+/// The server's error reply, a frame that is not a line, or an unparsable line
+/// ([`ErrorKind::Protocol`]).
+pub fn parse_monitor_frame(frame: Value) -> Result<MonitorEntry> {
+    match frame {
+        Value::Error(e) => Err(e.into()),
+        other => match other.as_bytes() {
+            Some(line) => parse_monitor_line(line),
+            None => Err(Error::new(
+                ErrorKind::Protocol,
+                format!("MONITOR sent a {}, expected a line", other.type_name()),
+            )),
+        },
     }
 }
 

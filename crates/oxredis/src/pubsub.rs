@@ -1,17 +1,20 @@
 //! Pub/Sub as data (sans-I/O): parsing messages out of frames, and the subscription state with
 //! its handlers, pending unsubscriptions and the commands that restore it after a reconnect.
 //!
-//! Shared by the blocking [`PubSub`](crate::blocking::PubSub) and the async client. The
-//! handler type is a parameter, so each I/O layer stores the callbacks it can call.
+//! Shared by the blocking [`PubSub`](crate::blocking::PubSub) and the async client, which
+//! register the same [`Handler`] type and dispatch with the same [`dispatch_frame`]; the
+//! subscription state is generic over the handler so it can be tested with plain values.
 //!
 //! Messages arrive as arrays on RESP2 and as push frames on RESP3; [`parse_frame`] turns both
 //! into the same [`Message`].
 
 use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
-use crate::{Cmd, FromValue, Result, ToArgs, Value};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 /// Argument of the health-check `PING`, so its reply can be recognised and swallowed
 /// (redis-py sends `PING redis-py-health-check`).
@@ -324,6 +327,101 @@ pub fn route_frame<H>(
     }
 }
 
+/// What a message handler may return: nothing, or a `Result` whose error is reported like a
+/// panic would be (from `get_message`, or to the worker's exception handler).
+pub trait HandlerOutput {
+    /// The outcome as a `Result`.
+    fn into_result(self) -> Result<()>;
+}
+
+impl HandlerOutput for () {
+    fn into_result(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl HandlerOutput for Result<()> {
+    fn into_result(self) -> Result<()> {
+        self
+    }
+}
+
+type HandlerFn = dyn FnMut(Message) -> Result<()> + Send;
+
+/// A registered message handler (redis-py's `subscribe(**{"ch": handler})`), the same type for
+/// the blocking and async `PubSub`; shared when one handler serves several channels.
+#[derive(Clone)]
+pub struct Handler(Arc<Mutex<HandlerFn>>);
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handler(..)")
+    }
+}
+
+impl Handler {
+    /// Wraps a closure taking each [`Message`] and returning `()` or `Result<()>`.
+    pub fn new<F, R>(mut f: F) -> Handler
+    where
+        F: FnMut(Message) -> R + Send + 'static,
+        R: HandlerOutput,
+    {
+        Handler(Arc::new(Mutex::new(move |m| f(m).into_result())))
+    }
+
+    /// Calls the handler; a panic inside it becomes an error instead of unwinding further.
+    ///
+    /// # Errors
+    /// The handler's error, or [`ErrorKind::Data`] when it panicked.
+    pub fn call(&self, msg: Message) -> Result<()> {
+        let channel =
+            String::from_utf8_lossy(msg.subscription().map_or(&b""[..], |c| c)).into_owned();
+        // A handler that panicked before is still called: its state is the user's business.
+        let mut f = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match catch_unwind(AssertUnwindSafe(|| f(msg))) {
+            Ok(res) => res,
+            Err(payload) => {
+                let why = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                Err(Error::new(
+                    ErrorKind::Data,
+                    format!("pub/sub handler for {channel:?} panicked: {why}"),
+                ))
+            }
+        }
+    }
+}
+
+/// [`route_frame`] plus the handler call, for both I/O layers: a message for a subscription
+/// with a [`Handler`] is given to it and `None` returned; other messages are returned.
+///
+/// # Errors
+/// An error reply from the server; the handler's error or panic.
+pub fn dispatch_frame(
+    subs: &mut Subscriptions<Handler>,
+    frame: Value,
+    ignore_subscribe_messages: bool,
+    health_checks_pending: &mut usize,
+) -> Result<Option<Message>> {
+    let routed = route_frame(
+        subs,
+        frame,
+        ignore_subscribe_messages,
+        health_checks_pending,
+    )?;
+    match routed {
+        None => Ok(None),
+        Some((msg, Route::Handler)) => match subs.handler_mut(&msg).cloned() {
+            Some(h) => h.call(msg).map(|()| None),
+            None => Ok(Some(msg)),
+        },
+        Some((msg, _)) => Ok(Some(msg)),
+    }
+}
+
 /// The three kinds of subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubKind {
@@ -553,6 +651,29 @@ impl<H> Subscriptions<H> {
             names.sort();
             names.first().map(|n| (kind, (*n).clone()))
         })
+    }
+
+    /// `Ok` when every subscription has a handler, as a background worker (`run_in_thread`,
+    /// `run_in_task`) requires; else the error naming the first one without.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Data`] naming a subscription without a handler.
+    pub fn require_handlers(&self) -> Result<()> {
+        match self.without_handler() {
+            None => Ok(()),
+            Some((kind, name)) => Err(Error::new(
+                ErrorKind::Data,
+                format!(
+                    "{} {:?} has no handler registered",
+                    match kind {
+                        SubKind::Channel => "channel",
+                        SubKind::Pattern => "pattern",
+                        SubKind::Shard => "shard channel",
+                    },
+                    String::from_utf8_lossy(&name)
+                ),
+            )),
+        }
     }
 
     /// Forgets every subscription (after `close`).

@@ -84,6 +84,25 @@ impl Redis {
         Ok(Redis::new(ConnectionConfig::from_url(url)?))
     }
 
+    /// A builder for every option: the same [`ClientBuilder`](crate::ClientBuilder) as the
+    /// blocking [`Redis::builder`](crate::Redis::builder), finished with
+    /// [`build_async`](crate::ClientBuilder::build_async).
+    ///
+    /// # Examples
+    /// ```no_run
+    /// use std::time::Duration;
+    /// let r = oxredis::aio::Redis::builder()
+    ///     .host("127.0.0.1")
+    ///     .port(6379)
+    ///     .db(1)
+    ///     .socket_timeout(Duration::from_secs(5))
+    ///     .build_async();
+    /// # let _ = r;
+    /// ```
+    pub fn builder() -> crate::ClientBuilder {
+        crate::ClientBuilder::default()
+    }
+
     /// The connection settings.
     pub fn config(&self) -> &ConnectionConfig {
         &self.inner.config

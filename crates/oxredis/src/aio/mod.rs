@@ -66,6 +66,7 @@
 mod client;
 mod connection;
 mod lock;
+mod monitor;
 mod multiplex;
 mod pipeline;
 mod pubsub;
@@ -73,9 +74,11 @@ mod scan;
 mod script;
 mod stream;
 
+pub use crate::blocking::ClientBuilder;
 pub use client::Redis;
 pub use connection::Connection;
 pub use lock::Lock;
+pub use monitor::{Monitor, MonitorStream};
 pub use pipeline::{BoxFuture, Pipeline, WatchedPipeline};
-pub use pubsub::{MessageStream, PubSub, PubSubStream};
+pub use pubsub::{ExceptionHandler, MessageStream, PubSub, PubSubStream, PubSubWorker};
 pub use scan::ScanStream;

@@ -9,12 +9,17 @@
 use std::future::Future;
 use std::time::Duration;
 
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
 use bytes::Bytes;
 use tokio::time::Instant;
 
 use crate::config::ConnectionConfig;
 use crate::pubsub::HEALTH_CHECK_MESSAGE;
-use crate::pubsub::{route_frame, split_names, Message, SubKind, Subscriptions};
+use crate::pubsub::{
+    dispatch_frame, split_names, Handler, HandlerOutput, Message, SubKind, Subscriptions,
+};
 use crate::retry::Retry;
 use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
 
@@ -26,7 +31,10 @@ use super::{BoxFuture, Connection, Redis};
 ///
 /// Subscriptions go out at once; their confirmations and the published messages are read with
 /// [`get_message`](Self::get_message), or as a stream with [`on_message`](Self::on_message)
-/// (borrowing) or [`into_stream`](Self::into_stream) (owning). Works the same on RESP2 and RESP3.
+/// (borrowing) or [`into_stream`](Self::into_stream) (owning), or by handlers
+/// ([`subscribe_with`](Self::subscribe_with)...) run by [`run_in_task`](Self::run_in_task).
+/// A message for a subscription that has a handler is given to the handler and not returned.
+/// Works the same on RESP2 and RESP3.
 ///
 /// When the connection breaks (server restart, `CLIENT KILL`, network cut), the next read or
 /// command reconnects with backoff (the client's [`ConnectionConfig::retry`], see
@@ -55,7 +63,7 @@ use super::{BoxFuture, Connection, Redis};
 pub struct PubSub {
     config: ConnectionConfig,
     conn: Option<Connection>,
-    subs: Subscriptions<()>,
+    subs: Subscriptions<Handler>,
     ignore_subscribe_messages: bool,
     retry: Retry,
     /// Health-check PINGs sent whose reply has not been read yet.
@@ -153,6 +161,70 @@ impl PubSub {
         shard_channels: impl ToArgs,
     ) -> impl Future<Output = Result<()>> + Send + '_ {
         self.add(SubKind::Shard, split_names(shard_channels))
+    }
+
+    /// Subscribes to `channels` with a handler called for each of their messages (the same
+    /// [`Handler`] as the blocking [`PubSub::subscribe_with`](crate::PubSub::subscribe_with)).
+    /// The handler returns `()` or `Result<()>`; an `Err` or a panic is reported as an error of
+    /// the read that dispatched the message. Handlers run inline in the reading task, so they
+    /// should be quick and must not block.
+    ///
+    /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    pub fn subscribe_with<F, R>(
+        &mut self,
+        channels: impl ToArgs,
+        handler: F,
+    ) -> impl Future<Output = Result<()>> + Send + '_
+    where
+        F: FnMut(Message) -> R + Send + 'static,
+        R: HandlerOutput,
+    {
+        self.add_with(
+            SubKind::Channel,
+            split_names(channels),
+            Some(Handler::new(handler)),
+        )
+    }
+
+    /// Subscribes to patterns with a handler; see [`subscribe_with`](Self::subscribe_with).
+    ///
+    /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    pub fn psubscribe_with<F, R>(
+        &mut self,
+        patterns: impl ToArgs,
+        handler: F,
+    ) -> impl Future<Output = Result<()>> + Send + '_
+    where
+        F: FnMut(Message) -> R + Send + 'static,
+        R: HandlerOutput,
+    {
+        self.add_with(
+            SubKind::Pattern,
+            split_names(patterns),
+            Some(Handler::new(handler)),
+        )
+    }
+
+    /// Subscribes to shard channels with a handler; see [`subscribe_with`](Self::subscribe_with).
+    ///
+    /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    pub fn ssubscribe_with<F, R>(
+        &mut self,
+        shard_channels: impl ToArgs,
+        handler: F,
+    ) -> impl Future<Output = Result<()>> + Send + '_
+    where
+        F: FnMut(Message) -> R + Send + 'static,
+        R: HandlerOutput,
+    {
+        self.add_with(
+            SubKind::Shard,
+            split_names(shard_channels),
+            Some(Handler::new(handler)),
+        )
     }
 
     /// Unsubscribes from channels; an empty list means all.
@@ -269,11 +341,13 @@ impl PubSub {
 
     /// The next message, waiting up to `timeout` (`None`: until one arrives). Returns `None`
     /// when the time is up, when nothing is subscribed and nothing is connected, or when the
-    /// frame read was consumed internally (a health-check reply, an ignored confirmation).
-    /// Cancel safe: dropping the future while it waits for data loses nothing.
+    /// frame read was consumed internally (a message given to its handler, a health-check
+    /// reply, an ignored confirmation). Cancel safe: dropping the future while it waits for
+    /// data loses nothing.
     ///
     /// # Errors
-    /// A connection error after every reconnect attempt failed; an error reply.
+    /// A connection error after every reconnect attempt failed; an error returned (or panic
+    /// raised) by a handler; an error reply.
     pub async fn get_message(&mut self, timeout: Option<Duration>) -> Result<Option<Message>> {
         if self.conn.is_none() && !self.subs.is_subscribed() {
             return Ok(None);
@@ -283,13 +357,12 @@ impl PubSub {
         let Some(frame) = self.read_frame(deadline).await? else {
             return Ok(None);
         };
-        route_frame(
+        dispatch_frame(
             &mut self.subs,
             frame,
             self.ignore_subscribe_messages,
             &mut self.health_checks_pending,
         )
-        .map(|routed| routed.map(|(msg, _)| msg))
     }
 
     /// The next message for the caller, skipping what is consumed internally; `None` once
@@ -323,12 +396,67 @@ impl PubSub {
         }
     }
 
+    /// Reads messages in a new tokio task until [`PubSubWorker::stop`], giving each to its
+    /// handler: the async counterpart of the blocking
+    /// [`run_in_thread`](crate::PubSub::run_in_thread), with the same rules. Every
+    /// subscription must have a handler. Errors go to `exception_handler`; without one, the
+    /// first error ends the task and is returned by [`PubSubWorker::join`]. No `sleep_time`:
+    /// `stop` interrupts the wait for a message at once.
+    ///
+    /// Must be called within a tokio runtime.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Data`] if a subscription has no handler (the PubSub is dropped).
+    pub fn run_in_task(self, exception_handler: Option<ExceptionHandler>) -> Result<PubSubWorker> {
+        self.subs.require_handlers()?;
+        let (stop, mut stopped) = watch::channel(false);
+        let mut pubsub = self;
+        let mut handler = exception_handler;
+        let task = tokio::spawn(async move {
+            loop {
+                let step = async {
+                    if let Err(e) = pubsub.get_message(None).await {
+                        match handler.as_mut() {
+                            Some(h) => h(e, &mut pubsub),
+                            None => return Err(e),
+                        }
+                    }
+                    if !pubsub.is_connected() {
+                        // Nothing subscribed, or the server is unreachable (the retries were
+                        // spent): wait instead of spinning.
+                        tokio::time::sleep(WORKER_IDLE).await;
+                    }
+                    Ok(())
+                };
+                tokio::select! {
+                    biased;
+                    _ = stopped.wait_for(|s| *s) => break,
+                    res = step => res?,
+                }
+            }
+            Ok(pubsub)
+        });
+        Ok(PubSubWorker {
+            stop,
+            task: Some(task),
+        })
+    }
+
     fn add(
         &mut self,
         kind: SubKind,
         names: Vec<Bytes>,
     ) -> impl Future<Output = Result<()>> + Send + '_ {
-        let names = names.into_iter().map(|n| (n, None)).collect();
+        self.add_with(kind, names, None)
+    }
+
+    fn add_with(
+        &mut self,
+        kind: SubKind,
+        names: Vec<Bytes>,
+        handler: Option<Handler>,
+    ) -> impl Future<Output = Result<()>> + Send + '_ {
+        let names = names.into_iter().map(|n| (n, handler.clone())).collect();
         let cmd = self.subs.subscribe(kind, names);
         async move {
             match cmd {
@@ -475,6 +603,61 @@ impl PubSub {
                 return Ok(None);
             }
         }
+    }
+}
+
+/// How long the worker of [`PubSub::run_in_task`] waits before reading again when it has no
+/// connection (nothing subscribed, or reconnecting failed).
+const WORKER_IDLE: Duration = Duration::from_millis(100);
+
+/// Called by [`PubSub::run_in_task`] with each error (connection lost for good, or a failing
+/// handler), and the `PubSub` so it can e.g. close it. The task keeps running afterwards. The
+/// async counterpart of the blocking [`ExceptionHandler`](crate::blocking::ExceptionHandler).
+pub type ExceptionHandler = Box<dyn FnMut(Error, &mut PubSub) + Send>;
+
+/// The task started by [`PubSub::run_in_task`] (the async `PubSubWorkerThread`), with the
+/// methods of the blocking [`PubSubWorker`](crate::blocking::PubSubWorker). Dropping it stops
+/// the task.
+#[derive(Debug)]
+pub struct PubSubWorker {
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<Result<PubSub>>>,
+}
+
+impl PubSubWorker {
+    /// Asks the task to stop; it does at its next await, without waiting for a message.
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// Whether the task is still running.
+    pub fn is_running(&self) -> bool {
+        self.task.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
+    /// Stops the task, waits for it, and gives the `PubSub` back (its subscriptions kept; call
+    /// [`PubSub::close`] or the `unsubscribe` methods to end them).
+    ///
+    /// # Errors
+    /// The error that ended the task when there was no exception handler; an error if the task
+    /// panicked (e.g. in the exception handler).
+    pub async fn join(mut self) -> Result<PubSub> {
+        self.stop();
+        let Some(task) = self.task.take() else {
+            return Err(Error::new(ErrorKind::Data, "pub/sub task already joined"));
+        };
+        task.await.unwrap_or_else(|_| {
+            Err(Error::new(
+                ErrorKind::Data,
+                "pub/sub task panicked (in the exception handler?)",
+            ))
+        })
+    }
+}
+
+impl Drop for PubSubWorker {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

@@ -68,9 +68,7 @@ impl Redis {
     /// # let _ = r;
     /// ```
     pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            config: ConnectionConfig::default(),
-        }
+        ClientBuilder::default()
     }
 
     /// A client that shares an existing pool.
@@ -147,8 +145,19 @@ impl Redis {
     all_commands!(immediate_methods);
 }
 
-/// Builds a [`Redis`] client option by option (redis-py's `Redis(...)` keyword arguments).
-#[derive(Debug, Clone)]
+/// Builds a client option by option (redis-py's `Redis(...)` keyword arguments): the
+/// blocking [`Redis`] with [`build`](Self::build), the async [`aio::Redis`](crate::aio::Redis)
+/// with `build_async`. Both start from [`Redis::builder`] or `aio::Redis::builder()`, which
+/// return this same builder; it only gathers a [`ConnectionConfig`].
+///
+/// # Examples
+/// ```no_run
+/// let b = oxredis::ClientBuilder::default().host("127.0.0.1").db(2);
+/// let blocking = b.clone().build();
+/// # #[cfg(feature = "tokio")]
+/// let async_client = b.build_async();
+/// ```
+#[derive(Debug, Clone, Default)]
 pub struct ClientBuilder {
     config: ConnectionConfig,
 }
@@ -320,8 +329,14 @@ impl ClientBuilder {
         &self.config
     }
 
-    /// The client.
+    /// The blocking client.
     pub fn build(self) -> Redis {
         Redis::new(self.config)
+    }
+
+    /// The async client, with the same settings.
+    #[cfg(feature = "tokio")]
+    pub fn build_async(self) -> crate::aio::Redis {
+        crate::aio::Redis::new(self.config)
     }
 }

@@ -15,7 +15,7 @@ mod pubsub;
 mod scan;
 mod script;
 
-pub use client::Redis;
+pub use client::{ClientBuilder, Redis};
 pub use connection::Connection;
 pub use lock::{Lock, LockGuard};
 pub use monitor::Monitor;

@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
-use crate::monitor::{parse_monitor_line, MonitorEntry};
-use crate::{Cmd, Error, ErrorKind, Result, Value};
+use crate::monitor::{parse_monitor_frame, MonitorEntry};
+use crate::{Cmd, Error, ErrorKind, Result};
 
 use super::{Connection, Redis};
 
 /// A connection that receives every command the server runs (`MONITOR`), from
-/// [`Redis::monitor`]. Lines are parsed by [`parse_monitor_line`].
+/// [`Redis::monitor`]. Lines are parsed by
+/// [`parse_monitor_line`](crate::monitor::parse_monitor_line).
 ///
 /// # Examples
 /// ```no_run
@@ -38,19 +39,6 @@ impl Redis {
 }
 
 impl Monitor {
-    fn parse(frame: Value) -> Result<MonitorEntry> {
-        match frame {
-            Value::Error(e) => Err(e.into()),
-            other => match other.as_bytes() {
-                Some(line) => parse_monitor_line(line),
-                None => Err(Error::new(
-                    ErrorKind::Protocol,
-                    format!("MONITOR sent a {}, expected a line", other.type_name()),
-                )),
-            },
-        }
-    }
-
     /// Waits for the next command the server runs, for as long as it takes: a quiet server is
     /// normal here, so the response deadline does not apply (TCP keepalive notices a dead peer).
     ///
@@ -58,7 +46,7 @@ impl Monitor {
     /// A connection error (the monitor is then unusable), or an unparsable line.
     pub fn next_command(&mut self) -> Result<MonitorEntry> {
         match self.conn.read_frame_timeout(None)? {
-            Some(frame) => Self::parse(frame),
+            Some(frame) => parse_monitor_frame(frame),
             None => Err(Error::new(
                 ErrorKind::Connection,
                 "MONITOR connection stopped without a frame",
@@ -74,7 +62,7 @@ impl Monitor {
     pub fn next_command_timeout(&mut self, timeout: Duration) -> Result<Option<MonitorEntry>> {
         self.conn
             .read_frame_timeout(Some(timeout))?
-            .map(Self::parse)
+            .map(parse_monitor_frame)
             .transpose()
     }
 

@@ -4,9 +4,8 @@
 //! The message parsing and subscription bookkeeping live in the sans-I/O [`crate::pubsub`]
 //! module; this file only does the socket work around them.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -14,75 +13,12 @@ use bytes::Bytes;
 
 use crate::config::ConnectionConfig;
 use crate::pubsub::HEALTH_CHECK_MESSAGE;
-use crate::pubsub::{route_frame, split_names, Message, Route, SubKind, Subscriptions};
+use crate::pubsub::{dispatch_frame, split_names, Message, SubKind, Subscriptions};
+pub use crate::pubsub::{Handler, HandlerOutput};
 use crate::retry::Retry;
 use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
 
 use super::{Connection, Redis};
-
-/// What a message handler may return: nothing, or a `Result` whose error is reported like a
-/// panic would be (from [`PubSub::get_message`], or to `run_in_thread`'s exception handler).
-pub trait HandlerOutput {
-    /// The outcome as a `Result`.
-    fn into_result(self) -> Result<()>;
-}
-
-impl HandlerOutput for () {
-    fn into_result(self) -> Result<()> {
-        Ok(())
-    }
-}
-
-impl HandlerOutput for Result<()> {
-    fn into_result(self) -> Result<()> {
-        self
-    }
-}
-
-type HandlerFn = dyn FnMut(Message) -> Result<()> + Send;
-
-/// A registered message handler; shared when one handler serves several channels.
-#[derive(Clone)]
-pub struct Handler(Arc<Mutex<HandlerFn>>);
-
-impl std::fmt::Debug for Handler {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Handler(..)")
-    }
-}
-
-impl Handler {
-    /// Wraps a closure taking each [`Message`] and returning `()` or `Result<()>`.
-    pub fn new<F, R>(mut f: F) -> Handler
-    where
-        F: FnMut(Message) -> R + Send + 'static,
-        R: HandlerOutput,
-    {
-        Handler(Arc::new(Mutex::new(move |m| f(m).into_result())))
-    }
-
-    /// Calls the handler; a panic inside it becomes an error instead of unwinding further.
-    fn call(&self, msg: Message) -> Result<()> {
-        let channel =
-            String::from_utf8_lossy(msg.subscription().map_or(&b""[..], |c| c)).into_owned();
-        // A handler that panicked before is still called: its state is the user's business.
-        let mut f = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        match catch_unwind(AssertUnwindSafe(|| f(msg))) {
-            Ok(res) => res,
-            Err(payload) => {
-                let why = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                Err(Error::new(
-                    ErrorKind::Data,
-                    format!("pub/sub handler for {channel:?} panicked: {why}"),
-                ))
-            }
-        }
-    }
-}
 
 /// Called by [`PubSub::run_in_thread`] with each error (connection lost for good, or a failing
 /// handler), and the `PubSub` so it can e.g. close it. The thread keeps running afterwards.
@@ -414,20 +350,7 @@ impl PubSub {
         sleep_time: Duration,
         exception_handler: Option<ExceptionHandler>,
     ) -> Result<PubSubWorker> {
-        if let Some((kind, name)) = self.subs.without_handler() {
-            return Err(Error::new(
-                ErrorKind::Data,
-                format!(
-                    "{} {:?} has no handler registered",
-                    match kind {
-                        SubKind::Channel => "channel",
-                        SubKind::Pattern => "pattern",
-                        SubKind::Shard => "shard channel",
-                    },
-                    String::from_utf8_lossy(&name)
-                ),
-            ));
-        }
+        self.subs.require_handlers()?;
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = Arc::clone(&stop);
         let mut pubsub = self;
@@ -576,20 +499,12 @@ impl PubSub {
     }
 
     fn handle_frame(&mut self, frame: Value) -> Result<Option<Message>> {
-        let routed = route_frame(
+        dispatch_frame(
             &mut self.subs,
             frame,
             self.ignore_subscribe_messages,
             &mut self.health_checks_pending,
-        )?;
-        match routed {
-            None => Ok(None),
-            Some((msg, Route::Handler)) => match self.subs.handler_mut(&msg).cloned() {
-                Some(h) => h.call(msg).map(|()| None),
-                None => Ok(Some(msg)),
-            },
-            Some((msg, _)) => Ok(Some(msg)),
-        }
+        )
     }
 }
 
