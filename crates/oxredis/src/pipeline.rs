@@ -6,7 +6,10 @@
 //! the index and name of the command that caused it. [`raise_first_error`] then gives redis-py's
 //! default `raise_on_error=True` behaviour.
 
+use std::time::Duration;
+
 use crate::reply::normalize;
+use crate::retry::{Retry, RetryState, Sent};
 use crate::script::Script;
 use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
 
@@ -269,6 +272,91 @@ pub fn raise_first_error(results: Vec<Result<Value>>) -> Result<Vec<Value>> {
     results.into_iter().collect()
 }
 
+/// Options of `transaction_with` ([`Redis::transaction_with`](crate::Redis::transaction_with)
+/// and its async twin).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransactionOptions {
+    watch_delay: Option<Duration>,
+    max_attempts: Option<usize>,
+}
+
+impl TransactionOptions {
+    /// Defaults: retry at once, forever (as redis-py).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Pause before retrying after a watched key changed (redis-py's `watch_delay`).
+    pub fn watch_delay(mut self, delay: Duration) -> Self {
+        self.watch_delay = Some(delay);
+        self
+    }
+
+    /// After `attempts` attempts ended with [`ErrorKind::Watch`]: the pause before the next
+    /// one (zero: at once), or `None` to give up.
+    fn retry_after(&self, attempts: usize) -> Option<Duration> {
+        if self.max_attempts.is_some_and(|max| attempts >= max) {
+            return None;
+        }
+        Some(self.watch_delay.unwrap_or_default())
+    }
+
+    /// Give up with the [`ErrorKind::Watch`] error after this many attempts (not in redis-py,
+    /// which retries forever).
+    pub fn max_attempts(mut self, attempts: usize) -> Self {
+        self.max_attempts = Some(attempts.max(1));
+        self
+    }
+}
+
+/// What a driver does after one attempt of `transaction()`.
+#[derive(Debug)]
+pub(crate) enum AfterAttempt<T> {
+    /// Give this to the caller.
+    Done(Result<T>),
+    /// Try again after this pause; zero means at once (an async driver yields first, so the
+    /// task whose write won the race makes progress).
+    RetryAfter(Duration),
+}
+
+/// The WATCH / MULTI / EXEC retry loop of `transaction()`, shared by both clients: a watched
+/// key changed ([`ErrorKind::Watch`]) starts a new attempt per [`TransactionOptions`]; a command
+/// refused with `LOADING` (nothing was applied) starts one after the client's backoff; anything
+/// else ends the loop.
+#[derive(Debug)]
+pub(crate) struct TransactionFlow {
+    options: TransactionOptions,
+    attempts: usize,
+    loading: RetryState,
+}
+
+impl TransactionFlow {
+    /// A loop under `options`, with `retry`'s budget for waiting out a loading server.
+    pub(crate) fn new(options: TransactionOptions, retry: Retry) -> TransactionFlow {
+        TransactionFlow {
+            options,
+            attempts: 0,
+            loading: RetryState::new(retry),
+        }
+    }
+
+    /// Judges the outcome of the attempt just made.
+    pub(crate) fn after_attempt<T>(&mut self, attempt: Result<T>) -> AfterAttempt<T> {
+        self.attempts += 1;
+        let wait = match &attempt {
+            Err(e) if e.kind() == ErrorKind::Watch => self.options.retry_after(self.attempts),
+            Err(e) if e.kind() == ErrorKind::BusyLoading => {
+                self.loading.on_error(e, Sent::Maybe, false)
+            }
+            _ => None,
+        };
+        match wait {
+            Some(wait) => AfterAttempt::RetryAfter(wait),
+            None => AfterAttempt::Done(attempt),
+        }
+    }
+}
+
 /// What a driver does after running a batch (a pipeline or a transaction).
 #[derive(Debug)]
 pub(crate) enum AfterBatch {
@@ -276,14 +364,14 @@ pub(crate) enum AfterBatch {
     Done(Result<Vec<Result<Value>>>),
     /// The server ran nothing (it refused the transaction, or every command, with `LOADING`):
     /// wait this long and run the whole batch again.
-    RetryAfter(std::time::Duration),
+    RetryAfter(Duration),
 }
 
 /// The retry rule for batches, shared by both clients: only a batch the server provably did
 /// not run (refused with `LOADING`) is run again, within `loading`'s budget.
 pub(crate) fn after_batch(
     results: Result<Vec<Result<Value>>>,
-    loading: &mut crate::retry::RetryState,
+    loading: &mut RetryState,
 ) -> AfterBatch {
     let refused = match results {
         Err(e) if e.kind() == ErrorKind::BusyLoading => e,
@@ -303,7 +391,7 @@ pub(crate) fn after_batch(
         }
         Err(e) => return AfterBatch::Done(Err(e)),
     };
-    match loading.on_error(&refused, crate::retry::Sent::Maybe, false) {
+    match loading.on_error(&refused, Sent::Maybe, false) {
         Some(wait) => AfterBatch::RetryAfter(wait),
         None => AfterBatch::Done(Err(refused)),
     }
@@ -383,6 +471,32 @@ mod tests {
         let e = assemble(&cmds(), true, replies).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BusyLoading);
         assert_eq!(e.command(), Some((0, "SET")));
+    }
+
+    #[test]
+    fn transaction_flow_retries_watch_and_loading_only() {
+        let ms = Duration::from_millis;
+        let retry = Retry::new(crate::retry::Backoff::Constant(ms(20)), 0);
+        let options = TransactionOptions::new().watch_delay(ms(3)).max_attempts(2);
+        let mut flow = TransactionFlow::new(options, retry);
+        let watch = || Err::<(), _>(Error::new(ErrorKind::Watch, "changed"));
+        assert!(matches!(flow.after_attempt(watch()), AfterAttempt::RetryAfter(d) if d == ms(3)));
+        // The second watch failure reaches max_attempts.
+        assert!(
+            matches!(flow.after_attempt(watch()), AfterAttempt::Done(Err(e)) if e.kind() == ErrorKind::Watch)
+        );
+        let mut flow = TransactionFlow::new(TransactionOptions::new(), retry);
+        let loading = Err::<(), _>(Error::new(ErrorKind::BusyLoading, "loading"));
+        assert!(matches!(flow.after_attempt(loading), AfterAttempt::RetryAfter(d) if d == ms(20)));
+        let other = Err::<(), _>(Error::new(ErrorKind::Connection, "cut"));
+        assert!(matches!(
+            flow.after_attempt(other),
+            AfterAttempt::Done(Err(_))
+        ));
+        assert!(matches!(
+            flow.after_attempt(Ok(7)),
+            AfterAttempt::Done(Ok(7))
+        ));
     }
 
     #[test]

@@ -22,9 +22,9 @@ use crate::commands::CommandFlags;
 use crate::convert::check_utf8;
 use crate::pipeline::{
     after_batch, assemble, exec_cmd, expected_replies, multi_cmd, pack, raise_first_error,
-    unwatch_cmd, watch_cmd, wire_commands, AfterBatch, Batch,
+    unwatch_cmd, watch_cmd, wire_commands, AfterAttempt, AfterBatch, Batch, TransactionFlow,
 };
-use crate::retry::{RetryState, Sent};
+use crate::retry::RetryState;
 use crate::script::{exists_cmd, missing_scripts, Script};
 use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 use crate::{CommandQueue, TransactionOptions};
@@ -240,13 +240,11 @@ impl Redis {
     {
         let mut keys_cmd = Cmd::empty();
         keys_cmd.arg(keys);
-        let mut attempts = 0usize;
-        let mut loading = RetryState::new(self.config().retry);
+        let mut flow = TransactionFlow::new(options, self.config().retry);
         // The connection of the last attempt, when EXEC left it clean (no key watched), so a
         // retry under contention does not open a new one.
         let mut spare: Option<Connection> = None;
         loop {
-            attempts += 1;
             let attempt: Result<(R, Vec<Value>)> = async {
                 let pipeline = self.pipeline(true);
                 let mut pipe = pipeline
@@ -258,21 +256,11 @@ impl Redis {
                 Ok((value, raise_first_error(results?)?))
             }
             .await;
-            match attempt {
-                Err(e) if e.kind() == ErrorKind::Watch => match options.retry_after(attempts) {
-                    None => return Err(e),
-                    Some(delay) if !delay.is_zero() => tokio::time::sleep(delay).await,
-                    // Let the task whose write won the race make progress.
-                    Some(_) => tokio::task::yield_now().await,
-                },
-                // The server refused a command while loading: nothing was applied.
-                Err(e) if e.kind() == ErrorKind::BusyLoading => {
-                    match loading.on_error(&e, Sent::Maybe, false) {
-                        Some(wait) => tokio::time::sleep(wait).await,
-                        None => return Err(e),
-                    }
-                }
-                other => return other,
+            match flow.after_attempt(attempt) {
+                AfterAttempt::Done(result) => return result,
+                // Let the task whose write won the race make progress.
+                AfterAttempt::RetryAfter(wait) if wait.is_zero() => tokio::task::yield_now().await,
+                AfterAttempt::RetryAfter(wait) => tokio::time::sleep(wait).await,
             }
         }
     }

@@ -1,7 +1,6 @@
 //! Blocking pipelines, MULTI/EXEC transactions, WATCH, and `Redis::transaction`.
 
 use std::cell::RefCell;
-use std::time::Duration;
 
 #[allow(
     unused_imports,
@@ -10,7 +9,7 @@ use std::time::Duration;
 use crate::commands::options::*;
 use crate::pipeline::{
     after_batch, assemble, exec_cmd, expected_replies, multi_cmd, raise_first_error, unwatch_cmd,
-    watch_cmd, wire_commands, AfterBatch, Batch,
+    watch_cmd, wire_commands, AfterAttempt, AfterBatch, Batch, TransactionFlow, TransactionOptions,
 };
 use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script};
@@ -175,66 +174,19 @@ impl Redis {
     {
         let mut watch = Cmd::empty();
         watch.arg(keys);
-        let mut attempts = 0usize;
-        let mut loading = RetryState::new(self.config().retry);
+        let mut flow = TransactionFlow::new(options, self.config().retry);
         loop {
-            attempts += 1;
             let attempt: Result<(R, Vec<Value>)> = (|| {
                 let mut pipe = self.pipeline(true).watch(&watch)?;
                 let value = func(&mut pipe)?;
                 Ok((value, pipe.execute()?))
             })();
-            match attempt {
-                Err(e) if e.kind() == ErrorKind::Watch => match options.retry_after(attempts) {
-                    None => return Err(e),
-                    Some(delay) if !delay.is_zero() => std::thread::sleep(delay),
-                    Some(_) => {}
-                },
-                Err(e) if e.kind() == ErrorKind::BusyLoading => {
-                    match loading.on_error(&e, Sent::Maybe, false) {
-                        Some(wait) => std::thread::sleep(wait),
-                        None => return Err(e),
-                    }
-                }
-                other => return other,
+            match flow.after_attempt(attempt) {
+                AfterAttempt::Done(result) => return result,
+                AfterAttempt::RetryAfter(wait) if wait.is_zero() => {}
+                AfterAttempt::RetryAfter(wait) => std::thread::sleep(wait),
             }
         }
-    }
-}
-
-/// Options of [`Redis::transaction_with`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TransactionOptions {
-    watch_delay: Option<Duration>,
-    max_attempts: Option<usize>,
-}
-
-impl TransactionOptions {
-    /// Defaults: retry at once, forever (as redis-py).
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Pause before retrying after a watched key changed (redis-py's `watch_delay`).
-    pub fn watch_delay(mut self, delay: Duration) -> Self {
-        self.watch_delay = Some(delay);
-        self
-    }
-
-    /// After `attempts` attempts ended with [`ErrorKind::Watch`]: the pause before the next
-    /// one (zero: at once), or `None` to give up. Shared by the blocking and async clients.
-    pub(crate) fn retry_after(&self, attempts: usize) -> Option<Duration> {
-        if self.max_attempts.is_some_and(|max| attempts >= max) {
-            return None;
-        }
-        Some(self.watch_delay.unwrap_or_default())
-    }
-
-    /// Give up with the [`ErrorKind::Watch`] error after this many attempts (not in redis-py,
-    /// which retries forever).
-    pub fn max_attempts(mut self, attempts: usize) -> Self {
-        self.max_attempts = Some(attempts.max(1));
-        self
     }
 }
 

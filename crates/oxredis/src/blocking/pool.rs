@@ -34,7 +34,7 @@ struct State {
 /// up to `pool_timeout` (default [`DEFAULT_POOL_TIMEOUT`](crate::config::DEFAULT_POOL_TIMEOUT))
 /// for one to come back, as redis-py's `BlockingConnectionPool` and Rust's r2d2/bb8 do, then
 /// fails with [`ErrorKind::PoolExhausted`]; with `pool_timeout: None`
-/// ([`ClientBuilder::pool_fail_fast`](crate::blocking::ClientBuilder::pool_fail_fast)) it
+/// ([`ClientBuilder::pool_fail_fast`](crate::ClientBuilder::pool_fail_fast)) it
 /// fails at once, as redis-py's plain `ConnectionPool` does.
 ///
 /// A connection that saw an I/O error, a timeout or a protocol error is dropped on return,
