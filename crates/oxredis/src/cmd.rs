@@ -349,6 +349,158 @@ mod block_time_tests {
     }
 }
 
+/// What a command would do to a connection that other callers share (a pooled connection of the
+/// blocking client, the multiplexed connection of the async one), judged by
+/// [`Cmd::connection_state_effect`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnStateEffect {
+    /// Safe on a shared connection: it leaves nothing behind that changes the replies of the
+    /// next commands. Declared `CONN_STATE` commands such as `CLIENT SETNAME`, `CLIENT
+    /// TRACKING`, `CLIENT NO-EVICT`, `READONLY` are here: they change the connection's
+    /// attributes, not how it answers, and the command table documents their pooled use.
+    Harmless,
+    /// Would desynchronise the replies (`CLIENT REPLY OFF`, `SUBSCRIBE`, `MONITOR`, `MULTI`...)
+    /// or silently change the handshake state every user of the connection relies on
+    /// (`SELECT`, `AUTH`, `HELLO 3`, `RESET`, `QUIT`...): refused on a shared connection.
+    Refused {
+        /// The command, as the caller would write it (`SELECT`, `CLIENT REPLY OFF`).
+        command: &'static str,
+        /// Why, and the API to use instead.
+        instead: &'static str,
+    },
+}
+
+/// The undeclared commands refused on a shared connection, by name, with the reason and the API
+/// to use instead. `CLIENT REPLY` and `HELLO` depend on their arguments and are judged apart.
+const REFUSED_ON_SHARED: &[(&str, &str)] = &[
+    ("SUBSCRIBE", SUBSCRIBING),
+    ("PSUBSCRIBE", SUBSCRIBING),
+    ("SSUBSCRIBE", SUBSCRIBING),
+    ("UNSUBSCRIBE", SUBSCRIBING),
+    ("PUNSUBSCRIBE", SUBSCRIBING),
+    ("SUNSUBSCRIBE", SUBSCRIBING),
+    (
+        "MONITOR",
+        "turns the connection into a stream of events; use monitor() (blocking client) or a \
+         Connection of its own (Connection::connect)",
+    ),
+    ("MULTI", TRANSACTION),
+    ("EXEC", TRANSACTION),
+    ("DISCARD", TRANSACTION),
+    (
+        "WATCH",
+        "would leave watched keys on a connection other callers use; use \
+         pipeline(true).watch(keys) or transaction(keys, ..)",
+    ),
+    (
+        "UNWATCH",
+        "only means something on the connection that ran WATCH; use the WatchedPipeline's \
+         unwatch() (pipeline(true).watch(keys)) or transaction(keys, ..)",
+    ),
+    (
+        "SELECT",
+        "would change the database under every other user of the connection; set \
+         ConnectionConfig.db (builder .db(n), URL path /n), one client per database",
+    ),
+    (
+        "AUTH",
+        "would re-authenticate a connection other callers share; set ConnectionConfig \
+         username/password (builder .username()/.password(), URL user:password@)",
+    ),
+    (
+        "RESET",
+        "would drop the handshake state (database, user, name, protocol) other callers rely \
+         on; use a Connection of its own (Connection::connect)",
+    ),
+    (
+        "QUIT",
+        "would close the connection under other callers; drop the client to close its \
+         connections",
+    ),
+    ("SYNC", REPLICATION),
+    ("PSYNC", REPLICATION),
+    ("REPLCONF", REPLICATION),
+];
+
+const SUBSCRIBING: &str =
+    "puts the connection in subscriber mode, where ordinary replies stop; use pubsub(), which \
+     subscribes on a connection of its own";
+const TRANSACTION: &str =
+    "would queue the other callers' commands in a transaction; use pipeline(true) or \
+     transaction(keys, ..)";
+const REPLICATION: &str =
+    "would turn the connection into a replication stream; the replication protocol is not \
+     supported on a client connection";
+
+impl Cmd {
+    /// What this command would do to a connection other callers share (see
+    /// [`ConnStateEffect`]). Declared commands without the
+    /// [`CONN_STATE`](CommandFlags::CONN_STATE) flag cost one flag test; commands built by hand
+    /// are recognised by name (`SUBSCRIBE`, `MONITOR`, `MULTI`, `SELECT`...), as are the
+    /// arguments that make `CLIENT REPLY` (`OFF`, `SKIP`) and `HELLO` (a protocol version, which
+    /// may switch protocol, user and name) refused. A bare `HELLO` only reports and is harmless.
+    pub fn connection_state_effect(&self) -> ConnStateEffect {
+        let declared = !self.spec.name.is_empty();
+        if declared && !self.spec.flags.contains(CommandFlags::CONN_STATE) {
+            return ConnStateEffect::Harmless;
+        }
+        let mut args = self.args();
+        let Some(name) = args.next() else {
+            return ConnStateEffect::Harmless;
+        };
+        let is = |a: &[u8], word: &str| a.eq_ignore_ascii_case(word.as_bytes());
+        if is(name, "CLIENT") {
+            let sub = args.next().unwrap_or_default();
+            let mode = args.next();
+            // CLIENT REPLY ON is the normal mode; any other mode (OFF, SKIP) drops replies the
+            // shared connection's callers wait for.
+            if is(sub, "REPLY") && mode.is_some_and(|m| !is(m, "ON")) {
+                return ConnStateEffect::Refused {
+                    command: "CLIENT REPLY OFF/SKIP",
+                    instead: "would make the server stop replying on a connection other \
+                              callers share; use a Connection of its own (Connection::connect)",
+                };
+            }
+            return ConnStateEffect::Harmless;
+        }
+        if is(name, "HELLO") {
+            if args.next().is_some() {
+                return ConnStateEffect::Refused {
+                    command: "HELLO",
+                    instead: "may switch the protocol, user and name under other callers (a \
+                              bare HELLO is allowed); set ConnectionConfig protocol, \
+                              username/password and client_name",
+                };
+            }
+            return ConnStateEffect::Harmless;
+        }
+        match REFUSED_ON_SHARED.iter().find(|(n, _)| is(name, n)) {
+            Some(&(command, instead)) => ConnStateEffect::Refused { command, instead },
+            None => ConnStateEffect::Harmless,
+        }
+    }
+
+    /// `Ok` when this command may run on a connection other callers share, else the error the
+    /// clients return without sending it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Data`](crate::ErrorKind::Data) naming the command and the API to use
+    /// instead. `Data` (redis-py's `DataError`, "bad input") because the caller's input is
+    /// refused before any I/O, as the pipelines' "commands after multi()" error: not a server
+    /// reply (`Response`), not a broken connection (`Connection` would count for retries and
+    /// make the pool discard a healthy connection), not a missing feature (`Unsupported`: the
+    /// feature exists, through another API).
+    pub fn check_shared_connection(&self) -> crate::Result<()> {
+        match self.connection_state_effect() {
+            ConnStateEffect::Harmless => Ok(()),
+            ConnStateEffect::Refused { command, instead } => Err(crate::Error::new(
+                crate::ErrorKind::Data,
+                format!("{command} refused on a shared connection: it {instead}"),
+            )),
+        }
+    }
+}
+
 /// Which arguments of a command are secrets (passwords) that debug output must not show:
 /// those of `AUTH`, `HELLO ... AUTH user pass`, `MIGRATE ... AUTH pass` / `AUTH2 user pass`,
 /// `CONFIG SET requirepass|masterauth|... value`, `SENTINEL SET name auth-pass value`, and the
@@ -728,5 +880,91 @@ mod tests {
             .arg(f64::NEG_INFINITY);
         let args: Vec<&[u8]> = cmd.args().collect();
         assert_eq!(args, vec![&b"X"[..], b"\x00\r\n", b"+inf", b"-inf"]);
+    }
+}
+
+#[cfg(test)]
+mod conn_state_tests {
+    use super::*;
+    use crate::commands::build;
+    use crate::ErrorKind;
+
+    fn effect(words: &[&str]) -> ConnStateEffect {
+        let mut c = Cmd::empty();
+        c.arg(words);
+        c.connection_state_effect()
+    }
+
+    fn refused(words: &[&str]) -> &'static str {
+        match effect(words) {
+            ConnStateEffect::Refused { command, .. } => command,
+            ConnStateEffect::Harmless => panic!("{words:?} not refused"),
+        }
+    }
+
+    #[test]
+    fn undeclared_commands_are_judged_by_name_and_arguments() {
+        for (words, command) in [
+            (&["subscribe", "c"][..], "SUBSCRIBE"),
+            (&["PSUBSCRIBE", "p*"], "PSUBSCRIBE"),
+            (&["SSUBSCRIBE", "s"], "SSUBSCRIBE"),
+            (&["UNSUBSCRIBE"], "UNSUBSCRIBE"),
+            (&["PUNSUBSCRIBE"], "PUNSUBSCRIBE"),
+            (&["SUNSUBSCRIBE"], "SUNSUBSCRIBE"),
+            (&["MONITOR"], "MONITOR"),
+            (&["multi"], "MULTI"),
+            (&["EXEC"], "EXEC"),
+            (&["DISCARD"], "DISCARD"),
+            (&["WATCH", "k"], "WATCH"),
+            (&["UNWATCH"], "UNWATCH"),
+            (&["select", "1"], "SELECT"),
+            (&["AUTH", "pw"], "AUTH"),
+            (&["HELLO", "3"], "HELLO"),
+            (&["RESET"], "RESET"),
+            (&["QUIT"], "QUIT"),
+            (&["PSYNC", "?", "-1"], "PSYNC"),
+            (&["CLIENT", "REPLY", "OFF"], "CLIENT REPLY OFF/SKIP"),
+            (&["client", "reply", "skip"], "CLIENT REPLY OFF/SKIP"),
+        ] {
+            assert_eq!(refused(words), command, "{words:?}");
+        }
+        for words in [
+            &["GET", "k"][..],
+            &["HELLO"],
+            &["CLIENT", "REPLY", "ON"],
+            &["CLIENT", "SETNAME", "n"],
+            &["CLIENT", "INFO"],
+            &["SELECTED"],
+            &["PUBLISH", "c", "m"],
+            &[],
+        ] {
+            assert_eq!(effect(words), ConnStateEffect::Harmless, "{words:?}");
+        }
+    }
+
+    #[test]
+    fn declared_commands_are_judged_by_their_flag() {
+        assert_eq!(
+            build::get("k").connection_state_effect(),
+            ConnStateEffect::Harmless
+        );
+        assert_eq!(
+            build::client_reply("ON").connection_state_effect(),
+            ConnStateEffect::Harmless
+        );
+        let err = build::client_reply("OFF")
+            .check_shared_connection()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Data);
+        assert!(
+            err.to_string()
+                .contains("CLIENT REPLY OFF/SKIP refused on a shared connection"),
+            "{err}"
+        );
+        assert_eq!(
+            build::client_setname("n").connection_state_effect(),
+            ConnStateEffect::Harmless
+        );
+        assert!(build::readonly().check_shared_connection().is_ok());
     }
 }

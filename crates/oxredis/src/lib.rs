@@ -40,7 +40,7 @@ pub use blocking::{
     ClientBuilder, CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline,
     PooledConnection, PubSub, Redis, TransactionOptions, WatchedPipeline,
 };
-pub use cmd::{ArgIter, BlockTime, Cmd, Flag, ScoreFirst, ToArgs};
+pub use cmd::{ArgIter, BlockTime, Cmd, ConnStateEffect, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};
 pub use config::{Addr, ConnectionConfig, Keepalive, Protocol};
 pub use convert::FromValue;

@@ -66,6 +66,21 @@ impl Batch {
         self.scripts.clear();
     }
 
+    /// `Ok` when every queued command may run on a connection other callers share (a pooled
+    /// or the multiplexed connection); else the first refusal, tagged with the command's index
+    /// ([`Cmd::check_shared_connection`]). Pipelines send their own MULTI/EXEC, so a queued
+    /// `MULTI`, `SELECT` or `SUBSCRIBE` would corrupt the connection for its next user.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Data`] naming the command and the API to use instead.
+    pub fn check_shared_connection(&self) -> Result<()> {
+        for (index, cmd) in self.cmds.iter().enumerate() {
+            cmd.check_shared_connection()
+                .map_err(|e| e.at_command(index, cmd.name()))?;
+        }
+        Ok(())
+    }
+
     /// Takes the contents, leaving the batch empty.
     pub fn take(&mut self) -> Batch {
         std::mem::take(self)

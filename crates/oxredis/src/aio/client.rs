@@ -126,8 +126,12 @@ impl Redis {
 
     /// Runs any command given as its words and arguments, e.g. `("OBJECT", "ENCODING", "k")`.
     ///
+    /// Commands that would corrupt the shared connection (`SELECT`, `SUBSCRIBE`, `MULTI`,
+    /// `CLIENT REPLY OFF`...) are refused, see [`request`](Self::request).
+    ///
     /// # Errors
-    /// A connection error, the server's error reply, or a failed conversion.
+    /// A connection error, the server's error reply, or a failed conversion;
+    /// [`ErrorKind::Data`] for a refused command.
     pub async fn execute_command<T: FromValue>(&self, args: impl ToArgs) -> Result<T> {
         let mut cmd = Cmd::empty();
         cmd.arg(args);
@@ -176,10 +180,20 @@ impl Redis {
 
     /// Runs a prepared command and returns its normalised reply; an error reply is `Err`.
     ///
+    /// A command that would corrupt the shared connection (or the reused connections of
+    /// blocking commands) is refused before anything is sent ([`Cmd::check_shared_connection`]):
+    /// the `SUBSCRIBE` family (use [`pubsub`](Self::pubsub)), `MONITOR`, `MULTI`/`EXEC`/
+    /// `DISCARD`/`WATCH`/`UNWATCH` ([`pipeline`](Self::pipeline)), `SELECT`/`AUTH`/`HELLO 3`
+    /// (the [`ConnectionConfig`] settings), `CLIENT REPLY OFF|SKIP`, `RESET`, `QUIT`, and the
+    /// replication commands. A connection of your own ([`get_connection`](Self::get_connection))
+    /// takes any of them.
+    ///
     /// # Errors
     /// A connection error, a timeout (the connection stopped answering: see the
-    /// [module docs](super)), or the server's error reply.
+    /// [module docs](super)), or the server's error reply; [`ErrorKind::Data`] for a refused
+    /// command.
     pub async fn request(&self, cmd: Cmd) -> Result<Value> {
+        cmd.check_shared_connection()?;
         if cmd.flags().contains(CommandFlags::BLOCKING) {
             // Boxed: the cold paths' (large) states stay out of every command's future.
             return Box::pin(self.blocking_request(cmd)).await;

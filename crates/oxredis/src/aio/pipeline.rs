@@ -111,6 +111,8 @@ async fn run_batch_on(
     transaction: bool,
     base: Option<Duration>,
 ) -> Result<Vec<Result<Value>>> {
+    // A refusal keeps one rule for every pipeline, wherever it runs.
+    batch.check_shared_connection()?;
     load_scripts_on(conn, batch.scripts()).await?;
     let limit = batch_allowance(batch.commands(), transaction, base);
     let replies = with_timeout(limit, "waiting for pipeline replies", async {
@@ -288,12 +290,17 @@ impl Pipeline {
     ///
     /// # Errors
     /// Errors of the whole batch: connection errors (the batch is never re-sent), a timeout
-    /// (with `socket_timeout`), and for a transaction [`ErrorKind::ExecAbort`].
+    /// (with `socket_timeout`), and for a transaction [`ErrorKind::ExecAbort`];
+    /// [`ErrorKind::Data`], nothing sent, when a queued command would corrupt the shared
+    /// connection (`MULTI`, `SELECT`, `SUBSCRIBE`...: see
+    /// [`Batch::check_shared_connection`](crate::pipeline::Batch::check_shared_connection)).
     pub async fn execute_raw(&mut self) -> Result<Vec<Result<Value>>> {
         let batch = self.batch.take();
         if batch.is_empty() {
             return Ok(Vec::new());
         }
+        // Before connecting: the batch may run on the shared connection.
+        batch.check_shared_connection()?;
         let blocking = batch
             .commands()
             .iter()

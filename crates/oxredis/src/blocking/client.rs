@@ -96,8 +96,12 @@ impl Redis {
 
     /// Runs any command given as its words and arguments, e.g. `("OBJECT", "ENCODING", "k")`.
     ///
+    /// Commands that would corrupt a pooled connection (`SELECT`, `SUBSCRIBE`, `MONITOR`,
+    /// `MULTI`, `CLIENT REPLY OFF`...) are refused, see [`run`](Self::run).
+    ///
     /// # Errors
-    /// A connection error, the server's error reply, or a failed conversion.
+    /// A connection error, the server's error reply, or a failed conversion;
+    /// [`ErrorKind::Data`](crate::ErrorKind::Data) for a refused command.
     ///
     /// # Examples
     /// ```no_run
@@ -117,10 +121,19 @@ impl Redis {
     /// only when that cannot apply it twice: the connection failed before the command was sent,
     /// or the command is read-only. Timeouts are never retried.
     ///
+    /// A command that would corrupt the pooled connection for its next user is refused before
+    /// anything is sent ([`Cmd::check_shared_connection`]): the `SUBSCRIBE` family (use
+    /// [`pubsub`](Self::pubsub)), `MONITOR` ([`monitor`](Self::monitor)), `MULTI`/`EXEC`/
+    /// `DISCARD`/`WATCH`/`UNWATCH` ([`pipeline`](Self::pipeline), [`transaction`](Self::transaction)),
+    /// `SELECT`/`AUTH`/`HELLO 3` (the [`ConnectionConfig`] settings), `CLIENT REPLY OFF|SKIP`,
+    /// `RESET`, `QUIT`, and the replication commands. A [`Connection`](super::Connection) of
+    /// your own takes any of them.
+    ///
     /// # Errors
     /// A connection error (after retries), a timeout, the server's error reply, or a failed
-    /// conversion.
+    /// conversion; [`ErrorKind::Data`](crate::ErrorKind::Data) for a refused command.
     pub fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        cmd.check_shared_connection()?;
         let mut retry: Option<RetryState> = None;
         let idempotent = cmd.flags().contains(CommandFlags::READONLY);
         loop {

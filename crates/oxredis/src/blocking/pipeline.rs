@@ -13,7 +13,7 @@ use crate::pipeline::{
 };
 use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script};
-use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{BlockTime, Cmd, ConnStateEffect, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::{Connection, PooledConnection, Redis};
 
@@ -39,6 +39,8 @@ fn run_batch(
     batch: &Batch,
     transaction: bool,
 ) -> Result<Vec<Result<Value>>> {
+    // The connection goes back to the pool afterwards: nothing may corrupt it.
+    batch.check_shared_connection()?;
     load_scripts(conn, batch.scripts())?;
     conn.expect_reply_within(BlockTime::of_batch(batch.commands()))?;
     let (multi, exec) = (multi_cmd(), exec_cmd());
@@ -209,7 +211,10 @@ impl Pipeline {
     ///
     /// # Errors
     /// Errors of the whole batch: connection errors (the connection is then discarded and the
-    /// batch is not re-sent), and for a transaction [`ErrorKind::ExecAbort`].
+    /// batch is not re-sent), and for a transaction [`ErrorKind::ExecAbort`];
+    /// [`ErrorKind::Data`], nothing sent, when a queued command would corrupt the pooled
+    /// connection (`MULTI`, `SELECT`, `SUBSCRIBE`...: see
+    /// [`Batch::check_shared_connection`](crate::pipeline::Batch::check_shared_connection)).
     pub fn execute_raw(&mut self) -> Result<Vec<Result<Value>>> {
         let batch = self.batch.take();
         if batch.is_empty() {
@@ -301,12 +306,23 @@ fn released() -> Error {
 impl WatchedPipeline {
     /// Runs a prepared command at once on the bound connection.
     ///
+    /// The connection goes back to the pool afterwards, so commands that would corrupt it are
+    /// refused as by [`Redis::run`], except `WATCH` and `UNWATCH`, which belong here.
+    ///
     /// # Errors
     /// A connection error, the server's error reply, a failed conversion, or
-    /// [`ErrorKind::Data`] after [`multi`](Self::multi).
+    /// [`ErrorKind::Data`] after [`multi`](Self::multi) or for a refused command.
     pub fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         if self.in_multi {
             return Err(after_multi());
+        }
+        match cmd.connection_state_effect() {
+            ConnStateEffect::Harmless
+            | ConnStateEffect::Refused {
+                command: "WATCH" | "UNWATCH",
+                ..
+            } => {}
+            ConnStateEffect::Refused { .. } => cmd.check_shared_connection()?,
         }
         let mut conn = self.conn.borrow_mut();
         let conn = conn.as_mut().ok_or_else(released)?;

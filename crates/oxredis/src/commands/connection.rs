@@ -2,7 +2,10 @@
 //!
 //! Commands flagged `CONN_STATE` change the state of the connection they run on; on a pooled
 //! client that is whichever connection the pool hands out, so use them on a client with one
-//! connection or through [`Redis::get_connection`](crate::Redis::get_connection).
+//! connection or through [`Redis::get_connection`](crate::Redis::get_connection). Those declared
+//! here change attributes of the connection, not how it answers, so the clients run them; the
+//! one form that would (`CLIENT REPLY OFF|SKIP`) is refused on a shared connection, as are the
+//! undeclared `SELECT`, `SUBSCRIBE`, `MULTI`... (see [`Cmd::connection_state_effect`](crate::Cmd::connection_state_effect)).
 
 macro_rules! connection_commands {
     ($surface:ident) => { $surface! {
@@ -57,7 +60,8 @@ macro_rules! connection_commands {
             flags(ADMIN | CONN_STATE) reply(OkBool);
 
         /// Sets the reply mode. Only `ON` fits a request/reply client: OFF and SKIP suppress the
-        /// reply this method waits for. <https://redis.io/commands/client-reply>
+        /// reply this method waits for, so the clients and pipelines refuse them with
+        /// [`ErrorKind::Data`](crate::ErrorKind::Data). <https://redis.io/commands/client-reply>
         "CLIENT REPLY" client_reply(mode: impl ToArgs) -> bool = [mode];
             flags(ADMIN | CONN_STATE) reply(OkBool);
 

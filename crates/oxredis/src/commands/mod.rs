@@ -124,8 +124,10 @@ impl CommandFlags {
     pub const BLOCKING: CommandFlags = CommandFlags(1 << 2);
     /// Administrative or connection-level command without keys, sent to any node.
     pub const ADMIN: CommandFlags = CommandFlags(1 << 3);
-    /// Changes connection state (SELECT, CLIENT SETNAME...): must not run on a pooled connection
-    /// without care.
+    /// Changes connection state (CLIENT SETNAME, CLIENT REPLY...): must not run on a pooled
+    /// connection without care. Commands without it cost one bit test in
+    /// [`Cmd::connection_state_effect`](crate::Cmd::connection_state_effect); those with it are
+    /// judged by their arguments there.
     pub const CONN_STATE: CommandFlags = CommandFlags(1 << 4);
 
     /// Union of two flag sets.
