@@ -384,6 +384,21 @@ impl Error {
         std::iter::successors(Some(first), |e| e.source())
     }
 
+    /// A copy of this error (same kind, message, server reply, command, source), for when one
+    /// failure ends several requests.
+    pub(crate) fn duplicate(&self) -> Error {
+        Error {
+            inner: Box::new(Inner {
+                kind: self.inner.kind,
+                message: self.inner.message.clone(),
+                server: self.inner.server.clone(),
+                source: self.inner.source.clone(),
+                command: self.inner.command.clone(),
+                unsent: self.inner.unsent,
+            }),
+        }
+    }
+
     /// For `MOVED`/`ASK` errors: the slot and the `host:port` to redirect to.
     pub fn redirect(&self) -> Option<(u16, &str)> {
         if !matches!(self.inner.kind, ErrorKind::Moved | ErrorKind::Ask) {
@@ -654,5 +669,27 @@ mod tests {
             ]
         );
         assert_eq!(Error::new(ErrorKind::Data, "x").chain().count(), 1);
+    }
+
+    #[test]
+    fn duplicate_keeps_kind_message_and_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::BrokenPipe, "pipe");
+        let e = Error::from(io).at_command(2, "GET").mark_unsent();
+        let d = e.duplicate();
+        assert_eq!(d.kind(), ErrorKind::Connection);
+        assert_eq!(d.to_string(), e.to_string());
+        assert_eq!(d.command(), Some((2, "GET")));
+        assert!(d.is_unsent());
+        let chain: Vec<String> = d.chain().map(ToString::to_string).collect();
+        assert_eq!(
+            chain,
+            [
+                "Connection error in command #2 (GET): connection error",
+                "pipe"
+            ]
+        );
+        let p = Error::new(ErrorKind::Protocol, "invalid RESP type byte").duplicate();
+        assert_eq!(p.kind(), ErrorKind::Protocol);
+        assert_eq!(p.to_string(), "Protocol error: invalid RESP type byte");
     }
 }
