@@ -1,6 +1,7 @@
 //! One error type for the whole crate, with kinds that mirror redis-py's exception tree.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Result type used throughout oxredis.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -9,6 +10,45 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// Server error replies map to kinds through one table ([`ServerError::kind`]); everything else is
 /// raised by the client itself.
+///
+/// redis-py's classes form a tree; [`Error::is_connection_error`] and
+/// [`Error::is_response_error`] answer "is it a `ConnectionError`" and "is it a `ResponseError`"
+/// the way an `except` clause would:
+///
+/// | Kind | redis-py class | Parent in redis-py |
+/// |------|----------------|--------------------|
+/// | [`Connection`](Self::Connection) | `ConnectionError` | `RedisError` |
+/// | [`Authentication`](Self::Authentication) | `AuthenticationError` | `ConnectionError` |
+/// | [`BusyLoading`](Self::BusyLoading) | `BusyLoadingError` | `ConnectionError` |
+/// | [`PoolExhausted`](Self::PoolExhausted) | `MaxConnectionsError` ("Too many connections") | `ConnectionError` |
+/// | [`Timeout`](Self::Timeout) | `TimeoutError` | `RedisError` |
+/// | [`Response`](Self::Response) | `ResponseError` | `RedisError` |
+/// | [`NoScript`](Self::NoScript) | `NoScriptError` | `ResponseError` |
+/// | [`ExecAbort`](Self::ExecAbort) | `ExecAbortError` | `ResponseError` |
+/// | [`ReadOnly`](Self::ReadOnly) | `ReadOnlyError` | `ResponseError` |
+/// | [`OutOfMemory`](Self::OutOfMemory) | `OutOfMemoryError` | `ResponseError` |
+/// | [`NoPermission`](Self::NoPermission) | `NoPermissionError` | `ResponseError` |
+/// | [`Moved`](Self::Moved) | `MovedError` | `AskError` (a `ResponseError`) |
+/// | [`Ask`](Self::Ask) | `AskError` | `ResponseError` |
+/// | [`TryAgain`](Self::TryAgain) | `TryAgainError` | `ResponseError` |
+/// | [`ClusterDown`](Self::ClusterDown) | `ClusterDownError` | `ClusterError`, `ResponseError` |
+/// | [`MasterDown`](Self::MasterDown) | `MasterDownError` | `ClusterDownError` |
+/// | [`CrossSlot`](Self::CrossSlot) | `ClusterCrossSlotError` | `ResponseError` |
+/// | [`Watch`](Self::Watch) | `WatchError` | `RedisError` |
+/// | [`Lock`](Self::Lock) | `LockError` | `RedisError`, `ValueError` |
+/// | [`LockNotOwned`](Self::LockNotOwned) | `LockNotOwnedError` | `LockError` |
+/// | [`Data`](Self::Data) | `DataError` | `RedisError` |
+/// | [`Protocol`](Self::Protocol) | `InvalidResponse` | `RedisError` |
+/// | [`InvalidConfig`](Self::InvalidConfig) | `ValueError` | (Python built-in) |
+/// | [`Unsupported`](Self::Unsupported) | none | none |
+///
+/// Some server replies are connection errors in this tree, as in redis-py: `LOADING`
+/// (`BusyLoading`), `WRONGPASS`/`NOAUTH` (`Authentication`) and `ERR max number of clients
+/// reached` (`Connection`). [`Error::server_error`] tells whether any error came from a reply.
+///
+/// The clients decide what to retry from the kind itself, not from this tree: a wrong
+/// password or an exhausted pool is a connection error in redis-py's sense, but trying again
+/// would not help (see [`RetryState`](crate::retry::RetryState)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -147,6 +187,10 @@ impl fmt::Display for ServerError {
 ///
 /// Pointer-sized so that `Result<T>` stays small on the hot path.
 ///
+/// `Display` shows the kind, the pipeline command (index and name), the message and the
+/// server's reply, but not the cause: that is [`source`](std::error::Error::source), as std's
+/// convention wants (see [`chain`](Self::chain)). `Debug` shows everything.
+///
 /// # Examples
 /// ```
 /// use oxredis::{Error, ErrorKind};
@@ -162,7 +206,8 @@ struct Inner {
     kind: ErrorKind,
     message: String,
     server: Option<ServerError>,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// Shared so that one failure can be reported to every request it ended (the multiplexer).
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
     command: Option<(usize, String)>,
     /// The command was never written to the server.
     unsent: bool,
@@ -190,7 +235,7 @@ impl Error {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         let mut e = Error::new(kind, message);
-        e.inner.source = Some(Box::new(source));
+        e.inner.source = Some(Arc::new(source));
         e
     }
 
@@ -235,9 +280,62 @@ impl Error {
         self.inner.command.as_ref().map(|(i, n)| (*i, n.as_str()))
     }
 
-    /// Whether the connection broke or could not be made.
+    /// Whether this is a connection error in redis-py's sense (an instance of its
+    /// `ConnectionError`): the connection broke or could not be made
+    /// ([`Connection`](ErrorKind::Connection)), authentication failed
+    /// ([`Authentication`](ErrorKind::Authentication)), the server is loading its data
+    /// ([`BusyLoading`](ErrorKind::BusyLoading)) or no connection was available
+    /// ([`PoolExhausted`](ErrorKind::PoolExhausted)). See the table on [`ErrorKind`].
+    ///
+    /// Not a retry rule: match on [`kind`](Self::kind) to tell these apart.
+    ///
+    /// # Examples
+    /// ```
+    /// use oxredis::{Error, ErrorKind, ServerError};
+    /// let e = Error::from(ServerError::from_line(b"WRONGPASS invalid username-password pair"));
+    /// assert_eq!(e.kind(), ErrorKind::Authentication);
+    /// assert!(e.is_connection_error());
+    /// assert!(!e.is_response_error());
+    /// ```
     pub fn is_connection_error(&self) -> bool {
-        self.inner.kind == ErrorKind::Connection
+        matches!(
+            self.inner.kind,
+            ErrorKind::Connection
+                | ErrorKind::Authentication
+                | ErrorKind::BusyLoading
+                | ErrorKind::PoolExhausted
+        )
+    }
+
+    /// Whether this is an error reply in redis-py's sense (an instance of its
+    /// `ResponseError`): [`Response`](ErrorKind::Response) and the kinds redis-py derives from
+    /// it (`NOSCRIPT`, `EXECABORT`, `READONLY`, `OOM`, `NOPERM`, the cluster redirects and
+    /// states). The replies redis-py counts as connection errors (`LOADING`, `WRONGPASS`...)
+    /// are not included; see the table on [`ErrorKind`].
+    ///
+    /// # Examples
+    /// ```
+    /// use oxredis::{Error, ServerError};
+    /// let e = Error::from(ServerError::from_line(b"WRONGTYPE Operation against a key"));
+    /// assert!(e.is_response_error());
+    /// assert!(!e.is_connection_error());
+    /// ```
+    pub fn is_response_error(&self) -> bool {
+        matches!(
+            self.inner.kind,
+            ErrorKind::Response
+                | ErrorKind::NoScript
+                | ErrorKind::ExecAbort
+                | ErrorKind::ReadOnly
+                | ErrorKind::OutOfMemory
+                | ErrorKind::NoPermission
+                | ErrorKind::Moved
+                | ErrorKind::Ask
+                | ErrorKind::TryAgain
+                | ErrorKind::ClusterDown
+                | ErrorKind::MasterDown
+                | ErrorKind::CrossSlot
+        )
     }
 
     /// Whether an operation timed out.
@@ -266,6 +364,39 @@ impl Error {
                 | ErrorKind::BusyLoading
                 | ErrorKind::MasterDown
         )
+    }
+
+    /// This error, then its [`source`](std::error::Error::source), then that one's source, and
+    /// so on. [`Display`](fmt::Display) shows only the first; join the chain for the whole
+    /// story.
+    ///
+    /// # Examples
+    /// ```
+    /// use oxredis::{Error, ErrorKind};
+    /// let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+    /// let e = Error::with_source(ErrorKind::Connection, "cannot read", io);
+    /// assert_eq!(e.to_string(), "Connection error: cannot read");
+    /// let all: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+    /// assert_eq!(all, ["Connection error: cannot read", "reset by peer"]);
+    /// ```
+    pub fn chain(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+        let first: &(dyn std::error::Error + 'static) = self;
+        std::iter::successors(Some(first), |e| e.source())
+    }
+
+    /// A copy of this error (same kind, message, server reply, command, source), for when one
+    /// failure ends several requests.
+    pub(crate) fn duplicate(&self) -> Error {
+        Error {
+            inner: Box::new(Inner {
+                kind: self.inner.kind,
+                message: self.inner.message.clone(),
+                server: self.inner.server.clone(),
+                source: self.inner.source.clone(),
+                command: self.inner.command.clone(),
+                unsent: self.inner.unsent,
+            }),
+        }
     }
 
     /// For `MOVED`/`ASK` errors: the slot and the `host:port` to redirect to.
@@ -342,9 +473,8 @@ impl fmt::Display for Error {
         if let Some(s) = &self.inner.server {
             write!(f, ": {s}")?;
         }
-        if let Some(s) = &self.inner.source {
-            write!(f, ": {s}")?;
-        }
+        // The source is not shown: `source()` returns it (std's convention is one or the
+        // other), so reporters that walk the chain do not print it twice. See `chain`.
         Ok(())
     }
 }
@@ -354,7 +484,7 @@ impl std::error::Error for Error {
         self.inner
             .source
             .as_ref()
-            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+            .map(|s| &**s as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -400,5 +530,166 @@ mod tests {
         }
         let moved = Error::from(ServerError::from_line(b"MOVED 3999 127.0.0.1:6381"));
         assert_eq!(moved.redirect(), Some((3999, "127.0.0.1:6381")));
+    }
+
+    #[test]
+    fn error_is_pointer_sized_and_thread_safe() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(std::mem::size_of::<Error>(), 8);
+        fn traits<T: Send + Sync + 'static + std::error::Error>() {}
+        traits::<Error>();
+    }
+
+    const ALL_KINDS: [ErrorKind; 24] = [
+        ErrorKind::Connection,
+        ErrorKind::Timeout,
+        ErrorKind::Authentication,
+        ErrorKind::NoPermission,
+        ErrorKind::Response,
+        ErrorKind::NoScript,
+        ErrorKind::ExecAbort,
+        ErrorKind::ReadOnly,
+        ErrorKind::BusyLoading,
+        ErrorKind::OutOfMemory,
+        ErrorKind::Watch,
+        ErrorKind::Moved,
+        ErrorKind::Ask,
+        ErrorKind::TryAgain,
+        ErrorKind::ClusterDown,
+        ErrorKind::CrossSlot,
+        ErrorKind::MasterDown,
+        ErrorKind::Lock,
+        ErrorKind::LockNotOwned,
+        ErrorKind::Data,
+        ErrorKind::Protocol,
+        ErrorKind::InvalidConfig,
+        ErrorKind::PoolExhausted,
+        ErrorKind::Unsupported,
+    ];
+
+    #[test]
+    fn kinds_follow_redis_py_tree() {
+        let connection: Vec<ErrorKind> = ALL_KINDS
+            .into_iter()
+            .filter(|k| Error::new(*k, "x").is_connection_error())
+            .collect();
+        assert_eq!(
+            connection,
+            [
+                ErrorKind::Connection,
+                ErrorKind::Authentication,
+                ErrorKind::BusyLoading,
+                ErrorKind::PoolExhausted,
+            ]
+        );
+        let response: Vec<ErrorKind> = ALL_KINDS
+            .into_iter()
+            .filter(|k| Error::new(*k, "x").is_response_error())
+            .collect();
+        assert_eq!(
+            response,
+            [
+                ErrorKind::NoPermission,
+                ErrorKind::Response,
+                ErrorKind::NoScript,
+                ErrorKind::ExecAbort,
+                ErrorKind::ReadOnly,
+                ErrorKind::OutOfMemory,
+                ErrorKind::Moved,
+                ErrorKind::Ask,
+                ErrorKind::TryAgain,
+                ErrorKind::ClusterDown,
+                ErrorKind::CrossSlot,
+                ErrorKind::MasterDown,
+            ]
+        );
+        // Timeouts are their own branch in redis-py, as are Watch, Data, Protocol...
+        assert!(!Error::new(ErrorKind::Timeout, "x").is_connection_error());
+        assert!(!Error::new(ErrorKind::Timeout, "x").is_response_error());
+        // Server replies land on both sides of the tree.
+        let replies: &[(&[u8], bool, bool)] = &[
+            (b"WRONGPASS invalid username-password pair", true, false),
+            (b"NOAUTH Authentication required.", true, false),
+            (
+                b"LOADING Redis is loading the dataset in memory",
+                true,
+                false,
+            ),
+            (b"ERR max number of clients reached", true, false),
+            (b"ERR unknown command 'FOO'", false, true),
+            (b"NOPERM this user has no permissions", false, true),
+            (b"MOVED 3999 127.0.0.1:6381", false, true),
+            (b"OOM command not allowed", false, true),
+        ];
+        for (line, connection, response) in replies {
+            let e = Error::from(ServerError::from_line(line));
+            let line = String::from_utf8_lossy(line);
+            assert_eq!(e.is_connection_error(), *connection, "{line}");
+            assert_eq!(e.is_response_error(), *response, "{line}");
+        }
+    }
+
+    #[test]
+    fn display_leaves_the_source_to_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let e = Error::with_source(ErrorKind::Connection, "cannot connect to h:1", io);
+        assert_eq!(e.to_string(), "Connection error: cannot connect to h:1");
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("reset by peer"));
+        let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+        assert_eq!(
+            chain,
+            ["Connection error: cannot connect to h:1", "reset by peer"]
+        );
+        // Debug keeps everything.
+        let debug = format!("{e:?}");
+        assert!(debug.starts_with("Error { kind: Connection, message: \"cannot connect to h:1\""));
+        assert!(debug.contains("reset by peer"), "{debug}");
+
+        // Command, message and server reply are this error's own, so Display shows them.
+        let rejected = Error::from(ServerError::from_line(b"ERR wrong number of arguments"))
+            .at_command(1, "INCR");
+        assert_eq!(
+            rejected.to_string(),
+            "Response error in command #1 (INCR): ERR wrong number of arguments"
+        );
+        let abort = Error::with_source(ErrorKind::ExecAbort, "Transaction discarded", rejected)
+            .at_command(1, "INCR");
+        assert_eq!(
+            abort.to_string(),
+            "ExecAbort error in command #1 (INCR): Transaction discarded"
+        );
+        let chain: Vec<String> = abort.chain().map(ToString::to_string).collect();
+        assert_eq!(
+            chain,
+            [
+                "ExecAbort error in command #1 (INCR): Transaction discarded",
+                "Response error in command #1 (INCR): ERR wrong number of arguments",
+            ]
+        );
+        assert_eq!(Error::new(ErrorKind::Data, "x").chain().count(), 1);
+    }
+
+    #[test]
+    fn duplicate_keeps_kind_message_and_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::BrokenPipe, "pipe");
+        let e = Error::from(io).at_command(2, "GET").mark_unsent();
+        let d = e.duplicate();
+        assert_eq!(d.kind(), ErrorKind::Connection);
+        assert_eq!(d.to_string(), e.to_string());
+        assert_eq!(d.command(), Some((2, "GET")));
+        assert!(d.is_unsent());
+        let chain: Vec<String> = d.chain().map(ToString::to_string).collect();
+        assert_eq!(
+            chain,
+            [
+                "Connection error in command #2 (GET): connection error",
+                "pipe"
+            ]
+        );
+        let p = Error::new(ErrorKind::Protocol, "invalid RESP type byte").duplicate();
+        assert_eq!(p.kind(), ErrorKind::Protocol);
+        assert_eq!(p.to_string(), "Protocol error: invalid RESP type byte");
     }
 }

@@ -475,7 +475,16 @@ mod tests {
         let e = assemble(&cmds(), true, replies).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::ExecAbort);
         assert_eq!(e.command(), Some((1, "INCR")));
-        assert!(e.to_string().contains("wrong number"), "{e}");
+        // The rejected command's reply is the cause, not part of the abort's own message.
+        let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+        assert_eq!(
+            chain,
+            [
+                "ExecAbort error in command #1 (INCR): Transaction discarded because of previous \
+                 errors",
+                "Response error in command #1 (INCR): ERR wrong number of arguments",
+            ]
+        );
         // A queued command refused with LOADING: nothing ran, and the kind says why.
         let replies = vec![
             Value::Simple("OK".into()),

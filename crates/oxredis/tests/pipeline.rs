@@ -154,7 +154,17 @@ fn execabort_carries_the_rejected_command() {
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::ExecAbort);
         assert_eq!(e.command(), Some((1, "SET")));
-        assert!(e.to_string().contains("wrong number of arguments"), "{e}");
+        // The rejected command's reply is the abort's cause (its source), not in its Display.
+        let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+        assert_eq!(
+            chain,
+            [
+                "ExecAbort error in command #1 (SET): Transaction discarded because of previous \
+                 errors",
+                "Response error in command #1 (SET): ERR wrong number of arguments for 'set' \
+                 command",
+            ]
+        );
         assert_eq!(r.get::<Option<i64>>("k").unwrap(), None, "nothing applied");
         assert_eq!(r.connection_pool().idle_connections(), 1);
         assert!(r.ping().unwrap());

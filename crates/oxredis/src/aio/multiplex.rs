@@ -26,6 +26,11 @@
 //! without a FIN): the driver fails every in-flight request with [`ErrorKind::Timeout`] and
 //! every request not yet taken from the queue with [`ErrorKind::Connection`] ("not sent", safe
 //! to retry), and stops; the next request opens a new connection.
+//!
+//! **Failure.** When the connection fails otherwise, every in-flight request gets a copy of
+//! the error that ended it, with its kind ([`ErrorKind::Protocol`] for a reply that is not
+//! valid RESP, [`ErrorKind::Connection`] for a broken socket); queued requests get "not sent"
+//! as above, with that error as their source.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -233,10 +238,17 @@ impl Driver {
         // re-sent: the server may or may not have run what was in flight.
         self.rx.close();
         self.permits.close();
-        let (kind, why) = match stop {
-            Stop::Done => (ErrorKind::Connection, "connection closed".to_owned()),
-            Stop::Failed(e) => (ErrorKind::Connection, e.to_string()),
-            Stop::Unanswered(after) => (
+        // What ended the connection, as the in-flight requests see it: the failure itself,
+        // kind included (a malformed reply stays `Protocol`), not wrapped in another error;
+        // only a socket timeout (e.g. keepalive gave up) is the connection error it always was
+        // here, so the retry rules for in-flight reads do not change.
+        let cause = match stop {
+            Stop::Done => Error::new(ErrorKind::Connection, "connection closed"),
+            Stop::Failed(e) if e.kind() == ErrorKind::Timeout => {
+                Error::with_source(ErrorKind::Connection, "the connection failed", e)
+            }
+            Stop::Failed(e) => e,
+            Stop::Unanswered(after) => Error::new(
                 ErrorKind::Timeout,
                 format!(
                     "the connection stopped answering (no reply within {after:?}) and was \
@@ -245,13 +257,17 @@ impl Driver {
             ),
         };
         for slot in self.inflight.drain(..) {
-            slot.fail(Error::new(kind, why.clone()));
+            slot.fail(cause.duplicate());
         }
+        // Requests never written are a connection error whatever the cause, with the cause as
+        // their source: nothing ran, so they are safe to retry.
+        let cause = Arc::new(cause);
         while let Ok(req) = self.rx.try_recv() {
             req.reply.fail(
-                Error::new(
+                Error::with_source(
                     ErrorKind::Connection,
-                    format!("not sent (safe to retry): {why}"),
+                    "not sent (safe to retry): the connection failed",
+                    Arc::clone(&cause),
                 )
                 .mark_unsent(),
             );

@@ -132,7 +132,8 @@ async fn run_batch_on(
     assemble(batch.commands(), transaction, replies)
 }
 
-/// Opens a dedicated connection, retrying connection errors per the client's retry policy
+/// Opens a dedicated connection, retrying [`ErrorKind::Connection`] errors (not a failed
+/// authentication or a full pool) per the client's retry policy
 /// (nothing has been sent yet, so a retry cannot apply anything twice).
 pub(crate) async fn connect_with_retry(client: &Redis) -> Result<Connection> {
     let retry = client.config().retry;
@@ -140,7 +141,7 @@ pub(crate) async fn connect_with_retry(client: &Redis) -> Result<Connection> {
     loop {
         match client.get_connection().await {
             Ok(conn) => return Ok(conn),
-            Err(e) if e.is_connection_error() => {
+            Err(e) if e.kind() == ErrorKind::Connection => {
                 failures += 1;
                 match retry.next_delay(failures) {
                     Some(wait) => tokio::time::sleep(wait).await,

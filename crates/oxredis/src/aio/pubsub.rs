@@ -512,13 +512,14 @@ impl PubSub {
             .ok_or_else(|| Error::new(ErrorKind::Connection, "pub/sub connection not open"))
     }
 
-    /// After a failed attempt: drops the connection and, for connection errors and timeouts,
+    /// After a failed attempt: drops the connection and, for [`ErrorKind::Connection`] and
+    /// [`ErrorKind::Timeout`] (not a failed authentication: retrying would not help),
     /// waits the backoff before the next attempt, or gives up with the error.
     async fn after_error(&mut self, e: Error, failures: &mut u32) -> Result<()> {
         if !self.is_connected() {
             self.conn = None;
         }
-        if !(e.is_connection_error() || e.is_timeout()) {
+        if !matches!(e.kind(), ErrorKind::Connection | ErrorKind::Timeout) {
             return Err(e);
         }
         self.conn = None;

@@ -426,13 +426,14 @@ impl PubSub {
         Ok(true)
     }
 
-    /// After a failed attempt: drops a broken connection and, for connection errors, waits the
+    /// After a failed attempt: drops a broken connection and, for [`ErrorKind::Connection`] and
+    /// [`ErrorKind::Timeout`] (not a failed authentication: retrying would not help), waits the
     /// backoff before the next attempt, or gives up with the error when retries are spent.
     fn after_error(&mut self, e: Error, failures: &mut u32) -> Result<()> {
         if !self.is_connected() {
             self.conn = None;
         }
-        if !(e.is_connection_error() || e.is_timeout()) {
+        if !matches!(e.kind(), ErrorKind::Connection | ErrorKind::Timeout) {
             return Err(e);
         }
         self.conn = None;
