@@ -397,22 +397,27 @@ fn client_kill_during_watch_gives_connection_error_and_discards() {
         let e = pipe.execute().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
         assert_eq!(r.connection_pool().open_connections(), 0);
-        // A plain pipeline on a pooled connection killed just before it is sent.
+        // A plain pipeline on a pooled connection killed just before it is sent. Idle for
+        // more than 1 ms, the connection is probed at checkout and replaced, so the pipeline
+        // runs once on a new one; killed within that 1 ms, the pipeline fails and is not
+        // re-sent. Either way it is applied at most once.
         let id: i64 = r.execute_command(("CLIENT", "ID")).unwrap();
         server.cli(&["CLIENT", "KILL", "ID", &id.to_string()]);
-        let e = r
-            .pipeline(false)
-            .incr("ctr")
-            .incr("ctr")
-            .execute()
-            .unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
-        assert_eq!(r.connection_pool().open_connections(), 0);
-        // Nothing was silently re-sent on a new connection.
-        assert_eq!(server.cli(&["GET", "ctr"]), "(nil)");
+        let applied = match r.pipeline(false).incr("ctr").incr("ctr").execute() {
+            Ok(values) => {
+                assert_eq!(values, vec![Value::Int(1), Value::Int(2)]);
+                2
+            }
+            Err(e) => {
+                assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+                assert_eq!(r.connection_pool().open_connections(), 0);
+                assert_eq!(server.cli(&["GET", "ctr"]), "(nil)");
+                0
+            }
+        };
         assert_eq!(
             r.pipeline(false).incr("ctr").execute().unwrap(),
-            vec![Value::Int(1)]
+            vec![Value::Int(applied + 1)]
         );
     }
 }
