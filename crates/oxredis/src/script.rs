@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::{Cmd, ToArgs, Value};
+use crate::{Cmd, ErrorKind, Result, ToArgs, Value};
 
 /// A Lua script and its SHA1, cheap to clone and usable with any client or pipeline.
 ///
@@ -125,6 +125,47 @@ pub fn missing_scripts(scripts: &[Script], reply: Value) -> crate::Result<Vec<&S
         .collect())
 }
 
+/// What a driver sends next in a script call.
+#[derive(Debug)]
+pub(crate) enum ScriptNext {
+    /// The `EVALSHA` call (again).
+    Call,
+    /// `SCRIPT LOAD` of the source.
+    Load,
+    /// The call's result, for the caller.
+    Done(Result<Value>),
+}
+
+/// The `EVALSHA` flow of a script call, shared by both clients (redis-py's `Script.__call__`):
+/// call by SHA1; on `NOSCRIPT` load the source once and call again; any other outcome is the
+/// result. The driver sends the call, then feeds each result to [`after`](Self::after).
+#[derive(Debug, Default)]
+pub(crate) struct ScriptFlow {
+    loading: bool,
+    reloaded: bool,
+}
+
+impl ScriptFlow {
+    /// Judges the result of what was sent last.
+    pub(crate) fn after(&mut self, result: Result<Value>) -> ScriptNext {
+        if self.loading {
+            self.loading = false;
+            return match result {
+                Ok(_) => ScriptNext::Call,
+                Err(e) => ScriptNext::Done(Err(e)),
+            };
+        }
+        match result {
+            Err(e) if e.kind() == ErrorKind::NoScript && !self.reloaded => {
+                self.loading = true;
+                self.reloaded = true;
+                ScriptNext::Load
+            }
+            other => ScriptNext::Done(other),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +203,36 @@ mod tests {
             missing_scripts(&scripts, Value::Array(vec![Value::Int(1), Value::Int(0)])).unwrap();
         assert_eq!(missing, vec![&b]);
         assert!(missing_scripts(&scripts, Value::Array(vec![Value::Int(1)])).is_err());
+    }
+
+    #[test]
+    fn script_flow_loads_once_on_noscript() {
+        use crate::{Error, ServerError};
+        let noscript = || {
+            Err(Error::from(ServerError::from_line(
+                b"NOSCRIPT No matching script",
+            )))
+        };
+        let mut flow = ScriptFlow::default();
+        assert!(matches!(flow.after(noscript()), ScriptNext::Load));
+        assert!(matches!(
+            flow.after(Ok(Value::Bulk("sha".into()))),
+            ScriptNext::Call
+        ));
+        // A second NOSCRIPT (flushed again meanwhile) is the caller's error, not a loop.
+        assert!(
+            matches!(flow.after(noscript()), ScriptNext::Done(Err(e)) if e.kind() == ErrorKind::NoScript)
+        );
+        let mut flow = ScriptFlow::default();
+        assert!(matches!(
+            flow.after(Ok(Value::Int(6))),
+            ScriptNext::Done(Ok(Value::Int(6)))
+        ));
+        let mut flow = ScriptFlow::default();
+        assert!(matches!(flow.after(noscript()), ScriptNext::Load));
+        let denied = Err(Error::new(ErrorKind::NoPermission, "no"));
+        assert!(
+            matches!(flow.after(denied), ScriptNext::Done(Err(e)) if e.kind() == ErrorKind::NoPermission)
+        );
     }
 }

@@ -4,31 +4,35 @@
 
 use std::future::Future;
 
-use crate::script::Script;
-use crate::{Cmd, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::script::{Script, ScriptFlow, ScriptNext};
+use crate::{Cmd, FromValue, Result, ToArgs, Value};
 
 use super::{Connection, Redis};
 
 /// Runs the prepared `EVALSHA` `cmd` of `script` on the shared connection; on `NOSCRIPT` loads
 /// the script and retries once.
 pub(crate) async fn evalsha_shared(client: &Redis, script: &Script, cmd: Cmd) -> Result<Value> {
-    match client.request(cmd.clone()).await {
-        Err(e) if e.kind() == ErrorKind::NoScript => {
-            client.request(script.load_cmd()).await?;
-            client.request(cmd).await
-        }
-        other => other,
+    let mut flow = ScriptFlow::default();
+    let mut result = client.request(cmd.clone()).await;
+    loop {
+        result = match flow.after(result) {
+            ScriptNext::Call => client.request(cmd.clone()).await,
+            ScriptNext::Load => client.request(script.load_cmd()).await,
+            ScriptNext::Done(result) => return result,
+        };
     }
 }
 
 /// As [`evalsha_shared`], on a dedicated connection.
 pub(crate) async fn evalsha_on(conn: &mut Connection, script: &Script, cmd: &Cmd) -> Result<Value> {
-    match conn.request(cmd).await {
-        Err(e) if e.kind() == ErrorKind::NoScript => {
-            conn.request(&script.load_cmd()).await?;
-            conn.request(cmd).await
-        }
-        other => other,
+    let mut flow = ScriptFlow::default();
+    let mut result = conn.request(cmd).await;
+    loop {
+        result = match flow.after(result) {
+            ScriptNext::Call => conn.request(cmd).await,
+            ScriptNext::Load => conn.request(&script.load_cmd()).await,
+            ScriptNext::Done(result) => return result,
+        };
     }
 }
 

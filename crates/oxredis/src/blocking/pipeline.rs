@@ -12,7 +12,7 @@ use crate::pipeline::{
     watch_cmd, wire_commands, AfterAttempt, AfterBatch, Batch, TransactionFlow, TransactionOptions,
 };
 use crate::retry::{RetryState, Sent};
-use crate::script::{exists_cmd, missing_scripts, Script};
+use crate::script::{exists_cmd, missing_scripts, Script, ScriptFlow, ScriptNext};
 use crate::{BlockTime, Cmd, ConnStateEffect, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::{Connection, PooledConnection, Redis};
@@ -87,12 +87,14 @@ pub(crate) fn call_script_on(
     args: impl ToArgs,
 ) -> Result<Value> {
     let cmd = script.evalsha_cmd(keys, args);
-    match conn.request(&cmd) {
-        Err(e) if e.kind() == ErrorKind::NoScript => {
-            conn.request(&script.load_cmd())?;
-            conn.request(&cmd)
-        }
-        other => other,
+    let mut flow = ScriptFlow::default();
+    let mut result = conn.request(&cmd);
+    loop {
+        result = match flow.after(result) {
+            ScriptNext::Call => conn.request(&cmd),
+            ScriptNext::Load => conn.request(&script.load_cmd()),
+            ScriptNext::Done(result) => return result,
+        };
     }
 }
 
