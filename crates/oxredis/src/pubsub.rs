@@ -422,6 +422,107 @@ pub fn dispatch_frame(
     }
 }
 
+/// The decisions of a pub/sub session, shared by the blocking and async [`PubSub`]s: what
+/// to send after (re)connecting, when a health check is due and how long a read may wait,
+/// whether to retry after an error, and where each frame goes. The drivers own the connection
+/// and the clock and only carry these out.
+///
+/// [`PubSub`]: crate::PubSub
+#[derive(Debug)]
+pub(crate) struct Session {
+    /// The subscriptions, with their handlers.
+    pub(crate) subs: Subscriptions<Handler>,
+    /// redis-py's `ignore_subscribe_messages`.
+    pub(crate) ignore_subscribe_messages: bool,
+    /// How reconnecting after a connection error is retried.
+    pub(crate) retry: crate::retry::Retry,
+    /// PINGs sent with `health_check_interval`; their replies are not messages.
+    health_check_interval: Option<std::time::Duration>,
+    /// Health-check PINGs sent whose reply has not been read yet.
+    health_checks_pending: usize,
+}
+
+impl Session {
+    /// A session with nothing subscribed, for connections made with `config`.
+    pub(crate) fn new(config: &crate::ConnectionConfig) -> Session {
+        Session {
+            subs: Subscriptions::new(),
+            ignore_subscribe_messages: false,
+            retry: config.retry,
+            health_check_interval: config.health_check_interval,
+            health_checks_pending: 0,
+        }
+    }
+
+    /// A new connection is open: the commands that restore every subscription on it.
+    pub(crate) fn on_connected(&mut self) -> Vec<Cmd> {
+        self.health_checks_pending = 0;
+        self.subs.resubscribe_commands()
+    }
+
+    /// Forgets every subscription (after `close()`).
+    pub(crate) fn clear(&mut self) {
+        self.subs.clear();
+        self.health_checks_pending = 0;
+    }
+
+    /// After a failed attempt (the connection is dropped): the wait before reconnecting, for a
+    /// connection error or a timeout while retries last; the error otherwise (a failed
+    /// authentication would fail again).
+    pub(crate) fn after_error(&self, e: Error, failures: &mut u32) -> Result<std::time::Duration> {
+        if !matches!(e.kind(), ErrorKind::Connection | ErrorKind::Timeout) {
+            return Err(e);
+        }
+        *failures += 1;
+        self.retry.next_delay(*failures).ok_or(e)
+    }
+
+    /// The health-check PING to send when the connection has been quiet (no byte read or
+    /// written) for `idle`; `None` when none is due.
+    pub(crate) fn health_check(&mut self, idle: std::time::Duration) -> Option<Cmd> {
+        let due = self.health_check_interval.is_some_and(|i| idle >= i);
+        if !due {
+            return None;
+        }
+        self.health_checks_pending += 1;
+        let mut cmd = Cmd::new("PING");
+        cmd.arg(HEALTH_CHECK_MESSAGE);
+        Some(cmd)
+    }
+
+    /// How long one read may wait: until the caller's time is `left` (`None`: no limit), but
+    /// no longer than until the next health check is due, given the connection has been quiet
+    /// for `idle`.
+    pub(crate) fn read_wait(
+        &self,
+        left: Option<std::time::Duration>,
+        idle: std::time::Duration,
+    ) -> Option<std::time::Duration> {
+        let until_check = self.health_check_interval.map(|i| {
+            i.saturating_sub(idle)
+                .max(std::time::Duration::from_millis(1))
+        });
+        match (left, until_check) {
+            (Some(l), Some(c)) => Some(l.min(c)),
+            (l, c) => l.or(c),
+        }
+    }
+
+    /// Where a frame goes: its handler (`Ok(None)`), the caller (`Ok(Some)`), or nowhere (a
+    /// health-check reply, an ignored confirmation: `Ok(None)`).
+    ///
+    /// # Errors
+    /// An error reply from the server; the handler's error or panic.
+    pub(crate) fn handle_frame(&mut self, frame: Value) -> Result<Option<Message>> {
+        dispatch_frame(
+            &mut self.subs,
+            frame,
+            self.ignore_subscribe_messages,
+            &mut self.health_checks_pending,
+        )
+    }
+}
+
 /// The three kinds of subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubKind {
@@ -849,5 +950,49 @@ mod tests {
         s.clear();
         assert!(!s.is_subscribed());
         assert!(s.resubscribe_commands().is_empty());
+    }
+
+    #[test]
+    fn session_decides_health_checks_waits_and_retries() {
+        use std::time::Duration;
+        let ms = Duration::from_millis;
+        let mut config = crate::ConnectionConfig::tcp("h", 1);
+        config.health_check_interval = Some(ms(100));
+        config.retry = crate::retry::Retry::new(crate::retry::Backoff::Constant(ms(5)), 1);
+        let mut s = Session::new(&config);
+        // Quiet for less than the interval: no PING, and a read waits until it is due.
+        assert!(s.health_check(ms(40)).is_none());
+        assert_eq!(s.read_wait(None, ms(40)), Some(ms(60)));
+        assert_eq!(s.read_wait(Some(ms(10)), ms(40)), Some(ms(10)));
+        // Due: a PING whose reply is then swallowed, not returned as a message.
+        let ping = s.health_check(ms(100)).unwrap();
+        let args: Vec<&[u8]> = ping.args().collect();
+        assert_eq!(args, [&b"PING"[..], HEALTH_CHECK_MESSAGE.as_bytes()]);
+        let pong = Value::Bulk(Bytes::from_static(HEALTH_CHECK_MESSAGE.as_bytes()));
+        assert_eq!(s.handle_frame(pong.clone()).unwrap(), None);
+        // Without a pending check, the same reply is the caller's pong.
+        let msg = s.handle_frame(pong).unwrap().unwrap();
+        assert_eq!(msg.kind, MessageKind::Pong);
+        // Reconnecting forgets pending checks and restores subscriptions.
+        assert!(s
+            .subs
+            .subscribe(SubKind::Channel, vec![(Bytes::from_static(b"c"), None)])
+            .is_some());
+        assert!(s.health_check(ms(500)).is_some());
+        let cmds = s.on_connected();
+        assert_eq!(cmds.len(), 1);
+        // Retries: connection errors and timeouts within the budget, nothing else.
+        let mut failures = 0;
+        let cut = || Error::new(ErrorKind::Connection, "cut");
+        assert_eq!(s.after_error(cut(), &mut failures).unwrap(), ms(5));
+        assert_eq!(
+            s.after_error(cut(), &mut failures).unwrap_err().kind(),
+            ErrorKind::Connection
+        );
+        let auth = Error::new(ErrorKind::Authentication, "wrong");
+        assert!(s.after_error(auth, &mut 0).is_err());
+        // No interval: no checks, reads wait as long as asked.
+        let s = Session::new(&crate::ConnectionConfig::tcp("h", 1));
+        assert_eq!(s.read_wait(None, ms(1)), None);
     }
 }

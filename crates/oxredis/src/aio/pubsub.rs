@@ -16,10 +16,7 @@ use bytes::Bytes;
 use tokio::time::Instant;
 
 use crate::config::ConnectionConfig;
-use crate::pubsub::HEALTH_CHECK_MESSAGE;
-use crate::pubsub::{
-    dispatch_frame, split_names, Handler, HandlerOutput, Message, SubKind, Subscriptions,
-};
+use crate::pubsub::{split_names, Handler, HandlerOutput, Message, Session, SubKind};
 use crate::retry::Retry;
 use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
 
@@ -63,13 +60,9 @@ use super::{BoxFuture, Connection, Redis};
 pub struct PubSub {
     config: ConnectionConfig,
     conn: Option<Connection>,
-    subs: Subscriptions<Handler>,
-    ignore_subscribe_messages: bool,
-    retry: Retry,
-    /// Health-check PINGs sent whose reply has not been read yet.
-    health_checks_pending: usize,
-    /// When a frame last arrived (or the connection was opened), for health checks.
-    last_read: Instant,
+    session: Session,
+    /// When a byte was last read or written (or the connection opened), for health checks.
+    last_activity: Instant,
 }
 
 impl std::fmt::Debug for PubSub {
@@ -77,9 +70,9 @@ impl std::fmt::Debug for PubSub {
         f.debug_struct("PubSub")
             .field("addr", &self.config.addr)
             .field("connected", &self.is_connected())
-            .field("channels", &self.subs.names(SubKind::Channel))
-            .field("patterns", &self.subs.names(SubKind::Pattern))
-            .field("shard_channels", &self.subs.names(SubKind::Shard))
+            .field("channels", &self.session.subs.names(SubKind::Channel))
+            .field("patterns", &self.session.subs.names(SubKind::Pattern))
+            .field("shard_channels", &self.session.subs.names(SubKind::Shard))
             .finish_non_exhaustive()
     }
 }
@@ -101,32 +94,29 @@ impl PubSub {
     /// A PubSub for `config`; nothing is connected until the first subscription or ping.
     pub fn new(config: ConnectionConfig) -> PubSub {
         PubSub {
-            retry: config.retry,
+            session: Session::new(&config),
             config,
             conn: None,
-            subs: Subscriptions::new(),
-            ignore_subscribe_messages: false,
-            health_checks_pending: 0,
-            last_read: Instant::now(),
+            last_activity: Instant::now(),
         }
     }
 
     /// Do not return subscribe/unsubscribe confirmations (redis-py's
     /// `ignore_subscribe_messages=True`); `pong` replies are still returned.
     pub fn ignore_subscribe_messages(mut self, on: bool) -> PubSub {
-        self.ignore_subscribe_messages = on;
+        self.session.ignore_subscribe_messages = on;
         self
     }
 
     /// Changes whether confirmations are returned.
     pub fn set_ignore_subscribe_messages(&mut self, on: bool) {
-        self.ignore_subscribe_messages = on;
+        self.session.ignore_subscribe_messages = on;
     }
 
     /// How reconnection after a connection error is retried (default: the client's
     /// [`ConnectionConfig::retry`]).
     pub fn set_retry(&mut self, retry: Retry) {
-        self.retry = retry;
+        self.session.retry = retry;
     }
 
     /// Subscribes to one or more channels (`"ch"`, `["a", "b"]`, a `Vec`...).
@@ -308,22 +298,22 @@ impl PubSub {
     /// Whether anything is subscribed, including subscriptions whose unsubscribe confirmation
     /// has not been read yet.
     pub fn is_subscribed(&self) -> bool {
-        self.subs.is_subscribed()
+        self.session.subs.is_subscribed()
     }
 
     /// Subscribed channels.
     pub fn channels(&self) -> Vec<Bytes> {
-        self.subs.names(SubKind::Channel)
+        self.session.subs.names(SubKind::Channel)
     }
 
     /// Subscribed patterns.
     pub fn patterns(&self) -> Vec<Bytes> {
-        self.subs.names(SubKind::Pattern)
+        self.session.subs.names(SubKind::Pattern)
     }
 
     /// Subscribed shard channels.
     pub fn shard_channels(&self) -> Vec<Bytes> {
-        self.subs.names(SubKind::Shard)
+        self.session.subs.names(SubKind::Shard)
     }
 
     /// Whether a connection is currently open.
@@ -335,8 +325,7 @@ impl PubSub {
     /// PubSub can be used again afterwards.
     pub fn close(&mut self) {
         self.conn = None;
-        self.subs.clear();
-        self.health_checks_pending = 0;
+        self.session.clear();
     }
 
     /// The next message, waiting up to `timeout` (`None`: until one arrives). Returns `None`
@@ -349,7 +338,7 @@ impl PubSub {
     /// A connection error after every reconnect attempt failed; an error returned (or panic
     /// raised) by a handler; an error reply.
     pub async fn get_message(&mut self, timeout: Option<Duration>) -> Result<Option<Message>> {
-        if self.conn.is_none() && !self.subs.is_subscribed() {
+        if self.conn.is_none() && !self.session.subs.is_subscribed() {
             return Ok(None);
         }
         // A wait too long to represent is no deadline at all.
@@ -357,12 +346,7 @@ impl PubSub {
         let Some(frame) = self.read_frame(deadline).await? else {
             return Ok(None);
         };
-        dispatch_frame(
-            &mut self.subs,
-            frame,
-            self.ignore_subscribe_messages,
-            &mut self.health_checks_pending,
-        )
+        self.session.handle_frame(frame)
     }
 
     /// The next message for the caller, skipping what is consumed internally; `None` once
@@ -408,7 +392,7 @@ impl PubSub {
     /// # Errors
     /// [`ErrorKind::Data`] if a subscription has no handler (the PubSub is dropped).
     pub fn run_in_task(self, exception_handler: Option<ExceptionHandler>) -> Result<PubSubWorker> {
-        self.subs.require_handlers()?;
+        self.session.subs.require_handlers()?;
         let (stop, mut stopped) = watch::channel(false);
         let mut pubsub = self;
         let mut handler = exception_handler;
@@ -457,7 +441,7 @@ impl PubSub {
         handler: Option<Handler>,
     ) -> impl Future<Output = Result<()>> + Send + '_ {
         let names = names.into_iter().map(|n| (n, handler.clone())).collect();
-        let cmd = self.subs.subscribe(kind, names);
+        let cmd = self.session.subs.subscribe(kind, names);
         async move {
             match cmd {
                 Some(cmd) => self.send(cmd, true).await,
@@ -471,7 +455,7 @@ impl PubSub {
         kind: SubKind,
         names: Vec<Bytes>,
     ) -> impl Future<Output = Result<()>> + Send + '_ {
-        let cmd = self.subs.unsubscribe(kind, names);
+        let cmd = self.session.subs.unsubscribe(kind, names);
         self.send(cmd, true)
     }
 
@@ -493,9 +477,8 @@ impl PubSub {
         }
         self.conn = None;
         let mut conn = Connection::connect(&self.config).await?;
-        self.health_checks_pending = 0;
-        self.last_read = Instant::now();
-        let cmds = self.subs.resubscribe_commands();
+        self.last_activity = Instant::now();
+        let cmds = self.session.on_connected();
         if !cmds.is_empty() {
             for cmd in &cmds {
                 conn.queue(cmd);
@@ -519,18 +502,10 @@ impl PubSub {
         if !self.is_connected() {
             self.conn = None;
         }
-        if !matches!(e.kind(), ErrorKind::Connection | ErrorKind::Timeout) {
-            return Err(e);
-        }
+        let wait = self.session.after_error(e, failures)?;
         self.conn = None;
-        *failures += 1;
-        match self.retry.next_delay(*failures) {
-            Some(wait) => {
-                tokio::time::sleep(wait).await;
-                Ok(())
-            }
-            None => Err(e),
-        }
+        tokio::time::sleep(wait).await;
+        Ok(())
     }
 
     /// Sends `cmd`, reconnecting if needed. `restored_by_reconnect`: a fresh connection already
@@ -545,7 +520,9 @@ impl PubSub {
                 }
                 let conn = self.connected()?;
                 conn.queue(&cmd);
-                conn.flush().await
+                conn.flush().await?;
+                self.last_activity = Instant::now();
+                Ok(())
             }
             .await;
             match attempt {
@@ -558,18 +535,14 @@ impl PubSub {
     /// Sends a health-check `PING` when the connection has been idle for the
     /// `health_check_interval`.
     async fn check_health(&mut self) -> Result<()> {
-        let Some(interval) = self.config.health_check_interval else {
+        if !self.is_connected() {
             return Ok(());
-        };
-        if self.is_connected() && self.last_read.elapsed() >= interval {
-            let mut cmd = Cmd::new("PING");
-            cmd.arg(HEALTH_CHECK_MESSAGE);
+        }
+        if let Some(ping) = self.session.health_check(self.last_activity.elapsed()) {
             let conn = self.connected()?;
-            conn.queue(&cmd);
+            conn.queue(&ping);
             conn.flush().await?;
-            self.health_checks_pending += 1;
-            // Not again until this interval passes without a frame.
-            self.last_read = Instant::now();
+            self.last_activity = Instant::now();
         }
         Ok(())
     }
@@ -586,18 +559,16 @@ impl PubSub {
     }
 
     async fn try_read_frame(&mut self, deadline: Option<Instant>) -> Result<Option<Value>> {
-        let interval = self.config.health_check_interval;
         loop {
             self.ensure_connected().await?;
             self.check_health().await?;
-            // Wake up at the health-check interval to PING an idle connection.
-            let wake = match (deadline, interval.map(|i| self.last_read + i)) {
-                (Some(d), Some(h)) => Some(d.min(h)),
-                (d, h) => d.or(h),
-            };
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            // Wake up when a health check is due, to PING a quiet connection.
+            let wait = self.session.read_wait(left, self.last_activity.elapsed());
+            let wake = wait.and_then(|w| Instant::now().checked_add(w));
             let conn = self.connected()?;
             if let Some(frame) = conn.read_frame_until(wake).await? {
-                self.last_read = Instant::now();
+                self.last_activity = Instant::now();
                 return Ok(Some(frame));
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {

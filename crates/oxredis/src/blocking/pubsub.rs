@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use crate::config::ConnectionConfig;
-use crate::pubsub::HEALTH_CHECK_MESSAGE;
-use crate::pubsub::{dispatch_frame, split_names, Message, SubKind, Subscriptions};
+use crate::pubsub::{split_names, Message, Session, SubKind};
 pub use crate::pubsub::{Handler, HandlerOutput};
 use crate::retry::Retry;
 use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
@@ -57,11 +56,7 @@ pub type ExceptionHandler = Box<dyn FnMut(Error, &mut PubSub) + Send>;
 pub struct PubSub {
     config: ConnectionConfig,
     conn: Option<Connection>,
-    subs: Subscriptions<Handler>,
-    ignore_subscribe_messages: bool,
-    retry: Retry,
-    /// Health-check PINGs sent whose reply has not been read yet.
-    health_checks_pending: usize,
+    session: Session,
 }
 
 impl std::fmt::Debug for PubSub {
@@ -69,9 +64,9 @@ impl std::fmt::Debug for PubSub {
         f.debug_struct("PubSub")
             .field("addr", &self.config.addr)
             .field("connected", &self.conn.is_some())
-            .field("channels", &self.subs.names(SubKind::Channel))
-            .field("patterns", &self.subs.names(SubKind::Pattern))
-            .field("shard_channels", &self.subs.names(SubKind::Shard))
+            .field("channels", &self.session.subs.names(SubKind::Channel))
+            .field("patterns", &self.session.subs.names(SubKind::Pattern))
+            .field("shard_channels", &self.session.subs.names(SubKind::Shard))
             .finish_non_exhaustive()
     }
 }
@@ -88,32 +83,29 @@ impl PubSub {
     /// A PubSub for `config`; nothing is connected until the first subscription or ping.
     pub fn new(config: ConnectionConfig) -> PubSub {
         PubSub {
-            retry: config.retry,
+            session: Session::new(&config),
             config,
             conn: None,
-            subs: Subscriptions::new(),
-            ignore_subscribe_messages: false,
-            health_checks_pending: 0,
         }
     }
 
     /// Do not return subscribe/unsubscribe confirmations (redis-py's
     /// `ignore_subscribe_messages=True`); `pong` replies are still returned.
     pub fn ignore_subscribe_messages(mut self, on: bool) -> PubSub {
-        self.ignore_subscribe_messages = on;
+        self.session.ignore_subscribe_messages = on;
         self
     }
 
     /// Changes whether confirmations are returned; see
     /// [`ignore_subscribe_messages`](Self::ignore_subscribe_messages).
     pub fn set_ignore_subscribe_messages(&mut self, on: bool) {
-        self.ignore_subscribe_messages = on;
+        self.session.ignore_subscribe_messages = on;
     }
 
     /// How reconnection after a connection error is retried (default: the client's
     /// [`ConnectionConfig::retry`]).
     pub fn set_retry(&mut self, retry: Retry) {
-        self.retry = retry;
+        self.session.retry = retry;
     }
 
     /// Subscribes to one or more channels (`"ch"`, `["a", "b"]`, a `Vec`...), without handlers:
@@ -255,20 +247,18 @@ impl PubSub {
     /// # Errors
     /// As [`subscribe`](Self::subscribe).
     pub fn check_health(&mut self) -> Result<()> {
-        let Some(interval) = self.config.health_check_interval else {
-            return Ok(());
-        };
-        let due = self
+        let Some(idle) = self
             .conn
             .as_ref()
-            .is_some_and(|c| !c.is_broken() && c.idle_for() >= interval);
-        if due {
-            let mut cmd = Cmd::new("PING");
-            cmd.arg(HEALTH_CHECK_MESSAGE);
+            .filter(|c| !c.is_broken())
+            .map(Connection::idle_for)
+        else {
+            return Ok(());
+        };
+        if let Some(ping) = self.session.health_check(idle) {
             let conn = self.connected()?;
-            conn.queue(&cmd);
+            conn.queue(&ping);
             conn.flush()?;
-            self.health_checks_pending += 1;
         }
         Ok(())
     }
@@ -276,22 +266,22 @@ impl PubSub {
     /// Whether anything is subscribed (redis-py's `subscribed`), including subscriptions whose
     /// unsubscribe confirmation has not been read yet.
     pub fn is_subscribed(&self) -> bool {
-        self.subs.is_subscribed()
+        self.session.subs.is_subscribed()
     }
 
     /// Subscribed channels.
     pub fn channels(&self) -> Vec<Bytes> {
-        self.subs.names(SubKind::Channel)
+        self.session.subs.names(SubKind::Channel)
     }
 
     /// Subscribed patterns.
     pub fn patterns(&self) -> Vec<Bytes> {
-        self.subs.names(SubKind::Pattern)
+        self.session.subs.names(SubKind::Pattern)
     }
 
     /// Subscribed shard channels.
     pub fn shard_channels(&self) -> Vec<Bytes> {
-        self.subs.names(SubKind::Shard)
+        self.session.subs.names(SubKind::Shard)
     }
 
     /// Whether a connection is currently open.
@@ -303,8 +293,7 @@ impl PubSub {
     /// The PubSub can be used again afterwards.
     pub fn close(&mut self) {
         self.conn = None;
-        self.subs.clear();
-        self.health_checks_pending = 0;
+        self.session.clear();
     }
 
     /// The next message, waiting up to `timeout` (`None`: until one arrives). Returns `None`
@@ -317,7 +306,7 @@ impl PubSub {
     /// A connection error after every reconnect attempt failed; an error returned (or panic
     /// raised) by a handler; an error reply from the server.
     pub fn get_message(&mut self, timeout: Option<Duration>) -> Result<Option<Message>> {
-        if self.conn.is_none() && !self.subs.is_subscribed() {
+        if self.conn.is_none() && !self.session.subs.is_subscribed() {
             // Nothing subscribed and no reply owed: nothing can arrive.
             return Ok(None);
         }
@@ -350,7 +339,7 @@ impl PubSub {
         sleep_time: Duration,
         exception_handler: Option<ExceptionHandler>,
     ) -> Result<PubSubWorker> {
-        self.subs.require_handlers()?;
+        self.session.subs.require_handlers()?;
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = Arc::clone(&stop);
         let mut pubsub = self;
@@ -387,14 +376,14 @@ impl PubSub {
             .into_iter()
             .map(|n| (n, handler.clone()))
             .collect();
-        match self.subs.subscribe(kind, names) {
+        match self.session.subs.subscribe(kind, names) {
             Some(cmd) => self.send(cmd, true),
             None => Ok(()),
         }
     }
 
     fn remove(&mut self, kind: SubKind, names: Vec<Bytes>) -> Result<()> {
-        let cmd = self.subs.unsubscribe(kind, names);
+        let cmd = self.session.subs.unsubscribe(kind, names);
         self.send(cmd, true)
     }
 
@@ -414,8 +403,7 @@ impl PubSub {
         }
         self.conn = None;
         let mut conn = Connection::connect(&self.config)?;
-        self.health_checks_pending = 0;
-        let cmds = self.subs.resubscribe_commands();
+        let cmds = self.session.on_connected();
         if !cmds.is_empty() {
             for cmd in &cmds {
                 conn.queue(cmd);
@@ -433,18 +421,10 @@ impl PubSub {
         if !self.is_connected() {
             self.conn = None;
         }
-        if !matches!(e.kind(), ErrorKind::Connection | ErrorKind::Timeout) {
-            return Err(e);
-        }
+        let wait = self.session.after_error(e, failures)?;
         self.conn = None;
-        *failures += 1;
-        match self.retry.next_delay(*failures) {
-            Some(wait) => {
-                std::thread::sleep(wait);
-                Ok(())
-            }
-            None => Err(e),
-        }
+        std::thread::sleep(wait);
+        Ok(())
     }
 
     /// Sends `cmd`, reconnecting if needed. `restored_by_reconnect`: a fresh connection already
@@ -479,16 +459,13 @@ impl PubSub {
     }
 
     fn try_read_frame(&mut self, deadline: Option<Instant>) -> Result<Option<Value>> {
-        let interval = self.config.health_check_interval;
         loop {
             self.ensure_connected()?;
             self.check_health()?;
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            // Wake up at the health-check interval to PING an idle connection.
-            let wait = match (left, interval) {
-                (Some(l), Some(i)) => Some(l.min(i)),
-                (l, i) => l.or(i),
-            };
+            let idle = self.connected()?.idle_for();
+            // Wake up when a health check is due, to PING a quiet connection.
+            let wait = self.session.read_wait(left, idle);
             let conn = self.connected()?;
             if let Some(frame) = conn.read_frame_timeout(wait)? {
                 return Ok(Some(frame));
@@ -500,12 +477,7 @@ impl PubSub {
     }
 
     fn handle_frame(&mut self, frame: Value) -> Result<Option<Message>> {
-        dispatch_frame(
-            &mut self.subs,
-            frame,
-            self.ignore_subscribe_messages,
-            &mut self.health_checks_pending,
-        )
+        self.session.handle_frame(frame)
     }
 }
 
