@@ -207,6 +207,74 @@ impl ConnState {
     }
 }
 
+/// The error for a host name that could not be resolved.
+pub(crate) fn resolve_failed(host: &str, port: u16, e: std::io::Error) -> Error {
+    Error::with_source(
+        ErrorKind::Connection,
+        format!("cannot resolve {host}:{port}"),
+        e,
+    )
+}
+
+/// The error after every address of `host:port` refused or timed out (`last` is the last
+/// attempt's error, `None` when the name resolved to no address). Unsent by nature.
+pub(crate) fn connect_failed(host: &str, port: u16, last: Option<std::io::Error>) -> Error {
+    match last {
+        Some(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) =>
+        {
+            Error::with_source(
+                ErrorKind::Timeout,
+                format!("timed out connecting to {host}:{port}"),
+                e,
+            )
+        }
+        Some(e) => Error::with_source(
+            ErrorKind::Connection,
+            format!("cannot connect to {host}:{port}"),
+            e,
+        ),
+        None => Error::new(
+            ErrorKind::Connection,
+            format!("{host}:{port} resolved to no address"),
+        ),
+    }
+}
+
+/// The error for a unix socket that could not be opened.
+pub(crate) fn unix_connect_failed(path: &std::path::Path, e: std::io::Error) -> Error {
+    Error::with_source(
+        ErrorKind::Connection,
+        format!("cannot connect to unix socket {}", path.display()),
+        e,
+    )
+}
+
+/// Refuses what this build cannot connect to yet (TLS) before any socket is opened.
+pub(crate) fn check_supported(config: &ConnectionConfig) -> Result<()> {
+    if config.tls {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            "TLS (rediss://) is not yet supported by oxredis",
+        ));
+    }
+    if cfg!(not(unix)) && matches!(config.addr, crate::config::Addr::Unix(_)) {
+        return Err(unix_unsupported());
+    }
+    Ok(())
+}
+
+/// The error for a unix socket address on a platform without them.
+pub(crate) fn unix_unsupported() -> Error {
+    Error::new(
+        ErrorKind::Unsupported,
+        "unix sockets are not available on this platform",
+    )
+}
+
 /// The reply path shared by every surface: normalise `reply` per its declared `shape`, then turn
 /// a server error into `Err`.
 ///

@@ -12,7 +12,10 @@ use tokio::net::TcpStream;
 use tokio::net::UnixStream;
 
 use crate::config::{Addr, ConnectionConfig, Protocol};
-use crate::conn::{finish_reply, ConnState, Handshake};
+use crate::conn::{
+    check_supported, connect_failed, finish_reply, resolve_failed, unix_connect_failed, ConnState,
+    Handshake,
+};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 /// A TCP or unix socket.
@@ -86,13 +89,9 @@ pub(crate) async fn with_timeout<T>(
 }
 
 async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream> {
-    let addrs = tokio::net::lookup_host((host, port)).await.map_err(|e| {
-        Error::with_source(
-            ErrorKind::Connection,
-            format!("cannot resolve {host}:{port}"),
-            e,
-        )
-    })?;
+    let addrs = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| resolve_failed(host, port, e))?;
     let mut last_err = None;
     for addr in addrs {
         match TcpStream::connect(addr).await {
@@ -100,26 +99,11 @@ async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream> {
             Err(e) => last_err = Some(e),
         }
     }
-    Err(match last_err {
-        Some(e) => Error::with_source(
-            ErrorKind::Connection,
-            format!("cannot connect to {host}:{port}"),
-            e,
-        ),
-        None => Error::new(
-            ErrorKind::Connection,
-            format!("{host}:{port} resolved to no address"),
-        ),
-    })
+    Err(connect_failed(host, port, last_err))
 }
 
 async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
-    if config.tls {
-        return Err(Error::new(
-            ErrorKind::Unsupported,
-            "TLS (rediss://) is not yet supported by oxredis",
-        ));
-    }
+    check_supported(config)?;
     match &config.addr {
         Addr::Tcp { host, port } => {
             let s = connect_tcp(host, *port).await?;
@@ -130,20 +114,13 @@ async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
             Ok(Stream::Tcp(s))
         }
         #[cfg(unix)]
-        Addr::Unix(path) => Ok(Stream::Unix(UnixStream::connect(path).await.map_err(
-            |e| {
-                Error::with_source(
-                    ErrorKind::Connection,
-                    format!("cannot connect to unix socket {}", path.display()),
-                    e,
-                )
-            },
-        )?)),
-        #[cfg(not(unix))]
-        Addr::Unix(_) => Err(Error::new(
-            ErrorKind::Unsupported,
-            "unix sockets are not available on this platform",
+        Addr::Unix(path) => Ok(Stream::Unix(
+            UnixStream::connect(path)
+                .await
+                .map_err(|e| unix_connect_failed(path, e))?,
         )),
+        #[cfg(not(unix))]
+        Addr::Unix(_) => Err(crate::conn::unix_unsupported()),
     }
 }
 

@@ -7,7 +7,10 @@ use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
 use crate::config::{Addr, ConnectionConfig, Protocol};
-use crate::conn::{finish_reply, ConnState, Handshake};
+use crate::conn::{
+    check_supported, connect_failed, finish_reply, resolve_failed, unix_connect_failed, ConnState,
+    Handshake,
+};
 use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 #[derive(Debug)]
@@ -123,13 +126,9 @@ pub struct Connection {
 }
 
 fn connect_tcp(host: &str, port: u16, config: &ConnectionConfig) -> Result<TcpStream> {
-    let addrs = (host, port).to_socket_addrs().map_err(|e| {
-        Error::with_source(
-            ErrorKind::Connection,
-            format!("cannot resolve {host}:{port}"),
-            e,
-        )
-    })?;
+    let addrs = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| resolve_failed(host, port, e))?;
     let mut last_err = None;
     for addr in addrs {
         let attempt = match config.connect_timeout {
@@ -141,29 +140,7 @@ fn connect_tcp(host: &str, port: u16, config: &ConnectionConfig) -> Result<TcpSt
             Err(e) => last_err = Some(e),
         }
     }
-    Err(match last_err {
-        Some(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-            ) =>
-        {
-            Error::with_source(
-                ErrorKind::Timeout,
-                format!("timed out connecting to {host}:{port}"),
-                e,
-            )
-        }
-        Some(e) => Error::with_source(
-            ErrorKind::Connection,
-            format!("cannot connect to {host}:{port}"),
-            e,
-        ),
-        None => Error::new(
-            ErrorKind::Connection,
-            format!("{host}:{port} resolved to no address"),
-        ),
-    })
+    Err(connect_failed(host, port, last_err))
 }
 
 impl Connection {
@@ -174,12 +151,7 @@ impl Connection {
     /// [`ErrorKind::Authentication`] for bad credentials, [`ErrorKind::Unsupported`] for TLS
     /// (not built yet) or a server that refuses RESP3.
     pub fn connect(config: &ConnectionConfig) -> Result<Connection> {
-        if config.tls {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                "TLS (rediss://) is not yet supported by oxredis",
-            ));
-        }
+        check_supported(config)?;
         let stream = match &config.addr {
             Addr::Tcp { host, port } => {
                 let s = connect_tcp(host, *port, config)?;
@@ -190,20 +162,11 @@ impl Connection {
                 Stream::Tcp(s)
             }
             #[cfg(unix)]
-            Addr::Unix(path) => Stream::Unix(UnixStream::connect(path).map_err(|e| {
-                Error::with_source(
-                    ErrorKind::Connection,
-                    format!("cannot connect to unix socket {}", path.display()),
-                    e,
-                )
-            })?),
-            #[cfg(not(unix))]
-            Addr::Unix(_) => {
-                return Err(Error::new(
-                    ErrorKind::Unsupported,
-                    "unix sockets are not available on this platform",
-                ))
+            Addr::Unix(path) => {
+                Stream::Unix(UnixStream::connect(path).map_err(|e| unix_connect_failed(path, e))?)
             }
+            #[cfg(not(unix))]
+            Addr::Unix(_) => return Err(crate::conn::unix_unsupported()),
         };
         stream.set_read_timeout(config.socket_timeout)?;
         stream.set_write_timeout(config.socket_timeout)?;
