@@ -283,3 +283,47 @@ async fn async_blpop_3_waits_3_s_through_a_healthy_proxy() {
     let r = aio::Redis::new(one_second_deadline(&proxy.url(), Protocol::Resp3));
     blpop_gets_its_own_wait!(&r, await);
 }
+
+/// The proxy cuts the connection in the middle of a reply: a read-only command is retried on a
+/// new connection and returns its value; a write that reached the server is reported, not
+/// re-sent, so it is applied exactly once.
+macro_rules! cut_reply_retries_reads_not_writes {
+    ($proxy:expr, $server:expr, $r:expr $(, $aw:tt)*) => {{
+        let proxy: &Proxy = $proxy;
+        let server: &RedisServer = $server;
+        let r = $r;
+        assert!(r.set("k", "a-value-long-enough-to-cut") $(.$aw)* .unwrap());
+        let accepted = proxy.accepted_count();
+        proxy.cut_next_reply_after(3);
+        let v: Option<String> = r.get("k") $(.$aw)* .unwrap();
+        assert_eq!(v.as_deref(), Some("a-value-long-enough-to-cut"));
+        assert!(proxy.accepted_count() > accepted, "retried on a new connection");
+
+        proxy.cut_next_reply_after(0);
+        let e = r.incr("n") $(.$aw)* .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+        assert!(!e.is_unsent(), "{e}");
+        assert_eq!(server.cli(&["GET", "n"]).trim(), "1", "applied once, not re-sent");
+        assert_eq!(r.incr("n") $(.$aw)* .unwrap(), 2);
+    }};
+}
+
+#[test]
+fn blocking_cut_reply_retries_reads_not_writes() {
+    for protocol in PROTOCOLS {
+        let server = RedisServer::new();
+        let proxy = Proxy::start(server.socket_addr());
+        let r = Redis::from_url(&with_protocol(&proxy.url(), protocol)).unwrap();
+        cut_reply_retries_reads_not_writes!(&proxy, &server, &r);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn async_cut_reply_retries_reads_not_writes() {
+    for protocol in PROTOCOLS {
+        let server = RedisServer::new();
+        let proxy = Proxy::start(server.socket_addr());
+        let r = aio::Redis::from_url(&with_protocol(&proxy.url(), protocol)).unwrap();
+        cut_reply_retries_reads_not_writes!(&proxy, &server, &r, await);
+    }
+}
