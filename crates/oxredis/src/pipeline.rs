@@ -8,6 +8,11 @@
 
 use std::time::Duration;
 
+#[allow(
+    unused_imports,
+    reason = "types named by the generated command signatures"
+)]
+use crate::commands::options::*;
 use crate::reply::normalize;
 use crate::retry::{Retry, RetryState, Sent};
 use crate::script::Script;
@@ -285,6 +290,26 @@ pub fn assemble_exec(
 /// The first `Err` in `results` (tagged with its command's index and name).
 pub fn raise_first_error(results: Vec<Result<Value>>) -> Result<Vec<Value>> {
     results.into_iter().collect()
+}
+
+/// The commands of a watched pipeline's transaction (blocking
+/// [`WatchedPipeline`](crate::WatchedPipeline) or async
+/// [`aio::WatchedPipeline`](crate::aio::WatchedPipeline)), queued after `multi()`.
+#[derive(Debug, Default)]
+pub struct CommandQueue {
+    pub(crate) batch: Batch,
+}
+
+impl CommandQueue {
+    batch_methods!();
+}
+
+/// The error for an immediate command on a watched pipeline after `multi()`.
+pub(crate) fn after_multi() -> Error {
+    Error::new(
+        ErrorKind::Data,
+        "commands after multi() must be queued on the CommandQueue it returned",
+    )
 }
 
 /// Options of `transaction_with` ([`Redis::transaction_with`](crate::Redis::transaction_with)

@@ -21,8 +21,9 @@ use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::convert::check_utf8;
 use crate::pipeline::{
-    after_batch, assemble, exec_cmd, expected_replies, multi_cmd, pack, raise_first_error,
-    unwatch_cmd, watch_cmd, wire_commands, AfterAttempt, AfterBatch, Batch, TransactionFlow,
+    after_batch, after_multi, assemble, exec_cmd, expected_replies, multi_cmd, pack,
+    raise_first_error, unwatch_cmd, watch_cmd, wire_commands, AfterAttempt, AfterBatch, Batch,
+    TransactionFlow,
 };
 use crate::retry::RetryState;
 use crate::script::{exists_cmd, missing_scripts, Script};
@@ -388,13 +389,6 @@ pub struct WatchedPipeline {
     /// Set by `multi()`: from then on commands belong in the queue, not run at once.
     in_multi: bool,
     socket_timeout: Option<Duration>,
-}
-
-fn after_multi() -> Error {
-    Error::new(
-        ErrorKind::Data,
-        "commands after multi() must be queued on the CommandQueue it returned",
-    )
 }
 
 impl WatchedPipeline {

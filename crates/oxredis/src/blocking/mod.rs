@@ -15,12 +15,12 @@ mod pubsub;
 mod scan;
 mod script;
 
-pub use crate::pipeline::TransactionOptions;
+pub use crate::pipeline::{CommandQueue, TransactionOptions};
 pub use client::{ClientBuilder, Redis};
 pub use connection::Connection;
 pub use lock::{Lock, LockGuard};
 pub use monitor::Monitor;
-pub use pipeline::{CommandQueue, Pipeline, WatchedPipeline};
+pub use pipeline::{Pipeline, WatchedPipeline};
 pub use pool::{ConnectionPool, PooledConnection};
 pub use pubsub::{ExceptionHandler, Handler, HandlerOutput, Listen, PubSub, PubSubWorker};
 pub use scan::ScanIter;

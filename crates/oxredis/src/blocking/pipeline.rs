@@ -8,8 +8,9 @@ use std::cell::RefCell;
 )]
 use crate::commands::options::*;
 use crate::pipeline::{
-    after_batch, assemble, exec_cmd, expected_replies, multi_cmd, raise_first_error, unwatch_cmd,
-    watch_cmd, wire_commands, AfterAttempt, AfterBatch, Batch, TransactionFlow, TransactionOptions,
+    after_batch, after_multi, assemble, exec_cmd, expected_replies, multi_cmd, raise_first_error,
+    unwatch_cmd, watch_cmd, wire_commands, AfterAttempt, AfterBatch, Batch, CommandQueue,
+    TransactionFlow, TransactionOptions,
 };
 use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script, ScriptFlow, ScriptNext};
@@ -291,13 +292,6 @@ pub struct WatchedPipeline {
     in_multi: bool,
 }
 
-fn after_multi() -> Error {
-    Error::new(
-        ErrorKind::Data,
-        "commands after multi() must be queued on the CommandQueue it returned",
-    )
-}
-
 fn released() -> Error {
     Error::new(
         ErrorKind::Connection,
@@ -472,15 +466,4 @@ impl Drop for WatchedPipeline {
     fn drop(&mut self) {
         let _ = self.release();
     }
-}
-
-/// The commands of a [`WatchedPipeline`]'s transaction, queued after
-/// [`multi`](WatchedPipeline::multi).
-#[derive(Debug, Default)]
-pub struct CommandQueue {
-    pub(crate) batch: Batch,
-}
-
-impl CommandQueue {
-    batch_methods!();
 }
