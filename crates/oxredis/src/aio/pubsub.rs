@@ -38,6 +38,23 @@ use super::{BoxFuture, Connection, Redis};
 /// With `health_check_interval` set, a connection idle that long is PINGed; the health-check
 /// reply is consumed silently.
 ///
+/// # Cancel safety
+///
+/// The subscribe and unsubscribe methods record the change in this `PubSub` when they are
+/// called, before their future is first polled (as redis-py updates its state before sending);
+/// the future only sends the command. Dropping it:
+/// - before the command was written (never polled, or while reconnecting or waiting the retry
+///   backoff): the server has not got it yet. Call the method again (it sends the command
+///   again; subscribing twice is harmless), or the next reconnect restores the recorded
+///   subscriptions;
+/// - while the command was being written: the connection is marked broken, and the next call
+///   reconnects and subscribes again to every recorded subscription;
+/// - after it was written: the server has it; its confirmation is read by a later
+///   [`get_message`](Self::get_message).
+///
+/// [`get_message`](Self::get_message) and the streams are cancel safe: dropping them while they
+/// wait for data loses nothing.
+///
 /// # Examples
 /// ```no_run
 /// # async fn demo() -> oxredis::Result<()> {
@@ -126,6 +143,10 @@ impl PubSub {
     /// # Errors
     /// A connection error once every retry failed (the subscription is kept and restored on
     /// the next successful connection).
+    ///
+    /// # Cancel safety
+    /// The subscription is recorded when this is called; dropping the future may leave it not
+    /// yet sent: see [`PubSub`]'s `# Cancel safety`.
     pub fn subscribe(
         &mut self,
         channels: impl ToArgs,
@@ -136,6 +157,9 @@ impl PubSub {
     /// Subscribes to one or more glob-style patterns (`PSUBSCRIBE`).
     ///
     /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
     /// As [`subscribe`](Self::subscribe).
     pub fn psubscribe(
         &mut self,
@@ -148,6 +172,9 @@ impl PubSub {
     ///
     /// # Errors
     /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
+    /// As [`subscribe`](Self::subscribe).
     pub fn ssubscribe(
         &mut self,
         shard_channels: impl ToArgs,
@@ -158,6 +185,9 @@ impl PubSub {
     /// Unsubscribes from channels; an empty list means all.
     ///
     /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
     /// As [`subscribe`](Self::subscribe).
     pub fn unsubscribe(
         &mut self,
@@ -170,6 +200,9 @@ impl PubSub {
     ///
     /// # Errors
     /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
+    /// As [`subscribe`](Self::subscribe).
     pub async fn unsubscribe_all(&mut self) -> Result<()> {
         self.remove(SubKind::Channel, Vec::new()).await
     }
@@ -177,6 +210,9 @@ impl PubSub {
     /// Unsubscribes from patterns; an empty list means all.
     ///
     /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
     /// As [`subscribe`](Self::subscribe).
     pub fn punsubscribe(
         &mut self,
@@ -189,6 +225,9 @@ impl PubSub {
     ///
     /// # Errors
     /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
+    /// As [`subscribe`](Self::subscribe).
     pub async fn punsubscribe_all(&mut self) -> Result<()> {
         self.remove(SubKind::Pattern, Vec::new()).await
     }
@@ -196,6 +235,9 @@ impl PubSub {
     /// Unsubscribes from shard channels; an empty list means all.
     ///
     /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
     /// As [`subscribe`](Self::subscribe).
     pub fn sunsubscribe(
         &mut self,
@@ -207,6 +249,9 @@ impl PubSub {
     /// Unsubscribes from every shard channel.
     ///
     /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
     /// As [`subscribe`](Self::subscribe).
     pub async fn sunsubscribe_all(&mut self) -> Result<()> {
         self.remove(SubKind::Shard, Vec::new()).await
