@@ -286,6 +286,29 @@ pub fn next_acquire_wait(
     Some(sleep)
 }
 
+/// Whether one acquisition attempt ([`acquire_cmd`]) may have left the key holding its token,
+/// given its reply: `Ok(true)` says it did; `Ok(false)`, an error reply from the server, and an
+/// error for a command never sent say it did not; any other error (a timeout, a connection lost
+/// after sending) leaves it unknown, so it may have.
+pub fn attempt_may_hold(reply: &Result<bool>) -> bool {
+    match reply {
+        Ok(taken) => *taken,
+        Err(e) => !e.is_unsent() && e.server_error().is_none(),
+    }
+}
+
+/// Whether an acquisition attempt that nobody will claim (its caller dropped the acquire future,
+/// or got an error instead of the lock) must be undone with the release script
+/// ([`LockOp::Release`], which deletes the key only while it holds this attempt's token).
+/// `reply` is `None` when the attempt itself never finished (its task was cancelled, e.g. at
+/// runtime shutdown): its `SET` may have landed, so release too.
+///
+/// This is what makes the async acquire cancel safe: a token nobody holds is never left in the
+/// key (where, with no `timeout`, it would stay for ever).
+pub fn release_unclaimed(reply: Option<&Result<bool>>) -> bool {
+    reply.is_none_or(attempt_may_hold)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,5 +362,27 @@ mod tests {
             Some(ms(5))
         );
         assert_eq!(next_acquire_wait(true, Some(ms(100)), ms(5), ms(96)), None);
+    }
+
+    #[test]
+    fn unclaimed_attempts_are_released_unless_they_cannot_hold() {
+        let unsent = || Error::new(ErrorKind::Connection, "not sent").mark_unsent();
+        let lost = || Error::new(ErrorKind::Connection, "connection lost");
+        let timeout = || Error::new(ErrorKind::Timeout, "no reply");
+        let refused = || Error::from(crate::ServerError::from_line(b"OOM no memory"));
+        // (reply, may it hold the lock)
+        let cases: [(Result<bool>, bool); 6] = [
+            (Ok(true), true),
+            (Ok(false), false),
+            (Err(unsent()), false),
+            (Err(refused()), false),
+            (Err(lost()), true),
+            (Err(timeout()), true),
+        ];
+        for (reply, holds) in &cases {
+            assert_eq!(attempt_may_hold(reply), *holds, "{reply:?}");
+            assert_eq!(release_unclaimed(Some(reply)), *holds, "{reply:?}");
+        }
+        assert!(release_unclaimed(None));
     }
 }

@@ -22,7 +22,10 @@
 //!   of its own.
 //! - **Cancel safety.** Dropping a command's future at any point never desynchronises the shared
 //!   connection: if the request was already queued, it is still sent, its reply is still read in
-//!   order, and is discarded because the receiver is gone.
+//!   order, and is discarded because the receiver is gone. Methods that leave state on the
+//!   server say what a drop does in a `# Cancel safety` section: the [`Lock`] runs its
+//!   attempts and releases in tasks of their own, so a dropped acquire never leaves the lock
+//!   held with no owner; [`Pipeline`], [`WatchedPipeline`] and [`PubSub`] say what was sent.
 //! - **Timeouts.** `socket_timeout` (default 10 s) is the response deadline, and the driver
 //!   enforces it: each request carries its allowance (the deadline, plus the server-side wait of
 //!   a bounded blocking command such as `WAIT 1 5000`, or of the bounded blocking commands of a

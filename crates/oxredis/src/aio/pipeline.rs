@@ -204,6 +204,12 @@ impl Redis {
     /// # Errors
     /// Any other error of `func` or of the transaction.
     ///
+    /// # Cancel safety
+    /// Dropping the future drops the attempt's [`WatchedPipeline`] and closes its connection,
+    /// which ends its WATCHes on the server; commands `func` already ran at once stay run.
+    /// Dropped during EXEC, the transaction is applied as a whole or not at all, as
+    /// [`WatchedPipeline::execute_raw`].
+    ///
     /// # Examples
     /// ```no_run
     /// # async fn demo() -> oxredis::Result<()> {
@@ -233,6 +239,9 @@ impl Redis {
     /// # Errors
     /// As [`transaction`](Self::transaction), plus [`ErrorKind::Watch`] once
     /// [`TransactionOptions::max_attempts`] attempts have failed.
+    ///
+    /// # Cancel safety
+    /// As [`transaction`](Self::transaction).
     pub async fn transaction_with<F, R>(
         &self,
         keys: impl ToArgs,
@@ -287,15 +296,21 @@ impl Pipeline {
     /// (redis-py's `execute(raise_on_error=False)`): a command's error reply is an `Err` in the
     /// list, tagged with its index and name. The pipeline is empty afterwards.
     ///
-    /// Dropping the future once the batch is handed to the connection does not cancel it: the
-    /// batch still runs and its replies are discarded.
-    ///
     /// # Errors
     /// Errors of the whole batch: connection errors (the batch is never re-sent), a timeout
     /// (with `socket_timeout`), and for a transaction [`ErrorKind::ExecAbort`];
     /// [`ErrorKind::Data`], nothing sent, when a queued command would corrupt the shared
     /// connection (`MULTI`, `SELECT`, `SUBSCRIBE`...: see
     /// [`Batch::check_shared_connection`](crate::pipeline::Batch::check_shared_connection)).
+    ///
+    /// # Cancel safety
+    /// The queued commands leave the pipeline at the first poll. Dropping the future before
+    /// the batch was handed to the shared connection (or while waiting to retry after a
+    /// `LOADING` refusal) sends nothing. Once handed over it is not cancelled: the whole batch
+    /// is written as one request (a transaction's MULTI ... EXEC never interleaved with other
+    /// commands, so it applies atomically) and its replies are read and discarded. A batch
+    /// with a blocking command, outside a transaction, runs on a dedicated connection that is
+    /// closed with the dropped future: its commands may have run in part.
     pub async fn execute_raw(&mut self) -> Result<Vec<Result<Value>>> {
         let batch = self.batch.take();
         if batch.is_empty() {
@@ -381,6 +396,18 @@ impl Pipeline {
 /// client's [`CommandQueue`]) for the transaction's commands, and [`execute`](Self::execute)
 /// runs them in MULTI/EXEC, failing with [`ErrorKind::Watch`] if a watched key changed.
 /// Dropping it closes the connection, which also ends the watch on the server.
+///
+/// # Cancel safety
+///
+/// Every piece of server-side state it has (the WATCHes, a MULTI block being sent) belongs to
+/// its dedicated connection and ends when that connection closes, i.e. when the
+/// `WatchedPipeline` (or the [`execute`](Self::execute) future, which takes it) is dropped.
+/// Dropping the future of an immediate command ([`run`](Self::run), the command methods,
+/// [`watch`](Self::watch), [`unwatch`](Self::unwatch), [`call_script`](Self::call_script))
+/// mid-request leaves the connection out of sync: the command may or may not have run, the
+/// connection is marked broken, and every later call on this value, `execute` included, fails
+/// with a connection error, so no transaction runs on a connection in an unknown state. Drop
+/// it and start again.
 #[derive(Debug)]
 pub struct WatchedPipeline {
     // A mutex because the generated command methods take `&self` and must give `Send` futures.
@@ -397,6 +424,9 @@ impl WatchedPipeline {
     /// # Errors
     /// A connection error, the server's error reply, a failed conversion, or
     /// [`ErrorKind::Data`] after [`multi`](Self::multi).
+    ///
+    /// # Cancel safety
+    /// Not cancel safe: a dropped request breaks the connection (see [`WatchedPipeline`]).
     pub async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         if self.in_multi {
             return Err(after_multi());
@@ -485,6 +515,13 @@ impl WatchedPipeline {
     /// # Errors
     /// [`ErrorKind::Watch`] when a watched key changed (nothing was applied),
     /// [`ErrorKind::ExecAbort`], a connection error or a timeout.
+    ///
+    /// # Cancel safety
+    /// The future owns the connection, which is closed if it is dropped. Dropped before MULTI
+    /// ... EXEC was written in full, the server holds at most a partial MULTI block, which it
+    /// discards when the connection closes: nothing is applied. Once EXEC was written, the
+    /// transaction runs (or is refused because a watched key changed) as a whole; only its
+    /// results are lost. It is never partly applied.
     pub async fn execute_raw(self) -> Result<Vec<Result<Value>>> {
         self.execute_keeping().await.0
     }

@@ -43,6 +43,23 @@ use super::{BoxFuture, Connection, Redis};
 /// With `health_check_interval` set, a connection idle that long is PINGed; the health-check
 /// reply is consumed silently.
 ///
+/// # Cancel safety
+///
+/// The subscribe and unsubscribe methods record the change in this `PubSub` when they are
+/// called, before their future is first polled (as redis-py updates its state before sending);
+/// the future only sends the command. Dropping it:
+/// - before the command was written (never polled, or while reconnecting or waiting the retry
+///   backoff): the server has not got it yet. Call the method again (it sends the command
+///   again; subscribing twice is harmless), or the next reconnect restores the recorded
+///   subscriptions;
+/// - while the command was being written: the connection is marked broken, and the next call
+///   reconnects and subscribes again to every recorded subscription;
+/// - after it was written: the server has it; its confirmation is read by a later
+///   [`get_message`](Self::get_message).
+///
+/// [`get_message`](Self::get_message) and the streams are cancel safe: dropping them while they
+/// wait for data loses nothing.
+///
 /// # Examples
 /// ```no_run
 /// # async fn demo() -> oxredis::Result<()> {
@@ -124,6 +141,10 @@ impl PubSub {
     /// # Errors
     /// A connection error once every retry failed (the subscription is kept and restored on
     /// the next successful connection).
+    ///
+    /// # Cancel safety
+    /// The subscription is recorded when this is called; dropping the future may leave it not
+    /// yet sent: see [`PubSub`]'s `# Cancel safety`.
     pub fn subscribe(
         &mut self,
         channels: impl ToArgs,
@@ -135,6 +156,9 @@ impl PubSub {
     ///
     /// # Errors
     /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
+    /// As [`subscribe`](Self::subscribe).
     pub fn psubscribe(
         &mut self,
         patterns: impl ToArgs,
@@ -145,6 +169,9 @@ impl PubSub {
     /// Subscribes to one or more shard channels (`SSUBSCRIBE`, Redis 7).
     ///
     /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
     /// As [`subscribe`](Self::subscribe).
     pub fn ssubscribe(
         &mut self,
@@ -221,6 +248,9 @@ impl PubSub {
     ///
     /// # Errors
     /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
+    /// As [`subscribe`](Self::subscribe).
     pub fn unsubscribe(
         &mut self,
         channels: impl ToArgs,
@@ -232,6 +262,9 @@ impl PubSub {
     ///
     /// # Errors
     /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
+    /// As [`subscribe`](Self::subscribe).
     pub async fn unsubscribe_all(&mut self) -> Result<()> {
         self.remove(SubKind::Channel, Vec::new()).await
     }
@@ -239,6 +272,9 @@ impl PubSub {
     /// Unsubscribes from patterns; an empty list means all.
     ///
     /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
     /// As [`subscribe`](Self::subscribe).
     pub fn punsubscribe(
         &mut self,
@@ -251,6 +287,9 @@ impl PubSub {
     ///
     /// # Errors
     /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
+    /// As [`subscribe`](Self::subscribe).
     pub async fn punsubscribe_all(&mut self) -> Result<()> {
         self.remove(SubKind::Pattern, Vec::new()).await
     }
@@ -258,6 +297,9 @@ impl PubSub {
     /// Unsubscribes from shard channels; an empty list means all.
     ///
     /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
     /// As [`subscribe`](Self::subscribe).
     pub fn sunsubscribe(
         &mut self,
@@ -269,6 +311,9 @@ impl PubSub {
     /// Unsubscribes from every shard channel.
     ///
     /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    ///
+    /// # Cancel safety
     /// As [`subscribe`](Self::subscribe).
     pub async fn sunsubscribe_all(&mut self) -> Result<()> {
         self.remove(SubKind::Shard, Vec::new()).await
