@@ -78,14 +78,19 @@ pub fn reacquire_script() -> &'static Script {
 /// let opts = LockOptions::new()
 ///     .timeout(Duration::from_secs(10))
 ///     .blocking_timeout(Duration::from_secs(2));
-/// assert_eq!(opts.get_sleep(), Duration::from_millis(100));
+/// assert_eq!(opts.sleep, Duration::from_millis(100));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LockOptions {
-    timeout: Option<Duration>,
-    sleep: Duration,
-    blocking: bool,
-    blocking_timeout: Option<Duration>,
+    /// The lock's time to live (`None`: never expires).
+    pub timeout: Option<Duration>,
+    /// Pause between acquisition attempts while blocking.
+    pub sleep: Duration,
+    /// Whether `acquire` waits for the lock or tries once.
+    pub blocking: bool,
+    /// Longest `acquire` waits (`None`: forever).
+    pub blocking_timeout: Option<Duration>,
 }
 
 impl Default for LockOptions {
@@ -127,26 +132,6 @@ impl LockOptions {
     pub fn blocking_timeout(mut self, timeout: Duration) -> Self {
         self.blocking_timeout = Some(timeout);
         self
-    }
-
-    /// The TTL, if any.
-    pub fn get_timeout(&self) -> Option<Duration> {
-        self.timeout
-    }
-
-    /// The pause between attempts.
-    pub fn get_sleep(&self) -> Duration {
-        self.sleep
-    }
-
-    /// Whether acquisition blocks.
-    pub fn get_blocking(&self) -> bool {
-        self.blocking
-    }
-
-    /// The blocking timeout, if any.
-    pub fn get_blocking_timeout(&self) -> Option<Duration> {
-        self.blocking_timeout
     }
 }
 
@@ -193,7 +178,7 @@ pub fn millis(d: Duration) -> u64 {
 /// `SET name token NX [PX timeout]`: one attempt at taking the lock; replies `true` when taken.
 pub fn acquire_cmd(name: &str, token: &str, options: &LockOptions) -> Cmd {
     let mut opts = SetOptions::default().nx();
-    if let Some(ttl) = options.get_timeout() {
+    if let Some(ttl) = options.timeout {
         opts = opts.px(Duration::from_millis(millis(ttl)));
     }
     crate::commands::build::set_options(name, token, &opts)
@@ -248,7 +233,7 @@ impl LockOp {
             let msg = format!("Cannot {} an unlocked lock", self.verb());
             return Err(lock_error(name, ErrorKind::Lock, &msg));
         };
-        if self != LockOp::Release && options.get_timeout().is_none() {
+        if self != LockOp::Release && options.timeout.is_none() {
             let msg = format!("Cannot {} a lock with no timeout", self.verb());
             return Err(lock_error(name, ErrorKind::Lock, &msg));
         }

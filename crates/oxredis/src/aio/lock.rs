@@ -106,10 +106,7 @@ impl Lock {
     /// shuts down first or the server cannot be reached, and then a lock with a `timeout`
     /// still expires on its own.
     pub async fn acquire(&mut self) -> Result<bool> {
-        let (blocking, timeout) = (
-            self.options.get_blocking(),
-            self.options.get_blocking_timeout(),
-        );
+        let (blocking, timeout) = (self.options.blocking, self.options.blocking_timeout);
         self.acquire_with(blocking, timeout, None).await
     }
 
@@ -163,7 +160,7 @@ impl Lock {
                 return Ok(true);
             }
             reply?;
-            let sleep = self.options.get_sleep();
+            let sleep = self.options.sleep;
             match next_acquire_wait(blocking, blocking_timeout, sleep, started.elapsed()) {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return Ok(false),
@@ -282,7 +279,7 @@ impl Lock {
     pub async fn reacquire(&self) -> Result<bool> {
         let op = LockOp::Reacquire;
         let token = op.check(&self.name, self.token.as_deref(), &self.options)?;
-        let timeout = self.options.get_timeout().unwrap_or_default();
+        let timeout = self.options.timeout.unwrap_or_default();
         let done: bool = op
             .script()
             .call_async(&self.client, [&self.name], (token, millis(timeout)))

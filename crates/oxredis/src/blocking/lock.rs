@@ -71,11 +71,7 @@ impl Lock {
     /// # Errors
     /// A connection error.
     pub fn acquire(&mut self) -> Result<bool> {
-        self.acquire_with(
-            self.options.get_blocking(),
-            self.options.get_blocking_timeout(),
-            None,
-        )
+        self.acquire_with(self.options.blocking, self.options.blocking_timeout, None)
     }
 
     /// Tries once, without blocking.
@@ -104,7 +100,7 @@ impl Lock {
                 self.token = Some(token);
                 return Ok(true);
             }
-            let sleep = self.options.get_sleep();
+            let sleep = self.options.sleep;
             match next_acquire_wait(blocking, blocking_timeout, sleep, started.elapsed()) {
                 Some(wait) => std::thread::sleep(wait),
                 None => return Ok(false),
@@ -199,7 +195,7 @@ impl Lock {
     pub fn reacquire(&self) -> Result<bool> {
         let op = LockOp::Reacquire;
         let token = op.check(&self.name, self.token.as_deref(), &self.options)?;
-        let timeout = self.options.get_timeout().unwrap_or_default();
+        let timeout = self.options.timeout.unwrap_or_default();
         let done: bool = op
             .script()
             .call(&self.client, [&self.name], (token, millis(timeout)))?;
