@@ -34,25 +34,6 @@ fn aio_client(server: &RedisServer, protocol: Protocol) -> aio::Redis {
     aio_client_at(&server.url(), protocol)
 }
 
-/// `(open, idle)` pooled connections: the blocking client's pool; `None` for the async client,
-/// which multiplexes one connection and has no pool to check.
-trait PoolCounts {
-    fn pool_counts(&self) -> Option<(usize, usize)>;
-}
-
-impl PoolCounts for Redis {
-    fn pool_counts(&self) -> Option<(usize, usize)> {
-        let pool = self.connection_pool();
-        Some((pool.open_connections(), pool.idle_connections()))
-    }
-}
-
-impl PoolCounts for aio::Redis {
-    fn pool_counts(&self) -> Option<(usize, usize)> {
-        None
-    }
-}
-
 /// The blocking lock's raising acquire under the async lock's name: `acquire_guard` is the
 /// blocking client's only acquire that fails (`Lock` error) when `blocking_timeout` passes;
 /// the guard is forgotten so the lock stays held until an explicit `release`, as after the
