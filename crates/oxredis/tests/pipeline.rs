@@ -846,36 +846,51 @@ fn client_kill_during_watch_gives_connection_error_and_discards() {
     }
 }
 
-#[test]
-fn checkout_failures_are_retried_but_sent_batches_are_not() {
-    use oxredis::retry::{Backoff, Retry};
-    let server = RedisServer::new();
-    let dead = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let proxy = Proxy::start(dead);
-    // RESP3, so opening a connection is a round trip (HELLO) that fails while nothing is
-    // upstream: a checkout failure, before anything of the batch is sent.
-    let r = Redis::builder()
-        .url(&format!("{}?protocol=3", proxy.url()))
-        .unwrap()
-        .retry(Retry::new(
-            Backoff::Constant(Duration::from_millis(20)),
-            100,
-        ))
-        .build();
-    let result = std::thread::scope(|s| {
-        let h = s.spawn(|| r.pipeline(true).incr("n").incr("n").execute());
+/// RESP3, so opening a connection is a round trip (HELLO) that fails while nothing is upstream:
+/// a checkout failure, before anything of the batch is sent. It is retried, and the batch runs
+/// once the server comes "back".
+macro_rules! checkout_failures_are_retried {
+    ($build:ident $(, $aw:tt)*) => {{
+        use oxredis::retry::{Backoff, Retry};
+        let server = RedisServer::new();
+        let dead = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let proxy = Proxy::start(dead);
+        let r = Redis::builder()
+            .url(&format!("{}?protocol=3", proxy.url()))
+            .unwrap()
+            .retry(Retry::new(Backoff::Constant(Duration::from_millis(20)), 100))
+            .$build();
+        let batch = {
+            let r = r.clone();
+            spawn_task!([$($aw)*], { r.pipeline(true).incr("n").incr("n").execute() $(.$aw)* })
+        };
         let deadline = Instant::now() + Duration::from_secs(5);
         while proxy.accepted_count() < 2 {
             assert!(Instant::now() < deadline, "the checkout was not retried");
-            std::thread::sleep(Duration::from_millis(2));
+            nap!([$($aw)*], Duration::from_millis(2));
         }
         // The server comes "back" while the pipeline retries its checkout.
         proxy.set_upstream(server.socket_addr());
-        h.join().unwrap()
-    });
-    assert_eq!(result.unwrap(), vec![Value::Int(1), Value::Int(2)]);
-    assert_eq!(server.cli(&["GET", "n"]), "2", "applied exactly once");
+        let result = join_task!([$($aw)*], batch);
+        assert_eq!(result.unwrap(), vec![Value::Int(1), Value::Int(2)]);
+        assert_eq!(server.cli(&["GET", "n"]), "2", "applied exactly once");
+    }};
+}
+
+#[test]
+fn checkout_failures_are_retried_but_sent_batches_are_not_blocking() {
+    checkout_failures_are_retried!(build);
+}
+
+/// Library gap, not a test choice: a pipeline on the async client's shared connection does not
+/// retry a failed connect per the client's `Retry` (seen: the proxy accepts one connection in
+/// 5 s, where the blocking client retries every 20 ms). Only the dedicated-connection paths
+/// (`connect_with_retry`) retry. Run with `--ignored` once that is fixed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "async shared-connection pipelines do not retry a failed connect (library gap)"]
+async fn checkout_failures_are_retried_but_sent_batches_are_not_async() {
+    checkout_failures_are_retried!(build_async, await);
 }
