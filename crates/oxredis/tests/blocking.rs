@@ -1,4 +1,5 @@
-//! Foundation tests of the blocking client against real redis-server processes.
+//! Foundation tests of the blocking client against real redis-server processes (retries,
+//! health checks, timeouts and connect errors run on both clients in resilience.rs).
 #![allow(
     clippy::disallowed_types,
     clippy::disallowed_methods,
@@ -11,9 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use oxredis::retry::{Backoff, Retry};
 use oxredis::{ConnectionConfig, ErrorKind, Protocol, Redis, ScanOptions, SetOptions, Value};
-use oxredis_test_support::{Proxy, RedisServer};
+use oxredis_test_support::RedisServer;
 
 fn client(server: &RedisServer, protocol: Protocol) -> Redis {
     let proto = if protocol == Protocol::Resp3 { 3 } else { 2 };
@@ -309,86 +309,6 @@ fn db_and_client_name_from_url_are_honoured() {
     assert_eq!(raw.cmd(&["DBSIZE"]).unwrap().to_text(), "2");
 }
 
-#[test]
-fn connect_to_a_closed_port_is_a_connection_error() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let r = Redis::builder()
-        .port(port)
-        .socket_connect_timeout(Duration::from_secs(2))
-        .build();
-    let e = r.ping().unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
-    assert!(e.is_connection_error());
-}
-
-#[test]
-fn a_slow_reply_beyond_socket_timeout_is_a_timeout_and_the_connection_is_dropped() {
-    let server = RedisServer::new();
-    let r = Redis::builder()
-        .port(server.port())
-        .socket_timeout(Duration::from_millis(300))
-        .build();
-    let first_id: i64 = r.execute_command(("CLIENT", "ID")).unwrap();
-    let start = Instant::now();
-    // An ordinary command the server takes 1 s to answer: past the 300 ms deadline.
-    let e = r
-        .execute_command::<String>(("DEBUG", "SLEEP", "1"))
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
-    assert!(e.is_timeout());
-    assert!(start.elapsed() < Duration::from_secs(3));
-    assert_eq!(
-        r.connection_pool().open_connections(),
-        0,
-        "timed-out connection must not be pooled"
-    );
-    // DEBUG SLEEP holds the whole server: let it finish.
-    std::thread::sleep(Duration::from_millis(800));
-    let next_id: i64 = r.execute_command(("CLIENT", "ID")).unwrap();
-    assert_ne!(
-        first_id, next_id,
-        "a fresh connection serves the next command"
-    );
-    // The late reply of the abandoned command reaches no one.
-    assert_eq!(r.echo::<String>("mine").unwrap(), "mine");
-    // A blocking command's own timeout extends the deadline: BLPOP 1 s is not cut at 300 ms,
-    // and BLPOP 0 waits until an element comes.
-    let start = Instant::now();
-    assert_eq!(
-        r.blpop::<Option<(String, String)>>("empty-list", 1.0)
-            .unwrap(),
-        None
-    );
-    assert!(start.elapsed() >= Duration::from_millis(900));
-    let pusher = {
-        let r = r.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(700));
-            r.rpush("empty-list", ["late"]).unwrap()
-        })
-    };
-    let got = r
-        .blpop::<Option<(String, String)>>("empty-list", 0.0)
-        .unwrap();
-    assert_eq!(got, Some(("empty-list".into(), "late".into())));
-    assert_eq!(pusher.join().unwrap(), 1);
-}
-
-#[test]
-fn blocking_command_without_socket_timeout_waits_its_own_timeout() {
-    let server = RedisServer::new();
-    let r = Redis::from_url(&server.url()).unwrap();
-    let start = Instant::now();
-    let v: Option<(String, String)> = r.blpop("empty", 1.0).unwrap();
-    let took = start.elapsed();
-    assert_eq!(v, None);
-    assert!(took >= Duration::from_millis(900), "{took:?}");
-    assert!(took < Duration::from_secs(5), "{took:?}");
-}
-
 fn client_count(server: &RedisServer) -> usize {
     // Our own helper connection shows in CLIENT LIST; subtract it.
     server.cli(&["CLIENT", "LIST"]).lines().count() - 1
@@ -524,41 +444,6 @@ fn blocking_pool_hands_over_a_returned_connection_to_a_waiter() {
 }
 
 #[test]
-fn server_restart_under_a_live_client() {
-    let mut server = RedisServer::new();
-    for proto in [Protocol::Resp2, Protocol::Resp3] {
-        let r = client(&server, proto);
-        assert!(r.set("before", 1).unwrap());
-        server.restart();
-        // The first command may fail with a connection error; the next one must work.
-        match r.get::<Option<i64>>("before") {
-            Ok(v) => assert_eq!(v, None, "restarted server has no data"),
-            Err(e) => assert_eq!(e.kind(), ErrorKind::Connection, "{e}"),
-        }
-        assert!(r.set("after", 2).unwrap());
-        assert_eq!(r.get::<i64>("after").unwrap(), 2);
-    }
-}
-
-#[test]
-fn killed_idle_connection_is_replaced_by_the_health_check() {
-    let server = RedisServer::new();
-    let r = Redis::builder()
-        .port(server.port())
-        .client_name("hc")
-        .health_check_interval(Duration::from_millis(1))
-        .build();
-    assert!(r.ping().unwrap());
-    assert_eq!(
-        server.cli(&["CLIENT", "KILL", "SKIPME", "yes", "TYPE", "normal"]),
-        "1"
-    );
-    std::thread::sleep(Duration::from_millis(5));
-    // Without the health check this command would hit the dead socket.
-    assert!(r.set("k", "v").unwrap());
-}
-
-#[test]
 fn decode_responses_and_raw_replies() {
     let server = RedisServer::new();
     server.cli(&["SET", "text", "héllo"]);
@@ -618,60 +503,6 @@ fn client_is_send_sync_and_clone() {
     check::<Redis>();
     let c = ConnectionConfig::tcp("127.0.0.1", 1);
     let _ = Redis::new(c);
-}
-
-#[test]
-fn connect_failures_are_retried_with_backoff() {
-    let mut server = RedisServer::new();
-    let r = Redis::builder()
-        .port(server.port())
-        .retry(Retry::new(
-            Backoff::Constant(Duration::from_millis(50)),
-            100,
-        ))
-        .build();
-    server.stop();
-    let restarter = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(300));
-        server.start_again();
-        server
-    });
-    // The server is down when this starts: the connect fails, is retried, and succeeds.
-    assert!(r.set("k", "v").unwrap());
-    let server = restarter.join().unwrap();
-    assert_eq!(server.cli(&["GET", "k"]), "v");
-    let no_retry = Redis::builder()
-        .port(server.port())
-        .retry(Retry::none())
-        .build();
-    assert!(no_retry.ping().unwrap());
-}
-
-#[test]
-fn a_write_cut_off_after_sending_is_reported_not_retried() {
-    let server = RedisServer::new();
-    let proxy = Proxy::start(server.socket_addr());
-    let r = Redis::builder()
-        .port(proxy.port())
-        .retry(Retry::new(Backoff::NoBackoff, 5))
-        .build();
-    assert!(r.ping().unwrap());
-    proxy.cut_next_reply_after(0);
-    let e = r.incr("counter").unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
-    assert_eq!(
-        server.cli(&["GET", "counter"]),
-        "1",
-        "INCR applied exactly once"
-    );
-    assert_eq!(
-        r.connection_pool().open_connections(),
-        0,
-        "cut connection discarded"
-    );
-    // A read-only command cut off the same way is retried on a fresh connection.
-    proxy.cut_next_reply_after(0);
-    assert_eq!(r.get::<i64>("counter").unwrap(), 1);
 }
 
 #[test]

@@ -64,3 +64,22 @@ pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// `(open, idle)` pooled connections: the blocking client's pool; `None` for the async client,
+/// which multiplexes one connection and has no pool to check.
+pub trait PoolCounts {
+    fn pool_counts(&self) -> Option<(usize, usize)>;
+}
+
+impl PoolCounts for oxredis::Redis {
+    fn pool_counts(&self) -> Option<(usize, usize)> {
+        let pool = self.connection_pool();
+        Some((pool.open_connections(), pool.idle_connections()))
+    }
+}
+
+impl PoolCounts for oxredis::aio::Redis {
+    fn pool_counts(&self) -> Option<(usize, usize)> {
+        None
+    }
+}
