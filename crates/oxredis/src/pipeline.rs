@@ -402,18 +402,26 @@ impl TransactionFlow {
 pub(crate) enum AfterBatch {
     /// Give this to the caller.
     Done(Result<Vec<Result<Value>>>),
-    /// The server ran nothing (it refused the transaction, or every command, with `LOADING`):
-    /// wait this long and run the whole batch again.
+    /// The server ran nothing (the batch was never written, or it refused the transaction or
+    /// every command with `LOADING`): wait this long and run the whole batch again.
     RetryAfter(Duration),
 }
 
 /// The retry rule for batches, shared by both clients: only a batch the server provably did
-/// not run (refused with `LOADING`) is run again, within `loading`'s budget.
+/// not run is run again: one never written (within the retry budget), or one refused with
+/// `LOADING` (within the loading budget).
 pub(crate) fn after_batch(
     results: Result<Vec<Result<Value>>>,
     loading: &mut RetryState,
 ) -> AfterBatch {
     let refused = match results {
+        // Never written (the connection could not be opened or failed first): safe to send.
+        Err(e) if e.is_unsent() => {
+            return match loading.on_error(&e, Sent::No, false) {
+                Some(wait) => AfterBatch::RetryAfter(wait),
+                None => AfterBatch::Done(Err(e)),
+            };
+        }
         Err(e) if e.kind() == ErrorKind::BusyLoading => e,
         Ok(results) => {
             let all_loading = !results.is_empty()

@@ -885,12 +885,7 @@ fn checkout_failures_are_retried_but_sent_batches_are_not_blocking() {
     checkout_failures_are_retried!(build);
 }
 
-/// Library gap, not a test choice: a pipeline on the async client's shared connection does not
-/// retry a failed connect per the client's `Retry` (seen: the proxy accepts one connection in
-/// 5 s, where the blocking client retries every 20 ms). Only the dedicated-connection paths
-/// (`connect_with_retry`) retry. Run with `--ignored` once that is fixed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "async shared-connection pipelines do not retry a failed connect (library gap)"]
 async fn checkout_failures_are_retried_but_sent_batches_are_not_async() {
     checkout_failures_are_retried!(build_async, await);
 }
