@@ -310,10 +310,7 @@ fn script_multiply_direct_in_pipeline_and_after_flush() {
     for protocol in PROTOCOLS {
         let r = client(&server, protocol);
         let multiply = r.register_script(MULTIPLY);
-        assert_eq!(
-            multiply.sha(),
-            oxredis::script::sha1_hex(MULTIPLY.as_bytes())
-        );
+        assert_eq!(multiply.sha(), r.script_load(MULTIPLY).unwrap());
         r.set("foo", 2).unwrap();
         let v: i64 = multiply.call(&r, ["foo"], [5]).unwrap();
         assert_eq!(v, 10);

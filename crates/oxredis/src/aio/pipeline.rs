@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
+use crate::cmd::BlockTime;
 #[allow(
     unused_imports,
     reason = "types named by the generated command signatures"
@@ -26,7 +27,7 @@ use crate::pipeline::{
 };
 use crate::retry::RetryState;
 use crate::script::{exists_cmd, missing_scripts, Script};
-use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 use crate::{CommandQueue, TransactionOptions};
 
 use super::connection::with_timeout;
@@ -294,7 +295,7 @@ impl Pipeline {
     /// (with `socket_timeout`), and for a transaction [`ErrorKind::ExecAbort`];
     /// [`ErrorKind::Data`], nothing sent, when a queued command would corrupt the shared
     /// connection (`MULTI`, `SELECT`, `SUBSCRIBE`...: see
-    /// [`Batch::check_shared_connection`](crate::pipeline::Batch::check_shared_connection)).
+    /// `Batch::check_shared_connection`).
     pub async fn execute_raw(&mut self) -> Result<Vec<Result<Value>>> {
         let batch = self.batch.take();
         if batch.is_empty() {

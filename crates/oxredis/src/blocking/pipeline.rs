@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 
+use crate::cmd::{BlockTime, ConnStateEffect};
 #[allow(
     unused_imports,
     reason = "types named by the generated command signatures"
@@ -13,7 +14,7 @@ use crate::pipeline::{
 };
 use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script, ScriptFlow, ScriptNext};
-use crate::{BlockTime, Cmd, ConnStateEffect, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::{Connection, PooledConnection, Redis};
 
@@ -216,7 +217,7 @@ impl Pipeline {
     /// batch is not re-sent), and for a transaction [`ErrorKind::ExecAbort`];
     /// [`ErrorKind::Data`], nothing sent, when a queued command would corrupt the pooled
     /// connection (`MULTI`, `SELECT`, `SUBSCRIBE`...: see
-    /// [`Batch::check_shared_connection`](crate::pipeline::Batch::check_shared_connection)).
+    /// `Batch::check_shared_connection`).
     pub fn execute_raw(&mut self) -> Result<Vec<Result<Value>>> {
         let batch = self.batch.take();
         if batch.is_empty() {
