@@ -16,9 +16,7 @@ use crate::reply::ReplyShape;
 /// use oxredis::Cmd;
 /// let mut cmd = Cmd::new("SET");
 /// cmd.arg("key").arg(42).arg(b"bytes".as_slice());
-/// let mut out = Vec::new();
-/// cmd.write_packed(&mut out);
-/// assert_eq!(out, b"*4\r\n$3\r\nSET\r\n$3\r\nkey\r\n$2\r\n42\r\n$5\r\nbytes\r\n");
+/// assert_eq!(cmd.packed(), b"*4\r\n$3\r\nSET\r\n$3\r\nkey\r\n$2\r\n42\r\n$5\r\nbytes\r\n");
 /// ```
 #[derive(Clone, PartialEq)]
 pub struct Cmd {
@@ -744,7 +742,7 @@ impl<K: ToArgs, V: ToArgs> ToArgs for std::collections::BTreeMap<K, V> {
 macro_rules! tuple_args {
     ($($name:ident)+) => {
         impl<$($name: ToArgs),+> ToArgs for ($($name,)+) {
-            #[allow(non_snake_case)]
+            #[expect(non_snake_case, reason = "the tuple's type parameters double as binding names")]
             fn write_args(&self, cmd: &mut Cmd) {
                 let ($($name,)+) = self;
                 $($name.write_args(cmd);)+

@@ -127,6 +127,7 @@ pub(crate) fn wire_commands<'a>(
 /// The bytes of every command to write for `cmds` (see [`wire_commands`]) in one buffer, and
 /// how many replies they produce (see [`expected_replies`]), for I/O layers that hand a whole
 /// batch to a writer at once.
+#[cfg(feature = "tokio")]
 pub(crate) fn pack(cmds: &[Cmd], transaction: bool) -> (Vec<u8>, usize) {
     let (multi, exec) = (multi_cmd(), exec_cmd());
     let mut out = Vec::new();

@@ -5,10 +5,6 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, oneshot};
 
-#[allow(
-    unused_imports,
-    reason = "types named by the generated command signatures"
-)]
 use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::config::ConnectionConfig;

@@ -57,9 +57,8 @@
 //!   [`Redis::transaction`]) and pub/sub ([`PubSub`]) use a dedicated [`Connection`] each;
 //!   scripts, locks ([`Lock`]) and scan streams ([`ScanStream`]) reuse the `crate::script`,
 //!   [`crate::lock`] and `crate::scan` cores. Streams implement [`futures_core::Stream`].
-#![allow(
+#![expect(
     clippy::disallowed_types,
-    clippy::disallowed_methods,
     reason = "the async I/O layer owns sockets and clocks"
 )]
 

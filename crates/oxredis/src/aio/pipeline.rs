@@ -14,10 +14,6 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 
 use crate::cmd::BlockTime;
-#[allow(
-    unused_imports,
-    reason = "types named by the generated command signatures"
-)]
 use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::convert::check_utf8;

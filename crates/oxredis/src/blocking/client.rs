@@ -3,10 +3,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-#[allow(
-    unused_imports,
-    reason = "types named by the generated command signatures"
-)]
 use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::config::{Addr, ConnectionConfig, Protocol};

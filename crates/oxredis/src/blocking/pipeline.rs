@@ -3,10 +3,6 @@
 use std::cell::RefCell;
 
 use crate::cmd::{BlockTime, ConnStateEffect};
-#[allow(
-    unused_imports,
-    reason = "types named by the generated command signatures"
-)]
 use crate::commands::options::*;
 use crate::pipeline::{
     after_batch, assemble, exec_cmd, expected_replies, multi_cmd, raise_first_error, unwatch_cmd,

@@ -299,13 +299,10 @@ pub fn command_specs() -> impl Iterator<Item = &'static CommandSpec> {
 
 /// One function per command that builds its [`Cmd`](crate::Cmd); every surface calls these.
 pub mod build {
-    #![allow(missing_docs)]
     use crate::cmd::{Flag, ScoreFirst, ToArgs};
     use crate::commands::options::*;
-    #[allow(unused_imports)]
     use crate::Cmd;
     all_commands!(builders);
-    #[allow(dead_code)]
     fn _uses(_: Flag, _: ScoreFirst<'_, u8>) {}
 }
 
