@@ -16,9 +16,7 @@ use crate::reply::ReplyShape;
 /// use oxredis::Cmd;
 /// let mut cmd = Cmd::new("SET");
 /// cmd.arg("key").arg(42).arg(b"bytes".as_slice());
-/// let mut out = Vec::new();
-/// cmd.write_packed(&mut out);
-/// assert_eq!(out, b"*4\r\n$3\r\nSET\r\n$3\r\nkey\r\n$2\r\n42\r\n$5\r\nbytes\r\n");
+/// assert_eq!(cmd.packed(), b"*4\r\n$3\r\nSET\r\n$3\r\nkey\r\n$2\r\n42\r\n$5\r\nbytes\r\n");
 /// ```
 #[derive(Clone, PartialEq)]
 pub struct Cmd {
@@ -62,7 +60,7 @@ impl Cmd {
     }
 
     /// A declared command: its name words are written and its flags and key spec recorded.
-    pub fn with_spec(spec: &'static CommandSpec) -> Self {
+    pub(crate) fn with_spec(spec: &'static CommandSpec) -> Self {
         let mut cmd = Cmd::raw(spec);
         for word in spec.name.split(' ') {
             cmd.write_bulk(word.as_bytes());
@@ -77,7 +75,7 @@ impl Cmd {
     }
 
     /// Appends one bulk-string argument.
-    pub fn write_bulk(&mut self, bytes: &[u8]) {
+    pub(crate) fn write_bulk(&mut self, bytes: &[u8]) {
         self.data.push(b'$');
         self.data
             .extend_from_slice(itoa::Buffer::new().format(bytes.len()).as_bytes());
@@ -88,7 +86,7 @@ impl Cmd {
     }
 
     /// Writes the whole command, RESP-encoded, to `out`.
-    pub fn write_packed(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write_packed(&self, out: &mut Vec<u8>) {
         out.push(b'*');
         out.extend_from_slice(itoa::Buffer::new().format(self.argc).as_bytes());
         out.extend_from_slice(b"\r\n");
@@ -134,12 +132,12 @@ impl Cmd {
     }
 
     /// How the reply is normalised before conversion.
-    pub fn reply_shape(&self) -> ReplyShape {
+    pub(crate) fn reply_shape(&self) -> ReplyShape {
         self.reply
     }
 
     /// Changes how the reply is normalised; option types call this (e.g. `WITHSCORES`).
-    pub fn set_reply_shape(&mut self, shape: ReplyShape) {
+    pub(crate) fn set_reply_shape(&mut self, shape: ReplyShape) {
         self.reply = shape;
     }
 
@@ -152,7 +150,7 @@ impl Cmd {
 
 /// How long the server may hold a command before replying, from the command's own arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockTime {
+pub(crate) enum BlockTime {
     /// An ordinary command: the server answers as soon as it has run it.
     No,
     /// A blocking command that waits at most this long (`BLPOP k 5`, `XREAD BLOCK 5000`).
@@ -163,7 +161,7 @@ pub enum BlockTime {
 
 impl BlockTime {
     /// Both waits, one after the other (commands of one pipeline).
-    pub fn then(self, other: BlockTime) -> BlockTime {
+    pub(crate) fn then(self, other: BlockTime) -> BlockTime {
         match (self, other) {
             (BlockTime::Forever, _) | (_, BlockTime::Forever) => BlockTime::Forever,
             (BlockTime::No, t) | (t, BlockTime::No) => t,
@@ -172,7 +170,7 @@ impl BlockTime {
     }
 
     /// The longest the server may hold a batch of commands run one after another (a pipeline).
-    pub fn of_batch<'a>(cmds: impl IntoIterator<Item = &'a Cmd>) -> BlockTime {
+    pub(crate) fn of_batch<'a>(cmds: impl IntoIterator<Item = &'a Cmd>) -> BlockTime {
         cmds.into_iter()
             .fold(BlockTime::No, |acc, cmd| acc.then(cmd.block_time()))
     }
@@ -180,7 +178,7 @@ impl BlockTime {
     /// The deadline for the reply given the client's response deadline `base`: `base` for an
     /// ordinary command, `base` plus the server-side wait for a bounded blocking one, none for
     /// one that may wait forever (or when `base` is `None`).
-    pub fn reply_deadline(self, base: Option<Duration>) -> Option<Duration> {
+    pub(crate) fn reply_deadline(self, base: Option<Duration>) -> Option<Duration> {
         match self {
             BlockTime::No => base,
             BlockTime::For(wait) => base.map(|b| b.saturating_add(wait)),
@@ -217,7 +215,7 @@ impl Cmd {
     /// How long the server may hold this command before replying, read from its arguments, so
     /// the reply deadline can allow for it. Declared commands other than the blocking ones cost
     /// one flag test; commands built by hand are recognised by name.
-    pub fn block_time(&self) -> BlockTime {
+    pub(crate) fn block_time(&self) -> BlockTime {
         let declared = !self.spec.name.is_empty();
         if declared
             && !self.spec.flags.contains(CommandFlags::BLOCKING)
@@ -353,7 +351,7 @@ mod block_time_tests {
 /// blocking client, the multiplexed connection of the async one), judged by
 /// [`Cmd::connection_state_effect`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConnStateEffect {
+pub(crate) enum ConnStateEffect {
     /// Safe on a shared connection: it leaves nothing behind that changes the replies of the
     /// next commands. Declared `CONN_STATE` commands such as `CLIENT SETNAME`, `CLIENT
     /// TRACKING`, `CLIENT NO-EVICT`, `READONLY` are here: they change the connection's
@@ -439,7 +437,7 @@ impl Cmd {
     /// are recognised by name (`SUBSCRIBE`, `MONITOR`, `MULTI`, `SELECT`...), as are the
     /// arguments that make `CLIENT REPLY` (`OFF`, `SKIP`) and `HELLO` (a protocol version, which
     /// may switch protocol, user and name) refused. A bare `HELLO` only reports and is harmless.
-    pub fn connection_state_effect(&self) -> ConnStateEffect {
+    pub(crate) fn connection_state_effect(&self) -> ConnStateEffect {
         let declared = !self.spec.name.is_empty();
         if declared && !self.spec.flags.contains(CommandFlags::CONN_STATE) {
             return ConnStateEffect::Harmless;
@@ -490,7 +488,7 @@ impl Cmd {
     /// reply (`Response`), not a broken connection (`Connection` would count for retries and
     /// make the pool discard a healthy connection), not a missing feature (`Unsupported`: the
     /// feature exists, through another API).
-    pub fn check_shared_connection(&self) -> crate::Result<()> {
+    pub(crate) fn check_shared_connection(&self) -> crate::Result<()> {
         match self.connection_state_effect() {
             ConnStateEffect::Harmless => Ok(()),
             ConnStateEffect::Refused { command, instead } => Err(crate::Error::new(
@@ -744,7 +742,7 @@ impl<K: ToArgs, V: ToArgs> ToArgs for std::collections::BTreeMap<K, V> {
 macro_rules! tuple_args {
     ($($name:ident)+) => {
         impl<$($name: ToArgs),+> ToArgs for ($($name,)+) {
-            #[allow(non_snake_case)]
+            #[expect(non_snake_case, reason = "the tuple's type parameters double as binding names")]
             fn write_args(&self, cmd: &mut Cmd) {
                 let ($($name,)+) = self;
                 $($name.write_args(cmd);)+

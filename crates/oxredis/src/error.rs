@@ -48,7 +48,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// The clients decide what to retry from the kind itself, not from this tree: a wrong
 /// password or an exhausted pool is a connection error in redis-py's sense, but trying again
-/// would not help (see [`RetryState`](crate::retry::RetryState)).
+/// would not help (see `RetryState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -240,7 +240,7 @@ impl Error {
     }
 
     /// Records which command of a pipeline failed (its index and name).
-    pub fn at_command(mut self, index: usize, name: impl Into<String>) -> Self {
+    pub(crate) fn at_command(mut self, index: usize, name: impl Into<String>) -> Self {
         self.inner.command = Some((index, name.into()));
         self
     }
@@ -386,6 +386,7 @@ impl Error {
 
     /// A copy of this error (same kind, message, server reply, command, source), for when one
     /// failure ends several requests.
+    #[cfg(any(feature = "tokio", test))]
     pub(crate) fn duplicate(&self) -> Error {
         Error {
             inner: Box::new(Inner {

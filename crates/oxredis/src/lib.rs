@@ -26,13 +26,13 @@ pub mod error;
 mod handshake;
 pub mod lock;
 pub mod monitor;
-pub mod pipeline;
+mod pipeline;
 pub mod pubsub;
-pub mod reply;
+mod reply;
 pub mod resp;
 pub mod retry;
-pub mod scan;
-pub mod script;
+mod scan;
+mod script;
 pub mod types;
 mod value;
 
@@ -40,7 +40,7 @@ pub use blocking::{
     ClientBuilder, CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline,
     PooledConnection, PubSub, Redis, TransactionOptions, WatchedPipeline,
 };
-pub use cmd::{ArgIter, BlockTime, Cmd, ConnStateEffect, Flag, ScoreFirst, ToArgs};
+pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};
 pub use config::{Addr, ConnectionConfig, Keepalive, Protocol};
 pub use convert::FromValue;

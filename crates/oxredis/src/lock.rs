@@ -9,7 +9,7 @@ use crate::script::Script;
 use crate::{Cmd, Error, ErrorKind, Result};
 
 /// Deletes the lock only if it still holds our token (redis-py's `LUA_RELEASE_SCRIPT`).
-pub const RELEASE_SCRIPT: &str = "
+pub(crate) const RELEASE_SCRIPT: &str = "
 local token = redis.call('get', KEYS[1])
 if not token or token ~= ARGV[1] then
     return 0
@@ -20,7 +20,7 @@ return 1
 
 /// Adds to (or, with `ARGV[3] == "1"`, replaces) the lock's TTL in milliseconds, only if it
 /// still holds our token and has a TTL (redis-py's `LUA_EXTEND_SCRIPT`).
-pub const EXTEND_SCRIPT: &str = "
+pub(crate) const EXTEND_SCRIPT: &str = "
 local token = redis.call('get', KEYS[1])
 if not token or token ~= ARGV[1] then
     return 0
@@ -42,7 +42,7 @@ return 1
 
 /// Resets the lock's TTL to the full timeout, only if it still holds our token
 /// (redis-py's `LUA_REACQUIRE_SCRIPT`).
-pub const REACQUIRE_SCRIPT: &str = "
+pub(crate) const REACQUIRE_SCRIPT: &str = "
 local token = redis.call('get', KEYS[1])
 if not token or token ~= ARGV[1] then
     return 0
@@ -52,19 +52,19 @@ return 1
 ";
 
 /// The release script, built once (its SHA1 is computed on first use).
-pub fn release_script() -> &'static Script {
+pub(crate) fn release_script() -> &'static Script {
     static S: OnceLock<Script> = OnceLock::new();
     S.get_or_init(|| Script::new(RELEASE_SCRIPT))
 }
 
 /// The extend script, built once.
-pub fn extend_script() -> &'static Script {
+pub(crate) fn extend_script() -> &'static Script {
     static S: OnceLock<Script> = OnceLock::new();
     S.get_or_init(|| Script::new(EXTEND_SCRIPT))
 }
 
 /// The reacquire script, built once.
-pub fn reacquire_script() -> &'static Script {
+pub(crate) fn reacquire_script() -> &'static Script {
     static S: OnceLock<Script> = OnceLock::new();
     S.get_or_init(|| Script::new(REACQUIRE_SCRIPT))
 }
@@ -143,7 +143,7 @@ impl LockOptions {
     clippy::disallowed_methods,
     reason = "the clock is only entropy for the token here, not time"
 )]
-pub fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     use std::hash::{BuildHasher, Hasher};
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -166,7 +166,7 @@ pub fn new_token() -> String {
 
 /// Milliseconds of `d` as redis-py sends them (`int(seconds * 1000)`), at least 1 for a
 /// non-zero duration so a tiny TTL never means "no TTL".
-pub fn millis(d: Duration) -> u64 {
+pub(crate) fn millis(d: Duration) -> u64 {
     let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
     if ms == 0 && !d.is_zero() {
         1
@@ -176,7 +176,7 @@ pub fn millis(d: Duration) -> u64 {
 }
 
 /// `SET name token NX [PX timeout]`: one attempt at taking the lock; replies `true` when taken.
-pub fn acquire_cmd(name: &str, token: &str, options: &LockOptions) -> Cmd {
+pub(crate) fn acquire_cmd(name: &str, token: &str, options: &LockOptions) -> Cmd {
     let mut opts = SetOptions::default().nx();
     if let Some(ttl) = options.timeout {
         opts = opts.px(Duration::from_millis(millis(ttl)));
@@ -185,13 +185,13 @@ pub fn acquire_cmd(name: &str, token: &str, options: &LockOptions) -> Cmd {
 }
 
 /// An error about the lock `name`, as both clients word it.
-pub fn lock_error(name: &str, kind: ErrorKind, message: &str) -> Error {
+pub(crate) fn lock_error(name: &str, kind: ErrorKind, message: &str) -> Error {
     Error::new(kind, format!("{message} (lock {name:?})"))
 }
 
 /// The operations on a held lock that run one of the lock scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockOp {
+pub(crate) enum LockOp {
     /// Delete the key if it holds our token.
     Release,
     /// Add to or replace the TTL.
@@ -210,7 +210,7 @@ impl LockOp {
     }
 
     /// The script the operation runs.
-    pub fn script(self) -> &'static Script {
+    pub(crate) fn script(self) -> &'static Script {
         match self {
             LockOp::Release => release_script(),
             LockOp::Extend => extend_script(),
@@ -223,7 +223,7 @@ impl LockOp {
     ///
     /// # Errors
     /// [`ErrorKind::Lock`] "Cannot release an unlocked lock" and the like.
-    pub fn check<'t>(
+    pub(crate) fn check<'t>(
         self,
         name: &str,
         token: Option<&'t str>,
@@ -244,7 +244,7 @@ impl LockOp {
     ///
     /// # Errors
     /// [`ErrorKind::LockNotOwned`] when the key no longer held this holder's token.
-    pub fn outcome(self, name: &str, done: bool) -> Result<()> {
+    pub(crate) fn outcome(self, name: &str, done: bool) -> Result<()> {
         if done {
             return Ok(());
         }
@@ -256,7 +256,7 @@ impl LockOp {
 /// After a failed acquisition attempt, `elapsed` after the first one started: how long to sleep
 /// before the next, or `None` to give up (not blocking, or the next try would fall after
 /// `blocking_timeout`). Time comes in as an argument: the core reads no clock.
-pub fn next_acquire_wait(
+pub(crate) fn next_acquire_wait(
     blocking: bool,
     blocking_timeout: Option<Duration>,
     sleep: Duration,
@@ -275,7 +275,7 @@ pub fn next_acquire_wait(
 /// given its reply: `Ok(true)` says it did; `Ok(false)`, an error reply from the server, and an
 /// error for a command never sent say it did not; any other error (a timeout, a connection lost
 /// after sending) leaves it unknown, so it may have.
-pub fn attempt_may_hold(reply: &Result<bool>) -> bool {
+pub(crate) fn attempt_may_hold(reply: &Result<bool>) -> bool {
     match reply {
         Ok(taken) => *taken,
         Err(e) => !e.is_unsent() && e.server_error().is_none(),
@@ -290,7 +290,7 @@ pub fn attempt_may_hold(reply: &Result<bool>) -> bool {
 ///
 /// This is what makes the async acquire cancel safe: a token nobody holds is never left in the
 /// key (where, with no `timeout`, it would stay for ever).
-pub fn release_unclaimed(reply: Option<&Result<bool>>) -> bool {
+pub(crate) fn release_unclaimed(reply: Option<&Result<bool>>) -> bool {
     reply.is_none_or(attempt_may_hold)
 }
 

@@ -27,6 +27,7 @@ pub enum MonitorClient {
 /// One parsed `MONITOR` line (redis-py's `Monitor.next_command()` dict, plus the arguments
 /// split and unescaped).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MonitorEntry {
     /// Unix time of the command, with microseconds.
     pub time: f64,
@@ -151,7 +152,7 @@ fn parse_args(line: &[u8], mut rest: &[u8]) -> Result<Vec<Bytes>> {
 /// # Errors
 /// The server's error reply, a frame that is not a line, or an unparsable line
 /// ([`ErrorKind::Protocol`]).
-pub fn parse_monitor_frame(frame: Value) -> Result<MonitorEntry> {
+pub(crate) fn parse_monitor_frame(frame: Value) -> Result<MonitorEntry> {
     match frame {
         Value::Error(e) => Err(e.into()),
         other => match other.as_bytes() {
@@ -168,16 +169,7 @@ pub fn parse_monitor_frame(frame: Value) -> Result<MonitorEntry> {
 ///
 /// # Errors
 /// [`ErrorKind::Protocol`] when the line does not have the expected shape.
-///
-/// # Examples
-/// ```
-/// use oxredis::monitor::{parse_monitor_line, MonitorClient};
-/// let e = parse_monitor_line(br#"1700000000.5 [2 127.0.0.1:6000] "SET" "k" "a\"b\x00""#).unwrap();
-/// assert_eq!((e.time, e.db), (1700000000.5, 2));
-/// assert_eq!(e.client, MonitorClient::Tcp { address: "127.0.0.1".into(), port: "6000".into() });
-/// assert_eq!(e.args, ["SET", "k", "a\"b\0"]);
-/// ```
-pub fn parse_monitor_line(line: &[u8]) -> Result<MonitorEntry> {
+pub(crate) fn parse_monitor_line(line: &[u8]) -> Result<MonitorEntry> {
     let text_until = |s: &[u8], stop: u8| -> Option<usize> { s.iter().position(|&c| c == stop) };
     let sp = text_until(line, b' ').ok_or_else(|| bad(line, "no time"))?;
     let time = std::str::from_utf8(&line[..sp])
@@ -298,5 +290,20 @@ mod tests {
             let e = parse_monitor_line(line).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Protocol);
         }
+    }
+
+    #[test]
+    fn parses_a_tcp_line_with_escapes() {
+        let e =
+            parse_monitor_line(br#"1700000000.5 [2 127.0.0.1:6000] "SET" "k" "a\"b\x00""#).unwrap();
+        assert_eq!((e.time, e.db), (1700000000.5, 2));
+        assert_eq!(
+            e.client,
+            MonitorClient::Tcp {
+                address: "127.0.0.1".into(),
+                port: "6000".into()
+            }
+        );
+        assert_eq!(e.args, ["SET", "k", "a\"b\0"]);
     }
 }

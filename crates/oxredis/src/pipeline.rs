@@ -20,25 +20,25 @@ use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
 
 /// Commands queued for one pipeline execution, and the scripts they call.
 #[derive(Debug, Clone, Default)]
-pub struct Batch {
+pub(crate) struct Batch {
     cmds: Vec<Cmd>,
     scripts: Vec<Script>,
 }
 
 impl Batch {
     /// An empty batch.
-    pub fn new() -> Batch {
+    pub(crate) fn new() -> Batch {
         Batch::default()
     }
 
     /// Queues a command.
-    pub fn push(&mut self, cmd: Cmd) {
+    pub(crate) fn push(&mut self, cmd: Cmd) {
         self.cmds.push(cmd);
     }
 
     /// Queues `EVALSHA` for `script`, remembering the script so it can be loaded before the
     /// batch runs (the batch then never fails with `NOSCRIPT`).
-    pub fn push_script(&mut self, script: &Script, keys: impl ToArgs, args: impl ToArgs) {
+    pub(crate) fn push_script(&mut self, script: &Script, keys: impl ToArgs, args: impl ToArgs) {
         if !self.scripts.iter().any(|s| s.sha() == script.sha()) {
             self.scripts.push(script.clone());
         }
@@ -46,27 +46,27 @@ impl Batch {
     }
 
     /// The queued commands, in order.
-    pub fn commands(&self) -> &[Cmd] {
+    pub(crate) fn commands(&self) -> &[Cmd] {
         &self.cmds
     }
 
     /// The distinct scripts queued commands call.
-    pub fn scripts(&self) -> &[Script] {
+    pub(crate) fn scripts(&self) -> &[Script] {
         &self.scripts
     }
 
     /// Number of queued commands.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.cmds.len()
     }
 
     /// Whether nothing is queued.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.cmds.is_empty()
     }
 
     /// Empties the batch.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.cmds.clear();
         self.scripts.clear();
     }
@@ -78,7 +78,7 @@ impl Batch {
     ///
     /// # Errors
     /// [`ErrorKind::Data`] naming the command and the API to use instead.
-    pub fn check_shared_connection(&self) -> Result<()> {
+    pub(crate) fn check_shared_connection(&self) -> Result<()> {
         for (index, cmd) in self.cmds.iter().enumerate() {
             cmd.check_shared_connection()
                 .map_err(|e| e.at_command(index, cmd.name()))?;
@@ -87,40 +87,35 @@ impl Batch {
     }
 
     /// Takes the contents, leaving the batch empty.
-    pub fn take(&mut self) -> Batch {
+    pub(crate) fn take(&mut self) -> Batch {
         std::mem::take(self)
     }
 }
 
 /// `MULTI`.
-pub fn multi_cmd() -> Cmd {
+pub(crate) fn multi_cmd() -> Cmd {
     Cmd::new("MULTI")
 }
 
 /// `EXEC`.
-pub fn exec_cmd() -> Cmd {
+pub(crate) fn exec_cmd() -> Cmd {
     Cmd::new("EXEC")
 }
 
-/// `DISCARD`.
-pub fn discard_cmd() -> Cmd {
-    Cmd::new("DISCARD")
-}
-
 /// `WATCH keys...`.
-pub fn watch_cmd(keys: impl ToArgs) -> Cmd {
+pub(crate) fn watch_cmd(keys: impl ToArgs) -> Cmd {
     let mut cmd = Cmd::new("WATCH");
     cmd.arg(keys);
     cmd
 }
 
 /// `UNWATCH`.
-pub fn unwatch_cmd() -> Cmd {
+pub(crate) fn unwatch_cmd() -> Cmd {
     Cmd::new("UNWATCH")
 }
 
 /// Every command to write for `cmds`, in order: wrapped in `MULTI` ... `EXEC` for a transaction.
-pub fn wire_commands<'a>(
+pub(crate) fn wire_commands<'a>(
     cmds: &'a [Cmd],
     transaction: bool,
     multi: &'a Cmd,
@@ -137,7 +132,8 @@ pub fn wire_commands<'a>(
 /// The bytes of every command to write for `cmds` (see [`wire_commands`]) in one buffer, and
 /// how many replies they produce (see [`expected_replies`]), for I/O layers that hand a whole
 /// batch to a writer at once.
-pub fn pack(cmds: &[Cmd], transaction: bool) -> (Vec<u8>, usize) {
+#[cfg(feature = "tokio")]
+pub(crate) fn pack(cmds: &[Cmd], transaction: bool) -> (Vec<u8>, usize) {
     let (multi, exec) = (multi_cmd(), exec_cmd());
     let mut out = Vec::new();
     for cmd in wire_commands(cmds, transaction, &multi, &exec) {
@@ -147,7 +143,7 @@ pub fn pack(cmds: &[Cmd], transaction: bool) -> (Vec<u8>, usize) {
 }
 
 /// How many replies the server sends for `n` commands (`MULTI`, `QUEUED`s and `EXEC` included).
-pub fn expected_replies(n: usize, transaction: bool) -> usize {
+pub(crate) fn expected_replies(n: usize, transaction: bool) -> usize {
     if transaction {
         n + 2
     } else {
@@ -180,7 +176,7 @@ fn one_result(index: usize, cmd: &Cmd, reply: Value) -> Result<Value> {
 /// [`ErrorKind::ExecAbort`] when a command was rejected while queueing (the error carries that
 /// command's index, name and error as its source), the `MULTI` error, or
 /// [`ErrorKind::Protocol`] when the reply count does not match.
-pub fn assemble(
+pub(crate) fn assemble(
     cmds: &[Cmd],
     transaction: bool,
     replies: Vec<Value>,
@@ -214,7 +210,7 @@ pub fn assemble(
 ///
 /// # Errors
 /// As [`assemble`].
-pub fn assemble_exec(
+pub(crate) fn assemble_exec(
     cmds: &[Cmd],
     multi: Value,
     queued: Vec<Value>,
@@ -288,7 +284,7 @@ pub fn assemble_exec(
 ///
 /// # Errors
 /// The first `Err` in `results` (tagged with its command's index and name).
-pub fn raise_first_error(results: Vec<Result<Value>>) -> Result<Vec<Value>> {
+pub(crate) fn raise_first_error(results: Vec<Result<Value>>) -> Result<Vec<Value>> {
     results.into_iter().collect()
 }
 

@@ -2,10 +2,10 @@
 //! its handlers, pending unsubscriptions and the commands that restore it after a reconnect.
 //!
 //! Shared by the blocking [`PubSub`](crate::blocking::PubSub) and the async client, which
-//! register the same [`Handler`] type and dispatch with the same [`dispatch_frame`]; the
+//! register the same [`Handler`] type and dispatch with the same `dispatch_frame`; the
 //! subscription state is generic over the handler so it can be tested with plain values.
 //!
-//! Messages arrive as arrays on RESP2 and as push frames on RESP3; [`parse_frame`] turns both
+//! Messages arrive as arrays on RESP2 and as push frames on RESP3; `parse_frame` turns both
 //! into the same [`Message`].
 
 use std::collections::{HashMap, HashSet};
@@ -18,7 +18,7 @@ use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 /// Argument of the health-check `PING`, so its reply can be recognised and swallowed
 /// (redis-py sends `PING redis-py-health-check`).
-pub const HEALTH_CHECK_MESSAGE: &str = "oxredis-health-check";
+pub(crate) const HEALTH_CHECK_MESSAGE: &str = "oxredis-health-check";
 
 /// The type of a pub/sub message (redis-py's `message["type"]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,7 +99,7 @@ impl MessageKind {
     }
 
     /// Which kind of subscription this message is about, if any.
-    pub fn sub_kind(self) -> Option<SubKind> {
+    pub(crate) fn sub_kind(self) -> Option<SubKind> {
         match self {
             MessageKind::Subscribe | MessageKind::Unsubscribe | MessageKind::Message => {
                 Some(SubKind::Channel)
@@ -126,6 +126,7 @@ impl std::fmt::Display for MessageKind {
 /// Channel and pattern are raw bytes; with `decode_responses` the connection has already
 /// checked they are UTF-8, so [`channel_str`](Self::channel_str) succeeds.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Message {
     /// What kind of message this is.
     pub kind: MessageKind,
@@ -183,7 +184,7 @@ impl Message {
 
 /// What one frame read from a pub/sub connection is.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Frame {
+pub(crate) enum Frame {
     /// A pub/sub message or confirmation.
     Message(Message),
     /// The reply to a health-check `PING` (subscribed RESP2 `["pong", msg]`, or a plain bulk
@@ -205,7 +206,7 @@ fn bytes_of(v: &Value) -> Option<Bytes> {
 ///
 /// `PONG`/`["pong", ..]` replies become [`MessageKind::Pong`] messages, except a reply that
 /// carries [`HEALTH_CHECK_MESSAGE`], which is [`Frame::HealthCheck`].
-pub fn parse_frame(frame: Value) -> Frame {
+pub(crate) fn parse_frame(frame: Value) -> Frame {
     let frame = frame.without_attributes();
     let items = match frame {
         Value::Array(items) | Value::Push(items) => items,
@@ -285,7 +286,7 @@ pub fn parse_frame(frame: Value) -> Frame {
 }
 
 /// The names written by `names` (`"ch"`, `["a", "b"]`, a `Vec`...) as separate byte strings.
-pub fn split_names(names: impl ToArgs) -> Vec<Bytes> {
+pub(crate) fn split_names(names: impl ToArgs) -> Vec<Bytes> {
     let mut cmd = Cmd::empty();
     cmd.arg(names);
     cmd.args().map(Bytes::copy_from_slice).collect()
@@ -298,7 +299,7 @@ pub fn split_names(names: impl ToArgs) -> Vec<Bytes> {
 ///
 /// # Errors
 /// An error reply from the server.
-pub fn route_frame<H>(
+pub(crate) fn route_frame<H>(
     subs: &mut Subscriptions<H>,
     frame: Value,
     ignore_subscribe_messages: bool,
@@ -373,7 +374,7 @@ impl Handler {
     ///
     /// # Errors
     /// The handler's error, or [`ErrorKind::Data`] when it panicked.
-    pub fn call(&self, msg: Message) -> Result<()> {
+    pub(crate) fn call(&self, msg: Message) -> Result<()> {
         let channel =
             String::from_utf8_lossy(msg.subscription().map_or(&b""[..], |c| c)).into_owned();
         // A handler that panicked before is still called: its state is the user's business.
@@ -400,7 +401,7 @@ impl Handler {
 ///
 /// # Errors
 /// An error reply from the server; the handler's error or panic.
-pub fn dispatch_frame(
+pub(crate) fn dispatch_frame(
     subs: &mut Subscriptions<Handler>,
     frame: Value,
     ignore_subscribe_messages: bool,
@@ -525,7 +526,7 @@ impl Session {
 
 /// The three kinds of subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SubKind {
+pub(crate) enum SubKind {
     /// `SUBSCRIBE` channels.
     Channel,
     /// `PSUBSCRIBE` patterns.
@@ -536,10 +537,10 @@ pub enum SubKind {
 
 impl SubKind {
     /// All kinds, in the order they are restored after a reconnect.
-    pub const ALL: [SubKind; 3] = [SubKind::Channel, SubKind::Pattern, SubKind::Shard];
+    pub(crate) const ALL: [SubKind; 3] = [SubKind::Channel, SubKind::Pattern, SubKind::Shard];
 
     /// The subscribe command.
-    pub fn subscribe_command(self) -> &'static str {
+    pub(crate) fn subscribe_command(self) -> &'static str {
         match self {
             SubKind::Channel => "SUBSCRIBE",
             SubKind::Pattern => "PSUBSCRIBE",
@@ -548,7 +549,7 @@ impl SubKind {
     }
 
     /// The unsubscribe command.
-    pub fn unsubscribe_command(self) -> &'static str {
+    pub(crate) fn unsubscribe_command(self) -> &'static str {
         match self {
             SubKind::Channel => "UNSUBSCRIBE",
             SubKind::Pattern => "PUNSUBSCRIBE",
@@ -590,7 +591,7 @@ impl<H> Default for Table<H> {
 /// to get the command to send, [`on_message`](Self::on_message) for every message read, and
 /// [`resubscribe_commands`](Self::resubscribe_commands) after a reconnect.
 #[derive(Debug)]
-pub struct Subscriptions<H> {
+pub(crate) struct Subscriptions<H> {
     tables: [Table<H>; 3],
     next_seq: u64,
 }
@@ -606,7 +607,7 @@ impl<H> Default for Subscriptions<H> {
 
 /// What the I/O layer should do with a message after [`Subscriptions::on_message`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     /// Call the subscription's handler (fetch it with [`Subscriptions::handler_mut`]); the
     /// caller of `get_message` sees nothing.
     Handler,
@@ -618,7 +619,7 @@ pub enum Route {
 
 impl<H> Subscriptions<H> {
     /// No subscriptions.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
@@ -632,7 +633,11 @@ impl<H> Subscriptions<H> {
 
     /// Records subscriptions (replacing the handler of one already present) and returns the
     /// command to send. `None` when `names` is empty.
-    pub fn subscribe(&mut self, kind: SubKind, names: Vec<(Bytes, Option<H>)>) -> Option<Cmd> {
+    pub(crate) fn subscribe(
+        &mut self,
+        kind: SubKind,
+        names: Vec<(Bytes, Option<H>)>,
+    ) -> Option<Cmd> {
         if names.is_empty() {
             return None;
         }
@@ -652,7 +657,7 @@ impl<H> Subscriptions<H> {
 
     /// Marks subscriptions as ending and returns the command to send; empty `names` means all
     /// of this kind (the command is then sent without arguments, as redis-py does).
-    pub fn unsubscribe(&mut self, kind: SubKind, names: Vec<Bytes>) -> Cmd {
+    pub(crate) fn unsubscribe(&mut self, kind: SubKind, names: Vec<Bytes>) -> Cmd {
         let mut cmd = Cmd::new(kind.unsubscribe_command());
         let table = self.table_mut(kind);
         if names.is_empty() {
@@ -669,7 +674,7 @@ impl<H> Subscriptions<H> {
 
     /// Updates the state for a message read from the connection (an unsubscribe confirmation
     /// ends its subscription) and says where the message goes.
-    pub fn on_message(&mut self, msg: &Message, ignore_subscribe_messages: bool) -> Route {
+    pub(crate) fn on_message(&mut self, msg: &Message, ignore_subscribe_messages: bool) -> Route {
         if matches!(
             msg.kind,
             MessageKind::Unsubscribe | MessageKind::PUnsubscribe | MessageKind::SUnsubscribe
@@ -694,7 +699,7 @@ impl<H> Subscriptions<H> {
     }
 
     /// The handler registered for the subscription a published message came through.
-    pub fn handler_mut(&mut self, msg: &Message) -> Option<&mut H> {
+    pub(crate) fn handler_mut(&mut self, msg: &Message) -> Option<&mut H> {
         let kind = msg.kind.sub_kind()?;
         let name = msg.subscription()?;
         self.table_mut(kind).subs.get_mut(name)?.1.as_mut()
@@ -703,7 +708,7 @@ impl<H> Subscriptions<H> {
     /// Commands restoring every subscription on a fresh connection (one per kind that has
     /// any). Subscriptions pending an unsubscribe are dropped instead: the new connection has
     /// none, which is what was asked for.
-    pub fn resubscribe_commands(&mut self) -> Vec<Cmd> {
+    pub(crate) fn resubscribe_commands(&mut self) -> Vec<Cmd> {
         let mut out = Vec::new();
         for kind in SubKind::ALL {
             let table = self.table_mut(kind);
@@ -727,12 +732,12 @@ impl<H> Subscriptions<H> {
 
     /// Whether anything is subscribed (or awaiting its unsubscribe confirmation), as redis-py's
     /// `PubSub.subscribed`.
-    pub fn is_subscribed(&self) -> bool {
+    pub(crate) fn is_subscribed(&self) -> bool {
         self.tables.iter().any(|t| !t.subs.is_empty())
     }
 
     /// The subscriptions of `kind`, sorted.
-    pub fn names(&self, kind: SubKind) -> Vec<Bytes> {
+    pub(crate) fn names(&self, kind: SubKind) -> Vec<Bytes> {
         let mut v: Vec<Bytes> = self.table(kind).subs.keys().cloned().collect();
         v.sort();
         v
@@ -740,7 +745,7 @@ impl<H> Subscriptions<H> {
 
     /// The first subscription without a handler, if any (`run_in_thread` refuses to start
     /// then, as redis-py does).
-    pub fn without_handler(&self) -> Option<(SubKind, Bytes)> {
+    pub(crate) fn without_handler(&self) -> Option<(SubKind, Bytes)> {
         SubKind::ALL.into_iter().find_map(|kind| {
             let mut names: Vec<&Bytes> = self
                 .table(kind)
@@ -759,7 +764,7 @@ impl<H> Subscriptions<H> {
     ///
     /// # Errors
     /// [`ErrorKind::Data`] naming a subscription without a handler.
-    pub fn require_handlers(&self) -> Result<()> {
+    pub(crate) fn require_handlers(&self) -> Result<()> {
         match self.without_handler() {
             None => Ok(()),
             Some((kind, name)) => Err(Error::new(
@@ -778,7 +783,7 @@ impl<H> Subscriptions<H> {
     }
 
     /// Forgets every subscription (after `close`).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         *self = Self::default();
     }
 }

@@ -10,7 +10,7 @@ use crate::{Error, ErrorKind, Result, Value};
 /// How a command's reply is brought to one canonical form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ReplyShape {
+pub(crate) enum ReplyShape {
     /// Leave the reply as it is.
     Plain,
     /// `OK` becomes `true` (SET, MSET, FLUSHDB...). Other values pass through.
@@ -77,7 +77,7 @@ pub enum ReplyShape {
 /// The layout of a structured reply, for [`ReplyShape::Deep`]: tells flat RESP2 arrays that stand
 /// for maps apart from real lists, so both protocols normalise to the same value.
 #[derive(Debug, PartialEq, Eq, Hash)]
-pub enum Schema {
+pub(crate) enum Schema {
     /// Leave as is, except that sets become arrays (recursively).
     Any,
     /// Numeric text becomes a double, as RESP3 sends it (RESP2 sends doubles as text; integers
@@ -95,7 +95,7 @@ pub enum Schema {
 }
 
 /// Brings `value` to the canonical form for `shape`. Error values pass through untouched.
-pub fn normalize(shape: ReplyShape, value: Value) -> Result<Value> {
+pub(crate) fn normalize(shape: ReplyShape, value: Value) -> Result<Value> {
     if matches!(value, Value::Error(_)) {
         return Ok(value);
     }
@@ -335,26 +335,26 @@ fn geo_item(item: Value) -> Result<Value> {
 }
 
 /// Any value, sets made arrays.
-pub static ANY: Schema = Schema::Any;
+pub(crate) static ANY: Schema = Schema::Any;
 /// A map of any values.
-pub static ANY_MAP: Schema = Schema::Map(&[]);
+pub(crate) static ANY_MAP: Schema = Schema::Map(&[]);
 /// ACL GETUSER.
-pub static ACL_USER: Schema = Schema::Map(&[("selectors", Schema::List(&ANY_MAP))]);
+pub(crate) static ACL_USER: Schema = Schema::Map(&[("selectors", Schema::List(&ANY_MAP))]);
 /// MEMORY STATS: numbers parsed, `db.N` nested.
-pub static MEMORY_STATS: Schema = Schema::Map(&[
+pub(crate) static MEMORY_STATS: Schema = Schema::Map(&[
     ("db.*", Schema::MapOf(&Schema::Double)),
     ("*", Schema::Double),
 ]);
 /// FUNCTION LIST.
-pub static FUNCTION_LIST: Schema =
+pub(crate) static FUNCTION_LIST: Schema =
     Schema::List(&Schema::Map(&[("functions", Schema::List(&ANY_MAP))]));
 /// FUNCTION STATS.
-pub static FUNCTION_STATS: Schema = Schema::Map(&[
+pub(crate) static FUNCTION_STATS: Schema = Schema::Map(&[
     ("running_script", Schema::Map(&[])),
     ("engines", Schema::MapOf(&ANY_MAP)),
 ]);
 /// LATENCY HISTOGRAM.
-pub static LATENCY_HISTOGRAM: Schema =
+pub(crate) static LATENCY_HISTOGRAM: Schema =
     Schema::MapOf(&Schema::Map(&[("histogram_usec", Schema::Map(&[]))]));
 static DOC_ARG: Schema = Schema::Map(&[("arguments", Schema::List(&DOC_ARG))]);
 static DOC: Schema = Schema::Map(&[
@@ -362,9 +362,9 @@ static DOC: Schema = Schema::Map(&[
     ("subcommands", Schema::MapOf(&DOC)),
 ]);
 /// COMMAND DOCS.
-pub static COMMAND_DOCS: Schema = Schema::MapOf(&DOC);
+pub(crate) static COMMAND_DOCS: Schema = Schema::MapOf(&DOC);
 /// CLUSTER SHARDS.
-pub static CLUSTER_SHARDS: Schema =
+pub(crate) static CLUSTER_SHARDS: Schema =
     Schema::List(&Schema::Map(&[("nodes", Schema::List(&ANY_MAP))]));
 
 static MAP_LIST: Schema = Schema::List(&Schema::Map(&[("age-seconds", Schema::Double)]));
@@ -405,7 +405,7 @@ fn command_info(value: Value) -> Value {
 }
 
 /// Normalises `value` by `schema` (see [`Schema`]).
-pub fn apply(schema: &Schema, value: Value) -> Value {
+pub(crate) fn apply(schema: &Schema, value: Value) -> Value {
     match (schema, value) {
         (_, Value::Nil) => Value::Nil,
         (Schema::Any, Value::Set(items) | Value::Array(items)) => {
@@ -523,7 +523,7 @@ fn scored_pairs(value: Value) -> Result<Value> {
 }
 
 /// Parses a double from a RESP value: a RESP3 double, an integer, or text like `1.5`, `inf`.
-pub fn to_double(value: &Value) -> Result<f64> {
+pub(crate) fn to_double(value: &Value) -> Result<f64> {
     match value {
         Value::Double(d) => Ok(*d),
         Value::Int(i) => Ok(*i as f64),
@@ -545,7 +545,7 @@ pub fn to_double(value: &Value) -> Result<f64> {
 }
 
 /// Parses the text forms Redis uses for doubles (`1.5`, `inf`, `+inf`, `-inf`, `nan`).
-pub fn parse_double(bytes: &[u8]) -> Option<f64> {
+pub(crate) fn parse_double(bytes: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(bytes).ok()?;
     match s {
         "inf" | "+inf" | "Inf" | "+Inf" => Some(f64::INFINITY),
@@ -557,7 +557,7 @@ pub fn parse_double(bytes: &[u8]) -> Option<f64> {
 /// Parses INFO text as redis-py's `parse_info` does: `# Section` headers are skipped, `key:value`
 /// lines become entries; values become integers or doubles where they parse, `a=1,b=2` values
 /// become nested maps, anything else stays text.
-pub fn parse_info(text: &[u8]) -> Value {
+pub(crate) fn parse_info(text: &[u8]) -> Value {
     let mut out = Vec::new();
     for line in text.split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);

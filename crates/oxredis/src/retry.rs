@@ -89,8 +89,18 @@ impl Backoff {
 /// How many times to retry an operation after a connection error, and how long to wait
 /// between attempts (redis-py's `Retry(backoff, retries)`).
 ///
-/// Which failures are retried is decided by [`RetryState`], the same for both clients.
+/// Both clients retry by the same rules, in redis-py's spirit but never at the cost of running
+/// a write twice:
+/// - `LOADING` (the server is loading its data set): the command did not run, so it is retried,
+///   writes included, until [`Retry::max_loading_wait`] of waiting is used up;
+/// - a connection error or timeout before anything was sent: retried up to [`Retry::retries`]
+///   times with [`Retry::backoff`];
+/// - a connection error after the command may have been sent: retried only when the operation
+///   is idempotent (read-only);
+/// - a timeout after sending: never retried (the server may still be running it);
+/// - anything else (error replies, pool exhausted...): never retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Retry {
     /// Wait between attempts.
     pub backoff: Backoff,
@@ -158,7 +168,7 @@ impl Retry {
 
 /// Whether an attempt's command may have reached the server, as far as the I/O layer knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sent {
+pub(crate) enum Sent {
     /// Nothing was written: the connection could not be checked out, opened or written to.
     No,
     /// Some or all of it was written; the server may have run it.
@@ -178,22 +188,8 @@ pub enum Sent {
 ///   is idempotent (read-only);
 /// - a timeout after sending: never retried (the server may still be running it);
 /// - anything else (error replies, pool exhausted...): never retried.
-///
-/// # Examples
-/// ```
-/// use std::time::Duration;
-/// use oxredis::retry::{Backoff, Retry, RetryState, Sent};
-/// use oxredis::{Error, ErrorKind};
-/// let policy = Retry::new(Backoff::Constant(Duration::from_millis(5)), 1);
-/// let mut state = RetryState::new(policy);
-/// let refused = Error::new(ErrorKind::Connection, "connection refused");
-/// assert_eq!(state.on_error(&refused, Sent::No, false), Some(Duration::from_millis(5)));
-/// assert_eq!(state.on_error(&refused, Sent::No, false), None, "one retry only");
-/// let cut = Error::new(ErrorKind::Connection, "closed by server");
-/// assert_eq!(RetryState::new(policy).on_error(&cut, Sent::Maybe, false), None, "a write may have run");
-/// ```
 #[derive(Debug, Clone)]
-pub struct RetryState {
+pub(crate) struct RetryState {
     policy: Retry,
     failures: u32,
     loading_failures: u32,
@@ -202,7 +198,7 @@ pub struct RetryState {
 
 impl RetryState {
     /// A fresh flow under `policy`.
-    pub fn new(policy: Retry) -> RetryState {
+    pub(crate) fn new(policy: Retry) -> RetryState {
         RetryState {
             policy,
             failures: 0,
@@ -214,7 +210,12 @@ impl RetryState {
     /// After an attempt failed with `err`: `Some(wait)` to try again after `wait`, or `None`
     /// to give `err` to the caller. `sent` says whether the command may have reached the
     /// server; `idempotent` whether running it twice is harmless (read-only commands).
-    pub fn on_error(&mut self, err: &Error, sent: Sent, idempotent: bool) -> Option<Duration> {
+    pub(crate) fn on_error(
+        &mut self,
+        err: &Error,
+        sent: Sent,
+        idempotent: bool,
+    ) -> Option<Duration> {
         if err.kind() == ErrorKind::BusyLoading {
             self.loading_failures += 1;
             let wait = self
@@ -333,6 +334,28 @@ mod tests {
         assert_eq!(
             RetryState::new(Retry::none()).on_error(&loading, Sent::Maybe, false),
             None
+        );
+    }
+
+    #[test]
+    fn one_retry_before_sending_none_after_a_maybe_sent_write() {
+        let policy = Retry::new(Backoff::Constant(Duration::from_millis(5)), 1);
+        let mut state = RetryState::new(policy);
+        let refused = Error::new(ErrorKind::Connection, "connection refused");
+        assert_eq!(
+            state.on_error(&refused, Sent::No, false),
+            Some(Duration::from_millis(5))
+        );
+        assert_eq!(
+            state.on_error(&refused, Sent::No, false),
+            None,
+            "one retry only"
+        );
+        let cut = Error::new(ErrorKind::Connection, "closed by server");
+        assert_eq!(
+            RetryState::new(policy).on_error(&cut, Sent::Maybe, false),
+            None,
+            "a write may have run"
         );
     }
 }

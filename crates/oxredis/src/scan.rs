@@ -14,7 +14,7 @@ use crate::{Cmd, Error, ErrorKind, Result, ToArgs, Value};
 
 /// Which SCAN-family command a cursor walks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScanKind {
+pub(crate) enum ScanKind {
     /// SCAN over the keyspace; items are keys.
     Keys,
     /// HSCAN over a hash; items are `[field, value]` arrays.
@@ -27,7 +27,7 @@ pub enum ScanKind {
 
 /// What the driver must do next.
 #[derive(Debug)]
-pub enum ScanStep {
+pub(crate) enum ScanStep {
     /// Hand this item to the caller.
     Item(Value),
     /// Send this command and [`feed`](ScanCursor::feed) its (normalised) reply.
@@ -38,7 +38,7 @@ pub enum ScanStep {
 
 /// A SCAN-family walk in progress.
 #[derive(Debug, Clone)]
-pub struct ScanCursor {
+pub(crate) struct ScanCursor {
     kind: ScanKind,
     options: ScanOptions,
     cursor: u64,
@@ -50,7 +50,7 @@ pub struct ScanCursor {
 
 impl ScanCursor {
     /// A walk from the start.
-    pub fn new(kind: ScanKind, options: ScanOptions) -> ScanCursor {
+    pub(crate) fn new(kind: ScanKind, options: ScanOptions) -> ScanCursor {
         ScanCursor {
             kind,
             options,
@@ -63,7 +63,7 @@ impl ScanCursor {
     }
 
     /// The next buffered item, or the command fetching the next page, or the end.
-    pub fn step(&mut self) -> ScanStep {
+    pub(crate) fn step(&mut self) -> ScanStep {
         if let Some(item) = self.page.pop_front() {
             return ScanStep::Item(item);
         }
@@ -75,7 +75,7 @@ impl ScanCursor {
     }
 
     /// The command that fetches the page at the current cursor.
-    pub fn command(&self) -> Cmd {
+    pub(crate) fn command(&self) -> Cmd {
         let (c, o) = (self.cursor, &self.options);
         match &self.kind {
             ScanKind::Keys => build::scan(c, o),
@@ -89,7 +89,7 @@ impl ScanCursor {
     ///
     /// # Errors
     /// [`ErrorKind::Protocol`] for a reply that is not a page; the walk then ends.
-    pub fn feed(&mut self, reply: Value) -> Result<()> {
+    pub(crate) fn feed(&mut self, reply: Value) -> Result<()> {
         self.started = true;
         self.pages += 1;
         let parsed = parse_page(reply);
@@ -107,19 +107,19 @@ impl ScanCursor {
     }
 
     /// Ends the walk early (e.g. after an I/O error).
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         self.finished = true;
         self.page.clear();
     }
 
     /// How many pages were fetched so far.
-    pub fn pages_fetched(&self) -> usize {
+    pub(crate) fn pages_fetched(&self) -> usize {
         self.pages
     }
 }
 
 /// The single argument `key` writes, as bytes (a walk owns its key across pages).
-pub fn key_bytes(key: impl ToArgs) -> Vec<u8> {
+pub(crate) fn key_bytes(key: impl ToArgs) -> Vec<u8> {
     let mut cmd = Cmd::empty();
     cmd.arg(key);
     cmd.args().next().map(<[u8]>::to_vec).unwrap_or_default()

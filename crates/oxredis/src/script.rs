@@ -54,17 +54,18 @@ impl Script {
     }
 
     /// `EVALSHA sha numkeys keys... args...`.
-    pub fn evalsha_cmd(&self, keys: impl ToArgs, args: impl ToArgs) -> Cmd {
+    pub(crate) fn evalsha_cmd(&self, keys: impl ToArgs, args: impl ToArgs) -> Cmd {
         script_cmd("EVALSHA", self.sha(), keys, args)
     }
 
     /// `EVAL source numkeys keys... args...`.
-    pub fn eval_cmd(&self, keys: impl ToArgs, args: impl ToArgs) -> Cmd {
+    #[cfg(test)]
+    pub(crate) fn eval_cmd(&self, keys: impl ToArgs, args: impl ToArgs) -> Cmd {
         script_cmd("EVAL", self.source(), keys, args)
     }
 
     /// `SCRIPT LOAD source`.
-    pub fn load_cmd(&self) -> Cmd {
+    pub(crate) fn load_cmd(&self) -> Cmd {
         let mut cmd = Cmd::new("SCRIPT LOAD");
         cmd.arg(self.source());
         cmd
@@ -84,12 +85,12 @@ fn script_cmd(name: &str, body: &str, keys: impl ToArgs, args: impl ToArgs) -> C
 }
 
 /// Lowercase hex SHA1 of `data`.
-pub fn sha1_hex(data: &[u8]) -> String {
+pub(crate) fn sha1_hex(data: &[u8]) -> String {
     sha1_smol::Sha1::from(data).digest().to_string()
 }
 
 /// `SCRIPT EXISTS sha...` for `scripts`.
-pub fn exists_cmd<'a>(scripts: impl IntoIterator<Item = &'a Script>) -> Cmd {
+pub(crate) fn exists_cmd<'a>(scripts: impl IntoIterator<Item = &'a Script>) -> Cmd {
     let mut cmd = Cmd::new("SCRIPT EXISTS");
     for s in scripts {
         cmd.arg(s.sha());
@@ -100,9 +101,9 @@ pub fn exists_cmd<'a>(scripts: impl IntoIterator<Item = &'a Script>) -> Cmd {
 /// The scripts `SCRIPT EXISTS` reported missing, given the scripts asked about in order.
 ///
 /// # Errors
-/// [`ErrorKind::Response`](crate::ErrorKind::Response) for an error reply,
-/// [`ErrorKind::Protocol`](crate::ErrorKind::Protocol) when the reply is not one flag per script.
-pub fn missing_scripts(scripts: &[Script], reply: Value) -> crate::Result<Vec<&Script>> {
+/// [`ErrorKind::Response`] for an error reply,
+/// [`ErrorKind::Protocol`] when the reply is not one flag per script.
+pub(crate) fn missing_scripts(scripts: &[Script], reply: Value) -> crate::Result<Vec<&Script>> {
     let flags = match reply {
         Value::Error(e) => return Err(e.into()),
         Value::Array(flags) if flags.len() == scripts.len() => flags,

@@ -27,6 +27,7 @@ fn data_error(what: &str, value: &Value) -> Error {
 
 /// A stream entry (XRANGE, XREAD, XCLAIM...): its id and its fields in order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct StreamEntry {
     /// The entry id, e.g. `1700000000000-0`.
     pub id: String,
@@ -73,6 +74,7 @@ fn nest_pairs(value: Value) -> Result<Value> {
 
 /// The XPENDING summary of a group.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct PendingSummary {
     /// Number of pending entries.
     pub count: u64,
@@ -99,6 +101,7 @@ impl FromValue for PendingSummary {
 
 /// One entry of the extended XPENDING form.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct PendingEntry {
     /// Entry id.
     pub id: String,
@@ -124,6 +127,7 @@ impl FromValue for PendingEntry {
 
 /// One SLOWLOG GET entry.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct SlowLogEntry {
     /// Unique, increasing id.
     pub id: u64,
@@ -157,6 +161,7 @@ impl FromValue for SlowLogEntry {
 /// One GEOSEARCH/GEORADIUS result; the optional parts are present with WITHDIST, WITHHASH and
 /// WITHCOORD.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GeoSearchResult {
     /// The member.
     pub member: String,
@@ -200,6 +205,7 @@ impl FromValue for GeoSearchResult {
 /// One connection as CLIENT LIST / CLIENT INFO describe it: every `name=value` field as text,
 /// with accessors for the common ones.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ClientInfo {
     /// Every field (`id`, `addr`, `name`, `db`, `cmd`, `resp`...).
     pub fields: BTreeMap<String, String>,

@@ -5,10 +5,6 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, oneshot};
 
-#[allow(
-    unused_imports,
-    reason = "types named by the generated command signatures"
-)]
 use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::config::ConnectionConfig;
@@ -144,7 +140,7 @@ impl Redis {
     /// A connection error, the server's error reply, or a failed conversion.
     ///
     /// After a failure the command is retried per the client's [`Retry`](crate::retry::Retry)
-    /// policy, with the same rules as the blocking client ([`RetryState`]): a command never
+    /// policy, with the same rules as the blocking client (`RetryState`): a command never
     /// sent, a read-only command after a connection error, and any command the server refused
     /// with `LOADING`; never a write that may have run, never a timeout after sending.
     pub async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
@@ -181,7 +177,7 @@ impl Redis {
     /// Runs a prepared command and returns its normalised reply; an error reply is `Err`.
     ///
     /// A command that would corrupt the shared connection (or the reused connections of
-    /// blocking commands) is refused before anything is sent ([`Cmd::check_shared_connection`]):
+    /// blocking commands) is refused before anything is sent (`Cmd::check_shared_connection`):
     /// the `SUBSCRIBE` family (use [`pubsub`](Self::pubsub)), `MONITOR`, `MULTI`/`EXEC`/
     /// `DISCARD`/`WATCH`/`UNWATCH` ([`pipeline`](Self::pipeline)), `SELECT`/`AUTH`/`HELLO 3`
     /// (the [`ConnectionConfig`] settings), `CLIENT REPLY OFF|SKIP`, `RESET`, `QUIT`, and the

@@ -254,7 +254,7 @@ impl Connection {
     }
 
     /// Push frames received while reading replies (RESP3 only); at most
-    /// [`MAX_BUFFERED_PUSHES`](crate::conn) are kept, the oldest dropped first.
+    /// 4096 are kept, the oldest dropped first.
     pub fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
         self.state.take_pushes()
     }
@@ -327,7 +327,7 @@ impl Connection {
     /// Sends one command and reads its reply, normalised per its declaration; an error reply is
     /// returned as `Err`. The whole exchange is bounded by the response deadline
     /// (`socket_timeout`) plus the time the server may hold a blocking command
-    /// ([`Cmd::block_time`]): `BLPOP k 3` gets 3 s more, `BLPOP k 0` and `XREAD BLOCK 0` have
+    /// (`Cmd::block_time`): `BLPOP k 3` gets 3 s more, `BLPOP k 0` and `XREAD BLOCK 0` have
     /// no deadline.
     ///
     /// # Errors

@@ -45,7 +45,7 @@
 //!   [`Connection`] taken from a small idle list (up to 4 kept; more are opened when needed and
 //!   closed afterwards). If its future is dropped, that connection is closed, which also cancels
 //!   the command on the server. Their deadline is `socket_timeout` plus the time the server may
-//!   hold them ([`Cmd::block_time`](crate::Cmd::block_time)): `BLPOP k 3` fails with a timeout
+//!   hold them (`Cmd::block_time`): `BLPOP k 3` fails with a timeout
 //!   only after 3 s plus `socket_timeout`; `BLPOP k 0` and `XREAD BLOCK 0` have no deadline
 //!   (TCP keepalive, on by default, detects a dead peer). Pipelines with blocking commands that
 //!   run on a dedicated connection get the same allowance as on the shared one.
@@ -56,13 +56,12 @@
 //! - **Pipelines and transactions** ([`Pipeline`]) go to the shared connection as one
 //!   contiguous request (`Payload::Packed`, `ReplyTo::Many`), so no other task's command can
 //!   land inside a MULTI ... EXEC; their packing and reply assembly are the sans-I/O
-//!   [`crate::pipeline`] core, as for the blocking client. WATCH ([`WatchedPipeline`],
+//!   `crate::pipeline` core, as for the blocking client. WATCH ([`WatchedPipeline`],
 //!   [`Redis::transaction`]) and pub/sub ([`PubSub`]) use a dedicated [`Connection`] each;
-//!   scripts, locks ([`Lock`]) and scan streams ([`ScanStream`]) reuse the [`crate::script`],
-//!   [`crate::lock`] and [`crate::scan`] cores. Streams implement [`futures_core::Stream`].
-#![allow(
+//!   scripts, locks ([`Lock`]) and scan streams ([`ScanStream`]) reuse the `crate::script`,
+//!   [`crate::lock`] and `crate::scan` cores. Streams implement [`futures_core::Stream`].
+#![expect(
     clippy::disallowed_types,
-    clippy::disallowed_methods,
     reason = "the async I/O layer owns sockets and clocks"
 )]
 

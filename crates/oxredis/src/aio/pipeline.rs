@@ -13,10 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
-#[allow(
-    unused_imports,
-    reason = "types named by the generated command signatures"
-)]
+use crate::cmd::BlockTime;
 use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::convert::check_utf8;
@@ -27,7 +24,7 @@ use crate::pipeline::{
 };
 use crate::retry::RetryState;
 use crate::script::{exists_cmd, missing_scripts, Script};
-use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 use crate::{CommandQueue, TransactionOptions};
 
 use super::connection::with_timeout;
@@ -301,7 +298,7 @@ impl Pipeline {
     /// (with `socket_timeout`), and for a transaction [`ErrorKind::ExecAbort`];
     /// [`ErrorKind::Data`], nothing sent, when a queued command would corrupt the shared
     /// connection (`MULTI`, `SELECT`, `SUBSCRIBE`...: see
-    /// [`Batch::check_shared_connection`](crate::pipeline::Batch::check_shared_connection)).
+    /// `Batch::check_shared_connection`).
     ///
     /// # Cancel safety
     /// The queued commands leave the pipeline at the first poll. Dropping the future before

@@ -3,10 +3,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-#[allow(
-    unused_imports,
-    reason = "types named by the generated command signatures"
-)]
 use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::config::{Addr, ConnectionConfig, Protocol};
@@ -122,7 +118,7 @@ impl Redis {
     /// or the command is read-only. Timeouts are never retried.
     ///
     /// A command that would corrupt the pooled connection for its next user is refused before
-    /// anything is sent ([`Cmd::check_shared_connection`]): the `SUBSCRIBE` family (use
+    /// anything is sent (`Cmd::check_shared_connection`): the `SUBSCRIBE` family (use
     /// [`pubsub`](Self::pubsub)), `MONITOR` ([`monitor`](Self::monitor)), `MULTI`/`EXEC`/
     /// `DISCARD`/`WATCH`/`UNWATCH` ([`pipeline`](Self::pipeline), [`transaction`](Self::transaction)),
     /// `SELECT`/`AUTH`/`HELLO 3` (the [`ConnectionConfig`] settings), `CLIENT REPLY OFF|SKIP`,

@@ -6,12 +6,13 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
+use crate::cmd::BlockTime;
 use crate::config::{Addr, ConnectionConfig, Protocol};
 use crate::conn::{
     check_supported, connect_failed, finish_reply, resolve_failed, unix_connect_failed, ConnState,
     Handshake,
 };
-use crate::{BlockTime, Cmd, Error, ErrorKind, FromValue, Result, Value};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 #[derive(Debug)]
 enum Stream {
@@ -237,7 +238,7 @@ impl Connection {
     ///
     /// # Errors
     /// If the socket option cannot be set.
-    pub fn expect_reply_within(&mut self, block: BlockTime) -> Result<()> {
+    pub(crate) fn expect_reply_within(&mut self, block: BlockTime) -> Result<()> {
         self.set_read_timeout(block.reply_deadline(self.socket_timeout))
     }
 
@@ -317,7 +318,7 @@ impl Connection {
     }
 
     /// Push frames received while reading replies (RESP3 only); at most
-    /// [`MAX_BUFFERED_PUSHES`](crate::conn) are kept, the oldest dropped first.
+    /// 4096 are kept, the oldest dropped first.
     pub fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
         self.state.take_pushes()
     }

@@ -1,5 +1,5 @@
 //! The blocking client: std sockets, a thread-safe pool, and the command methods.
-#![allow(
+#![expect(
     clippy::disallowed_types,
     clippy::disallowed_methods,
     reason = "the blocking I/O layer owns sockets, clocks and sleeps"

@@ -9,7 +9,7 @@ use super::{Connection, Redis};
 
 /// A connection that receives every command the server runs (`MONITOR`), from
 /// [`Redis::monitor`]. Lines are parsed by
-/// [`parse_monitor_line`](crate::monitor::parse_monitor_line).
+/// `parse_monitor_line`.
 ///
 /// # Examples
 /// ```no_run

@@ -2,10 +2,7 @@
 
 use std::cell::RefCell;
 
-#[allow(
-    unused_imports,
-    reason = "types named by the generated command signatures"
-)]
+use crate::cmd::{BlockTime, ConnStateEffect};
 use crate::commands::options::*;
 use crate::pipeline::{
     after_batch, after_multi, assemble, exec_cmd, expected_replies, multi_cmd, raise_first_error,
@@ -14,7 +11,7 @@ use crate::pipeline::{
 };
 use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script, ScriptFlow, ScriptNext};
-use crate::{BlockTime, Cmd, ConnStateEffect, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::{Connection, PooledConnection, Redis};
 
@@ -217,7 +214,7 @@ impl Pipeline {
     /// batch is not re-sent), and for a transaction [`ErrorKind::ExecAbort`];
     /// [`ErrorKind::Data`], nothing sent, when a queued command would corrupt the pooled
     /// connection (`MULTI`, `SELECT`, `SUBSCRIBE`...: see
-    /// [`Batch::check_shared_connection`](crate::pipeline::Batch::check_shared_connection)).
+    /// `Batch::check_shared_connection`).
     pub fn execute_raw(&mut self) -> Result<Vec<Result<Value>>> {
         let batch = self.batch.take();
         if batch.is_empty() {

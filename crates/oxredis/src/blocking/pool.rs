@@ -224,7 +224,7 @@ impl PooledConnection {
     }
 }
 
-#[allow(
+#[expect(
     clippy::panic,
     reason = "conn is Some for the whole life of a PooledConnection"
 )]

@@ -56,7 +56,10 @@ macro_rules! builders_impl {
         #[inline]
         pub fn $method($($p: $pt),*) -> Cmd {
             static SPEC: $crate::commands::CommandSpec = spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)* });
-            #[allow(unused_mut)]
+            #[allow(
+                unused_mut,
+                reason = "fires only for commands without arguments; `expect` would fail for the rest"
+            )]
             let mut cmd = Cmd::with_spec(&SPEC);
             $( cmd.arg(&$arg); )*
             cmd
@@ -125,11 +128,9 @@ macro_rules! immediate_methods_impl {
 }
 
 /// Surface: methods that queue the command and return `&mut Self` (pipelines).
-#[allow(unused_macros, reason = "used by the pipeline surface")]
 macro_rules! queued_methods {
     ($($tt:tt)*) => { parse_entries!(queued_methods_impl; $($tt)*); };
 }
-#[allow(unused_macros, reason = "used by the pipeline surface")]
 macro_rules! queued_methods_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
@@ -146,11 +147,17 @@ macro_rules! queued_methods_impl {
 /// Surface: methods returning a `Send` future of `Result<T>`, for a type with
 /// `async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T>` (the async client). The command
 /// is built before the future is returned, so the future does not hold the arguments.
-#[allow(unused_macros, reason = "used by the async client")]
+#[cfg_attr(
+    not(feature = "tokio"),
+    expect(unused_macros, reason = "used by the async client only")
+)]
 macro_rules! async_methods {
     ($($tt:tt)*) => { parse_entries!(async_methods_impl; $($tt)*); };
 }
-#[allow(unused_macros, reason = "used by the async client")]
+#[cfg_attr(
+    not(feature = "tokio"),
+    expect(unused_macros, reason = "used by the async client only")
+)]
 macro_rules! async_methods_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
@@ -173,7 +180,6 @@ macro_rules! async_methods_impl {
 /// transaction `CommandQueue`), written once over the type's `batch: Batch` field: every
 /// command from the table, plus `queue`, `execute_command`, `script`, `len`, `is_empty`,
 /// `commands`.
-#[allow(unused_macros, reason = "used by the pipeline types")]
 macro_rules! batch_methods {
     () => {
         /// Queues a prepared command.

@@ -22,8 +22,8 @@
 //!     Redis 7's keyword key specs (SORT, GEORADIUS, XREAD ... STREAMS, MIGRATE ... KEYS);
 //!   - omitted: no keys.
 //! - `flags(...)`: [`CommandFlags`] names (READONLY/WRITE/BLOCKING mirror `COMMAND INFO`, which the
-//!   tests check); `reply(...)`: a [`ReplyShape`] when not `Plain`, e.g. `reply(ScoredPairs)` or
-//!   `reply(Deep(ACL_USER))` with a [`Schema`](crate::reply::Schema) static of `reply.rs`.
+//!   tests check); `reply(...)`: a `ReplyShape` when not `Plain`, e.g. `reply(ScoredPairs)` or
+//!   `reply(Deep(ACL_USER))` with a `Schema` static of `reply.rs`.
 //!
 //! Optional tokens go in option builders ([`options`]); an option type may also change the reply
 //! shape when it changes the reply (`WITHSCORES`, ZADD's `INCR`).
@@ -98,6 +98,7 @@ macro_rules! all_commands {
 
 /// Static facts about a command: name, flags, where its keys are, how its reply is normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CommandSpec {
     /// The command's words as sent, e.g. `GET` or `CONFIG GET`.
     pub name: &'static str,
@@ -106,7 +107,7 @@ pub struct CommandSpec {
     /// Positions of the keys among the arguments.
     pub keys: KeySpec,
     /// How the reply is normalised.
-    pub reply: ReplyShape,
+    pub(crate) reply: ReplyShape,
 }
 
 /// Command flags, a small bit set mirroring `COMMAND INFO`'s flags that a client acts on.
@@ -126,7 +127,7 @@ impl CommandFlags {
     pub const ADMIN: CommandFlags = CommandFlags(1 << 3);
     /// Changes connection state (CLIENT SETNAME, CLIENT REPLY...): must not run on a pooled
     /// connection without care. Commands without it cost one bit test in
-    /// [`Cmd::connection_state_effect`](crate::Cmd::connection_state_effect); those with it are
+    /// `Cmd::connection_state_effect`; those with it are
     /// judged by their arguments there.
     pub const CONN_STATE: CommandFlags = CommandFlags(1 << 4);
 
@@ -298,13 +299,10 @@ pub fn command_specs() -> impl Iterator<Item = &'static CommandSpec> {
 
 /// One function per command that builds its [`Cmd`](crate::Cmd); every surface calls these.
 pub mod build {
-    #![allow(missing_docs)]
     use crate::cmd::{Flag, ScoreFirst, ToArgs};
     use crate::commands::options::*;
-    #[allow(unused_imports)]
     use crate::Cmd;
     all_commands!(builders);
-    #[allow(dead_code)]
     fn _uses(_: Flag, _: ScoreFirst<'_, u8>) {}
 }
 

@@ -817,7 +817,6 @@ fn parse_double(s: &[u8]) -> Result<f64> {
 
 #[cfg(test)]
 mod internal_tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -850,8 +849,7 @@ mod internal_tests {
 
 #[cfg(test)]
 mod speed {
-    #![allow(clippy::unwrap_used)]
-    #![allow(clippy::disallowed_types, reason = "a timing test measures wall time")]
+    #![expect(clippy::disallowed_types, reason = "a timing test measures wall time")]
     use super::*;
 
     #[test]

@@ -1,5 +1,4 @@
 //! Tests for the RESP decoder and encoder.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bytes::{Bytes, BytesMut};
 
@@ -648,7 +647,7 @@ fn random_garbage_never_panics() {
 /// Rough timing; run with `cargo test --release -p oxredis decode_speed -- --ignored --nocapture`.
 #[test]
 #[ignore]
-#[allow(clippy::disallowed_types, reason = "a timing test measures wall time")]
+#[expect(clippy::disallowed_types, reason = "a timing test measures wall time")]
 fn decode_speed() {
     let cases = [
         (
