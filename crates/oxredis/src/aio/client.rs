@@ -9,7 +9,6 @@ use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::config::ConnectionConfig;
 use crate::convert::check_utf8;
-use crate::reply::normalize;
 use crate::retry::{RetryState, Sent};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
@@ -144,12 +143,12 @@ impl Redis {
     /// sent, a read-only command after a connection error, and any command the server refused
     /// with `LOADING`; never a write that may have run, never a timeout after sending.
     pub async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
-        // The copy kept for a retry is one small allocation per command; the driver consumes
-        // the original.
-        match self.request(cmd.clone()).await {
-            Ok(v) => T::from_value(v),
+        // The command comes back with its reply, so a retry needs no copy made in advance.
+        match self.request_keeping(cmd).await {
+            (Ok(v), _) => T::from_value(v),
             // Boxed: the retry loop's state stays out of every command's future.
-            Err(e) => T::from_value(Box::pin(self.retry_request(cmd, e)).await?),
+            (Err(e), Some(cmd)) => T::from_value(Box::pin(self.retry_request(cmd, e)).await?),
+            (Err(e), None) => Err(e),
         }
     }
 
@@ -157,6 +156,7 @@ impl Redis {
     async fn retry_request(&self, cmd: Cmd, mut err: Error) -> Result<Value> {
         let idempotent = cmd.flags().contains(CommandFlags::READONLY);
         let mut state = RetryState::new(self.inner.config.retry);
+        let mut cmd = cmd;
         loop {
             let sent = if err.is_unsent() {
                 Sent::No
@@ -167,9 +167,13 @@ impl Redis {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return Err(err),
             }
-            match self.request(cmd.clone()).await {
-                Ok(v) => return Ok(v),
-                Err(e) => err = e,
+            match self.request_keeping(cmd).await {
+                (Ok(v), _) => return Ok(v),
+                (Err(e), Some(back)) => {
+                    err = e;
+                    cmd = back;
+                }
+                (Err(e), None) => return Err(e),
             }
         }
     }
@@ -189,10 +193,19 @@ impl Redis {
     /// [module docs](super)), or the server's error reply; [`ErrorKind::Data`] for a refused
     /// command.
     pub async fn request(&self, cmd: Cmd) -> Result<Value> {
-        cmd.check_shared_connection()?;
+        self.request_keeping(cmd).await.0
+    }
+
+    /// [`request`](Self::request), giving the command back with the result (`None` only when
+    /// the driver vanished with it), so a retry costs no copy made in advance.
+    async fn request_keeping(&self, cmd: Cmd) -> (Result<Value>, Option<Cmd>) {
+        if let Err(e) = cmd.check_shared_connection() {
+            return (Err(e), Some(cmd));
+        }
         if cmd.flags().contains(CommandFlags::BLOCKING) {
             // Boxed: the cold paths' (large) states stay out of every command's future.
-            return Box::pin(self.blocking_request(cmd)).await;
+            let result = Box::pin(self.blocking_request(&cmd)).await;
+            return (result, Some(cmd));
         }
         let shape = cmd.reply_shape();
         // WAIT and WAITAOF are not flagged BLOCKING: the server holds them (and so the
@@ -201,23 +214,31 @@ impl Redis {
             .block_time()
             .reply_deadline(self.inner.config.socket_timeout);
         let (tx, rx) = oneshot::channel();
-        self.submit(Request {
-            payload: Payload::One(cmd),
-            reply: ReplyTo::One(tx),
-            allowance,
-        })
-        .await?;
+        let submitted = self
+            .submit(Request {
+                payload: Payload::One(cmd),
+                reply: ReplyTo::One(tx),
+                allowance,
+            })
+            .await;
+        if let Err((e, req)) = submitted {
+            let cmd = match req.payload {
+                Payload::One(cmd) => Some(cmd),
+                Payload::Packed(..) => None,
+            };
+            return (Err(e), cmd);
+        }
         // No timer here: the driver enforces the deadline, and replaces a connection that
         // stopped answering. A dropped receiver (the caller gave up) is fine: the late reply is
         // still read, in order, and discarded, so the shared connection stays in sync.
-        let reply = rx.await.unwrap_or_else(|_| Err(driver_gone()))?;
-        if self.inner.config.decode_responses {
-            check_utf8(&reply)?;
-        }
-        match normalize(shape, reply)? {
-            Value::Error(e) => Err(e.into()),
-            v => Ok(v),
-        }
+        let (reply, cmd) = rx.await.unwrap_or_else(|_| (Err(driver_gone()), None));
+        let result = reply.and_then(|reply| {
+            if self.inner.config.decode_responses {
+                check_utf8(&reply)?;
+            }
+            crate::conn::finish_reply(shape, reply)
+        });
+        (result, cmd)
     }
 
     /// Sends several packed commands as one unit on the shared connection and returns their
@@ -236,7 +257,8 @@ impl Redis {
             reply: ReplyTo::Many(tx),
             allowance,
         })
-        .await?;
+        .await
+        .map_err(|(e, _)| e)?;
         rx.await.unwrap_or_else(|_| Err(driver_gone()))
     }
 
@@ -256,7 +278,7 @@ impl Redis {
     /// When `max_queued_requests` are already queued or in flight, waits for room (never
     /// fails for that). A request is only re-submitted when the driver refused it, i.e. it
     /// was never sent.
-    async fn submit(&self, req: Request) -> Result<()> {
+    async fn submit(&self, req: Request) -> std::result::Result<(), (Error, Request)> {
         let mut req = req;
         for _ in 0..2 {
             // Fast path under the lock, no await: room under the cap, queued at once.
@@ -282,15 +304,18 @@ impl Redis {
                     Err(r) => req = r,
                 }
             }
-            Box::pin(self.reconnect())
-                .await
-                .map_err(Error::mark_unsent)?;
+            if let Err(e) = Box::pin(self.reconnect()).await {
+                return Err((e.mark_unsent(), req));
+            }
         }
-        Err(Error::new(
-            ErrorKind::Connection,
-            "not sent (safe to retry): the connection closed again as soon as it was opened",
-        )
-        .mark_unsent())
+        Err((
+            Error::new(
+                ErrorKind::Connection,
+                "not sent (safe to retry): the connection closed again as soon as it was opened",
+            )
+            .mark_unsent(),
+            req,
+        ))
     }
 
     async fn reconnect(&self) -> Result<()> {
@@ -313,7 +338,7 @@ impl Redis {
 
     /// Runs a blocking command (BLPOP...) on a dedicated connection, so it never holds up the
     /// shared one. If the caller drops the future, the connection is closed with it.
-    async fn blocking_request(&self, cmd: Cmd) -> Result<Value> {
+    async fn blocking_request(&self, cmd: &Cmd) -> Result<Value> {
         let idle = {
             let mut idle = self
                 .inner
@@ -330,7 +355,7 @@ impl Redis {
                 .await
                 .map_err(Error::mark_unsent)?,
         };
-        let res = conn.request(&cmd).await;
+        let res = conn.request(cmd).await;
         if conn.is_reusable() {
             let mut idle = self
                 .inner

@@ -63,17 +63,23 @@ pub(crate) enum Payload {
 /// Where a request's replies go.
 #[derive(Debug)]
 pub(crate) enum ReplyTo {
-    /// The single reply of [`Payload::One`].
-    One(oneshot::Sender<Result<Value>>),
+    /// The single reply of [`Payload::One`], with the command handed back (the caller may
+    /// retry it without having kept a copy).
+    One(oneshot::Sender<OneReply>),
     /// Every reply of [`Payload::Packed`], in order.
     Many(oneshot::Sender<Result<Vec<Value>>>),
 }
 
-impl ReplyTo {
+/// A reply to a [`Payload::One`] request, and the command itself, given back.
+pub(crate) type OneReply = (Result<Value>, Option<Cmd>);
+
+impl Request {
+    /// Fails a request that never reached the socket, giving its command back.
     fn fail(self, e: Error) {
-        match self {
-            ReplyTo::One(tx) => drop(tx.send(Err(e))),
-            ReplyTo::Many(tx) => drop(tx.send(Err(e))),
+        match (self.reply, self.payload) {
+            (ReplyTo::One(tx), Payload::One(cmd)) => drop(tx.send((Err(e), Some(cmd)))),
+            (ReplyTo::One(tx), Payload::Packed(..)) => drop(tx.send((Err(e), None))),
+            (ReplyTo::Many(tx), _) => drop(tx.send(Err(e))),
         }
     }
 }
@@ -90,7 +96,7 @@ pub(crate) struct Request {
 
 /// Where a reply slot's replies go.
 enum SlotReply {
-    One(oneshot::Sender<Result<Value>>),
+    One(oneshot::Sender<OneReply>, Option<Cmd>),
     Many {
         tx: oneshot::Sender<Result<Vec<Value>>>,
         got: Vec<Value>,
@@ -107,7 +113,7 @@ struct Slot {
 impl Slot {
     fn fail(self, e: Error) {
         match self.reply {
-            SlotReply::One(tx) => drop(tx.send(Err(e))),
+            SlotReply::One(tx, cmd) => drop(tx.send((Err(e), cmd))),
             SlotReply::Many { tx, .. } => drop(tx.send(Err(e))),
         }
     }
@@ -263,7 +269,7 @@ impl Driver {
         // their source: nothing ran, so they are safe to retry.
         let cause = Arc::new(cause);
         while let Ok(req) = self.rx.try_recv() {
-            req.reply.fail(
+            req.fail(
                 Error::with_source(
                     ErrorKind::Connection,
                     "not sent (safe to retry): the connection failed",
@@ -276,10 +282,10 @@ impl Driver {
 
     /// Moves a request's bytes into the write buffer and its slot into the in-flight queue.
     fn enqueue(&mut self, req: Request) {
-        let want = match req.payload {
+        let (want, one) = match req.payload {
             Payload::One(cmd) => {
                 cmd.write_packed(&mut self.write_buf);
-                1
+                (1, Some(cmd))
             }
             Payload::Packed(bytes, want) => {
                 if self.write_buf.is_empty() {
@@ -287,11 +293,12 @@ impl Driver {
                 } else {
                     self.write_buf.extend_from_slice(&bytes);
                 }
-                want
+                (want, None)
             }
         };
         let reply = match req.reply {
-            ReplyTo::One(tx) => SlotReply::One(tx),
+            // The command rides along and goes back with its reply.
+            ReplyTo::One(tx) => SlotReply::One(tx, one),
             // Nothing to wait for: complete at once rather than block the queue.
             ReplyTo::Many(tx) if want == 0 => {
                 drop(tx.send(Ok(Vec::new())));
@@ -464,14 +471,14 @@ impl Driver {
                 ));
             };
             match &mut front.reply {
-                SlotReply::One(_) => {
+                SlotReply::One(..) => {
                     if let Some(Slot {
-                        reply: SlotReply::One(tx),
+                        reply: SlotReply::One(tx, cmd),
                         ..
                     }) = self.inflight.pop_front()
                     {
                         // The caller may have given up; the reply is then discarded.
-                        let _ = tx.send(Ok(frame));
+                        let _ = tx.send((Ok(frame), cmd));
                         self.released += 1;
                     }
                 }
