@@ -26,7 +26,6 @@ pub(crate) const MAX_READ: usize = 256 * 1024;
 pub(crate) const MAX_BUFFERED_PUSHES: usize = 4096;
 
 /// The protocol state of one connection (see the [module docs](self)).
-#[derive(Debug)]
 pub(crate) struct ConnState {
     /// Bytes read from the socket and not decoded yet.
     pub(crate) read_buf: BytesMut,
@@ -41,6 +40,20 @@ pub(crate) struct ConnState {
     pending: usize,
     pushes: VecDeque<Value>,
     read_size: usize,
+}
+
+impl std::fmt::Debug for ConnState {
+    /// The state without the buffers' bytes: the write buffer may hold a handshake's AUTH.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnState")
+            .field("protocol", &self.protocol)
+            .field("broken", &self.broken)
+            .field("pending", &self.pending)
+            .field("buffered_read", &self.read_buf.len())
+            .field("buffered_write", &self.write_buf.len())
+            .field("pushes", &self.pushes.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConnState {
@@ -405,6 +418,18 @@ mod tests {
             Some(Value::Bulk(bytes::Bytes::from_static(b"ok")))
         );
         assert!(s.is_reusable());
+    }
+
+    #[test]
+    fn debug_never_shows_queued_bytes() {
+        let mut config = ConnectionConfig::tcp("h", 1);
+        config.password = Some("hunter2".into());
+        let mut s = ConnState::new(&config);
+        let _ = Handshake::start(&config, &mut s);
+        assert!(s.to_write().windows(7).any(|w| w == b"hunter2"));
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("pending: "), "{shown}");
     }
 
     #[test]

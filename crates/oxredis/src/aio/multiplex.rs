@@ -52,12 +52,26 @@ const MAX_BATCH: usize = 4096;
 const MAX_KEPT_WRITE_BUF: usize = 1 << 20;
 
 /// What a request sends: one command, or several already packed (pipelines, transactions).
-#[derive(Debug)]
 pub(crate) enum Payload {
     /// One command, packed by the driver straight into its write buffer.
     One(Cmd),
     /// Several commands packed by the caller, and how many replies they produce.
     Packed(Vec<u8>, usize),
+}
+
+impl std::fmt::Debug for Payload {
+    /// A command through its own (redacting) Debug; packed bytes only by size, since they may
+    /// carry a secret (`CONFIG SET requirepass ...` in a pipeline).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Payload::One(cmd) => f.debug_tuple("One").field(cmd).finish(),
+            Payload::Packed(bytes, replies) => f
+                .debug_struct("Packed")
+                .field("bytes", &bytes.len())
+                .field("replies", replies)
+                .finish(),
+        }
+    }
 }
 
 /// Where a request's replies go.
