@@ -105,6 +105,19 @@ macro_rules! spec_items_impl {
     };
 }
 
+/// Surface: a slice of every entry's `(method name, command name)`.
+macro_rules! method_items {
+    ($($tt:tt)*) => { parse_entries!(method_items_impl; $($tt)*) };
+}
+macro_rules! method_items_impl {
+    ($(
+        { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
+    )*) => {
+        &[ $( (stringify!($method), $name) ),* ]
+    };
+}
+
 /// Surface: methods returning `Result<T>` at once, for a type with
 /// `fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T>` (the blocking client).
 macro_rules! immediate_methods {

@@ -297,6 +297,36 @@ pub fn command_specs() -> impl Iterator<Item = &'static CommandSpec> {
     GROUPS.iter().flat_map(|g| g.iter())
 }
 
+/// Every method the command table generates, as `(method name, command name)`: one per
+/// declaration, so a command declared in several forms (`set`, `set_options`) appears once per
+/// form. The same names exist on [`Redis`](crate::Redis), the async client and pipelines.
+///
+/// ```
+/// let methods: Vec<_> = oxredis::commands::command_methods().collect();
+/// assert!(methods.contains(&("set_options", "SET")));
+/// ```
+pub fn command_methods() -> impl Iterator<Item = (&'static str, &'static str)> {
+    static GROUPS: &[&[(&str, &str)]] = &[
+        string_commands!(method_items),
+        key_commands!(method_items),
+        hash_commands!(method_items),
+        list_commands!(method_items),
+        set_commands!(method_items),
+        sorted_set_commands!(method_items),
+        server_commands!(method_items),
+        bitmap_commands!(method_items),
+        stream_commands!(method_items),
+        geo_commands!(method_items),
+        hyperloglog_commands!(method_items),
+        scripting_commands!(method_items),
+        connection_commands!(method_items),
+        acl_commands!(method_items),
+        cluster_commands!(method_items),
+        pubsub_commands!(method_items),
+    ];
+    GROUPS.iter().flat_map(|g| g.iter().copied())
+}
+
 /// One function per command that builds its [`Cmd`](crate::Cmd); every surface calls these.
 pub mod build {
     use crate::cmd::{Flag, ScoreFirst, ToArgs};

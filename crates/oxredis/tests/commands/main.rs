@@ -1,0 +1,265 @@
+//! The command table against a real server: coverage of the server's COMMAND table, key
+//! positions and flags (`table.rs`), and every method the table generates called with the reply
+//! it must give, on RESP2 and RESP3 (one file per command group, as in `src/commands/`).
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use oxredis::commands::options::*;
+use oxredis::commands::{build, command_methods, command_specs, CommandFlags, KeySpec};
+use oxredis::types::{
+    ClientInfo, GeoSearchResult, PendingEntry, PendingSummary, SlowLogEntry, StreamEntry,
+};
+use oxredis::{Cmd, ErrorKind, Expiry, Protocol, Redis, ScanOptions, Value};
+use oxredis_test_support::RedisServer;
+
+/// Logs `expr => value` (unwrapped); mismatches between protocols then name the call.
+macro_rules! l {
+    ($log:ident, $e:expr) => {{
+        let v = $e.unwrap_or_else(|e| panic!("{}: {e}", stringify!($e)));
+        $log.push(format!("{} => {:?}", stringify!($e), v));
+        v
+    }};
+}
+
+/// Logs `expr => error code`.
+macro_rules! e {
+    ($log:ident, $e:expr) => {{
+        let err = match $e {
+            Ok(v) => panic!("{} succeeded: {v:?}", stringify!($e)),
+            Err(err) => err,
+        };
+        $log.push(format!(
+            "{} => {:?} {:?}",
+            stringify!($e),
+            err.kind(),
+            err.code()
+        ));
+    }};
+}
+
+type Log = Vec<String>;
+
+fn client(server: &RedisServer, protocol: Protocol) -> Redis {
+    // One connection, so connection-state commands (CLIENT SETNAME, TRACKING...) see each other.
+    Redis::builder()
+        .url(&server.url())
+        .unwrap()
+        .protocol(protocol)
+        .max_connections(1)
+        .build()
+}
+
+/// The methods the group bodies called, for the per-method coverage test.
+static CALLED: std::sync::Mutex<BTreeSet<&'static str>> = std::sync::Mutex::new(BTreeSet::new());
+
+/// Whether the server is Valkey (whose INFO adds `valkey_version`), for the few replies that
+/// legitimately differ from Redis's (encodings, error texts, newer defaults).
+#[allow(
+    dead_code,
+    reason = "used by the groups whose replies differ between servers"
+)]
+fn is_valkey(r: &Redis) -> bool {
+    let info: String = r.execute_command(("INFO", "server")).unwrap();
+    info.contains("valkey_version:")
+}
+
+/// Records that a command method was called.
+fn called(method: &'static str) {
+    CALLED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(method);
+}
+
+/// `check!(r.method::<T>(args) => expected)`: calls the method, records it as called, and
+/// asserts that the reply equals `expected`; evaluates to the reply.
+macro_rules! check {
+    ($r:ident . $m:ident $(::<$t:ty>)? ( $($a:expr),* $(,)? ) => $want:expr) => {{
+        $crate::called(stringify!($m));
+        let got = $r.$m$(::<$t>)?($($a),*)
+            .unwrap_or_else(|e| panic!("{}: {e}", stringify!($r.$m($($a),*))));
+        assert_eq!(got, $want, "{}", stringify!($r.$m($($a),*)));
+        got
+    }};
+}
+
+/// `call!(r.method::<T>(args))`: calls the method and records it as called; evaluates to the
+/// reply, for a reply that varies (ids, timestamps): the caller asserts its fixed parts.
+macro_rules! call {
+    ($r:ident . $m:ident $(::<$t:ty>)? ( $($a:expr),* $(,)? )) => {{
+        $crate::called(stringify!($m));
+        $r.$m$(::<$t>)?($($a),*)
+            .unwrap_or_else(|e| panic!("{}: {e}", stringify!($r.$m($($a),*))))
+    }};
+}
+
+/// `fails!(r.method::<T>(args) => "CODE")`: calls the method, records it as called, and
+/// asserts that the server answers with an error reply of that code.
+macro_rules! fails {
+    ($r:ident . $m:ident $(::<$t:ty>)? ( $($a:expr),* $(,)? ) => $code:expr) => {{
+        $crate::called(stringify!($m));
+        match $r.$m$(::<$t>)?($($a),*) {
+            Ok(v) => panic!("{} succeeded: {v:?}", stringify!($r.$m($($a),*))),
+            Err(e) => assert_eq!(e.code(), Some($code), "{}: {e}", stringify!($r.$m($($a),*))),
+        }
+    }};
+}
+
+mod acl;
+mod bitmaps;
+mod cluster;
+mod connection;
+mod geo;
+mod hashes;
+mod hyperloglog;
+mod keys;
+mod lists;
+mod pubsub;
+mod scripting;
+mod server;
+mod sets;
+mod sorted_sets;
+mod streams;
+mod strings;
+mod table;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ServerKind {
+    Plain,
+    Cluster,
+    /// The body stops the server: no command statistics to read afterwards.
+    Stopped,
+}
+
+type Body = fn(&Redis) -> Log;
+
+/// Every group body; each runs on a fresh server per protocol.
+const GROUPS: &[(&str, ServerKind, Body)] = &[
+    ("strings", ServerKind::Plain, strings::strings),
+    ("bitmaps", ServerKind::Plain, bitmaps::bitmaps),
+    ("keys", ServerKind::Plain, keys::keys),
+    ("hashes", ServerKind::Plain, hashes::hashes),
+    ("lists", ServerKind::Plain, lists::lists),
+    ("sets", ServerKind::Plain, sets::sets),
+    ("sorted_sets", ServerKind::Plain, sorted_sets::sorted_sets),
+    ("streams", ServerKind::Plain, streams::streams),
+    ("geo", ServerKind::Plain, geo::geo),
+    ("hyperloglog", ServerKind::Plain, hyperloglog::hyperloglog),
+    ("scripting", ServerKind::Plain, scripting::scripting),
+    ("server", ServerKind::Plain, server::server_cmds),
+    ("connection", ServerKind::Plain, connection::connection),
+    ("acl", ServerKind::Plain, acl::acl),
+    ("cluster", ServerKind::Cluster, cluster::cluster),
+    ("migrate", ServerKind::Plain, keys::migrate),
+    ("pubsub", ServerKind::Plain, pubsub::pubsub),
+    ("shutdown", ServerKind::Stopped, server::shutdown),
+];
+
+fn start(kind: ServerKind) -> RedisServer {
+    match kind {
+        ServerKind::Cluster => RedisServer::builder()
+            .args(["--cluster-enabled", "yes"])
+            .start(),
+        _ => RedisServer::new(),
+    }
+}
+
+/// Commands the server counted (`cmdstat_<name>` with calls, failed or rejected calls).
+fn called_commands(server: &RedisServer) -> BTreeSet<String> {
+    let text = server.cli(&["INFO", "commandstats"]);
+    text.lines()
+        .filter_map(|l| l.strip_prefix("cmdstat_"))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(name, _)| name.to_owned())
+        .collect()
+}
+
+fn run_group(kind: ServerKind, body: Body) -> BTreeSet<String> {
+    let mut logs = Vec::new();
+    let mut called = BTreeSet::new();
+    for protocol in [Protocol::Resp2, Protocol::Resp3] {
+        let server = start(kind);
+        let log = body(&client(&server, protocol));
+        if kind != ServerKind::Stopped {
+            called.extend(called_commands(&server));
+        }
+        logs.push(log);
+    }
+    for (a, b) in logs[0].iter().zip(&logs[1]) {
+        assert_eq!(a, b, "RESP2 and RESP3 differ");
+    }
+    assert_eq!(logs[0].len(), logs[1].len());
+    called
+}
+
+#[test]
+fn every_declared_method_gives_its_expected_reply_on_resp2_and_resp3() {
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = GROUPS
+            .iter()
+            .map(|&(name, kind, body)| (name, kind, s.spawn(move || run_group(kind, body))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|(name, kind, h)| (name, kind, h.join()))
+            .collect()
+    });
+    let mut failures = Vec::new();
+    let mut called = BTreeSet::new();
+    for (name, kind, result) in results {
+        match result {
+            Ok(c) => called.extend(c),
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default();
+                failures.push(format!("group {name}: {msg}"));
+            }
+        }
+        if kind == ServerKind::Stopped {
+            called.insert("shutdown".to_owned());
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let not_called: Vec<&str> = command_specs()
+        .map(|s| s.name)
+        .filter(|name| {
+            let full = name.to_lowercase().replace(' ', "|");
+            let first = full.split('|').next().unwrap_or_default().to_owned();
+            !called.contains(&full) && !called.contains(&first)
+        })
+        .collect();
+    assert!(
+        not_called.is_empty(),
+        "declared but the server never saw them: {not_called:?}"
+    );
+    // Per method, not per command: every form of a command (`set`, `set_options`...) must have
+    // been called through `check!`, `call!` or `fails!`.
+    let methods = CALLED.lock().unwrap().clone();
+    let uncalled: Vec<&str> = command_methods()
+        .map(|(method, _)| method)
+        .filter(|m| !methods.contains(m))
+        .collect();
+    assert!(
+        uncalled.is_empty(),
+        "{} methods of the command table never called with a checked reply: {uncalled:?}",
+        uncalled.len()
+    );
+    println!(
+        "{} methods ({} declarations), {} distinct commands called",
+        methods.len(),
+        command_specs().count(),
+        called.len()
+    );
+}
+
+// The SCAN/HSCAN/SSCAN/ZSCAN iterators are tested in tests/scan.rs, on both clients.
