@@ -72,6 +72,10 @@ pub(crate) enum ReplyShape {
     ClientList,
     /// CLIENT INFO text becomes one map of its `name=value` fields.
     ClientInfo,
+    /// A flat array becomes arrays of `n` items each (SORT with several `GET`s and
+    /// [`SortOptions::groups`](crate::commands::options::SortOptions::groups), redis-py's
+    /// `groups=True`). `n` of 0 or 1, or a length not a multiple of `n`, passes through.
+    Groups(usize),
 }
 
 /// The layout of a structured reply, for [`ReplyShape::Deep`]: tells flat RESP2 arrays that stand
@@ -189,6 +193,26 @@ pub(crate) fn normalize(shape: ReplyShape, value: Value) -> Result<Value> {
             let line = text.strip_suffix(b"\n").unwrap_or(text);
             parse_client_line(line.strip_suffix(b"\r").unwrap_or(line))
         }),
+        ReplyShape::Groups(n) => Ok(groups(value, n)),
+    }
+}
+
+/// Cuts a flat array into arrays of `n` items; anything else passes through.
+fn groups(value: Value, n: usize) -> Value {
+    match value {
+        Value::Array(items) if n > 1 && items.len() % n == 0 => {
+            let mut out = Vec::with_capacity(items.len() / n);
+            let mut it = items.into_iter();
+            loop {
+                let group: Vec<Value> = it.by_ref().take(n).collect();
+                if group.is_empty() {
+                    break;
+                }
+                out.push(Value::Array(group));
+            }
+            Value::Array(out)
+        }
+        v => v,
     }
 }
 
@@ -805,6 +829,36 @@ mod shape_tests {
             )
             .unwrap(),
             arr(vec![Value::Boolean(true), Value::Boolean(false)])
+        );
+    }
+
+    #[test]
+    fn sort_groups_cut_the_flat_reply_per_get() {
+        // SORT ... GET # GET w_*: element, weight, element, weight.
+        let flat = arr(vec![bulk("3"), bulk("10"), Value::Nil, bulk("20")]);
+        assert_eq!(
+            normalize(ReplyShape::Groups(2), flat.clone()).unwrap(),
+            arr(vec![
+                arr(vec![bulk("3"), bulk("10")]),
+                arr(vec![Value::Nil, bulk("20")])
+            ])
+        );
+        // Nothing to group: empty stays empty; one GET or a ragged length passes through.
+        assert_eq!(
+            normalize(ReplyShape::Groups(2), arr(vec![])).unwrap(),
+            arr(vec![])
+        );
+        assert_eq!(
+            normalize(ReplyShape::Groups(1), flat.clone()).unwrap(),
+            flat
+        );
+        assert_eq!(
+            normalize(ReplyShape::Groups(3), flat.clone()).unwrap(),
+            flat
+        );
+        assert_eq!(
+            normalize(ReplyShape::Groups(2), Value::Int(4)).unwrap(),
+            Value::Int(4)
         );
     }
 }

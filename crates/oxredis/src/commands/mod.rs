@@ -394,6 +394,19 @@ mod tests {
         let incr = build::zadd_options("z", &[("m", 1.0)], &ZaddOptions::default().incr());
         assert_eq!(incr.reply_shape(), ReplyShape::Double);
         assert_eq!(format!("{incr:?}"), r#"["ZADD", "z", "INCR", "1.0", "m"]"#);
+        // SORT groups: one group per GET pattern, sent as nothing; not with STORE (a count) or
+        // a single GET.
+        let grouped = SortOptions::default().get("#").get("w_*").groups();
+        let sort = build::sort("l", &grouped);
+        assert_eq!(sort.reply_shape(), ReplyShape::Groups(2));
+        assert_eq!(
+            format!("{sort:?}"),
+            r##"["SORT", "l", "GET", "#", "GET", "w_*"]"##
+        );
+        let stored = build::sort("l", &grouped.clone().store("d"));
+        assert_eq!(stored.reply_shape(), ReplyShape::Plain);
+        let single = build::sort("l", &SortOptions::default().get("#").groups());
+        assert_eq!(single.reply_shape(), ReplyShape::Plain);
     }
 
     #[test]
