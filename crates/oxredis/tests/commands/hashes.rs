@@ -49,6 +49,8 @@ pub(crate) fn hashes(r: &Redis) -> Log {
     check!(r.hget::<String>("h", "f3") => "4.75");
     fails!(r.hincrbyfloat("h", "f1", 1.0) => "ERR");
     fails!(r.hincrbyfloat("h", "f3", f64::INFINITY) => "ERR");
+    fails!(r.hincrbyfloat("h", "f3", f64::NEG_INFINITY) => "ERR");
+    fails!(r.hincrbyfloat("h", "f3", f64::NAN) => "ERR");
     check!(r.hget::<String>("h", "f3") => "4.75");
     // Missing fields start at 0; the server adds in long double, so 0.1 + 0.2 prints as 0.3.
     check!(r.hincrby("nums", "c", -3) => -3);
@@ -108,6 +110,14 @@ pub(crate) fn hashes(r: &Redis) -> Log {
     check!(r.hgetall::<Vec<(Vec<u8>, Vec<u8>)>>("hb") => [(field.to_vec(), value.to_vec())]);
     let err = r.hget::<String>("hb", field).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Data, "{err}");
+    // An empty field and an empty value are values, not nil.
+    check!(r.hset("hb", "", "") => 1);
+    check!(r.hget::<Option<Vec<u8>>>("hb", "") => Some(Vec::new()));
+    check!(r.hstrlen("hb", "") => 0);
+    check!(r.hexists("hb", "") => true);
+    // Nothing to set: the server rejects the empty HSET.
+    fails!(r.hset_mapping("hb", Vec::<(&str, &str)>::new()) => "ERR");
+    fails!(r.hdel("hb", Vec::<&str>::new()) => "ERR");
 
     // HRANDFIELD: one field (nil for a missing key); a positive count gives distinct fields (at
     // most all), a negative one exactly |count| that may repeat; WITHVALUES pairs them.

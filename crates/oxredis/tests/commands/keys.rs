@@ -382,5 +382,49 @@ pub(crate) fn migrate(r: &Redis) -> Log {
         &MigrateOptions::default().replace().auth(None, "p")
     ) => "ERR");
     check!(r.exists(["m1", "m2", "m3"]) => 1);
+
+    // A target that requires a password (default user) and has an ACL user: AUTH and AUTH2.
+    let locked = RedisServer::builder()
+        .password("pw")
+        .acl_user("mover", "secret")
+        .start();
+    let l = Redis::from_url(&locked.url()).unwrap();
+    let lport = locked.port();
+    fails!(r.migrate::<String>(
+        "127.0.0.1",
+        lport,
+        ["m2"],
+        0,
+        1000,
+        &MigrateOptions::default().copy()
+    ) => "ERR");
+    check!(r.migrate::<String>(
+        "127.0.0.1",
+        lport,
+        ["m2"],
+        0,
+        1000,
+        &MigrateOptions::default().copy().auth(None, "pw")
+    ) => "OK");
+    check!(l.get::<String>("m2") => "b");
+    check!(r.set("m2", "b2") => true);
+    fails!(r.migrate::<String>(
+        "127.0.0.1",
+        lport,
+        ["m2"],
+        0,
+        1000,
+        &MigrateOptions::default().copy().replace().auth(Some("mover"), "wrong")
+    ) => "ERR");
+    check!(r.migrate::<String>(
+        "127.0.0.1",
+        lport,
+        ["m2"],
+        0,
+        1000,
+        &MigrateOptions::default().replace().auth(Some("mover"), "secret")
+    ) => "OK");
+    check!(l.get::<String>("m2") => "b2");
+    check!(r.exists(["m2"]) => 0);
     Log::new()
 }

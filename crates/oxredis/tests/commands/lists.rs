@@ -41,6 +41,7 @@ pub(crate) fn lists(r: &Redis) -> Log {
     check!(r.lindex::<Option<String>>("l", -6) => Some("z".to_owned()));
     check!(r.lindex::<Option<String>>("l", -7) => None);
     check!(r.lindex::<Option<String>>("l", 100) => None);
+    check!(r.lindex::<Option<String>>("l", i64::MIN) => None);
     check!(r.lindex::<Option<String>>("nope", 0) => None);
 
     check!(r.linsert("l", InsertPosition::Before, "c", "bc") => 7);
@@ -71,6 +72,7 @@ pub(crate) fn lists(r: &Redis) -> Log {
     check!(r.lpos::<Option<i64>>("l", "nope", &LposOptions::default()) => None);
     check!(r.lpos::<Vec<i64>>("l", "nope", &LposOptions::default().count(0)) => Vec::<i64>::new());
     check!(r.lpos::<Option<i64>>("nope", "a", &LposOptions::default()) => None);
+    check!(r.lpos::<Vec<i64>>("nope", "a", &LposOptions::default().count(0)) => Vec::<i64>::new());
 
     check!(r.lrem("l", 1, "b") => 1);
     check!(r.lrange::<Vec<String>>("l", 0, -1) => ["first", "a", "bc", "c", "b", "last"]);
@@ -114,6 +116,11 @@ pub(crate) fn lists(r: &Redis) -> Log {
     check!(r.lpos::<Option<i64>>("bin", raw, &LposOptions::default()) => Some(0));
     let err = r.lindex::<String>("bin", 0).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Data, "{err}");
+    // An empty element is a value, not nil.
+    check!(r.rpush("bin", [""]) => 3);
+    check!(r.lindex::<Option<Vec<u8>>>("bin", -1) => Some(Vec::new()));
+    check!(r.rpop::<Option<String>>("bin", None) => Some(String::new()));
+    fails!(r.rpush("bin", Vec::<&str>::new()) => "ERR");
     check!(r.lrem("bin", 0, raw) => 1);
     check!(r.lrange::<Vec<Vec<u8>>>("bin", 0, -1) => [b"plain".to_vec()]);
 
@@ -157,6 +164,7 @@ pub(crate) fn lists(r: &Redis) -> Log {
     check!(r.rpush("m1", ["a", "b", "c"]) => 3);
     check!(r.lmpop::<Option<(String, Vec<String>)>>(&["nope", "m1"], Direction::Left, Some(Count(2))) => Some(("m1".to_owned(), vec!["a".to_owned(), "b".to_owned()])));
     check!(r.lmpop::<Option<(String, Vec<String>)>>(&["nope"], Direction::Left, None) => None);
+    fails!(r.lmpop::<Option<(String, Vec<String>)>>(&[] as &[&str], Direction::Left, None) => "ERR");
     check!(r.rpush("m2", ["x", "y"]) => 2);
     check!(r.lmpop::<Option<(String, Vec<String>)>>(&["m2", "m1"], Direction::Right, Some(Count(10))) => Some(("m2".to_owned(), vec!["y".to_owned(), "x".to_owned()])));
     check!(r.exists(["m2"]) => 0);

@@ -59,6 +59,8 @@ pub(crate) fn sets(r: &Redis) -> Log {
     check!(r.sintercard(&["s1"], None) => 3);
     check!(r.sintercard(&["s1", "nope"], None) => 0);
     check!(r.sintercard(&["nope"], None) => 0);
+    // numkeys 0 is an error.
+    fails!(r.sintercard(&[] as &[&str], None) => "ERR");
 
     check!(r.smove("s1", "s2", "a") => true);
     check!(r.smove("s1", "s2", "a") => false);
@@ -117,6 +119,10 @@ pub(crate) fn sets(r: &Redis) -> Log {
     check!(r.sadd("sb", [raw, b"m".as_slice()]) => 2);
     check!(r.sismember("sb", raw) => true);
     check!(r.smembers::<BTreeSet<Vec<u8>>>("sb") => BTreeSet::from([raw.to_vec(), b"m".to_vec()]));
+    check!(r.sadd("sb", [""]) => 1);
+    check!(r.sismember("sb", "") => true);
+    check!(r.srem("sb", ["", "nope"]) => 1);
+    fails!(r.sadd("sb", Vec::<&str>::new()) => "ERR");
     check!(r.srem("sb", [raw]) => 1);
     check!(r.smembers::<Vec<Vec<u8>>>("sb") => [b"m".to_vec()]);
 
