@@ -146,6 +146,11 @@ pub(crate) fn streams(r: &Redis) -> Log {
     check!(r.xgroup_create("st", "g1", "0", &create()) => true);
     check!(r.xgroup_create("st2", "g1", "$", &create().mkstream().entries_read(0)) => true);
     check!(r.xlen("st2") => 0);
+    let info = call!(r.xinfo_stream::<Info>("st2"));
+    assert_eq!(field(&info, "length"), &Value::Int(0));
+    assert_eq!(field(&info, "groups"), &Value::Int(1));
+    assert_eq!(field(&info, "first-entry"), &Value::Nil);
+    assert_eq!(field(&info, "last-entry"), &Value::Nil);
     fails!(r.xgroup_create("st", "g1", "0", &create()) => "BUSYGROUP");
     fails!(r.xgroup_create("missing", "g1", "0", &create()) => "ERR");
     check!(r.xgroup_createconsumer("st", "g1", "alice") => true);
@@ -252,10 +257,27 @@ pub(crate) fn streams(r: &Redis) -> Log {
         &auto().justid()
     ) => ("0-0".to_owned(), ids(&["1-0", "2-0"]), vec![]));
     check!(r.xdel("st", ["2-0"]) => 1);
+    // A pending entry deleted from the stream reads back from the history as its id with nil
+    // fields (the read counts as a delivery of 1-0 only); the history starts after the id.
+    check!(r.xreadgroup::<Read>("g1", "dave", &[("st", "0")], &ro())
+        => read(&[("st", vec![e1.clone(), ent("2-0", &[])])]));
+    let got = call!(r.xreadgroup::<BTreeMap<String, Vec<StreamEntry>>>(
+        "g1",
+        "dave",
+        &[("st", "1-0")],
+        &ro()
+    ));
+    assert_eq!(got.len(), 1, "{got:?}");
+    let history = &got["st"];
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(
+        (history[0].id.as_str(), history[0].fields.len()),
+        ("2-0", 0)
+    );
     check!(r.xautoclaim::<(String, Vec<Entry>, Vec<String>)>("st", "g1", "erin", 0, "0", &auto())
         => ("0-0".to_owned(), vec![e1.clone()], ids(&["2-0"])));
     let got = call!(r.xpending_range::<Vec<PendingEntry>>("st", "g1", "-", "+", 10, &po()));
-    assert_eq!(pending(&got), [("1-0", "erin", 7)]);
+    assert_eq!(pending(&got), [("1-0", "erin", 8)]);
 
     let consumers = call!(r.xinfo_consumers::<Vec<Info>>("st", "g1"));
     assert_eq!(
