@@ -91,6 +91,16 @@ pub(crate) fn streams(r: &Redis) -> Log {
     check!(r.xadd::<String>("cap", "4-0", [("n", "4")], &none().trim(StreamTrim::minid("4-0")))
         => "4-0");
     check!(r.xrange::<Vec<Entry>>("cap", "-", "+", None) => vec![ent("4-0", &[("n", "4")])]);
+    // LIMIT bounds an approximate trim only.
+    fails!(r.xadd::<String>("cap", "5-0", [("n", "5")], &none().trim(StreamTrim::maxlen(1).limit(10)))
+        => "ERR");
+    check!(r.xadd::<String>(
+        "cap",
+        "5-0",
+        [("n", "5")],
+        &none().trim(StreamTrim::maxlen(1).approximate().limit(10))
+    ) => "5-0");
+    check!(r.xlen("cap") => 2);
 
     // Binary-safe values (NUL, bytes that are not UTF-8); a field name that is not UTF-8
     // cannot become a `StreamEntry` (a conversion error), but reads as raw values.
@@ -276,6 +286,14 @@ pub(crate) fn streams(r: &Redis) -> Log {
     );
     check!(r.xautoclaim::<(String, Vec<Entry>, Vec<String>)>("st", "g1", "erin", 0, "0", &auto())
         => ("0-0".to_owned(), vec![e1.clone()], ids(&["2-0"])));
+    fails!(r.xautoclaim::<(String, Vec<Entry>, Vec<String>)>(
+        "st",
+        "g1",
+        "erin",
+        0,
+        "0",
+        &auto().count(0)
+    ) => "ERR");
     let got = call!(r.xpending_range::<Vec<PendingEntry>>("st", "g1", "-", "+", 10, &po()));
     assert_eq!(pending(&got), [("1-0", "erin", 8)]);
 
