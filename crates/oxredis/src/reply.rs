@@ -96,6 +96,9 @@ pub(crate) enum Schema {
     MapOf(&'static Schema),
     /// A stream entry `[id, [field, value...]]`, made `[id, map]`.
     Entry,
+    /// A positional array: item `i` follows the `i`-th schema, items past them follow the
+    /// second one (CLUSTER SLOTS: `[start, end, node...]`).
+    Tuple(&'static [Schema], &'static Schema),
 }
 
 /// Brings `value` to the canonical form for `shape`. Error values pass through untouched.
@@ -387,6 +390,15 @@ static DOC: Schema = Schema::Map(&[
 ]);
 /// COMMAND DOCS.
 pub(crate) static COMMAND_DOCS: Schema = Schema::MapOf(&DOC);
+/// CLUSTER SLOTS: `[start, end, node...]`, each node `[ip, port, id, metadata]` whose metadata
+/// (`hostname`...) is a map, sent as flat pairs in RESP2.
+pub(crate) static CLUSTER_SLOTS: Schema = Schema::List(&Schema::Tuple(
+    &[Schema::Any, Schema::Any],
+    &Schema::Tuple(
+        &[Schema::Any, Schema::Any, Schema::Any, Schema::Map(&[])],
+        &Schema::Any,
+    ),
+));
 /// CLUSTER SHARDS.
 pub(crate) static CLUSTER_SHARDS: Schema =
     Schema::List(&Schema::Map(&[("nodes", Schema::List(&ANY_MAP))]));
@@ -463,6 +475,13 @@ pub(crate) fn apply(schema: &Schema, value: Value) -> Value {
         }),
         (Schema::MapOf(inner), v) => map_fields(v, |_| inner),
         (Schema::Entry, v) => stream_entry(v),
+        (Schema::Tuple(first, rest), Value::Array(items) | Value::Set(items)) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| apply(first.get(i).unwrap_or(rest), v))
+                .collect(),
+        ),
         (_, v) => v,
     }
 }
@@ -860,5 +879,38 @@ mod shape_tests {
             normalize(ReplyShape::Groups(2), Value::Int(4)).unwrap(),
             Value::Int(4)
         );
+    }
+
+    #[test]
+    fn cluster_slots_node_metadata_is_a_map_on_both_protocols() {
+        let node = |meta: Value| arr(vec![bulk("127.0.0.1"), Value::Int(7000), bulk("id1"), meta]);
+        let slots = |meta: Value, replica_meta: Value| {
+            arr(vec![arr(vec![
+                Value::Int(0),
+                Value::Int(5460),
+                node(meta),
+                node(replica_meta),
+            ])])
+        };
+        let shape = ReplyShape::Deep(&CLUSTER_SLOTS);
+        // RESP2 sends the metadata as flat pairs (empty when there is none), RESP3 as maps.
+        let resp2 = slots(arr(vec![bulk("hostname"), bulk("h1")]), arr(vec![]));
+        let resp3 = slots(
+            Value::Map(vec![(bulk("hostname"), bulk("h1"))]),
+            Value::Map(vec![]),
+        );
+        let want = slots(
+            Value::Map(vec![(bulk("hostname"), bulk("h1"))]),
+            Value::Map(vec![]),
+        );
+        assert_eq!(normalize(shape, resp2).unwrap(), want);
+        assert_eq!(normalize(shape, resp3).unwrap(), want);
+        // Redis 6 nodes have no metadata: nothing to convert.
+        let old = arr(vec![arr(vec![
+            Value::Int(0),
+            Value::Int(1),
+            arr(vec![bulk("127.0.0.1"), Value::Int(7000), bulk("id1")]),
+        ])]);
+        assert_eq!(normalize(shape, old.clone()).unwrap(), old);
     }
 }
