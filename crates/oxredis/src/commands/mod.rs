@@ -29,7 +29,8 @@
 //! shape when it changes the reply (`WITHSCORES`, ZADD's `INCR`).
 //!
 //! Adding a command is one entry in its group file (plus an options type if it has options), and
-//! one call in `tests/commands.rs`, whose coverage test fails for a declaration never called.
+//! one checked call in `tests/commands/<group>.rs`, whose coverage test fails for a method never
+//! called (per generated method, see [`command_methods`]).
 
 #[macro_use]
 mod macros;

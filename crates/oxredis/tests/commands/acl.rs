@@ -16,7 +16,7 @@ fn user_client(r: &Redis, user: &str, password: &str) -> Redis {
     Redis::new(cfg)
 }
 
-pub(crate) fn acl(r: &Redis) -> Log {
+pub(crate) fn acl(r: &Redis) {
     let valkey = is_valkey(r);
     check!(r.acl_users::<Vec<String>>() => ["default"]);
     check!(r.acl_list::<Vec<String>>() => ["user default on nopass ~* &* +@all"]);
@@ -216,5 +216,4 @@ pub(crate) fn acl(r: &Redis) -> Log {
     fails!(r.acl_deluser(["default"]) => "ERR");
     let help = call!(r.acl_help::<Vec<String>>());
     super::server::assert_help(&help, "ACL", "CAT [<category>]");
-    Log::new()
 }

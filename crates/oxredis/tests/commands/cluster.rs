@@ -41,7 +41,7 @@ fn info(r: &Redis) -> (String, i64, i64, i64, i64, i64) {
     )
 }
 
-pub(crate) fn cluster(r: &Redis) -> Log {
+pub(crate) fn cluster(r: &Redis) {
     let port = match &r.config().addr {
         oxredis::Addr::Tcp { port, .. } => *port,
         other => panic!("{other}"),
@@ -211,5 +211,4 @@ pub(crate) fn cluster(r: &Redis) -> Log {
     fails!(r.cluster_reset(Some("SIDEWAYS")) => "ERR");
     let help = call!(r.cluster_help::<Vec<String>>());
     super::server::assert_help(&help, "CLUSTER", "ADDSLOTS <slot> [<slot> ...]");
-    Log::new()
 }

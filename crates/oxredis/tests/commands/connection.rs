@@ -25,7 +25,7 @@ fn wait_blocked(r: &Redis, id: i64) {
     }
 }
 
-pub(crate) fn connection(r: &Redis) -> Log {
+pub(crate) fn connection(r: &Redis) {
     let resp = match r.config().protocol {
         Protocol::Resp2 => "2",
         _ => "3",
@@ -211,5 +211,4 @@ pub(crate) fn connection(r: &Redis) -> Log {
         fails!(r.readonly() => "ERR");
         fails!(r.readwrite() => "ERR");
     }
-    Log::new()
 }

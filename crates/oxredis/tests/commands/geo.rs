@@ -58,7 +58,7 @@ fn assert_results(got: &[GeoSearchResult], want: &[Want<'_>]) {
     }
 }
 
-pub(crate) fn geo(r: &Redis) -> Log {
+pub(crate) fn geo(r: &Redis) {
     let add = GeoAddOptions::default;
     let places = [
         (13.361389, 38.115556, "Palermo"),
@@ -349,5 +349,4 @@ pub(crate) fn geo(r: &Redis) -> Log {
         => vec!["Palermo"]);
     fails!(r.georadiusbymember_ro::<Vec<String>>("Sicily", "nope", 1.0, GeoUnit::M, &radius())
         => "ERR");
-    Log::new()
 }
