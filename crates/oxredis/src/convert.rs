@@ -349,4 +349,324 @@ mod tests {
             ErrorKind::Data
         );
     }
+
+    fn bulk(s: &str) -> Value {
+        Value::Bulk(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    fn err_value(line: &str) -> Value {
+        Value::Error(crate::error::ServerError::from_line(line.as_bytes()))
+    }
+
+    fn attr(v: Value) -> Value {
+        Value::Attribute {
+            data: Box::new(v),
+            attributes: vec![(bulk("ttl"), Value::Int(3))],
+        }
+    }
+
+    #[test]
+    fn bool_follows_redis_truthiness() {
+        let cases = [
+            (Value::Boolean(true), true),
+            (Value::Boolean(false), false),
+            (Value::Int(0), false),
+            (Value::Int(1), true),
+            (Value::Int(-1), true),
+            (Value::Nil, false),
+            (Value::Simple("OK".into()), true),
+            (bulk("0"), false),
+            (bulk(""), false),
+            (bulk("1"), true),
+            (bulk("00"), true),
+            (bulk("x"), true),
+            (Value::Double(0.0), false),
+            (Value::Double(0.5), true),
+            (attr(Value::Int(0)), false),
+        ];
+        for (v, want) in cases {
+            assert_eq!(bool::from_value(v.clone()).unwrap(), want, "{v:?}");
+        }
+        let e = bool::from_value(Value::Array(vec![])).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Data);
+        assert_eq!(
+            e.to_string(),
+            "Data error: cannot convert a array reply to bool"
+        );
+        let e = bool::from_value(err_value("WRONGTYPE bad")).unwrap_err();
+        assert_eq!(e.code(), Some("WRONGTYPE"));
+    }
+
+    #[test]
+    fn unit_accepts_any_reply_but_an_error() {
+        assert!(<()>::from_value(Value::Simple("OK".into())).is_ok());
+        assert!(<()>::from_value(Value::Nil).is_ok());
+        let e = <()>::from_value(err_value("ERR no")).unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Response, Some("ERR")));
+        let e = <()>::from_value(attr(err_value("NOPERM no"))).unwrap_err();
+        assert_eq!(e.code(), Some("NOPERM"));
+    }
+
+    #[test]
+    fn integers_from_every_numeric_form_and_range_checked() {
+        assert_eq!(i64::from_value(Value::Int(-7)).unwrap(), -7);
+        assert_eq!(i64::from_value(bulk("-12")).unwrap(), -12);
+        assert_eq!(i64::from_value(Value::Simple("5".into())).unwrap(), 5);
+        assert_eq!(i64::from_value(Value::Boolean(true)).unwrap(), 1);
+        assert_eq!(i64::from_value(Value::Boolean(false)).unwrap(), 0);
+        assert_eq!(i64::from_value(Value::Double(3.0)).unwrap(), 3);
+        assert_eq!(i64::from_value(Value::Double(-0.0)).unwrap(), 0);
+        assert_eq!(
+            i128::from_value(Value::BigNumber(
+                "170141183460469231731687303715884105727".into()
+            ))
+            .unwrap(),
+            i128::MAX
+        );
+        assert_eq!(
+            u64::from_value(bulk("18446744073709551615")).unwrap(),
+            u64::MAX
+        );
+        for bad in [
+            Value::Double(3.5),
+            Value::Double(1e30),
+            Value::Double(f64::INFINITY),
+            Value::Double(f64::NAN),
+            bulk("1.0"),
+            bulk("9223372036854775808"),
+            Value::Nil,
+            Value::Array(vec![]),
+        ] {
+            let e = i64::from_value(bad.clone()).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Data, "{bad:?}");
+        }
+        assert_eq!(
+            u64::from_value(Value::Int(-1)).unwrap_err().kind(),
+            ErrorKind::Data
+        );
+        assert_eq!(u8::from_value(Value::Int(255)).unwrap(), 255);
+        assert_eq!(
+            i8::from_value(Value::Int(-129)).unwrap_err().kind(),
+            ErrorKind::Data
+        );
+        assert_eq!(
+            i64::from_value(err_value("ERR x")).unwrap_err().kind(),
+            ErrorKind::Response
+        );
+    }
+
+    #[test]
+    fn floats_parse_redis_number_text() {
+        assert_eq!(f64::from_value(bulk("1.5")).unwrap(), 1.5);
+        assert_eq!(f64::from_value(bulk("inf")).unwrap(), f64::INFINITY);
+        assert_eq!(f64::from_value(bulk("-inf")).unwrap(), f64::NEG_INFINITY);
+        assert_eq!(f64::from_value(Value::Int(3)).unwrap(), 3.0);
+        assert_eq!(f64::from_value(Value::Double(-2.25)).unwrap(), -2.25);
+        assert_eq!(f32::from_value(bulk("1.5")).unwrap(), 1.5f32);
+        assert_eq!(f32::from_value(bulk("0.1")).unwrap(), 0.1f32);
+        assert_eq!(f32::from_value(Value::Double(-3.25)).unwrap(), -3.25f32);
+        assert_eq!(
+            f64::from_value(bulk("x")).unwrap_err().kind(),
+            ErrorKind::Data
+        );
+        assert_eq!(
+            f32::from_value(Value::Nil).unwrap_err().kind(),
+            ErrorKind::Data
+        );
+        assert_eq!(
+            f32::from_value(err_value("ERR x")).unwrap_err().kind(),
+            ErrorKind::Response
+        );
+    }
+
+    #[test]
+    fn bytes_and_strings_from_every_string_form() {
+        let b = |v: Value| Bytes::from_value(v).unwrap();
+        assert_eq!(b(bulk("a\0b")), Bytes::from_static(b"a\0b"));
+        assert_eq!(b(Value::Simple("OK".into())), Bytes::from_static(b"OK"));
+        assert_eq!(
+            b(Value::BigNumber("123".into())),
+            Bytes::from_static(b"123")
+        );
+        assert_eq!(
+            b(Value::Verbatim {
+                format: *b"txt",
+                text: "hi".into()
+            }),
+            Bytes::from_static(b"hi")
+        );
+        assert_eq!(b(Value::Int(-42)), Bytes::from_static(b"-42"));
+        assert_eq!(b(Value::Double(1.5)), Bytes::from_static(b"1.5"));
+        assert_eq!(b(attr(bulk("x"))), Bytes::from_static(b"x"));
+        assert_eq!(
+            Bytes::from_value(Value::Nil).unwrap_err().kind(),
+            ErrorKind::Data
+        );
+        assert_eq!(String::from_value(bulk("héllo")).unwrap(), "héllo");
+        assert_eq!(String::from_value(Value::Int(7)).unwrap(), "7");
+        // A string reply is one Vec<u8> whole, never a list of byte values...
+        assert_eq!(Vec::<u8>::from_value(bulk("ab")).unwrap(), b"ab");
+        assert_eq!(
+            Vec::<u8>::from_value(Value::Simple("OK".into())).unwrap(),
+            b"OK"
+        );
+        // ...while other element types do not read a string reply as a list.
+        assert_eq!(
+            Vec::<String>::from_value(bulk("x")).unwrap_err().kind(),
+            ErrorKind::Data
+        );
+        assert_eq!(
+            Vec::<i64>::from_value(bulk("1")).unwrap_err().kind(),
+            ErrorKind::Data
+        );
+        // A list of byte strings stays a list.
+        let list = Value::Array(vec![bulk("a"), bulk("bc")]);
+        assert_eq!(
+            Vec::<Vec<u8>>::from_value(list).unwrap(),
+            vec![b"a".to_vec(), b"bc".to_vec()]
+        );
+    }
+
+    #[test]
+    fn option_maps_nil_to_none_and_keeps_errors() {
+        assert_eq!(Option::<i64>::from_value(Value::Nil).unwrap(), None);
+        assert_eq!(Option::<i64>::from_value(Value::Int(4)).unwrap(), Some(4));
+        assert_eq!(
+            Option::<String>::from_value(attr(Value::Nil)).unwrap(),
+            None
+        );
+        let e = Option::<i64>::from_value(err_value("ERR x")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Response);
+        let e = Option::<i64>::from_value(bulk("x")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Data);
+    }
+
+    #[test]
+    fn collections_from_arrays_sets_pushes_and_maps() {
+        let set = Value::Set(vec![bulk("b"), bulk("a"), bulk("a")]);
+        let hs: HashSet<String> = FromValue::from_value(set.clone()).unwrap();
+        assert_eq!(hs, HashSet::from(["a".to_owned(), "b".to_owned()]));
+        let bs: BTreeSet<String> = FromValue::from_value(set.clone()).unwrap();
+        assert_eq!(bs.into_iter().collect::<Vec<_>>(), ["a", "b"]);
+        let v: Vec<String> = FromValue::from_value(set).unwrap();
+        assert_eq!(v, ["b", "a", "a"]);
+        let push: Vec<String> =
+            FromValue::from_value(Value::Push(vec![bulk("message"), bulk("c")])).unwrap();
+        assert_eq!(push, ["message", "c"]);
+        assert!(Vec::<i64>::from_value(Value::Nil).unwrap().is_empty());
+        assert!(BTreeSet::<i64>::from_value(Value::Nil).unwrap().is_empty());
+        assert!(HashMap::<String, i64>::from_value(Value::Nil)
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            Vec::<i64>::from_value(Value::Int(1)).unwrap_err().kind(),
+            ErrorKind::Data
+        );
+        assert_eq!(
+            HashSet::<i64>::from_value(Value::Int(1))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Data
+        );
+        // An element that does not convert fails the whole collection.
+        let mixed = Value::Array(vec![Value::Int(1), bulk("x")]);
+        assert!(Vec::<i64>::from_value(mixed.clone()).is_err());
+        assert!(BTreeSet::<i64>::from_value(mixed.clone()).is_err());
+        assert!(HashSet::<i64>::from_value(mixed).is_err());
+    }
+
+    #[test]
+    fn maps_from_map_flat_pairs_and_nested_pairs() {
+        let want = BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)]);
+        let map = Value::Map(vec![(bulk("a"), Value::Int(1)), (bulk("b"), Value::Int(2))]);
+        let flat = Value::Array(vec![bulk("a"), Value::Int(1), bulk("b"), Value::Int(2)]);
+        let nested = Value::Array(vec![
+            Value::Array(vec![bulk("a"), Value::Int(1)]),
+            Value::Array(vec![bulk("b"), Value::Int(2)]),
+        ]);
+        for v in [map.clone(), flat.clone(), nested.clone()] {
+            assert_eq!(
+                BTreeMap::<String, i64>::from_value(v.clone()).unwrap(),
+                want,
+                "{v:?}"
+            );
+            let hm: HashMap<String, i64> = FromValue::from_value(v).unwrap();
+            assert_eq!(hm.into_iter().collect::<BTreeMap<_, _>>(), want);
+        }
+        // A list of pairs reads a map entry by entry, or a list of 2-element lists; a flat
+        // list is a list of single values (declared commands normalise flat RESP2 pairs).
+        for v in [map, nested] {
+            let pairs: Vec<(String, i64)> = FromValue::from_value(v).unwrap();
+            assert_eq!(pairs, [("a".to_owned(), 1), ("b".to_owned(), 2)]);
+        }
+        assert!(Vec::<(String, i64)>::from_value(flat).is_err());
+        // An odd flat list is not a list of pairs.
+        let odd = Value::Array(vec![bulk("a"), Value::Int(1), bulk("b")]);
+        let e = BTreeMap::<String, i64>::from_value(odd.clone()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Data error: odd number of elements for BTreeMap"
+        );
+        assert!(HashMap::<String, i64>::from_value(odd).is_err());
+        assert!(BTreeMap::<String, i64>::from_value(Value::Int(1)).is_err());
+        // A value that does not convert fails the map, as does a key.
+        let bad = Value::Map(vec![(bulk("a"), bulk("x"))]);
+        assert!(BTreeMap::<String, i64>::from_value(bad.clone()).is_err());
+        assert!(HashMap::<String, i64>::from_value(bad).is_err());
+        let bad_key = Value::Map(vec![(bulk("x"), Value::Int(1))]);
+        assert!(BTreeMap::<i64, i64>::from_value(bad_key.clone()).is_err());
+        assert!(HashMap::<i64, i64>::from_value(bad_key).is_err());
+    }
+
+    #[test]
+    fn tuples_need_exactly_their_length() {
+        let three = Value::Array(vec![bulk("a"), Value::Int(2), Value::Nil]);
+        let t: (String, i64, Option<String>) = FromValue::from_value(three.clone()).unwrap();
+        assert_eq!(t, ("a".to_owned(), 2, None));
+        let e = <(String, i64)>::from_value(three).unwrap_err();
+        assert_eq!(e.to_string(), "Data error: expected 2 elements, got 3");
+        let one: (i64,) = FromValue::from_value(Value::Array(vec![Value::Int(9)])).unwrap();
+        assert_eq!(one, (9,));
+        let eight: (u8, u8, u8, u8, u8, u8, u8, u8) =
+            FromValue::from_value(Value::Array((1..=8).map(Value::Int).collect())).unwrap();
+        assert_eq!(eight, (1, 2, 3, 4, 5, 6, 7, 8));
+        assert!(<(i64, i64)>::from_value(Value::Int(1)).is_err());
+    }
+
+    #[test]
+    fn check_utf8_looks_into_every_string_of_the_reply() {
+        let bad = || Value::Bulk(Bytes::from_static(b"\xff"));
+        let good = || bulk("ok");
+        let bad_cases = [
+            bad(),
+            Value::Simple(Bytes::from_static(b"\xfe")),
+            Value::Verbatim {
+                format: *b"txt",
+                text: Bytes::from_static(b"\xff"),
+            },
+            Value::Array(vec![good(), bad()]),
+            Value::Set(vec![bad()]),
+            Value::Push(vec![good(), bad()]),
+            Value::Map(vec![(bad(), good())]),
+            Value::Map(vec![(good(), bad())]),
+            attr(bad()),
+            Value::Array(vec![Value::Array(vec![bad()])]),
+        ];
+        for v in bad_cases {
+            let e = check_utf8(&v).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Data, "{v:?}");
+        }
+        let good_cases = [
+            good(),
+            Value::Int(1),
+            Value::Nil,
+            Value::Array(vec![good(), Value::Int(2)]),
+            Value::Map(vec![(good(), good())]),
+            // Big numbers are digits, not text to check.
+            Value::BigNumber(Bytes::from_static(b"12")),
+        ];
+        for v in good_cases {
+            assert!(check_utf8(&v).is_ok(), "{v:?}");
+        }
+    }
 }
