@@ -85,7 +85,12 @@ static SKIP_PRINTED: std::sync::Mutex<BTreeSet<String>> = std::sync::Mutex::new(
 /// `true` when the server is older than `needs`: then prints `SKIP <test>: needs ... (server
 /// ...)` once per test name, and records `methods` as skipped for the coverage test. The caller
 /// skips the calls of `methods`.
-fn skip_unless(version: &ServerVersion, test: &str, needs: Needs, methods: &[&'static str]) -> bool {
+fn skip_unless(
+    version: &ServerVersion,
+    test: &str,
+    needs: Needs,
+    methods: &[&'static str],
+) -> bool {
     if version.meets(needs) {
         return false;
     }

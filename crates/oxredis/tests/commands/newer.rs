@@ -187,7 +187,8 @@ fn hash_field_expiry(r: &Redis) {
         assert!(Instant::now() < deadline, "field c did not expire");
         std::thread::sleep(Duration::from_millis(50));
     }
-    check!(r.hlen("hf") => 1);
+    // HLEN may still count an expired field not yet reclaimed (Valkey does); HKEYS does not.
+    check!(r.hkeys::<Vec<String>>("hf") => vec!["b".to_owned()]);
     check!(r.set("str", "x") => true);
     fails!(r.httl("str", &["f"]) => "WRONGTYPE");
 }

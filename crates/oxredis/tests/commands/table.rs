@@ -210,7 +210,10 @@ fn too_new_for(version: &ServerVersion) -> BTreeSet<&'static str> {
             .filter(|(m, _)| part.methods.contains(m))
             .map(|(_, c)| c)
             .collect();
-        let test = format!("commands::table::{}", part.name.rsplit("::").next().unwrap());
+        let test = format!(
+            "commands::table::{}",
+            part.name.rsplit("::").next().unwrap()
+        );
         assert!(version.skip_unless(&test, part.needs));
         out.extend(commands);
     }
