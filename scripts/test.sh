@@ -47,7 +47,7 @@ for server in redis valkey; do
   secs=${server}_secs
   echo "$server: $passed passed, $failed failed, $skipped skipped (${!secs} s)"
   if [ "$skipped" -gt 0 ]; then
-    sed -n 's/^SKIP [^:]*: \(.*\)$/\1/p' "$log" | sort | uniq -c | sed 's/^/  skipped: /'
+    sed -n 's/^SKIP .*: \(needs .*\)$/\1/p' "$log" | sort | uniq -c | sed 's/^/  skipped: /'
   fi
   total_passed=$(( total_passed + passed ))
   total_failed=$(( total_failed + failed ))
