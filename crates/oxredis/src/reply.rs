@@ -72,6 +72,10 @@ pub(crate) enum ReplyShape {
     ClientList,
     /// CLIENT INFO text becomes one map of its `name=value` fields.
     ClientInfo,
+    /// A flat array becomes arrays of `n` items each (SORT with several `GET`s and
+    /// [`SortOptions::groups`](crate::commands::options::SortOptions::groups), redis-py's
+    /// `groups=True`). `n` of 0 or 1, or a length not a multiple of `n`, passes through.
+    Groups(usize),
 }
 
 /// The layout of a structured reply, for [`ReplyShape::Deep`]: tells flat RESP2 arrays that stand
@@ -92,6 +96,9 @@ pub(crate) enum Schema {
     MapOf(&'static Schema),
     /// A stream entry `[id, [field, value...]]`, made `[id, map]`.
     Entry,
+    /// A positional array: item `i` follows the `i`-th schema, items past them follow the
+    /// second one (CLUSTER SLOTS: `[start, end, node...]`).
+    Tuple(&'static [Schema], &'static Schema),
 }
 
 /// Brings `value` to the canonical form for `shape`. Error values pass through untouched.
@@ -189,6 +196,26 @@ pub(crate) fn normalize(shape: ReplyShape, value: Value) -> Result<Value> {
             let line = text.strip_suffix(b"\n").unwrap_or(text);
             parse_client_line(line.strip_suffix(b"\r").unwrap_or(line))
         }),
+        ReplyShape::Groups(n) => Ok(groups(value, n)),
+    }
+}
+
+/// Cuts a flat array into arrays of `n` items; anything else passes through.
+fn groups(value: Value, n: usize) -> Value {
+    match value {
+        Value::Array(items) if n > 1 && items.len() % n == 0 => {
+            let mut out = Vec::with_capacity(items.len() / n);
+            let mut it = items.into_iter();
+            loop {
+                let group: Vec<Value> = it.by_ref().take(n).collect();
+                if group.is_empty() {
+                    break;
+                }
+                out.push(Value::Array(group));
+            }
+            Value::Array(out)
+        }
+        v => v,
     }
 }
 
@@ -363,6 +390,15 @@ static DOC: Schema = Schema::Map(&[
 ]);
 /// COMMAND DOCS.
 pub(crate) static COMMAND_DOCS: Schema = Schema::MapOf(&DOC);
+/// CLUSTER SLOTS: `[start, end, node...]`, each node `[ip, port, id, metadata]` whose metadata
+/// (`hostname`...) is a map, sent as flat pairs in RESP2.
+pub(crate) static CLUSTER_SLOTS: Schema = Schema::List(&Schema::Tuple(
+    &[Schema::Any, Schema::Any],
+    &Schema::Tuple(
+        &[Schema::Any, Schema::Any, Schema::Any, Schema::Map(&[])],
+        &Schema::Any,
+    ),
+));
 /// CLUSTER SHARDS.
 pub(crate) static CLUSTER_SHARDS: Schema =
     Schema::List(&Schema::Map(&[("nodes", Schema::List(&ANY_MAP))]));
@@ -439,6 +475,13 @@ pub(crate) fn apply(schema: &Schema, value: Value) -> Value {
         }),
         (Schema::MapOf(inner), v) => map_fields(v, |_| inner),
         (Schema::Entry, v) => stream_entry(v),
+        (Schema::Tuple(first, rest), Value::Array(items) | Value::Set(items)) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| apply(first.get(i).unwrap_or(rest), v))
+                .collect(),
+        ),
         (_, v) => v,
     }
 }
@@ -806,5 +849,68 @@ mod shape_tests {
             .unwrap(),
             arr(vec![Value::Boolean(true), Value::Boolean(false)])
         );
+    }
+
+    #[test]
+    fn sort_groups_cut_the_flat_reply_per_get() {
+        // SORT ... GET # GET w_*: element, weight, element, weight.
+        let flat = arr(vec![bulk("3"), bulk("10"), Value::Nil, bulk("20")]);
+        assert_eq!(
+            normalize(ReplyShape::Groups(2), flat.clone()).unwrap(),
+            arr(vec![
+                arr(vec![bulk("3"), bulk("10")]),
+                arr(vec![Value::Nil, bulk("20")])
+            ])
+        );
+        // Nothing to group: empty stays empty; one GET or a ragged length passes through.
+        assert_eq!(
+            normalize(ReplyShape::Groups(2), arr(vec![])).unwrap(),
+            arr(vec![])
+        );
+        assert_eq!(
+            normalize(ReplyShape::Groups(1), flat.clone()).unwrap(),
+            flat
+        );
+        assert_eq!(
+            normalize(ReplyShape::Groups(3), flat.clone()).unwrap(),
+            flat
+        );
+        assert_eq!(
+            normalize(ReplyShape::Groups(2), Value::Int(4)).unwrap(),
+            Value::Int(4)
+        );
+    }
+
+    #[test]
+    fn cluster_slots_node_metadata_is_a_map_on_both_protocols() {
+        let node = |meta: Value| arr(vec![bulk("127.0.0.1"), Value::Int(7000), bulk("id1"), meta]);
+        let slots = |meta: Value, replica_meta: Value| {
+            arr(vec![arr(vec![
+                Value::Int(0),
+                Value::Int(5460),
+                node(meta),
+                node(replica_meta),
+            ])])
+        };
+        let shape = ReplyShape::Deep(&CLUSTER_SLOTS);
+        // RESP2 sends the metadata as flat pairs (empty when there is none), RESP3 as maps.
+        let resp2 = slots(arr(vec![bulk("hostname"), bulk("h1")]), arr(vec![]));
+        let resp3 = slots(
+            Value::Map(vec![(bulk("hostname"), bulk("h1"))]),
+            Value::Map(vec![]),
+        );
+        let want = slots(
+            Value::Map(vec![(bulk("hostname"), bulk("h1"))]),
+            Value::Map(vec![]),
+        );
+        assert_eq!(normalize(shape, resp2).unwrap(), want);
+        assert_eq!(normalize(shape, resp3).unwrap(), want);
+        // Redis 6 nodes have no metadata: nothing to convert.
+        let old = arr(vec![arr(vec![
+            Value::Int(0),
+            Value::Int(1),
+            arr(vec![bulk("127.0.0.1"), Value::Int(7000), bulk("id1")]),
+        ])]);
+        assert_eq!(normalize(shape, old.clone()).unwrap(), old);
     }
 }

@@ -56,8 +56,9 @@ macro_rules! cluster_commands {
         "CLUSTER SETSLOT" cluster_setslot(slot: u16, state: impl ToArgs) -> bool = [slot, state]; flags(ADMIN) reply(OkBool);
         /// Shards with their slots and nodes, as nested maps. <https://redis.io/commands/cluster-shards>
         "CLUSTER SHARDS" cluster_shards<T>() -> T = []; flags(ADMIN) reply(Deep(CLUSTER_SHARDS));
-        /// Slot ranges and their nodes. <https://redis.io/commands/cluster-slots>
-        "CLUSTER SLOTS" cluster_slots<T>() -> T = []; flags(ADMIN) reply(Deep(ANY));
+        /// Slot ranges and their nodes, each node `[ip, port, id, metadata]` with the metadata as
+        /// a map on both protocols. <https://redis.io/commands/cluster-slots>
+        "CLUSTER SLOTS" cluster_slots<T>() -> T = []; flags(ADMIN) reply(Deep(CLUSTER_SLOTS));
         /// CLUSTER's help text. <https://redis.io/commands/cluster-help>
         "CLUSTER HELP" cluster_help<T>() -> T = []; flags(ADMIN);
     } };

@@ -31,7 +31,8 @@
 //! shape when it changes the reply (`WITHSCORES`, ZADD's `INCR`).
 //!
 //! Adding a command is one entry in its group file (plus an options type if it has options), and
-//! one call in `tests/commands.rs`, whose coverage test fails for a declaration never called.
+//! one checked call in `tests/commands/<group>.rs`, whose coverage test fails for a method never
+//! called (per generated method, see [`command_methods`]).
 
 #[macro_use]
 mod macros;
@@ -416,6 +417,19 @@ mod tests {
         let incr = build::zadd_options("z", &[("m", 1.0)], &ZaddOptions::default().incr());
         assert_eq!(incr.reply_shape(), ReplyShape::Double);
         assert_eq!(format!("{incr:?}"), r#"["ZADD", "z", "INCR", "1.0", "m"]"#);
+        // SORT groups: one group per GET pattern, sent as nothing; not with STORE (a count) or
+        // a single GET.
+        let grouped = SortOptions::default().get("#").get("w_*").groups();
+        let sort = build::sort("l", &grouped);
+        assert_eq!(sort.reply_shape(), ReplyShape::Groups(2));
+        assert_eq!(
+            format!("{sort:?}"),
+            r##"["SORT", "l", "GET", "#", "GET", "w_*"]"##
+        );
+        let stored = build::sort("l", &grouped.clone().store("d"));
+        assert_eq!(stored.reply_shape(), ReplyShape::Plain);
+        let single = build::sort("l", &SortOptions::default().get("#").groups());
+        assert_eq!(single.reply_shape(), ReplyShape::Plain);
     }
 
     #[test]

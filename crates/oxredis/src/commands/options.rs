@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::cmd::{Cmd, Flag, ToArgs};
+use crate::reply::ReplyShape;
 
 /// When a key set by SET expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -637,6 +638,7 @@ pub struct SortOptions {
     desc: bool,
     alpha: bool,
     store: Option<String>,
+    groups: bool,
 }
 
 impl SortOptions {
@@ -670,6 +672,13 @@ impl SortOptions {
         self.store = Some(key.into());
         self
     }
+    /// With two or more [`get`](Self::get) patterns, one group per element (redis-py's
+    /// `groups=True`): the flat reply `[a1, b1, a2, b2...]` becomes `[[a1, b1], [a2, b2]...]`,
+    /// e.g. read as `Vec<(String, Option<String>)>`. Sends nothing; no effect with fewer GETs.
+    pub fn groups(mut self) -> Self {
+        self.groups = true;
+        self
+    }
 }
 
 impl ToArgs for SortOptions {
@@ -685,6 +694,9 @@ impl ToArgs for SortOptions {
             .arg(Flag("ALPHA", self.alpha));
         if let Some(s) = &self.store {
             cmd.arg("STORE").arg(s);
+        }
+        if self.groups && self.store.is_none() && self.get.len() > 1 {
+            cmd.set_reply_shape(ReplyShape::Groups(self.get.len()));
         }
     }
 }

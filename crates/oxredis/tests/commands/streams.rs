@@ -1,230 +1,445 @@
 //! Calls of the streams group's methods, each with the reply it must give.
 
+use oxredis::FromValue;
+
 use super::*;
 
-pub(crate) fn streams(r: &Redis) -> Log {
-    let mut log = Log::new();
-    let none = XAddOptions::default();
-    l!(
-        log,
-        r.xadd::<String>("st", "1-0", [("f", "v1"), ("g", "w1")], &none)
+/// A stream entry as `(id, [(field, value)])`.
+type Entry = (String, Vec<(String, String)>);
+/// XREAD/XREADGROUP: entries per stream.
+type Read = BTreeMap<String, Vec<Entry>>;
+/// One XINFO map.
+type Info = BTreeMap<String, Value>;
+
+fn ent(id: &str, fields: &[(&str, &str)]) -> Entry {
+    (
+        id.to_owned(),
+        fields
+            .iter()
+            .map(|&(f, v)| (f.to_owned(), v.to_owned()))
+            .collect(),
+    )
+}
+
+fn read(streams: &[(&str, Vec<Entry>)]) -> Read {
+    streams
+        .iter()
+        .map(|(k, e)| ((*k).to_owned(), e.clone()))
+        .collect()
+}
+
+fn ids(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|&i| i.to_owned()).collect()
+}
+
+fn bulk(s: &str) -> Value {
+    Value::Bulk(s.as_bytes().to_vec().into())
+}
+
+/// `(id, consumer, deliveries)` of pending entries, whose idle time varies.
+fn pending(entries: &[PendingEntry]) -> Vec<(&str, &str, u64)> {
+    entries
+        .iter()
+        .map(|p| (p.id.as_str(), p.consumer.as_str(), p.deliveries))
+        .collect()
+}
+
+/// A field of an XINFO map.
+fn field<'a>(info: &'a Info, name: &str) -> &'a Value {
+    info.get(name)
+        .unwrap_or_else(|| panic!("no {name} in {info:?}"))
+}
+
+fn as_entry(v: &Value) -> Entry {
+    Entry::from_value(v.clone()).unwrap()
+}
+
+fn names(list: &[Info]) -> Vec<Value> {
+    list.iter().map(|c| field(c, "name").clone()).collect()
+}
+
+pub(crate) fn streams(r: &Redis) {
+    let none = XAddOptions::default;
+    let e1 = ent("1-0", &[("f", "v1"), ("g", "w1")]);
+    let e2 = ent("2-0", &[("f", "v2")]);
+    let e3 = ent("3-0", &[("f", "v3")]);
+    check!(r.xadd::<String>("st", "1-0", [("f", "v1"), ("g", "w1")], &none()) => "1-0");
+    check!(r.xadd::<String>("st", "2-0", [("f", "v2")], &none()) => "2-0");
+    check!(r.xadd::<String>("st", "3-0", [("f", "v3")], &none().trim(StreamTrim::maxlen(10)))
+        => "3-0");
+    check!(r.xadd::<Option<String>>("nostream", "*", [("f", "v")], &none().nomkstream()) => None);
+    check!(r.exists(["nostream"]) => 0);
+    fails!(r.xadd::<String>("st", "1-0", [("f", "v")], &none()) => "ERR");
+    fails!(r.xadd::<String>("fresh", "0-0", [("f", "v")], &none()) => "ERR");
+    // `ms-*` picks the next sequence number; `*` a time-based id.
+    check!(r.xadd::<String>("ids", "5-*", [("f", "v")], &none()) => "5-0");
+    check!(r.xadd::<String>("ids", "5-*", [("f", "v")], &none()) => "5-1");
+    check!(r.xadd::<Option<String>>("ids", "6-0", [("f", "v")], &none().nomkstream())
+        => Some("6-0".to_owned()));
+    let id = call!(r.xadd::<String>("ids", "*", [("f", "v")], &none()));
+    let (ms, seq) = id.split_once('-').unwrap();
+    assert!(ms.parse::<u64>().unwrap() > 1_600_000_000_000, "{id}");
+    assert!(seq.parse::<u64>().is_ok(), "{id}");
+
+    // MAXLEN keeps the newest entries; MINID drops those below the id.
+    check!(r.xadd::<String>("cap", "1-0", [("n", "1")], &none()) => "1-0");
+    check!(r.xadd::<String>("cap", "2-0", [("n", "2")], &none()) => "2-0");
+    check!(r.xadd::<String>("cap", "3-0", [("n", "3")], &none().trim(StreamTrim::maxlen(2)))
+        => "3-0");
+    check!(r.xrange::<Vec<Entry>>("cap", "-", "+", None)
+        => vec![ent("2-0", &[("n", "2")]), ent("3-0", &[("n", "3")])]);
+    check!(r.xadd::<String>("cap", "4-0", [("n", "4")], &none().trim(StreamTrim::minid("4-0")))
+        => "4-0");
+    check!(r.xrange::<Vec<Entry>>("cap", "-", "+", None) => vec![ent("4-0", &[("n", "4")])]);
+    // LIMIT bounds an approximate trim only.
+    fails!(r.xadd::<String>("cap", "5-0", [("n", "5")], &none().trim(StreamTrim::maxlen(1).limit(10)))
+        => "ERR");
+    check!(r.xadd::<String>(
+        "cap",
+        "5-0",
+        [("n", "5")],
+        &none().trim(StreamTrim::maxlen(1).approximate().limit(10))
+    ) => "5-0");
+    check!(r.xlen("cap") => 2);
+
+    // Binary-safe values (NUL, bytes that are not UTF-8); a field name that is not UTF-8
+    // cannot become a `StreamEntry` (a conversion error), but reads as raw values.
+    let raw: &[u8] = b"a\0b\xff\xfe";
+    check!(r.xadd::<String>("bin", "1-0", [("v", raw)], &none()) => "1-0");
+    let got = call!(r.xrange::<Vec<StreamEntry>>("bin", "-", "+", None));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].id, "1-0");
+    assert_eq!(got[0].fields.len(), 1, "{got:?}");
+    assert_eq!(got[0].get("v").map(|b| &b[..]), Some(raw));
+    let bad_field: &[u8] = b"k\xff";
+    check!(r.xadd::<String>("bin2", "1-0", [(bad_field, raw)], &none()) => "1-0");
+    check!(r.xrange::<Value>("bin2", "-", "+", None) => Value::Array(vec![Value::Array(vec![
+        bulk("1-0"),
+        Value::Map(vec![(
+            Value::Bulk(bad_field.to_vec().into()),
+            Value::Bulk(raw.to_vec().into())
+        )]),
+    ])]));
+    let err = r
+        .xrange::<Vec<StreamEntry>>("bin2", "-", "+", None)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Data, "{err}");
+
+    check!(r.xlen("st") => 3);
+    check!(r.xlen("missing") => 0);
+    check!(r.xrange::<Vec<Entry>>("st", "-", "+", None) => vec![e1.clone(), e2.clone(), e3.clone()]);
+    check!(r.xrange::<Vec<Entry>>("st", "-", "+", Some(Count(1))) => vec![e1.clone()]);
+    check!(r.xrange::<Vec<Entry>>("st", "(1-0", "+", None) => vec![e2.clone(), e3.clone()]);
+    check!(r.xrange::<Vec<Entry>>("st", "-", "(3-0", Some(Count(1))) => vec![e1.clone()]);
+    check!(r.xrange::<Vec<Entry>>("st", "2", "2", None) => vec![e2.clone()]);
+    check!(r.xrange::<Vec<Entry>>("st", "(3-0", "+", None) => Vec::<Entry>::new());
+    check!(r.xrange::<Vec<Entry>>("missing", "-", "+", None) => Vec::<Entry>::new());
+    let got = call!(r.xrange::<Vec<StreamEntry>>("st", "1-0", "1-0", None));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].get("g").map(|b| &b[..]), Some(&b"w1"[..]));
+    assert_eq!(got[0].get("nope"), None);
+    check!(r.xrevrange::<Vec<Entry>>("st", "+", "(1-0", None) => vec![e3.clone(), e2.clone()]);
+    check!(r.xrevrange::<Vec<Entry>>("st", "+", "-", Some(Count(1))) => vec![e3.clone()]);
+    check!(r.xrevrange::<Vec<Entry>>("missing", "+", "-", None) => Vec::<Entry>::new());
+
+    // XREAD: entries after each id, only streams that have some; nil when none has any.
+    let ro = XReadOptions::default;
+    check!(r.xread::<Read>(&[("st", "1-0")], &ro().count(1)) => read(&[("st", vec![e2.clone()])]));
+    check!(r.xread::<Read>(&[("st", "0"), ("nostream", "0")], &ro())
+        => read(&[("st", vec![e1.clone(), e2.clone(), e3.clone()])]));
+    check!(r.xread::<Read>(&[("st", "0"), ("cap", "0")], &ro().count(1))
+        => read(&[("st", vec![e1.clone()]), ("cap", vec![ent("4-0", &[("n", "4")])])]));
+    check!(r.xread::<Option<Read>>(&[("st", "3-0")], &ro()) => None);
+    check!(r.xread::<Option<Read>>(&[("st", "$")], &ro().block(10)) => None);
+
+    let create = XGroupCreateOptions::default;
+    check!(r.xgroup_create("st", "g1", "0", &create()) => true);
+    check!(r.xgroup_create("st2", "g1", "$", &create().mkstream().entries_read(0)) => true);
+    check!(r.xlen("st2") => 0);
+    let info = call!(r.xinfo_stream::<Info>("st2"));
+    assert_eq!(field(&info, "length"), &Value::Int(0));
+    assert_eq!(field(&info, "groups"), &Value::Int(1));
+    assert_eq!(field(&info, "first-entry"), &Value::Nil);
+    assert_eq!(field(&info, "last-entry"), &Value::Nil);
+    fails!(r.xgroup_create("st", "g1", "0", &create()) => "BUSYGROUP");
+    fails!(r.xgroup_create("missing", "g1", "0", &create()) => "ERR");
+    check!(r.xgroup_createconsumer("st", "g1", "alice") => true);
+    check!(r.xgroup_createconsumer("st", "g1", "alice") => false);
+    fails!(r.xgroup_createconsumer("st", "nogroup", "alice") => "NOGROUP");
+
+    check!(r.xreadgroup::<Read>("g1", "alice", &[("st", ">")], &ro().count(2))
+        => read(&[("st", vec![e1.clone(), e2.clone()])]));
+    check!(r.xreadgroup::<Read>("g1", "bob", &[("st", ">")], &ro().noack())
+        => read(&[("st", vec![e3.clone()])]));
+    check!(r.xreadgroup::<Option<Read>>("g1", "bob", &[("st", ">")], &ro().block(10)) => None);
+    // `0` reads the consumer's own pending entries (none for bob, who read with NOACK).
+    check!(r.xreadgroup::<Read>("g1", "alice", &[("st", "0")], &ro())
+        => read(&[("st", vec![e1.clone(), e2.clone()])]));
+    check!(r.xreadgroup::<Read>("g1", "bob", &[("st", "0")], &ro()) => read(&[("st", vec![])]));
+    fails!(r.xreadgroup::<Read>("nogroup", "bob", &[("st", ">")], &ro()) => "NOGROUP");
+
+    // XPENDING summary: count, smallest and greatest id, count per consumer.
+    check!(r.xpending::<(u64, Option<String>, Option<String>, Vec<(String, u64)>)>("st", "g1")
+        => (2, Some("1-0".to_owned()), Some("2-0".to_owned()), vec![("alice".to_owned(), 2)]));
+    let summary = call!(r.xpending::<PendingSummary>("st", "g1"));
+    assert_eq!(
+        (
+            summary.count,
+            summary.min_id.as_deref(),
+            summary.max_id.as_deref(),
+            summary.consumers.clone()
+        ),
+        (2, Some("1-0"), Some("2-0"), vec![("alice".to_owned(), 2)])
     );
-    l!(log, r.xadd::<String>("st", "2-0", [("f", "v2")], &none));
-    l!(
-        log,
-        r.xadd::<String>(
-            "st",
-            "3-0",
-            [("f", "v3")],
-            &XAddOptions::default().trim(StreamTrim::maxlen(10))
-        )
+    let empty = call!(r.xpending::<PendingSummary>("st2", "g1"));
+    assert_eq!(
+        (empty.count, empty.min_id, empty.max_id, empty.consumers),
+        (0, None, None, vec![])
     );
-    l!(
-        log,
-        r.xadd::<Option<String>>(
-            "nostream",
-            "*",
-            [("f", "v")],
-            &XAddOptions::default().nomkstream()
-        )
+    // The extended form: (id, consumer, idle ms, deliveries), with IDLE and consumer filters;
+    // reading the history with `0` above counted as a second delivery.
+    let po = XPendingOptions::default;
+    let got = call!(r.xpending_range::<Vec<PendingEntry>>("st", "g1", "-", "+", 10, &po()));
+    assert_eq!(pending(&got), [("1-0", "alice", 2), ("2-0", "alice", 2)]);
+    assert!(got.iter().all(|p| p.idle_ms < 60_000), "{got:?}");
+    let got = call!(r.xpending_range::<Vec<PendingEntry>>("st", "g1", "(1-0", "+", 10, &po()));
+    assert_eq!(pending(&got), [("2-0", "alice", 2)]);
+    let got = call!(r.xpending_range::<Vec<PendingEntry>>("st", "g1", "-", "+", 1, &po()));
+    assert_eq!(pending(&got), [("1-0", "alice", 2)]);
+    let got = call!(r.xpending_range::<Vec<PendingEntry>>(
+        "st",
+        "g1",
+        "-",
+        "+",
+        10,
+        &po().idle(0).consumer("alice")
+    ));
+    assert_eq!(pending(&got), [("1-0", "alice", 2), ("2-0", "alice", 2)]);
+    check!(r.xpending_range::<Vec<PendingEntry>>(
+        "st",
+        "g1",
+        "-",
+        "+",
+        10,
+        &po().idle(1_000_000).consumer("alice")
+    ) => Vec::<PendingEntry>::new());
+    check!(r.xpending_range::<Vec<PendingEntry>>("st", "g1", "-", "+", 10, &po().consumer("bob"))
+        => Vec::<PendingEntry>::new());
+
+    // XCLAIM: RETRYCOUNT sets the delivery counter; JUSTID replies ids and does not count a
+    // delivery; entries not idle long enough, or not pending (without FORCE), are skipped.
+    let claim = XClaimOptions::default;
+    check!(r.xclaim::<Vec<Entry>>("st", "g1", "bob", 0, ["1-0"], &claim().retrycount(5))
+        => vec![e1.clone()]);
+    let got = call!(r.xpending_range::<Vec<PendingEntry>>("st", "g1", "-", "+", 10, &po()));
+    assert_eq!(pending(&got), [("1-0", "bob", 5), ("2-0", "alice", 2)]);
+    check!(r.xclaim::<Vec<String>>(
+        "st",
+        "g1",
+        "alice",
+        0,
+        ["1-0", "2-0"],
+        &claim().justid().idle(5).force()
+    ) => ids(&["1-0", "2-0"]));
+    check!(r.xclaim::<Vec<Entry>>("st", "g1", "bob", 3_600_000, ["1-0"], &claim())
+        => Vec::<Entry>::new());
+    check!(r.xclaim::<Vec<Entry>>("st", "g1", "bob", 0, ["3-0"], &claim()) => Vec::<Entry>::new());
+    let got = call!(r.xpending_range::<Vec<PendingEntry>>("st", "g1", "-", "+", 10, &po()));
+    assert_eq!(pending(&got), [("1-0", "alice", 5), ("2-0", "alice", 2)]);
+    assert!(got.iter().all(|p| p.idle_ms >= 5), "{got:?}");
+
+    // XAUTOCLAIM: (next start id, claimed, ids deleted from the stream meanwhile).
+    let auto = XAutoClaimOptions::default;
+    check!(r.xautoclaim::<(String, Vec<Entry>, Vec<String>)>(
+        "st",
+        "g1",
+        "carol",
+        0,
+        "0",
+        &auto().count(1)
+    ) => ("2-0".to_owned(), vec![e1.clone()], vec![]));
+    check!(r.xautoclaim::<(String, Vec<String>, Vec<String>)>(
+        "st",
+        "g1",
+        "dave",
+        0,
+        "0",
+        &auto().justid()
+    ) => ("0-0".to_owned(), ids(&["1-0", "2-0"]), vec![]));
+    check!(r.xdel("st", ["2-0"]) => 1);
+    // A pending entry deleted from the stream reads back from the history as its id with nil
+    // fields (the read counts as a delivery of 1-0 only); the history starts after the id.
+    check!(r.xreadgroup::<Read>("g1", "dave", &[("st", "0")], &ro())
+        => read(&[("st", vec![e1.clone(), ent("2-0", &[])])]));
+    let got = call!(r.xreadgroup::<BTreeMap<String, Vec<StreamEntry>>>(
+        "g1",
+        "dave",
+        &[("st", "1-0")],
+        &ro()
+    ));
+    assert_eq!(got.len(), 1, "{got:?}");
+    let history = &got["st"];
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(
+        (history[0].id.as_str(), history[0].fields.len()),
+        ("2-0", 0)
     );
-    e!(log, r.xadd::<String>("st", "1-0", [("f", "v")], &none));
-    l!(log, r.xlen("st"));
-    l!(log, r.xrange::<Vec<StreamEntry>>("st", "-", "+", None));
-    l!(log, r.xrange::<Value>("st", "-", "+", Some(Count(1))));
-    l!(
-        log,
-        r.xrevrange::<Vec<StreamEntry>>("st", "+", "(1-0", None)
+    check!(r.xautoclaim::<(String, Vec<Entry>, Vec<String>)>("st", "g1", "erin", 0, "0", &auto())
+        => ("0-0".to_owned(), vec![e1.clone()], ids(&["2-0"])));
+    fails!(r.xautoclaim::<(String, Vec<Entry>, Vec<String>)>(
+        "st",
+        "g1",
+        "erin",
+        0,
+        "0",
+        &auto().count(0)
+    ) => "ERR");
+    let got = call!(r.xpending_range::<Vec<PendingEntry>>("st", "g1", "-", "+", 10, &po()));
+    assert_eq!(pending(&got), [("1-0", "erin", 8)]);
+
+    let consumers = call!(r.xinfo_consumers::<Vec<Info>>("st", "g1"));
+    assert_eq!(
+        names(&consumers),
+        ["alice", "bob", "carol", "dave", "erin"].map(bulk)
     );
-    let e: Vec<StreamEntry> = r.xrange("st", "1-0", "1-0", None).unwrap();
-    assert_eq!(e[0].get("g").map(|b| &b[..]), Some(&b"w1"[..]));
-    l!(
-        log,
-        r.xread::<BTreeMap<String, Vec<StreamEntry>>>(
-            &[("st", "1-0")],
-            &XReadOptions::default().count(1)
-        )
+    let pendings: Vec<&Value> = consumers.iter().map(|c| field(c, "pending")).collect();
+    assert_eq!(
+        pendings,
+        [0, 0, 0, 0, 1].map(Value::Int).iter().collect::<Vec<_>>()
     );
-    l!(
-        log,
-        r.xread::<Value>(&[("st", "0"), ("nostream", "0")], &XReadOptions::default())
+    check!(r.xinfo_consumers::<Vec<Info>>("st2", "g1") => vec![]);
+    fails!(r.xinfo_consumers::<Vec<Info>>("st", "nogroup") => "NOGROUP");
+    let groups = call!(r.xinfo_groups::<Vec<Info>>("st"));
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    let g = &groups[0];
+    assert_eq!(field(g, "name"), &bulk("g1"));
+    assert_eq!(field(g, "consumers"), &Value::Int(5));
+    assert_eq!(field(g, "pending"), &Value::Int(1));
+    assert_eq!(field(g, "last-delivered-id"), &bulk("3-0"));
+    assert_eq!(field(g, "entries-read"), &Value::Int(3));
+    assert_eq!(field(g, "lag"), &Value::Int(0));
+    check!(r.xinfo_groups::<Vec<Info>>("cap") => vec![]);
+
+    check!(r.xack("st", "g1", ["1-0", "2-0", "9-0"]) => 1);
+    check!(r.xack("st", "g1", ["1-0"]) => 0);
+
+    // XINFO STREAM: st now holds 1-0 and 3-0 (2-0 was deleted).
+    let info = call!(r.xinfo_stream::<Info>("st"));
+    assert_eq!(field(&info, "length"), &Value::Int(2));
+    assert_eq!(field(&info, "last-generated-id"), &bulk("3-0"));
+    assert_eq!(field(&info, "max-deleted-entry-id"), &bulk("2-0"));
+    assert_eq!(field(&info, "entries-added"), &Value::Int(3));
+    assert_eq!(field(&info, "groups"), &Value::Int(1));
+    assert_eq!(as_entry(field(&info, "first-entry")), e1);
+    assert_eq!(as_entry(field(&info, "last-entry")), e3);
+    fails!(r.xinfo_stream::<Info>("missing") => "ERR");
+    let full = call!(r.xinfo_stream_full::<Info>("st", Some(Count(10))));
+    assert_eq!(field(&full, "length"), &Value::Int(2));
+    let Value::Array(entries) = field(&full, "entries") else {
+        panic!("{full:?}")
+    };
+    assert_eq!(
+        entries.iter().map(as_entry).collect::<Vec<_>>(),
+        [e1.clone(), e3.clone()]
     );
-    l!(
-        log,
-        r.xread::<Option<Value>>(&[("st", "$")], &XReadOptions::default().block(10))
+    let groups = <Vec<Info>>::from_value(field(&full, "groups").clone()).unwrap();
+    assert_eq!(names(&groups), [bulk("g1")]);
+    assert_eq!(field(&groups[0], "pel-count"), &Value::Int(0));
+    assert_eq!(field(&groups[0], "pending"), &Value::Array(vec![]));
+    assert_eq!(field(&groups[0], "last-delivered-id"), &bulk("3-0"));
+    let consumers = <Vec<Info>>::from_value(field(&groups[0], "consumers").clone()).unwrap();
+    assert_eq!(
+        names(&consumers),
+        ["alice", "bob", "carol", "dave", "erin"].map(bulk)
     );
-    l!(
-        log,
-        r.xgroup_create("st", "g1", "0", &XGroupCreateOptions::default())
+    let full = call!(r.xinfo_stream_full::<Info>("st", Some(Count(1))));
+    let Value::Array(entries) = field(&full, "entries") else {
+        panic!("{full:?}")
+    };
+    assert_eq!(
+        entries.iter().map(as_entry).collect::<Vec<_>>(),
+        vec![e1.clone()]
     );
-    l!(
-        log,
-        r.xgroup_create(
-            "st2",
-            "g1",
-            "$",
-            &XGroupCreateOptions::default().mkstream().entries_read(0)
-        )
+    let full = call!(r.xinfo_stream_full::<Info>("cap", None));
+    assert_eq!(field(&full, "groups"), &Value::Array(vec![]));
+    let help = call!(r.xinfo_help::<Vec<String>>());
+    assert!(help[0].starts_with("XINFO "), "{help:?}");
+    assert!(help.iter().any(|l| l.contains("CONSUMERS")), "{help:?}");
+
+    check!(r.xgroup_setid("st", "g1", "0", Some(EntriesRead(0))) => true);
+    let groups = call!(r.xinfo_groups::<Vec<Info>>("st"));
+    assert_eq!(field(&groups[0], "last-delivered-id"), &bulk("0-0"));
+    assert_eq!(field(&groups[0], "entries-read"), &Value::Int(0));
+    check!(r.xgroup_setid("st", "g1", "$", None) => true);
+    let groups = call!(r.xinfo_groups::<Vec<Info>>("st"));
+    assert_eq!(field(&groups[0], "last-delivered-id"), &bulk("3-0"));
+    fails!(r.xgroup_setid("st", "nogroup", "$", None) => "NOGROUP");
+
+    // Deleting a consumer drops its pending entries and replies their number.
+    check!(r.xadd::<String>("st2", "1-0", [("f", "v")], &none()) => "1-0");
+    check!(r.xreadgroup::<Read>("g1", "c1", &[("st2", ">")], &ro())
+        => read(&[("st2", vec![ent("1-0", &[("f", "v")])])]));
+    check!(r.xgroup_delconsumer("st2", "g1", "c1") => 1);
+    check!(r.xpending::<(u64, Option<String>, Option<String>, Vec<(String, u64)>)>("st2", "g1")
+        => (0, None, None, vec![]));
+    check!(r.xgroup_delconsumer("st", "g1", "alice") => 0);
+    check!(r.xgroup_delconsumer("st", "g1", "nobody") => 0);
+    check!(r.xgroup_destroy("st", "g1") => true);
+    check!(r.xgroup_destroy("st", "g1") => false);
+    check!(r.xinfo_groups::<Vec<Info>>("st") => vec![]);
+    let help = call!(r.xgroup_help::<Vec<String>>());
+    assert!(help[0].starts_with("XGROUP "), "{help:?}");
+    assert!(
+        help.iter().any(|l| l.contains("CREATECONSUMER")),
+        "{help:?}"
     );
-    e!(
-        log,
-        r.xgroup_create("st", "g1", "0", &XGroupCreateOptions::default())
-    );
-    l!(log, r.xgroup_createconsumer("st", "g1", "alice"));
-    l!(log, r.xgroup_createconsumer("st", "g1", "alice"));
-    l!(
-        log,
-        r.xreadgroup::<BTreeMap<String, Vec<StreamEntry>>>(
-            "g1",
-            "alice",
-            &[("st", ">")],
-            &XReadOptions::default().count(2)
-        )
-    );
-    l!(
-        log,
-        r.xreadgroup::<Value>(
-            "g1",
-            "bob",
-            &[("st", ">")],
-            &XReadOptions::default().noack()
-        )
-    );
-    l!(
-        log,
-        r.xreadgroup::<Option<Value>>(
-            "g1",
-            "bob",
-            &[("st", ">")],
-            &XReadOptions::default().block(10)
-        )
-    );
-    l!(log, r.xpending::<PendingSummary>("st", "g1"));
-    l!(log, r.xpending::<PendingSummary>("st2", "g1"));
-    let pending: Vec<PendingEntry> = r
-        .xpending_range("st", "g1", "-", "+", 10, &XPendingOptions::default())
-        .unwrap();
-    l!(
-        log,
-        Ok::<_, oxredis::Error>(
-            pending
-                .iter()
-                .map(|p| (p.id.clone(), p.consumer.clone(), p.deliveries))
-                .collect::<Vec<_>>()
-        )
-    );
-    l!(
-        log,
-        r.xpending_range::<Vec<PendingEntry>>(
-            "st",
-            "g1",
-            "-",
-            "+",
-            10,
-            &XPendingOptions::default().idle(1_000_000).consumer("alice")
-        )
-    );
-    l!(
-        log,
-        r.xclaim::<Vec<StreamEntry>>(
-            "st",
-            "g1",
-            "bob",
-            0,
-            ["1-0"],
-            &XClaimOptions::default().retrycount(5)
-        )
-    );
-    l!(
-        log,
-        r.xclaim::<Vec<String>>(
-            "st",
-            "g1",
-            "alice",
-            0,
-            ["1-0", "2-0"],
-            &XClaimOptions::default().justid().idle(5).force()
-        )
-    );
-    let (next, claimed, deleted): (String, Vec<StreamEntry>, Vec<String>) = l!(
-        log,
-        r.xautoclaim(
-            "st",
-            "g1",
-            "carol",
-            0,
-            "0",
-            &XAutoClaimOptions::default().count(10)
-        )
-    );
-    assert_eq!((next.as_str(), claimed.len(), deleted.len()), ("0-0", 2, 0));
-    l!(
-        log,
-        r.xautoclaim::<(String, Vec<String>, Vec<String>)>(
-            "st",
-            "g1",
-            "dave",
-            0,
-            "0",
-            &XAutoClaimOptions::default().justid()
-        )
-    );
-    l!(log, r.xack("st", "g1", ["1-0", "2-0", "9-0"]));
-    l!(log, r.xinfo_stream::<Value>("st"));
-    let full: BTreeMap<String, Value> = r.xinfo_stream_full("st", Some(Count(10))).unwrap();
-    l!(
-        log,
-        Ok::<_, oxredis::Error>((
-            full["length"].clone(),
-            full["entries"].clone(),
-            full.contains_key("groups")
-        ))
-    );
-    let groups: Vec<BTreeMap<String, Value>> = l!(log, r.xinfo_groups("st"));
-    assert_eq!(groups[0]["name"], Value::Bulk("g1".into()));
-    let consumers: Vec<BTreeMap<String, Value>> = r.xinfo_consumers("st", "g1").unwrap();
-    l!(
-        log,
-        Ok::<_, oxredis::Error>(
-            consumers
-                .iter()
-                .map(|c| (c["name"].clone(), c["pending"].clone()))
-                .collect::<Vec<_>>()
-        )
-    );
-    l!(log, r.xinfo_help::<Vec<String>>().map(|h| !h.is_empty()));
-    l!(log, r.xgroup_setid("st", "g1", "0", Some(EntriesRead(0))));
-    l!(log, r.xgroup_setid("st", "g1", "$", None));
-    l!(log, r.xgroup_delconsumer("st", "g1", "alice"));
-    l!(log, r.xgroup_destroy("st", "g1"));
-    l!(log, r.xgroup_destroy("st", "g1"));
-    l!(log, r.xgroup_help::<Vec<String>>().map(|h| !h.is_empty()));
-    l!(log, r.xdel("st", ["1-0", "9-0"]));
-    l!(log, r.xtrim("st", &StreamTrim::maxlen(1)));
-    l!(
-        log,
-        r.xtrim("st", &StreamTrim::minid("5-0").approximate().limit(10))
-    );
-    l!(log, r.xsetid("st", "10-0", &XSetIdOptions::default()));
-    l!(
-        log,
-        r.xsetid(
-            "st",
-            "11-0",
-            &XSetIdOptions::default()
-                .entries_added(10)
-                .max_deleted_id("2-0")
-        )
-    );
-    l!(
-        log,
-        r.xadd::<String>(
-            "st",
-            "*",
-            [("f", "v")],
-            &XAddOptions::default().trim(StreamTrim::minid("0").approximate())
-        )
-        .map(|id| id.contains('-'))
-    );
-    log
+
+    check!(r.xdel("st", ["1-0", "9-0"]) => 1);
+    check!(r.xdel("missing", ["1-0"]) => 0);
+    check!(r.xrange::<Vec<Entry>>("st", "-", "+", None) => vec![e3.clone()]);
+
+    // XTRIM: exact trims remove entries; `~` only removes whole nodes (here one node).
+    for i in 1..=5 {
+        let id = format!("{i}-0");
+        check!(r.xadd::<String>("tr", &id, [("n", i)], &none()) => id);
+    }
+    check!(r.xtrim("tr", &StreamTrim::maxlen(2).approximate()) => 0);
+    check!(r.xtrim("tr", &StreamTrim::maxlen(2)) => 3);
+    check!(r.xrange::<Vec<Entry>>("tr", "-", "+", None)
+        => vec![ent("4-0", &[("n", "4")]), ent("5-0", &[("n", "5")])]);
+    check!(r.xtrim("tr", &StreamTrim::minid("5-0")) => 1);
+    check!(r.xtrim("tr", &StreamTrim::minid("5-0").approximate().limit(10)) => 0);
+    check!(r.xrange::<Vec<Entry>>("tr", "-", "+", None) => vec![ent("5-0", &[("n", "5")])]);
+    check!(r.xtrim("missing", &StreamTrim::maxlen(0)) => 0);
+
+    // XSETID moves the last id forward (never below the top entry), with the counters.
+    check!(r.xsetid("st", "10-0", &XSetIdOptions::default()) => true);
+    let info = call!(r.xinfo_stream::<Info>("st"));
+    assert_eq!(field(&info, "last-generated-id"), &bulk("10-0"));
+    fails!(r.xsetid("st", "1-0", &XSetIdOptions::default()) => "ERR");
+    check!(r.xsetid(
+        "st",
+        "11-0",
+        &XSetIdOptions::default()
+            .entries_added(10)
+            .max_deleted_id("2-0")
+    ) => true);
+    let info = call!(r.xinfo_stream::<Info>("st"));
+    assert_eq!(field(&info, "last-generated-id"), &bulk("11-0"));
+    assert_eq!(field(&info, "entries-added"), &Value::Int(10));
+    assert_eq!(field(&info, "max-deleted-entry-id"), &bulk("2-0"));
+    fails!(r.xadd::<String>("st", "11-0", [("f", "v")], &none()) => "ERR");
+    let id = call!(r.xadd::<String>(
+        "st",
+        "*",
+        [("f", "v")],
+        &none().trim(StreamTrim::minid("0").approximate())
+    ));
+    let (ms, _) = id.split_once('-').unwrap();
+    assert!(ms.parse::<u64>().unwrap() > 1_600_000_000_000, "{id}");
+    check!(r.xlen("st") => 2);
+
+    check!(r.zadd("zset", &[("a", 1.0)]) => 1);
+    fails!(r.xadd::<String>("zset", "*", [("f", "v")], &none()) => "WRONGTYPE");
+    fails!(r.xlen("zset") => "WRONGTYPE");
 }
