@@ -78,7 +78,7 @@ fn runs(version: &ServerVersion, part: &Part) -> bool {
 /// Far in the future (2096), so an absolute expiry is stable and exact.
 const FUTURE_SECS: i64 = 4_000_000_000;
 
-pub(crate) fn newer(r: &Redis) -> Log {
+pub(crate) fn newer(r: &Redis) {
     let v = server_version(r);
     if runs(&v, &CONNECTION_7_2) {
         connection_7_2(r);
@@ -95,10 +95,9 @@ pub(crate) fn newer(r: &Redis) -> Log {
     if runs(&v, &MSETEX) {
         msetex(r);
     }
-    Log::new()
 }
 
-pub(crate) fn newer_cluster(r: &Redis) -> Log {
+pub(crate) fn newer_cluster(r: &Redis) {
     let v = server_version(r);
     if runs(&v, &CLUSTER_7_2) {
         // A fresh node is its own shard: a 40-hex-digit id, stable across calls.
@@ -108,7 +107,6 @@ pub(crate) fn newer_cluster(r: &Redis) -> Log {
         check!(r.cluster_myshardid() => shard.clone());
         assert_ne!(shard, r.cluster_myid().unwrap());
     }
-    Log::new()
 }
 
 fn connection_7_2(r: &Redis) {
