@@ -267,6 +267,12 @@ fn the_server_command_table_is_covered_with_matching_keys_and_flags() {
         "neither declared nor listed as not supported: {missing:?}"
     );
 
+    for (name, _, _) in FLAG_DIFFERENCES {
+        assert!(
+            specs.iter().any(|s| s.name == *name),
+            "{name} in FLAG_DIFFERENCES is not declared"
+        );
+    }
     let mut mismatches = Vec::new();
     for spec in &specs {
         // A container callable by itself (bare `COMMAND`) is checked like a leaf.
