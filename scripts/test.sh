@@ -1,7 +1,58 @@
 #!/usr/bin/env bash
-# Runs the whole test suite; the tests start (and stop) their own redis-server processes.
+# Runs the test suite on two servers; the tests start (and stop) their own server processes.
+#  1. Redis 7.0.15 (Debian's redis-server): every target and the doc tests.
+#  2. Valkey 9.1.2 (fetched into .servers/ by ensure-valkey.sh): the integration tests again,
+#     with OXREDIS_SERVER_BIN pointing at valkey-server.
+# Tests that need a newer server print `SKIP <test>: needs ... (server ...)`; the summary counts
+# passed tests and skips per server, and skips by reason. Extra arguments go to the first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-redis.sh
-cargo test --all-targets --no-fail-fast "$@"
-cargo test --doc
+VALKEY_BIN=$(bash scripts/ensure-valkey.sh)
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+status=0
+suite_start=$(date +%s)
+
+# run <log> <command...>: runs the command, copying its output to the log; failures are kept.
+run() {
+  local log=$1
+  shift
+  "$@" 2>&1 | tee -a "$log" || status=1
+}
+
+start=$(date +%s)
+run "$logs/redis" cargo test --all-targets --no-fail-fast "$@"
+run "$logs/redis" cargo test --doc
+redis_secs=$(( $(date +%s) - start ))
+
+start=$(date +%s)
+run "$logs/valkey" env OXREDIS_SERVER_BIN="$VALKEY_BIN" \
+  cargo test -p oxredis --test '*' --no-fail-fast
+valkey_secs=$(( $(date +%s) - start ))
+
+# count <log> <word>: sums "N <word>" over cargo's "test result:" lines.
+count() {
+  grep -E '^test result:' "$1" | grep -oE "[0-9]+ $2" | awk '{s += $1} END {print s + 0}'
+}
+
+echo
+echo "== Summary"
+total_passed=0 total_failed=0 total_skipped=0
+for server in redis valkey; do
+  log="$logs/$server"
+  passed=$(count "$log" passed)
+  failed=$(count "$log" failed)
+  skipped=$(grep -c '^SKIP ' "$log" || true)
+  secs=${server}_secs
+  echo "$server: $passed passed, $failed failed, $skipped skipped (${!secs} s)"
+  if [ "$skipped" -gt 0 ]; then
+    sed -n 's/^SKIP .*: \(needs .*\)$/\1/p' "$log" | sort | uniq -c | sed 's/^/  skipped: /'
+  fi
+  total_passed=$(( total_passed + passed ))
+  total_failed=$(( total_failed + failed ))
+  total_skipped=$(( total_skipped + skipped ))
+done
+echo "wall time $(( $(date +%s) - suite_start )) s"
+echo "suite: $total_passed passed, $total_failed failed, $total_skipped skipped"
+exit $status

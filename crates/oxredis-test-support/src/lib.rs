@@ -7,7 +7,9 @@
 //! * [`RawConn`] is a tiny blocking RESP client (independent of oxredis) for setup and assertions.
 //!
 //! This crate deliberately has no dependency on `oxredis`. A missing `redis-server` binary is a
-//! loud panic, never a silent skip (`$OXREDIS_REDIS_SERVER` overrides the binary).
+//! loud panic, never a silent skip (`$OXREDIS_SERVER_BIN` overrides the binary, e.g. a
+//! `valkey-server`). [`RedisServer::version`] tells which server and version runs, and
+//! [`ServerVersion::skip_unless`] skips a test that needs a newer one, visibly (one `SKIP` line).
 //!
 //! ```
 //! use oxredis_test_support::{Proxy, RedisServer};
@@ -24,7 +26,9 @@
 mod proxy;
 mod resp;
 mod server;
+mod version;
 
 pub use proxy::Proxy;
 pub use resp::{RawConn, Reply};
 pub use server::{RedisServer, RedisServerBuilder};
+pub use version::{Needs, ServerName, ServerVersion};

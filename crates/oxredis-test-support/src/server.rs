@@ -12,9 +12,13 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::resp::{RawConn, Reply};
+use crate::version::{Needs, ServerVersion};
 
-/// Environment variable that overrides the server binary (default `redis-server` from `PATH`).
-const SERVER_BIN_ENV: &str = "OXREDIS_REDIS_SERVER";
+/// Environment variable that overrides the server binary (default `redis-server` from `PATH`),
+/// e.g. `OXREDIS_SERVER_BIN=/path/to/valkey-server` to run the tests on Valkey.
+const SERVER_BIN_ENV: &str = "OXREDIS_SERVER_BIN";
+/// The variable's former name, still honoured when `OXREDIS_SERVER_BIN` is unset.
+const SERVER_BIN_ENV_OLD: &str = "OXREDIS_REDIS_SERVER";
 /// How long a server may take to answer after spawning.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How many fresh ports to try when the chosen port is taken by someone else.
@@ -48,6 +52,15 @@ fn release_port(port: u16) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .remove(&port);
+}
+
+/// `$OXREDIS_SERVER_BIN`, else the former `$OXREDIS_REDIS_SERVER`, when set and not empty.
+fn server_bin_from_env() -> Option<PathBuf> {
+    [SERVER_BIN_ENV, SERVER_BIN_ENV_OLD]
+        .iter()
+        .filter_map(std::env::var_os)
+        .find(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 fn make_temp_dir() -> PathBuf {
@@ -140,7 +153,7 @@ impl RedisServerBuilder {
         self
     }
 
-    /// Uses another server binary (e.g. a `valkey-server`). Default: `$OXREDIS_REDIS_SERVER`, else
+    /// Uses another server binary (e.g. a `valkey-server`). Default: `$OXREDIS_SERVER_BIN`, else
     /// `redis-server` from `PATH`.
     pub fn binary(mut self, path: impl Into<PathBuf>) -> Self {
         self.binary = Some(path.into());
@@ -397,8 +410,29 @@ impl RedisServer {
         self.opts
             .binary
             .clone()
-            .or_else(|| std::env::var_os(SERVER_BIN_ENV).map(PathBuf::from))
+            .or_else(server_bin_from_env)
             .unwrap_or_else(|| PathBuf::from("redis-server"))
+    }
+
+    /// The server's name and version, from `INFO server` (Valkey's real version, not the
+    /// `redis_version` it reports for compatibility).
+    ///
+    /// # Panics
+    /// If the server does not answer or reports no version.
+    pub fn version(&self) -> ServerVersion {
+        ServerVersion::from_info(&self.cli(&["INFO", "server"]))
+    }
+
+    /// Whether this is a Valkey server (see [`version`](Self::version)).
+    pub fn is_valkey(&self) -> bool {
+        self.version().is_valkey()
+    }
+
+    /// `true`, after printing `SKIP <test>: needs Redis >= a.b / Valkey >= c.d (server redis
+    /// 7.0.15)` past the harness's output capture, when this server is older than `needs`; the
+    /// test then returns early. See [`ServerVersion::skip_unless`].
+    pub fn skip_unless(&self, test: &str, needs: Needs) -> bool {
+        self.version().skip_unless(test, needs)
     }
 
     fn command_args(&self) -> Vec<String> {

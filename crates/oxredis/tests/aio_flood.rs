@@ -138,7 +138,14 @@ async fn a_flood_waits_for_room_and_all_succeed(server: &RedisServer, cap: usize
     assert_eq!(r.get::<i64>("n").await.unwrap(), REQUESTS as i64);
     assert!(peak <= cap, "{peak} requests queued, over the cap of {cap}");
     assert_eq!(peak, cap, "the flood reached the cap");
-    assert_eq!(r.queued_requests(), 0);
+    // The driver gives permits back after the batch of replies it decoded, so right after the
+    // last reply the count may still include it (seen once on Valkey under load); no permit
+    // may stay taken.
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while r.queued_requests() != 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(r.queued_requests(), 0, "a permit was never given back");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

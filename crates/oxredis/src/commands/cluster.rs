@@ -35,6 +35,8 @@ macro_rules! cluster_commands {
         "CLUSTER MEET" cluster_meet(host: impl ToArgs, port: u16) -> bool = [host, port]; flags(ADMIN) reply(OkBool);
         /// This node's id. <https://redis.io/commands/cluster-myid>
         "CLUSTER MYID" cluster_myid() -> String = []; flags(ADMIN);
+        /// This node's shard id. Redis 7.2, Valkey 7.2. <https://redis.io/commands/cluster-myshardid>
+        "CLUSTER MYSHARDID" cluster_myshardid() -> String = []; flags(ADMIN);
         /// The node table text. <https://redis.io/commands/cluster-nodes>
         "CLUSTER NODES" cluster_nodes<T>() -> T = []; flags(ADMIN);
         /// Replicas of a node (node-table lines). <https://redis.io/commands/cluster-replicas>

@@ -59,6 +59,16 @@ macro_rules! connection_commands {
         "CLIENT NO-EVICT" client_no_evict(on: bool) -> bool = [if on { "ON" } else { "OFF" }];
             flags(ADMIN | CONN_STATE) reply(OkBool);
 
+        /// Keeps this connection's reads from changing the keys' LRU/LFU (TOUCH still does).
+        /// Redis 7.2, Valkey 7.2. <https://redis.io/commands/client-no-touch>
+        "CLIENT NO-TOUCH" client_no_touch(on: bool) -> bool = [if on { "ON" } else { "OFF" }];
+            flags(ADMIN | CONN_STATE) reply(OkBool);
+
+        /// Sets a `lib-name` or `lib-ver` attribute of this connection (the clients send both
+        /// when they connect). Redis 7.2, Valkey 7.2. <https://redis.io/commands/client-setinfo>
+        "CLIENT SETINFO" client_setinfo(attr: impl ToArgs, value: impl ToArgs) -> bool =
+            [attr, value]; flags(ADMIN | CONN_STATE) reply(OkBool);
+
         /// Sets the reply mode. Only `ON` fits a request/reply client: OFF and SKIP suppress the
         /// reply this method waits for, so the clients and pipelines refuse them with
         /// [`ErrorKind::Data`](crate::ErrorKind::Data). <https://redis.io/commands/client-reply>

@@ -70,6 +70,66 @@ macro_rules! hash_commands {
         "HRANDFIELD" hrandfield_withvalues<T>(key: impl ToArgs, count: i64) -> T =
             [key, count, "WITHVALUES"]; keys(1, 1, 1) flags(READONLY) reply(NestedPairs);
 
+        /// Values of `fields`, deleting them (the key goes with its last field); nil for missing
+        /// fields. Redis 8.0, Valkey 9.1. <https://redis.io/commands/hgetdel>
+        "HGETDEL" hgetdel<T>(key: impl ToArgs, fields: &[impl ToArgs]) -> T =
+            [key, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(WRITE);
+
+        /// Values of `fields`, setting or removing (`PERSIST`) their expiry; nil for missing
+        /// fields. Redis 8.0, Valkey 9.0. <https://redis.io/commands/hgetex>
+        "HGETEX" hgetex<T>(key: impl ToArgs, fields: &[impl ToArgs], options: &GetExOptions) -> T =
+            [key, options, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(WRITE);
+
+        /// Sets `(field, value)` pairs with an expiry, or only if none/all exist (`FNX`/`FXX`);
+        /// `true` if they were set. Redis 8.0, Valkey 9.0. <https://redis.io/commands/hsetex>
+        "HSETEX" hsetex(key: impl ToArgs, items: &[impl ToArgs], options: &HSetExOptions) -> bool =
+            [key, options, "FIELDS", Counted(items)]; keys(1, 1, 1) flags(WRITE) reply(IntBool);
+
+        /// Sets a time to live of `seconds` on `fields`, optionally only under a condition
+        /// (redis-py's `nx`/`xx`/`gt`/`lt`). Per field: -2 no such field or key, 0 condition not
+        /// met, 1 set, 2 deleted (a time in the past). Redis 7.4, Valkey 9.0.
+        /// <https://redis.io/commands/hexpire>
+        "HEXPIRE" hexpire(key: impl ToArgs, seconds: i64, fields: &[impl ToArgs], condition: Option<ExpireCondition>) -> Vec<i64> =
+            [key, seconds, condition, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(WRITE);
+
+        /// HEXPIRE in milliseconds. Redis 7.4, Valkey 9.0. <https://redis.io/commands/hpexpire>
+        "HPEXPIRE" hpexpire(key: impl ToArgs, millis: i64, fields: &[impl ToArgs], condition: Option<ExpireCondition>) -> Vec<i64> =
+            [key, millis, condition, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(WRITE);
+
+        /// Expires `fields` at a unix time in seconds; per field as [`hexpire`](Self::hexpire).
+        /// Redis 7.4, Valkey 9.0. <https://redis.io/commands/hexpireat>
+        "HEXPIREAT" hexpireat(key: impl ToArgs, unix_seconds: i64, fields: &[impl ToArgs], condition: Option<ExpireCondition>) -> Vec<i64> =
+            [key, unix_seconds, condition, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(WRITE);
+
+        /// Expires `fields` at a unix time in milliseconds. Redis 7.4, Valkey 9.0.
+        /// <https://redis.io/commands/hpexpireat>
+        "HPEXPIREAT" hpexpireat(key: impl ToArgs, unix_millis: i64, fields: &[impl ToArgs], condition: Option<ExpireCondition>) -> Vec<i64> =
+            [key, unix_millis, condition, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(WRITE);
+
+        /// Removes the expiry of `fields`. Per field: -2 no such field or key, -1 no expiry,
+        /// 1 removed. Redis 7.4, Valkey 9.0. <https://redis.io/commands/hpersist>
+        "HPERSIST" hpersist(key: impl ToArgs, fields: &[impl ToArgs]) -> Vec<i64> =
+            [key, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(WRITE);
+
+        /// Seconds to live of `fields` (-2 no such field or key, -1 no expiry). Redis 7.4,
+        /// Valkey 9.0. <https://redis.io/commands/httl>
+        "HTTL" httl(key: impl ToArgs, fields: &[impl ToArgs]) -> Vec<i64> =
+            [key, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(READONLY);
+
+        /// Milliseconds to live of `fields`. Redis 7.4, Valkey 9.0. <https://redis.io/commands/hpttl>
+        "HPTTL" hpttl(key: impl ToArgs, fields: &[impl ToArgs]) -> Vec<i64> =
+            [key, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(READONLY);
+
+        /// Unix time in seconds at which `fields` expire (-2 no such field or key, -1 no
+        /// expiry). Redis 7.4, Valkey 9.0. <https://redis.io/commands/hexpiretime>
+        "HEXPIRETIME" hexpiretime(key: impl ToArgs, fields: &[impl ToArgs]) -> Vec<i64> =
+            [key, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(READONLY);
+
+        /// Unix time in milliseconds at which `fields` expire. Redis 7.4, Valkey 9.0.
+        /// <https://redis.io/commands/hpexpiretime>
+        "HPEXPIRETIME" hpexpiretime(key: impl ToArgs, fields: &[impl ToArgs]) -> Vec<i64> =
+            [key, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(READONLY);
+
         /// One HSCAN step: the next cursor and a map of fields. <https://redis.io/commands/hscan>
         "HSCAN" hscan<T>(key: impl ToArgs, cursor: u64, options: &ScanOptions) -> (u64, T) =
             [key, cursor, options]; keys(1, 1, 1) flags(READONLY) reply(ScanPairs);

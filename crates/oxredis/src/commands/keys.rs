@@ -81,6 +81,13 @@ macro_rules! key_commands {
             /// <https://redis.io/commands/wait>
             "WAIT" wait(numreplicas: i64, timeout_ms: i64) -> i64 = [numreplicas, timeout_ms]; flags();
 
+            /// Waits until the writes are fsynced to the AOF of this server (`num_local`, 0 or 1)
+            /// and of `num_replicas` replicas, or `timeout_ms`; `[local, replicas]` that did. Not
+            /// flagged `BLOCKING`, as WAIT: the shared connection's deadline allows for the
+            /// timeout. Redis 7.2, Valkey 7.2. <https://redis.io/commands/waitaof>
+            "WAITAOF" waitaof(num_local: i64, num_replicas: i64, timeout_ms: i64) -> Vec<i64> =
+                [num_local, num_replicas, timeout_ms]; flags();
+
             /// Encoding of the value at `key`. <https://redis.io/commands/object-encoding>
             "OBJECT ENCODING" object_encoding<T>(key: impl ToArgs) -> T = [key];
                 keys(2, 2, 1) flags(READONLY);

@@ -8,6 +8,9 @@ macro_rules! key_spec {
     (numkeys $n:literal) => {
         $crate::commands::KeySpec::NumKeys { numkeys: $n }
     };
+    (numkeys $n:literal pairs) => {
+        $crate::commands::KeySpec::NumKeyPairs { numkeys: $n }
+    };
     (dest numkeys $n:literal) => {
         $crate::commands::KeySpec::DestNumKeys { numkeys: $n }
     };

@@ -16,6 +16,8 @@
 //! - `keys(...)`: where the keys are (a [`KeySpec`]; positions count the command's words):
 //!   - `keys(first, last, step)` as in `COMMAND INFO` (`keys(1, -1, 1)`: every argument);
 //!   - `keys(numkeys N)` when argument N holds the number of keys that follow it (EVAL, LMPOP);
+//!   - `keys(numkeys N pairs)`: argument N holds the number of `key value` pairs that follow
+//!     it (MSETEX);
 //!   - `keys(dest numkeys N)`: a destination key at 1, then `numkeys N` (ZUNIONSTORE);
 //!   - `keys(fixed F keyword "STORE" | "STOREDIST" from S One|Half|Rest)`: keys `1..=F`, plus the
 //!     keys after a keyword searched from position S (negative: backwards from the end), as
@@ -164,6 +166,12 @@ pub enum KeySpec {
         /// Position of the count.
         numkeys: usize,
     },
+    /// Argument `numkeys` holds how many `key value` pairs follow it (MSETEX): the keys are
+    /// every other argument after it.
+    NumKeyPairs {
+        /// Position of the count.
+        numkeys: usize,
+    },
     /// A destination key at 1, then `numkeys` as in [`NumKeys`](Self::NumKeys)
     /// (ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE).
     DestNumKeys {
@@ -220,6 +228,11 @@ impl KeySpec {
                     .unwrap_or(0);
                 let first = numkeys as i64 + 1;
                 (first, (first + count - 1).min(n - 1), 1)
+            }
+            KeySpec::NumKeyPairs { numkeys } => {
+                let (first, last, _) = KeySpec::NumKeys { numkeys }.bounds(args);
+                // `count` pairs span `2 * count` arguments from `first`.
+                (first, (first + 2 * (last - first + 1) - 1).min(n - 1), 2)
             }
             KeySpec::DestNumKeys { numkeys } => {
                 fixed = 1..2;
@@ -383,6 +396,15 @@ mod tests {
         assert_eq!(keys_of(&e), ["k"]);
         let b = build::blmpop(1.0, &["x", "y"], Direction::Left, Some(Count(2)));
         assert_eq!(keys_of(&b), ["x", "y"]);
+        let m = build::msetex(
+            &[("k1", "v1"), ("k2", "v2")],
+            &MSetExOptions::default().expiry(crate::Expiry::Ex(5)),
+        );
+        assert_eq!(keys_of(&m), ["k1", "k2"]);
+        // A count larger than the arguments sent stops at the last argument.
+        let mut short = crate::Cmd::with_spec(m.spec());
+        short.arg(3).arg("a").arg("1");
+        assert_eq!(keys_of(&short), ["a"]);
     }
 
     #[test]

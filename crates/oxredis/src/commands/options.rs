@@ -357,6 +357,103 @@ impl ToArgs for GetExOptions {
     }
 }
 
+/// Writes an expiry as SET writes it (`EX s`, `PX ms`, `EXAT s`, `PXAT ms`, `KEEPTTL`).
+fn write_expiry(expiry: Option<Expiry>, cmd: &mut Cmd) {
+    match expiry {
+        Some(Expiry::Ex(s)) => cmd.arg("EX").arg(s),
+        Some(Expiry::Px(ms)) => cmd.arg("PX").arg(ms),
+        Some(Expiry::ExAt(s)) => cmd.arg("EXAT").arg(s),
+        Some(Expiry::PxAt(ms)) => cmd.arg("PXAT").arg(ms),
+        Some(Expiry::KeepTtl) => cmd.arg("KEEPTTL"),
+        None => cmd,
+    };
+}
+
+/// Options of [HSETEX](https://redis.io/commands/hsetex) (Redis 8.0, Valkey 9.0): `FNX`/`FXX`
+/// (redis-py's `data_persist_option`) and the fields' expiry (`EX`, `PX`, `EXAT`, `PXAT`,
+/// `KEEPTTL`).
+///
+/// ```
+/// use oxredis::commands::options::HSetExOptions;
+/// use oxredis::Expiry;
+/// let cmd = oxredis::commands::build::hsetex(
+///     "h",
+///     &[("f", "v")],
+///     &HSetExOptions::default().fnx().expiry(Expiry::Ex(60)),
+/// );
+/// assert_eq!(format!("{cmd:?}"), r#"["HSETEX", "h", "FNX", "EX", "60", "FIELDS", "1", "f", "v"]"#);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HSetExOptions {
+    expiry: Option<Expiry>,
+    fnx: bool,
+    fxx: bool,
+}
+
+impl HSetExOptions {
+    /// Sets the fields' expiry, or keeps their time to live ([`Expiry::KeepTtl`]).
+    pub fn expiry(mut self, expiry: Expiry) -> Self {
+        self.expiry = Some(expiry);
+        self
+    }
+
+    /// Only if none of the fields exists (`FNX`).
+    pub fn fnx(mut self) -> Self {
+        self.fnx = true;
+        self
+    }
+
+    /// Only if every field exists (`FXX`).
+    pub fn fxx(mut self) -> Self {
+        self.fxx = true;
+        self
+    }
+}
+
+impl ToArgs for HSetExOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg(Flag("FNX", self.fnx)).arg(Flag("FXX", self.fxx));
+        write_expiry(self.expiry, cmd);
+    }
+}
+
+/// Options of [MSETEX](https://redis.io/commands/msetex) (Redis 8.4, Valkey 9.1): `NX`/`XX`
+/// (redis-py's `data_persist_option`) and the keys' expiry (`EX`, `PX`, `EXAT`, `PXAT`,
+/// `KEEPTTL`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MSetExOptions {
+    expiry: Option<Expiry>,
+    nx: bool,
+    xx: bool,
+}
+
+impl MSetExOptions {
+    /// Sets the keys' expiry, or keeps their time to live ([`Expiry::KeepTtl`]).
+    pub fn expiry(mut self, expiry: Expiry) -> Self {
+        self.expiry = Some(expiry);
+        self
+    }
+
+    /// Only if none of the keys exists (`NX`).
+    pub fn nx(mut self) -> Self {
+        self.nx = true;
+        self
+    }
+
+    /// Only if every key exists (`XX`).
+    pub fn xx(mut self) -> Self {
+        self.xx = true;
+        self
+    }
+}
+
+impl ToArgs for MSetExOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        cmd.arg(Flag("NX", self.nx)).arg(Flag("XX", self.xx));
+        write_expiry(self.expiry, cmd);
+    }
+}
+
 /// Options of [LCS](https://redis.io/commands/lcs).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LcsOptions {

@@ -24,6 +24,12 @@ macro_rules! string_commands {
         "MSETNX" msetnx(items: impl ToArgs) -> bool = [items];
             keys(1, -1, 2) flags(WRITE) reply(IntBool);
 
+        /// Sets several keys from `(key, value)` pairs with an expiry, or only if none/all exist
+        /// (`NX`/`XX`); `true` if they were set. Redis 8.4, Valkey 9.1.
+        /// <https://redis.io/commands/msetex>
+        "MSETEX" msetex(items: &[impl ToArgs], options: &MSetExOptions) -> bool =
+            [Counted(items), options]; keys(numkeys 1 pairs) flags(WRITE) reply(IntBool);
+
         /// Increments the integer at `key` by one. <https://redis.io/commands/incr>
         "INCR" incr(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(WRITE);
 

@@ -17,7 +17,7 @@ use oxredis::types::{
     ClientInfo, GeoSearchResult, PendingEntry, PendingSummary, SlowLogEntry, StreamEntry,
 };
 use oxredis::{Cmd, ErrorKind, Expiry, Protocol, Redis, ScanOptions, Value};
-use oxredis_test_support::RedisServer;
+use oxredis_test_support::{Needs, RedisServer, ServerVersion};
 
 fn client(server: &RedisServer, protocol: Protocol) -> Redis {
     // One connection, so connection-state commands (CLIENT SETNAME, TRACKING...) see each other.
@@ -41,6 +41,44 @@ static CALLED: std::sync::Mutex<BTreeSet<&'static str>> = std::sync::Mutex::new(
 fn is_valkey(r: &Redis) -> bool {
     let info: String = r.execute_command(("INFO", "server")).unwrap();
     info.contains("valkey_version:")
+}
+
+/// The server behind `r`: Redis or Valkey, and its version.
+fn server_version(r: &Redis) -> ServerVersion {
+    let info: String = r.execute_command(("INFO", "server")).unwrap();
+    ServerVersion::from_info(&info)
+}
+
+/// Methods whose calls were skipped because the server is too old for them; the coverage test
+/// does not require them on this server.
+static SKIPPED: std::sync::Mutex<BTreeSet<&'static str>> = std::sync::Mutex::new(BTreeSet::new());
+/// Skip lines already printed (a group runs once per protocol; its skips are printed once).
+static SKIP_PRINTED: std::sync::Mutex<BTreeSet<String>> = std::sync::Mutex::new(BTreeSet::new());
+
+/// `true` when the server is older than `needs`: then prints `SKIP <test>: needs ... (server
+/// ...)` once per test name, and records `methods` as skipped for the coverage test. The caller
+/// skips the calls of `methods`.
+fn skip_unless(
+    version: &ServerVersion,
+    test: &str,
+    needs: Needs,
+    methods: &[&'static str],
+) -> bool {
+    if version.meets(needs) {
+        return false;
+    }
+    SKIPPED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(methods);
+    let first = SKIP_PRINTED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(test.to_owned());
+    if first {
+        assert!(version.skip_unless(test, needs));
+    }
+    true
 }
 
 /// Records that a command method was called.
@@ -94,6 +132,7 @@ mod hashes;
 mod hyperloglog;
 mod keys;
 mod lists;
+mod newer;
 mod pubsub;
 mod scripting;
 mod server;
@@ -133,6 +172,8 @@ const GROUPS: &[(&str, ServerKind, Body)] = &[
     ("migrate", ServerKind::Plain, keys::migrate),
     ("pubsub", ServerKind::Plain, pubsub::pubsub),
     ("shutdown", ServerKind::Stopped, server::shutdown),
+    ("newer", ServerKind::Plain, newer::newer),
+    ("newer_cluster", ServerKind::Cluster, newer::newer_cluster),
 ];
 
 fn start(kind: ServerKind) -> RedisServer {
@@ -199,8 +240,20 @@ fn every_declared_method_gives_its_expected_reply_on_resp2_and_resp3() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // Commands whose every method was skipped on this server (too old for them).
+    let skipped = SKIPPED.lock().unwrap().clone();
+    let skipped_commands: BTreeSet<&str> = command_methods()
+        .filter(|(m, _)| skipped.contains(m))
+        .map(|(_, c)| c)
+        .filter(|c| {
+            command_methods()
+                .filter(|(_, c2)| c2 == c)
+                .all(|(m, _)| skipped.contains(m))
+        })
+        .collect();
     let not_called: Vec<&str> = command_specs()
         .map(|s| s.name)
+        .filter(|name| !skipped_commands.contains(name))
         .filter(|name| {
             let full = name.to_lowercase().replace(' ', "|");
             let first = full.split('|').next().unwrap_or_default().to_owned();
@@ -216,7 +269,7 @@ fn every_declared_method_gives_its_expected_reply_on_resp2_and_resp3() {
     let methods = CALLED.lock().unwrap().clone();
     let uncalled: Vec<&str> = command_methods()
         .map(|(method, _)| method)
-        .filter(|m| !methods.contains(m))
+        .filter(|m| !methods.contains(m) && !skipped.contains(m))
         .collect();
     assert!(
         uncalled.is_empty(),
@@ -224,10 +277,12 @@ fn every_declared_method_gives_its_expected_reply_on_resp2_and_resp3() {
         uncalled.len()
     );
     println!(
-        "{} methods ({} declarations), {} distinct commands called",
+        "{} methods ({} declarations), {} distinct commands called; {} methods skipped on {}",
         methods.len(),
         command_specs().count(),
-        called.len()
+        called.len(),
+        skipped.len(),
+        RedisServer::new().version()
     );
 }
 
