@@ -1,30 +1,28 @@
 //! oxredis against the `redis` (redis-rs) and `fred` crates, on one local redis-server that this
-//! program starts itself. Run with `cargo run --release -p oxredis-bench`; see bench/README.md.
+//! program starts itself. Run with `cargo run --release -p oxredis-bench -- --help`; see
+//! bench/README.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cli;
+mod instructions;
+mod sys;
+
+use std::fmt::Write as _;
 use std::future::Future;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use oxredis_test_support::RedisServer;
 
-/// How many times each figure is measured; the median is reported.
-fn runs() -> usize {
-    std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5)
-}
+use cli::{Mode, Opts};
+use sys::RedisBenchmark;
 
-/// Scales operation counts (e.g. `BENCH_SCALE=0.1` for a quick smoke run).
-fn scaled(n: usize) -> usize {
-    let s: f64 = std::env::var("BENCH_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1.0);
-    ((n as f64 * s) as usize).max(1)
-}
+/// The key every GET figure reads.
+pub(crate) const KEY: &str = "k";
+/// Its value (10 bytes).
+pub(crate) const VALUE: &str = "value-of-k";
+/// The key redis-benchmark's GET and SET tests use (without `-r`).
+const RB_KEY: &str = "key:__rand_int__";
 
 /// Ops per second of one run: `ops` operations in `took`.
 fn rate(ops: usize, took: Duration) -> f64 {
@@ -51,36 +49,62 @@ where
     Box::new(move || rt.block_on(f()))
 }
 
+/// The redis-benchmark ceiling of a figure as a sampler (`None` with `--no-ceiling`).
+fn ceiling_sampler<'a>(o: &Opts, rb: RedisBenchmark) -> (Option<Sampler<'a>>, Option<String>) {
+    if !o.ceiling {
+        return (None, None);
+    }
+    let cmd = rb.describe();
+    let s = sampler(move || {
+        let rps = rb.run();
+        (rb.n, Duration::from_secs_f64(rb.n as f64 / rps))
+    });
+    (Some(s), Some(cmd))
+}
+
 struct Row<T> {
     name: &'static str,
     ox: Option<T>,
     redis: Option<T>,
     fred: Option<T>,
+    /// redis-benchmark against the same server, same placement: the physical limit.
+    ceiling: Option<T>,
+    ceiling_cmd: Option<String>,
     note: &'static str,
 }
 
-/// Measures a figure: one warm-up run per client, then `runs()` rounds in which the clients
-/// take turns, so a change in machine load hits them alike; reports each client's median.
-fn race(row: Row<Sampler<'_>>) -> Row<f64> {
-    let mut clients = [row.ox, row.redis, row.fred];
-    for f in clients.iter_mut().flatten() {
-        let _ = f();
+/// Measures a figure: one warm-up run per participant (the clients and the redis-benchmark
+/// ceiling), then `runs` rounds in which they take turns, so a change in machine load hits them
+/// alike. The order rotates each round (ox, redis, fred; redis, fred, ox; fred, ox, redis; ...)
+/// so no participant always runs first or last. Reports each participant's median.
+fn race(runs: usize, row: Row<Sampler<'_>>) -> Row<f64> {
+    let t0 = Instant::now();
+    let mut slots = [row.ox, row.redis, row.fred, row.ceiling];
+    let present: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].is_some()).collect();
+    for &i in &present {
+        if let Some(f) = &mut slots[i] {
+            let _ = f();
+        }
     }
-    let mut samples: [Vec<f64>; 3] = Default::default();
-    for _ in 0..runs() {
-        for (i, f) in clients.iter_mut().enumerate() {
-            if let Some(f) = f {
+    let mut samples: [Vec<f64>; 4] = Default::default();
+    for r in 0..runs {
+        for k in 0..present.len() {
+            let i = present[(r + k) % present.len()];
+            if let Some(f) = &mut slots[i] {
                 let (ops, took) = f();
                 samples[i].push(rate(ops, took));
             }
         }
     }
-    let [ox, redis, fred] = samples.map(|v| (!v.is_empty()).then(|| median(v)));
+    eprintln!("{}: {:.1} s", row.name, t0.elapsed().as_secs_f64());
+    let [ox, redis, fred, ceiling] = samples.map(|v| (!v.is_empty()).then(|| median(v)));
     Row {
         name: row.name,
         ox,
         redis,
         fred,
+        ceiling,
+        ceiling_cmd: row.ceiling_cmd,
         note: row.note,
     }
 }
@@ -101,38 +125,88 @@ fn fmt_ratio(a: Option<f64>, b: Option<f64>) -> String {
     }
 }
 
-/// Whether client `name` (ox, redis, fred) is selected by `BENCH_CLIENTS`; all by default.
-fn on(name: &str) -> bool {
-    match std::env::var("BENCH_CLIENTS") {
-        Ok(list) => list.split(',').any(|x| x.trim() == name),
-        Err(_) => true,
+/// `n` sequential GETs of [`KEY`] with the blocking oxredis client (figure (1), `--instructions`).
+pub(crate) fn ox_get_loop(ox: &oxredis::Redis, n: usize) {
+    for _ in 0..n {
+        let v: Option<Vec<u8>> = ox.get(KEY).unwrap();
+        assert!(v.is_some());
     }
 }
 
-/// Whether figure `n` is selected by `BENCH_ONLY` (e.g. `BENCH_ONLY=4,5`); all by default.
-fn want(n: u32) -> bool {
-    match std::env::var("BENCH_ONLY") {
-        Ok(list) => list.split(',').any(|x| x.trim() == n.to_string()),
-        Err(_) => true,
+/// `n` sequential GETs of [`KEY`] with a redis-rs connection (figure (1), `--instructions`).
+pub(crate) fn redis_get_loop(conn: &mut redis::Connection, n: usize) {
+    for _ in 0..n {
+        let v: Option<Vec<u8>> = redis::cmd("GET").arg(KEY).query(conn).unwrap();
+        assert!(v.is_some());
     }
+}
+
+/// The server's version from `INFO server`.
+pub(crate) fn server_version(server: &RedisServer) -> String {
+    server
+        .cli(&["INFO", "server"])
+        .lines()
+        .find_map(|l| l.strip_prefix("redis_version:"))
+        .unwrap_or("?")
+        .trim()
+        .to_string()
 }
 
 fn main() {
-    let server = RedisServer::new();
-    if let Ok(cpu) = std::env::var("BENCH_SERVER_CPU") {
-        let pid = server.pid().expect("server pid").to_string();
-        let ok = Command::new("taskset")
-            .args(["-a", "-cp", &cpu, &pid])
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        assert!(ok, "taskset -a -cp {cpu} {pid} failed");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let o = match cli::parse(&args) {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            print!("{}", cli::HELP);
+            return;
+        }
+        Err(e) => {
+            eprintln!("oxredis-bench: {e}\n(see --help)");
+            std::process::exit(2);
+        }
+    };
+    match &o.mode {
+        Mode::GetLoop { client, n, url } => instructions::get_loop(client, *n, url),
+        Mode::Instructions { small, large } => instructions::run(*small, *large),
+        Mode::Figures => figures(&o),
     }
+}
+
+/// Starts the server, applies `--pin`, runs the selected figures and prints the report.
+fn figures(o: &Opts) {
+    let date = sys::date_utc();
+    let load_start = sys::loadavg();
+    let server = RedisServer::new();
+    let server_pid = server.pid().expect("server pid");
+    let me = std::process::id();
+    let (server_cpu, client_cpu) = o.pin.cpus();
+    let server_cpu = o.server_cpu.as_deref().or(server_cpu);
+    // Pin before the tokio runtime starts its workers (they would inherit the mask anyway).
+    for (pid, cpu) in [(server_pid, server_cpu), (me, client_cpu)] {
+        if let Some(cpu) = cpu {
+            if let Err(e) = sys::pin(pid, cpu) {
+                eprintln!("oxredis-bench: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    let placement = format!(
+        "--pin {}: server pid {server_pid} on CPUs {}, client pid {me} on CPUs {} \
+         (redis-benchmark inherits the client's); online CPUs {}",
+        o.pin,
+        sys::cpus_allowed(server_pid),
+        sys::cpus_allowed(me),
+        sys::online_cpus(),
+    );
+    eprintln!("{placement}");
+
     let url = server.url();
+    let port = server.port();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
+    let workers = rt.metrics().num_workers();
 
     let ox = oxredis::Redis::from_url(&url).unwrap();
     let rclient = redis::Client::open(url.as_str()).unwrap();
@@ -150,41 +224,53 @@ fn main() {
         .block_on(rclient.get_multiplexed_async_connection())
         .unwrap();
 
-    let _: bool = ox.set("k", "value-of-k").unwrap();
+    let _: bool = ox.set(KEY, VALUE).unwrap();
+    // redis-benchmark's GET reads this key: the same 10-byte value as ours.
+    let _: bool = ox.set(RB_KEY, VALUE).unwrap();
     let mut rows = Vec::new();
     let items: Vec<String> = (0..10_000).map(|i| format!("item-{i:05}")).collect();
+    let runs = o.runs;
 
-    if want(1) {
+    if o.want(1) {
         // (1) Blocking, sequential, one connection.
-        let n = scaled(20_000);
-        let get_ox = on("ox").then(|| {
+        let n = o.scaled(20_000);
+        let get_ox = o.on("ox").then(|| {
             sampler(|| {
                 let t = Instant::now();
-                for _ in 0..n {
-                    let v: Option<Vec<u8>> = ox.get("k").unwrap();
-                    assert!(v.is_some());
-                }
+                ox_get_loop(&ox, n);
                 (n, t.elapsed())
             })
         });
-        let get_redis = on("redis").then(|| {
+        let get_redis = o.on("redis").then(|| {
             sampler(|| {
                 let t = Instant::now();
-                for _ in 0..n {
-                    let v: Option<Vec<u8>> = redis::cmd("GET").arg("k").query(&mut rconn).unwrap();
-                    assert!(v.is_some());
-                }
+                redis_get_loop(&mut rconn, n);
                 (n, t.elapsed())
             })
         });
-        rows.push(race(Row {
-            name: "(1) blocking sequential GET",
-            ox: get_ox,
-            redis: get_redis,
-            fred: None,
-            note: "fred has no sync API",
-        }));
-        let set_ox = on("ox").then(|| {
+        let (ceiling, ceiling_cmd) = ceiling_sampler(
+            o,
+            RedisBenchmark {
+                port,
+                clients: 1,
+                pipeline: 1,
+                n,
+                test: "get",
+            },
+        );
+        rows.push(race(
+            runs,
+            Row {
+                name: "(1) blocking sequential GET",
+                ox: get_ox,
+                redis: get_redis,
+                fred: None,
+                ceiling,
+                ceiling_cmd,
+                note: "fred has no sync API",
+            },
+        ));
+        let set_ox = o.on("ox").then(|| {
             sampler(|| {
                 let t = Instant::now();
                 for i in 0..n {
@@ -193,7 +279,7 @@ fn main() {
                 (n, t.elapsed())
             })
         });
-        let set_redis = on("redis").then(|| {
+        let set_redis = o.on("redis").then(|| {
             sampler(|| {
                 let t = Instant::now();
                 for i in 0..n {
@@ -202,68 +288,120 @@ fn main() {
                 (n, t.elapsed())
             })
         });
-        rows.push(race(Row {
-            name: "(1) blocking sequential SET",
-            ox: set_ox,
-            redis: set_redis,
-            fred: None,
-            note: "fred has no sync API",
-        }));
+        let (ceiling, ceiling_cmd) = ceiling_sampler(
+            o,
+            RedisBenchmark {
+                port,
+                clients: 1,
+                pipeline: 1,
+                n,
+                test: "set",
+            },
+        );
+        rows.push(race(
+            runs,
+            Row {
+                name: "(1) blocking sequential SET",
+                ox: set_ox,
+                redis: set_redis,
+                fred: None,
+                ceiling,
+                ceiling_cmd,
+                note: "fred has no sync API; every client overwrites one key",
+            },
+        ));
     }
 
-    if want(2) {
-        // (2) One pipeline of 10,000 SETs.
+    if o.want(2) {
+        // (2) One pipeline of 10,000 SETs to 10,000 distinct keys that do not exist yet; every
+        // client keeps the replies. After each pipeline (untimed) the keys are deleted again, so
+        // every pipeline of every client inserts into the same keyspace. A ballast of 20,000
+        // keys keeps the keyspace's hash table at one size (32768 buckets: no growth while the
+        // 10,000 are inserted, no shrinking after they are deleted).
         let p = 10_000;
-        let pipe_ox = on("ox").then(|| {
+        let pkeys: Vec<String> = (0..p).map(|i| format!("pipe:{i:05}")).collect();
+        let ballast: Vec<String> = (0..20_000).map(|i| format!("ballast:{i:05}")).collect();
+        let mut bp = ox.pipeline(false);
+        for k in &ballast {
+            bp.set(k.as_str(), 0);
+        }
+        assert_eq!(bp.execute().unwrap().len(), ballast.len());
+        // Deletes the keys one pipeline wrote; they must all have been new.
+        let clear = || {
+            let deleted: i64 = ox.delete(&pkeys).unwrap();
+            assert_eq!(
+                deleted, p as i64,
+                "a pipeline did not write {p} distinct keys"
+            );
+        };
+        let pipe_ox = o.on("ox").then(|| {
             sampler(|| {
                 let t = Instant::now();
                 let mut pipe = ox.pipeline(false);
-                for i in 0..p {
-                    pipe.set("p", i);
+                for (i, k) in pkeys.iter().enumerate() {
+                    pipe.set(k.as_str(), i);
                 }
                 let replies = pipe.execute().unwrap();
+                let took = t.elapsed();
                 assert_eq!(replies.len(), p);
-                (p, t.elapsed())
+                clear();
+                (p, took)
             })
         });
-        let pipe_redis = on("redis").then(|| {
+        let pipe_redis = o.on("redis").then(|| {
             sampler(|| {
                 let t = Instant::now();
                 let mut pipe = redis::pipe();
-                for i in 0..p {
-                    pipe.cmd("SET").arg("p").arg(i).ignore();
+                for (i, k) in pkeys.iter().enumerate() {
+                    pipe.cmd("SET").arg(k).arg(i);
                 }
-                let () = pipe.query(&mut rconn).unwrap();
-                (p, t.elapsed())
+                let replies: Vec<redis::Value> = pipe.query(&mut rconn).unwrap();
+                let took = t.elapsed();
+                assert_eq!(replies.len(), p);
+                assert!(replies.iter().all(|v| *v == redis::Value::Okay));
+                clear();
+                (p, took)
             })
         });
-        let pipe_fred = on("fred").then(|| {
+        let pipe_fred = o.on("fred").then(|| {
             sampler_async(&rt, || async {
                 use fred::prelude::*;
                 let t = Instant::now();
                 let pipe = fred.pipeline();
-                for i in 0..p {
-                    let () = pipe.set("p", i as i64, None, None, false).await.unwrap();
+                for (i, k) in pkeys.iter().enumerate() {
+                    let () = pipe
+                        .set(k.as_str(), i as i64, None, None, false)
+                        .await
+                        .unwrap();
                 }
-                let _: Vec<fred::types::Value> = pipe.all().await.unwrap();
-                (p, t.elapsed())
+                let replies: Vec<fred::types::Value> = pipe.all().await.unwrap();
+                let took = t.elapsed();
+                assert_eq!(replies.len(), p);
+                clear();
+                (p, took)
             })
         });
-        rows.push(race(Row {
-            name: "(2) pipeline of 10k SETs (cmds/s)",
-            ox: pipe_ox,
-            redis: pipe_redis,
-            fred: pipe_fred,
-            note: "ox: blocking Pipeline (transaction=false), results kept; redis-rs ignores them; fred async",
-        }));
+        rows.push(race(
+            runs,
+            Row {
+                name: "(2) pipeline of 10k SETs (cmds/s)",
+                ox: pipe_ox,
+                redis: pipe_redis,
+                fred: pipe_fred,
+                ceiling: None,
+                ceiling_cmd: None,
+                note: "10k distinct new keys, replies kept by all; ox/redis blocking, fred async",
+            },
+        ));
+        let _: i64 = ox.delete(&ballast).unwrap();
     }
 
-    if want(3) {
+    if o.want(3) {
         // (3) LRANGE of a 10,000-element list.
         let _: i64 = ox.delete(["list"]).unwrap();
         let _: i64 = ox.rpush("list", &items).unwrap();
-        let l = scaled(200);
-        let lr_ox = on("ox").then(|| {
+        let l = o.scaled(200);
+        let lr_ox = o.on("ox").then(|| {
             sampler(|| {
                 let t = Instant::now();
                 for _ in 0..l {
@@ -273,7 +411,7 @@ fn main() {
                 (l, t.elapsed())
             })
         });
-        let lr_redis = on("redis").then(|| {
+        let lr_redis = o.on("redis").then(|| {
             sampler(|| {
                 let t = Instant::now();
                 for _ in 0..l {
@@ -288,7 +426,7 @@ fn main() {
                 (l, t.elapsed())
             })
         });
-        let lr_fred = on("fred").then(|| {
+        let lr_fred = o.on("fred").then(|| {
             sampler_async(&rt, || async {
                 use fred::prelude::*;
                 let t = Instant::now();
@@ -299,19 +437,24 @@ fn main() {
                 (l, t.elapsed())
             })
         });
-        rows.push(race(Row {
-            name: "(3) LRANGE 10k elements (calls/s)",
-            ox: lr_ox,
-            redis: lr_redis,
-            fred: lr_fred,
-            note: "as Vec<Vec<u8>>; ox/redis blocking, fred async",
-        }));
+        rows.push(race(
+            runs,
+            Row {
+                name: "(3) LRANGE 10k elements (calls/s)",
+                ox: lr_ox,
+                redis: lr_redis,
+                fred: lr_fred,
+                ceiling: None,
+                ceiling_cmd: None,
+                note: "as Vec<Vec<u8>>; ox/redis blocking, fred async",
+            },
+        ));
     }
 
-    if want(4) {
+    if o.want(4) {
         // (4) 1,000 concurrent tasks x 100 GETs on one client.
-        let (tasks, per) = (1000, scaled(100));
-        let conc_ox = on("ox").then(|| {
+        let (tasks, per) = (1000, o.scaled(100));
+        let conc_ox = o.on("ox").then(|| {
             sampler_async(&rt, || {
                 let c = ox_async.clone();
                 async move {
@@ -321,7 +464,7 @@ fn main() {
                             let c = c.clone();
                             tokio::spawn(async move {
                                 for _ in 0..per {
-                                    let v: Option<Vec<u8>> = c.get("k").await.unwrap();
+                                    let v: Option<Vec<u8>> = c.get(KEY).await.unwrap();
                                     assert!(v.is_some());
                                 }
                             })
@@ -334,7 +477,7 @@ fn main() {
                 }
             })
         });
-        let conc_redis = on("redis").then(|| {
+        let conc_redis = o.on("redis").then(|| {
             sampler_async(&rt, || {
                 let c = rmux.clone();
                 async move {
@@ -345,7 +488,7 @@ fn main() {
                             tokio::spawn(async move {
                                 for _ in 0..per {
                                     let v: Option<Vec<u8>> = redis::cmd("GET")
-                                        .arg("k")
+                                        .arg(KEY)
                                         .query_async(&mut c)
                                         .await
                                         .unwrap();
@@ -361,7 +504,7 @@ fn main() {
                 }
             })
         });
-        let conc_fred = on("fred").then(|| {
+        let conc_fred = o.on("fred").then(|| {
             sampler_async(&rt, || {
                 let c = fred.clone();
                 async move {
@@ -372,7 +515,7 @@ fn main() {
                             let c = c.clone();
                             tokio::spawn(async move {
                                 for _ in 0..per {
-                                    let v: Option<Vec<u8>> = c.get("k").await.unwrap();
+                                    let v: Option<Vec<u8>> = c.get(KEY).await.unwrap();
                                     assert!(v.is_some());
                                 }
                             })
@@ -385,19 +528,34 @@ fn main() {
                 }
             })
         });
-        rows.push(race(Row {
-            name: "(4) async 1000 tasks x 100 GET",
-            ox: conc_ox,
-            redis: conc_redis,
-            fred: conc_fred,
-            note: "one client / multiplexed connection each",
-        }));
+        let (ceiling, ceiling_cmd) = ceiling_sampler(
+            o,
+            RedisBenchmark {
+                port,
+                clients: 50,
+                pipeline: 16,
+                n: o.scaled(2_000_000),
+                test: "get",
+            },
+        );
+        rows.push(race(
+            runs,
+            Row {
+                name: "(4) async 1000 tasks x 100 GET",
+                ox: conc_ox,
+                redis: conc_redis,
+                fred: conc_fred,
+                ceiling,
+                ceiling_cmd,
+                note: "one client / multiplexed connection each",
+            },
+        ));
     }
 
-    if want(5) {
+    if o.want(5) {
         // (5) 50 tasks of sequential INCR.
-        let (tasks5, per5) = (50, scaled(1000));
-        let incr_ox = on("ox").then(|| {
+        let (tasks5, per5) = (50, o.scaled(1000));
+        let incr_ox = o.on("ox").then(|| {
             sampler_async(&rt, || {
                 let c = ox_async.clone();
                 async move {
@@ -420,7 +578,7 @@ fn main() {
                 }
             })
         });
-        let incr_redis = on("redis").then(|| {
+        let incr_redis = o.on("redis").then(|| {
             sampler_async(&rt, || {
                 let c = rmux.clone();
                 async move {
@@ -447,7 +605,7 @@ fn main() {
                 }
             })
         });
-        let incr_fred = on("fred").then(|| {
+        let incr_fred = o.on("fred").then(|| {
             sampler_async(&rt, || {
                 let c = fred.clone();
                 async move {
@@ -471,39 +629,44 @@ fn main() {
                 }
             })
         });
-        rows.push(race(Row {
-            name: "(5) async 50 tasks x sequential INCR",
-            ox: incr_ox,
-            redis: incr_redis,
-            fred: incr_fred,
-            note: "",
-        }));
+        rows.push(race(
+            runs,
+            Row {
+                name: "(5) async 50 tasks x sequential INCR",
+                ox: incr_ox,
+                redis: incr_redis,
+                fred: incr_fred,
+                ceiling: None,
+                ceiling_cmd: None,
+                note: "",
+            },
+        ));
     }
 
-    if want(7) {
+    if o.want(7) {
         // (7) Latency: one task, sequential GETs on the async clients.
-        let n7 = scaled(20_000);
-        let seq_ox = on("ox").then(|| {
+        let n7 = o.scaled(20_000);
+        let seq_ox = o.on("ox").then(|| {
             sampler_async(&rt, || {
                 let c = ox_async.clone();
                 async move {
                     let t = Instant::now();
                     for _ in 0..n7 {
-                        let v: Option<Vec<u8>> = c.get("k").await.unwrap();
+                        let v: Option<Vec<u8>> = c.get(KEY).await.unwrap();
                         assert!(v.is_some());
                     }
                     (n7, t.elapsed())
                 }
             })
         });
-        let seq_redis = on("redis").then(|| {
+        let seq_redis = o.on("redis").then(|| {
             sampler_async(&rt, || {
                 let mut c = rmux.clone();
                 async move {
                     let t = Instant::now();
                     for _ in 0..n7 {
                         let v: Option<Vec<u8>> = redis::cmd("GET")
-                            .arg("k")
+                            .arg(KEY)
                             .query_async(&mut c)
                             .await
                             .unwrap();
@@ -513,38 +676,53 @@ fn main() {
                 }
             })
         });
-        let seq_fred = on("fred").then(|| {
+        let seq_fred = o.on("fred").then(|| {
             sampler_async(&rt, || {
                 let c = fred.clone();
                 async move {
                     use fred::prelude::*;
                     let t = Instant::now();
                     for _ in 0..n7 {
-                        let v: Option<Vec<u8>> = c.get("k").await.unwrap();
+                        let v: Option<Vec<u8>> = c.get(KEY).await.unwrap();
                         assert!(v.is_some());
                     }
                     (n7, t.elapsed())
                 }
             })
         });
-        rows.push(race(Row {
-            name: "(7) async 1 task sequential GET (extra)",
-            ox: seq_ox,
-            redis: seq_redis,
-            fred: seq_fred,
-            note: "latency-bound; not a target row",
-        }));
+        let (ceiling, ceiling_cmd) = ceiling_sampler(
+            o,
+            RedisBenchmark {
+                port,
+                clients: 1,
+                pipeline: 1,
+                n: n7,
+                test: "get",
+            },
+        );
+        rows.push(race(
+            runs,
+            Row {
+                name: "(7) async 1 task sequential GET (extra)",
+                ox: seq_ox,
+                redis: seq_redis,
+                fred: seq_fred,
+                ceiling,
+                ceiling_cmd,
+                note: "latency-bound; not a target row",
+            },
+        ));
     }
 
-    if want(6) {
+    if o.want(6) {
         // (6) Decode only: a 10,000-element array reply from memory.
         let mut wire = Vec::new();
         wire.extend_from_slice(b"*10000\r\n");
         for it in &items {
             wire.extend_from_slice(format!("${}\r\n{it}\r\n", it.len()).as_bytes());
         }
-        let d = scaled(500);
-        let dec_ox = on("ox").then(|| {
+        let d = o.scaled(500);
+        let dec_ox = o.on("ox").then(|| {
             sampler(|| {
                 let mut dec = oxredis::resp::Decoder::default();
                 let t = Instant::now();
@@ -556,7 +734,7 @@ fn main() {
                 (d, t.elapsed())
             })
         });
-        let dec_redis = on("redis").then(|| {
+        let dec_redis = o.on("redis").then(|| {
             sampler(|| {
                 let t = Instant::now();
                 for _ in 0..d {
@@ -566,7 +744,7 @@ fn main() {
                 (d, t.elapsed())
             })
         });
-        let dec_proto = on("fred").then(|| {
+        let dec_proto = o.on("fred").then(|| {
             sampler(|| {
                 let t = Instant::now();
                 for _ in 0..d {
@@ -582,40 +760,82 @@ fn main() {
                 (d, t.elapsed())
             })
         });
-        rows.push(race(Row {
+        rows.push(race(runs, Row {
         name: "(6) decode 10k-element array (frames/s)",
         ox: dec_ox,
         redis: dec_redis,
         fred: dec_proto,
+        ceiling: None,
+        ceiling_cmd: None,
         note:
             "fred column: redis-protocol decode_bytes_mut; ox and fred copy into a BytesMut first",
     }));
     }
 
-    println!(
-        "| figure | oxredis | redis-rs | fred | ox/redis | ox/fred | note |\n|---|---:|---:|---:|---:|---:|---|"
+    let load_end = sys::loadavg();
+    let mut out = String::new();
+    let _ = writeln!(out, "# oxredis-bench, {date}\n");
+    let _ = writeln!(out, "- placement: {placement}; tokio workers: {workers}");
+    let _ = writeln!(
+        out,
+        "- load average (1/5/15 min): at start {load_start}, at end {load_end}"
+    );
+    let _ = writeln!(
+        out,
+        "- peers: redis {}, fred {}, redis-protocol {} (tokio {}); server redis-server {}; \
+         redis-benchmark {}",
+        env!("PEER_REDIS"),
+        env!("PEER_FRED"),
+        env!("PEER_REDIS_PROTOCOL"),
+        env!("PEER_TOKIO"),
+        server_version(&server),
+        sys::redis_benchmark_version(),
+    );
+    let _ = writeln!(
+        out,
+        "- ops/s, median of {runs} runs after one warm-up run each; the order of the clients \
+         (and of the redis-benchmark ceiling) rotates each run; scale {}\n",
+        o.scale
+    );
+    let _ = writeln!(
+        out,
+        "| figure | oxredis | redis-rs | fred | ox/redis | ox/fred | ceiling | ox/ceiling | note |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---|"
     );
     for r in &rows {
-        println!(
-            "| {} | {} | {} | {} | {} | {} | {} |",
+        let (ceil, frac) = match r.ceiling {
+            Some(_) => (fmt_rate(r.ceiling), fmt_ratio(r.ox, r.ceiling)),
+            None => (String::new(), String::new()),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.name,
             fmt_rate(r.ox),
             fmt_rate(r.redis),
             fmt_rate(r.fred),
             fmt_ratio(r.ox, r.redis),
             fmt_ratio(r.ox, r.fred),
+            ceil,
+            frac,
             r.note
         );
     }
-    println!(
-        "\nops/s, median of {} runs (after one warm-up run); server redis-server {}",
-        runs(),
-        server
-            .cli(&["INFO", "server"])
-            .lines()
-            .find_map(|l| l.strip_prefix("redis_version:"))
-            .unwrap_or("?")
-            .trim()
-    );
+    let ceilings: Vec<String> = rows
+        .iter()
+        .filter_map(|r| Some(format!("{}: `{}`", r.name, r.ceiling_cmd.as_ref()?)))
+        .collect();
+    if !ceilings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nceiling = redis-benchmark against the same server in the same run, same placement \
+             as the client (the physical limit of the server and the loopback); ox/ceiling = \
+             oxredis's fraction of it:"
+        );
+        for c in ceilings {
+            let _ = writeln!(out, "- {c}");
+        }
+    }
+    print!("{out}");
     drop(fred);
 }

@@ -1,0 +1,259 @@
+//! Command-line options. The older `BENCH_*` environment variables still work: they give the
+//! defaults, and an option on the command line wins over them.
+
+use std::fmt;
+
+/// Text of `--help`.
+pub(crate) const HELP: &str = "\
+oxredis-bench: oxredis against the redis (redis-rs) and fred crates on one local redis-server
+
+USAGE:
+    cargo run --release -p oxredis-bench -- [OPTIONS]
+    target/release/oxredis-bench [OPTIONS]
+
+OPTIONS:
+    --runs N             measurements per figure, median reported      [env BENCH_RUNS, default 5]
+    --scale F            scale the operation counts (0.1: quick run)   [env BENCH_SCALE, default 1]
+    --only LIST          figures to run, e.g. 1,4,7                   [env BENCH_ONLY, default all]
+    --clients LIST       clients to run: ox,redis,fred                 [env BENCH_CLIENTS, default all]
+    --pin MODE           CPU placement of server and client            [env BENCH_PIN, default none]
+                           same:  server and client (and redis-benchmark) on CPU 0
+                           split: server on CPU 0, client (and redis-benchmark) on CPU 1
+                           none:  no pinning (the scheduler decides)
+    --server-cpu C       pin only the server to CPU list C (overrides the server part of --pin)
+                                                                       [env BENCH_SERVER_CPU]
+    --no-ceiling         do not run redis-benchmark for the ceiling column
+    --instructions       instead of the figures: client-side instructions per blocking
+                         sequential GET for oxredis and redis-rs, counted by
+                         valgrind --tool=callgrind as (Ir(N large) - Ir(N small)) / (large - small)
+    --small N            GETs of the small run of --instructions       [default 2000]
+    --large N            GETs of the large run of --instructions       [default 22000]
+    -h, --help           print this text
+
+FIGURES:
+    (1) blocking sequential GET and SET, one connection (fred: no sync API)
+    (2) one pipeline of 10k SETs to 10k distinct fresh keys, replies kept by every client
+    (3) LRANGE of a 10k-element list
+    (4) async, 1000 tasks x 100 GET on one client
+    (5) async, 50 tasks x sequential INCR
+    (6) decode a 10k-element array from memory (no server)
+    (7) async, 1 task sequential GET (latency-bound)
+";
+
+/// Where the server and the benchmark process run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pin {
+    /// Server and client on CPU 0.
+    Same,
+    /// Server on CPU 0, client on CPU 1.
+    Split,
+    /// No pinning.
+    None,
+}
+
+impl Pin {
+    /// CPU lists (for `taskset -c`) of server and client, if pinned.
+    pub(crate) fn cpus(self) -> (Option<&'static str>, Option<&'static str>) {
+        match self {
+            Pin::Same => (Some("0"), Some("0")),
+            Pin::Split => (Some("0"), Some("1")),
+            Pin::None => (None, None),
+        }
+    }
+}
+
+impl fmt::Display for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Pin::Same => "same",
+            Pin::Split => "split",
+            Pin::None => "none",
+        })
+    }
+}
+
+/// What the program does.
+#[derive(Debug)]
+pub(crate) enum Mode {
+    /// The figures (1)-(7).
+    Figures,
+    /// Instructions per sequential GET under callgrind.
+    Instructions {
+        /// GETs of the small run.
+        small: usize,
+        /// GETs of the large run.
+        large: usize,
+    },
+    /// Internal (run under valgrind by `Instructions`): `n` sequential GETs with one client.
+    GetLoop {
+        /// `ox` or `redis`.
+        client: String,
+        /// Number of GETs after the warm-up.
+        n: usize,
+        /// Server URL.
+        url: String,
+    },
+}
+
+/// Parsed options.
+#[derive(Debug)]
+pub(crate) struct Opts {
+    /// Measurements per figure.
+    pub(crate) runs: usize,
+    /// Scale of the operation counts.
+    pub(crate) scale: f64,
+    /// Selected figures (all when `None`).
+    pub(crate) only: Option<Vec<u32>>,
+    /// Selected clients (all when `None`).
+    pub(crate) clients: Option<Vec<String>>,
+    /// CPU placement.
+    pub(crate) pin: Pin,
+    /// Explicit server CPU list.
+    pub(crate) server_cpu: Option<String>,
+    /// Whether to run redis-benchmark for the ceiling column.
+    pub(crate) ceiling: bool,
+    /// What to do.
+    pub(crate) mode: Mode,
+}
+
+impl Opts {
+    /// Whether figure `n` is selected.
+    pub(crate) fn want(&self, n: u32) -> bool {
+        self.only.as_ref().is_none_or(|l| l.contains(&n))
+    }
+
+    /// Whether client `name` (ox, redis, fred) is selected.
+    pub(crate) fn on(&self, name: &str) -> bool {
+        self.clients
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|c| c == name))
+    }
+
+    /// `n` times the scale, at least 1.
+    pub(crate) fn scaled(&self, n: usize) -> usize {
+        ((n as f64 * self.scale) as usize).max(1)
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(what: &str, s: &str) -> Result<T, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("{what}: not a number: {s:?}"))
+}
+
+fn parse_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+fn parse_pin(s: &str) -> Result<Pin, String> {
+    match s.trim() {
+        "same" => Ok(Pin::Same),
+        "split" => Ok(Pin::Split),
+        "none" => Ok(Pin::None),
+        other => Err(format!(
+            "--pin: expected same, split or none, got {other:?}"
+        )),
+    }
+}
+
+fn parse_only(s: &str) -> Result<Vec<u32>, String> {
+    parse_list(s)
+        .iter()
+        .map(|x| parse_num::<u32>("--only", x))
+        .collect()
+}
+
+fn parse_clients(s: &str) -> Result<Vec<String>, String> {
+    let l = parse_list(s);
+    match l
+        .iter()
+        .find(|c| !["ox", "redis", "fred"].contains(&c.as_str()))
+    {
+        Some(bad) => Err(format!(
+            "--clients: unknown client {bad:?} (ox, redis, fred)"
+        )),
+        None => Ok(l),
+    }
+}
+
+/// Parses `args` (without the program name) over the defaults from the environment.
+/// `Ok(None)` means `--help` was asked for.
+pub(crate) fn parse(args: &[String]) -> Result<Option<Opts>, String> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let mut o = Opts {
+        runs: env("BENCH_RUNS")
+            .map(|v| parse_num("BENCH_RUNS", &v))
+            .transpose()?
+            .unwrap_or(5),
+        scale: env("BENCH_SCALE")
+            .map(|v| parse_num("BENCH_SCALE", &v))
+            .transpose()?
+            .unwrap_or(1.0),
+        only: env("BENCH_ONLY").map(|v| parse_only(&v)).transpose()?,
+        clients: env("BENCH_CLIENTS")
+            .map(|v| parse_clients(&v))
+            .transpose()?,
+        pin: env("BENCH_PIN")
+            .map(|v| parse_pin(&v))
+            .transpose()?
+            .unwrap_or(Pin::None),
+        server_cpu: env("BENCH_SERVER_CPU"),
+        ceiling: true,
+        mode: Mode::Figures,
+    };
+    let (mut instructions, mut small, mut large) = (false, 2_000, 22_000);
+    let (mut get_loop, mut n, mut url) = (None::<String>, 0, String::new());
+
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((k, v)) if k.starts_with("--") => (k, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || -> Result<String, String> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value")),
+            }
+        };
+        match name {
+            "-h" | "--help" => return Ok(None),
+            "--runs" => o.runs = parse_num(name, &value()?)?,
+            "--scale" => o.scale = parse_num(name, &value()?)?,
+            "--only" => o.only = Some(parse_only(&value()?)?),
+            "--clients" => o.clients = Some(parse_clients(&value()?)?),
+            "--pin" => o.pin = parse_pin(&value()?)?,
+            "--server-cpu" => o.server_cpu = Some(value()?),
+            "--no-ceiling" => o.ceiling = false,
+            "--instructions" => instructions = true,
+            "--small" => small = parse_num(name, &value()?)?,
+            "--large" => large = parse_num(name, &value()?)?,
+            // Internal, used by --instructions.
+            "--get-loop" => get_loop = Some(value()?),
+            "--n" => n = parse_num(name, &value()?)?,
+            "--url" => url = value()?,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if o.runs == 0 {
+        return Err("--runs must be at least 1".into());
+    }
+    if o.scale.is_nan() || o.scale <= 0.0 {
+        return Err("--scale must be positive".into());
+    }
+    if let Some(client) = get_loop {
+        o.mode = Mode::GetLoop { client, n, url };
+    } else if instructions {
+        if large <= small {
+            return Err("--large must be greater than --small".into());
+        }
+        o.mode = Mode::Instructions { small, large };
+    }
+    Ok(Some(o))
+}
