@@ -31,7 +31,96 @@ static GENERIC: CommandSpec = CommandSpec {
     flags: CommandFlags::NONE,
     keys: KeySpec::Unknown,
     reply: ReplyShape::Plain,
+    wire: &[],
+    words: 0,
 };
+
+/// Number of words in a command name (`"CONFIG GET"`: 2); words are separated by one space.
+pub(crate) const fn word_count(name: &str) -> usize {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() {
+        return 0;
+    }
+    let mut words = 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b' ' {
+            words += 1;
+        }
+        i += 1;
+    }
+    words
+}
+
+/// Decimal digits of `n`.
+const fn digits(mut n: usize) -> usize {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
+    }
+    d
+}
+
+/// Length of a command name's words encoded as RESP bulk strings, for [`encode_name`].
+pub(crate) const fn encoded_name_len(name: &str) -> usize {
+    let bytes = name.as_bytes();
+    let mut total = 0;
+    let mut start = 0;
+    let mut i = 0;
+    while i <= bytes.len() {
+        if i == bytes.len() || bytes[i] == b' ' {
+            let len = i - start;
+            // `$` len `\r\n` word `\r\n`
+            total += 1 + digits(len) + 2 + len + 2;
+            start = i + 1;
+        }
+        i += 1;
+    }
+    total
+}
+
+/// A command name's words encoded as RESP bulk strings (`"CONFIG GET"` →
+/// `$6\r\nCONFIG\r\n$3\r\nGET\r\n`), evaluated at compile time for each declaration; `N` is
+/// [`encoded_name_len`] of the same name (a mismatch fails the build).
+pub(crate) const fn encode_name<const N: usize>(name: &str) -> [u8; N] {
+    let bytes = name.as_bytes();
+    let mut out = [0u8; N];
+    let mut at = 0;
+    let mut start = 0;
+    let mut i = 0;
+    while i <= bytes.len() {
+        if i == bytes.len() || bytes[i] == b' ' {
+            let len = i - start;
+            out[at] = b'$';
+            at += 1;
+            let mut d = digits(len);
+            let mut n = len;
+            while d > 0 {
+                out[at + d - 1] = b'0' + (n % 10) as u8;
+                n /= 10;
+                d -= 1;
+            }
+            at += digits(len);
+            out[at] = b'\r';
+            out[at + 1] = b'\n';
+            at += 2;
+            let mut j = start;
+            while j < i {
+                out[at] = bytes[j];
+                at += 1;
+                j += 1;
+            }
+            out[at] = b'\r';
+            out[at + 1] = b'\n';
+            at += 2;
+            start = i + 1;
+        }
+        i += 1;
+    }
+    assert!(at == N, "encode_name: N is not encoded_name_len(name)");
+    out
+}
 
 impl Cmd {
     /// A command with no declaration: the words of `name` become the first arguments.
@@ -62,9 +151,8 @@ impl Cmd {
     /// A declared command: its name words are written and its flags and key spec recorded.
     pub(crate) fn with_spec(spec: &'static CommandSpec) -> Self {
         let mut cmd = Cmd::raw(spec);
-        for word in spec.name.split(' ') {
-            cmd.write_bulk(word.as_bytes());
-        }
+        cmd.data.extend_from_slice(spec.wire);
+        cmd.argc = spec.words;
         cmd
     }
 
@@ -794,6 +882,29 @@ impl ToArgs for Flag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn precomputed_names_encode_each_word_as_a_bulk_string() {
+        const LEN: usize = encoded_name_len("CONFIG GET");
+        assert_eq!(
+            &encode_name::<LEN>("CONFIG GET"),
+            b"$6\r\nCONFIG\r\n$3\r\nGET\r\n"
+        );
+        assert_eq!(word_count("CONFIG GET"), 2);
+        assert_eq!(word_count(""), 0);
+        // A word of ten letters or more takes a two-digit length.
+        const LONG: usize = encoded_name_len("GEORADIUSBYMEMBER_RO");
+        assert_eq!(
+            &encode_name::<LONG>("GEORADIUSBYMEMBER_RO"),
+            b"$20\r\nGEORADIUSBYMEMBER_RO\r\n"
+        );
+        // Every declaration: the precomputed words are what `Cmd::new` writes for its name.
+        for spec in crate::commands::command_specs() {
+            let by_hand = Cmd::new(spec.name);
+            assert_eq!(spec.wire, by_hand.data.as_slice(), "{}", spec.name);
+            assert_eq!(spec.words, by_hand.argc, "{}", spec.name);
+        }
+    }
 
     #[test]
     fn args_round_trip_through_the_iterator() {

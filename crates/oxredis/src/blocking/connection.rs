@@ -1,6 +1,8 @@
 //! One blocking connection: a std socket driving the sans-I/O [`ConnState`](crate::conn).
 
-use std::io::{Read, Write};
+use std::io::Write;
+
+use bytes::BytesMut;
 use std::net::{TcpStream, ToSocketAddrs};
 #[cfg(unix)]
 use std::os::unix::net::UnixStream;
@@ -46,11 +48,13 @@ impl Stream {
         }
     }
 
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+    /// Reads into memory that need not be initialised (`recv(2)` writes to it), so the read
+    /// buffer's spare capacity is not zero-filled before every read.
+    fn read_uninit(&self, buf: &mut [std::mem::MaybeUninit<u8>]) -> std::io::Result<usize> {
         match self {
-            Stream::Tcp(s) => s.read(buf),
+            Stream::Tcp(s) => socket2::SockRef::from(s).recv(buf),
             #[cfg(unix)]
-            Stream::Unix(s) => s.read(buf),
+            Stream::Unix(s) => socket2::SockRef::from(s).recv(buf),
         }
     }
 
@@ -108,6 +112,29 @@ fn is_wait_over(e: &Error) -> bool {
             // Windows reports a read timeout as TimedOut.
             || (cfg!(windows) && io.kind() == std::io::ErrorKind::TimedOut)
     })
+}
+
+/// Reads up to `size` bytes from `stream` into the spare capacity of `buf` (reserved first)
+/// without zero-filling it, and appends what was read; returns the count. The one `unsafe`
+/// of the crate: the length is extended over bytes `recv(2)` reported as written.
+#[expect(
+    unsafe_code,
+    reason = "BytesMut::set_len over bytes the kernel initialised; see SAFETY"
+)]
+fn read_into_spare(stream: &Stream, buf: &mut BytesMut, size: usize) -> std::io::Result<usize> {
+    buf.reserve(size);
+    let spare = buf.spare_capacity_mut();
+    let want = size.min(spare.len());
+    let n = stream.read_uninit(&mut spare[..want])?;
+    if n > want {
+        return Err(std::io::Error::other(
+            "recv reported more bytes than asked for",
+        ));
+    }
+    // SAFETY: `recv` wrote `n` bytes at the start of the spare capacity, so
+    // `len..len + n` is initialised, and `n <= want <= spare.len()` keeps it within capacity.
+    unsafe { buf.set_len(buf.len() + n) };
+    Ok(n)
 }
 
 /// A single connection to a server, set up (AUTH, SELECT, CLIENT SETNAME, HELLO) and ready.
@@ -389,23 +416,12 @@ impl Connection {
     /// Reads more bytes from the socket into the read buffer.
     fn fill(&mut self) -> Result<()> {
         let size = self.state.read_size();
-        let buf = &mut self.state.read_buf;
-        let start = buf.len();
-        buf.resize(start + size, 0);
-        let res = self.stream.read(&mut buf[start..]);
-        let n = match res {
+        let n = match read_into_spare(&self.stream, &mut self.state.read_buf, size) {
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-                // A signal, not end of stream: the caller's loop simply reads again.
-                buf.truncate(start);
-                return Ok(());
-            }
-            Err(e) => {
-                buf.truncate(start);
-                return Err(self.state.fail(e));
-            }
+            // A signal, not end of stream: the caller's loop simply reads again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(()),
+            Err(e) => return Err(self.state.fail(e)),
         };
-        buf.truncate(start + n);
         // Activity is stamped per read, not per reply: one clock read serves a whole batch.
         self.last_used = Instant::now();
         self.state.on_read(n)
@@ -430,5 +446,31 @@ impl Connection {
     /// As [`request`](Self::request), plus a failed conversion.
     pub fn execute<T: FromValue>(&mut self, cmd: &Cmd) -> Result<T> {
         T::from_value(self.request(cmd)?)
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_append_to_the_buffer_without_touching_what_is_there() {
+        let (a, mut b) = UnixStream::pair().unwrap();
+        let stream = Stream::Unix(a);
+        let mut buf = BytesMut::from(&b"kept"[..]);
+        b.write_all(b"+OK\r\n").unwrap();
+        let n = read_into_spare(&stream, &mut buf, 3).unwrap();
+        assert_eq!(n, 3, "at most `size` bytes");
+        assert_eq!(&buf[..], b"kept+OK");
+        let n = read_into_spare(&stream, &mut buf, 8192).unwrap();
+        assert_eq!(n, 2);
+        assert_eq!(&buf[..], b"kept+OK\r\n");
+        drop(b);
+        assert_eq!(
+            read_into_spare(&stream, &mut buf, 8192).unwrap(),
+            0,
+            "end of stream"
+        );
+        assert_eq!(&buf[..], b"kept+OK\r\n");
     }
 }

@@ -18,14 +18,25 @@ const PROBE_AFTER_IDLE: Duration = Duration::from_millis(1);
 
 #[derive(Debug, Default)]
 struct State {
-    /// Idle connections, each with the generation it was last known good in.
-    idle: Vec<(Connection, u64)>,
+    /// Idle connections, each with the generation it was last known good in. Boxed, so a
+    /// checkout or return moves a pointer, not the connection's buffers and state.
+    idle: Vec<(Box<Connection>, u64)>,
     /// Connections that exist: idle, checked out, or being opened.
     open: usize,
     /// Bumped whenever a connection comes back broken: connections last known good in an
     /// older generation may have died with it (a server restart kills them all), so they are
     /// probed before reuse. After a restart, one command fails, not one per pooled connection.
     generation: u64,
+    /// Threads waiting in `get` for a connection to come back: a return wakes one only when
+    /// there is one (std's `Condvar::notify_one` makes a system call even with no waiter).
+    waiters: usize,
+}
+
+impl State {
+    /// Whether a waiting thread should be woken after a change.
+    fn has_waiters(&self) -> bool {
+        self.waiters > 0
+    }
 }
 
 /// A pool of connections to one server, shared by threads.
@@ -85,8 +96,11 @@ impl ConnectionPool {
         state.idle.clear();
         state.generation += 1;
         state.open -= n;
+        let wake = state.has_waiters();
         drop(state);
-        self.returned.notify_all();
+        if wake {
+            self.returned.notify_all();
+        }
     }
 
     /// Takes a connection out of the pool, opening one if needed.
@@ -118,10 +132,9 @@ impl ConnectionPool {
                 state.open += 1;
                 drop(state);
                 return match Connection::connect(&self.config) {
-                    Ok(conn) => Ok(self.wrap(conn)),
+                    Ok(conn) => Ok(self.wrap(Box::new(conn))),
                     Err(e) => {
-                        self.lock().open -= 1;
-                        self.returned.notify_one();
+                        self.release_slot();
                         Err(e)
                     }
                 };
@@ -136,7 +149,9 @@ impl ConnectionPool {
                 ));
             };
             let Some(deadline) = deadline else {
+                state.waiters += 1;
                 state = self.returned.wait(state).unwrap_or_else(|p| p.into_inner());
+                state.waiters -= 1;
                 continue;
             };
             let now = Instant::now();
@@ -150,18 +165,20 @@ impl ConnectionPool {
                     ),
                 ));
             }
+            state.waiters += 1;
             state = self
                 .returned
                 .wait_timeout(state, deadline - now)
                 .map(|(g, _)| g)
                 .unwrap_or_else(|p| p.into_inner().0);
+            state.waiters -= 1;
         }
     }
 
     /// Checks an idle connection before reuse: a cheap liveness probe after a short idle time
     /// or when a sibling failed since it was last good (`suspect`), and a PING after
     /// `health_check_interval`. `None` means it is dead and was dropped.
-    fn revalidate(&self, mut conn: Connection, suspect: bool) -> Option<Connection> {
+    fn revalidate(&self, mut conn: Box<Connection>, suspect: bool) -> Option<Box<Connection>> {
         let idle = conn.idle_for();
         if (suspect || idle >= PROBE_AFTER_IDLE) && conn.peer_closed() {
             return None;
@@ -179,14 +196,14 @@ impl ConnectionPool {
         Some(conn)
     }
 
-    fn wrap(self: &Arc<Self>, conn: Connection) -> PooledConnection {
+    fn wrap(self: &Arc<Self>, conn: Box<Connection>) -> PooledConnection {
         PooledConnection {
             conn: Some(conn),
             pool: Arc::clone(self),
         }
     }
 
-    fn put_back(&self, conn: Connection) {
+    fn put_back(&self, conn: Box<Connection>) {
         let mut state = self.lock();
         if conn.is_reusable() {
             let generation = state.generation;
@@ -197,28 +214,40 @@ impl ConnectionPool {
                 state.generation += 1;
             }
         }
+        let wake = state.has_waiters();
         drop(state);
-        self.returned.notify_one();
+        if wake {
+            self.returned.notify_one();
+        }
+    }
+
+    /// Gives up a slot of `max_connections` (a connection closed or detached, or one that
+    /// failed to open), waking a waiter that can now open one.
+    fn release_slot(&self) {
+        let mut state = self.lock();
+        state.open -= 1;
+        let wake = state.has_waiters();
+        drop(state);
+        if wake {
+            self.returned.notify_one();
+        }
     }
 }
 
 /// A connection checked out of a [`ConnectionPool`]; it goes back when dropped, unless broken.
 #[derive(Debug)]
 pub struct PooledConnection {
-    conn: Option<Connection>,
+    conn: Option<Box<Connection>>,
     pool: Arc<ConnectionPool>,
 }
 
 impl PooledConnection {
     /// Keeps the connection out of the pool for good: it is closed when dropped.
     pub fn detach(mut self) -> Connection {
-        let mut state = self.pool.lock();
-        state.open -= 1;
-        drop(state);
-        self.pool.returned.notify_one();
+        self.pool.release_slot();
         // `conn` is always Some until drop or detach; take it so Drop does not return it.
         match self.conn.take() {
-            Some(c) => c,
+            Some(c) => *c,
             None => unreachable_connection(),
         }
     }

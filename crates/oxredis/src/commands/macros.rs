@@ -79,6 +79,12 @@ macro_rules! spec_of {
                 $(.union($crate::commands::CommandFlags::$flag))*,
             keys: key_spec!($($ks)*),
             reply: shape_of!($($shape)*),
+            wire: {
+                const LEN: usize = $crate::cmd::encoded_name_len($name);
+                const WIRE: [u8; LEN] = $crate::cmd::encode_name::<LEN>($name);
+                &WIRE
+            },
+            words: $crate::cmd::word_count($name),
         }
     };
 }

@@ -111,6 +111,11 @@ pub struct CommandSpec {
     pub keys: KeySpec,
     /// How the reply is normalised.
     pub(crate) reply: ReplyShape,
+    /// The name's words already RESP-encoded as bulk strings (`$3\r\nGET\r\n`), computed at
+    /// compile time, so building a command copies them instead of splitting and formatting.
+    pub(crate) wire: &'static [u8],
+    /// How many words the name has (arguments written by `wire`).
+    pub(crate) words: usize,
 }
 
 /// Command flags, a small bit set mirroring `COMMAND INFO`'s flags that a client acts on.
