@@ -9,16 +9,38 @@ use std::time::Duration;
 
 use crate::{Error, ErrorKind};
 
-/// How long to wait before a retry, given how many attempts failed so far.
+/// redis-py's `DEFAULT_CAP`: the longest wait of the capped strategies, 512 ms.
+pub const DEFAULT_CAP: Duration = Duration::from_millis(512);
+/// redis-py's `DEFAULT_BASE`: the first step of the capped strategies, 8 ms.
+pub const DEFAULT_BASE: Duration = Duration::from_millis(8);
+
+/// How long to wait before a retry, given how many attempts failed so far: redis-py's backoff
+/// classes (`redis/backoff.py`), with the same names, defaults and formulas. `base * 2^failures`
+/// is the exponential step (the first retry, `failures == 1`, waits up to `2 * base`), capped
+/// at `cap`.
+///
+/// | variant | redis-py | wait after `n` failures |
+/// |---|---|---|
+/// | [`NoBackoff`](Self::NoBackoff) | `NoBackoff()` | 0 |
+/// | [`Constant`](Self::Constant) | `ConstantBackoff(b)` | `b` |
+/// | [`Exponential`](Self::Exponential) | `ExponentialBackoff(cap, base)` | `min(cap, base·2ⁿ)` |
+/// | [`FullJitter`](Self::FullJitter) | `FullJitterBackoff(cap, base)` | uniform in `[0, min(cap, base·2ⁿ)]` |
+/// | [`EqualJitter`](Self::EqualJitter) | `EqualJitterBackoff(cap, base)` | `t + uniform[0, t]`, `t = min(cap, base·2ⁿ)/2` |
+/// | [`DecorrelatedJitter`](Self::DecorrelatedJitter) | `DecorrelatedJitterBackoff(cap, base)` | `min(cap, uniform[base, max(base, 3·previous)])` |
+/// | [`ExponentialWithJitter`](Self::ExponentialWithJitter) | `ExponentialWithJitterBackoff(cap, base)` | `min(cap, random·base·2ⁿ)` |
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// use oxredis::retry::Backoff;
-/// let b = Backoff::Exponential { base: Duration::from_millis(10), cap: Duration::from_millis(50) };
-/// assert_eq!(b.compute(1), Duration::from_millis(10));
-/// assert_eq!(b.compute(2), Duration::from_millis(20));
-/// assert_eq!(b.compute(4), Duration::from_millis(50));
+/// let ms = Duration::from_millis;
+/// let b = Backoff::exponential(ms(50), ms(10));
+/// assert_eq!(b.compute(1), ms(20));
+/// assert_eq!(b.compute(2), ms(40));
+/// assert_eq!(b.compute(3), ms(50));
+/// // redis-py's default_backoff(): equal jitter, 8 ms base, 512 ms cap.
+/// let first = oxredis::retry::default_backoff().compute(1);
+/// assert!(first >= ms(8) && first <= ms(16));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backoff {
@@ -26,36 +48,76 @@ pub enum Backoff {
     NoBackoff,
     /// Always the same wait (redis-py `ConstantBackoff`).
     Constant(Duration),
-    /// `base * 2^(failures-1)`, at most `cap` (redis-py `ExponentialBackoff`).
+    /// `min(cap, base * 2^failures)` (redis-py `ExponentialBackoff`).
     Exponential {
-        /// Wait after the first failure.
-        base: Duration,
         /// Longest wait.
         cap: Duration,
+        /// The exponential step's base.
+        base: Duration,
     },
-    /// A random wait between zero and the exponential value (redis-py
-    /// `ExponentialWithJitterBackoff`, "full jitter"), so many clients do not reconnect in step.
-    ExponentialWithJitter {
-        /// Wait after the first failure (before jitter).
-        base: Duration,
+    /// A uniform random wait up to the exponential value (redis-py `FullJitterBackoff`).
+    FullJitter {
         /// Longest wait.
         cap: Duration,
+        /// The exponential step's base.
+        base: Duration,
+    },
+    /// Half the exponential value plus a uniform random part up to the other half (redis-py
+    /// `EqualJitterBackoff`, its `default_backoff()`).
+    EqualJitter {
+        /// Longest wait.
+        cap: Duration,
+        /// The exponential step's base.
+        base: Duration,
+    },
+    /// A uniform random wait between `base` and three times the previous wait, capped
+    /// (redis-py `DecorrelatedJitterBackoff`): the one strategy that depends on the previous
+    /// wait, which [`RetryState`] keeps per operation (redis-py's `reset()`).
+    DecorrelatedJitter {
+        /// Longest wait.
+        cap: Duration,
+        /// Shortest wait.
+        base: Duration,
+    },
+    /// The exponential value with its base scaled by a random factor, capped (redis-py
+    /// `ExponentialWithJitterBackoff`).
+    ExponentialWithJitter {
+        /// Longest wait.
+        cap: Duration,
+        /// The exponential step's base.
+        base: Duration,
     },
 }
 
 impl Default for Backoff {
-    /// Exponential with jitter from 10 ms up to 1 s.
+    /// Exponential with jitter from 10 ms up to 1 s (the client's default; see
+    /// [`default_backoff`] for redis-py's).
     fn default() -> Self {
         Backoff::ExponentialWithJitter {
-            base: Duration::from_millis(10),
             cap: Duration::from_secs(1),
+            base: Duration::from_millis(10),
         }
     }
 }
 
+/// redis-py's `default_backoff()`: [`Backoff::EqualJitter`] with [`DEFAULT_CAP`] and
+/// [`DEFAULT_BASE`].
+pub fn default_backoff() -> Backoff {
+    Backoff::equal_jitter(DEFAULT_CAP, DEFAULT_BASE)
+}
+
+/// `min(cap, base * 2^failures)`, without overflow.
 fn exponential(base: Duration, cap: Duration, failures: u32) -> Duration {
-    let shift = failures.saturating_sub(1).min(31);
+    let shift = failures.min(31);
     base.checked_mul(1u32 << shift).unwrap_or(cap).min(cap)
+}
+
+/// A uniform value in `[low, high]` from `random` in `[0, 1)`.
+fn uniform(low: Duration, high: Duration, random: f64) -> Duration {
+    if high <= low {
+        return low;
+    }
+    low + (high - low).mul_f64(random.clamp(0.0, 1.0))
 }
 
 /// A random number in `[0, 1)` without a dependency: the std hasher is seeded randomly per
@@ -67,20 +129,58 @@ fn random_unit() -> f64 {
 }
 
 impl Backoff {
-    /// The wait before the next attempt after `failures` failed ones (`failures >= 1`).
-    pub fn compute(&self, failures: u32) -> Duration {
-        self.compute_with(failures, random_unit())
+    /// redis-py `ExponentialBackoff(cap, base)`.
+    pub fn exponential(cap: Duration, base: Duration) -> Backoff {
+        Backoff::Exponential { cap, base }
     }
 
-    /// As [`compute`](Self::compute) with the jitter's random number given (`0.0..1.0`), so
-    /// the result is reproducible.
-    pub fn compute_with(&self, failures: u32, random: f64) -> Duration {
+    /// redis-py `FullJitterBackoff(cap, base)`.
+    pub fn full_jitter(cap: Duration, base: Duration) -> Backoff {
+        Backoff::FullJitter { cap, base }
+    }
+
+    /// redis-py `EqualJitterBackoff(cap, base)`.
+    pub fn equal_jitter(cap: Duration, base: Duration) -> Backoff {
+        Backoff::EqualJitter { cap, base }
+    }
+
+    /// redis-py `DecorrelatedJitterBackoff(cap, base)`.
+    pub fn decorrelated_jitter(cap: Duration, base: Duration) -> Backoff {
+        Backoff::DecorrelatedJitter { cap, base }
+    }
+
+    /// redis-py `ExponentialWithJitterBackoff(cap, base)`.
+    pub fn exponential_with_jitter(cap: Duration, base: Duration) -> Backoff {
+        Backoff::ExponentialWithJitter { cap, base }
+    }
+
+    /// The wait before the next attempt after `failures` failed ones (`failures >= 1`), for
+    /// the first wait of an operation (decorrelated jitter starts from no previous wait).
+    pub fn compute(&self, failures: u32) -> Duration {
+        self.compute_with(failures, Duration::ZERO, random_unit())
+    }
+
+    /// As [`compute`](Self::compute), given the previous wait of the same operation (only
+    /// decorrelated jitter uses it) and the jitter's random number (`0.0..1.0`), so the result
+    /// is reproducible.
+    pub fn compute_with(&self, failures: u32, previous: Duration, random: f64) -> Duration {
         match *self {
             Backoff::NoBackoff => Duration::ZERO,
             Backoff::Constant(d) => d,
-            Backoff::Exponential { base, cap } => exponential(base, cap, failures),
-            Backoff::ExponentialWithJitter { base, cap } => {
-                exponential(base, cap, failures).mul_f64(random.clamp(0.0, 1.0))
+            Backoff::Exponential { cap, base } => exponential(base, cap, failures),
+            Backoff::FullJitter { cap, base } => {
+                uniform(Duration::ZERO, exponential(base, cap, failures), random)
+            }
+            Backoff::EqualJitter { cap, base } => {
+                let half = exponential(base, cap, failures) / 2;
+                half + uniform(Duration::ZERO, half, random)
+            }
+            Backoff::DecorrelatedJitter { cap, base } => {
+                let high = base.max(previous.saturating_mul(3));
+                uniform(base, high, random).min(cap)
+            }
+            Backoff::ExponentialWithJitter { cap, base } => {
+                exponential(base.mul_f64(random.clamp(0.0, 1.0)), cap, failures)
             }
         }
     }
@@ -161,6 +261,9 @@ impl Retry {
 
     /// After `failures` failed attempts: `Some(wait)` before trying again, or `None` when the
     /// retries are used up and the error should reach the caller.
+    ///
+    /// Stateless: decorrelated jitter computes from no previous wait (its base); the command
+    /// retry flow keeps the previous wait and grows from it.
     pub fn next_delay(&self, failures: u32) -> Option<Duration> {
         (failures <= self.retries).then(|| self.backoff.compute(failures))
     }
@@ -194,6 +297,8 @@ pub(crate) struct RetryState {
     failures: u32,
     loading_failures: u32,
     loading_waited: Duration,
+    /// The last wait of this operation (decorrelated jitter grows from it).
+    previous: Duration,
 }
 
 impl RetryState {
@@ -204,6 +309,7 @@ impl RetryState {
             failures: 0,
             loading_failures: 0,
             loading_waited: Duration::ZERO,
+            previous: Duration::ZERO,
         }
     }
 
@@ -238,7 +344,15 @@ impl RetryState {
             return None;
         }
         self.failures += 1;
-        self.policy.next_delay(self.failures)
+        if self.failures > self.policy.retries {
+            return None;
+        }
+        let wait = self
+            .policy
+            .backoff
+            .compute_with(self.failures, self.previous, random_unit());
+        self.previous = wait;
+        Some(wait)
     }
 }
 
@@ -246,33 +360,119 @@ impl RetryState {
 mod tests {
     use super::*;
 
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    /// Draws of `b` after `failures` over the whole random range, ends included.
+    fn draws(b: Backoff, failures: u32, previous: Duration) -> Vec<Duration> {
+        (0..=10)
+            .map(|i| b.compute_with(failures, previous, f64::from(i) / 10.0))
+            .collect()
+    }
+
     #[test]
-    fn backoffs() {
-        let ms = Duration::from_millis;
+    fn no_backoff_and_constant() {
         assert_eq!(Backoff::NoBackoff.compute(5), Duration::ZERO);
-        assert_eq!(Backoff::Constant(ms(7)).compute(9), ms(7));
-        let e = Backoff::Exponential {
-            base: ms(5),
-            cap: ms(100),
-        };
-        let got: Vec<_> = (1..=7).map(|n| e.compute(n)).collect();
-        assert_eq!(
-            got,
-            [ms(5), ms(10), ms(20), ms(40), ms(80), ms(100), ms(100)]
-        );
-        assert_eq!(e.compute(u32::MAX), ms(100));
-        let j = Backoff::ExponentialWithJitter {
-            base: ms(5),
-            cap: ms(100),
-        };
-        assert_eq!(j.compute_with(3, 0.5), ms(10));
-        assert_eq!(j.compute_with(3, 0.0), Duration::ZERO);
-        for n in 1..20 {
-            assert!(j.compute(n) <= ms(100));
+        assert_eq!(Backoff::Constant(MS(7)).compute(1), MS(7));
+        assert_eq!(Backoff::Constant(MS(7)).compute(u32::MAX), MS(7));
+    }
+
+    #[test]
+    fn exponential_doubles_from_twice_the_base_up_to_the_cap() {
+        let e = Backoff::exponential(MS(100), MS(5));
+        let got: Vec<_> = (1..=6).map(|n| e.compute(n)).collect();
+        assert_eq!(got, [MS(10), MS(20), MS(40), MS(80), MS(100), MS(100)]);
+        assert_eq!(e.compute(0), MS(5));
+        assert_eq!(e.compute(u32::MAX), MS(100), "no overflow");
+        // redis-py's defaults: 8 ms base, 512 ms cap.
+        let d = Backoff::exponential(DEFAULT_CAP, DEFAULT_BASE);
+        assert_eq!(d.compute(1), MS(16));
+        assert_eq!(d.compute(6), MS(512));
+        assert_eq!(d.compute(7), MS(512));
+    }
+
+    #[test]
+    fn full_jitter_spans_zero_to_the_exponential_value() {
+        let b = Backoff::full_jitter(MS(100), MS(5));
+        assert_eq!(b.compute_with(3, Duration::ZERO, 0.0), Duration::ZERO);
+        assert_eq!(b.compute_with(3, Duration::ZERO, 0.5), MS(20));
+        assert_eq!(b.compute_with(3, Duration::ZERO, 1.0), MS(40));
+        assert!(draws(b, 10, Duration::ZERO).iter().all(|&d| d <= MS(100)));
+        assert_eq!(b.compute_with(10, Duration::ZERO, 1.0), MS(100));
+    }
+
+    #[test]
+    fn equal_jitter_spans_half_to_all_of_the_exponential_value() {
+        let b = Backoff::equal_jitter(MS(100), MS(5));
+        assert_eq!(b.compute_with(3, Duration::ZERO, 0.0), MS(20));
+        assert_eq!(b.compute_with(3, Duration::ZERO, 0.5), MS(30));
+        assert_eq!(b.compute_with(3, Duration::ZERO, 1.0), MS(40));
+        for d in draws(b, 10, Duration::ZERO) {
+            assert!((MS(50)..=MS(100)).contains(&d), "{d:?}");
         }
-        // The random source spreads values (not all equal).
-        let samples: std::collections::HashSet<_> = (0..20).map(|_| j.compute(10)).collect();
-        assert!(samples.len() > 1);
+        // default_backoff() is redis-py's: equal jitter over 8 ms..512 ms.
+        assert_eq!(default_backoff(), Backoff::equal_jitter(MS(512), MS(8)));
+        for n in 1..20 {
+            let d = default_backoff().compute(n);
+            let full = exponential(DEFAULT_BASE, DEFAULT_CAP, n);
+            assert!(d >= full / 2 && d <= full, "{n}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn decorrelated_jitter_grows_from_the_previous_wait() {
+        let b = Backoff::decorrelated_jitter(MS(100), MS(5));
+        // No previous wait: exactly the base, whatever the draw.
+        assert!(draws(b, 1, Duration::ZERO).iter().all(|&d| d == MS(5)));
+        // Between the base and three times the previous wait.
+        assert_eq!(b.compute_with(2, MS(10), 0.0), MS(5));
+        assert_eq!(
+            b.compute_with(2, MS(10), 0.5),
+            MS(17) + Duration::from_micros(500)
+        );
+        assert_eq!(b.compute_with(2, MS(10), 1.0), MS(30));
+        // Capped.
+        assert!(draws(b, 5, MS(90))
+            .iter()
+            .all(|&d| (MS(5)..=MS(100)).contains(&d)));
+        assert_eq!(b.compute_with(5, MS(90), 1.0), MS(100));
+        // RetryState feeds each wait back: the waits stay within [base, cap] and can grow.
+        let mut state = RetryState::new(Retry::new(b, 50));
+        let err = Error::new(ErrorKind::Connection, "x");
+        let waits: Vec<_> = (0..50)
+            .map(|_| state.on_error(&err, Sent::No, false).unwrap())
+            .collect();
+        assert_eq!(waits[0], MS(5));
+        assert!(waits.iter().all(|&d| (MS(5)..=MS(100)).contains(&d)));
+        assert!(waits.iter().any(|&d| d > MS(15)), "{waits:?}");
+    }
+
+    #[test]
+    fn exponential_with_jitter_scales_the_base() {
+        let b = Backoff::exponential_with_jitter(MS(100), MS(5));
+        assert_eq!(b.compute_with(3, Duration::ZERO, 0.0), Duration::ZERO);
+        assert_eq!(b.compute_with(3, Duration::ZERO, 0.5), MS(20));
+        assert_eq!(b.compute_with(3, Duration::ZERO, 1.0), MS(40));
+        assert!(draws(b, 20, Duration::ZERO).iter().all(|&d| d <= MS(100)));
+        // The client's default policy is this strategy, 10 ms..1 s.
+        assert_eq!(
+            Backoff::default(),
+            Backoff::exponential_with_jitter(MS(1000), MS(10))
+        );
+    }
+
+    #[test]
+    fn jitter_draws_are_spread() {
+        // The random source gives different values (not one constant).
+        for b in [
+            Backoff::full_jitter(MS(1000), MS(5)),
+            Backoff::equal_jitter(MS(1000), MS(5)),
+            Backoff::exponential_with_jitter(MS(1000), MS(5)),
+        ] {
+            let samples: std::collections::HashSet<_> = (0..20).map(|_| b.compute(6)).collect();
+            assert!(samples.len() > 1, "{b:?}");
+        }
+        let r = random_unit();
+        assert!((0.0..1.0).contains(&r));
     }
 
     #[test]
