@@ -711,6 +711,48 @@ mod shape_tests {
     }
 
     #[test]
+    fn replies_of_unexpected_length_pass_through_unchanged() {
+        // A malformed or hostile reply must not panic nor be half-converted: shapes that
+        // expect a fixed layout leave anything else as it came.
+        let odd = |n: usize| arr((0..n).map(|i| bulk(&format!("x{i}"))).collect());
+        for n in [0, 1, 2, 4] {
+            assert_eq!(
+                normalize(ReplyShape::KeyMemberScore, odd(n)).unwrap(),
+                odd(n),
+                "BZPOPMIN of {n}"
+            );
+        }
+        for n in [0, 1, 3] {
+            assert_eq!(
+                normalize(ReplyShape::KeyScoredPairs, odd(n)).unwrap(),
+                odd(n),
+                "ZMPOP of {n}"
+            );
+        }
+        for n in [0, 1] {
+            assert_eq!(
+                normalize(ReplyShape::XAutoClaim, odd(n)).unwrap(),
+                odd(n),
+                "XAUTOCLAIM of {n}"
+            );
+        }
+        // The expected layouts do convert.
+        let bz = arr(vec![bulk("k"), bulk("m"), bulk("1.5")]);
+        assert_eq!(
+            normalize(ReplyShape::KeyMemberScore, bz).unwrap(),
+            arr(vec![bulk("k"), bulk("m"), Value::Double(1.5)])
+        );
+        let zm = arr(vec![bulk("k"), arr(vec![arr(vec![bulk("m"), bulk("2")])])]);
+        assert_eq!(
+            normalize(ReplyShape::KeyScoredPairs, zm).unwrap(),
+            arr(vec![
+                bulk("k"),
+                arr(vec![arr(vec![bulk("m"), Value::Double(2.0)])])
+            ])
+        );
+    }
+
+    #[test]
     fn xread_resp2_and_resp3_agree() {
         let entry = arr(vec![bulk("1-0"), arr(vec![bulk("f"), bulk("v")])]);
         let resp2 = arr(vec![arr(vec![bulk("s"), arr(vec![entry.clone()])])]);
