@@ -360,6 +360,31 @@ mod tests {
     use super::*;
     use crate::commands::options::*;
 
+    #[test]
+    fn flags_are_distinct_bits_and_combine_as_a_set() {
+        let all = [
+            CommandFlags::READONLY,
+            CommandFlags::WRITE,
+            CommandFlags::BLOCKING,
+            CommandFlags::ADMIN,
+            CommandFlags::CONN_STATE,
+        ];
+        for (i, a) in all.iter().enumerate() {
+            assert_eq!(a.0.count_ones(), 1, "{a:?} is one bit");
+            for b in &all[i + 1..] {
+                assert!(!a.contains(*b) && !b.contains(*a), "{a:?} vs {b:?}");
+            }
+            assert_eq!(a.union(*a), *a, "a union is idempotent");
+            assert!(CommandFlags::NONE.union(*a).contains(*a));
+            assert!(!CommandFlags::NONE.contains(*a));
+            assert!(a.contains(CommandFlags::NONE));
+        }
+        let rw = CommandFlags::READONLY.union(CommandFlags::BLOCKING);
+        assert!(rw.contains(CommandFlags::READONLY) && rw.contains(CommandFlags::BLOCKING));
+        assert!(!rw.contains(CommandFlags::WRITE));
+        assert!(!rw.contains(CommandFlags::READONLY.union(CommandFlags::WRITE)));
+    }
+
     fn keys_of(cmd: &crate::Cmd) -> Vec<String> {
         cmd.keys()
             .into_iter()
