@@ -736,6 +736,15 @@ mod shape_tests {
                 "XAUTOCLAIM of {n}"
             );
         }
+        for shape in [ReplyShape::ScanPairs, ReplyShape::ScanScoredPairs] {
+            for n in [0, 1, 3] {
+                assert_eq!(
+                    normalize(shape, odd(n)).unwrap(),
+                    odd(n),
+                    "{shape:?} of {n}"
+                );
+            }
+        }
         // The expected layouts do convert.
         let bz = arr(vec![bulk("k"), bulk("m"), bulk("1.5")]);
         assert_eq!(
