@@ -125,6 +125,10 @@ pub struct ConnectionConfig {
     pub username: Option<String>,
     /// Password.
     pub password: Option<String>,
+    /// Asked for the user name and password of every new connection, instead of
+    /// [`username`](Self::username) and [`password`](Self::password) (redis-py's
+    /// `credential_provider`); see [`CredentialProvider`](crate::CredentialProvider).
+    pub credential_provider: Option<crate::credentials::SharedCredentialProvider>,
     /// Database selected after connecting.
     pub db: i64,
     /// `CLIENT SETNAME` after connecting.
@@ -178,6 +182,7 @@ impl Default for ConnectionConfig {
             tls: false,
             username: None,
             password: None,
+            credential_provider: None,
             db: 0,
             client_name: None,
             protocol: Protocol::Resp2,
@@ -206,6 +211,7 @@ impl std::fmt::Debug for ConnectionConfig {
             tls,
             username,
             password,
+            credential_provider,
             db,
             client_name,
             protocol,
@@ -227,6 +233,7 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("tls", tls)
             .field("username", username)
             .field("password", &password.as_ref().map(|_| REDACTED))
+            .field("credential_provider", credential_provider)
             .field("db", db)
             .field("client_name", client_name)
             .field("protocol", protocol)

@@ -312,19 +312,22 @@ pub(crate) struct Handshake {
 
 impl Handshake {
     /// Queues the handshake for `config` on `state`.
-    pub(crate) fn start(config: &ConnectionConfig, state: &mut ConnState) -> Handshake {
-        let steps = handshake::commands(config)
+    ///
+    /// # Errors
+    /// The credential provider's error; nothing is queued then.
+    pub(crate) fn start(config: &ConnectionConfig, state: &mut ConnState) -> Result<Handshake> {
+        let steps = handshake::commands(config)?
             .into_iter()
             .map(|(step, cmd)| {
                 state.queue(&cmd);
                 step
             })
             .collect();
-        Handshake {
+        Ok(Handshake {
             steps,
             next: 0,
             first_err: None,
-        }
+        })
     }
 
     /// Whether there is nothing (left) to send or read.
@@ -425,7 +428,7 @@ mod tests {
         let mut config = ConnectionConfig::tcp("h", 1);
         config.password = Some("hunter2".into());
         let mut s = ConnState::new(&config);
-        let _ = Handshake::start(&config, &mut s);
+        let _ = Handshake::start(&config, &mut s).unwrap();
         assert!(s.to_write().windows(7).any(|w| w == b"hunter2"));
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
@@ -469,7 +472,7 @@ mod tests {
         config.lib_name = None;
         config.lib_version = None;
         let mut s = ConnState::new(&config);
-        let mut hs = Handshake::start(&config, &mut s);
+        let mut hs = Handshake::start(&config, &mut s).unwrap();
         assert_eq!(s.pending(), 2, "AUTH and SELECT");
         assert!(s.to_write().starts_with(b"*2\r\n$4\r\nAUTH\r\n"));
         assert!(!hs.is_done());
@@ -483,6 +486,6 @@ mod tests {
             ..ConnectionConfig::tcp("h", 1)
         };
         let mut s = ConnState::new(&plain);
-        assert!(Handshake::start(&plain, &mut s).is_done());
+        assert!(Handshake::start(&plain, &mut s).unwrap().is_done());
     }
 }

@@ -2,6 +2,7 @@
 //! the replies. Shared by the blocking and async I/O layers.
 
 use crate::config::{ConnectionConfig, Protocol};
+use crate::credentials::Credentials;
 use crate::{Cmd, Error, ErrorKind, Result, Value};
 
 /// What one handshake command is for, so its reply can be judged.
@@ -16,19 +17,35 @@ pub(crate) enum Step {
     SetInfo,
 }
 
+/// The user name and password to authenticate with: the credential provider's when there is
+/// one (asked now, for this connection), else the configured ones; `None`: no AUTH.
+fn credentials(config: &ConnectionConfig) -> Result<Option<Credentials>> {
+    if let Some(provider) = &config.credential_provider {
+        return provider.credentials().map(Some);
+    }
+    Ok(config.password.as_ref().map(|pw| Credentials {
+        username: config.username.clone(),
+        password: pw.clone(),
+    }))
+}
+
 /// The commands to send, in order, right after the socket connects. They are pipelined.
-pub(crate) fn commands(config: &ConnectionConfig) -> Vec<(Step, Cmd)> {
+///
+/// # Errors
+/// The credential provider's error.
+pub(crate) fn commands(config: &ConnectionConfig) -> Result<Vec<(Step, Cmd)>> {
     let mut out = Vec::with_capacity(5);
     let mut name_sent = false;
+    let creds = credentials(config)?;
     match config.protocol {
         Protocol::Resp3 => {
             let mut hello = Cmd::new("HELLO");
             hello.arg(3);
-            if let Some(pw) = &config.password {
+            if let Some(c) = &creds {
                 hello
                     .arg("AUTH")
-                    .arg(config.username.as_deref().unwrap_or("default"))
-                    .arg(pw);
+                    .arg(c.username.as_deref().unwrap_or("default"))
+                    .arg(&c.password);
             }
             if let Some(name) = &config.client_name {
                 hello.arg("SETNAME").arg(name);
@@ -37,9 +54,9 @@ pub(crate) fn commands(config: &ConnectionConfig) -> Vec<(Step, Cmd)> {
             out.push((Step::Hello, hello));
         }
         Protocol::Resp2 => {
-            if let Some(pw) = &config.password {
+            if let Some(c) = &creds {
                 let mut auth = Cmd::new("AUTH");
-                auth.arg(config.username.as_deref()).arg(pw);
+                auth.arg(c.username.as_deref()).arg(&c.password);
                 out.push((Step::Auth, auth));
             }
         }
@@ -64,7 +81,7 @@ pub(crate) fn commands(config: &ConnectionConfig) -> Vec<(Step, Cmd)> {
             out.push((Step::SetInfo, setinfo));
         }
     }
-    out
+    Ok(out)
 }
 
 /// Judges the reply to one handshake step; the first error ends the handshake.
@@ -99,6 +116,39 @@ mod tests {
         Value::Error(ServerError::from_line(line.as_bytes()))
     }
 
+    struct Rotating(std::sync::Mutex<u32>);
+
+    impl crate::CredentialProvider for Rotating {
+        fn credentials(&self) -> Result<Credentials> {
+            let mut n = self.0.lock().unwrap();
+            *n += 1;
+            if *n > 2 {
+                return Err(Error::new(ErrorKind::Authentication, "token service down"));
+            }
+            Ok(Credentials::new(Some("svc"), format!("token-{n}")))
+        }
+    }
+
+    #[test]
+    fn a_credential_provider_is_asked_per_handshake_and_wins_over_the_password() {
+        let provider = std::sync::Arc::new(Rotating(std::sync::Mutex::new(0)));
+        let mut config = ConnectionConfig::tcp("h", 1);
+        config.password = Some("fixed".into());
+        config.credential_provider = Some(crate::SharedCredentialProvider(provider));
+        let first = commands(&config).unwrap();
+        assert_eq!(words(&first[0].1), ["AUTH", "svc", "token-1"]);
+        config.protocol = Protocol::Resp3;
+        let second = commands(&config).unwrap();
+        assert_eq!(
+            words(&second[0].1),
+            ["HELLO", "3", "AUTH", "svc", "token-2"]
+        );
+        // The provider's error fails the connection attempt as it is.
+        let e = commands(&config).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Authentication);
+        assert!(!format!("{config:?}").contains("token"), "{config:?}");
+    }
+
     #[test]
     fn resp3_with_credentials_and_name_is_one_hello() {
         let mut config = ConnectionConfig::tcp("h", 1);
@@ -107,7 +157,7 @@ mod tests {
         config.password = Some("p".into());
         config.client_name = Some("n".into());
         config.db = 2;
-        let cmds = commands(&config);
+        let cmds = commands(&config).unwrap();
         let steps: Vec<Step> = cmds.iter().map(|(s, _)| *s).collect();
         assert_eq!(
             steps,
@@ -127,12 +177,12 @@ mod tests {
         config.client_name = Some("n".into());
         config.lib_name = None;
         config.lib_version = None;
-        let steps: Vec<Step> = commands(&config).iter().map(|(s, _)| *s).collect();
+        let steps: Vec<Step> = commands(&config).unwrap().iter().map(|(s, _)| *s).collect();
         assert_eq!(steps, [Step::Auth, Step::SetName]);
         let mut bare = ConnectionConfig::tcp("h", 1);
         bare.lib_name = None;
         bare.lib_version = None;
-        assert!(commands(&bare).is_empty());
+        assert!(commands(&bare).unwrap().is_empty());
     }
 
     fn words(cmd: &Cmd) -> Vec<String> {
@@ -143,7 +193,7 @@ mod tests {
 
     #[test]
     fn library_name_and_version_are_sent_with_client_setinfo() {
-        let cmds = commands(&ConnectionConfig::tcp("h", 1));
+        let cmds = commands(&ConnectionConfig::tcp("h", 1)).unwrap();
         let sent: Vec<(Step, Vec<String>)> = cmds.iter().map(|(s, c)| (*s, words(c))).collect();
         let version = env!("CARGO_PKG_VERSION");
         assert_eq!(
@@ -173,7 +223,11 @@ mod tests {
         config.lib_name = Some("app".into());
         config.lib_version = None;
         config.db = 1;
-        let sent: Vec<Vec<String>> = commands(&config).iter().map(|(_, c)| words(c)).collect();
+        let sent: Vec<Vec<String>> = commands(&config)
+            .unwrap()
+            .iter()
+            .map(|(_, c)| words(c))
+            .collect();
         assert_eq!(
             sent,
             [

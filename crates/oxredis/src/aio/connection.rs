@@ -154,7 +154,7 @@ impl Connection {
             state: ConnState::new(config),
             socket_timeout: config.socket_timeout,
         };
-        let mut handshake = Handshake::start(config, &mut conn.state);
+        let mut handshake = Handshake::start(config, &mut conn.state)?;
         if !handshake.is_done() {
             let limit = config.connect_timeout.or(config.socket_timeout);
             with_timeout(limit, "in the connection handshake", async {

@@ -222,6 +222,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Asks `provider` for the user name and password of every new connection, instead of a
+    /// fixed [`username`](Self::username)/[`password`](Self::password) (redis-py's
+    /// `credential_provider`): a rotated password reaches the next connection.
+    pub fn credential_provider(
+        mut self,
+        provider: std::sync::Arc<dyn crate::CredentialProvider>,
+    ) -> Self {
+        self.config.credential_provider = Some(crate::SharedCredentialProvider(provider));
+        self
+    }
+
     /// Database number.
     pub fn db(mut self, db: i64) -> Self {
         self.config.db = db;

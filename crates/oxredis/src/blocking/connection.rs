@@ -206,7 +206,7 @@ impl Connection {
             last_used: Instant::now(),
         };
         // The handshake is pipelined: one write, then every reply.
-        let mut handshake = Handshake::start(config, &mut conn.state);
+        let mut handshake = Handshake::start(config, &mut conn.state)?;
         if !handshake.is_done() {
             conn.flush()?;
             loop {
