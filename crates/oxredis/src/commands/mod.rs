@@ -415,6 +415,42 @@ mod tests {
     }
 
     #[test]
+    fn range_key_specs_count_from_either_end_with_their_step() {
+        // keys(1, -1, 1): every argument.
+        assert_eq!(keys_of(&build::mget(["a", "b", "c"])), ["a", "b", "c"]);
+        // keys(1, -1, 2): every other argument (MSET k v k v).
+        assert_eq!(keys_of(&build::mset([("a", "1"), ("b", "2")])), ["a", "b"]);
+        // keys(1, -2, 1): all but the last (BLPOP k1 k2 timeout).
+        assert_eq!(keys_of(&build::blpop(["a", "b"], 1.0)), ["a", "b"]);
+        // keys(1, 2, 1): two fixed positions.
+        assert_eq!(keys_of(&build::rename("a", "b")), ["a", "b"]);
+        assert_eq!(keys_of(&build::get("k")), ["k"]);
+        // A fixed last position past the arguments stops at the last one.
+        let mut short = crate::Cmd::with_spec(build::rename("a", "b").spec());
+        short.arg("only");
+        assert_eq!(keys_of(&short), ["only"]);
+        // No keys.
+        assert!(keys_of(&build::dbsize()).is_empty());
+        let spec = KeySpec::Range {
+            first: 2,
+            last: -2,
+            step: 1,
+        };
+        let args: [&[u8]; 5] = [b"CMD", b"x", b"k1", b"k2", b"y"];
+        assert_eq!(spec.key_indices(&args).collect::<Vec<_>>(), [2, 3]);
+        let every_third = KeySpec::Range {
+            first: 1,
+            last: -1,
+            step: 3,
+        };
+        let args: [&[u8]; 8] = [b"C", b"a", b"1", b"2", b"b", b"3", b"4", b"c"];
+        assert_eq!(
+            every_third.key_indices(&args).collect::<Vec<_>>(),
+            [1, 4, 7]
+        );
+    }
+
+    #[test]
     fn numkeys_specs_count_their_keys() {
         let z = build::zunionstore(
             "d",
