@@ -18,6 +18,7 @@ pub mod commands;
 #[cfg(feature = "tokio")]
 pub mod aio;
 pub mod blocking;
+pub mod cluster;
 mod cmd;
 pub mod config;
 mod conn;
