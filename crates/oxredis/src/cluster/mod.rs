@@ -9,5 +9,6 @@
 
 mod redirect;
 mod slot;
+mod topology;
 
 pub use slot::{key_slot, SLOT_COUNT};
