@@ -8,6 +8,7 @@
 #![cfg_attr(not(test), allow(dead_code))]
 
 mod redirect;
+mod route;
 mod slot;
 mod topology;
 
