@@ -2,10 +2,11 @@
 //! one command (what to do after each error), with redis-py's setting names.
 //!
 //! Nothing here does I/O or reads a clock: the driver sends, reports the outcome, and does what
-//! the returned [`Decision`] says; times come in as `now`.
+//! the returned [`Decision`] says. Times come in as `now`, a monotonic time since an origin of
+//! the driver's choosing (e.g. `Instant::elapsed` of the client's start).
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, ServerError};
 use crate::retry::{Backoff, Sent};
@@ -143,7 +144,7 @@ impl Default for ClusterSettings {
 #[derive(Debug, Clone)]
 pub(crate) struct RefreshState {
     moved: u32,
-    last_full: Option<Instant>,
+    last_full: Option<Duration>,
 }
 
 /// What to change in the slot map after an error.
@@ -172,16 +173,16 @@ impl RefreshState {
     }
 
     /// Records a full refresh done at `now` (start-up, or one this module asked for).
-    pub(crate) fn refreshed(&mut self, now: Instant) {
+    pub(crate) fn refreshed(&mut self, now: Duration) {
         self.last_full = Some(now);
         self.moved = 0;
     }
 
     /// Whether a full refresh may run at `now` under the rate limit; if so it counts as done.
-    fn try_full(&mut self, settings: &ClusterSettings, now: Instant) -> bool {
+    fn try_full(&mut self, settings: &ClusterSettings, now: Duration) -> bool {
         let allowed = match self.last_full {
             None => true,
-            Some(last) => now.saturating_duration_since(last) >= settings.min_refresh_interval,
+            Some(last) => now.saturating_sub(last) >= settings.min_refresh_interval,
         };
         if allowed {
             self.refreshed(now);
@@ -195,7 +196,7 @@ impl RefreshState {
         &mut self,
         settings: &ClusterSettings,
         redirect: &Redirect,
-        now: Instant,
+        now: Duration,
     ) -> Refresh {
         self.moved += 1;
         let steps = settings.reinitialize_steps;
@@ -209,7 +210,7 @@ impl RefreshState {
     }
 
     /// An error that calls for a new map (CLUSTERDOWN, a dead node, an unassigned slot).
-    fn on_failure(&mut self, settings: &ClusterSettings, now: Instant) -> Refresh {
+    fn on_failure(&mut self, settings: &ClusterSettings, now: Duration) -> Refresh {
         if self.try_full(settings, now) {
             Refresh::Full
         } else {
@@ -396,7 +397,7 @@ impl<'a> CommandRouting<'a> {
         sent: Sent,
         idempotent: bool,
         shared: &mut RefreshState,
-        now: Instant,
+        now: Duration,
     ) -> Decision {
         let settings = self.settings;
         match error.kind() {
@@ -460,7 +461,7 @@ impl<'a> CommandRouting<'a> {
         &mut self,
         slot: u16,
         shared: &mut RefreshState,
-        now: Instant,
+        now: Duration,
     ) -> Decision {
         let refresh = shared.on_failure(self.settings, now);
         let error = Error::new(
@@ -569,7 +570,7 @@ mod tests {
     fn moved_goes_to_the_new_owner_and_patches_the_slot() {
         let s = settings();
         let mut shared = RefreshState::new();
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(100);
         shared.refreshed(t0);
         let mut r = CommandRouting::new(&s, n(7000));
         let d = r.on_error(err("MOVED 42 :7001"), Sent::Maybe, false, &mut shared, t0);
@@ -592,7 +593,7 @@ mod tests {
     fn every_reinitialize_steps_th_moved_refreshes_the_whole_map_rate_limited() {
         let s = settings();
         let mut shared = RefreshState::new();
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(100);
         shared.refreshed(t0);
         let mut refreshes = Vec::new();
         for i in 0..10u64 {
@@ -656,7 +657,7 @@ mod tests {
     fn ask_sends_asking_to_the_named_node_and_leaves_the_map() {
         let s = settings();
         let mut shared = RefreshState::new();
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(100);
         let mut r = CommandRouting::new(&s, n(7000));
         let d = r.on_error(
             err("ASK 7 127.0.0.1:7002"),
@@ -688,7 +689,7 @@ mod tests {
     fn tryagain_resends_to_the_same_node_waiting_in_the_second_half() {
         let s = settings();
         let mut shared = RefreshState::new();
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(100);
         let mut r = CommandRouting::new(&s, n(7000));
         let mut waits = Vec::new();
         for _ in 0..16 {
@@ -717,7 +718,7 @@ mod tests {
     fn redirect_loops_end_after_max_redirects() {
         let s = settings();
         let mut shared = RefreshState::new();
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(100);
         let mut r = CommandRouting::new(&s, n(7000));
         for i in 0..16 {
             let line = format!("MOVED 5 127.0.0.1:{}", 7001 + (i % 2));
@@ -739,7 +740,7 @@ mod tests {
     fn clusterdown_refreshes_backs_off_and_reroutes_within_the_retry_budget() {
         let s = settings();
         let mut shared = RefreshState::new();
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(100);
         let mut r = CommandRouting::new(&s, n(7000));
         let mut seen = Vec::new();
         for i in 0..3u64 {
@@ -790,7 +791,7 @@ mod tests {
     #[test]
     fn connection_errors_retry_only_when_nothing_ran_twice() {
         let s = settings();
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(100);
         let refused = || Error::new(ErrorKind::Connection, "connection refused");
         let timeout = || Error::new(ErrorKind::Timeout, "read timed out");
         let cases = [
@@ -831,7 +832,7 @@ mod tests {
             Sent::Maybe,
             true,
             &mut shared,
-            Instant::now(),
+            Duration::from_secs(100),
         ));
         assert_eq!(e.kind(), ErrorKind::Response);
         assert_eq!(e.code(), Some("WRONGTYPE"));
@@ -841,7 +842,7 @@ mod tests {
             Sent::Maybe,
             true,
             &mut shared,
-            Instant::now(),
+            Duration::from_secs(100),
         ));
         assert_eq!(e.kind(), ErrorKind::CrossSlot);
         // A MOVED the client cannot parse is returned as it came.
@@ -850,7 +851,7 @@ mod tests {
             Sent::Maybe,
             true,
             &mut shared,
-            Instant::now(),
+            Duration::from_secs(100),
         ));
         assert_eq!(e.code(), Some("MOVED"));
     }
@@ -859,7 +860,7 @@ mod tests {
     fn an_uncovered_slot_refreshes_and_reroutes_then_fails_clearly() {
         let s = settings();
         let mut shared = RefreshState::new();
-        let t0 = Instant::now();
+        let t0 = Duration::from_secs(100);
         let mut r = CommandRouting::new(&s, n(7000));
         for i in 0..3u64 {
             let d = r.on_slot_not_covered(99, &mut shared, t0 + Duration::from_secs(i));

@@ -465,7 +465,7 @@ mod tests {
     }
 
     fn id(c: char) -> String {
-        std::iter::repeat(c).take(40).collect()
+        std::iter::repeat_n(c, 40).collect()
     }
 
     /// A CLUSTER SLOTS node; `meta` is the fourth element as the protocol sends it.
