@@ -7,6 +7,7 @@
 // Driven by the cluster clients, which are not built yet; the unit tests use every item.
 #![cfg_attr(not(test), allow(dead_code))]
 
+mod aggregate;
 mod redirect;
 mod route;
 mod slot;
