@@ -14,3 +14,11 @@ mod slot;
 mod topology;
 
 pub use slot::{key_slot, SLOT_COUNT};
+
+#[cfg(test)]
+#[expect(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "tests against real servers wait for them"
+)]
+mod server_tests;
