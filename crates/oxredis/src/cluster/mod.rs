@@ -11,6 +11,7 @@ mod aggregate;
 mod redirect;
 mod route;
 mod slot;
+mod split;
 mod topology;
 
 pub use slot::{key_slot, SLOT_COUNT};

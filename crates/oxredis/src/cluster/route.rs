@@ -18,6 +18,9 @@ pub(crate) enum Route {
     },
     /// To the nodes this flag names (keyless commands).
     Nodes(NodeFlag),
+    /// Keys in several slots of a command declared `route(split, ...)`: one command per slot
+    /// (see `split_by_slot`), replies combined by its aggregate.
+    SplitBySlot,
     /// A command the table does not know (built by hand with an unknown name): its keys cannot
     /// be found without asking the server (`COMMAND GETKEYS`).
     Unknown,
@@ -85,6 +88,9 @@ pub(crate) fn route(cmd: &Cmd) -> Result<Route> {
         match slot {
             None => slot = Some(s),
             Some(first) if first != s => {
+                if policy.split {
+                    return Ok(Route::SplitBySlot);
+                }
                 return Err(Error::new(
                     ErrorKind::CrossSlot,
                     format!(
@@ -141,8 +147,23 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::CrossSlot);
         assert!(e.to_string().contains("12182 and 12739"), "{e}");
         assert!(e.to_string().contains("MGET"), "{e}");
-        let e = route(&build::delete(["{a}1", "{a}2", "{b}3"])).unwrap_err();
+        let e = route(&build::mset([("{a}1", "x"), ("{b}3", "y")])).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::CrossSlot);
+        // DEL, EXISTS, TOUCH, UNLINK split instead (redis-py's cluster does the same).
+        assert_eq!(
+            route(&build::delete(["{a}1", "{a}2", "{b}3"])).unwrap(),
+            Route::SplitBySlot
+        );
+        for cmd in [
+            build::exists(["foo", "123456789"]),
+            build::touch(["foo", "123456789"]),
+            build::unlink(["foo", "123456789"]),
+        ] {
+            assert_eq!(route(&cmd).unwrap(), Route::SplitBySlot, "{cmd:?}");
+            assert_eq!(cmd.spec().route_policy().aggregate, Aggregate::Sum);
+        }
+        // In one slot they are not split.
+        assert_eq!(slot(&build::delete(["{a}1", "{a}2"])).0, key_slot("a"));
         let e = route(&build::rename("foo", "bar")).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::CrossSlot);
     }

@@ -4,10 +4,10 @@ macro_rules! key_commands {
     ($surface:ident) => {
         $surface! {
             /// Deletes keys; the number removed. <https://redis.io/commands/del>
-            "DEL" delete(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(WRITE);
+            "DEL" delete(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(WRITE) route(split, Sum);
 
             /// How many of `keys` exist (a key named twice counts twice). <https://redis.io/commands/exists>
-            "EXISTS" exists(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY);
+            "EXISTS" exists(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY) route(split, Sum);
 
             /// Sets a timeout of `seconds` on `key`; `true` if set. <https://redis.io/commands/expire>
             "EXPIRE" expire(key: impl ToArgs, seconds: i64) -> bool = [key, seconds];
@@ -119,11 +119,11 @@ macro_rules! key_commands {
             "TYPE" type_<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);
 
             /// Touches keys (updates access time); how many exist. <https://redis.io/commands/touch>
-            "TOUCH" touch(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY);
+            "TOUCH" touch(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY) route(split, Sum);
 
             /// Deletes keys, reclaiming memory in the background; the number removed.
             /// <https://redis.io/commands/unlink>
-            "UNLINK" unlink(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(WRITE);
+            "UNLINK" unlink(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(WRITE) route(split, Sum);
 
             /// A random key, nil when the database is empty. <https://redis.io/commands/randomkey>
             "RANDOMKEY" randomkey<T>() -> T = []; flags(READONLY) route(DefaultNode);

@@ -96,16 +96,25 @@ macro_rules! route_of {
     () => {
         $crate::commands::RoutePolicy::KEYS
     };
+    (split, $aggregate:ident) => {
+        $crate::commands::RoutePolicy {
+            target: None,
+            aggregate: $crate::commands::Aggregate::$aggregate,
+            split: true,
+        }
+    };
     ($target:ident) => {
         $crate::commands::RoutePolicy {
             target: Some($crate::commands::NodeFlag::$target),
             aggregate: $crate::commands::Aggregate::PerNode,
+            split: false,
         }
     };
     ($target:ident, $aggregate:ident) => {
         $crate::commands::RoutePolicy {
             target: Some($crate::commands::NodeFlag::$target),
             aggregate: $crate::commands::Aggregate::$aggregate,
+            split: false,
         }
     };
 }

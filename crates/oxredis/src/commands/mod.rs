@@ -31,7 +31,8 @@
 //!   [`Aggregate`] (`route(DefaultNode, Sum)`; the default is [`Aggregate::PerNode`]). The
 //!   values are redis-py's `COMMAND_FLAGS` and `RESULT_CALLBACKS`. Commands with keys go to the
 //!   node of their keys' slot and need none; a keyless command without one goes to a random
-//!   primary (redis-py 8's default for keyless commands).
+//!   primary (redis-py 8's default for keyless commands). `route(split, Sum)` on a keyed
+//!   command splits it per slot when its keys span several (DEL, EXISTS, TOUCH, UNLINK).
 //!
 //! Optional tokens go in option builders ([`options`]); an option type may also change the reply
 //! shape when it changes the reply (`WITHSCORES`, ZADD's `INCR`).
@@ -195,6 +196,10 @@ pub struct RoutePolicy {
     pub target: Option<NodeFlag>,
     /// How replies from several nodes combine.
     pub aggregate: Aggregate,
+    /// Whether a command whose keys span several slots is split into one command per slot
+    /// (their replies combined by `aggregate`) instead of failing with `CROSSSLOT`: redis-py's
+    /// DEL, EXISTS, TOUCH and UNLINK in a cluster.
+    pub split: bool,
 }
 
 impl RoutePolicy {
@@ -202,6 +207,7 @@ impl RoutePolicy {
     pub const KEYS: RoutePolicy = RoutePolicy {
         target: None,
         aggregate: Aggregate::PerNode,
+        split: false,
     };
 }
 
