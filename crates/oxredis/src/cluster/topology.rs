@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::redirect::NodeAddr;
 use super::SLOT_COUNT;
+use crate::commands::NodeFlag;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::Value;
 
@@ -408,6 +409,41 @@ impl SlotMap {
             start = end + 1;
         }
         out
+    }
+
+    /// The nodes a keyless command with `flag` goes to. `default` is the client's default node
+    /// ([`NodeFlag::DefaultNode`]); [`NodeFlag::Random`] picks, with `random` in `[0, 1)`, a
+    /// primary, or any node for a `readonly` command when reads may go to replicas (redis-py's
+    /// `get_random_primary_or_all_nodes`). [`NodeFlag::SlotId`] names no nodes by itself (the
+    /// command routes by its slot argument): empty.
+    pub(crate) fn nodes_for(
+        &self,
+        flag: NodeFlag,
+        readonly: bool,
+        strategy: ReadFrom,
+        default: &NodeAddr,
+        random: f64,
+    ) -> Vec<NodeAddr> {
+        let pick = |nodes: Vec<&Node>| -> Vec<NodeAddr> {
+            if nodes.is_empty() {
+                return Vec::new();
+            }
+            let i = ((random.clamp(0.0, 1.0) * nodes.len() as f64) as usize).min(nodes.len() - 1);
+            vec![nodes[i].addr.clone()]
+        };
+        let addrs =
+            |nodes: &mut dyn Iterator<Item = &Node>| nodes.map(|n| n.addr.clone()).collect();
+        match flag {
+            NodeFlag::DefaultNode => vec![default.clone()],
+            NodeFlag::Primaries => addrs(&mut self.primaries()),
+            NodeFlag::Replicas => addrs(&mut self.replicas()),
+            NodeFlag::AllNodes => addrs(&mut self.nodes()),
+            NodeFlag::Random if readonly && strategy != ReadFrom::Primary => {
+                pick(self.nodes().collect())
+            }
+            NodeFlag::Random => pick(self.primaries().collect()),
+            _ => Vec::new(),
+        }
     }
 
     /// Whether every slot has a node (redis-py's `require_full_coverage` check).
@@ -849,6 +885,51 @@ mod tests {
         assert!(empty
             .node_for_slot(1, true, ReadFrom::RoundRobin, &mut lb, 0.0)
             .is_none());
+    }
+
+    #[test]
+    fn keyless_flags_resolve_to_nodes() {
+        let m = SlotMap::from_cluster_slots(&three_by_three(|| arr(vec![])), "h").unwrap();
+        let default = addr(7001);
+        let for_flag = |flag, readonly, strategy, random| -> Vec<u16> {
+            m.nodes_for(flag, readonly, strategy, &default, random)
+                .iter()
+                .map(|a| a.port)
+                .collect()
+        };
+        let p = ReadFrom::Primary;
+        assert_eq!(for_flag(NodeFlag::DefaultNode, false, p, 0.0), [7001]);
+        assert_eq!(
+            for_flag(NodeFlag::Primaries, false, p, 0.0),
+            [7000, 7001, 7002]
+        );
+        assert_eq!(
+            for_flag(NodeFlag::Replicas, false, p, 0.0),
+            [7004, 7005, 7003]
+        );
+        assert_eq!(
+            for_flag(NodeFlag::AllNodes, false, p, 0.0),
+            [7000, 7004, 7001, 7005, 7002, 7003]
+        );
+        // Random: a primary, whatever the strategy, unless a read may go to replicas.
+        assert_eq!(for_flag(NodeFlag::Random, true, p, 0.99), [7002]);
+        assert_eq!(
+            for_flag(NodeFlag::Random, false, ReadFrom::RoundRobin, 0.99),
+            [7002]
+        );
+        assert_eq!(
+            for_flag(NodeFlag::Random, true, ReadFrom::RoundRobin, 0.99),
+            [7003]
+        );
+        assert_eq!(
+            for_flag(NodeFlag::Random, true, ReadFrom::RoundRobin, 0.0),
+            [7000]
+        );
+        assert!(for_flag(NodeFlag::SlotId, false, p, 0.0).is_empty());
+        let empty = SlotMap::from_cluster_slots(&arr(vec![]), "h").unwrap();
+        assert!(empty
+            .nodes_for(NodeFlag::Random, false, p, &default, 0.5)
+            .is_empty());
     }
 
     #[test]
