@@ -533,6 +533,19 @@ mod tests {
         }
     }
 
+    #[test]
+    fn defaults_are_redis_py_s() {
+        let d = ClusterSettings::default();
+        assert_eq!(d.cluster_error_retry_attempts, 3);
+        assert_eq!(d.reinitialize_steps, 5);
+        assert_eq!(d.max_redirects, 16, "RedisClusterRequestTTL");
+        assert_eq!(d.try_again_delay, Duration::from_millis(50));
+        assert_eq!(
+            d.backoff,
+            Backoff::exponential_with_jitter(Duration::from_secs(10), Duration::from_secs(1))
+        );
+    }
+
     fn settings() -> ClusterSettings {
         ClusterSettings {
             cluster_error_retry_attempts: 3,
