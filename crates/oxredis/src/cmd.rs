@@ -31,6 +31,7 @@ static GENERIC: CommandSpec = CommandSpec {
     flags: CommandFlags::NONE,
     keys: KeySpec::Unknown,
     reply: ReplyShape::Plain,
+    route: crate::commands::RoutePolicy::KEYS,
     wire: &[],
     words: 0,
 };

@@ -2,7 +2,8 @@
 //!
 //! The heart of the crate does no I/O: the RESP codec ([`resp`]), command packing ([`Cmd`]), the
 //! command table ([`commands`]) and reply conversion ([`FromValue`]) are shared by the blocking
-//! client ([`Redis`]) and the async client.
+//! client ([`Redis`]) and the async client. Redis Cluster's slot hashing, slot map, routing and
+//! redirect handling live in [`cluster`], also without I/O.
 //!
 //! # Examples
 //! ```no_run
@@ -18,6 +19,7 @@ pub mod commands;
 #[cfg(feature = "tokio")]
 pub mod aio;
 pub mod blocking;
+pub mod cluster;
 mod cmd;
 pub mod config;
 mod conn;

@@ -122,7 +122,7 @@ fn uniform(low: Duration, high: Duration, random: f64) -> Duration {
 
 /// A random number in `[0, 1)` without a dependency: the std hasher is seeded randomly per
 /// `RandomState`, which is all the jitter needs.
-fn random_unit() -> f64 {
+pub(crate) fn random_unit() -> f64 {
     let mut h = RandomState::new().build_hasher();
     h.write_u64(0x9e37_79b9_7f4a_7c15);
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64

@@ -4,10 +4,10 @@ macro_rules! key_commands {
     ($surface:ident) => {
         $surface! {
             /// Deletes keys; the number removed. <https://redis.io/commands/del>
-            "DEL" delete(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(WRITE);
+            "DEL" delete(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(WRITE) route(split, Sum);
 
             /// How many of `keys` exist (a key named twice counts twice). <https://redis.io/commands/exists>
-            "EXISTS" exists(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY);
+            "EXISTS" exists(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY) route(split, Sum);
 
             /// Sets a timeout of `seconds` on `key`; `true` if set. <https://redis.io/commands/expire>
             "EXPIRE" expire(key: impl ToArgs, seconds: i64) -> bool = [key, seconds];
@@ -46,11 +46,11 @@ macro_rules! key_commands {
             "PTTL" pttl(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY);
 
             /// Keys matching `pattern` (use SCAN, e.g. `scan_iter`, in production). <https://redis.io/commands/keys>
-            "KEYS" keys<T>(pattern: impl ToArgs) -> T = [pattern]; flags(READONLY);
+            "KEYS" keys<T>(pattern: impl ToArgs) -> T = [pattern]; flags(READONLY) route(DefaultNode, Concat);
 
             /// One SCAN step: the next cursor and a page of keys. <https://redis.io/commands/scan>
             "SCAN" scan<T>(cursor: u64, options: &ScanOptions) -> (u64, T) = [cursor, options];
-                flags(READONLY);
+                flags(READONLY) route(Primaries, Scan);
 
             /// Copies `source` to `destination`; `true` if copied. <https://redis.io/commands/copy>
             "COPY" copy(source: impl ToArgs, destination: impl ToArgs, options: &CopyOptions) -> bool =
@@ -79,14 +79,14 @@ macro_rules! key_commands {
 
             /// Waits until `numreplicas` acknowledged the writes, or `timeout_ms`; how many did.
             /// <https://redis.io/commands/wait>
-            "WAIT" wait(numreplicas: i64, timeout_ms: i64) -> i64 = [numreplicas, timeout_ms]; flags();
+            "WAIT" wait(numreplicas: i64, timeout_ms: i64) -> i64 = [numreplicas, timeout_ms]; flags() route(DefaultNode, Sum);
 
             /// Waits until the writes are fsynced to the AOF of this server (`num_local`, 0 or 1)
             /// and of `num_replicas` replicas, or `timeout_ms`; `[local, replicas]` that did. Not
             /// flagged `BLOCKING`, as WAIT: the shared connection's deadline allows for the
             /// timeout. Redis 7.2, Valkey 7.2. <https://redis.io/commands/waitaof>
             "WAITAOF" waitaof(num_local: i64, num_replicas: i64, timeout_ms: i64) -> Vec<i64> =
-                [num_local, num_replicas, timeout_ms]; flags();
+                [num_local, num_replicas, timeout_ms]; flags() route(DefaultNode);
 
             /// Encoding of the value at `key`. <https://redis.io/commands/object-encoding>
             "OBJECT ENCODING" object_encoding<T>(key: impl ToArgs) -> T = [key];
@@ -119,14 +119,14 @@ macro_rules! key_commands {
             "TYPE" type_<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);
 
             /// Touches keys (updates access time); how many exist. <https://redis.io/commands/touch>
-            "TOUCH" touch(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY);
+            "TOUCH" touch(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY) route(split, Sum);
 
             /// Deletes keys, reclaiming memory in the background; the number removed.
             /// <https://redis.io/commands/unlink>
-            "UNLINK" unlink(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(WRITE);
+            "UNLINK" unlink(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(WRITE) route(split, Sum);
 
             /// A random key, nil when the database is empty. <https://redis.io/commands/randomkey>
-            "RANDOMKEY" randomkey<T>() -> T = []; flags(READONLY);
+            "RANDOMKEY" randomkey<T>() -> T = []; flags(READONLY) route(DefaultNode);
 
             /// Moves `key` to database `db`; `true` if moved. <https://redis.io/commands/move>
             "MOVE" move_(key: impl ToArgs, db: i64) -> bool = [key, db];

@@ -37,11 +37,12 @@ macro_rules! parse_entries {
         $(#[$attr:meta])*
         $name:literal $method:ident $(<$($g:ident),+>)? ( $($p:ident : $pt:ty),* $(,)? ) -> $ret:ty
             = [ $($arg:expr),* $(,)? ] ;
-            $(keys( $($ks:tt)* ))? flags( $($flag:ident)|* ) $(reply($($shape:tt)+))? ;
+            $(keys( $($ks:tt)* ))? flags( $($flag:ident)|* ) $(reply($($shape:tt)+))?
+            $(route($($route:tt)+))? ;
     )*) => {
         $then! { $(
             { $(#[$attr])* } $name $method { $($($g),+)? } ( $($p : $pt),* ) ($ret)
-            [ $($arg),* ] { $($($ks)*)? } { $($flag)|* } { $($($shape)+)? }
+            [ $($arg),* ] { $($($ks)*)? } { $($flag)|* } { $($($shape)+)? } { $($($route)+)? }
         )* }
     };
 }
@@ -53,12 +54,12 @@ macro_rules! builders {
 macro_rules! builders_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* } { $($route:tt)* }
     )*) => {$(
         $(#[$attr])*
         #[inline]
         pub fn $method($($p: $pt),*) -> Cmd {
-            static SPEC: $crate::commands::CommandSpec = spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)* });
+            static SPEC: $crate::commands::CommandSpec = spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)* } { $($route)* });
             #[allow(
                 unused_mut,
                 reason = "fires only for commands without arguments; `expect` would fail for the rest"
@@ -72,19 +73,48 @@ macro_rules! builders_impl {
 
 /// A [`CommandSpec`](crate::commands::CommandSpec) literal.
 macro_rules! spec_of {
-    ($name:literal { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }) => {
+    ($name:literal { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* } { $($route:tt)* }) => {
         $crate::commands::CommandSpec {
             name: $name,
             flags: $crate::commands::CommandFlags::NONE
                 $(.union($crate::commands::CommandFlags::$flag))*,
             keys: key_spec!($($ks)*),
             reply: shape_of!($($shape)*),
+            route: route_of!($($route)*),
             wire: {
                 const LEN: usize = $crate::cmd::encoded_name_len($name);
                 const WIRE: [u8; LEN] = $crate::cmd::encode_name::<LEN>($name);
                 &WIRE
             },
             words: $crate::cmd::word_count($name),
+        }
+    };
+}
+
+/// A [`RoutePolicy`](crate::commands::RoutePolicy) from an entry's `route(...)`.
+macro_rules! route_of {
+    () => {
+        $crate::commands::RoutePolicy::KEYS
+    };
+    (split, $aggregate:ident) => {
+        $crate::commands::RoutePolicy {
+            target: None,
+            aggregate: $crate::commands::Aggregate::$aggregate,
+            split: true,
+        }
+    };
+    ($target:ident) => {
+        $crate::commands::RoutePolicy {
+            target: Some($crate::commands::NodeFlag::$target),
+            aggregate: $crate::commands::Aggregate::PerNode,
+            split: false,
+        }
+    };
+    ($target:ident, $aggregate:ident) => {
+        $crate::commands::RoutePolicy {
+            target: Some($crate::commands::NodeFlag::$target),
+            aggregate: $crate::commands::Aggregate::$aggregate,
+            split: false,
         }
     };
 }
@@ -108,9 +138,9 @@ macro_rules! spec_items {
 macro_rules! spec_items_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* } { $($route:tt)* }
     )*) => {
-        &[ $( spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)* }) ),* ]
+        &[ $( spec_of!($name { $($ks)* } { $($flag)|* } { $($shape)* } { $($route)* }) ),* ]
     };
 }
 
@@ -121,7 +151,7 @@ macro_rules! method_items {
 macro_rules! method_items_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* } { $($route:tt)* }
     )*) => {
         &[ $( (stringify!($method), $name) ),* ]
     };
@@ -135,7 +165,7 @@ macro_rules! immediate_methods {
 macro_rules! immediate_methods_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* } { $($route:tt)* }
     )*) => {$(
         $(#[$attr])*
         ///
@@ -156,7 +186,7 @@ macro_rules! queued_methods {
 macro_rules! queued_methods_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* } { $($route:tt)* }
     )*) => {$(
         $(#[$attr])*
         #[inline]
@@ -183,7 +213,7 @@ macro_rules! async_methods {
 macro_rules! async_methods_impl {
     ($(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident),* } ( $($p:ident : $pt:ty),* ) ($ret:ty)
-        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* }
+        [ $($arg:expr),* ] { $($ks:tt)* } { $($flag:ident)|* } { $($shape:tt)* } { $($route:tt)* }
     )*) => {$(
         $(#[$attr])*
         ///

@@ -26,6 +26,13 @@
 //! - `flags(...)`: [`CommandFlags`] names (READONLY/WRITE/BLOCKING mirror `COMMAND INFO`, which the
 //!   tests check); `reply(...)`: a `ReplyShape` when not `Plain`, e.g. `reply(ScoredPairs)` or
 //!   `reply(Deep(ACL_USER))` with a `Schema` static of `reply.rs`.
+//! - `route(...)`: for commands without keys, which cluster nodes a cluster client sends it to
+//!   by default and how their replies combine: a [`NodeFlag`], optionally followed by an
+//!   [`Aggregate`] (`route(DefaultNode, Sum)`; the default is [`Aggregate::PerNode`]). The
+//!   values are redis-py's `COMMAND_FLAGS` and `RESULT_CALLBACKS`. Commands with keys go to the
+//!   node of their keys' slot and need none; a keyless command without one goes to a random
+//!   primary (redis-py 8's default for keyless commands). `route(split, Sum)` on a keyed
+//!   command splits it per slot when its keys span several (DEL, EXISTS, TOUCH, UNLINK).
 //!
 //! Optional tokens go in option builders ([`options`]); an option type may also change the reply
 //! shape when it changes the reply (`WITHSCORES`, ZADD's `INCR`).
@@ -111,11 +118,97 @@ pub struct CommandSpec {
     pub keys: KeySpec,
     /// How the reply is normalised.
     pub(crate) reply: ReplyShape,
+    /// Where a cluster client sends it and how replies from several nodes combine.
+    pub(crate) route: RoutePolicy,
     /// The name's words already RESP-encoded as bulk strings (`$3\r\nGET\r\n`), computed at
     /// compile time, so building a command copies them instead of splitting and formatting.
     pub(crate) wire: &'static [u8],
     /// How many words the name has (arguments written by `wire`).
     pub(crate) words: usize,
+}
+
+impl CommandSpec {
+    /// Where a cluster client sends this command by default, and how it combines replies from
+    /// several nodes (from the entry's `route(...)`).
+    ///
+    /// ```
+    /// use oxredis::commands::{command_specs, Aggregate, NodeFlag};
+    /// let dbsize = command_specs().find(|s| s.name == "DBSIZE").unwrap();
+    /// assert_eq!(dbsize.route_policy().target, Some(NodeFlag::DefaultNode));
+    /// assert_eq!(dbsize.route_policy().aggregate, Aggregate::Sum);
+    /// ```
+    pub fn route_policy(&self) -> RoutePolicy {
+        self.route
+    }
+}
+
+/// The cluster nodes a keyless command goes to: redis-py's node flags (`RedisCluster.PRIMARIES`
+/// and so on), which a caller may also pass as `target_nodes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NodeFlag {
+    /// The client's default node, one node (redis-py `DEFAULT_NODE`).
+    DefaultNode,
+    /// Every primary (redis-py `PRIMARIES`).
+    Primaries,
+    /// Every replica (redis-py `REPLICAS`).
+    Replicas,
+    /// Every node (redis-py `ALL_NODES`).
+    AllNodes,
+    /// One random primary; a random node for a read-only command when reads may go to
+    /// replicas (redis-py `RANDOM`, and its default for keyless commands).
+    Random,
+    /// The primary of the slot given as the first argument after the command's words
+    /// (redis-py `SLOT_ID`: CLUSTER COUNTKEYSINSLOT, CLUSTER GETKEYSINSLOT...).
+    SlotId,
+}
+
+/// How a command's replies from several nodes combine into one (redis-py's
+/// `RESULT_CALLBACKS`). With a single target node its reply is returned as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Aggregate {
+    /// A map from node (`host:port`) to its reply (redis-py's default).
+    PerNode,
+    /// The sum of the integer replies (DBSIZE, WAIT, PUBSUB NUMPAT).
+    Sum,
+    /// Success when every node succeeded (PING, CONFIG SET, SCRIPT FLUSH...).
+    AllOk,
+    /// The nodes' lists concatenated (KEYS, PUBSUB CHANNELS).
+    Concat,
+    /// `(channel, count)` pairs summed per channel (PUBSUB NUMSUB, PUBSUB SHARDNUMSUB).
+    SumPerChannel,
+    /// 1 when any node answered more than 0 (CLIENT UNBLOCK).
+    AnyPositive,
+    /// Per position, true when every node answered true (SCRIPT EXISTS).
+    AllPerPosition,
+    /// Any one node's reply, the nodes agreeing (SCRIPT LOAD's SHA1).
+    One,
+    /// A cursor per node and the keys merged (SCAN).
+    Scan,
+}
+
+/// A command's cluster routing, declared next to its key spec in the command table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoutePolicy {
+    /// Where a keyless command goes; `None`: by its keys' slot, or a random primary when it
+    /// has none.
+    pub target: Option<NodeFlag>,
+    /// How replies from several nodes combine.
+    pub aggregate: Aggregate,
+    /// Whether a command whose keys span several slots is split into one command per slot
+    /// (their replies combined by `aggregate`) instead of failing with `CROSSSLOT`: redis-py's
+    /// DEL, EXISTS, TOUCH and UNLINK in a cluster.
+    pub split: bool,
+}
+
+impl RoutePolicy {
+    /// Routed by its keys (the default).
+    pub const KEYS: RoutePolicy = RoutePolicy {
+        target: None,
+        aggregate: Aggregate::PerNode,
+        split: false,
+    };
 }
 
 /// Command flags, a small bit set mirroring `COMMAND INFO`'s flags that a client acts on.

@@ -18,26 +18,26 @@ macro_rules! pubsub_commands {
             /// Active channels matching `pattern` (`"*"` for all).
             /// <https://redis.io/commands/pubsub-channels>
             "PUBSUB CHANNELS" pubsub_channels<T>(pattern: impl ToArgs) -> T = [pattern];
-                flags(ADMIN);
+                flags(ADMIN) route(DefaultNode, Concat);
 
             /// Subscriber counts of `channels`, as channel → count pairs.
             /// <https://redis.io/commands/pubsub-numsub>
             "PUBSUB NUMSUB" pubsub_numsub<T>(channels: impl ToArgs) -> T = [channels];
-                flags(ADMIN) reply(Pairs);
+                flags(ADMIN) reply(Pairs) route(DefaultNode, SumPerChannel);
 
             /// Number of pattern subscriptions (over all clients).
             /// <https://redis.io/commands/pubsub-numpat>
-            "PUBSUB NUMPAT" pubsub_numpat() -> i64 = []; flags(ADMIN);
+            "PUBSUB NUMPAT" pubsub_numpat() -> i64 = []; flags(ADMIN) route(DefaultNode, Sum);
 
             /// Active shard channels matching `pattern` (`"*"` for all).
             /// <https://redis.io/commands/pubsub-shardchannels>
             "PUBSUB SHARDCHANNELS" pubsub_shardchannels<T>(pattern: impl ToArgs) -> T = [pattern];
-                flags(ADMIN);
+                flags(ADMIN) route(DefaultNode, Concat);
 
             /// Subscriber counts of shard `channels`, as channel → count pairs.
             /// <https://redis.io/commands/pubsub-shardnumsub>
             "PUBSUB SHARDNUMSUB" pubsub_shardnumsub<T>(channels: impl ToArgs) -> T = [channels];
-                flags(ADMIN) reply(Pairs);
+                flags(ADMIN) reply(Pairs) route(DefaultNode, SumPerChannel);
 
             /// PUBSUB's help text. <https://redis.io/commands/pubsub-help>
             "PUBSUB HELP" pubsub_help<T>() -> T = []; flags(ADMIN);

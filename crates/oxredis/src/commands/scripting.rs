@@ -20,16 +20,16 @@ macro_rules! scripting_commands {
 
         /// Whether each SHA1 is cached. <https://redis.io/commands/script-exists>
         "SCRIPT EXISTS" script_exists(sha1s: impl ToArgs) -> Vec<bool> = [sha1s];
-            flags() reply(IntBools);
+            flags() reply(IntBools) route(Primaries, AllPerPosition);
 
         /// Empties the script cache. <https://redis.io/commands/script-flush>
-        "SCRIPT FLUSH" script_flush(mode: Option<FlushMode>) -> bool = [mode]; flags() reply(OkBool);
+        "SCRIPT FLUSH" script_flush(mode: Option<FlushMode>) -> bool = [mode]; flags() reply(OkBool) route(Primaries, AllOk);
 
         /// Kills the running read-only script. <https://redis.io/commands/script-kill>
         "SCRIPT KILL" script_kill() -> bool = []; flags() reply(OkBool);
 
         /// Caches a script; its SHA1. <https://redis.io/commands/script-load>
-        "SCRIPT LOAD" script_load(script: impl ToArgs) -> String = [script]; flags();
+        "SCRIPT LOAD" script_load(script: impl ToArgs) -> String = [script]; flags() route(Primaries, One);
 
         /// Sets the Lua debugger mode (`YES`, `SYNC`, `NO`). <https://redis.io/commands/script-debug>
         "SCRIPT DEBUG" script_debug(mode: impl ToArgs) -> bool = [mode]; flags() reply(OkBool);
@@ -47,30 +47,30 @@ macro_rules! scripting_commands {
 
         /// Loads a library (`replace` overwrites); its name. <https://redis.io/commands/function-load>
         "FUNCTION LOAD" function_load(code: impl ToArgs, replace: bool) -> String =
-            [Flag("REPLACE", replace), code]; flags(WRITE);
+            [Flag("REPLACE", replace), code]; flags(WRITE) route(Primaries);
 
         /// Deletes a library. <https://redis.io/commands/function-delete>
         "FUNCTION DELETE" function_delete(library: impl ToArgs) -> bool = [library];
-            flags(WRITE) reply(OkBool);
+            flags(WRITE) reply(OkBool) route(Primaries);
 
         /// Serialized libraries (for FUNCTION RESTORE). <https://redis.io/commands/function-dump>
-        "FUNCTION DUMP" function_dump<T>() -> T = []; flags();
+        "FUNCTION DUMP" function_dump<T>() -> T = []; flags() route(Random);
 
         /// Restores libraries from a dump (`policy`: FLUSH, APPEND, REPLACE).
         /// <https://redis.io/commands/function-restore>
         "FUNCTION RESTORE" function_restore(payload: impl ToArgs, policy: Option<RestorePolicy>) -> bool =
-            [payload, policy]; flags(WRITE) reply(OkBool);
+            [payload, policy]; flags(WRITE) reply(OkBool) route(Primaries);
 
         /// Deletes every library. <https://redis.io/commands/function-flush>
         "FUNCTION FLUSH" function_flush(mode: Option<FlushMode>) -> bool = [mode];
-            flags(WRITE) reply(OkBool);
+            flags(WRITE) reply(OkBool) route(Primaries);
 
         /// Kills the running read-only function. <https://redis.io/commands/function-kill>
         "FUNCTION KILL" function_kill() -> bool = []; flags() reply(OkBool);
 
         /// Libraries and their functions, one map each. <https://redis.io/commands/function-list>
         "FUNCTION LIST" function_list<T>(options: &FunctionListOptions) -> T = [options];
-            flags() reply(Deep(FUNCTION_LIST));
+            flags() reply(Deep(FUNCTION_LIST)) route(Primaries);
 
         /// The running function and engine statistics. <https://redis.io/commands/function-stats>
         "FUNCTION STATS" function_stats<T>() -> T = []; flags() reply(Deep(FUNCTION_STATS));
