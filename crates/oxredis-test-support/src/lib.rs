@@ -26,9 +26,11 @@
 mod proxy;
 mod resp;
 mod server;
+mod tls;
 mod version;
 
 pub use proxy::Proxy;
 pub use resp::{RawConn, Reply};
 pub use server::{RedisServer, RedisServerBuilder};
+pub use tls::{TlsAuthClients, TlsFiles};
 pub use version::{Needs, ServerName, ServerVersion};

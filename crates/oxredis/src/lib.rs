@@ -33,6 +33,7 @@ pub mod resp;
 pub mod retry;
 mod scan;
 mod script;
+pub mod tls;
 pub mod types;
 mod value;
 
@@ -47,4 +48,5 @@ pub use convert::FromValue;
 pub use error::{Error, ErrorKind, Result, ServerError};
 pub use lock::LockOptions;
 pub use script::Script;
+pub use tls::{TlsOptions, TlsVersion};
 pub use value::Value;
