@@ -753,6 +753,59 @@ mod tests {
     }
 
     #[test]
+    fn rediss_urls_map_redis_py_ssl_options() {
+        use crate::tls::{TlsOptions, TlsVersion};
+        let c = ConnectionConfig::from_url(
+            "rediss://h:6380?ssl_ca_certs=/ca.pem&ssl_ca_path=/cas&ssl_certfile=/c.pem\
+             &ssl_keyfile=/k.pem&ssl_min_version=TLSv1.3&ssl_check_hostname=false\
+             &ssl_password=kp&ssl_ciphers=HIGH",
+        )
+        .unwrap();
+        let t = c.tls.clone().unwrap();
+        assert_eq!(t.ca_file_path(), Some(std::path::Path::new("/ca.pem")));
+        assert_eq!(t.ca_dir_path(), Some(std::path::Path::new("/cas")));
+        assert_eq!(t.client_cert_path(), Some(std::path::Path::new("/c.pem")));
+        assert_eq!(t.client_key_path(), Some(std::path::Path::new("/k.pem")));
+        assert_eq!(t.tls_min_version(), TlsVersion::Tls13);
+        assert!(t.verifies_certs());
+        assert!(!t.verifies_hostname());
+        assert!(!format!("{c:?}").contains("kp"), "{c:?}");
+        let expected = TlsOptions::new()
+            .ca_file("/ca.pem")
+            .ca_dir("/cas")
+            .client_cert_files("/c.pem", Some(std::path::Path::new("/k.pem")))
+            .min_version(TlsVersion::Tls13)
+            .danger_accept_invalid_hostnames(true);
+        assert_eq!(t, expected);
+        // Defaults: verify everything, TLS 1.2+.
+        let t = ConnectionConfig::from_url("valkeys://h")
+            .unwrap()
+            .tls
+            .unwrap();
+        assert_eq!(t, TlsOptions::new());
+        assert!(t.verifies_certs() && t.verifies_hostname());
+        assert_eq!(t.tls_min_version(), TlsVersion::Tls12);
+        for (reqs, verifies) in [("none", false), ("optional", true), ("REQUIRED", true)] {
+            let url = format!("rediss://h?ssl_cert_reqs={reqs}");
+            let t = ConnectionConfig::from_url(&url).unwrap().tls.unwrap();
+            assert_eq!(
+                (t.verifies_certs(), t.verifies_hostname()),
+                (verifies, verifies)
+            );
+        }
+        for v in ["TLSv1", "TLSv1_1", "TLSv1.2"] {
+            let url = format!("rediss://h?ssl_min_version={v}");
+            let t = ConnectionConfig::from_url(&url).unwrap().tls.unwrap();
+            assert_eq!(t.tls_min_version(), TlsVersion::Tls12, "{v}");
+        }
+        // A key given as bytes never shows.
+        let t = TlsOptions::new().client_cert_pem(b"CERT".to_vec(), b"SECRET-KEY".to_vec());
+        let shown = format!("{t:?}");
+        assert!(!shown.contains("SECRET-KEY"), "{shown}");
+        assert!(shown.contains(r#"client_key: Some("***")"#), "{shown}");
+    }
+
+    #[test]
     fn debug_shows_every_field_but_the_password() {
         let mut c = ConnectionConfig::from_url("redis://alice:s3cr3t@example.com:7000/2").unwrap();
         c.client_name = Some("app".into());

@@ -28,6 +28,7 @@ enum Source {
     Pem(Vec<u8>),
 }
 
+#[cfg(feature = "tls")]
 impl Source {
     /// The PEM text, read from the file if need be.
     fn read(&self, what: &str) -> crate::Result<std::borrow::Cow<'_, [u8]>> {
@@ -148,6 +149,7 @@ impl TlsOptions {
     }
 
     /// Forgets the built configuration: a setting changed.
+    #[cfg_attr(not(feature = "tls"), allow(unused_mut))]
     fn changed(mut self) -> Self {
         #[cfg(feature = "tls")]
         {
@@ -288,6 +290,7 @@ impl TlsOptions {
     }
 }
 
+#[cfg(feature = "tls")]
 fn invalid(msg: impl Into<String>) -> crate::Error {
     crate::Error::new(crate::ErrorKind::InvalidConfig, msg)
 }
@@ -636,6 +639,7 @@ mod imp {
     /// The error for a TLS failure talking to `name` (the verified name): a connection error
     /// whose message says what failed, with the rustls error as its source.
     pub(crate) fn tls_error(name: Option<&str>, e: &rustls::Error) -> Error {
+        use rustls::Error as R;
         let host = name.map(|n| format!(" {n}")).unwrap_or_default();
         let message = match classify(e) {
             TlsFailure::UnknownCa => {
@@ -650,10 +654,25 @@ mod imp {
             TlsFailure::BadCertificate => {
                 format!("TLS: the server's certificate was rejected: {e}")
             }
-            TlsFailure::RejectedByServer => format!(
-                "TLS: the server refused the connection ({e}); it may require a client \
-                 certificate, or not trust the one given"
-            ),
+            TlsFailure::RejectedByServer => {
+                use rustls::AlertDescription as A;
+                let why = match e {
+                    R::AlertReceived(A::CertificateRequired) => "it requires a client certificate",
+                    R::AlertReceived(
+                        A::BadCertificate
+                        | A::UnknownCA
+                        | A::CertificateUnknown
+                        | A::UnsupportedCertificate
+                        | A::CertificateExpired
+                        | A::AccessDenied,
+                    ) => "it does not accept the client certificate",
+                    R::AlertReceived(A::ProtocolVersion) => {
+                        "no TLS version in common (check the minimum version)"
+                    }
+                    _ => "it may require a client certificate, or not accept the one given",
+                };
+                format!("TLS: the server refused the connection ({e}): {why}")
+            }
             TlsFailure::Other => format!("TLS error: {e}"),
         };
         Error::with_source(ErrorKind::Connection, message, e.clone())

@@ -235,17 +235,20 @@ impl Connection {
         }
         let buf = &mut self.state.read_buf;
         buf.reserve(crate::conn::MIN_READ);
-        let res = match &self.stream {
+        let res = match &mut self.stream {
             Stream::Tcp(s) => s.try_read_buf(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.try_read_buf(buf),
-            // A TLS session cannot be read without a task context: peek at the TCP socket
-            // under it (non-blocking, as tokio's sockets are). A `close_notify` counts as data;
-            // the read that follows reports the close.
+            // One read through the session, polled once with a no-op waker (a later read
+            // registers a real one): a `close_notify` reads as end of stream.
             #[cfg(feature = "tls")]
             Stream::Tls(s) => {
-                let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
-                socket2::SockRef::from(s.get_ref().0).peek(&mut probe)
+                let mut cx = Context::from_waker(std::task::Waker::noop());
+                let read = std::pin::pin!(s.read_buf(buf));
+                match std::future::Future::poll(read, &mut cx) {
+                    Poll::Ready(res) => res,
+                    Poll::Pending => Err(std::io::ErrorKind::WouldBlock.into()),
+                }
             }
         };
         match res {

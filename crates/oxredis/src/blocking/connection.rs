@@ -1,6 +1,6 @@
 //! One blocking connection: a std socket driving the sans-I/O [`ConnState`](crate::conn).
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use bytes::BytesMut;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -115,10 +115,10 @@ impl Stream {
 
     /// Whether the peer has closed the socket or it has failed, without blocking or consuming:
     /// one `recv(MSG_PEEK | MSG_DONTWAIT)` system call. For TLS the TCP socket under the
-    /// session is probed: a `close_notify` alert counts as data (not closed), and the read that
-    /// follows reports the close.
+    /// session is probed: a `close_notify` alert counts as data (not closed; see
+    /// [`Connection::peer_closed`] for the second step).
     #[cfg(unix)]
-    fn is_closed(&self) -> bool {
+    fn probe(&self) -> Probe {
         let sock = match self {
             Stream::Tcp(s) => socket2::SockRef::from(s),
             Stream::Unix(s) => socket2::SockRef::from(s),
@@ -127,16 +127,17 @@ impl Stream {
         };
         let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
         match sock.recv_with_flags(&mut probe, libc::MSG_PEEK | libc::MSG_DONTWAIT) {
-            Ok(0) => true,
-            Ok(_) => false,
-            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+            Ok(0) => Probe::Closed,
+            Ok(_) => Probe::Data,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Probe::Quiet,
+            Err(_) => Probe::Closed,
         }
     }
 
     /// Whether the peer has closed the socket or it has failed, without blocking or consuming
     /// (non-blocking mode around a peek: three system calls).
     #[cfg(not(unix))]
-    fn is_closed(&self) -> bool {
+    fn probe(&self) -> Probe {
         let s = match self {
             Stream::Tcp(s) => s,
             #[cfg(feature = "tls")]
@@ -144,18 +145,30 @@ impl Stream {
         };
         let mut probe = [0u8; 1];
         if s.set_nonblocking(true).is_err() {
-            return true;
+            return Probe::Closed;
         }
         let peeked = s.peek(&mut probe);
         if s.set_nonblocking(false).is_err() {
-            return true;
+            return Probe::Closed;
         }
         match peeked {
-            Ok(0) => true,
-            Ok(_) => false,
-            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+            Ok(0) => Probe::Closed,
+            Ok(_) => Probe::Data,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Probe::Quiet,
+            Err(_) => Probe::Closed,
         }
     }
+}
+
+/// What the liveness probe saw on the socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    /// End of stream or an error.
+    Closed,
+    /// Nothing to read: open and idle.
+    Quiet,
+    /// Bytes waiting (over TLS possibly a `close_notify`).
+    Data,
 }
 
 /// Whether a read failed only because the wait set by `read_frame_timeout` ran out (the socket
@@ -200,12 +213,31 @@ fn read_into_spare(stream: &Stream, buf: &mut BytesMut, size: usize) -> std::io:
 fn read_tls(stream: &mut TlsStream, buf: &mut BytesMut, size: usize) -> std::io::Result<usize> {
     let len = buf.len();
     buf.resize(len + size, 0);
-    let res = stream.read(&mut buf[len..]);
+    let res = std::io::Read::read(stream, &mut buf[len..]);
     let n = *res.as_ref().unwrap_or(&0);
     buf.truncate(len + n.min(size));
     match res {
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(0),
         other => other,
+    }
+}
+
+/// The liveness probe's second step over TLS, when the socket has bytes: one non-blocking read
+/// through the session. End of stream (`close_notify`, or a close without it) or an error is
+/// closed; plaintext is appended to `buf` for the next read; no whole record yet is open.
+#[cfg(feature = "tls")]
+fn tls_peer_closed(s: &mut TlsStream, buf: &mut BytesMut) -> bool {
+    if s.sock.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let res = read_tls(s, buf, crate::conn::MIN_READ);
+    if s.sock.set_nonblocking(false).is_err() {
+        return true;
+    }
+    match res {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
     }
 }
 
@@ -356,9 +388,19 @@ impl Connection {
         self.last_used.elapsed()
     }
 
-    /// Whether the server closed this idle connection (a cheap non-blocking peek).
-    pub fn peer_closed(&self) -> bool {
-        !self.state.has_buffered_bytes() && self.stream.is_closed()
+    /// Whether the server closed this idle connection (a cheap non-blocking peek). Over TLS,
+    /// bytes waiting on the socket are read through the session without blocking (a
+    /// `close_notify` alert is the close; anything else is kept for the next read).
+    pub fn peer_closed(&mut self) -> bool {
+        if self.state.has_buffered_bytes() {
+            return false;
+        }
+        let probe = self.stream.probe();
+        #[cfg(feature = "tls")]
+        if let (Stream::Tls(s), Probe::Data) = (&mut self.stream, probe) {
+            return tls_peer_closed(s, &mut self.state.read_buf);
+        }
+        probe == Probe::Closed
     }
 
     /// Changes the read timeout (`None`: wait forever) until [`restore_timeout`](Self::restore_timeout).
