@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 use common::*;
-use oxredis::retry::Retry;
+use oxredis::retry::{Backoff, Retry};
 use oxredis::tls::TlsFailure;
 use oxredis::{ConnectionConfig, ErrorKind, Protocol, Redis, TlsVersion, Value};
 use oxredis_test_support::{RedisServer, TlsAuthClients, TlsFiles};
@@ -158,6 +158,14 @@ macro_rules! an_unknown_ca_is_refused {
             "certificate is not trusted (unknown CA)"
         );
         assert!(!format!("{e:?}").contains("s3cret-pw"), "{e:?}");
+        // Not retried: it would fail the same way (the policy would wait 3 x 400 ms).
+        let r = builder(&server, "", Protocol::Resp2)
+            .tls_ca_file(&other_ca)
+            .retry(Retry::new(Backoff::Constant(Duration::from_millis(400)), 3))
+            .$build();
+        let t = Instant::now();
+        assert_tls_error!(r.ping() $(.$aw)*, TlsFailure::UnknownCa, "unknown CA");
+        assert!(t.elapsed() < Duration::from_millis(400), "{:?}", t.elapsed());
         // No CA given: the platform's store, which does not know the test CA either.
         let r = builder(&server, "", Protocol::Resp3).$build();
         assert_tls_error!(
