@@ -681,9 +681,63 @@ mod imp {
     /// A connect-time I/O error from the TLS handshake: a TLS failure with its message, any
     /// other error as usual.
     pub(crate) fn handshake_error(name: &str, e: std::io::Error) -> Error {
-        match rustls_error(&e) {
-            Some(tls) => tls_error(Some(name), tls),
-            None => e.into(),
+        if let Some(tls) = rustls_error(&e) {
+            return tls_error(Some(name), tls);
         }
+        match e.kind() {
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => Error::with_source(
+                ErrorKind::Timeout,
+                format!("timed out in the TLS handshake with {name}"),
+                e,
+            ),
+            _ => e.into(),
+        }
+    }
+}
+
+#[cfg(all(test, feature = "tls"))]
+mod tests {
+    use super::*;
+
+    #[allow(clippy::unwrap_used, reason = "test helper")]
+    fn ca_pem() -> String {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let key = rcgen::KeyPair::generate().unwrap();
+        params.self_signed(&key).unwrap().pem()
+    }
+
+    #[test]
+    fn the_rustls_config_is_built_once_and_shared_by_clones() {
+        let o = TlsOptions::new().ca_pem(ca_pem());
+        let first = client_config(&o).unwrap();
+        let clone = o.clone();
+        assert!(Arc::ptr_eq(&first, &client_config(&o).unwrap()));
+        assert!(Arc::ptr_eq(&first, &client_config(&clone).unwrap()));
+        // A changed option gets its own.
+        let changed = clone.min_version(TlsVersion::Tls13);
+        assert!(!Arc::ptr_eq(&first, &client_config(&changed).unwrap()));
+        assert_eq!(changed.tls_min_version(), TlsVersion::Tls13);
+    }
+
+    #[test]
+    fn unusable_material_is_a_config_error_without_key_bytes() {
+        let e =
+            client_config(&TlsOptions::new().ca_pem(b"not a certificate".to_vec())).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidConfig, "{e}");
+        let key =
+            "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n";
+        let o = TlsOptions::new()
+            .ca_pem(ca_pem())
+            .client_cert_pem(ca_pem(), key);
+        let e = client_config(&o).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidConfig, "{e}");
+        for shown in [e.to_string(), format!("{e:?}"), format!("{o:?}")] {
+            assert!(!shown.contains("c2VjcmV0"), "{shown}");
+        }
+        let e = client_config(&TlsOptions::new().server_name("x").ca_pem(ca_pem()))
+            .and_then(|_| server_name(&TlsOptions::new().server_name("bad name!"), "h"))
+            .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidConfig, "{e}");
     }
 }

@@ -382,6 +382,41 @@ macro_rules! unusable_tls_files_are_config_errors {
 }
 both_clients!(unusable_tls_files_are_config_errors: bad_files_blocking, bad_files_async);
 
+macro_rules! a_transport_mismatch_fails_within_the_timeouts {
+    ($test:expr, $build:ident $(, $aw:tt)*) => {{
+        let Some(server) = tls_server($test, TlsAuthClients::No) else { return };
+        // TLS to the plain port: the server waits for the end of an inline command that never
+        // comes, so the handshake is bounded by the connect timeout.
+        let url = format!("rediss://127.0.0.1:{}", server.port());
+        let r = Redis::builder()
+            .url(&url)
+            .unwrap()
+            .retry(Retry::none())
+            .danger_accept_invalid_certs(true)
+            .socket_connect_timeout(Duration::from_millis(500))
+            .$build();
+        let t = Instant::now();
+        let e = r.ping() $(.$aw)* .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+        let shown = e.to_string();
+        assert!(shown.contains("timed out"), "{e}");
+        assert!(shown.contains("in the TLS handshake with 127.0.0.1"), "{e}");
+        assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+        // Plain text to the TLS port: the server drops it.
+        let url = format!("redis://127.0.0.1:{}", server.tls_port().unwrap());
+        let r = Redis::builder()
+            .url(&url)
+            .unwrap()
+            .retry(Retry::none())
+            .socket_timeout(Duration::from_secs(5))
+            .$build();
+        let e = r.ping() $(.$aw)* .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+        assert_eq!(e.tls_failure(), None, "{e:?}");
+    }};
+}
+both_clients!(a_transport_mismatch_fails_within_the_timeouts: transport_mismatch_blocking, transport_mismatch_async);
+
 // ---------------------------------------------------------------- liveness probe
 
 #[test]

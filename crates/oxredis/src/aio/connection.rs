@@ -148,7 +148,13 @@ async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
             }
             match &config.tls {
                 #[cfg(feature = "tls")]
-                Some(tls) => tls_handshake(s, host, tls).await,
+                Some(tls) => {
+                    // Bounded like the connect, else like a reply: a peer that never answers
+                    // the handshake must not hang the caller.
+                    let limit = config.connect_timeout.or(config.socket_timeout);
+                    let what = format!("in the TLS handshake with {host}");
+                    with_timeout(limit, &what, tls_handshake(s, host, tls)).await
+                }
                 _ => Ok(Stream::Tcp(s)),
             }
         }
