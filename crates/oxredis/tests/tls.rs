@@ -419,6 +419,26 @@ both_clients!(a_transport_mismatch_fails_within_the_timeouts: transport_mismatch
 
 // ---------------------------------------------------------------- liveness probe
 
+macro_rules! a_killed_idle_tls_connection_is_replaced_without_a_retry {
+    ($test:expr, $build:ident $(, $aw:tt)*) => {{
+        let Some(server) = tls_server($test, TlsAuthClients::No) else { return };
+        let ca = files(&server).ca_cert.clone();
+        for protocol in PROTOCOLS {
+            // No retries and no PING health check: only the liveness probe (blocking pool) or
+            // the reader seeing the close (async multiplexer) can save the next command.
+            let r = builder(&server, "", protocol).tls_ca_file(&ca).$build();
+            assert!(r.set("k", "before") $(.$aw)* .unwrap());
+            let id = r.client_id() $(.$aw)* .unwrap();
+            assert_eq!(server.cli(&["CLIENT", "KILL", "ID", &id.to_string()]), "1");
+            std::thread::sleep(Duration::from_millis(50));
+            let v: String = r.get("k") $(.$aw)* .unwrap();
+            assert_eq!(v, "before", "{protocol:?}");
+            assert_ne!(r.client_id() $(.$aw)* .unwrap(), id, "a new connection");
+        }
+    }};
+}
+both_clients!(a_killed_idle_tls_connection_is_replaced_without_a_retry: killed_idle_blocking, killed_idle_async);
+
 #[test]
 fn a_closed_tls_connection_is_noticed_by_the_probe_blocking() {
     let Some(server) = tls_server(
