@@ -137,11 +137,15 @@ async fn tls_handshake(tcp: TcpStream, host: &str, tls: &crate::tls::TlsOptions)
     Ok(Stream::Tls(Box::new(stream)))
 }
 
+/// Opens the socket, each step bounded by the connect timeout: the TCP connect (or unix
+/// socket), then the TLS handshake (bounded by the socket timeout when there is no connect
+/// timeout), as the blocking client does.
 async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
     check_supported(config)?;
+    let limit = config.connect_timeout;
     match &config.addr {
         Addr::Tcp { host, port } => {
-            let s = connect_tcp(host, *port).await?;
+            let s = with_timeout(limit, "connecting", connect_tcp(host, *port)).await?;
             s.set_nodelay(true)?;
             if let Some(keepalive) = config.keepalive {
                 socket2::SockRef::from(&s).set_tcp_keepalive(&keepalive.to_socket2())?;
@@ -160,9 +164,12 @@ async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
         }
         #[cfg(unix)]
         Addr::Unix(path) => Ok(Stream::Unix(
-            UnixStream::connect(path)
-                .await
-                .map_err(|e| unix_connect_failed(path, e))?,
+            with_timeout(limit, "connecting", async {
+                UnixStream::connect(path)
+                    .await
+                    .map_err(|e| unix_connect_failed(path, e))
+            })
+            .await?,
         )),
         #[cfg(not(unix))]
         Addr::Unix(_) => Err(crate::conn::unix_unsupported()),
@@ -194,8 +201,7 @@ impl Connection {
     /// [`ErrorKind::Unsupported`] for TLS in a build without the `tls` feature or a server that
     /// refuses RESP3.
     pub async fn connect(config: &ConnectionConfig) -> Result<Connection> {
-        let stream =
-            with_timeout(config.connect_timeout, "connecting", open_stream(config)).await?;
+        let stream = open_stream(config).await?;
         let mut conn = Connection {
             stream,
             state: ConnState::new(config),
