@@ -133,6 +133,25 @@ macro_rules! a_trusted_certificate_carries_commands_pipelines_and_pubsub {
             assert_eq!(render(&m), mk("message", Some("news"), None, "over TLS"), "{protocol:?}");
             // The plain port sees what was written over TLS.
             assert_eq!(server.cli(&["GET", "n"]), "42");
+            // A blocking command (a dedicated connection on the async client).
+            assert_eq!(r.rpush("q", ["job"]) $(.$aw)* .unwrap(), 1);
+            let got: Option<(String, String)> = r.blpop("q", 1.0) $(.$aw)* .unwrap();
+            assert_eq!(got, Some(("q".to_owned(), "job".to_owned())), "{protocol:?}");
+            let got: Option<(String, String)> = r.blpop("q", 0.1) $(.$aw)* .unwrap();
+            assert_eq!(got, None, "{protocol:?}");
+            // MONITOR over TLS sees a command sent on the plain port.
+            let mut m = r.monitor() $(.$aw)* .unwrap();
+            assert_eq!(server.cli(&["SET", "seen", "by-monitor"]), "OK");
+            let deadline = Instant::now() + WAIT;
+            loop {
+                let e = m.next_command_timeout(WAIT) $(.$aw)* .unwrap().expect("an entry");
+                if e.args.first().is_some_and(|a| a.as_ref() == b"SET") {
+                    let args: Vec<&[u8]> = e.args.iter().map(|a| a.as_ref()).collect();
+                    assert_eq!(args, [&b"SET"[..], b"seen", b"by-monitor"], "{protocol:?}");
+                    break;
+                }
+                assert!(Instant::now() < deadline, "MONITOR saw no SET");
+            }
         }
     }};
 }
