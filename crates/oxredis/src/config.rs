@@ -773,7 +773,7 @@ mod tests {
         let expected = TlsOptions::new()
             .ca_file("/ca.pem")
             .ca_dir("/cas")
-            .client_cert_files("/c.pem", Some(std::path::Path::new("/k.pem")))
+            .client_cert_files("/c.pem", "/k.pem")
             .min_version(TlsVersion::Tls13)
             .danger_accept_invalid_hostnames(true);
         assert_eq!(t, expected);

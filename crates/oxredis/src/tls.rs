@@ -78,7 +78,7 @@ impl Source {
 /// use oxredis::tls::{TlsOptions, TlsVersion};
 /// let tls = TlsOptions::new()
 ///     .ca_file("/etc/redis/ca.crt")
-///     .client_cert_files("/etc/redis/client.crt", Some("/etc/redis/client.key"))
+///     .client_cert_files("/etc/redis/client.crt", "/etc/redis/client.key")
 ///     .min_version(TlsVersion::Tls13);
 /// assert!(tls.verifies_certs() && tls.verifies_hostname());
 /// let shown = format!("{:?}", TlsOptions::new().client_cert_pem(b"CERT".to_vec(), b"KEY".to_vec()));
@@ -185,11 +185,19 @@ impl TlsOptions {
     }
 
     /// Present this client certificate (mutual TLS; redis-py's `ssl_certfile` and
-    /// `ssl_keyfile`). Both files are PEM; `key` `None` reads the key from the certificate file.
-    /// Encrypted keys are not supported.
-    pub fn client_cert_files(mut self, cert: impl Into<PathBuf>, key: Option<&Path>) -> Self {
+    /// `ssl_keyfile`): a PEM file with the certificate chain and one with its private key
+    /// (PKCS#8, PKCS#1 or SEC1). Encrypted keys are not supported.
+    pub fn client_cert_files(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
         self.client_cert = Some(Source::File(cert.into()));
-        self.client_key = key.map(|k| Source::File(k.to_owned()));
+        self.client_key = Some(Source::File(key.into()));
+        self.changed()
+    }
+
+    /// Present the client certificate chain and private key found together in one PEM file
+    /// (redis-py's `ssl_certfile` without `ssl_keyfile`).
+    pub fn client_cert_and_key_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.client_cert = Some(Source::File(path.into()));
+        self.client_key = None;
         self.changed()
     }
 

@@ -304,11 +304,24 @@ macro_rules! mutual_tls_needs_a_client_certificate_the_server_trusts {
         for protocol in PROTOCOLS {
             let r = builder(&server, "", protocol)
                 .tls_ca_file(&f.ca_cert)
-                .tls_client_cert_files(&f.client_cert, Some(f.client_key.as_path()))
+                .tls_client_cert_files(&f.client_cert, &f.client_key)
                 .$build();
             assert!(r.set("mtls", protocol == Protocol::Resp3) $(.$aw)* .unwrap());
             let v: bool = r.get("mtls") $(.$aw)* .unwrap();
             assert_eq!(v, protocol == Protocol::Resp3);
+            // Certificate and key in one file (redis-py's ssl_certfile alone).
+            let both = server.dir().join(format!("client-both-{protocol:?}.pem"));
+            let mut pem = std::fs::read(&f.client_cert).unwrap();
+            pem.extend(std::fs::read(&f.client_key).unwrap());
+            std::fs::write(&both, pem).unwrap();
+            let extra = format!("ssl_ca_certs={}&ssl_certfile={}", q(&f.ca_cert), q(&both));
+            let r = builder(&server, &extra, protocol).$build();
+            assert!(r.ping() $(.$aw)* .unwrap());
+            let r = builder(&server, "", protocol)
+                .tls_ca_file(&f.ca_cert)
+                .tls_client_cert_and_key_file(&both)
+                .$build();
+            assert!(r.ping() $(.$aw)* .unwrap());
             // The same from PEM bytes.
             let r = builder(&server, "", protocol)
                 .tls_ca_pem(std::fs::read(&f.ca_cert).unwrap())
@@ -329,7 +342,7 @@ macro_rules! mutual_tls_needs_a_client_certificate_the_server_trusts {
             // A client certificate from a CA the server does not trust.
             let r = builder(&server, "", protocol)
                 .tls_ca_file(&f.ca_cert)
-                .tls_client_cert_files(&f.other_client_cert, Some(f.other_client_key.as_path()))
+                .tls_client_cert_files(&f.other_client_cert, &f.other_client_key)
                 .$build();
             assert_tls_error!(
                 r.ping() $(.$aw)*,

@@ -373,14 +373,20 @@ impl ClientBuilder {
         self.with_tls(|t| t.platform_roots(on))
     }
 
-    /// TLS on, presenting this client certificate and key (mutual TLS; `ssl_certfile`,
-    /// `ssl_keyfile`); `key` `None` reads the key from the certificate file.
+    /// TLS on, presenting this client certificate and key, each a PEM file (mutual TLS;
+    /// `ssl_certfile`, `ssl_keyfile`).
     pub fn tls_client_cert_files(
         self,
         cert: impl Into<std::path::PathBuf>,
-        key: Option<&std::path::Path>,
+        key: impl Into<std::path::PathBuf>,
     ) -> Self {
         self.with_tls(|t| t.client_cert_files(cert, key))
+    }
+
+    /// TLS on, presenting the client certificate and key found together in one PEM file
+    /// (`ssl_certfile` alone).
+    pub fn tls_client_cert_and_key_file(self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.with_tls(|t| t.client_cert_and_key_file(path))
     }
 
     /// TLS on, presenting this client certificate chain and key given as PEM bytes.
