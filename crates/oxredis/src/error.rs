@@ -99,7 +99,8 @@ pub enum ErrorKind {
     InvalidConfig,
     /// No connection available from the pool (redis-py `ConnectionError("Too many connections")`).
     PoolExhausted,
-    /// The feature is not available (e.g. TLS before it is built).
+    /// The feature is not available (e.g. TLS in a build without the `tls` feature, an encrypted
+    /// TLS client key).
     Unsupported,
 }
 
