@@ -502,7 +502,10 @@ fn tls_urls_are_supported_with_the_tls_feature() {
     let e = r.ping().unwrap_err();
     if cfg!(feature = "tls") {
         assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
-        assert!(e.to_string().contains("cannot connect to 127.0.0.1:1"), "{e}");
+        assert!(
+            e.to_string().contains("cannot connect to 127.0.0.1:1"),
+            "{e}"
+        );
     } else {
         assert_eq!(e.kind(), ErrorKind::Unsupported, "{e}");
         assert!(e.to_string().contains("`tls` feature"), "{e}");
