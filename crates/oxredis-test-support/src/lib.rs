@@ -1,7 +1,8 @@
 //! Test support for oxredis: real redis-server topologies and a fault-injecting TCP proxy.
 //!
 //! * [`RedisServer`] starts a throw-away `redis-server` on a free loopback port (optionally with a
-//!   password, an ACL user, a unix socket or as a replica) and kills it on drop.
+//!   password, an ACL user, a unix socket, as a replica, or listening for TLS too with certificates
+//!   made at start, see [`RedisServerBuilder::tls`] and [`TlsFiles`]) and kills it on drop.
 //! * [`Proxy`] is a loopback TCP proxy that can drop connections, blackhole traffic, add latency
 //!   and cut a reply short.
 //! * [`RawConn`] is a tiny blocking RESP client (independent of oxredis) for setup and assertions.
@@ -26,9 +27,11 @@
 mod proxy;
 mod resp;
 mod server;
+mod tls;
 mod version;
 
 pub use proxy::Proxy;
 pub use resp::{RawConn, Reply};
 pub use server::{RedisServer, RedisServerBuilder};
+pub use tls::{TlsAuthClients, TlsFiles};
 pub use version::{Needs, ServerName, ServerVersion};

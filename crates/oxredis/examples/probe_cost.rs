@@ -81,14 +81,16 @@ fn closed_three_calls(s: &TcpStream) -> bool {
 fn run(
     kind: &str,
     n: usize,
-    conn: &Connection,
+    conn: &mut Connection,
     sock: &TcpStream,
     r: &Redis,
     server: &RedisServer,
 ) -> f64 {
     let mut closed = 0usize;
     let ns = match kind {
-        "probe" => ns_per(n, || closed += usize::from(black_box(conn).peer_closed())),
+        "probe" => ns_per(n, || {
+            closed += usize::from(black_box(&mut *conn).peer_closed())
+        }),
         "peek1" => ns_per(n, || {
             closed += usize::from(closed_one_call(black_box(sock)))
         }),
@@ -126,17 +128,18 @@ fn main() {
 
     let server = RedisServer::new();
     server.cli(&["SET", "k", "v"]);
-    let conn = Connection::connect(&ConnectionConfig::tcp(server.host(), server.port())).unwrap();
+    let mut conn =
+        Connection::connect(&ConnectionConfig::tcp(server.host(), server.port())).unwrap();
     let sock = TcpStream::connect(server.socket_addr()).unwrap();
     let r = Redis::from_url(&server.url()).unwrap();
 
     for kind in &kinds {
-        run(kind, n / 10, &conn, &sock, &r, &server); // warm up
+        run(kind, n / 10, &mut conn, &sock, &r, &server); // warm up
     }
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); kinds.len()];
     for _ in 0..rounds {
         for (i, kind) in kinds.iter().enumerate() {
-            samples[i].push(run(kind, n, &conn, &sock, &r, &server));
+            samples[i].push(run(kind, n, &mut conn, &sock, &r, &server));
         }
     }
     let medians: Vec<f64> = samples.into_iter().map(median).collect();

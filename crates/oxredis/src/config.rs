@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::resp::DecoderLimits;
 use crate::retry::Retry;
+use crate::tls::{TlsOptions, TlsVersion};
 use crate::{Error, ErrorKind, Result};
 
 /// Where the server is.
@@ -119,8 +120,9 @@ impl Keepalive {
 pub struct ConnectionConfig {
     /// Server address.
     pub addr: Addr,
-    /// `rediss://`: TLS was asked for.
-    pub tls: bool,
+    /// TLS settings; `Some` for `rediss://` (TLS on), `None` for a plain connection. See
+    /// [`TlsOptions`]; a unix socket is always plain.
+    pub tls: Option<TlsOptions>,
     /// ACL user name (`AUTH user pass`); `None` for the default user.
     pub username: Option<String>,
     /// Password.
@@ -179,7 +181,7 @@ impl Default for ConnectionConfig {
                 host: "127.0.0.1".into(),
                 port: 6379,
             },
-            tls: false,
+            tls: None,
             username: None,
             password: None,
             credential_provider: None,
@@ -290,6 +292,7 @@ const URL_OPTIONS: &[&str] = &[
     "ssl_min_version",
     "ssl_password",
     "ssl_ciphers",
+    "ssl_ca_data",
 ];
 
 fn invalid(msg: impl Into<String>) -> Error {
@@ -513,18 +516,23 @@ impl ConnectionConfig {
     /// | `encoding_errors` | `strict` | nothing: invalid UTF-8 is an error, never replaced |
     /// | `socket_read_size` | count, 1 or more | nothing: the read buffer grows and shrinks with the replies |
     /// | `retry_on_timeout` | boolean | nothing: a timed-out command is never retried, as it may have run |
-    /// | `ssl_cert_reqs` | `none`, `optional` or `required` | nothing yet (see below) |
-    /// | `ssl_check_hostname` | boolean | nothing yet |
-    /// | `ssl_min_version` | `TLSv1`, `TLSv1_1`, `TLSv1_2` or `TLSv1_3` | nothing yet |
-    /// | `ssl_ca_certs`, `ssl_ca_path`, `ssl_certfile`, `ssl_keyfile`, `ssl_password`, `ssl_ciphers` | text | nothing yet |
+    /// | `ssl_ca_certs` | path of a PEM file | [`TlsOptions::ca_file`] |
+    /// | `ssl_ca_path` | path of a directory of PEM files | [`TlsOptions::ca_dir`] |
+    /// | `ssl_ca_data` | PEM text | [`TlsOptions::ca_pem`] |
+    /// | `ssl_certfile` | path of a PEM file | the client certificate ([`TlsOptions::client_cert_files`]) |
+    /// | `ssl_keyfile` | path of a PEM file | its key (default: read from `ssl_certfile`) |
+    /// | `ssl_cert_reqs` | `required`, `optional` (the same for a client) or `none` | `none`: [`TlsOptions::danger_accept_invalid_certs`] |
+    /// | `ssl_check_hostname` | boolean (default true) | false: [`TlsOptions::danger_accept_invalid_hostnames`] |
+    /// | `ssl_min_version` | `TLSv1_2` (also `TLSv1`, `TLSv1_1`: rustls has nothing older) or `TLSv1_3`; `.` for `_` is fine | [`TlsOptions::min_version`] |
+    /// | `ssl_password` | text | nothing: not kept; an encrypted key is refused with [`ErrorKind::Unsupported`] |
+    /// | `ssl_ciphers` | text | nothing: rustls's suites are fixed (modern AEAD only) |
     ///
     /// Seconds may have a fraction (`0.5`) and go up to 10⁹; booleans are `true`/`false`,
     /// `yes`/`no`, `on`/`off`, `1`/`0` (or `y`/`n`, `t`/`f`), in any case. As in redis-py, an
-    /// option given with an empty value (`?db=`) is ignored. The `ssl_*` options are recognised
-    /// so redis-py URLs parse, and checked where they have a fixed form, but they have no
-    /// effect until TLS is built (a `rediss://` connection fails with
-    /// [`ErrorKind::Unsupported`]); `ssl_password` is not kept. Any other option is an error,
-    /// so typos do not pass silently.
+    /// option given with an empty value (`?db=`) is ignored. The `ssl_*` options set
+    /// [`tls`](Self::tls) on a `rediss://` (or `valkeys://`) URL; on a `redis://` URL they are
+    /// checked and ignored, as in redis-py. Any other option is an error, so typos do not pass
+    /// silently.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] saying what is wrong with the URL. Error messages never
@@ -552,7 +560,9 @@ impl ConnectionConfig {
         let mut config = ConnectionConfig::default();
         match parsed.scheme() {
             "redis" | "rediss" | "valkey" | "valkeys" => {
-                config.tls = matches!(parsed.scheme(), "rediss" | "valkeys");
+                if matches!(parsed.scheme(), "rediss" | "valkeys") {
+                    config.tls = Some(TlsOptions::default());
+                }
                 let host = parsed
                     .host_str()
                     .filter(|h| !h.is_empty())
@@ -604,6 +614,52 @@ impl ConnectionConfig {
         Ok(config)
     }
 
+    /// Applies one of redis-py's `ssl_*` options. On a `redis://` URL (no TLS) it is checked
+    /// and ignored, as redis-py does.
+    fn apply_ssl_option(&mut self, key: &str, value: String) -> Result<()> {
+        let mut scratch = TlsOptions::default();
+        let tls = self.tls.as_mut().unwrap_or(&mut scratch);
+        let v = value.as_str();
+        let t = std::mem::take(tls);
+        *tls = match key {
+            "ssl_cert_reqs" => {
+                one_of(key, v, &["none", "optional", "required"])?;
+                // A client always gets the server's certificate, so `optional` verifies it
+                // as `required` does (OpenSSL's CERT_OPTIONAL on a client).
+                t.danger_accept_invalid_certs(v.eq_ignore_ascii_case("none"))
+            }
+            "ssl_check_hostname" => t.danger_accept_invalid_hostnames(!boolean(key, v)?),
+            "ssl_min_version" => {
+                let norm = v.replace('.', "_");
+                one_of(key, &norm, &["TLSv1", "TLSv1_1", "TLSv1_2", "TLSv1_3"])?;
+                t.min_version(if norm.eq_ignore_ascii_case("TLSv1_3") {
+                    TlsVersion::Tls13
+                } else {
+                    TlsVersion::Tls12
+                })
+            }
+            "ssl_ca_certs" => t.ca_file(value),
+            "ssl_ca_path" => t.ca_dir(value),
+            "ssl_ca_data" => t.ca_pem(value.into_bytes()),
+            "ssl_certfile" => {
+                let mut t = t;
+                t.set_client_cert_file(value.into());
+                t
+            }
+            "ssl_keyfile" => {
+                let mut t = t;
+                t.set_client_key_file(value.into());
+                t
+            }
+            // Not kept: encrypted keys are refused when loaded, whatever the password.
+            "ssl_password" => t,
+            // rustls's cipher suites are fixed (all modern AEAD suites).
+            "ssl_ciphers" => t,
+            other => return Err(invalid(format!("unknown URL option {}", quoted(other)))),
+        };
+        Ok(())
+    }
+
     /// Applies one recognised, non-empty query option.
     fn apply_url_option(&mut self, key: &str, value: String) -> Result<()> {
         let v = value.as_str();
@@ -643,17 +699,10 @@ impl ConnectionConfig {
             "socket_read_size" => {
                 positive(key, v)?;
             }
-            "retry_on_timeout" | "ssl_check_hostname" => {
+            "retry_on_timeout" => {
                 boolean(key, v)?;
             }
-            "ssl_cert_reqs" => one_of(key, v, &["none", "optional", "required"])?,
-            "ssl_min_version" => one_of(
-                key,
-                &v.replace('.', "_"),
-                &["TLSv1", "TLSv1_1", "TLSv1_2", "TLSv1_3"],
-            )?,
-            "ssl_ca_certs" | "ssl_ca_path" | "ssl_certfile" | "ssl_keyfile" | "ssl_password"
-            | "ssl_ciphers" => {}
+            _ if key.starts_with("ssl_") => self.apply_ssl_option(key, value)?,
             other => return Err(invalid(format!("unknown URL option {}", quoted(other)))),
         }
         Ok(())
@@ -685,7 +734,7 @@ mod tests {
         assert_eq!(c.addr, Addr::Unix("/tmp/redis.sock".into()));
         assert_eq!((c.db, c.password.as_deref()), (4, Some("p&w")));
         let c = ConnectionConfig::from_url("rediss://h:1").unwrap();
-        assert!(c.tls);
+        assert!(c.tls.is_some());
         let c = ConnectionConfig::from_url("redis://[::1]:7000").unwrap();
         assert_eq!(
             c.addr,
@@ -708,6 +757,59 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{bad}");
             assert!(!e.to_string().is_empty());
         }
+    }
+
+    #[test]
+    fn rediss_urls_map_redis_py_ssl_options() {
+        use crate::tls::{TlsOptions, TlsVersion};
+        let c = ConnectionConfig::from_url(
+            "rediss://h:6380?ssl_ca_certs=/ca.pem&ssl_ca_path=/cas&ssl_certfile=/c.pem\
+             &ssl_keyfile=/k.pem&ssl_min_version=TLSv1.3&ssl_check_hostname=false\
+             &ssl_password=kp&ssl_ciphers=HIGH",
+        )
+        .unwrap();
+        let t = c.tls.clone().unwrap();
+        assert_eq!(t.ca_file_path(), Some(std::path::Path::new("/ca.pem")));
+        assert_eq!(t.ca_dir_path(), Some(std::path::Path::new("/cas")));
+        assert_eq!(t.client_cert_path(), Some(std::path::Path::new("/c.pem")));
+        assert_eq!(t.client_key_path(), Some(std::path::Path::new("/k.pem")));
+        assert_eq!(t.tls_min_version(), TlsVersion::Tls13);
+        assert!(t.verifies_certs());
+        assert!(!t.verifies_hostname());
+        assert!(!format!("{c:?}").contains("kp"), "{c:?}");
+        let expected = TlsOptions::new()
+            .ca_file("/ca.pem")
+            .ca_dir("/cas")
+            .client_cert_files("/c.pem", "/k.pem")
+            .min_version(TlsVersion::Tls13)
+            .danger_accept_invalid_hostnames(true);
+        assert_eq!(t, expected);
+        // Defaults: verify everything, TLS 1.2+.
+        let t = ConnectionConfig::from_url("valkeys://h")
+            .unwrap()
+            .tls
+            .unwrap();
+        assert_eq!(t, TlsOptions::new());
+        assert!(t.verifies_certs() && t.verifies_hostname());
+        assert_eq!(t.tls_min_version(), TlsVersion::Tls12);
+        for (reqs, verifies) in [("none", false), ("optional", true), ("REQUIRED", true)] {
+            let url = format!("rediss://h?ssl_cert_reqs={reqs}");
+            let t = ConnectionConfig::from_url(&url).unwrap().tls.unwrap();
+            assert_eq!(
+                (t.verifies_certs(), t.verifies_hostname()),
+                (verifies, verifies)
+            );
+        }
+        for v in ["TLSv1", "TLSv1_1", "TLSv1.2"] {
+            let url = format!("rediss://h?ssl_min_version={v}");
+            let t = ConnectionConfig::from_url(&url).unwrap().tls.unwrap();
+            assert_eq!(t.tls_min_version(), TlsVersion::Tls12, "{v}");
+        }
+        // A key given as bytes never shows.
+        let t = TlsOptions::new().client_cert_pem(b"CERT".to_vec(), b"SECRET-KEY".to_vec());
+        let shown = format!("{t:?}");
+        assert!(!shown.contains("SECRET-KEY"), "{shown}");
+        assert!(shown.contains(r#"client_key: Some("***")"#), "{shown}");
     }
 
     #[test]
@@ -803,7 +905,7 @@ mod tests {
                         assert_eq!(field.as_deref(), Some(value), "{case}");
                     }
                     "ssl_ca_certs" | "ssl_ca_path" | "ssl_certfile" | "ssl_keyfile"
-                    | "ssl_password" | "ssl_ciphers" => {
+                    | "ssl_password" | "ssl_ciphers" | "ssl_ca_data" => {
                         assert_eq!(got.unwrap(), d, "{case}");
                     }
                     "socket_timeout"

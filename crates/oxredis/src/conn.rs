@@ -266,13 +266,22 @@ pub(crate) fn unix_connect_failed(path: &std::path::Path, e: std::io::Error) -> 
     )
 }
 
-/// Refuses what this build cannot connect to yet (TLS) before any socket is opened.
+/// Refuses what this build cannot connect to (TLS without the `tls` feature, TLS over a unix
+/// socket) before any socket is opened.
 pub(crate) fn check_supported(config: &ConnectionConfig) -> Result<()> {
-    if config.tls {
-        return Err(Error::new(
-            ErrorKind::Unsupported,
-            "TLS (rediss://) is not yet supported by oxredis",
-        ));
+    if config.tls.is_some() {
+        if cfg!(not(feature = "tls")) {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                "TLS (rediss://) needs oxredis built with its `tls` feature",
+            ));
+        }
+        if matches!(config.addr, crate::config::Addr::Unix(_)) {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "TLS is for TCP connections; a unix socket is always plain (turn TLS off)",
+            ));
+        }
     }
     if cfg!(not(unix)) && matches!(config.addr, crate::config::Addr::Unix(_)) {
         return Err(unix_unsupported());

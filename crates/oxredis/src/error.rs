@@ -99,7 +99,8 @@ pub enum ErrorKind {
     InvalidConfig,
     /// No connection available from the pool (redis-py `ConnectionError("Too many connections")`).
     PoolExhausted,
-    /// The feature is not available (e.g. TLS before it is built).
+    /// The feature is not available (e.g. TLS in a build without the `tls` feature, an encrypted
+    /// TLS client key).
     Unsupported,
 }
 
@@ -280,6 +281,22 @@ impl Error {
         self.inner.command.as_ref().map(|(i, n)| (*i, n.as_str()))
     }
 
+    /// What kind of TLS failure this is, for an error raised by a TLS handshake or stream
+    /// (`None` otherwise, and always without the `tls` feature). The message says the same in
+    /// words: "certificate is not trusted (unknown CA)", "certificate is not valid for host
+    /// ...". Such errors are [`ErrorKind::Connection`].
+    pub fn tls_failure(&self) -> Option<crate::tls::TlsFailure> {
+        #[cfg(feature = "tls")]
+        {
+            let source = self.inner.source.as_deref()?;
+            source
+                .downcast_ref::<rustls::Error>()
+                .map(crate::tls::classify)
+        }
+        #[cfg(not(feature = "tls"))]
+        None
+    }
+
     /// Whether this is a connection error in redis-py's sense (an instance of its
     /// `ConnectionError`): the connection broke or could not be made
     /// ([`Connection`](ErrorKind::Connection)), authentication failed
@@ -429,6 +446,10 @@ impl From<ServerError> for Error {
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
         use std::io::ErrorKind as Io;
+        #[cfg(feature = "tls")]
+        if let Some(tls) = crate::tls::rustls_error(&err) {
+            return crate::tls::tls_error(None, tls);
+        }
         let kind = match err.kind() {
             Io::TimedOut | Io::WouldBlock => ErrorKind::Timeout,
             _ => ErrorKind::Connection,

@@ -13,6 +13,22 @@
 //! assert_eq!(v.as_deref(), Some("bar"));
 //! # Ok::<(), oxredis::Error>(())
 //! ```
+//!
+//! # TLS
+//! `rediss://` URLs (with redis-py's `ssl_*` options) and the builder's `tls_*` methods connect
+//! over TLS with rustls, for both clients; the cargo feature `tls` (on by default) brings it.
+//! The certificate and host name are verified by default; [`TlsOptions`] lists every setting,
+//! [`Error::tls_failure`] tells an unknown CA from a host name mismatch. (No connection is made
+//! below: clients connect on first use.)
+//! ```
+//! let r = oxredis::Redis::builder()
+//!     .url("rediss://redis.example:6380")?
+//!     .tls_ca_file("/etc/redis/ca.crt")
+//!     .build();
+//! let same = oxredis::Redis::from_url("rediss://redis.example:6380?ssl_ca_certs=/etc/redis/ca.crt")?;
+//! assert_eq!(r.config(), same.config());
+//! # Ok::<(), oxredis::Error>(())
+//! ```
 
 #[macro_use]
 pub mod commands;
@@ -36,6 +52,7 @@ pub mod resp;
 pub mod retry;
 mod scan;
 mod script;
+pub mod tls;
 pub mod types;
 mod value;
 
@@ -51,4 +68,5 @@ pub use credentials::{CredentialProvider, Credentials, SharedCredentialProvider}
 pub use error::{Error, ErrorKind, Result, ServerError};
 pub use lock::LockOptions;
 pub use script::Script;
+pub use tls::{TlsOptions, TlsVersion};
 pub use value::Value;

@@ -198,6 +198,8 @@ impl Backoff {
 /// - a connection error after the command may have been sent: retried only when the operation
 ///   is idempotent (read-only);
 /// - a timeout after sending: never retried (the server may still be running it);
+/// - a TLS failure ([`Error::tls_failure`](crate::Error::tls_failure): a certificate refused by
+///   either side, no common version): never retried, it would fail the same way;
 /// - anything else (error replies, pool exhausted...): never retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -290,6 +292,8 @@ pub(crate) enum Sent {
 /// - a connection error after the command may have been sent: retried only when the operation
 ///   is idempotent (read-only);
 /// - a timeout after sending: never retried (the server may still be running it);
+/// - a TLS failure ([`Error::tls_failure`](crate::Error::tls_failure): a certificate refused by
+///   either side, no common version): never retried, it would fail the same way;
 /// - anything else (error replies, pool exhausted...): never retried.
 #[derive(Debug, Clone)]
 pub(crate) struct RetryState {
@@ -334,6 +338,11 @@ impl RetryState {
             }
             self.loading_waited += wait;
             return Some(wait);
+        }
+        // A certificate the client refused, or a server that refused the client's, fails the
+        // same way next time: not retried.
+        if err.tls_failure().is_some() {
+            return None;
         }
         let retryable = match err.kind() {
             ErrorKind::Connection => sent == Sent::No || idempotent,

@@ -489,12 +489,27 @@ fn server_errors_are_typed_and_keep_the_connection() {
     assert!(r.ping().unwrap());
 }
 
+/// TLS itself is tested in `tests/tls.rs`; here only that a `rediss://` URL is no longer refused
+/// as unsupported (nothing listens on port 1: the TCP connect fails) unless the `tls` feature
+/// is off.
 #[test]
-fn tls_urls_fail_clearly_until_tls_lands() {
-    let r = Redis::from_url("rediss://127.0.0.1:1").unwrap();
+fn tls_urls_are_supported_with_the_tls_feature() {
+    let r = Redis::builder()
+        .url("rediss://127.0.0.1:1")
+        .unwrap()
+        .retry(oxredis::retry::Retry::none())
+        .build();
     let e = r.ping().unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Unsupported);
-    assert!(e.to_string().contains("TLS"), "{e}");
+    if cfg!(feature = "tls") {
+        assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+        assert!(
+            e.to_string().contains("cannot connect to 127.0.0.1:1"),
+            "{e}"
+        );
+    } else {
+        assert_eq!(e.kind(), ErrorKind::Unsupported, "{e}");
+        assert!(e.to_string().contains("`tls` feature"), "{e}");
+    }
 }
 
 #[test]

@@ -18,12 +18,26 @@ use crate::conn::{
 };
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
-/// A TCP or unix socket.
-#[derive(Debug)]
+/// A TCP or unix socket, or a TLS session over TCP.
 pub(crate) enum Stream {
     Tcp(TcpStream),
     #[cfg(unix)]
     Unix(UnixStream),
+    /// Boxed: a rustls session is large, and the plain variants stay small.
+    #[cfg(feature = "tls")]
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stream::Tcp(s) => f.debug_tuple("Tcp").field(s).finish(),
+            #[cfg(unix)]
+            Stream::Unix(s) => f.debug_tuple("Unix").field(s).finish(),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => f.debug_tuple("Tls").field(s.get_ref().0).finish(),
+        }
+    }
 }
 
 impl AsyncRead for Stream {
@@ -36,6 +50,8 @@ impl AsyncRead for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
             #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
         }
     }
 }
@@ -50,6 +66,8 @@ impl AsyncWrite for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
             #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
         }
     }
 
@@ -58,6 +76,8 @@ impl AsyncWrite for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
             #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_flush(cx),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
         }
     }
 
@@ -66,6 +86,8 @@ impl AsyncWrite for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
             #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }
@@ -102,22 +124,52 @@ async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream> {
     Err(connect_failed(host, port, last_err))
 }
 
+/// Runs the TLS handshake on `tcp` with the configuration shared by the config's connections.
+#[cfg(feature = "tls")]
+async fn tls_handshake(tcp: TcpStream, host: &str, tls: &crate::tls::TlsOptions) -> Result<Stream> {
+    let client_config = crate::tls::client_config(tls)?;
+    let name = crate::tls::server_name(tls, host)?;
+    let shown = name.to_str().into_owned();
+    let stream = tokio_rustls::TlsConnector::from(client_config)
+        .connect(name, tcp)
+        .await
+        .map_err(|e| crate::tls::handshake_error(&shown, e))?;
+    Ok(Stream::Tls(Box::new(stream)))
+}
+
+/// Opens the socket, each step bounded by the connect timeout: the TCP connect (or unix
+/// socket), then the TLS handshake (bounded by the socket timeout when there is no connect
+/// timeout), as the blocking client does.
 async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
     check_supported(config)?;
+    let limit = config.connect_timeout;
     match &config.addr {
         Addr::Tcp { host, port } => {
-            let s = connect_tcp(host, *port).await?;
+            let s = with_timeout(limit, "connecting", connect_tcp(host, *port)).await?;
             s.set_nodelay(true)?;
             if let Some(keepalive) = config.keepalive {
                 socket2::SockRef::from(&s).set_tcp_keepalive(&keepalive.to_socket2())?;
             }
-            Ok(Stream::Tcp(s))
+            match &config.tls {
+                #[cfg(feature = "tls")]
+                Some(tls) => {
+                    // Bounded like the connect, else like a reply: a peer that never answers
+                    // the handshake must not hang the caller.
+                    let limit = config.connect_timeout.or(config.socket_timeout);
+                    let what = format!("in the TLS handshake with {host}");
+                    with_timeout(limit, &what, tls_handshake(s, host, tls)).await
+                }
+                _ => Ok(Stream::Tcp(s)),
+            }
         }
         #[cfg(unix)]
         Addr::Unix(path) => Ok(Stream::Unix(
-            UnixStream::connect(path)
-                .await
-                .map_err(|e| unix_connect_failed(path, e))?,
+            with_timeout(limit, "connecting", async {
+                UnixStream::connect(path)
+                    .await
+                    .map_err(|e| unix_connect_failed(path, e))
+            })
+            .await?,
         )),
         #[cfg(not(unix))]
         Addr::Unix(_) => Err(crate::conn::unix_unsupported()),
@@ -143,12 +195,13 @@ impl Connection {
     /// Connects and runs the handshake (pipelined, one write).
     ///
     /// # Errors
-    /// [`ErrorKind::Connection`] or [`ErrorKind::Timeout`] when the socket cannot be opened,
-    /// [`ErrorKind::Authentication`] for bad credentials, [`ErrorKind::Unsupported`] for TLS
-    /// or a server that refuses RESP3.
+    /// [`ErrorKind::Connection`] or [`ErrorKind::Timeout`] when the socket cannot be opened or
+    /// the TLS handshake fails (see [`Error::tls_failure`]), [`ErrorKind::Authentication`] for
+    /// bad credentials, [`ErrorKind::InvalidConfig`] for unreadable TLS files,
+    /// [`ErrorKind::Unsupported`] for TLS in a build without the `tls` feature or a server that
+    /// refuses RESP3.
     pub async fn connect(config: &ConnectionConfig) -> Result<Connection> {
-        let stream =
-            with_timeout(config.connect_timeout, "connecting", open_stream(config)).await?;
+        let stream = open_stream(config).await?;
         let mut conn = Connection {
             stream,
             state: ConnState::new(config),
@@ -194,10 +247,21 @@ impl Connection {
         }
         let buf = &mut self.state.read_buf;
         buf.reserve(crate::conn::MIN_READ);
-        let res = match &self.stream {
+        let res = match &mut self.stream {
             Stream::Tcp(s) => s.try_read_buf(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.try_read_buf(buf),
+            // One read through the session, polled once with a no-op waker (a later read
+            // registers a real one): a `close_notify` reads as end of stream.
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => {
+                let mut cx = Context::from_waker(std::task::Waker::noop());
+                let read = std::pin::pin!(s.read_buf(buf));
+                match std::future::Future::poll(read, &mut cx) {
+                    Poll::Ready(res) => res,
+                    Poll::Pending => Err(std::io::ErrorKind::WouldBlock.into()),
+                }
+            }
         };
         match res {
             Ok(0) => true,
@@ -224,7 +288,11 @@ impl Connection {
         self.state.check_usable()?;
         // Marked broken while the write is in progress, so a dropped future is noticed.
         self.state.mark_broken();
-        let res = self.stream.write_all(self.state.to_write()).await;
+        let mut res = self.stream.write_all(self.state.to_write()).await;
+        if res.is_ok() {
+            // A TLS session may still hold encrypted bytes; a no-op for plain sockets.
+            res = self.stream.flush().await;
+        }
         self.state.clear_written();
         res.map_err(|e| self.state.fail(e))?;
         self.state.unmark_broken();

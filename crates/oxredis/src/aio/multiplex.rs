@@ -240,17 +240,36 @@ struct Driver {
     pushes: broadcast::Sender<Value>,
 }
 
+/// Writes some of `buf`, or flushes the writer when `buf` is empty (`None`).
+async fn write_or_flush<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    buf: &[u8],
+) -> std::io::Result<Option<usize>> {
+    if buf.is_empty() {
+        writer.flush().await.map(|()| None)
+    } else {
+        writer.write(buf).await.map(Some)
+    }
+}
+
 impl Driver {
     async fn run(mut self, stream: Stream) {
         let stop = match stream {
             Stream::Tcp(mut s) => {
                 let (r, w) = s.split();
-                self.pump(r, w).await
+                self.pump(r, w, false).await
             }
             #[cfg(unix)]
             Stream::Unix(mut s) => {
                 let (r, w) = s.split();
-                self.pump(r, w).await
+                self.pump(r, w, false).await
+            }
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => {
+                // One session both reads and writes: tokio's split shares it behind a lock
+                // taken per poll.
+                let (r, w) = tokio::io::split(*s);
+                self.pump(r, w, true).await
             }
         };
         // Stop taking requests, then wake the callers waiting for room (they find the driver
@@ -354,23 +373,32 @@ impl Driver {
 
     /// Runs until the connection fails, the oldest request goes unanswered past its
     /// allowance, or every handle is gone and nothing is in flight.
-    async fn pump<R, W>(&mut self, mut reader: R, mut writer: W) -> Stop
+    /// `flush`: the writer may keep bytes after a write returned (a TLS session), so it is
+    /// flushed after each complete write.
+    async fn pump<R, W>(&mut self, mut reader: R, mut writer: W, flush: bool) -> Stop
     where
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
     {
-        match self.pump_inner(&mut reader, &mut writer).await {
+        match self.pump_inner(&mut reader, &mut writer, flush).await {
             Ok(stop) => stop,
             Err(e) => Stop::Failed(e),
         }
     }
 
-    async fn pump_inner<R, W>(&mut self, reader: &mut R, writer: &mut W) -> Result<Stop>
+    async fn pump_inner<R, W>(
+        &mut self,
+        reader: &mut R,
+        writer: &mut W,
+        flush: bool,
+    ) -> Result<Stop>
     where
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
     {
         let mut written = 0usize;
+        // A complete write still to be flushed (only when `flush`).
+        let mut unflushed = false;
         let mut accepting = true;
         let timer = tokio::time::sleep_until(Instant::now());
         tokio::pin!(timer);
@@ -387,14 +415,18 @@ impl Driver {
                 read_buf.reserve(read_size);
             }
             let writing = written < self.write_buf.len();
+            let flushing = unflushed && !writing;
             tokio::select! {
                 biased;
                 res = reader.read_buf(&mut self.state.read_buf) => {
                     self.state.on_read(res?)?;
                     self.dispatch()?;
                 }
-                res = writer.write(&self.write_buf[written..]), if writing => {
-                    let n = res?;
+                res = write_or_flush(writer, &self.write_buf[written..]), if writing || flushing => {
+                    let Some(n) = res? else {
+                        unflushed = false;
+                        continue;
+                    };
                     if n == 0 {
                         return Err(Error::new(ErrorKind::Connection, "connection closed while writing"));
                     }
@@ -406,6 +438,7 @@ impl Driver {
                             self.write_buf = Vec::with_capacity(MIN_READ);
                         }
                         written = 0;
+                        unflushed = flush;
                         // Requests that queued up during the write go out at once.
                         self.drain_queue();
                     }

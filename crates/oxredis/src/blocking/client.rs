@@ -338,6 +338,97 @@ impl ClientBuilder {
         self
     }
 
+    /// TLS on (with the current or default [`TlsOptions`](crate::TlsOptions)) or off; the
+    /// `tls_*` and `danger_*` methods turn it on too. Same as a `rediss://` URL.
+    pub fn tls(mut self, on: bool) -> Self {
+        self.config.tls = if on {
+            Some(self.config.tls.take().unwrap_or_default())
+        } else {
+            None
+        };
+        self
+    }
+
+    /// TLS on, with these settings.
+    pub fn tls_options(mut self, options: crate::TlsOptions) -> Self {
+        self.config.tls = Some(options);
+        self
+    }
+
+    /// TLS on, and one change to its settings.
+    fn with_tls(mut self, f: impl FnOnce(crate::TlsOptions) -> crate::TlsOptions) -> Self {
+        self.config.tls = Some(f(self.config.tls.take().unwrap_or_default()));
+        self
+    }
+
+    /// TLS on, trusting the CA certificates of this PEM file (`ssl_ca_certs`); see
+    /// [`TlsOptions::ca_file`](crate::TlsOptions::ca_file).
+    pub fn tls_ca_file(self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.with_tls(|t| t.ca_file(path))
+    }
+
+    /// TLS on, trusting the CA certificates of the PEM files in this directory
+    /// (`ssl_ca_path`).
+    pub fn tls_ca_dir(self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.with_tls(|t| t.ca_dir(path))
+    }
+
+    /// TLS on, trusting the CA certificates in these PEM bytes (`ssl_ca_data`).
+    pub fn tls_ca_pem(self, pem: impl Into<Vec<u8>>) -> Self {
+        self.with_tls(|t| t.ca_pem(pem))
+    }
+
+    /// TLS on, also trusting (or not) the platform's CA store; by default it is trusted only
+    /// when no CA is given.
+    pub fn tls_platform_roots(self, on: bool) -> Self {
+        self.with_tls(|t| t.platform_roots(on))
+    }
+
+    /// TLS on, presenting this client certificate and key, each a PEM file (mutual TLS;
+    /// `ssl_certfile`, `ssl_keyfile`).
+    pub fn tls_client_cert_files(
+        self,
+        cert: impl Into<std::path::PathBuf>,
+        key: impl Into<std::path::PathBuf>,
+    ) -> Self {
+        self.with_tls(|t| t.client_cert_files(cert, key))
+    }
+
+    /// TLS on, presenting the client certificate and key found together in one PEM file
+    /// (`ssl_certfile` alone).
+    pub fn tls_client_cert_and_key_file(self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.with_tls(|t| t.client_cert_and_key_file(path))
+    }
+
+    /// TLS on, presenting this client certificate chain and key given as PEM bytes.
+    pub fn tls_client_cert_pem(self, cert: impl Into<Vec<u8>>, key: impl Into<Vec<u8>>) -> Self {
+        self.with_tls(|t| t.client_cert_pem(cert, key))
+    }
+
+    /// TLS on, sending and verifying this name instead of the host connected to.
+    pub fn tls_server_name(self, name: impl Into<String>) -> Self {
+        self.with_tls(|t| t.server_name(name))
+    }
+
+    /// TLS on, accepting this version or later (`ssl_min_version`; default TLS 1.2).
+    pub fn tls_min_version(self, version: crate::TlsVersion) -> Self {
+        self.with_tls(|t| t.min_version(version))
+    }
+
+    /// **Dangerous.** TLS on, accepting ANY server certificate unverified
+    /// (`ssl_cert_reqs=none`): anyone on the path can impersonate the server. See
+    /// [`TlsOptions::danger_accept_invalid_certs`](crate::TlsOptions::danger_accept_invalid_certs).
+    pub fn danger_accept_invalid_certs(self, on: bool) -> Self {
+        self.with_tls(|t| t.danger_accept_invalid_certs(on))
+    }
+
+    /// **Dangerous.** TLS on, accepting a trusted certificate issued for another host name
+    /// (`ssl_check_hostname=false`). See
+    /// [`TlsOptions::danger_accept_invalid_hostnames`](crate::TlsOptions::danger_accept_invalid_hostnames).
+    pub fn danger_accept_invalid_hostnames(self, on: bool) -> Self {
+        self.with_tls(|t| t.danger_accept_invalid_hostnames(on))
+    }
+
     /// Decoder limits against hostile replies.
     pub fn limits(mut self, limits: crate::resp::DecoderLimits) -> Self {
         self.config.limits = limits;

@@ -16,19 +16,45 @@ use crate::conn::{
 };
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
-#[derive(Debug)]
+/// A TLS session over TCP (rustls, the configuration shared per client config).
+#[cfg(feature = "tls")]
+type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
+
 enum Stream {
     Tcp(TcpStream),
     #[cfg(unix)]
     Unix(UnixStream),
+    /// Boxed: a rustls session is large, and the plain variants stay small.
+    #[cfg(feature = "tls")]
+    Tls(Box<TlsStream>),
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stream::Tcp(s) => f.debug_tuple("Tcp").field(s).finish(),
+            #[cfg(unix)]
+            Stream::Unix(s) => f.debug_tuple("Unix").field(s).finish(),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => f.debug_tuple("Tls").field(&s.sock).finish(),
+        }
+    }
 }
 
 impl Stream {
+    /// The TCP socket under a TLS session, for socket options and the liveness probe.
+    #[cfg(feature = "tls")]
+    fn tls_socket(s: &TlsStream) -> &TcpStream {
+        &s.sock
+    }
+
     fn set_read_timeout(&self, t: Option<Duration>) -> std::io::Result<()> {
         match self {
             Stream::Tcp(s) => s.set_read_timeout(t),
             #[cfg(unix)]
             Stream::Unix(s) => s.set_read_timeout(t),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => Self::tls_socket(s).set_read_timeout(t),
         }
     }
 
@@ -37,6 +63,8 @@ impl Stream {
             Stream::Tcp(s) => s.set_write_timeout(t),
             #[cfg(unix)]
             Stream::Unix(s) => s.set_write_timeout(t),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => Self::tls_socket(s).set_write_timeout(t),
         }
     }
 
@@ -45,16 +73,23 @@ impl Stream {
             Stream::Tcp(s) => s.set_nonblocking(on),
             #[cfg(unix)]
             Stream::Unix(s) => s.set_nonblocking(on),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => Self::tls_socket(s).set_nonblocking(on),
         }
     }
 
     /// Reads into memory that need not be initialised (`recv(2)` writes to it), so the read
-    /// buffer's spare capacity is not zero-filled before every read.
+    /// buffer's spare capacity is not zero-filled before every read. Plain sockets only: TLS
+    /// reads go through [`read_tls`].
     fn read_uninit(&self, buf: &mut [std::mem::MaybeUninit<u8>]) -> std::io::Result<usize> {
         match self {
             Stream::Tcp(s) => socket2::SockRef::from(s).recv(buf),
             #[cfg(unix)]
             Stream::Unix(s) => socket2::SockRef::from(s).recv(buf),
+            #[cfg(feature = "tls")]
+            Stream::Tls(_) => Err(std::io::Error::other(
+                "internal: a TLS stream cannot be read into uninitialised memory",
+            )),
         }
     }
 
@@ -63,44 +98,77 @@ impl Stream {
             Stream::Tcp(s) => s.write(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.write(buf),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    /// Sends what a TLS session still holds (rustls may keep encrypted bytes after `write`
+    /// returned, and reports a failed send only here); nothing to do for plain sockets.
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => s.flush(),
+            _ => Ok(()),
         }
     }
 
     /// Whether the peer has closed the socket or it has failed, without blocking or consuming:
-    /// one `recv(MSG_PEEK | MSG_DONTWAIT)` system call.
+    /// one `recv(MSG_PEEK | MSG_DONTWAIT)` system call. For TLS the TCP socket under the
+    /// session is probed: a `close_notify` alert counts as data (not closed; see
+    /// [`Connection::peer_closed`] for the second step).
     #[cfg(unix)]
-    fn is_closed(&self) -> bool {
+    fn probe(&self) -> Probe {
         let sock = match self {
             Stream::Tcp(s) => socket2::SockRef::from(s),
             Stream::Unix(s) => socket2::SockRef::from(s),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => socket2::SockRef::from(Self::tls_socket(s)),
         };
         let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
         match sock.recv_with_flags(&mut probe, libc::MSG_PEEK | libc::MSG_DONTWAIT) {
-            Ok(0) => true,
-            Ok(_) => false,
-            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+            Ok(0) => Probe::Closed,
+            Ok(_) => Probe::Data,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Probe::Quiet,
+            Err(_) => Probe::Closed,
         }
     }
 
     /// Whether the peer has closed the socket or it has failed, without blocking or consuming
     /// (non-blocking mode around a peek: three system calls).
     #[cfg(not(unix))]
-    fn is_closed(&self) -> bool {
-        let Stream::Tcp(s) = self;
+    fn probe(&self) -> Probe {
+        let s = match self {
+            Stream::Tcp(s) => s,
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => Self::tls_socket(s),
+        };
         let mut probe = [0u8; 1];
         if s.set_nonblocking(true).is_err() {
-            return true;
+            return Probe::Closed;
         }
         let peeked = s.peek(&mut probe);
         if s.set_nonblocking(false).is_err() {
-            return true;
+            return Probe::Closed;
         }
         match peeked {
-            Ok(0) => true,
-            Ok(_) => false,
-            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+            Ok(0) => Probe::Closed,
+            Ok(_) => Probe::Data,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Probe::Quiet,
+            Err(_) => Probe::Closed,
         }
     }
+}
+
+/// What the liveness probe saw on the socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    /// End of stream or an error.
+    Closed,
+    /// Nothing to read: open and idle.
+    Quiet,
+    /// Bytes waiting (over TLS possibly a `close_notify`).
+    Data,
 }
 
 /// Whether a read failed only because the wait set by `read_frame_timeout` ran out (the socket
@@ -135,6 +203,74 @@ fn read_into_spare(stream: &Stream, buf: &mut BytesMut, size: usize) -> std::io:
     // `len..len + n` is initialised, and `n <= want <= spare.len()` keeps it within capacity.
     unsafe { buf.set_len(buf.len() + n) };
     Ok(n)
+}
+
+/// Reads up to `size` bytes through a TLS session into `buf`, appending them; returns the
+/// count. rustls writes plaintext into initialised memory only, so the bytes read into are
+/// zero-filled first (plain sockets skip that, see [`read_into_spare`]). A peer that closes the
+/// TCP connection without a TLS `close_notify` is reported as end of stream, as a plain close.
+#[cfg(feature = "tls")]
+fn read_tls(stream: &mut TlsStream, buf: &mut BytesMut, size: usize) -> std::io::Result<usize> {
+    let len = buf.len();
+    buf.resize(len + size, 0);
+    let res = std::io::Read::read(stream, &mut buf[len..]);
+    let n = *res.as_ref().unwrap_or(&0);
+    buf.truncate(len + n.min(size));
+    match res {
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(0),
+        other => other,
+    }
+}
+
+/// The liveness probe's second step over TLS, when the socket has bytes: one non-blocking read
+/// through the session. End of stream (`close_notify`, or a close without it) or an error is
+/// closed; plaintext is appended to `buf` for the next read; no whole record yet is open.
+#[cfg(feature = "tls")]
+fn tls_peer_closed(s: &mut TlsStream, buf: &mut BytesMut) -> bool {
+    if s.sock.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let res = read_tls(s, buf, crate::conn::MIN_READ);
+    if s.sock.set_nonblocking(false).is_err() {
+        return true;
+    }
+    match res {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    }
+}
+
+/// Reads from any stream into `buf` (see [`read_into_spare`] and [`read_tls`]).
+fn read_into(stream: &mut Stream, buf: &mut BytesMut, size: usize) -> std::io::Result<usize> {
+    match stream {
+        #[cfg(feature = "tls")]
+        Stream::Tls(s) => read_tls(s, buf, size),
+        plain => read_into_spare(plain, buf, size),
+    }
+}
+
+/// Runs the TLS handshake on `tcp` (its timeouts already set) with the configuration shared by
+/// `config`'s connections.
+#[cfg(feature = "tls")]
+fn tls_handshake(
+    tcp: TcpStream,
+    host: &str,
+    tls: &crate::tls::TlsOptions,
+) -> Result<Box<TlsStream>> {
+    let client_config = crate::tls::client_config(tls)?;
+    let name = crate::tls::server_name(tls, host)?;
+    let shown = name.to_str().into_owned();
+    let session = rustls::ClientConnection::new(client_config, name)
+        .map_err(|e| crate::tls::tls_error(Some(&shown), &e))?;
+    let mut stream = Box::new(rustls::StreamOwned::new(session, tcp));
+    while stream.conn.is_handshaking() {
+        stream
+            .conn
+            .complete_io(&mut stream.sock)
+            .map_err(|e| crate::tls::handshake_error(&shown, e))?;
+    }
+    Ok(stream)
 }
 
 /// A single connection to a server, set up (AUTH, SELECT, CLIENT SETNAME, HELLO) and ready.
@@ -175,9 +311,11 @@ impl Connection {
     /// Connects and runs the handshake.
     ///
     /// # Errors
-    /// [`ErrorKind::Connection`] or [`ErrorKind::Timeout`] when the socket cannot be opened,
-    /// [`ErrorKind::Authentication`] for bad credentials, [`ErrorKind::Unsupported`] for TLS
-    /// (not built yet) or a server that refuses RESP3.
+    /// [`ErrorKind::Connection`] or [`ErrorKind::Timeout`] when the socket cannot be opened or
+    /// the TLS handshake fails (see [`Error::tls_failure`]), [`ErrorKind::Authentication`] for
+    /// bad credentials, [`ErrorKind::InvalidConfig`] for unreadable TLS files,
+    /// [`ErrorKind::Unsupported`] for TLS in a build without the `tls` feature or a server that
+    /// refuses RESP3.
     pub fn connect(config: &ConnectionConfig) -> Result<Connection> {
         check_supported(config)?;
         let stream = match &config.addr {
@@ -187,7 +325,17 @@ impl Connection {
                 if let Some(keepalive) = config.keepalive {
                     socket2::SockRef::from(&s).set_tcp_keepalive(&keepalive.to_socket2())?;
                 }
-                Stream::Tcp(s)
+                match &config.tls {
+                    #[cfg(feature = "tls")]
+                    Some(tls) => {
+                        // The handshake is bounded like the connect, else like a reply.
+                        let limit = config.connect_timeout.or(config.socket_timeout);
+                        s.set_read_timeout(limit)?;
+                        s.set_write_timeout(limit)?;
+                        Stream::Tls(tls_handshake(s, host, tls)?)
+                    }
+                    _ => Stream::Tcp(s),
+                }
             }
             #[cfg(unix)]
             Addr::Unix(path) => {
@@ -240,9 +388,19 @@ impl Connection {
         self.last_used.elapsed()
     }
 
-    /// Whether the server closed this idle connection (a cheap non-blocking peek).
-    pub fn peer_closed(&self) -> bool {
-        !self.state.has_buffered_bytes() && self.stream.is_closed()
+    /// Whether the server closed this idle connection (a cheap non-blocking peek). Over TLS,
+    /// bytes waiting on the socket are read through the session without blocking (a
+    /// `close_notify` alert is the close; anything else is kept for the next read).
+    pub fn peer_closed(&mut self) -> bool {
+        if self.state.has_buffered_bytes() {
+            return false;
+        }
+        let probe = self.stream.probe();
+        #[cfg(feature = "tls")]
+        if let (Stream::Tls(s), Probe::Data) = (&mut self.stream, probe) {
+            return tls_peer_closed(s, &mut self.state.read_buf);
+        }
+        probe == Probe::Closed
     }
 
     /// Changes the read timeout (`None`: wait forever) until [`restore_timeout`](Self::restore_timeout).
@@ -317,6 +475,7 @@ impl Connection {
                 Err(e) => break Err(e.into()),
             }
         };
+        let res = res.and_then(|()| self.stream.flush().map_err(Error::from));
         self.state.clear_written();
         self.last_used = Instant::now();
         res.map_err(|e| {
@@ -416,7 +575,7 @@ impl Connection {
     /// Reads more bytes from the socket into the read buffer.
     fn fill(&mut self) -> Result<()> {
         let size = self.state.read_size();
-        let n = match read_into_spare(&self.stream, &mut self.state.read_buf, size) {
+        let n = match read_into(&mut self.stream, &mut self.state.read_buf, size) {
             Ok(n) => n,
             // A signal, not end of stream: the caller's loop simply reads again.
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(()),
