@@ -72,7 +72,7 @@ pub enum Backoff {
     },
     /// A uniform random wait between `base` and three times the previous wait, capped
     /// (redis-py `DecorrelatedJitterBackoff`): the one strategy that depends on the previous
-    /// wait, which [`RetryState`] keeps per operation (redis-py's `reset()`).
+    /// wait, which the retry flow keeps per operation (redis-py's `reset()`).
     DecorrelatedJitter {
         /// Longest wait.
         cap: Duration,

@@ -96,7 +96,7 @@ macro_rules! hash_commands {
         "HPEXPIRE" hpexpire(key: impl ToArgs, millis: i64, fields: &[impl ToArgs], condition: Option<ExpireCondition>) -> Vec<i64> =
             [key, millis, condition, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(WRITE);
 
-        /// Expires `fields` at a unix time in seconds; per field as [`hexpire`](Self::hexpire).
+        /// Expires `fields` at a unix time in seconds; per field as `hexpire`.
         /// Redis 7.4, Valkey 9.0. <https://redis.io/commands/hexpireat>
         "HEXPIREAT" hexpireat(key: impl ToArgs, unix_seconds: i64, fields: &[impl ToArgs], condition: Option<ExpireCondition>) -> Vec<i64> =
             [key, unix_seconds, condition, "FIELDS", Counted(fields)]; keys(1, 1, 1) flags(WRITE);
