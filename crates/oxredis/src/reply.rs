@@ -762,6 +762,83 @@ mod shape_tests {
     }
 
     #[test]
+    fn command_info_turns_key_specs_into_maps_in_subcommands_too() {
+        // RESP2 sends key specs as flat pairs; a container's subcommands (element 9) carry their
+        // own key specs at their element 8.
+        let spec = || {
+            arr(vec![
+                bulk("begin_search"),
+                arr(vec![
+                    bulk("type"),
+                    bulk("index"),
+                    bulk("spec"),
+                    arr(vec![bulk("index"), Value::Int(1)]),
+                ]),
+            ])
+        };
+        let spec_map = || {
+            Value::Map(vec![(
+                bulk("begin_search"),
+                Value::Map(vec![
+                    (bulk("type"), bulk("index")),
+                    (
+                        bulk("spec"),
+                        Value::Map(vec![(bulk("index"), Value::Int(1))]),
+                    ),
+                ]),
+            )])
+        };
+        let entry = |name: &str, specs: Value, subs: Value| {
+            let mut items: Vec<Value> = (0..8).map(|i| Value::Int(i)).collect();
+            items[0] = bulk(name);
+            items.push(specs);
+            items.push(subs);
+            arr(items)
+        };
+        let resp2 = arr(vec![entry(
+            "object",
+            arr(vec![]),
+            arr(vec![entry(
+                "object|encoding",
+                arr(vec![spec()]),
+                arr(vec![]),
+            )]),
+        )]);
+        let want = arr(vec![entry(
+            "object",
+            arr(vec![]),
+            arr(vec![entry(
+                "object|encoding",
+                arr(vec![spec_map()]),
+                arr(vec![]),
+            )]),
+        )]);
+        assert_eq!(normalize(ReplyShape::CommandInfo, resp2).unwrap(), want);
+        // RESP3 sends the subcommands as a set: an array in the canonical form.
+        let resp3 = arr(vec![entry(
+            "object",
+            arr(vec![]),
+            Value::Set(vec![entry(
+                "object|encoding",
+                arr(vec![spec_map()]),
+                arr(vec![]),
+            )]),
+        )]);
+        assert_eq!(normalize(ReplyShape::CommandInfo, resp3).unwrap(), want);
+    }
+
+    #[test]
+    fn a_map_schema_leaves_an_odd_flat_list_unchanged() {
+        let odd = arr(vec![bulk("a"), Value::Int(1), bulk("b")]);
+        assert_eq!(apply(&ANY_MAP, odd.clone()), odd);
+        let even = arr(vec![bulk("a"), Value::Int(1)]);
+        assert_eq!(
+            apply(&ANY_MAP, even),
+            Value::Map(vec![(bulk("a"), Value::Int(1))])
+        );
+    }
+
+    #[test]
     fn xread_resp2_and_resp3_agree() {
         let entry = arr(vec![bulk("1-0"), arr(vec![bulk("f"), bulk("v")])]);
         let resp2 = arr(vec![arr(vec![bulk("s"), arr(vec![entry.clone()])])]);
