@@ -587,14 +587,10 @@ pub(crate) fn to_double(value: &Value) -> Result<f64> {
     }
 }
 
-/// Parses the text forms Redis uses for doubles (`1.5`, `inf`, `+inf`, `-inf`, `nan`).
+/// Parses the text forms Redis uses for doubles (`1.5`, `inf`, `+inf`, `-inf`, `nan`): Rust's
+/// own parser takes them all (infinities in any case, with a sign).
 pub(crate) fn parse_double(bytes: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(bytes).ok()?;
-    match s {
-        "inf" | "+inf" | "Inf" | "+Inf" => Some(f64::INFINITY),
-        "-inf" | "-Inf" => Some(f64::NEG_INFINITY),
-        _ => s.parse().ok(),
-    }
+    std::str::from_utf8(bytes).ok()?.parse().ok()
 }
 
 /// Parses INFO text as redis-py's `parse_info` does: `# Section` headers are skipped, `key:value`
@@ -835,6 +831,53 @@ mod shape_tests {
         assert_eq!(
             apply(&ANY_MAP, even),
             Value::Map(vec![(bulk("a"), Value::Int(1))])
+        );
+    }
+
+    #[test]
+    fn doubles_in_every_text_form_redis_sends() {
+        for (text, want) in [
+            ("1.5", 1.5),
+            ("-0.25", -0.25),
+            ("3", 3.0),
+            ("1e20", 1e20),
+            ("inf", f64::INFINITY),
+            ("+inf", f64::INFINITY),
+            ("Inf", f64::INFINITY),
+            ("-inf", f64::NEG_INFINITY),
+            ("-Inf", f64::NEG_INFINITY),
+        ] {
+            assert_eq!(parse_double(text.as_bytes()), Some(want), "{text}");
+        }
+        assert!(parse_double(b"nan").is_some_and(f64::is_nan));
+        for bad in [&b""[..], b"1.5x", b" 1", b"\xff"] {
+            assert_eq!(parse_double(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn info_text_skips_headers_and_parses_values_like_redis_py() {
+        let text = b"# Server\r\nredis_version:7.0.15\r\n# Header: with colon\r\n\r\n\
+                     uptime:12\r\nratio:0.5\r\ndb0:keys=3,expires=0\r\n\
+                     module:name=search,ver=20810\r\nmixed:a=1,b\r\nplain:text\r\nnocolon\r\n";
+        let m = |pairs: Vec<(&str, Value)>| {
+            Value::Map(pairs.into_iter().map(|(k, v)| (bulk(k), v)).collect())
+        };
+        assert_eq!(
+            parse_info(text),
+            m(vec![
+                ("redis_version", bulk("7.0.15")),
+                ("uptime", Value::Int(12)),
+                ("ratio", Value::Double(0.5)),
+                (
+                    "db0",
+                    m(vec![("keys", Value::Int(3)), ("expires", Value::Int(0))])
+                ),
+                // Module lines stay text, as do values that are not all k=v.
+                ("module", bulk("name=search,ver=20810")),
+                ("mixed", bulk("a=1,b")),
+                ("plain", bulk("text")),
+            ])
         );
     }
 

@@ -258,6 +258,13 @@ mod tests {
         assert_eq!(a, StreamEntry::from_value(flat).unwrap());
         assert_eq!(a.get("f").map(|b| &b[..]), Some(&b"v"[..]));
         assert_eq!(a.get("nope"), None);
+        // An odd flat field list is malformed: an error, not a silently dropped field.
+        let odd = Value::Array(vec![
+            bulk("1-0"),
+            Value::Array(vec![bulk("f"), bulk("v"), bulk("g")]),
+        ]);
+        let e = StreamEntry::from_value(odd).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Data, "{e}");
     }
 
     #[test]

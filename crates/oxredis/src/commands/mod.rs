@@ -560,6 +560,11 @@ mod tests {
             &MSetExOptions::default().expiry(crate::Expiry::Ex(5)),
         );
         assert_eq!(keys_of(&m), ["k1", "k2"]);
+        let four = build::msetex(
+            &[("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")],
+            &MSetExOptions::default(),
+        );
+        assert_eq!(keys_of(&four), ["a", "b", "c", "d"]);
         // A count larger than the arguments sent stops at the last argument.
         let mut short = crate::Cmd::with_spec(m.spec());
         short.arg(3).arg("a").arg("1");
