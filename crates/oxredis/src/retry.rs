@@ -186,6 +186,48 @@ impl Backoff {
     }
 }
 
+/// A set of [`ErrorKind`]s: which errors a [`Retry`] policy retries (redis-py's
+/// `Retry(..., supported_errors=...)`).
+///
+/// ```
+/// use oxredis::retry::ErrorKinds;
+/// use oxredis::ErrorKind;
+/// let kinds = ErrorKinds::DEFAULT.with(ErrorKind::TryAgain);
+/// assert!(kinds.contains(ErrorKind::Connection) && kinds.contains(ErrorKind::TryAgain));
+/// assert!(!kinds.contains(ErrorKind::Response));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ErrorKinds(u64);
+
+impl ErrorKinds {
+    /// No kind at all.
+    pub const NONE: ErrorKinds = ErrorKinds(0);
+    /// Connection and timeout errors, as redis-py 6+ retries by default.
+    pub const DEFAULT: ErrorKinds =
+        ErrorKinds((1 << ErrorKind::Connection as u64) | (1 << ErrorKind::Timeout as u64));
+
+    /// The set with `kind` added.
+    pub const fn with(self, kind: ErrorKind) -> ErrorKinds {
+        ErrorKinds(self.0 | (1 << kind as u64))
+    }
+
+    /// The set without `kind`.
+    pub const fn without(self, kind: ErrorKind) -> ErrorKinds {
+        ErrorKinds(self.0 & !(1 << kind as u64))
+    }
+
+    /// Whether `kind` is in the set.
+    pub const fn contains(self, kind: ErrorKind) -> bool {
+        self.0 & (1 << kind as u64) != 0
+    }
+}
+
+impl Default for ErrorKinds {
+    fn default() -> Self {
+        ErrorKinds::DEFAULT
+    }
+}
+
 /// How many times to retry an operation after a connection error, and how long to wait
 /// between attempts (redis-py's `Retry(backoff, retries)`).
 ///
@@ -212,6 +254,12 @@ pub struct Retry {
     /// `LOADING` (it is loading its data set after a restart, and ran nothing). Such retries do
     /// not count against `retries`: loading a large data set takes seconds.
     pub max_loading_wait: Duration,
+    /// The errors retried (default [`ErrorKinds::DEFAULT`]: connection errors and timeouts).
+    /// Connection errors and timeouts follow the rules above whatever else is in the set;
+    /// another kind added here is an error reply, which means the server did not run the
+    /// command, so it is retried, writes included (e.g. `TryAgain`, `ReadOnly`, `MasterDown`
+    /// during a failover). Removing `Connection` or `Timeout` stops those retries.
+    pub retry_on: ErrorKinds,
 }
 
 /// Default [`Retry::max_loading_wait`].
@@ -232,6 +280,7 @@ impl Default for Retry {
             backoff: Backoff::default(),
             retries: 3,
             max_loading_wait: DEFAULT_MAX_LOADING_WAIT,
+            retry_on: ErrorKinds::DEFAULT,
         }
     }
 }
@@ -244,6 +293,7 @@ impl Retry {
             backoff,
             retries,
             max_loading_wait: DEFAULT_MAX_LOADING_WAIT,
+            retry_on: ErrorKinds::DEFAULT,
         }
     }
 
@@ -253,6 +303,12 @@ impl Retry {
             max_loading_wait: Duration::ZERO,
             ..Retry::new(Backoff::NoBackoff, 0)
         }
+    }
+
+    /// The same policy retrying the errors in `kinds` (redis-py's `supported_errors`).
+    pub fn with_retry_on(mut self, kinds: ErrorKinds) -> Retry {
+        self.retry_on = kinds;
+        self
     }
 
     /// The same policy with another [`max_loading_wait`](Self::max_loading_wait).
@@ -344,10 +400,15 @@ impl RetryState {
         if err.tls_failure().is_some() {
             return None;
         }
-        let retryable = match err.kind() {
+        let kind = err.kind();
+        if !self.policy.retry_on.contains(kind) {
+            return None;
+        }
+        let retryable = match kind {
             ErrorKind::Connection => sent == Sent::No || idempotent,
             ErrorKind::Timeout => sent == Sent::No,
-            _ => false,
+            // An error reply: the server refused the command, so it did not run.
+            _ => err.code().is_some(),
         };
         if !retryable {
             return None;
@@ -523,6 +584,52 @@ mod tests {
         assert_eq!(s.on_error(&e, Sent::No, false), Some(ms(5)));
         assert_eq!(s.on_error(&e, Sent::No, false), Some(ms(5)));
         assert_eq!(s.on_error(&e, Sent::No, false), None);
+    }
+
+    #[test]
+    fn retry_on_chooses_the_kinds_retried() {
+        let ms = Duration::from_millis;
+        let reply = |line: &str| Error::from(crate::ServerError::from_line(line.as_bytes()));
+        let try_again = reply("TRYAGAIN Multiple keys request during rehashing of slot");
+        assert_eq!(try_again.kind(), ErrorKind::TryAgain);
+        let base = Retry::new(Backoff::Constant(ms(5)), 2);
+        // Not in the default set: given to the caller.
+        assert_eq!(
+            RetryState::new(base).on_error(&try_again, Sent::Maybe, false),
+            None
+        );
+        // Added: retried even for a write (the server refused it, nothing ran).
+        let with = base.with_retry_on(ErrorKinds::DEFAULT.with(ErrorKind::TryAgain));
+        assert_eq!(
+            RetryState::new(with).on_error(&try_again, Sent::Maybe, false),
+            Some(ms(5))
+        );
+        // Connection errors keep their rules inside the set: a maybe-sent write is not retried.
+        let conn = err(ErrorKind::Connection);
+        assert_eq!(
+            RetryState::new(with).on_error(&conn, Sent::Maybe, false),
+            None
+        );
+        // Removed from the set: not even an unsent command is retried.
+        let no_conn = base.with_retry_on(ErrorKinds::DEFAULT.without(ErrorKind::Connection));
+        assert_eq!(
+            RetryState::new(no_conn).on_error(&conn, Sent::No, false),
+            None
+        );
+        let timeout = err(ErrorKind::Timeout);
+        assert_eq!(
+            RetryState::new(no_conn).on_error(&timeout, Sent::No, false),
+            Some(ms(5))
+        );
+        // A kind that is not an error reply (a client-side condition) is never retried.
+        let pool = base.with_retry_on(ErrorKinds::DEFAULT.with(ErrorKind::PoolExhausted));
+        assert_eq!(
+            RetryState::new(pool).on_error(&err(ErrorKind::PoolExhausted), Sent::No, true),
+            None
+        );
+        assert!(ErrorKinds::DEFAULT.contains(ErrorKind::Timeout));
+        assert!(!ErrorKinds::NONE.contains(ErrorKind::Connection));
+        assert_eq!(ErrorKinds::default(), ErrorKinds::DEFAULT);
     }
 
     #[test]
