@@ -785,7 +785,7 @@ mod shape_tests {
             )])
         };
         let entry = |name: &str, specs: Value, subs: Value| {
-            let mut items: Vec<Value> = (0..8).map(|i| Value::Int(i)).collect();
+            let mut items: Vec<Value> = (0..8).map(Value::Int).collect();
             items[0] = bulk(name);
             items.push(specs);
             items.push(subs);
