@@ -268,6 +268,15 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_geo_member_is_a_result_with_only_the_member() {
+        let r = GeoSearchResult::from_value(bulk("Palermo")).unwrap();
+        assert_eq!(
+            (r.member.as_str(), r.dist, r.hash, r.coord),
+            ("Palermo", None, None, None)
+        );
+    }
+
+    #[test]
     fn geo_results_with_and_without_extras() {
         let full = Value::Array(vec![
             bulk("m"),

@@ -489,6 +489,13 @@ mod tests {
     fn keyword_key_specs_find_keys_after_the_keyword() {
         let xread = build::xread(&[("a", "0"), ("b", "1")], &XReadOptions::default().count(1));
         assert_eq!(keys_of(&xread), ["a", "b"]);
+        let three = build::xread(
+            &[("a", "0"), ("b", "1"), ("c", "2")],
+            &XReadOptions::default().count(1).block(5),
+        );
+        assert_eq!(keys_of(&three), ["a", "b", "c"]);
+        let one = build::xread(&[("only", "$")], &XReadOptions::default());
+        assert_eq!(keys_of(&one), ["only"]);
         // A stream named like the keyword does not confuse the forward search.
         let xg = build::xreadgroup("g", "c", &[("STREAMS", ">")], &XReadOptions::default());
         assert_eq!(keys_of(&xg), ["STREAMS"]);
