@@ -567,6 +567,13 @@ mod tests {
             &MSetExOptions::default().expiry(crate::Expiry::Ex(5)),
         );
         assert_eq!(keys_of(&m), ["k1", "k2"]);
+        // A destination-key spec on a command cut short (no arguments) finds no key and does
+        // not index past the arguments.
+        let bare = crate::Cmd::with_spec(z.spec());
+        assert!(keys_of(&bare).is_empty());
+        let mut dest_only = crate::Cmd::with_spec(z.spec());
+        dest_only.arg("d");
+        assert_eq!(keys_of(&dest_only), ["d"]);
         let four = build::msetex(
             &[("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")],
             &MSetExOptions::default(),
