@@ -344,11 +344,9 @@ pub(crate) fn server_cmds(r: &Redis) {
             other => panic!("{other:?}"),
         })
         .collect();
-    // Redis's bucket bounds are powers of two; Valkey's are not (e.g. 16, 33).
+    // The bucket bounds come from an HDR histogram: positive, but not always powers of two
+    // (seen: 8, 16, 33), on both servers.
     assert!(buckets.keys().all(|&k| k > 0), "{buckets:?}");
-    if !is_valkey(r) {
-        assert!(buckets.keys().all(|k| k.count_ones() == 1), "{buckets:?}");
-    }
     let counts: Vec<i64> = buckets.values().copied().collect();
     assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{buckets:?}");
     assert_eq!(counts.last(), Some(&2), "{buckets:?}");
