@@ -22,7 +22,7 @@ use crate::pipeline::{
     raise_first_error, unwatch_cmd, watch_cmd, wire_commands, AfterAttempt, AfterBatch, Batch,
     TransactionFlow,
 };
-use crate::retry::RetryState;
+use crate::retry::{RetryState, Sent};
 use crate::script::{exists_cmd, missing_scripts, Script};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 use crate::{CommandQueue, TransactionOptions};
@@ -130,23 +130,18 @@ async fn run_batch_on(
     assemble(batch.commands(), transaction, replies)
 }
 
-/// Opens a dedicated connection, retrying [`ErrorKind::Connection`] errors (not a failed
-/// authentication or a full pool) per the client's retry policy
-/// (nothing has been sent yet, so a retry cannot apply anything twice).
+/// Opens a dedicated connection, retrying per the client's retry policy through the core's
+/// [`RetryState`] (nothing has been sent yet, so a retry cannot apply anything twice; a failed
+/// authentication or a full pool is not retried).
 pub(crate) async fn connect_with_retry(client: &Redis) -> Result<Connection> {
-    let retry = client.config().retry;
-    let mut failures = 0;
+    let mut retry = RetryState::new(client.config().retry);
     loop {
         match client.get_connection().await {
             Ok(conn) => return Ok(conn),
-            Err(e) if e.kind() == ErrorKind::Connection => {
-                failures += 1;
-                match retry.next_delay(failures) {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => return Err(e),
-                }
-            }
-            Err(e) => return Err(e),
+            Err(e) => match retry.on_error(&e, Sent::No, false) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(e),
+            },
         }
     }
 }
