@@ -52,6 +52,7 @@ pub mod resp;
 pub mod retry;
 mod scan;
 mod script;
+pub mod sentinel;
 pub mod tls;
 pub mod types;
 mod value;
