@@ -24,7 +24,7 @@
 //! error itself, which the client's [`Retry`](crate::retry::Retry) retries like any other.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -138,6 +138,9 @@ pub(crate) struct Service {
     name: String,
     epoch: AtomicU64,
     master: Mutex<Option<Addr>>,
+    /// The primary the last `+switch-master` event announced: newer news than a sentinel that
+    /// still names the old one (sentinels learn of a failover up to ~2 s apart).
+    switched_to: Mutex<Option<Addr>>,
 }
 
 impl Service {
@@ -146,15 +149,37 @@ impl Service {
         self.epoch.load(Ordering::Acquire)
     }
 
-    /// The service name.
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
-
     /// Records that `addr` is the primary (from a discovery or a `+switch-master` event);
     /// returns the epoch to tag connections to it with. A different primary than the last one
     /// starts a new epoch, so every connection made before is dropped instead of reused.
     pub(crate) fn observe_master(&self, addr: &Addr) -> u64 {
+        {
+            // Every sentinel asked disagreed with the last event: it is outdated.
+            let mut hint = self.switched_to.lock().unwrap_or_else(|p| p.into_inner());
+            if hint.as_ref().is_some_and(|h| h != addr) {
+                *hint = None;
+            }
+        }
+        self.record_master(addr)
+    }
+
+    /// Records a `+switch-master` event announcing `addr`: a new epoch, and a hint that
+    /// discoveries prefer over sentinels still naming the old primary.
+    pub(crate) fn switched(&self, addr: &Addr) -> u64 {
+        *self.switched_to.lock().unwrap_or_else(|p| p.into_inner()) = Some(addr.clone());
+        self.record_master(addr)
+    }
+
+    /// The primary the last `+switch-master` event announced, if no discovery contradicted it
+    /// since.
+    pub(crate) fn hint(&self) -> Option<Addr> {
+        self.switched_to
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn record_master(&self, addr: &Addr) -> u64 {
         let mut master = self.master.lock().unwrap_or_else(|p| p.into_inner());
         if master.as_ref() != Some(addr) {
             if master.is_some() {
@@ -175,6 +200,8 @@ pub(crate) struct Shared {
     services: Mutex<HashMap<String, Arc<Service>>>,
     /// Where the next replica connection starts in the replica list (round robin).
     rotation: AtomicUsize,
+    /// Whether the `+switch-master` watchers run.
+    pub(crate) watching: AtomicBool,
 }
 
 impl Shared {
@@ -185,6 +212,7 @@ impl Shared {
             options,
             services: Mutex::new(HashMap::new()),
             rotation: AtomicUsize::new(0),
+            watching: AtomicBool::new(false),
         })
     }
 
@@ -216,6 +244,7 @@ impl Shared {
             name: name.to_owned(),
             epoch: AtomicU64::new(0),
             master: Mutex::new(None),
+            switched_to: Mutex::new(None),
         });
         services.insert(name.to_owned(), Arc::clone(&s));
         (s, true)
@@ -282,7 +311,7 @@ impl SentinelTarget {
     pub(crate) fn discovery(&self) -> Discovery {
         let sentinels = self.shared.sentinels();
         let opts = &self.shared.options;
-        match self.role {
+        let d = match self.role {
             Role::Master => Discovery::new(&self.service.name, sentinels, Goal::Master, opts),
             Role::Replica => Discovery::new(
                 &self.service.name,
@@ -292,7 +321,8 @@ impl SentinelTarget {
                 },
                 opts,
             ),
-        }
+        };
+        d.with_hint(self.service.hint())
     }
 
     /// After a discovery ended with a connection to `addr` of `role`: moves the sentinel that
@@ -435,6 +465,11 @@ pub(crate) struct Discovery {
     listed: bool,
     /// The role of the server the discovery ended with.
     found: Option<Role>,
+    /// The primary a `+switch-master` event announced: answers naming another are kept for
+    /// last (that sentinel may not have heard of the failover yet).
+    hint: Option<Addr>,
+    /// The first answer that contradicted the hint, and the sentinel that gave it.
+    deferred: Option<(usize, Addr)>,
 }
 
 impl Discovery {
@@ -464,7 +499,15 @@ impl Discovery {
             replicas: Vec::new(),
             listed: false,
             found: None,
+            hint: None,
+            deferred: None,
         }
+    }
+
+    /// Prefers sentinels that name `hint` as the primary (see [`Service::switched`]).
+    pub(crate) fn with_hint(mut self, hint: Option<Addr>) -> Discovery {
+        self.hint = hint;
+        self
     }
 
     /// The sentinel that answered first, to move to the front of the list.
@@ -498,6 +541,7 @@ impl Discovery {
         self.refused = None;
         self.listed = false;
         self.replicas.clear();
+        self.deferred = None;
         match self.goal {
             Goal::MasterAddr | Goal::Master => self.ask_master(0),
             Goal::ReplicaList | Goal::Replica { .. } => self.ask_replicas(0),
@@ -570,6 +614,11 @@ impl Discovery {
             None => None,
         };
         match addr {
+            // A sentinel that may not know of the announced failover yet: the others first.
+            Some(addr) if self.hint.as_ref().is_some_and(|h| *h != addr) => {
+                self.deferred.get_or_insert((i, addr));
+                self.next_master_sentinel(i)
+            }
             Some(addr) if self.goal == Goal::MasterAddr => {
                 self.found = Some(Role::Master);
                 self.finish(Ok(Found::Addr(addr)))
@@ -612,6 +661,20 @@ impl Discovery {
     fn next_master_sentinel(&mut self, i: usize) -> Step {
         if i + 1 < self.sentinels.len() {
             return self.ask_master(i + 1);
+        }
+        // Every sentinel contradicts the announced primary: they are right (an event was
+        // missed), so the first answer is tried after all.
+        if let Some((_, addr)) = self.deferred.take() {
+            self.hint = None;
+            if self.goal == Goal::MasterAddr {
+                self.found = Some(Role::Master);
+                return self.finish(Ok(Found::Addr(addr)));
+            }
+            if !self.failed.contains(&addr) {
+                self.phase = Phase::VerifyMaster(self.sentinels.len() - 1);
+                self.candidate = Some(addr.clone());
+                return Step::Verify { addr };
+            }
         }
         self.master_round_over()
     }
@@ -933,13 +996,16 @@ mod tests {
 
     const GMA: &str = "GET-MASTER-ADDR-BY-NAME";
 
+    /// A case: name, goal, events, the steps expected, the sentinel expected at the front.
+    type Case = (&'static str, Goal, Vec<E>, Vec<String>, Option<u16>);
+
     #[test]
     fn discovery_steps_follow_the_sentinel_client_spec() {
         use E::*;
         let ask = |p: u16| format!("ask {p} {GMA}");
         let slaves = |p: u16| format!("ask {p} SLAVES");
         #[rustfmt::skip]
-        let cases: Vec<(&str, Goal, Vec<E>, Vec<String>, Option<u16>)> = vec![
+        let cases: Vec<Case> = vec![
             ("first sentinel answers, ROLE master",
              Goal::Master, vec![Named(7000), Role("master")],
              vec![ask(26380), "verify 7000".into(), "found 7000".into()], Some(26380)),

@@ -179,6 +179,9 @@ impl ConnectionPool {
     /// or when a sibling failed since it was last good (`suspect`), and a PING after
     /// `health_check_interval`. `None` means it is dead and was dropped.
     fn revalidate(&self, mut conn: Box<Connection>, suspect: bool) -> Option<Box<Connection>> {
+        if self.is_stale(&conn) {
+            return None;
+        }
         let idle = conn.idle_for();
         if (suspect || idle >= PROBE_AFTER_IDLE) && conn.peer_closed() {
             return None;
@@ -203,9 +206,19 @@ impl ConnectionPool {
         }
     }
 
+    /// Whether a sentinel-managed connection was made before the primary changed: it may
+    /// point at a demoted primary, so it is dropped instead of reused.
+    fn is_stale(&self, conn: &Connection) -> bool {
+        self.config
+            .sentinel
+            .as_ref()
+            .is_some_and(|t| t.is_stale(conn.sentinel_epoch))
+    }
+
     fn put_back(&self, conn: Box<Connection>) {
+        let stale = self.is_stale(&conn);
         let mut state = self.lock();
-        if conn.is_reusable() {
+        if conn.is_reusable() && !stale {
             let generation = state.generation;
             state.idle.push((conn, generation));
         } else {
