@@ -405,9 +405,6 @@ fn manual_failover_sends_nothing_to_the_old_primary_blocking() {
     std::thread::sleep(Duration::from_secs(2));
     stop.store(true, Ordering::Relaxed);
     let logs: Vec<Log> = writers.into_iter().map(|h| h.join().unwrap()).collect();
-    // The old primary still claims to be one (the split-brain window).
-    let old_role = t.server(old).cli(&["ROLE"]);
-    let still_master = old_role.starts_with("master");
     check_manual_failover(
         "blocking, SENTINEL FAILOVER",
         &logs,
@@ -416,8 +413,7 @@ fn manual_failover_sends_nothing_to_the_old_primary_blocking() {
         switched_at,
     );
     println!(
-        "blocking, SENTINEL FAILOVER: switch {} ms after the command (all sentinels agree), \
-         old primary still master 2 s later: {still_master}",
+        "blocking, SENTINEL FAILOVER: switch {} ms after the command (all sentinels agree)",
         (switched_at - asked_at).as_millis().max(took.as_millis())
     );
 }
@@ -451,6 +447,16 @@ fn check_manual_failover(
             })
             .sum()
     };
+    // The old primary still claims to be one: the split-brain window this case is about.
+    let old_role = old.cli_reply(&["ROLE"]);
+    let oxredis_test_support::Reply::Array(role) = &old_role else {
+        panic!("{old_role:?}")
+    };
+    assert_eq!(
+        role[0].to_text(),
+        "master",
+        "{label}: the old primary was demoted already"
+    );
     let on_old = count(old);
     let on_new = count(new);
     let errors: Vec<_> = logs.iter().flat_map(|l| &l.errors).collect();
@@ -475,4 +481,64 @@ fn check_manual_failover(
             "{label}: a non-connection error: {kind:?} {msg}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manual_failover_sends_nothing_to_the_old_primary_async() {
+    let t = Arc::new(SentinelTopology::start("mana"));
+    let old = t.first_primary().port();
+    let s = oxredis::aio::Sentinel::new(t.sentinel_addrs(), options(Protocol::Resp3));
+    let r = s.master_for("mana");
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let r = r.clone();
+            let stop = Arc::clone(&stop);
+            tokio::spawn(async move {
+                let mut log = Log::default();
+                let mut i = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let key = format!("mana:{w}:{i}");
+                    let at = Instant::now();
+                    match r.set(&key, 1).await {
+                        Ok(_) => log.acked.push((key, at)),
+                        Err(e) => log.errors.push((Instant::now(), e.kind(), e.to_string())),
+                    }
+                    i += 1;
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                log
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let t2 = Arc::clone(&t);
+    let (new, switched_at) = tokio::task::spawn_blocking(move || {
+        let reply = t2.sentinels()[2].cli_reply(&["SENTINEL", "FAILOVER", "mana"]);
+        assert_eq!(reply.to_text(), "OK");
+        let (new, _) = t2
+            .wait_for_switch(old, SWITCH_TIMEOUT)
+            .expect("the sentinels did not switch");
+        (new, Instant::now())
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut logs = Vec::new();
+    for h in writers {
+        logs.push(h.await.unwrap());
+    }
+    let t2 = Arc::clone(&t);
+    tokio::task::spawn_blocking(move || {
+        check_manual_failover(
+            "async, SENTINEL FAILOVER",
+            &logs,
+            t2.server(old),
+            t2.server(new),
+            switched_at,
+        );
+    })
+    .await
+    .unwrap();
 }
