@@ -1106,6 +1106,71 @@ mod tests {
     }
 
     #[test]
+    fn an_announced_switch_wins_over_sentinels_that_have_not_heard_of_it() {
+        use E::*;
+        let run_hinted = |goal, hint: u16, events: &[E]| {
+            let sentinels = (26380..26383).map(addr).collect();
+            let mut d = Discovery::new("svc", sentinels, goal, &SentinelOptions::default())
+                .with_hint(Some(addr(hint)));
+            let mut shown = vec![show(&d.start())];
+            for &e in events {
+                shown.push(show(&d.on_event(event(e))));
+            }
+            shown
+        };
+        let ask = |p: u16| format!("ask {p} {GMA}");
+        // The first sentinel still names the old primary (which still answers ROLE master in
+        // the split-brain window): the next one is asked, and its answer used.
+        assert_eq!(
+            run_hinted(
+                Goal::Master,
+                7001,
+                &[Named(7000), Named(7001), Role("master")]
+            ),
+            [
+                ask(26380),
+                ask(26381),
+                "verify 7001".into(),
+                "found 7001".into()
+            ]
+        );
+        assert_eq!(
+            run_hinted(Goal::MasterAddr, 7001, &[Named(7000), Nil, Named(7001)]),
+            [ask(26380), ask(26381), ask(26382), "found 7001".into()]
+        );
+        // Every sentinel disagrees with the event: they are right (a later switch was
+        // missed), and the first answer is tried after all.
+        assert_eq!(
+            run_hinted(
+                Goal::Master,
+                7001,
+                &[Named(7000), Named(7000), Named(7000), Role("master")]
+            ),
+            [
+                ask(26380),
+                ask(26381),
+                ask(26382),
+                "verify 7000".into(),
+                "found 7000".into()
+            ]
+        );
+        assert_eq!(
+            run_hinted(Goal::MasterAddr, 7001, &[Named(7000), Down, Nil]),
+            [ask(26380), ask(26381), ask(26382), "found 7000".into()]
+        );
+        // The service clears a hint that a discovery contradicted, and keeps one it confirmed.
+        let shared = Shared::new(vec![addr(26380)], SentinelOptions::default());
+        let (svc, _) = shared.service("svc");
+        assert_eq!(svc.switched(&addr(7001)), 0, "first primary known");
+        assert_eq!(svc.hint(), Some(addr(7001)));
+        assert_eq!(svc.observe_master(&addr(7001)), 0);
+        assert_eq!(svc.hint(), Some(addr(7001)));
+        assert_eq!(svc.switched(&addr(7002)), 1, "a switch: new epoch");
+        assert_eq!(svc.observe_master(&addr(7000)), 2);
+        assert_eq!(svc.hint(), None);
+    }
+
+    #[test]
     fn errors_say_which_case_it_is() {
         use E::*;
         let done = |goal, events: &[E]| {
