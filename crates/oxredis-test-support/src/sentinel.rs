@@ -32,6 +32,21 @@ impl SentinelProcess {
     /// # Panics
     /// When the binary is missing or the sentinel does not answer within 10 s.
     pub fn start(service: &str, primary_port: u16, quorum: u32, down_after: Duration) -> Self {
+        Self::start_with(service, primary_port, quorum, down_after, &[])
+    }
+
+    /// As [`start`](Self::start), with more lines for `sentinel.conf` (e.g. `tls-replication
+    /// yes` and the `tls-*-file` settings, to reach TLS servers).
+    ///
+    /// # Panics
+    /// As [`start`](Self::start).
+    pub fn start_with(
+        service: &str,
+        primary_port: u16,
+        quorum: u32,
+        down_after: Duration,
+        extra_conf: &[String],
+    ) -> Self {
         let dir = make_temp_dir();
         let mut last = String::new();
         for _ in 0..8 {
@@ -45,7 +60,8 @@ impl SentinelProcess {
                  sentinel parallel-syncs {service} 1\n",
                 dir = dir.display(),
                 down = down_after.as_millis(),
-            );
+            ) + &extra_conf.join("\n")
+                + "\n";
             fs::write(&conf, text).expect("write sentinel.conf");
             let mut s = SentinelProcess {
                 port,

@@ -542,3 +542,74 @@ async fn manual_failover_sends_nothing_to_the_old_primary_async() {
     .await
     .unwrap();
 }
+
+/// TLS settings of the client carry through to the servers the sentinels name: the sentinel
+/// monitors the primary's TLS port (reaching it with `tls-replication yes`; the sentinel itself
+/// is plain), and the client reaches that port over TLS with the primary's CA trusted, and
+/// fails without TLS.
+macro_rules! tls_reaches_the_discovered_primary {
+    ($sentinel:path, $test:literal $(, $aw:tt)*) => {{
+        use $sentinel as Sentinel;
+        let Some(primary) = RedisServer::builder()
+            .tls(oxredis_test_support::TlsAuthClients::No)
+            .start_or_skip($test)
+        else {
+            return;
+        };
+        let files = primary.tls_files().unwrap();
+        let tls_port = primary.tls_port().unwrap();
+        let path = |p: &std::path::Path| p.display().to_string();
+        let sentinel = oxredis_test_support::SentinelProcess::start_with(
+            "tlsm",
+            tls_port,
+            1,
+            Duration::from_millis(1000),
+            &[
+                "tls-replication yes".to_owned(),
+                format!("tls-cert-file {}", path(&files.server_cert)),
+                format!("tls-key-file {}", path(&files.server_key)),
+                format!("tls-ca-cert-file {}", path(&files.ca_cert)),
+            ],
+        );
+        let addrs = [("127.0.0.1", sentinel.port())];
+        for protocol in PROTOCOLS {
+            let mut opts = options(protocol);
+            opts.connection.tls = Some(oxredis::TlsOptions::default().ca_file(&files.ca_cert));
+            let s = Sentinel::new(addrs, opts);
+            assert_eq!(
+                s.discover_master("tlsm") $(.$aw)* .unwrap(),
+                ("127.0.0.1".to_owned(), tls_port)
+            );
+            let m = s.master_for("tlsm");
+            assert!(m.set("tls:k", "over tls") $(.$aw)* .unwrap());
+            let v: Option<String> = m.get("tls:k") $(.$aw)* .unwrap();
+            assert_eq!(v.as_deref(), Some("over tls"));
+            let r: Value = m.execute_command("ROLE") $(.$aw)* .unwrap();
+            assert_eq!(role(&r), "master");
+            // Without TLS the same discovered port does not answer RESP.
+            let plain = Sentinel::new(addrs, options(protocol));
+            let e = plain.master_for("tlsm").ping() $(.$aw)* .unwrap_err();
+            assert!(
+                matches!(e.kind(), ErrorKind::Connection | ErrorKind::Timeout),
+                "{e}"
+            );
+        }
+    }};
+}
+
+#[test]
+fn tls_reaches_the_discovered_primary_blocking() {
+    tls_reaches_the_discovered_primary!(
+        oxredis::blocking::Sentinel,
+        "sentinel::tls_reaches_the_discovered_primary_blocking"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_reaches_the_discovered_primary_async() {
+    tls_reaches_the_discovered_primary!(
+        oxredis::aio::Sentinel,
+        "sentinel::tls_reaches_the_discovered_primary_async",
+        await
+    );
+}
