@@ -57,6 +57,7 @@ pub mod tls;
 pub mod types;
 mod value;
 
+pub use blocking::Sentinel;
 pub use blocking::{
     ClientBuilder, CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline,
     PooledConnection, PubSub, Redis, TransactionOptions, WatchedPipeline,

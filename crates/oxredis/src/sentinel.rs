@@ -1,6 +1,6 @@
 //! Sentinel discovery without I/O: which sentinel to ask, what to send, what to do with the
 //! answer. The drivers ([`blocking::Sentinel`](crate::blocking::Sentinel) and
-//! `aio::Sentinel`) run [`Discovery`] over their sockets and clocks.
+//! `aio::Sentinel`) run `Discovery` over their sockets and clocks.
 //!
 //! The procedure is the Sentinel client spec's:
 //! 1. ask the sentinels in order (each connect and reply bounded by a short timeout); one that

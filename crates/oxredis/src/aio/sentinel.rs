@@ -1,4 +1,4 @@
-//! Sentinel for the async client: runs the core's [`Discovery`] over tokio sockets.
+//! Sentinel for the async client: runs the core's `Discovery` over tokio sockets.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};

@@ -1,4 +1,4 @@
-//! Sentinel for the blocking client: runs the core's [`Discovery`] over std sockets.
+//! Sentinel for the blocking client: runs the core's `Discovery` over std sockets.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};

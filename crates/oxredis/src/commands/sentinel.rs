@@ -22,7 +22,7 @@ macro_rules! sentinel_commands {
         "SENTINEL GET-MASTER-ADDR-BY-NAME" sentinel_get_master_addr_by_name(service_name: impl ToArgs)
             -> Option<(String, u16)> = [service_name]; flags(ADMIN);
         /// The replicas of `service_name` with their state (`SENTINEL SLAVES`, the name every
-        /// server version knows; see [`sentinel_replicas`](Self::sentinel_replicas)).
+        /// server version knows; `sentinel_replicas` sends the newer name).
         /// <https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#sentinel-commands>
         "SENTINEL SLAVES" sentinel_slaves(service_name: impl ToArgs) -> Vec<crate::types::SentinelInstance> =
             [service_name]; flags(ADMIN) reply(MapList);
