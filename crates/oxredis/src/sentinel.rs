@@ -58,7 +58,9 @@ pub const DEFAULT_ROUNDS: u32 = 4;
 pub struct SentinelOptions {
     /// Settings of the connections to the primary and replicas (redis-py's
     /// `**connection_kwargs`): credentials, TLS, database, protocol, timeouts, pool size... Its
-    /// `addr` is ignored: the sentinels say where to connect.
+    /// `addr` is ignored: the sentinels say where to connect. Set a
+    /// [`connect_timeout`](ConnectionConfig::connect_timeout): a primary whose host vanished
+    /// otherwise holds each reconnect for as long as the OS tries.
     pub connection: ConnectionConfig,
     /// Settings of the connections to the sentinels (redis-py's `sentinel_kwargs`); by default
     /// plain, without credentials, with [`DEFAULT_SENTINEL_TIMEOUT`] for connecting and for a
