@@ -111,7 +111,8 @@ impl SentinelProcess {
                 return Err(format!("exited with {status}:\n{}", self.log()));
             }
             if let Ok(mut c) = RawConn::connect(self.socket_addr()) {
-                if c.cmd(&["PING"]).is_ok_and(|r| r.to_text() == "PONG") {
+                // Any reply: PONG, or NOAUTH for a sentinel with `requirepass`.
+                if c.cmd(&["PING"]).is_ok() {
                     return Ok(child);
                 }
             }

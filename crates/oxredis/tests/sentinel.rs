@@ -641,3 +641,61 @@ async fn tls_reaches_the_discovered_primary_async() {
         await
     );
 }
+
+/// A sentinel that requires a password: the sentinels' own settings
+/// (`SentinelOptions::sentinel`, redis-py's `sentinel_kwargs`) carry it; without it the
+/// sentinel refuses, which is a `MasterNotFound` naming the refusal. The password shows in no
+/// error and no `Debug` output.
+macro_rules! sentinel_password {
+    ($sentinel:path $(, $aw:tt)*) => {{
+        use $sentinel as Sentinel;
+        let primary = RedisServer::new();
+        let sentinel = oxredis_test_support::SentinelProcess::start_with(
+            "authm",
+            primary.port(),
+            1,
+            Duration::from_millis(1000),
+            &["requirepass s3cret-pw".to_owned()],
+        );
+        let addrs = [("127.0.0.1", sentinel.port())];
+        for protocol in PROTOCOLS {
+            let refused = Sentinel::new(addrs, options(protocol));
+            let e = refused.discover_master("authm") $(.$aw)* .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::MasterNotFound, "{e}");
+            assert!(e.to_string().contains("NOAUTH"), "{e}");
+            let e = refused.master_for("authm").ping() $(.$aw)* .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::MasterNotFound, "{e}");
+
+            let mut opts = options(protocol);
+            opts.sentinel.password = Some("wrong-pw".to_owned());
+            let wrong = Sentinel::new(addrs, opts);
+            let e = wrong.discover_master("authm") $(.$aw)* .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::MasterNotFound, "{e}");
+            assert!(e.to_string().contains("WRONGPASS") || e.to_string().contains("invalid"), "{e}");
+            assert!(!e.to_string().contains("wrong-pw"), "{e}");
+            assert!(!format!("{wrong:?}").contains("wrong-pw"));
+
+            let mut opts = options(protocol);
+            opts.sentinel.password = Some("s3cret-pw".to_owned());
+            let s = Sentinel::new(addrs, opts);
+            assert_eq!(
+                s.discover_master("authm") $(.$aw)* .unwrap(),
+                ("127.0.0.1".to_owned(), primary.port())
+            );
+            let m = s.master_for("authm");
+            assert!(m.set("auth:k", "v") $(.$aw)* .unwrap());
+            assert_eq!(primary.cli(&["GET", "auth:k"]), "v");
+            assert!(!format!("{s:?} {:?}", m.config()).contains("s3cret-pw"));
+        }
+    }};
+}
+
+#[test]
+fn sentinel_password_blocking() {
+    sentinel_password!(oxredis::blocking::Sentinel);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sentinel_password_async() {
+    sentinel_password!(oxredis::aio::Sentinel, await);
+}
