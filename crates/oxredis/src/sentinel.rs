@@ -293,6 +293,11 @@ impl SentinelTarget {
         self.role
     }
 
+    /// The service's current epoch (see [`is_stale`](Self::is_stale)).
+    pub(crate) fn epoch(&self) -> u64 {
+        self.service.epoch()
+    }
+
     /// Whether a connection tagged with `epoch` was made before the primary changed: it must
     /// be dropped, not reused.
     pub(crate) fn is_stale(&self, epoch: u64) -> bool {

@@ -21,11 +21,24 @@ use oxredis::sentinel::SentinelOptions;
 use oxredis::{ErrorKind, Protocol, Value};
 use oxredis_test_support::{RedisServer, SentinelTopology};
 
+/// The client name of the data connections, to find them in CLIENT LIST.
+const CLIENT_NAME: &str = "oxredis-sentinel-test";
+
+/// How many of the test clients' data connections `server` has (by client name).
+fn our_connections(server: &RedisServer) -> usize {
+    server
+        .cli(&["CLIENT", "LIST"])
+        .lines()
+        .filter(|l| l.contains(&format!("name={CLIENT_NAME} ")))
+        .count()
+}
+
 /// Options for the data connections on `protocol`: short timeouts, so a dead primary is
 /// noticed quickly, and the default retry policy.
 fn options(protocol: Protocol) -> SentinelOptions {
     let mut config = oxredis::ConnectionConfig::default();
     config.protocol = protocol;
+    config.client_name = Some(CLIENT_NAME.to_owned());
     config.connect_timeout = Some(Duration::from_millis(500));
     config.socket_timeout = Some(Duration::from_secs(2));
     SentinelOptions::default().connection(config)
@@ -423,6 +436,10 @@ fn manual_failover_sends_nothing_to_the_old_primary_blocking() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        our_connections(t.server(old)) >= 1,
+        "the writers use the primary"
+    );
     let reply = t.sentinels()[1].cli_reply(&["SENTINEL", "FAILOVER", "manb"]);
     assert_eq!(reply.to_text(), "OK");
     let asked_at = Instant::now();
@@ -486,6 +503,17 @@ fn check_manual_failover(
         "{label}: the old primary was demoted already"
     );
     let on_old = count(old);
+    // The client's connections to the old primary were closed (pooled ones dropped, the
+    // multiplexed one replaced), not left open to it.
+    let ours = old
+        .cli(&["CLIENT", "LIST"])
+        .lines()
+        .filter(|l| l.contains(&format!("name={CLIENT_NAME} ")))
+        .count();
+    assert_eq!(
+        ours, 0,
+        "{label}: connections still open to the old primary"
+    );
     let on_new = count(new);
     let errors: Vec<_> = logs.iter().flat_map(|l| &l.errors).collect();
     report(format!(
@@ -542,6 +570,10 @@ async fn manual_failover_sends_nothing_to_the_old_primary_async() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let t2 = Arc::clone(&t);
     let (new, switched_at) = tokio::task::spawn_blocking(move || {
+        assert!(
+            our_connections(t2.server(old)) >= 1,
+            "the writers use the primary"
+        );
         let reply = t2.sentinels()[2].cli_reply(&["SENTINEL", "FAILOVER", "mana"]);
         assert_eq!(reply.to_text(), "OK");
         let (new, _) = t2

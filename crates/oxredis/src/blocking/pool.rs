@@ -27,6 +27,8 @@ struct State {
     /// older generation may have died with it (a server restart kills them all), so they are
     /// probed before reuse. After a restart, one command fails, not one per pooled connection.
     generation: u64,
+    /// Sentinel-managed pools: the service epoch the idle connections were last swept at.
+    sentinel_epoch: u64,
     /// Threads waiting in `get` for a connection to come back: a return wakes one only when
     /// there is one (std's `Condvar::notify_one` makes a system call even with no waiter).
     waiters: usize,
@@ -116,6 +118,19 @@ impl ConnectionPool {
             .map(|t| Instant::now().checked_add(t));
         let mut state = self.lock();
         loop {
+            if let Some(target) = &self.config.sentinel {
+                let epoch = target.epoch();
+                if epoch != state.sentinel_epoch {
+                    // The primary changed: every idle connection made before goes now, not
+                    // only those popped (the others would linger, open to the old primary).
+                    state.sentinel_epoch = epoch;
+                    let before = state.idle.len();
+                    state
+                        .idle
+                        .retain(|(c, _)| !target.is_stale(c.sentinel_epoch));
+                    state.open -= before - state.idle.len();
+                }
+            }
             if let Some((conn, known_good)) = state.idle.pop() {
                 let suspect = known_good < state.generation;
                 drop(state);
