@@ -93,6 +93,11 @@ macro_rules! discovery_and_errors {
             assert_eq!(role(&r), "master");
             assert_eq!(t.server(primary).cli(&["GET", &key]), "v1");
             assert_eq!(m.config().sentinel.as_ref().unwrap().service_name(), "disc");
+            // A blocking command (a dedicated connection on the async client) goes there too.
+            let list = format!("disc:list:{protocol:?}");
+            assert_eq!(m.rpush(&list, "x") $(.$aw)* .unwrap(), 1);
+            let popped: Option<(String, String)> = m.blpop(&list, 0.5) $(.$aw)* .unwrap();
+            assert_eq!(popped, Some((list.clone(), "x".to_owned())));
 
             // slave_for / replica_for: connections to the replica, which has the value once
             // replicated, and refuses writes.

@@ -357,11 +357,12 @@ impl Redis {
                 .blocking_idle
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
+            // After a change of primary, none of the idle ones made before stays open to it.
+            idle.retain(|c| !self.is_stale(c.sentinel_epoch));
             idle.pop()
         };
         // An idle connection that the server closed (e.g. a restart) is replaced before use.
-        let idle = idle
-            .and_then(|mut c| (!c.peer_closed() && !self.is_stale(c.sentinel_epoch)).then_some(c));
+        let idle = idle.and_then(|mut c| (!c.peer_closed()).then_some(c));
         let mut conn = match idle {
             Some(c) => c,
             None => Connection::connect(&self.inner.config)
