@@ -69,7 +69,7 @@ fn role(v: &Value) -> String {
 }
 
 macro_rules! discovery_and_errors {
-    ($sentinel:path $(, $aw:tt)*) => {{
+    ($sentinel:path, $build:ident $(, $aw:tt)*) => {{
         use $sentinel as Sentinel;
         let mut t = SentinelTopology::start("disc");
         let primary = t.first_primary().port();
@@ -154,6 +154,24 @@ macro_rules! discovery_and_errors {
             assert_eq!(s2.sentinels()[0].to_string(), t.sentinels()[0].addr());
         }
 
+        // The sentinel commands on a sentinel of the topology: the other two sentinels, the
+        // replica, and the primary's counts.
+        let on_first = oxredis::Redis::builder()
+            .url(&format!("redis://{}", t.sentinels()[0].addr()))
+            .unwrap()
+            .$build();
+        let others = on_first.sentinel_sentinels("disc") $(.$aw)* .unwrap();
+        let mut ports: Vec<u16> = others.iter().map(|s| s.port).collect();
+        ports.sort_unstable();
+        let mut want: Vec<u16> = t.sentinels()[1..].iter().map(|s| s.port()).collect();
+        want.sort_unstable();
+        assert_eq!(ports, want);
+        assert!(others.iter().all(|s| s.is_sentinel() && !s.is_sdown() && s.ip == "127.0.0.1"));
+        let state = on_first.sentinel_master("disc") $(.$aw)* .unwrap();
+        assert_eq!((state.port, state.get_int("num-slaves"), state.get_int("num-other-sentinels"), state.get_int("quorum")), (primary, Some(1), Some(2), Some(2)));
+        let reps = on_first.sentinel_replicas("disc") $(.$aw)* .unwrap();
+        assert_eq!(reps.iter().map(|r| (r.port, r.is_slave())).collect::<Vec<_>>(), [(replica, true)]);
+
         // With the replica gone, slave_for falls back to the primary (redis-py's behaviour).
         t.server_mut(replica).stop();
         for protocol in PROTOCOLS {
@@ -167,12 +185,12 @@ macro_rules! discovery_and_errors {
 
 #[test]
 fn discovery_values_and_distinct_errors_blocking() {
-    discovery_and_errors!(oxredis::blocking::Sentinel);
+    discovery_and_errors!(oxredis::blocking::Sentinel, build);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn discovery_values_and_distinct_errors_async() {
-    discovery_and_errors!(oxredis::aio::Sentinel, await);
+    discovery_and_errors!(oxredis::aio::Sentinel, build_async, await);
 }
 
 /// What one writer saw: the keys acknowledged with the time the write started, and the errors
