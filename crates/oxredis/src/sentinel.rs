@@ -204,6 +204,8 @@ pub(crate) struct Shared {
     rotation: AtomicUsize,
     /// Whether the `+switch-master` watchers run.
     pub(crate) watching: AtomicBool,
+    /// Whether a discovery asked for the other sentinels already (once per `Sentinel`).
+    refreshed: AtomicBool,
 }
 
 impl Shared {
@@ -215,6 +217,7 @@ impl Shared {
             services: Mutex::new(HashMap::new()),
             rotation: AtomicUsize::new(0),
             watching: AtomicBool::new(false),
+            refreshed: AtomicBool::new(false),
         })
     }
 
@@ -225,6 +228,30 @@ impl Shared {
     /// The sentinels, in the order to ask them.
     pub(crate) fn sentinels(&self) -> Vec<Addr> {
         self.list().clone()
+    }
+
+    /// A discovery of `goal` for `name` over the current list; the first one also asks for the
+    /// other sentinels.
+    pub(crate) fn discovery(&self, name: &str, goal: Goal) -> Discovery {
+        let refresh = matches!(goal, Goal::Master | Goal::MasterAddr)
+            && !self.refreshed.swap(true, Ordering::AcqRel);
+        Discovery::new(name, self.sentinels(), goal, &self.options).with_refresh(refresh)
+    }
+
+    /// After a discovery: the sentinel that answered moves to the front, learned ones are
+    /// appended.
+    pub(crate) fn after(&self, d: &Discovery) {
+        if let Some(s) = d.responsive() {
+            self.promote(s);
+        }
+        if !d.learned().is_empty() {
+            let mut list = self.list();
+            for a in d.learned() {
+                if !list.contains(a) {
+                    list.push(a.clone());
+                }
+            }
+        }
     }
 
     /// Moves `addr` to the front of the list (it answered).
@@ -316,28 +343,20 @@ impl SentinelTarget {
 
     /// The discovery that a new connection runs.
     pub(crate) fn discovery(&self) -> Discovery {
-        let sentinels = self.shared.sentinels();
-        let opts = &self.shared.options;
-        let d = match self.role {
-            Role::Master => Discovery::new(&self.service.name, sentinels, Goal::Master, opts),
-            Role::Replica => Discovery::new(
-                &self.service.name,
-                sentinels,
-                Goal::Replica {
-                    start: self.shared.next_rotation(),
-                },
-                opts,
-            ),
+        let goal = match self.role {
+            Role::Master => Goal::Master,
+            Role::Replica => Goal::Replica {
+                start: self.shared.next_rotation(),
+            },
         };
-        d.with_hint(self.service.hint())
+        self.shared
+            .discovery(&self.service.name, goal)
+            .with_hint(self.service.hint())
     }
 
     /// After a discovery ended with a connection to `addr` of `role`: moves the sentinel that
     /// answered to the front, records a primary, and returns the epoch to tag the connection.
     pub(crate) fn finish(&self, discovery: &Discovery, addr: &Addr) -> u64 {
-        if let Some(s) = discovery.responsive() {
-            self.shared.promote(s);
-        }
         match discovery.found_role() {
             Some(Role::Master) => self.service.observe_master(addr),
             _ => self.service.epoch(),
@@ -436,6 +455,8 @@ enum Phase {
     VerifyReplica(usize),
     /// Waiting before a new round.
     Waiting,
+    /// Asking the sentinel that named the primary for the other sentinels.
+    AskSentinels,
     /// Done.
     Finished,
 }
@@ -477,6 +498,12 @@ pub(crate) struct Discovery {
     hint: Option<Addr>,
     /// The first answer that contradicted the hint, and the sentinel that gave it.
     deferred: Option<(usize, Addr)>,
+    /// Ask for the other sentinels once the primary is found.
+    refresh: bool,
+    /// The result held while asking for the other sentinels.
+    pending: Option<Result<Found>>,
+    /// Sentinels learned that the list did not have.
+    learned: Vec<Addr>,
 }
 
 impl Discovery {
@@ -508,6 +535,9 @@ impl Discovery {
             found: None,
             hint: None,
             deferred: None,
+            refresh: false,
+            pending: None,
+            learned: Vec::new(),
         }
     }
 
@@ -579,6 +609,7 @@ impl Discovery {
             Phase::AskReplicas(i) => self.on_replicas_answer(i, event),
             Phase::VerifyReplica(i) => self.on_replica_role(i, event),
             Phase::Waiting => self.begin_round(),
+            Phase::AskSentinels => self.on_sentinels_answer(event),
             Phase::Finished => Step::Done(Err(Error::new(
                 ErrorKind::Connection,
                 "internal: sentinel discovery resumed after it finished",
@@ -834,8 +865,62 @@ impl Discovery {
     }
 
     fn finish(&mut self, result: Result<Found>) -> Step {
+        // Once a primary is found, the sentinel that named it may list sentinels this client
+        // was not told about (the spec's optional refresh; see `with_refresh`).
+        if self.refresh && self.found == Some(Role::Master) && result.is_ok() {
+            if let Some(i) = self.responsive {
+                self.refresh = false;
+                self.pending = Some(result);
+                self.phase = Phase::AskSentinels;
+                return Step::Ask {
+                    addr: self.sentinels[i].clone(),
+                    cmd: build::sentinel_sentinels(&self.name),
+                };
+            }
+        }
         self.phase = Phase::Finished;
         Step::Done(result)
+    }
+
+    /// The answer to `SENTINEL SENTINELS`: sentinels not in the list are learned.
+    fn on_sentinels_answer(&mut self, event: Event) -> Step {
+        if let Event::Reply(v) = event {
+            if let Ok(list) = <Vec<SentinelInstance>>::from_value(v) {
+                for s in list {
+                    let addr = Addr::Tcp {
+                        host: s.ip,
+                        port: s.port,
+                    };
+                    if s.port != 0
+                        && !self.sentinels.contains(&addr)
+                        && !self.learned.contains(&addr)
+                    {
+                        self.learned.push(addr);
+                    }
+                }
+            }
+        }
+        // What the discovery found stands, whatever this answer was.
+        let result = self.pending.take().unwrap_or_else(|| {
+            Err(Error::new(
+                ErrorKind::Connection,
+                "internal: sentinel refresh without a result",
+            ))
+        });
+        self.phase = Phase::Finished;
+        Step::Done(result)
+    }
+
+    /// Sentinels learned from `SENTINEL SENTINELS` that the list did not have.
+    pub(crate) fn learned(&self) -> &[Addr] {
+        &self.learned
+    }
+
+    /// After finding the primary, asks its sentinel for the other sentinels (once; see
+    /// [`learned`](Self::learned)).
+    pub(crate) fn with_refresh(mut self, on: bool) -> Discovery {
+        self.refresh = on;
+        self
     }
 }
 
@@ -1175,6 +1260,57 @@ mod tests {
         assert_eq!(svc.switched(&addr(7002)), 1, "a switch: new epoch");
         assert_eq!(svc.observe_master(&addr(7000)), 2);
         assert_eq!(svc.hint(), None);
+    }
+
+    #[test]
+    fn the_first_discovery_learns_the_other_sentinels() {
+        let sentinels = vec![addr(26380), addr(26381)];
+        let opts = SentinelOptions::default();
+        let mut d =
+            Discovery::new("svc", sentinels.clone(), Goal::Master, &opts).with_refresh(true);
+        let mut shown = vec![show(&d.start())];
+        shown.push(show(&d.on_event(event(E::Down))));
+        shown.push(show(&d.on_event(event(E::Named(7000)))));
+        shown.push(show(&d.on_event(event(E::Role("master")))));
+        // The known one, a new one, and one without a port are in the answer.
+        let others = Value::Array(
+            [(26380, "sentinel"), (26390, "sentinel"), (0, "sentinel")]
+                .iter()
+                .map(|(port, flags)| {
+                    Value::Map(vec![
+                        (bulk("ip"), bulk("127.0.0.1")),
+                        (bulk("port"), bulk(&port.to_string())),
+                        (bulk("flags"), bulk(flags)),
+                    ])
+                })
+                .collect(),
+        );
+        shown.push(show(&d.on_event(Event::Reply(others))));
+        assert_eq!(
+            shown,
+            [
+                format!("ask 26380 {GMA}"),
+                format!("ask 26381 {GMA}"),
+                "verify 7000".into(),
+                "ask 26381 SENTINELS".into(),
+                "found 7000".into()
+            ]
+        );
+        assert_eq!(d.learned(), [addr(26390)]);
+        let shared = Shared::new(sentinels, opts.clone());
+        shared.after(&d);
+        assert_eq!(shared.sentinels(), [addr(26381), addr(26380), addr(26390)]);
+        // A failed refresh leaves the result alone; only the first discovery refreshes.
+        let mut d = shared.discovery("svc", Goal::MasterAddr);
+        d.start();
+        assert_eq!(
+            show(&d.on_event(event(E::Named(7000)))),
+            "ask 26381 SENTINELS"
+        );
+        assert_eq!(show(&d.on_event(event(E::Down))), "found 7000");
+        let mut d = shared.discovery("svc", Goal::MasterAddr);
+        d.start();
+        assert_eq!(show(&d.on_event(event(E::Named(7000)))), "found 7000");
     }
 
     #[test]

@@ -145,6 +145,15 @@ macro_rules! discovery_and_errors {
             let e = gone.slave_for("disc").ping() $(.$aw)* .unwrap_err();
             assert_eq!(e.kind(), ErrorKind::SentinelUnreachable, "{e}");
 
+            // Told of one sentinel only, the client learns the other two from it.
+            let one = Sentinel::new([("127.0.0.1", t.sentinels()[2].port())], options(protocol));
+            assert_eq!(one.discover_master("disc") $(.$aw)* .unwrap().1, primary);
+            let mut known: Vec<String> = one.sentinels().iter().map(|a| a.to_string()).collect();
+            known.sort();
+            let mut all: Vec<String> = t.sentinels().iter().map(|s| s.addr()).collect();
+            all.sort();
+            assert_eq!(known, all);
+
             // A dead sentinel first in the list: skipped, and the one that answered moves to
             // the front.
             let mut list = vec![("127.0.0.1".to_owned(), a.port())];

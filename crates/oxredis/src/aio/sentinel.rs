@@ -120,11 +120,9 @@ impl Sentinel {
     }
 
     async fn discover(&self, name: &str, goal: Goal) -> Result<Found> {
-        let mut d = Discovery::new(name, self.shared.sentinels(), goal, &self.shared.options);
+        let mut d = self.shared.discovery(name, goal);
         let found = run(&self.shared, &mut d, None).await;
-        if let Some(s) = d.responsive() {
-            self.shared.promote(s);
-        }
+        self.shared.after(&d);
         found.map(|(found, _)| found)
     }
 
@@ -250,9 +248,7 @@ pub(crate) async fn connect(
 ) -> Result<Connection> {
     let mut d = target.discovery();
     let result = run(&target.shared, &mut d, Some((config, target))).await;
-    if let Some(s) = d.responsive() {
-        target.shared.promote(s);
-    }
+    target.shared.after(&d);
     match result? {
         (Found::Addr(addr), Some(mut conn)) => {
             conn.sentinel_epoch = target.finish(&d, &addr);

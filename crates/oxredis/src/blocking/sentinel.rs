@@ -118,11 +118,9 @@ impl Sentinel {
     }
 
     fn discover(&self, name: &str, goal: Goal) -> Result<Found> {
-        let mut d = Discovery::new(name, self.shared.sentinels(), goal, &self.shared.options);
+        let mut d = self.shared.discovery(name, goal);
         let found = run(&self.shared, &mut d, None);
-        if let Some(s) = d.responsive() {
-            self.shared.promote(s);
-        }
+        self.shared.after(&d);
         found.map(|(found, _)| found)
     }
 
@@ -236,9 +234,7 @@ fn run(
 pub(crate) fn connect(config: &ConnectionConfig, target: &SentinelTarget) -> Result<Connection> {
     let mut d = target.discovery();
     let result = run(&target.shared, &mut d, Some((config, target)));
-    if let Some(s) = d.responsive() {
-        target.shared.promote(s);
-    }
+    target.shared.after(&d);
     match result? {
         (Found::Addr(addr), Some(mut conn)) => {
             conn.sentinel_epoch = target.finish(&d, &addr);
