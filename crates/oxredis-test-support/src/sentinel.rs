@@ -207,6 +207,7 @@ pub struct SentinelTopology {
     service: String,
     servers: Vec<RedisServer>,
     sentinels: Vec<SentinelProcess>,
+    stable_after: Duration,
 }
 
 impl SentinelTopology {
@@ -222,12 +223,14 @@ impl SentinelTopology {
         let sentinels = (0..3)
             .map(|_| SentinelProcess::start(service, primary.port(), 2, down_after))
             .collect();
-        let t = SentinelTopology {
+        let mut t = SentinelTopology {
             service: service.to_owned(),
             servers: vec![primary, replica],
             sentinels,
+            stable_after: Duration::ZERO,
         };
         t.wait_stable(started);
+        t.stable_after = started.elapsed();
         t
     }
 
@@ -279,6 +282,11 @@ impl SentinelTopology {
             }),
             _ => false,
         }
+    }
+
+    /// How long [`start`](Self::start) took, from the first process to stable sentinels.
+    pub fn stable_after(&self) -> Duration {
+        self.stable_after
     }
 
     /// The service name the sentinels monitor.

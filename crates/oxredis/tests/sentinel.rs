@@ -72,6 +72,10 @@ macro_rules! discovery_and_errors {
     ($sentinel:path, $build:ident $(, $aw:tt)*) => {{
         use $sentinel as Sentinel;
         let mut t = SentinelTopology::start("disc");
+        report(format!(
+            "topology (1 primary, 1 replica, 3 sentinels) stable after {} ms",
+            t.stable_after().as_millis()
+        ));
         let primary = t.first_primary().port();
         let replica = t.first_replica().port();
         for protocol in PROTOCOLS {
