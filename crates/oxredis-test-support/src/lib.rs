@@ -5,6 +5,8 @@
 //!   made at start, see [`RedisServerBuilder::tls`] and [`TlsFiles`]) and kills it on drop.
 //! * [`Proxy`] is a loopback TCP proxy that can drop connections, blackhole traffic, add latency
 //!   and cut a reply short.
+//! * [`SentinelTopology`] starts one primary, one replica and three sentinels (quorum 2,
+//!   `down-after-milliseconds` 1000) and waits until the sentinels agree (about 2.5 s).
 //! * [`RawConn`] is a tiny blocking RESP client (independent of oxredis) for setup and assertions.
 //!
 //! This crate deliberately has no dependency on `oxredis`. A missing `redis-server` binary is a
@@ -26,12 +28,14 @@
 
 mod proxy;
 mod resp;
+mod sentinel;
 mod server;
 mod tls;
 mod version;
 
 pub use proxy::Proxy;
 pub use resp::{RawConn, Reply};
+pub use sentinel::{SentinelProcess, SentinelTopology};
 pub use server::{RedisServer, RedisServerBuilder};
 pub use tls::{TlsAuthClients, TlsFiles};
 pub use version::{Needs, ServerName, ServerVersion};

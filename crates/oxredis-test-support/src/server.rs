@@ -48,7 +48,7 @@ pub(crate) fn reserve_free_port() -> u16 {
     panic!("oxredis-test-support: could not find a free loopback port");
 }
 
-fn release_port(port: u16) {
+pub(crate) fn release_port(port: u16) {
     RESERVED_PORTS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -64,7 +64,12 @@ fn server_bin_from_env() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-fn make_temp_dir() -> PathBuf {
+/// The server binary: `$OXREDIS_SERVER_BIN` (or the former name), else `redis-server`.
+pub(crate) fn server_bin() -> PathBuf {
+    server_bin_from_env().unwrap_or_else(|| PathBuf::from("redis-server"))
+}
+
+pub(crate) fn make_temp_dir() -> PathBuf {
     loop {
         let n = DIR_COUNTER.fetch_add(1, Ordering::Relaxed);
         let nanos = SystemTime::now()
@@ -488,11 +493,7 @@ impl RedisServer {
     }
 
     fn binary(&self) -> PathBuf {
-        self.opts
-            .binary
-            .clone()
-            .or_else(server_bin_from_env)
-            .unwrap_or_else(|| PathBuf::from("redis-server"))
+        self.opts.binary.clone().unwrap_or_else(server_bin)
     }
 
     /// The server's name and version, from `INFO server` (Valkey's real version, not the

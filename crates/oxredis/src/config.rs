@@ -172,6 +172,10 @@ pub struct ConnectionConfig {
     /// Retries after a connection error (redis-py's `retry`). A command is retried only when
     /// that cannot apply it twice: the connection failed before it was sent, or it is read-only.
     pub retry: Retry,
+    /// Set by [`Sentinel::master_for`](crate::blocking::Sentinel::master_for) and `slave_for`:
+    /// every new connection asks the sentinels where to go instead of using
+    /// [`addr`](Self::addr), and connections to a replaced primary are dropped.
+    pub sentinel: Option<crate::sentinel::SentinelTarget>,
 }
 
 impl Default for ConnectionConfig {
@@ -200,6 +204,7 @@ impl Default for ConnectionConfig {
             lib_version: Some(env!("CARGO_PKG_VERSION").into()),
             limits: DecoderLimits::default(),
             retry: Retry::default(),
+            sentinel: None,
         }
     }
 }
@@ -229,6 +234,7 @@ impl std::fmt::Debug for ConnectionConfig {
             lib_version,
             limits,
             retry,
+            sentinel,
         } = self;
         f.debug_struct("ConnectionConfig")
             .field("addr", addr)
@@ -251,6 +257,7 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("lib_version", lib_version)
             .field("limits", limits)
             .field("retry", retry)
+            .field("sentinel", sentinel)
             .finish()
     }
 }

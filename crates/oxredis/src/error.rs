@@ -21,6 +21,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// | [`Authentication`](Self::Authentication) | `AuthenticationError` | `ConnectionError` |
 /// | [`BusyLoading`](Self::BusyLoading) | `BusyLoadingError` | `ConnectionError` |
 /// | [`PoolExhausted`](Self::PoolExhausted) | `MaxConnectionsError` ("Too many connections") | `ConnectionError` |
+/// | [`MasterNotFound`](Self::MasterNotFound) | `MasterNotFoundError` | `ConnectionError` |
+/// | [`ReplicaNotFound`](Self::ReplicaNotFound) | `SlaveNotFoundError` | `ConnectionError` |
+/// | [`SentinelUnreachable`](Self::SentinelUnreachable) | `MasterNotFoundError` (redis-py does not tell the cases apart) | `ConnectionError` |
 /// | [`Timeout`](Self::Timeout) | `TimeoutError` | `RedisError` |
 /// | [`Response`](Self::Response) | `ResponseError` | `RedisError` |
 /// | [`NoScript`](Self::NoScript) | `NoScriptError` | `ResponseError` |
@@ -102,6 +105,15 @@ pub enum ErrorKind {
     /// The feature is not available (e.g. TLS in a build without the `tls` feature, an encrypted
     /// TLS client key).
     Unsupported,
+    /// Sentinel: the sentinels that answered do not know the service name, or only name servers
+    /// that are not primaries (redis-py `MasterNotFoundError`).
+    MasterNotFound,
+    /// Sentinel: no replica answered, nor the primary `slave_for` falls back to (redis-py
+    /// `SlaveNotFoundError`).
+    ReplicaNotFound,
+    /// Sentinel: none of the sentinels could be reached (redis-py raises
+    /// `MasterNotFoundError` for this too; here it is told apart from an unknown name).
+    SentinelUnreachable,
 }
 
 /// An error reply from the server, split into its code (`WRONGTYPE`, `ERR`...) and message.
@@ -321,6 +333,9 @@ impl Error {
                 | ErrorKind::Authentication
                 | ErrorKind::BusyLoading
                 | ErrorKind::PoolExhausted
+                | ErrorKind::MasterNotFound
+                | ErrorKind::ReplicaNotFound
+                | ErrorKind::SentinelUnreachable
         )
     }
 

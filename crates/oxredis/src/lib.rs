@@ -55,10 +55,12 @@ pub mod resp;
 pub mod retry;
 mod scan;
 mod script;
+pub mod sentinel;
 pub mod tls;
 pub mod types;
 mod value;
 
+pub use blocking::Sentinel;
 pub use blocking::{
     ClientBuilder, CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline,
     PooledConnection, PubSub, Redis, TransactionOptions, WatchedPipeline,

@@ -15,6 +15,9 @@ pub(crate) enum ReplyShape {
     Plain,
     /// `OK` becomes `true` (SET, MSET, FLUSHDB...). Other values pass through.
     OkBool,
+    /// A status that starts with `OK` becomes `true` (SENTINEL CKQUORUM's `OK 3 usable
+    /// Sentinels...`). Other values pass through.
+    OkText,
     /// Integer `0`/`1` becomes a boolean (EXPIRE, MSETNX, SISMEMBER...).
     IntBool,
     /// A flat `[k, v, k, v...]` array (RESP2) becomes a map, as RESP3 sends it (HGETALL, CONFIG GET).
@@ -110,6 +113,10 @@ pub(crate) fn normalize(shape: ReplyShape, value: Value) -> Result<Value> {
         ReplyShape::Plain => Ok(value),
         ReplyShape::OkBool => Ok(match value {
             v if v.is_ok() => Value::Boolean(true),
+            v => v,
+        }),
+        ReplyShape::OkText => Ok(match value {
+            Value::Simple(s) if s.starts_with(b"OK") => Value::Boolean(true),
             v => v,
         }),
         ReplyShape::IntBool => Ok(match value {

@@ -242,6 +242,115 @@ impl FromValue for ClientInfo {
     }
 }
 
+/// One instance as a sentinel describes it (SENTINEL MASTER, MASTERS, REPLICAS, SENTINELS):
+/// its name, address and flags, and every other field as text (redis-py's
+/// `parse_sentinel_state`, whose `is_master`, `is_sdown`... are methods here).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct SentinelInstance {
+    /// The name: the service name for a primary, `ip:port` for a replica, the run id for a
+    /// sentinel.
+    pub name: String,
+    /// IP address (or host name) the sentinel knows it by.
+    pub ip: String,
+    /// Port.
+    pub port: u16,
+    /// The flags (`master`, `slave`, `sentinel`, `s_down`, `o_down`, `disconnected`,
+    /// `master_down`...), in the server's order.
+    pub flags: Vec<String>,
+    /// Every field as sent, including the ones above (`num-slaves`, `quorum`,
+    /// `master-link-status`, `role-reported`...).
+    pub fields: BTreeMap<String, String>,
+}
+
+impl SentinelInstance {
+    /// A field's text.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).map(String::as_str)
+    }
+
+    /// A numeric field (`num-slaves`, `quorum`, `down-after-milliseconds`, `slave-priority`...).
+    pub fn get_int(&self, field: &str) -> Option<i64> {
+        self.get(field)?.parse().ok()
+    }
+
+    /// Whether `flag` is among the flags.
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f == flag)
+    }
+
+    /// A primary (flag `master`).
+    pub fn is_master(&self) -> bool {
+        self.has_flag("master")
+    }
+
+    /// A replica (flag `slave`).
+    pub fn is_slave(&self) -> bool {
+        self.has_flag("slave")
+    }
+
+    /// A sentinel (flag `sentinel`).
+    pub fn is_sentinel(&self) -> bool {
+        self.has_flag("sentinel")
+    }
+
+    /// Subjectively down for this sentinel (flag `s_down`).
+    pub fn is_sdown(&self) -> bool {
+        self.has_flag("s_down")
+    }
+
+    /// Objectively down: the quorum agrees (flag `o_down`).
+    pub fn is_odown(&self) -> bool {
+        self.has_flag("o_down")
+    }
+
+    /// The sentinel has no link to it (flag `disconnected`).
+    pub fn is_disconnected(&self) -> bool {
+        self.has_flag("disconnected")
+    }
+
+    /// A replica whose link to its primary is down (flag `master_down`).
+    pub fn is_master_down(&self) -> bool {
+        self.has_flag("master_down")
+    }
+}
+
+impl FromValue for SentinelInstance {
+    fn from_value(value: Value) -> Result<Self> {
+        let fields: BTreeMap<String, String> = match value {
+            Value::Map(m) => m
+                .into_iter()
+                .map(|(k, v)| Ok((String::from_value(k)?, String::from_value(v)?)))
+                .collect::<Result<_>>()?,
+            Value::Array(_) => <Vec<(String, String)>>::from_value(nest_pairs(value)?)?
+                .into_iter()
+                .collect(),
+            other => return Err(data_error("SentinelInstance", &other)),
+        };
+        let text = |k: &str| fields.get(k).cloned().unwrap_or_default();
+        let port = match fields.get("port") {
+            Some(p) => p.parse().map_err(|_| {
+                Error::new(
+                    ErrorKind::Data,
+                    format!("sentinel instance port {p:?} is not a port number"),
+                )
+            })?,
+            None => 0,
+        };
+        Ok(SentinelInstance {
+            name: text("name"),
+            ip: text("ip"),
+            port,
+            flags: text("flags")
+                .split(',')
+                .filter(|f| !f.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            fields,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +373,40 @@ mod tests {
             Value::Array(vec![bulk("f"), bulk("v"), bulk("g")]),
         ]);
         let e = StreamEntry::from_value(odd).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Data, "{e}");
+    }
+
+    #[test]
+    fn sentinel_instances_from_maps_and_flat_pairs() {
+        let flat = Value::Array(
+            [
+                "name",
+                "mymaster",
+                "ip",
+                "127.0.0.1",
+                "port",
+                "6380",
+                "flags",
+                "master,s_down",
+                "quorum",
+                "2",
+            ]
+            .iter()
+            .map(|s| bulk(s))
+            .collect(),
+        );
+        let s = SentinelInstance::from_value(flat).unwrap();
+        assert_eq!(
+            (s.name.as_str(), s.ip.as_str(), s.port),
+            ("mymaster", "127.0.0.1", 6380)
+        );
+        assert_eq!(s.flags, ["master", "s_down"]);
+        assert!(s.is_master() && s.is_sdown());
+        assert!(!s.is_slave() && !s.is_odown() && !s.is_disconnected() && !s.is_sentinel());
+        assert_eq!(s.get_int("quorum"), Some(2));
+        assert_eq!(s.get("nope"), None);
+        let map = Value::Map(vec![(bulk("port"), bulk("x"))]);
+        let e = SentinelInstance::from_value(map).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Data, "{e}");
     }
 

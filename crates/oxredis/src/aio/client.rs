@@ -284,6 +284,8 @@ impl Redis {
             // Fast path under the lock, no await: room under the cap, queued at once.
             let full = match self.mux().as_ref() {
                 None => None,
+                // A connection to a replaced primary takes no new request.
+                Some(m) if self.is_stale(m.epoch) => None,
                 Some(m) => match m.try_send(req) {
                     Ok(()) => return Ok(()),
                     Err(Refused::Full(r)) => {
@@ -318,10 +320,20 @@ impl Redis {
         ))
     }
 
+    /// Whether a sentinel-managed connection tagged `epoch` was made before the primary
+    /// changed (it may point at a demoted primary).
+    fn is_stale(&self, epoch: u64) -> bool {
+        self.inner
+            .config
+            .sentinel
+            .as_ref()
+            .is_some_and(|t| t.is_stale(epoch))
+    }
+
     async fn reconnect(&self) -> Result<()> {
         let _guard = self.inner.connecting.lock().await;
         if let Some(m) = self.mux().as_ref() {
-            if !m.is_closed() {
+            if !m.is_closed() && !self.is_stale(m.epoch) {
                 // Another task reconnected while this one waited.
                 return Ok(());
             }
@@ -345,6 +357,8 @@ impl Redis {
                 .blocking_idle
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
+            // After a change of primary, none of the idle ones made before stays open to it.
+            idle.retain(|c| !self.is_stale(c.sentinel_epoch));
             idle.pop()
         };
         // An idle connection that the server closed (e.g. a restart) is replaced before use.

@@ -189,6 +189,9 @@ pub struct Connection {
     pub(crate) stream: Stream,
     state: ConnState,
     socket_timeout: Option<Duration>,
+    /// For a sentinel-managed client: the service's epoch when this connection was made (a
+    /// newer epoch means the primary changed, and this connection must not be reused).
+    pub(crate) sentinel_epoch: u64,
 }
 
 impl Connection {
@@ -201,11 +204,22 @@ impl Connection {
     /// [`ErrorKind::Unsupported`] for TLS in a build without the `tls` feature or a server that
     /// refuses RESP3.
     pub async fn connect(config: &ConnectionConfig) -> Result<Connection> {
+        if let Some(target) = &config.sentinel {
+            // The address comes from the sentinels, every time. Boxed: the discovery's state
+            // stays out of every plain connect's future.
+            return Box::pin(super::sentinel::connect(config, target)).await;
+        }
+        Self::connect_direct(config).await
+    }
+
+    /// Connects to `config.addr` (its `sentinel` target ignored) and runs the handshake.
+    pub(crate) async fn connect_direct(config: &ConnectionConfig) -> Result<Connection> {
         let stream = open_stream(config).await?;
         let mut conn = Connection {
             stream,
             state: ConnState::new(config),
             socket_timeout: config.socket_timeout,
+            sentinel_epoch: 0,
         };
         let mut handshake = Handshake::start(config, &mut conn.state)?;
         if !handshake.is_done() {

@@ -74,6 +74,7 @@ mod pipeline;
 mod pubsub;
 mod scan;
 mod script;
+mod sentinel;
 mod stream;
 
 pub use crate::blocking::ClientBuilder;
@@ -84,3 +85,4 @@ pub use monitor::{Monitor, MonitorStream};
 pub use pipeline::{BoxFuture, Pipeline, WatchedPipeline};
 pub use pubsub::{ExceptionHandler, MessageStream, PubSub, PubSubStream, PubSubWorker};
 pub use scan::ScanStream;
+pub use sentinel::Sentinel;

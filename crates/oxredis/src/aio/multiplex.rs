@@ -150,6 +150,8 @@ pub(crate) struct Multiplexer {
     /// One permit per request queued or in flight; see the module docs.
     permits: Arc<Semaphore>,
     cap: usize,
+    /// The sentinel epoch of the connection (see `Connection::sentinel_epoch`).
+    pub(crate) epoch: u64,
 }
 
 /// Why [`Multiplexer::try_send`] gave a request back.
@@ -168,6 +170,7 @@ impl Multiplexer {
         pushes: broadcast::Sender<Value>,
         max_queued: usize,
     ) -> Multiplexer {
+        let epoch = conn.sentinel_epoch;
         let (stream, state) = conn.into_parts();
         let (tx, rx) = mpsc::unbounded_channel();
         let cap = max_queued.clamp(1, Semaphore::MAX_PERMITS);
@@ -184,7 +187,12 @@ impl Multiplexer {
             pushes,
         };
         tokio::spawn(driver.run(stream));
-        Multiplexer { tx, permits, cap }
+        Multiplexer {
+            tx,
+            permits,
+            cap,
+            epoch,
+        }
     }
 
     /// Whether the driver has stopped (the connection died); a new one is then needed.

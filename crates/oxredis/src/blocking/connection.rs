@@ -287,6 +287,9 @@ pub struct Connection {
     /// command needs another one.
     read_timeout: Option<Duration>,
     last_used: Instant,
+    /// For a sentinel-managed client: the service's epoch when this connection was made (a
+    /// newer epoch means the primary changed, and this connection must not be reused).
+    pub(crate) sentinel_epoch: u64,
 }
 
 fn connect_tcp(host: &str, port: u16, config: &ConnectionConfig) -> Result<TcpStream> {
@@ -317,6 +320,10 @@ impl Connection {
     /// [`ErrorKind::Unsupported`] for TLS in a build without the `tls` feature or a server that
     /// refuses RESP3.
     pub fn connect(config: &ConnectionConfig) -> Result<Connection> {
+        if let Some(target) = &config.sentinel {
+            // The address comes from the sentinels, every time.
+            return super::sentinel::connect(config, target);
+        }
         check_supported(config)?;
         let stream = match &config.addr {
             Addr::Tcp { host, port } => {
@@ -352,6 +359,7 @@ impl Connection {
             socket_timeout: config.socket_timeout,
             read_timeout: config.socket_timeout,
             last_used: Instant::now(),
+            sentinel_epoch: 0,
         };
         // The handshake is pipelined: one write, then every reply.
         let mut handshake = Handshake::start(config, &mut conn.state)?;

@@ -14,6 +14,7 @@ mod pool;
 mod pubsub;
 mod scan;
 mod script;
+mod sentinel;
 
 pub use crate::pipeline::{CommandQueue, TransactionOptions};
 pub use client::{ClientBuilder, Redis};
@@ -24,3 +25,4 @@ pub use pipeline::{Pipeline, WatchedPipeline};
 pub use pool::{ConnectionPool, PooledConnection};
 pub use pubsub::{ExceptionHandler, Handler, HandlerOutput, Listen, PubSub, PubSubWorker};
 pub use scan::ScanIter;
+pub use sentinel::Sentinel;

@@ -27,6 +27,8 @@ struct State {
     /// older generation may have died with it (a server restart kills them all), so they are
     /// probed before reuse. After a restart, one command fails, not one per pooled connection.
     generation: u64,
+    /// Sentinel-managed pools: the service epoch the idle connections were last swept at.
+    sentinel_epoch: u64,
     /// Threads waiting in `get` for a connection to come back: a return wakes one only when
     /// there is one (std's `Condvar::notify_one` makes a system call even with no waiter).
     waiters: usize,
@@ -116,6 +118,19 @@ impl ConnectionPool {
             .map(|t| Instant::now().checked_add(t));
         let mut state = self.lock();
         loop {
+            if let Some(target) = &self.config.sentinel {
+                let epoch = target.epoch();
+                if epoch != state.sentinel_epoch {
+                    // The primary changed: every idle connection made before goes now, not
+                    // only those popped (the others would linger, open to the old primary).
+                    state.sentinel_epoch = epoch;
+                    let before = state.idle.len();
+                    state
+                        .idle
+                        .retain(|(c, _)| !target.is_stale(c.sentinel_epoch));
+                    state.open -= before - state.idle.len();
+                }
+            }
             if let Some((conn, known_good)) = state.idle.pop() {
                 let suspect = known_good < state.generation;
                 drop(state);
@@ -179,6 +194,9 @@ impl ConnectionPool {
     /// or when a sibling failed since it was last good (`suspect`), and a PING after
     /// `health_check_interval`. `None` means it is dead and was dropped.
     fn revalidate(&self, mut conn: Box<Connection>, suspect: bool) -> Option<Box<Connection>> {
+        if self.is_stale(&conn) {
+            return None;
+        }
         let idle = conn.idle_for();
         if (suspect || idle >= PROBE_AFTER_IDLE) && conn.peer_closed() {
             return None;
@@ -203,9 +221,19 @@ impl ConnectionPool {
         }
     }
 
+    /// Whether a sentinel-managed connection was made before the primary changed: it may
+    /// point at a demoted primary, so it is dropped instead of reused.
+    fn is_stale(&self, conn: &Connection) -> bool {
+        self.config
+            .sentinel
+            .as_ref()
+            .is_some_and(|t| t.is_stale(conn.sentinel_epoch))
+    }
+
     fn put_back(&self, conn: Box<Connection>) {
+        let stale = self.is_stale(&conn);
         let mut state = self.lock();
-        if conn.is_reusable() {
+        if conn.is_reusable() && !stale {
             let generation = state.generation;
             state.idle.push((conn, generation));
         } else {

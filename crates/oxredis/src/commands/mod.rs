@@ -75,6 +75,8 @@ mod acl;
 mod cluster;
 #[macro_use]
 mod pubsub;
+#[macro_use]
+mod sentinel;
 
 mod client_options;
 mod geo_options;
@@ -103,6 +105,7 @@ macro_rules! all_commands {
         acl_commands!($surface);
         cluster_commands!($surface);
         pubsub_commands!($surface);
+        sentinel_commands!($surface);
     };
 }
 
@@ -405,6 +408,7 @@ pub fn command_specs() -> impl Iterator<Item = &'static CommandSpec> {
         acl_commands!(spec_items),
         cluster_commands!(spec_items),
         pubsub_commands!(spec_items),
+        sentinel_commands!(spec_items),
     ];
     GROUPS.iter().flat_map(|g| g.iter())
 }
@@ -435,6 +439,7 @@ pub fn command_methods() -> impl Iterator<Item = (&'static str, &'static str)> {
         acl_commands!(method_items),
         cluster_commands!(method_items),
         pubsub_commands!(method_items),
+        sentinel_commands!(method_items),
     ];
     GROUPS.iter().flat_map(|g| g.iter().copied())
 }

@@ -138,6 +138,7 @@ mod lists;
 mod newer;
 mod pubsub;
 mod scripting;
+mod sentinel;
 mod server;
 mod sets;
 mod sorted_sets;
@@ -151,6 +152,9 @@ enum ServerKind {
     Cluster,
     /// The body stops the server: no command statistics to read afterwards.
     Stopped,
+    /// The client talks to a sentinel (quorum 1) monitoring a primary with one replica; a
+    /// sentinel's INFO has no command statistics.
+    Sentinel,
 }
 
 type Body = fn(&Redis);
@@ -177,6 +181,7 @@ const GROUPS: &[(&str, ServerKind, Body)] = &[
     ("shutdown", ServerKind::Stopped, server::shutdown),
     ("newer", ServerKind::Plain, newer::newer),
     ("newer_cluster", ServerKind::Cluster, newer::newer_cluster),
+    ("sentinel", ServerKind::Sentinel, sentinel::sentinel),
 ];
 
 fn start(kind: ServerKind) -> RedisServer {
@@ -202,6 +207,27 @@ fn called_commands(server: &RedisServer) -> BTreeSet<String> {
 /// its own reply. Returns the commands the servers counted.
 fn run_group(kind: ServerKind, body: Body) -> BTreeSet<String> {
     let mut called = BTreeSet::new();
+    if kind == ServerKind::Sentinel {
+        for protocol in [Protocol::Resp2, Protocol::Resp3] {
+            let primary = RedisServer::new();
+            let _replica = RedisServer::builder().replica_of(&primary).start();
+            let sentinel = oxredis_test_support::SentinelProcess::start(
+                sentinel::SERVICE,
+                primary.port(),
+                1,
+                Duration::from_millis(1000),
+            );
+            let r = Redis::builder()
+                .url(&format!("redis://{}", sentinel.addr()))
+                .unwrap()
+                .protocol(protocol)
+                .max_connections(1)
+                .build();
+            body(&r);
+        }
+        called.insert("sentinel".to_owned());
+        return called;
+    }
     for protocol in [Protocol::Resp2, Protocol::Resp3] {
         let server = start(kind);
         body(&client(&server, protocol));

@@ -274,7 +274,8 @@ fn the_server_command_table_is_covered_with_matching_keys_and_flags() {
         );
     }
     let mut mismatches = Vec::new();
-    for spec in &specs {
+    // SENTINEL subcommands exist only on a sentinel; sentinel.rs checks them against its table.
+    for spec in specs.iter().filter(|s| !s.name.starts_with("SENTINEL ")) {
         // A container callable by itself (bare `COMMAND`) is checked like a leaf.
         let Some(e) = table
             .iter()
