@@ -5,6 +5,9 @@
 //!   made at start, see [`RedisServerBuilder::tls`] and [`TlsFiles`]) and kills it on drop.
 //! * [`Proxy`] is a loopback TCP proxy that can drop connections, blackhole traffic, add latency
 //!   and cut a reply short.
+//! * [`ClusterServers`] starts a 6-node Redis Cluster (3 primaries + 3 replicas), one of one's
+//!   own or one [`shared`](ClusterServers::shared) per test process, with helpers to kill a node
+//!   and migrate a slot.
 //! * [`RawConn`] is a tiny blocking RESP client (independent of oxredis) for setup and assertions.
 //!
 //! This crate deliberately has no dependency on `oxredis`. A missing `redis-server` binary is a
@@ -24,12 +27,14 @@
 // A test harness must fail loudly: panicking on setup errors is the intended behaviour here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cluster;
 mod proxy;
 mod resp;
 mod server;
 mod tls;
 mod version;
 
+pub use cluster::{ClusterServers, CLUSTER_NODE_TIMEOUT_MS};
 pub use proxy::Proxy;
 pub use resp::{RawConn, Reply};
 pub use server::{RedisServer, RedisServerBuilder};
