@@ -172,6 +172,9 @@ pub struct ConnectionConfig {
     /// Retries after a connection error (redis-py's `retry`). A command is retried only when
     /// that cannot apply it twice: the connection failed before it was sent, or it is read-only.
     pub retry: Retry,
+    /// Send `READONLY` after connecting, so a cluster replica serves reads (the cluster
+    /// clients set it on their node connections when reads may go to replicas).
+    pub readonly: bool,
 }
 
 impl Default for ConnectionConfig {
@@ -200,6 +203,7 @@ impl Default for ConnectionConfig {
             lib_version: Some(env!("CARGO_PKG_VERSION").into()),
             limits: DecoderLimits::default(),
             retry: Retry::default(),
+            readonly: false,
         }
     }
 }
@@ -229,6 +233,7 @@ impl std::fmt::Debug for ConnectionConfig {
             lib_version,
             limits,
             retry,
+            readonly,
         } = self;
         f.debug_struct("ConnectionConfig")
             .field("addr", addr)
@@ -251,6 +256,7 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("lib_version", lib_version)
             .field("limits", limits)
             .field("retry", retry)
+            .field("readonly", readonly)
             .finish()
     }
 }

@@ -6,6 +6,7 @@
 )]
 
 mod client;
+mod cluster;
 mod connection;
 mod lock;
 mod monitor;
@@ -17,6 +18,7 @@ mod script;
 
 pub use crate::pipeline::{CommandQueue, TransactionOptions};
 pub use client::{ClientBuilder, Redis};
+pub use cluster::{ClusterPipeline, ClusterScanIter, RedisCluster, Targeted};
 pub use connection::Connection;
 pub use lock::{Lock, LockGuard};
 pub use monitor::Monitor;
