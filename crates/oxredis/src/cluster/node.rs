@@ -297,7 +297,7 @@ impl ClusterBuilder {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] without start-up nodes.
-    #[cfg(all(feature = "tokio", any()))]
+    #[cfg(feature = "tokio")]
     pub fn build_async(self) -> Result<crate::aio::RedisCluster> {
         crate::aio::RedisCluster::new(self)
     }
