@@ -251,12 +251,12 @@ impl ClusterServers {
     /// If that is not reached within 30 s.
     pub fn wait_replicas_known(&self) {
         let running = self.running_ports();
-        let replicas = self.replicas().len();
+        // Three shards: every running node past three is a replica.
+        let replicas = running.len().saturating_sub(3);
         wait_until("every node lists every replica", || {
             running.iter().all(|&p| {
-                try_cmd(p, &["CLUSTER", "SLOTS"]).is_some_and(|s| {
-                    slot_view(&s).iter().map(|(_, _, n)| n - 1).sum::<usize>() >= replicas
-                })
+                try_cmd(p, &["CLUSTER", "SLOTS"])
+                    .is_some_and(|s| replica_ports(&s).len() >= replicas)
             })
         });
     }
@@ -455,6 +455,28 @@ impl ClusterServers {
             let _ = try_cmd(p, &["FLUSHALL"]);
         }
     }
+}
+
+/// The ports of every replica `CLUSTER SLOTS` lists.
+fn replica_ports(reply: &Reply) -> std::collections::BTreeSet<u16> {
+    let Reply::Array(entries) = reply else {
+        return Default::default();
+    };
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Reply::Array(parts) => Some(parts.iter().skip(3)),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|node| match node {
+            Reply::Array(n) => match n.get(1) {
+                Some(Reply::Int(p)) => u16::try_from(*p).ok(),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 /// `CLUSTER SLOTS` as `((start, end), primary port, node count)`, sorted.
