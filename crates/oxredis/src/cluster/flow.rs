@@ -274,6 +274,8 @@ pub(crate) struct Attempt<'a> {
     last: Option<NodeAddr>,
     asking: bool,
     refresh: bool,
+    /// A refresh was just handed to the driver (and is done when `next` is called again).
+    refreshed: bool,
     wait: Duration,
     failed: Option<Error>,
     last_error: Option<Error>,
@@ -300,6 +302,7 @@ impl<'a> Attempt<'a> {
             node,
             asking: false,
             refresh: false,
+            refreshed: false,
             wait: Duration::ZERO,
             failed: None,
             last_error: None,
@@ -313,10 +316,21 @@ impl<'a> Attempt<'a> {
         loop {
             if self.refresh {
                 self.refresh = false;
+                self.refreshed = true;
                 return Action::Refresh;
             }
             if let Some(e) = self.failed.take() {
                 return Action::Fail(e);
+            }
+            if std::mem::take(&mut self.refreshed) && self.node.is_none() {
+                // The refresh moved the slot away from the node that failed (a failover
+                // happened): no reason to wait before going to the new owner.
+                if let (Some(slot), Some(last)) = (self.slot, &self.last) {
+                    let owner = state.map.primary_for_slot(slot).map(|n| &n.addr);
+                    if owner.is_some_and(|o| o != last) {
+                        self.wait = Duration::ZERO;
+                    }
+                }
             }
             if !self.wait.is_zero() {
                 return Action::Wait(std::mem::take(&mut self.wait));
@@ -662,16 +676,25 @@ mod tests {
             m
         };
         s.set_map(promoted);
-        assert!(matches!(a.next(&mut s, t), Action::Wait(w) if w == Duration::from_millis(200)));
+        // The slot has a new owner: sent there at once, no backoff.
         match a.next(&mut s, t) {
             Action::Send { node, asking } => assert_eq!((node, asking), (n(7005), false)),
+            other => panic!("{other:?}"),
+        }
+        // Refused again and the refresh shows no change yet: back off, then the same node.
+        let refused = Error::new(ErrorKind::Connection, "connection refused");
+        a.on_error(refused, Sent::No, &mut s, t + Duration::from_secs(1));
+        assert!(matches!(a.next(&mut s, t), Action::Refresh));
+        assert!(matches!(a.next(&mut s, t), Action::Wait(w) if w == Duration::from_millis(400)));
+        match a.next(&mut s, t) {
+            Action::Send { node, .. } => assert_eq!(node, n(7005)),
             other => panic!("{other:?}"),
         }
         // A write that may have run is not sent again after a connection error.
         let mut a = Attempt::new(&settings, Some(n(7002)), Some(12182), false, false);
         let _ = a.next(&mut s, t);
         let reset = Error::new(ErrorKind::Connection, "connection reset");
-        a.on_error(reset, Sent::Maybe, &mut s, t + Duration::from_secs(1));
+        a.on_error(reset, Sent::Maybe, &mut s, t + Duration::from_secs(2));
         assert!(matches!(a.next(&mut s, t), Action::Refresh));
         assert!(matches!(a.next(&mut s, t), Action::Fail(e) if e.kind() == ErrorKind::Connection));
     }
