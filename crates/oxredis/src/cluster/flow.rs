@@ -489,6 +489,9 @@ pub(crate) fn combine(how: Aggregate, replies: Vec<(NodeAddr, Value)>) -> Result
     super::aggregate::aggregate(how, replies)
 }
 
+/// One node's share of a cluster pipeline: the node and the indices of its commands.
+pub(crate) type NodeGroup = (NodeAddr, Vec<usize>);
+
 /// A cluster pipeline's commands grouped by node: `(node, indices)` in order of each node's
 /// first command, plus the indices of commands that run on their own (those that go to several
 /// nodes, are split, or whose slot has no node now).
@@ -498,8 +501,8 @@ pub(crate) fn combine(how: Aggregate, replies: Vec<(NodeAddr, Value)>) -> Result
 pub(crate) fn group_by_node(
     state: &mut ClusterState,
     cmds: &[Cmd],
-) -> Result<(Vec<(NodeAddr, Vec<usize>)>, Vec<usize>)> {
-    let mut groups: Vec<(NodeAddr, Vec<usize>)> = Vec::new();
+) -> Result<(Vec<NodeGroup>, Vec<usize>)> {
+    let mut groups: Vec<NodeGroup> = Vec::new();
     let mut alone = Vec::new();
     for (i, cmd) in cmds.iter().enumerate() {
         let plan = state
