@@ -815,3 +815,93 @@ fn find_tag_for_slot_range(start: u16, end: u16) -> String {
         .find(|t| (start..=end).contains(&key_slot(t)))
         .unwrap()
 }
+
+// ---------------------------------------------------------------- pub/sub
+
+/// The next message that is not a (s)subscribe confirmation, as `(kind, channel, data)`.
+macro_rules! next_message {
+    ($p:expr $(, $aw:ident)*) => {{
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            assert!(Instant::now() < deadline, "no message within 10 s");
+            let m = $p.get_message(Some(Duration::from_millis(200)))$(.$aw)*.unwrap();
+            let Some(m) = m else { continue };
+            let kind = m.kind.to_string();
+            if kind.ends_with("subscribe") {
+                continue;
+            }
+            let channel = m.channel_str().unwrap().to_owned();
+            let data = String::from_utf8(m.data.as_bytes().unwrap().to_vec()).unwrap();
+            break (kind, channel, data);
+        }
+    }};
+}
+
+macro_rules! pubsub_body {
+    ($rc:expr, $ns:expr, $p:expr, $sp:expr $(, $aw:ident)*) => {{
+        let rc = $rc;
+        let ns: String = $ns;
+        // Classic pub/sub: published on some primary, delivered on the default node.
+        let channel = format!("news:{ns}");
+        let mut p = $p;
+        p.subscribe(&channel)$(.$aw)*.unwrap();
+        // Until the subscription is in place (the confirmation), publishing may miss it.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let m = p.get_message(Some(Duration::from_millis(200)))$(.$aw)*.unwrap();
+            if m.is_some_and(|m| m.kind.to_string() == "subscribe") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "no subscribe confirmation");
+        }
+        let _: i64 = rc.publish(&channel, "hello")$(.$aw)*.unwrap();
+        assert_eq!(
+            next_message!(p $(, $aw)*),
+            ("message".to_owned(), channel.clone(), "hello".to_owned())
+        );
+        // Sharded pub/sub: SSUBSCRIBE on the channel's slot owner, SPUBLISH routed there.
+        let shard = format!("{{{ns}}}:orders");
+        let mut sp = $sp;
+        sp.ssubscribe(&shard)$(.$aw)*.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let m = sp.get_message(Some(Duration::from_millis(200)))$(.$aw)*.unwrap();
+            if m.is_some_and(|m| m.kind.to_string() == "ssubscribe") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "no ssubscribe confirmation");
+        }
+        assert_eq!(rc.spublish(&shard, "o1")$(.$aw)*.unwrap(), 1);
+        assert_eq!(
+            next_message!(sp $(, $aw)*),
+            ("smessage".to_owned(), shard.clone(), "o1".to_owned())
+        );
+    }};
+}
+
+#[test]
+fn pubsub_and_sharded_pubsub_blocking() {
+    let c = ClusterServers::shared();
+    for p in PROTOCOLS {
+        let rc = blocking(c, p);
+        let n = ns("pubsub", "b", p);
+        let shard = format!("{{{n}}}:orders");
+        let (ps, sps) = (rc.pubsub(), rc.sharded_pubsub(&shard).unwrap());
+        pubsub_body!(rc, n, ps, sps);
+    }
+}
+
+#[tokio::test]
+async fn pubsub_and_sharded_pubsub_async() {
+    let c = ClusterServers::shared();
+    for p in PROTOCOLS {
+        let rc = asynch(c, p);
+        let n = ns("pubsub", "a", p);
+        let shard = format!("{{{n}}}:orders");
+        let (ps, sps) = (
+            rc.pubsub().await.unwrap(),
+            rc.sharded_pubsub(&shard).await.unwrap(),
+        );
+        pubsub_body!(rc, n, ps, sps, await);
+    }
+}

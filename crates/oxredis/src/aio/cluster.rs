@@ -26,7 +26,7 @@ use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::pipeline::{batch_allowance, load_scripts_shared};
 use super::stream::{unfold_stream, Unfold};
-use super::{BoxFuture, Redis};
+use super::{BoxFuture, PubSub, Redis};
 
 #[derive(Debug)]
 struct Inner {
@@ -423,6 +423,41 @@ impl RedisCluster {
         ClusterScanStream {
             inner: Unfold::new(walk, scan_step::<T>),
         }
+    }
+
+    /// A [`PubSub`] on the default node (redis-py's `pubsub()`): in a cluster a message
+    /// published on any node reaches the subscribers of every node.
+    ///
+    /// # Errors
+    /// As [`initialize`](Self::initialize) when the slot map is not fetched yet.
+    pub async fn pubsub(&self) -> Result<PubSub> {
+        self.ready().await?;
+        let node = self.state().default_node().clone();
+        Ok(PubSub::new(self.inner.builder.pubsub_config(&node)))
+    }
+
+    /// A [`PubSub`] on `node` (redis-py's `pubsub(node=...)`).
+    pub fn pubsub_on(&self, node: &ClusterNode) -> PubSub {
+        PubSub::new(self.inner.builder.pubsub_config(&node.addr()))
+    }
+
+    /// A [`PubSub`] for sharded channels on the primary serving `shard_channel`'s slot; see
+    /// the blocking
+    /// [`RedisCluster::sharded_pubsub`](crate::blocking::RedisCluster::sharded_pubsub).
+    ///
+    /// # Errors
+    /// As [`initialize`](Self::initialize); [`ErrorKind::ClusterDown`] when the slot has no
+    /// node in the map.
+    pub async fn sharded_pubsub(&self, shard_channel: impl AsRef<[u8]>) -> Result<PubSub> {
+        self.ready().await?;
+        let slot = crate::cluster::key_slot(shard_channel);
+        let node = self.state().node_for_slot(slot, false).ok_or_else(|| {
+            Error::new(
+                ErrorKind::ClusterDown,
+                format!("slot {slot} is not covered by the cluster"),
+            )
+        })?;
+        Ok(PubSub::new(self.inner.builder.pubsub_config(&node)))
     }
 
     /// A cluster pipeline: commands grouped per node, every node's share sent at once in one

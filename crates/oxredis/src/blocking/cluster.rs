@@ -21,7 +21,7 @@ use crate::scan::{ScanCursor, ScanKind, ScanStep};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::pipeline::load_scripts;
-use super::ConnectionPool;
+use super::{ConnectionPool, PubSub};
 
 #[derive(Debug)]
 struct Inner {
@@ -394,6 +394,35 @@ impl RedisCluster {
             cluster: self.clone(),
             batch: Batch::new(),
         }
+    }
+
+    /// A [`PubSub`] on the default node (redis-py's `pubsub()`): in a cluster a message
+    /// published on any node reaches the subscribers of every node. It connects on first use.
+    pub fn pubsub(&self) -> PubSub {
+        let node = self.state().default_node().clone();
+        PubSub::new(self.inner.builder.pubsub_config(&node))
+    }
+
+    /// A [`PubSub`] on `node` (redis-py's `pubsub(node=...)`).
+    pub fn pubsub_on(&self, node: &ClusterNode) -> PubSub {
+        PubSub::new(self.inner.builder.pubsub_config(&node.addr()))
+    }
+
+    /// A [`PubSub`] for sharded channels on the primary serving `shard_channel`'s slot, for
+    /// `SSUBSCRIBE` (every shard channel of one `SSUBSCRIBE` must hash to that slot). Messages
+    /// are published with [`spublish`](Self::spublish), which goes to the same node.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ClusterDown`] when the slot has no node in the map.
+    pub fn sharded_pubsub(&self, shard_channel: impl AsRef<[u8]>) -> Result<PubSub> {
+        let slot = crate::cluster::key_slot(shard_channel);
+        let node = self.state().node_for_slot(slot, false).ok_or_else(|| {
+            Error::new(
+                ErrorKind::ClusterDown,
+                format!("slot {slot} is not covered by the cluster"),
+            )
+        })?;
+        Ok(PubSub::new(self.inner.builder.pubsub_config(&node)))
     }
 
     /// Runs one group of a pipeline on `node`: scripts loaded, commands in one write.

@@ -283,6 +283,15 @@ impl ClusterBuilder {
         config
     }
 
+    /// The connection settings of a pub/sub connection to `node`: the node's address, the
+    /// client's own retry policy for reconnecting.
+    pub(crate) fn pubsub_config(&self, node: &NodeAddr) -> ConnectionConfig {
+        let mut config = self.node_config(node);
+        config.retry = self.config.retry;
+        config.readonly = false;
+        config
+    }
+
     /// The blocking cluster client; asks the start-up nodes for the slot map first.
     ///
     /// # Errors
