@@ -514,7 +514,18 @@ macro_rules! migration_body {
         let to = *c.primaries().iter().find(|&&p| p != from).unwrap();
         assert_eq!(rc.get_node_from_key(tag).unwrap().port, from);
         c.begin_migration(slot, to);
-        assert_eq!(c.migrate_keys(slot, from, to), 20);
+        // One key moved, the others not yet: a multi-key command over both gets TRYAGAIN,
+        // retried on the same node a bounded number of times, then surfaced.
+        let from_i = c.ports().iter().position(|&p| p == from).unwrap();
+        let moved = c.cli(from_i, &["MIGRATE", "127.0.0.1", &to.to_string(), &k(0), "0", "5000"]);
+        assert_eq!(moved.to_text(), "OK");
+        let started = Instant::now();
+        let e = rc.mget::<Value>([k(0), k(1)])$(.$aw)*.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TryAgain, "{e}");
+        assert!(e.to_string().contains("too many cluster redirects (more than 16)"), "{e}");
+        // The second half of the 16 resends waits 50 ms each.
+        assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+        assert_eq!(c.migrate_keys(slot, from, to), 19);
         // Every key is on the importing node now: reads and writes are answered with ASK and
         // followed with ASKING; the client's map still names the old owner.
         for i in 0..20 {
