@@ -7,6 +7,9 @@
 //!   and cut a reply short.
 //! * [`SentinelTopology`] starts one primary, one replica and three sentinels (quorum 2,
 //!   `down-after-milliseconds` 1000) and waits until the sentinels agree (about 2.5 s).
+//! * [`ClusterServers`] starts a 6-node Redis Cluster (3 primaries + 3 replicas), one of one's
+//!   own or one [`shared`](ClusterServers::shared) per test process, with helpers to kill a node
+//!   and migrate a slot.
 //! * [`RawConn`] is a tiny blocking RESP client (independent of oxredis) for setup and assertions.
 //!
 //! This crate deliberately has no dependency on `oxredis`. A missing `redis-server` binary is a
@@ -26,6 +29,7 @@
 // A test harness must fail loudly: panicking on setup errors is the intended behaviour here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cluster;
 mod proxy;
 mod resp;
 mod sentinel;
@@ -33,6 +37,7 @@ mod server;
 mod tls;
 mod version;
 
+pub use cluster::{ClusterServers, CLUSTER_NODE_TIMEOUT_MS};
 pub use proxy::Proxy;
 pub use resp::{RawConn, Reply};
 pub use sentinel::{SentinelProcess, SentinelTopology};

@@ -176,6 +176,9 @@ pub struct ConnectionConfig {
     /// every new connection asks the sentinels where to go instead of using
     /// [`addr`](Self::addr), and connections to a replaced primary are dropped.
     pub sentinel: Option<crate::sentinel::SentinelTarget>,
+    /// Send `READONLY` after connecting, so a cluster replica serves reads (the cluster
+    /// clients set it on their node connections when reads may go to replicas).
+    pub readonly: bool,
 }
 
 impl Default for ConnectionConfig {
@@ -205,6 +208,7 @@ impl Default for ConnectionConfig {
             limits: DecoderLimits::default(),
             retry: Retry::default(),
             sentinel: None,
+            readonly: false,
         }
     }
 }
@@ -235,6 +239,7 @@ impl std::fmt::Debug for ConnectionConfig {
             limits,
             retry,
             sentinel,
+            readonly,
         } = self;
         f.debug_struct("ConnectionConfig")
             .field("addr", addr)
@@ -258,6 +263,7 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("limits", limits)
             .field("retry", retry)
             .field("sentinel", sentinel)
+            .field("readonly", readonly)
             .finish()
     }
 }

@@ -418,7 +418,6 @@ impl Error {
 
     /// A copy of this error (same kind, message, server reply, command, source), for when one
     /// failure ends several requests.
-    #[cfg(any(feature = "tokio", test))]
     pub(crate) fn duplicate(&self) -> Error {
         Error {
             inner: Box::new(Inner {

@@ -15,6 +15,8 @@ pub(crate) enum Step {
     /// `CLIENT SETINFO`: informational, so any error (a server older than 7.2 does not know
     /// the subcommand) is ignored.
     SetInfo,
+    /// `READONLY` on a cluster node connection that may serve replica reads.
+    ReadOnly,
 }
 
 /// The user name and password to authenticate with: the credential provider's when there is
@@ -80,6 +82,9 @@ pub(crate) fn commands(config: &ConnectionConfig) -> Result<Vec<(Step, Cmd)>> {
             setinfo.arg(attr).arg(value);
             out.push((Step::SetInfo, setinfo));
         }
+    }
+    if config.readonly {
+        out.push((Step::ReadOnly, Cmd::new("READONLY")));
     }
     Ok(out)
 }

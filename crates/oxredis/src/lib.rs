@@ -30,6 +30,20 @@
 //! # Ok::<(), oxredis::Error>(())
 //! ```
 
+//! # Redis Cluster
+//! [`RedisCluster`] (blocking) and `aio::RedisCluster` (async) route every command of the
+//! table by its keys' slot or its declared target nodes, follow MOVED and ASK, retry
+//! TRYAGAIN / CLUSTERDOWN and dead nodes after a topology refresh, and combine the replies of
+//! commands sent to several nodes; both drive the same sans-I/O core in [`cluster`].
+//! ```no_run
+//! use oxredis::cluster::NodeFlag;
+//! let rc = oxredis::RedisCluster::from_url("redis://127.0.0.1:7000")?;
+//! rc.set("{user:1}:name", "ann")?;
+//! let total: i64 = rc.target_nodes(NodeFlag::Primaries).dbsize()?;
+//! let values: Vec<Option<String>> = rc.mget_nonatomic(["a", "b", "c"])?;
+//! # Ok::<(), oxredis::Error>(())
+//! ```
+
 #[macro_use]
 pub mod commands;
 #[cfg(feature = "tokio")]
@@ -65,6 +79,7 @@ pub use blocking::{
     ClientBuilder, CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline,
     PooledConnection, PubSub, Redis, TransactionOptions, WatchedPipeline,
 };
+pub use blocking::{ClusterPipeline, RedisCluster};
 pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};
 pub use config::{Addr, ConnectionConfig, Keepalive, Protocol};

@@ -66,6 +66,7 @@
 )]
 
 mod client;
+mod cluster;
 mod connection;
 mod lock;
 mod monitor;
@@ -79,6 +80,7 @@ mod stream;
 
 pub use crate::blocking::ClientBuilder;
 pub use client::Redis;
+pub use cluster::{ClusterPipeline, ClusterScanStream, RedisCluster, Targeted};
 pub use connection::Connection;
 pub use lock::Lock;
 pub use monitor::{Monitor, MonitorStream};

@@ -57,7 +57,7 @@ pub(crate) fn batch_allowance(
 }
 
 /// Loads the scripts of a batch the server does not have, through the shared connection.
-async fn load_scripts_shared(client: &Redis, scripts: &[Script]) -> Result<()> {
+pub(crate) async fn load_scripts_shared(client: &Redis, scripts: &[Script]) -> Result<()> {
     if scripts.is_empty() {
         return Ok(());
     }

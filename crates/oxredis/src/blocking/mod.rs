@@ -6,6 +6,7 @@
 )]
 
 mod client;
+mod cluster;
 mod connection;
 mod lock;
 mod monitor;
@@ -18,6 +19,7 @@ mod sentinel;
 
 pub use crate::pipeline::{CommandQueue, TransactionOptions};
 pub use client::{ClientBuilder, Redis};
+pub use cluster::{ClusterPipeline, ClusterScanIter, RedisCluster, Targeted};
 pub use connection::Connection;
 pub use lock::{Lock, LockGuard};
 pub use monitor::Monitor;

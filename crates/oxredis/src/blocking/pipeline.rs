@@ -17,7 +17,7 @@ use super::{Connection, PooledConnection, Redis};
 
 /// Loads the scripts of a batch the server does not have, so the batch cannot fail with
 /// `NOSCRIPT` (redis-py's `Pipeline.load_scripts`).
-fn load_scripts(conn: &mut Connection, scripts: &[Script]) -> Result<()> {
+pub(crate) fn load_scripts(conn: &mut Connection, scripts: &[Script]) -> Result<()> {
     if scripts.is_empty() {
         return Ok(());
     }

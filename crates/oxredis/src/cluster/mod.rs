@@ -2,18 +2,21 @@
 //! and the handling of redirects. The blocking and async cluster clients drive this code; none
 //! of the decisions is written twice.
 //!
-//! Only [`key_slot`] and [`SLOT_COUNT`] are public; the rest is used by the clients.
-
-// Driven by the cluster clients, which are not built yet; the unit tests use every item.
-#![cfg_attr(not(test), allow(dead_code))]
+//! Public here: [`key_slot`] and [`SLOT_COUNT`], and the names the cluster clients
+//! ([`blocking::RedisCluster`](crate::blocking::RedisCluster), `aio::RedisCluster`) share:
+//! [`ClusterNode`], [`TargetNodes`], [`LoadBalancingStrategy`], [`ClusterBuilder`].
 
 mod aggregate;
-mod redirect;
+pub(crate) mod flow;
+mod node;
+pub(crate) mod redirect;
 mod route;
 mod slot;
-mod split;
+pub(crate) mod split;
 mod topology;
 
+pub use crate::commands::NodeFlag;
+pub use node::{ClusterBuilder, ClusterNode, LoadBalancingStrategy, ServerType, TargetNodes};
 pub use slot::{key_slot, SLOT_COUNT};
 
 #[cfg(test)]

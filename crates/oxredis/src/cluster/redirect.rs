@@ -307,11 +307,13 @@ impl<'a> CommandRouting<'a> {
     }
 
     /// Redirects followed so far.
+    #[cfg(test)]
     pub(crate) fn redirects(&self) -> u32 {
         self.redirects
     }
 
     /// Retries after cluster errors so far.
+    #[cfg(test)]
     pub(crate) fn retries(&self) -> u32 {
         self.retries
     }

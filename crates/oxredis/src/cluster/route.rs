@@ -236,6 +236,11 @@ mod tests {
             ("CLIENT UNBLOCK", Aggregate::AnyPositive),
             ("SCRIPT EXISTS", Aggregate::AllPerPosition),
             ("SCRIPT LOAD", Aggregate::One),
+            ("FLUSHDB", Aggregate::AllOk),
+            ("FLUSHALL", Aggregate::AllOk),
+            ("FUNCTION LOAD", Aggregate::One),
+            ("FUNCTION FLUSH", Aggregate::AllOk),
+            ("FUNCTION DELETE", Aggregate::AllOk),
             ("SCAN", Aggregate::Scan),
             ("INFO", Aggregate::PerNode),
             ("GET", Aggregate::PerNode),
@@ -248,6 +253,17 @@ mod tests {
         for a in command_specs() {
             for b in command_specs().filter(|b| b.name == a.name) {
                 assert_eq!(a.route_policy(), b.route_policy(), "{}", a.name);
+            }
+        }
+        // A command sent to several nodes whose reply is a success flag combines to one flag:
+        // a per-node map would not convert to the method's `bool`.
+        for s in command_specs() {
+            let several = matches!(
+                s.route_policy().target,
+                Some(NodeFlag::Primaries | NodeFlag::AllNodes | NodeFlag::Replicas)
+            );
+            if several && s.reply == crate::reply::ReplyShape::OkBool {
+                assert_eq!(s.route_policy().aggregate, Aggregate::AllOk, "{}", s.name);
             }
         }
         // A declared target never sits next to keys: those route by slot.

@@ -33,7 +33,7 @@ const NONE: u16 = u16::MAX;
 /// Which node serves a read for a slot: redis-py 8's `load_balancing_strategy` (`None` there is
 /// [`Primary`](Self::Primary)). Writes always go to the primary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum ReadFrom {
+pub enum LoadBalancingStrategy {
     /// The primary only (redis-py's default).
     #[default]
     Primary,
@@ -54,21 +54,27 @@ pub(crate) struct LoadBalancer {
 
 impl LoadBalancer {
     /// Index into `[primary, replicas...]` (of length `len`) for the next read of the shard of
-    /// `primary`; `random` in `[0, 1)` is used by [`ReadFrom::RandomReplica`].
-    fn pick(&mut self, primary: &NodeAddr, len: usize, strategy: ReadFrom, random: f64) -> usize {
+    /// `primary`; `random` in `[0, 1)` is used by [`LoadBalancingStrategy::RandomReplica`].
+    fn pick(
+        &mut self,
+        primary: &NodeAddr,
+        len: usize,
+        strategy: LoadBalancingStrategy,
+        random: f64,
+    ) -> usize {
         if len <= 1 {
             return 0;
         }
         match strategy {
-            ReadFrom::Primary => 0,
-            ReadFrom::RandomReplica => {
+            LoadBalancingStrategy::Primary => 0,
+            LoadBalancingStrategy::RandomReplica => {
                 let replicas = len - 1;
                 1 + ((random.clamp(0.0, 1.0) * replicas as f64) as usize).min(replicas - 1)
             }
-            ReadFrom::RoundRobin | ReadFrom::RoundRobinReplicas => {
+            LoadBalancingStrategy::RoundRobin | LoadBalancingStrategy::RoundRobinReplicas => {
                 let slot = self.next.entry(primary.clone()).or_insert(0);
                 let mut index = *slot % len;
-                if strategy == ReadFrom::RoundRobinReplicas && index == 0 {
+                if strategy == LoadBalancingStrategy::RoundRobinReplicas && index == 0 {
                     index = 1;
                 }
                 *slot = (index + 1) % len;
@@ -223,6 +229,11 @@ impl Builder {
 }
 
 impl SlotMap {
+    /// A map without any assigned slot.
+    pub(crate) fn empty() -> SlotMap {
+        Builder::new().build()
+    }
+
     /// Parses a `CLUSTER SLOTS` reply, as sent (RESP2 or RESP3) or normalised:
     /// `[[start, end, [ip, port, id?, metadata?], replicas...], ...]`. The metadata may be a
     /// map, a flat array or empty. `current_host` is the host the request went to; an empty or
@@ -265,6 +276,13 @@ impl SlotMap {
         Ok(builder.build())
     }
 
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "CLUSTER SHARDS is parsed and tested, the clients ask CLUSTER SLOTS"
+        )
+    )]
     /// Parses a `CLUSTER SHARDS` reply (Redis 7+): a list of shards, each a map (RESP3) or flat
     /// array (RESP2) with `slots` (`[start, end, start, end...]`) and `nodes` (maps with `id`,
     /// `endpoint`, `ip`, `port`/`tls-port`, `role`, `health`). Replicas whose health is not
@@ -352,14 +370,14 @@ impl SlotMap {
     }
 
     /// The node a command for `slot` goes to: the primary for writes (`read` false) or under
-    /// [`ReadFrom::Primary`], else a node of the shard per the strategy. A shard without
+    /// [`LoadBalancingStrategy::Primary`], else a node of the shard per the strategy. A shard without
     /// replicas always answers with its primary. `random` in `[0, 1)` feeds
-    /// [`ReadFrom::RandomReplica`].
+    /// [`LoadBalancingStrategy::RandomReplica`].
     pub(crate) fn node_for_slot(
         &self,
         slot: u16,
         read: bool,
-        strategy: ReadFrom,
+        strategy: LoadBalancingStrategy,
         balancer: &mut LoadBalancer,
         random: f64,
     ) -> Option<&Node> {
@@ -391,6 +409,10 @@ impl SlotMap {
             .flat_map(|s| std::iter::once(&s.primary).chain(s.replicas.iter()))
     }
 
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "for diagnostics and the unit tests")
+    )]
     /// The assigned slot ranges `(start, end, primary)`, in slot order.
     pub(crate) fn ranges(&self) -> Vec<(u16, u16, &Node)> {
         let mut out: Vec<(u16, u16, &Node)> = Vec::new();
@@ -420,7 +442,7 @@ impl SlotMap {
         &self,
         flag: NodeFlag,
         readonly: bool,
-        strategy: ReadFrom,
+        strategy: LoadBalancingStrategy,
         default: &NodeAddr,
         random: f64,
     ) -> Vec<NodeAddr> {
@@ -438,7 +460,7 @@ impl SlotMap {
             NodeFlag::Primaries => addrs(&mut self.primaries()),
             NodeFlag::Replicas => addrs(&mut self.replicas()),
             NodeFlag::AllNodes => addrs(&mut self.nodes()),
-            NodeFlag::Random if readonly && strategy != ReadFrom::Primary => {
+            NodeFlag::Random if readonly && strategy != LoadBalancingStrategy::Primary => {
                 pick(self.nodes().collect())
             }
             NodeFlag::Random => pick(self.primaries().collect()),
@@ -446,6 +468,10 @@ impl SlotMap {
         }
     }
 
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "require_full_coverage is not offered yet")
+    )]
     /// Whether every slot has a node (redis-py's `require_full_coverage` check).
     pub(crate) fn is_fully_covered(&self) -> bool {
         self.slots.iter().all(|&s| s != NONE)
@@ -844,18 +870,28 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
         };
-        assert_eq!(picks(ReadFrom::Primary, true, 0.0), [7000; 6]);
-        assert_eq!(picks(ReadFrom::RoundRobin, false, 0.0), [7000; 6], "writes");
+        assert_eq!(picks(LoadBalancingStrategy::Primary, true, 0.0), [7000; 6]);
         assert_eq!(
-            picks(ReadFrom::RoundRobin, true, 0.0),
+            picks(LoadBalancingStrategy::RoundRobin, false, 0.0),
+            [7000; 6],
+            "writes"
+        );
+        assert_eq!(
+            picks(LoadBalancingStrategy::RoundRobin, true, 0.0),
             [7000, 7001, 7002, 7000, 7001, 7002]
         );
         assert_eq!(
-            picks(ReadFrom::RoundRobinReplicas, true, 0.0),
+            picks(LoadBalancingStrategy::RoundRobinReplicas, true, 0.0),
             [7001, 7002, 7001, 7002, 7001, 7002]
         );
-        assert_eq!(picks(ReadFrom::RandomReplica, true, 0.0), [7001; 6]);
-        assert_eq!(picks(ReadFrom::RandomReplica, true, 0.99), [7002; 6]);
+        assert_eq!(
+            picks(LoadBalancingStrategy::RandomReplica, true, 0.0),
+            [7001; 6]
+        );
+        assert_eq!(
+            picks(LoadBalancingStrategy::RandomReplica, true, 0.99),
+            [7002; 6]
+        );
         // A shard without replicas answers with its primary under every strategy.
         let single = SlotMap::from_cluster_slots(
             &arr(vec![arr(vec![
@@ -868,9 +904,9 @@ mod tests {
         .unwrap();
         let mut lb = LoadBalancer::default();
         for s in [
-            ReadFrom::RoundRobin,
-            ReadFrom::RoundRobinReplicas,
-            ReadFrom::RandomReplica,
+            LoadBalancingStrategy::RoundRobin,
+            LoadBalancingStrategy::RoundRobinReplicas,
+            LoadBalancingStrategy::RandomReplica,
         ] {
             assert_eq!(
                 single
@@ -883,7 +919,7 @@ mod tests {
         }
         let empty = SlotMap::from_cluster_slots(&arr(vec![]), "h").unwrap();
         assert!(empty
-            .node_for_slot(1, true, ReadFrom::RoundRobin, &mut lb, 0.0)
+            .node_for_slot(1, true, LoadBalancingStrategy::RoundRobin, &mut lb, 0.0)
             .is_none());
     }
 
@@ -897,7 +933,7 @@ mod tests {
                 .map(|a| a.port)
                 .collect()
         };
-        let p = ReadFrom::Primary;
+        let p = LoadBalancingStrategy::Primary;
         assert_eq!(for_flag(NodeFlag::DefaultNode, false, p, 0.0), [7001]);
         assert_eq!(
             for_flag(NodeFlag::Primaries, false, p, 0.0),
@@ -914,15 +950,30 @@ mod tests {
         // Random: a primary, whatever the strategy, unless a read may go to replicas.
         assert_eq!(for_flag(NodeFlag::Random, true, p, 0.99), [7002]);
         assert_eq!(
-            for_flag(NodeFlag::Random, false, ReadFrom::RoundRobin, 0.99),
+            for_flag(
+                NodeFlag::Random,
+                false,
+                LoadBalancingStrategy::RoundRobin,
+                0.99
+            ),
             [7002]
         );
         assert_eq!(
-            for_flag(NodeFlag::Random, true, ReadFrom::RoundRobin, 0.99),
+            for_flag(
+                NodeFlag::Random,
+                true,
+                LoadBalancingStrategy::RoundRobin,
+                0.99
+            ),
             [7003]
         );
         assert_eq!(
-            for_flag(NodeFlag::Random, true, ReadFrom::RoundRobin, 0.0),
+            for_flag(
+                NodeFlag::Random,
+                true,
+                LoadBalancingStrategy::RoundRobin,
+                0.0
+            ),
             [7000]
         );
         assert!(for_flag(NodeFlag::SlotId, false, p, 0.0).is_empty());

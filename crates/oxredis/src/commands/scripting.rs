@@ -47,11 +47,11 @@ macro_rules! scripting_commands {
 
         /// Loads a library (`replace` overwrites); its name. <https://redis.io/commands/function-load>
         "FUNCTION LOAD" function_load(code: impl ToArgs, replace: bool) -> String =
-            [Flag("REPLACE", replace), code]; flags(WRITE) route(Primaries);
+            [Flag("REPLACE", replace), code]; flags(WRITE) route(Primaries, One);
 
         /// Deletes a library. <https://redis.io/commands/function-delete>
         "FUNCTION DELETE" function_delete(library: impl ToArgs) -> bool = [library];
-            flags(WRITE) reply(OkBool) route(Primaries);
+            flags(WRITE) reply(OkBool) route(Primaries, AllOk);
 
         /// Serialized libraries (for FUNCTION RESTORE). <https://redis.io/commands/function-dump>
         "FUNCTION DUMP" function_dump<T>() -> T = []; flags() route(Random);
@@ -59,11 +59,11 @@ macro_rules! scripting_commands {
         /// Restores libraries from a dump (`policy`: FLUSH, APPEND, REPLACE).
         /// <https://redis.io/commands/function-restore>
         "FUNCTION RESTORE" function_restore(payload: impl ToArgs, policy: Option<RestorePolicy>) -> bool =
-            [payload, policy]; flags(WRITE) reply(OkBool) route(Primaries);
+            [payload, policy]; flags(WRITE) reply(OkBool) route(Primaries, AllOk);
 
         /// Deletes every library. <https://redis.io/commands/function-flush>
         "FUNCTION FLUSH" function_flush(mode: Option<FlushMode>) -> bool = [mode];
-            flags(WRITE) reply(OkBool) route(Primaries);
+            flags(WRITE) reply(OkBool) route(Primaries, AllOk);
 
         /// Kills the running read-only function. <https://redis.io/commands/function-kill>
         "FUNCTION KILL" function_kill() -> bool = []; flags() reply(OkBool);

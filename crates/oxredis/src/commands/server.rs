@@ -14,13 +14,13 @@ macro_rules! server_commands {
             "INFO" info<T>(section: impl ToArgs) -> T = [section]; flags(ADMIN) reply(Info) route(DefaultNode);
 
             /// Deletes every key of the current database. <https://redis.io/commands/flushdb>
-            "FLUSHDB" flushdb() -> bool = []; flags(WRITE) reply(OkBool) route(Primaries);
+            "FLUSHDB" flushdb() -> bool = []; flags(WRITE) reply(OkBool) route(Primaries, AllOk);
 
             /// FLUSHDB, synchronously or in the background. <https://redis.io/commands/flushdb>
-            "FLUSHDB" flushdb_mode(mode: FlushMode) -> bool = [mode]; flags(WRITE) reply(OkBool) route(Primaries);
+            "FLUSHDB" flushdb_mode(mode: FlushMode) -> bool = [mode]; flags(WRITE) reply(OkBool) route(Primaries, AllOk);
 
             /// Deletes every key of every database. <https://redis.io/commands/flushall>
-            "FLUSHALL" flushall(mode: Option<FlushMode>) -> bool = [mode]; flags(WRITE) reply(OkBool) route(Primaries);
+            "FLUSHALL" flushall(mode: Option<FlushMode>) -> bool = [mode]; flags(WRITE) reply(OkBool) route(Primaries, AllOk);
 
             /// Number of keys in the current database. <https://redis.io/commands/dbsize>
             "DBSIZE" dbsize() -> i64 = []; flags(READONLY) route(DefaultNode, Sum);

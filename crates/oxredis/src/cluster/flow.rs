@@ -1,0 +1,719 @@
+//! What a cluster client does, without I/O: the client-wide state (slot map, load balancer,
+//! refresh bookkeeping), the plan of one command (which node or nodes, how replies combine) and
+//! the flow of one node's share of it through redirects and retries, as actions the blocking
+//! and async drivers carry out with their own sockets and clocks.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use super::node::{ClusterNode, LoadBalancingStrategy, ServerType, TargetNodes};
+use super::redirect::{
+    ClusterSettings, CommandRouting, Decision, NodeAddr, Refresh, RefreshState, Target,
+};
+use super::route::{route, Route};
+use super::split::{split_by_slot, Part};
+use super::topology::{LoadBalancer, SlotMap};
+use crate::cmd::Cmd;
+use crate::commands::{Aggregate, CommandFlags, NodeFlag};
+use crate::error::{Error, ErrorKind, Result};
+use crate::retry::Sent;
+use crate::value::Value;
+
+/// How many nodes a topology refresh asks for `CLUSTER SLOTS` (the view most of them agree on
+/// wins).
+pub(crate) const REFRESH_VIEWS: usize = 3;
+
+/// The client-wide state of a cluster client, behind the driver's lock.
+#[derive(Debug)]
+pub(crate) struct ClusterState {
+    map: SlotMap,
+    balancer: LoadBalancer,
+    pub(crate) refresh: RefreshState,
+    read_from: LoadBalancingStrategy,
+    default_node: NodeAddr,
+    seeds: Vec<NodeAddr>,
+}
+
+/// Where one command goes.
+#[derive(Debug)]
+pub(crate) enum Plan {
+    /// To one node, following redirects; `slot` when it was routed by its keys (a reroute
+    /// looks the slot up again).
+    One {
+        /// The first node to try.
+        node: Option<NodeAddr>,
+        /// The slot of its keys.
+        slot: Option<u16>,
+        /// Whether a replica may serve it.
+        read: bool,
+    },
+    /// The same command to several nodes, replies combined.
+    Many {
+        /// The nodes, in order.
+        nodes: Vec<NodeAddr>,
+        /// How the replies combine.
+        aggregate: Aggregate,
+    },
+    /// One command per slot of its keys (DEL, EXISTS... across slots), replies combined.
+    Split {
+        /// The parts, each with its slot's node.
+        parts: Vec<(Part, Option<NodeAddr>)>,
+        /// How the replies combine.
+        aggregate: Aggregate,
+    },
+}
+
+impl ClusterState {
+    /// The state after the first slot map was fetched at `now`.
+    pub(crate) fn new(
+        map: SlotMap,
+        read_from: LoadBalancingStrategy,
+        seeds: Vec<NodeAddr>,
+        now: Duration,
+    ) -> ClusterState {
+        let default_node = map
+            .primaries()
+            .next()
+            .map(|n| n.addr.clone())
+            .or_else(|| seeds.first().cloned())
+            .unwrap_or_else(|| NodeAddr::new("127.0.0.1", 6379));
+        let mut refresh = RefreshState::new();
+        refresh.refreshed(now);
+        ClusterState {
+            map,
+            balancer: LoadBalancer::default(),
+            refresh,
+            read_from,
+            default_node,
+            seeds,
+        }
+    }
+
+    /// Replaces the slot map after a refresh; the default node moves to a primary when it is
+    /// no longer one.
+    pub(crate) fn set_map(&mut self, map: SlotMap) {
+        if !map.primaries().any(|n| n.addr == self.default_node) {
+            if let Some(p) = map.primaries().next() {
+                self.default_node = p.addr.clone();
+            }
+        }
+        self.map = map;
+    }
+
+    /// The slot map.
+    #[cfg(test)]
+    pub(crate) fn map(&self) -> &SlotMap {
+        &self.map
+    }
+
+    /// The default node (redis-py's `get_default_node`).
+    pub(crate) fn default_node(&self) -> &NodeAddr {
+        &self.default_node
+    }
+
+    /// Sets the default node (redis-py's `set_default_node`); `false` when it is not a known
+    /// node.
+    pub(crate) fn set_default_node(&mut self, node: &NodeAddr) -> bool {
+        let known = self.map.nodes().any(|n| n.addr == *node);
+        if known {
+            self.default_node = node.clone();
+        }
+        known
+    }
+
+    /// Every node of the map as a [`ClusterNode`] with its role.
+    pub(crate) fn nodes(&self) -> Vec<ClusterNode> {
+        let mut out: Vec<ClusterNode> = self
+            .map
+            .primaries()
+            .map(|n| ClusterNode::from_addr(&n.addr, ServerType::Primary))
+            .collect();
+        out.extend(
+            self.map
+                .replicas()
+                .map(|n| ClusterNode::from_addr(&n.addr, ServerType::Replica)),
+        );
+        out
+    }
+
+    /// Whether `node` is in the map.
+    pub(crate) fn is_known(&self, node: &NodeAddr) -> bool {
+        self.map.nodes().any(|n| n.addr == *node)
+    }
+
+    /// The nodes to ask for the slot map: known primaries, then replicas, then the start-up
+    /// nodes, without duplicates.
+    pub(crate) fn refresh_candidates(&self) -> Vec<NodeAddr> {
+        let mut seen = HashSet::new();
+        self.map
+            .primaries()
+            .chain(self.map.replicas())
+            .map(|n| n.addr.clone())
+            .chain(self.seeds.iter().cloned())
+            .filter(|n| seen.insert(n.clone()))
+            .collect()
+    }
+
+    /// The node serving `slot`: its primary, or for a read the node the load-balancing
+    /// strategy picks.
+    pub(crate) fn node_for_slot(&mut self, slot: u16, read: bool) -> Option<NodeAddr> {
+        let random = crate::retry::random_unit();
+        self.map
+            .node_for_slot(slot, read, self.read_from, &mut self.balancer, random)
+            .map(|n| n.addr.clone())
+    }
+
+    /// The node of `key`'s slot (its primary).
+    pub(crate) fn node_for_key(&self, key: &[u8]) -> Option<ClusterNode> {
+        let slot = super::key_slot(key);
+        self.map
+            .primary_for_slot(slot)
+            .map(|n| ClusterNode::from_addr(&n.addr, ServerType::Primary))
+    }
+
+    fn resolve(&self, flag: NodeFlag, readonly: bool) -> Vec<NodeAddr> {
+        let random = crate::retry::random_unit();
+        self.map
+            .nodes_for(flag, readonly, self.read_from, &self.default_node, random)
+    }
+
+    /// Where `cmd` goes: `targets` when given (redis-py's `target_nodes`), else its declared
+    /// route (its keys' slot, its `route(...)` nodes, or a random primary).
+    ///
+    /// # Errors
+    /// [`ErrorKind::CrossSlot`] for keys in several slots of a command that is not split;
+    /// [`ErrorKind::ClusterDown`] when a target flag names no node.
+    pub(crate) fn plan(&mut self, cmd: &Cmd, targets: Option<&TargetNodes>) -> Result<Plan> {
+        let policy = cmd.spec().route_policy();
+        let readonly = cmd.flags().contains(CommandFlags::READONLY);
+        let nodes = match targets {
+            Some(TargetNodes::Flag(flag)) => self.resolve(*flag, readonly),
+            Some(TargetNodes::Node(n)) => vec![n.addr()],
+            Some(TargetNodes::Nodes(list)) => list.iter().map(ClusterNode::addr).collect(),
+            None => match route(cmd)? {
+                Route::Slot { slot, readonly } => {
+                    let node = self.node_for_slot(slot, readonly);
+                    return Ok(Plan::One {
+                        node,
+                        slot: Some(slot),
+                        read: readonly,
+                    });
+                }
+                Route::Nodes(flag) => self.resolve(flag, readonly),
+                Route::SplitBySlot => {
+                    let Some(parts) = split_by_slot(cmd) else {
+                        return Err(Error::new(
+                            ErrorKind::CrossSlot,
+                            format!("{}: keys in several slots", cmd.spec().name),
+                        ));
+                    };
+                    let parts = parts
+                        .into_iter()
+                        .map(|p| {
+                            let node = self.node_for_slot(p.slot, readonly);
+                            (p, node)
+                        })
+                        .collect();
+                    return Ok(Plan::Split {
+                        parts,
+                        aggregate: policy.aggregate,
+                    });
+                }
+                // Not in the table: any primary; a keyed command is redirected by MOVED.
+                Route::Unknown => self.resolve(NodeFlag::Random, false),
+            },
+        };
+        match nodes.len() {
+            0 => Err(Error::new(
+                ErrorKind::ClusterDown,
+                "no cluster node matches the command's target nodes",
+            )),
+            1 => Ok(Plan::One {
+                node: nodes.into_iter().next(),
+                slot: None,
+                read: readonly,
+            }),
+            _ => Ok(Plan::Many {
+                nodes,
+                aggregate: policy.aggregate,
+            }),
+        }
+    }
+}
+
+/// What the driver does next for one node's share of a command.
+#[derive(Debug)]
+pub(crate) enum Action {
+    /// Send the command to this node (after `ASKING` on the same connection when `asking`),
+    /// then report an error with [`Attempt::on_error`].
+    Send {
+        /// Where.
+        node: NodeAddr,
+        /// Whether `ASKING` goes first.
+        asking: bool,
+    },
+    /// Wait this long, then ask again.
+    Wait(Duration),
+    /// Fetch the slot map (see [`TopologyVotes`]) and install it with
+    /// [`ClusterState::set_map`], then ask again. A failed refresh leaves the map as it was.
+    Refresh,
+    /// Give up with this error.
+    Fail(Error),
+}
+
+/// The flow of one command to one node in a cluster: [`next`](Self::next) says what to do,
+/// [`on_error`](Self::on_error) takes each failure; a success ends it.
+#[derive(Debug)]
+pub(crate) struct Attempt<'a> {
+    routing: CommandRouting<'a>,
+    slot: Option<u16>,
+    read: bool,
+    idempotent: bool,
+    node: Option<NodeAddr>,
+    /// The node of the last attempt, for a keyless command routed again.
+    last: Option<NodeAddr>,
+    asking: bool,
+    refresh: bool,
+    /// A refresh was just handed to the driver (and is done when `next` is called again).
+    refreshed: bool,
+    wait: Duration,
+    failed: Option<Error>,
+    last_error: Option<Error>,
+}
+
+impl<'a> Attempt<'a> {
+    /// A command planned to `node` (`None`: its slot had no node in the map); `slot` when it
+    /// routes by its keys, `read` when a replica may serve it, `idempotent` when running it
+    /// twice is harmless.
+    pub(crate) fn new(
+        settings: &'a ClusterSettings,
+        node: Option<NodeAddr>,
+        slot: Option<u16>,
+        read: bool,
+        idempotent: bool,
+    ) -> Attempt<'a> {
+        let placeholder = node.clone().unwrap_or_else(|| NodeAddr::new("", 0));
+        Attempt {
+            routing: CommandRouting::new(settings, placeholder),
+            slot,
+            read,
+            idempotent,
+            last: node.clone(),
+            node,
+            asking: false,
+            refresh: false,
+            refreshed: false,
+            wait: Duration::ZERO,
+            failed: None,
+            last_error: None,
+        }
+    }
+
+    /// The next action; `now` is the driver's monotonic time.
+    pub(crate) fn next(&mut self, state: &mut ClusterState, now: Duration) -> Action {
+        // Bounded: each pass either returns or records one more retry, which ends at
+        // `cluster_error_retry_attempts`.
+        loop {
+            if self.refresh {
+                self.refresh = false;
+                self.refreshed = true;
+                return Action::Refresh;
+            }
+            if let Some(e) = self.failed.take() {
+                return Action::Fail(e);
+            }
+            if std::mem::take(&mut self.refreshed) && self.node.is_none() {
+                // The refresh moved the slot away from the node that failed (a failover
+                // happened): no reason to wait before going to the new owner.
+                if let (Some(slot), Some(last)) = (self.slot, &self.last) {
+                    let owner = state.map.primary_for_slot(slot).map(|n| &n.addr);
+                    if owner.is_some_and(|o| o != last) {
+                        self.wait = Duration::ZERO;
+                    }
+                }
+            }
+            if !self.wait.is_zero() {
+                return Action::Wait(std::mem::take(&mut self.wait));
+            }
+            if let Some(node) = &self.node {
+                return Action::Send {
+                    node: node.clone(),
+                    asking: self.asking,
+                };
+            }
+            // Route again from the (refreshed) map.
+            match self.slot {
+                Some(slot) => match state.node_for_slot(slot, self.read) {
+                    Some(node) => {
+                        self.routing.rerouted(node.clone());
+                        self.node = Some(node);
+                    }
+                    None => {
+                        let d = self
+                            .routing
+                            .on_slot_not_covered(slot, &mut state.refresh, now);
+                        self.decide(d, state);
+                    }
+                },
+                None => match self.last.clone().filter(|n| state.is_known(n)) {
+                    Some(node) => {
+                        self.routing.rerouted(node.clone());
+                        self.node = Some(node);
+                    }
+                    None => {
+                        let e = self.last_error.take().unwrap_or_else(|| {
+                            Error::new(ErrorKind::ClusterDown, "the target node left the cluster")
+                        });
+                        return Action::Fail(e);
+                    }
+                },
+            }
+        }
+    }
+
+    /// The attempt sent by the last [`Action::Send`] failed with `error`; `sent` says whether
+    /// the command may have reached the server.
+    pub(crate) fn on_error(
+        &mut self,
+        error: Error,
+        sent: Sent,
+        state: &mut ClusterState,
+        now: Duration,
+    ) {
+        self.last_error = Some(error.duplicate());
+        let d = self
+            .routing
+            .on_error(error, sent, self.idempotent, &mut state.refresh, now);
+        self.decide(d, state);
+    }
+
+    fn apply(&mut self, refresh: Refresh, state: &mut ClusterState) {
+        match refresh {
+            Refresh::None => {}
+            Refresh::Slot { slot, node } => state.map.apply_moved(slot, &node),
+            Refresh::Full => self.refresh = true,
+        }
+    }
+
+    fn decide(&mut self, d: Decision, state: &mut ClusterState) {
+        match d {
+            Decision::Retry {
+                target,
+                wait,
+                refresh,
+            } => {
+                self.apply(refresh, state);
+                self.wait = wait;
+                match target {
+                    Target::Node(n) => {
+                        self.node = Some(n);
+                        self.asking = false;
+                    }
+                    Target::Asking(n) => {
+                        self.node = Some(n);
+                        self.asking = true;
+                    }
+                    Target::Reroute => {
+                        if let Some(n) = self.node.take() {
+                            self.last = Some(n);
+                        }
+                        self.asking = false;
+                    }
+                }
+            }
+            Decision::Fail { error, refresh } => {
+                self.apply(refresh, state);
+                self.failed = Some(error);
+            }
+        }
+    }
+}
+
+/// The `CLUSTER SLOTS` replies of a topology refresh, asked of the
+/// [`refresh_candidates`](ClusterState::refresh_candidates) in order until
+/// [`REFRESH_VIEWS`] answered.
+#[derive(Debug, Default)]
+pub(crate) struct TopologyVotes {
+    views: Vec<SlotMap>,
+    errors: Vec<String>,
+}
+
+impl TopologyVotes {
+    /// No replies yet.
+    pub(crate) fn new() -> TopologyVotes {
+        TopologyVotes::default()
+    }
+
+    /// The command to send to each candidate.
+    pub(crate) fn command() -> Cmd {
+        crate::commands::build::cluster_slots()
+    }
+
+    /// Records `node`'s reply; `true` once enough nodes answered.
+    pub(crate) fn add(&mut self, node: &NodeAddr, reply: Result<Value>) -> bool {
+        match reply.and_then(|v| SlotMap::from_cluster_slots(&v, &node.host)) {
+            Ok(map) if map.primaries().next().is_some() => self.views.push(map),
+            Ok(_) => self.errors.push(format!("{node}: no slots assigned")),
+            Err(e) => self.errors.push(format!("{node}: {e}")),
+        }
+        self.views.len() >= REFRESH_VIEWS
+    }
+
+    /// The view most answering nodes agree on.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Connection`] when no node answered with a slot map, naming each failure.
+    pub(crate) fn finish(self) -> Result<SlotMap> {
+        match SlotMap::majority(self.views) {
+            Some((map, _)) => Ok(map),
+            None => Err(Error::new(
+                ErrorKind::Connection,
+                format!(
+                    "no cluster node answered CLUSTER SLOTS ({})",
+                    if self.errors.is_empty() {
+                        "no node to ask".to_owned()
+                    } else {
+                        self.errors.join("; ")
+                    }
+                ),
+            )),
+        }
+    }
+}
+
+/// Combines the replies of a [`Plan::Many`] or [`Plan::Split`] as declared.
+///
+/// # Errors
+/// As [`aggregate`](super::aggregate::aggregate).
+pub(crate) fn combine(how: Aggregate, replies: Vec<(NodeAddr, Value)>) -> Result<Value> {
+    super::aggregate::aggregate(how, replies)
+}
+
+/// One node's share of a cluster pipeline: the node and the indices of its commands.
+pub(crate) type NodeGroup = (NodeAddr, Vec<usize>);
+
+/// A cluster pipeline's commands grouped by node: `(node, indices)` in order of each node's
+/// first command, plus the indices of commands that run on their own (those that go to several
+/// nodes, are split, or whose slot has no node now).
+///
+/// # Errors
+/// A command's routing error ([`ErrorKind::CrossSlot`]...), tagged with its index.
+pub(crate) fn group_by_node(
+    state: &mut ClusterState,
+    cmds: &[Cmd],
+) -> Result<(Vec<NodeGroup>, Vec<usize>)> {
+    let mut groups: Vec<NodeGroup> = Vec::new();
+    let mut alone = Vec::new();
+    for (i, cmd) in cmds.iter().enumerate() {
+        let plan = state
+            .plan(cmd, None)
+            .map_err(|e| e.at_command(i, cmd.name()))?;
+        match plan {
+            Plan::One {
+                node: Some(node), ..
+            } => match groups.iter_mut().find(|(n, _)| *n == node) {
+                Some((_, list)) => list.push(i),
+                None => groups.push((node, vec![i])),
+            },
+            _ => alone.push(i),
+        }
+    }
+    Ok((groups, alone))
+}
+
+/// Whether a command's error inside a cluster pipeline calls for running it again on its own
+/// (through the redirect flow): a redirect or a cluster-state error.
+pub(crate) fn retry_alone(e: &Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::Moved
+            | ErrorKind::Ask
+            | ErrorKind::TryAgain
+            | ErrorKind::ClusterDown
+            | ErrorKind::MasterDown
+    )
+}
+
+/// The slot map type, for drivers.
+pub(crate) type Map = SlotMap;
+
+/// A map with no slot assigned (before the first refresh).
+pub(crate) fn empty_map() -> SlotMap {
+    SlotMap::empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::build;
+    use bytes::Bytes;
+
+    fn bulk(s: &str) -> Value {
+        Value::Bulk(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    /// Three primaries on 7000-7002 with replicas on 7003-7005, slots as redis-cli assigns them.
+    fn map() -> SlotMap {
+        let node = |p: i64| Value::Array(vec![bulk("127.0.0.1"), Value::Int(p)]);
+        let entry = |s: i64, e: i64, p: i64| {
+            Value::Array(vec![Value::Int(s), Value::Int(e), node(p), node(p + 3)])
+        };
+        let reply = Value::Array(vec![
+            entry(0, 5460, 7000),
+            entry(5461, 10922, 7001),
+            entry(10923, 16383, 7002),
+        ]);
+        SlotMap::from_cluster_slots(&reply, "127.0.0.1").unwrap()
+    }
+
+    fn n(port: u16) -> NodeAddr {
+        NodeAddr::new("127.0.0.1", port)
+    }
+
+    fn state(read_from: LoadBalancingStrategy) -> ClusterState {
+        ClusterState::new(map(), read_from, vec![n(7000)], Duration::from_secs(100))
+    }
+
+    fn err(line: &str) -> Error {
+        Error::from(crate::ServerError::from_line(line.as_bytes()))
+    }
+
+    #[test]
+    fn plans_follow_the_keys_the_route_and_the_targets() {
+        let mut s = state(LoadBalancingStrategy::Primary);
+        match s.plan(&build::get("foo"), None).unwrap() {
+            Plan::One { node, slot, read } => {
+                assert_eq!((node, slot, read), (Some(n(7002)), Some(12182), true));
+            }
+            other => panic!("{other:?}"),
+        }
+        match s.plan(&build::flushdb(), None).unwrap() {
+            Plan::Many { nodes, .. } => assert_eq!(nodes, [n(7000), n(7001), n(7002)]),
+            other => panic!("{other:?}"),
+        }
+        match s.plan(&build::dbsize(), None).unwrap() {
+            Plan::One { node, slot, .. } => assert_eq!((node, slot), (Some(n(7000)), None)),
+            other => panic!("{other:?}"),
+        }
+        let all = TargetNodes::Flag(NodeFlag::AllNodes);
+        match s.plan(&build::dbsize(), Some(&all)).unwrap() {
+            Plan::Many { nodes, aggregate } => {
+                assert_eq!(nodes.len(), 6);
+                assert_eq!(aggregate, Aggregate::Sum);
+            }
+            other => panic!("{other:?}"),
+        }
+        match s
+            .plan(&build::delete(["foo", "123456789", "{foo}x"]), None)
+            .unwrap()
+        {
+            Plan::Split { parts, aggregate } => {
+                assert_eq!(aggregate, Aggregate::Sum);
+                let slots: Vec<(u16, Option<NodeAddr>)> =
+                    parts.iter().map(|(p, n)| (p.slot, n.clone())).collect();
+                assert_eq!(slots, [(12182, Some(n(7002))), (12739, Some(n(7002)))]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = s.plan(&build::mget(["foo", "bar"]), None).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CrossSlot);
+        // Replica reads: round robin over primary and replica.
+        let mut s = state(LoadBalancingStrategy::RoundRobinReplicas);
+        for _ in 0..3 {
+            match s.plan(&build::get("foo"), None).unwrap() {
+                Plan::One { node, .. } => assert_eq!(node, Some(n(7005))),
+                other => panic!("{other:?}"),
+            }
+        }
+        match s.plan(&build::set("foo", "v"), None).unwrap() {
+            Plan::One { node, .. } => assert_eq!(node, Some(n(7002))),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_attempt_follows_ask_then_moved_and_patches_the_map() {
+        let settings = ClusterSettings::default();
+        let mut s = state(LoadBalancingStrategy::Primary);
+        let t = Duration::from_secs(200);
+        let mut a = Attempt::new(&settings, Some(n(7002)), Some(12182), false, false);
+        let send = |a: &mut Attempt<'_>, s: &mut ClusterState| match a.next(s, t) {
+            Action::Send { node, asking } => (node, asking),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(send(&mut a, &mut s), (n(7002), false));
+        a.on_error(err("ASK 12182 127.0.0.1:7000"), Sent::Maybe, &mut s, t);
+        assert_eq!(send(&mut a, &mut s), (n(7000), true));
+        // ASK leaves the map alone.
+        assert_eq!(s.map().primary_for_slot(12182).unwrap().addr, n(7002));
+        a.on_error(err("MOVED 12182 127.0.0.1:7000"), Sent::Maybe, &mut s, t);
+        assert_eq!(send(&mut a, &mut s), (n(7000), false));
+        assert_eq!(s.map().primary_for_slot(12182).unwrap().addr, n(7000));
+        // The next command for the slot goes to the new owner at once.
+        match s.plan(&build::get("foo"), None).unwrap() {
+            Plan::One { node, .. } => assert_eq!(node, Some(n(7000))),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_refused_connection_refreshes_waits_and_routes_again() {
+        let settings = ClusterSettings {
+            backoff: crate::retry::Backoff::exponential(
+                Duration::from_secs(1),
+                Duration::from_millis(100),
+            ),
+            ..ClusterSettings::default()
+        };
+        let mut s = state(LoadBalancingStrategy::Primary);
+        let t = Duration::from_secs(200);
+        let mut a = Attempt::new(&settings, Some(n(7002)), Some(12182), false, false);
+        assert!(matches!(a.next(&mut s, t), Action::Send { .. }));
+        let refused = Error::new(ErrorKind::Connection, "connection refused");
+        a.on_error(refused, Sent::No, &mut s, t);
+        assert!(matches!(a.next(&mut s, t), Action::Refresh));
+        // The refresh found the replica promoted.
+        let promoted = {
+            let mut m = map();
+            m.apply_moved(12182, &n(7005));
+            m
+        };
+        s.set_map(promoted);
+        // The slot has a new owner: sent there at once, no backoff.
+        match a.next(&mut s, t) {
+            Action::Send { node, asking } => assert_eq!((node, asking), (n(7005), false)),
+            other => panic!("{other:?}"),
+        }
+        // Refused again and the refresh shows no change yet: back off, then the same node.
+        let refused = Error::new(ErrorKind::Connection, "connection refused");
+        a.on_error(refused, Sent::No, &mut s, t + Duration::from_secs(1));
+        assert!(matches!(a.next(&mut s, t), Action::Refresh));
+        assert!(matches!(a.next(&mut s, t), Action::Wait(w) if w == Duration::from_millis(400)));
+        match a.next(&mut s, t) {
+            Action::Send { node, .. } => assert_eq!(node, n(7005)),
+            other => panic!("{other:?}"),
+        }
+        // A write that may have run is not sent again after a connection error.
+        let mut a = Attempt::new(&settings, Some(n(7002)), Some(12182), false, false);
+        let _ = a.next(&mut s, t);
+        let reset = Error::new(ErrorKind::Connection, "connection reset");
+        a.on_error(reset, Sent::Maybe, &mut s, t + Duration::from_secs(2));
+        assert!(matches!(a.next(&mut s, t), Action::Refresh));
+        assert!(matches!(a.next(&mut s, t), Action::Fail(e) if e.kind() == ErrorKind::Connection));
+    }
+
+    #[test]
+    fn topology_votes_take_the_majority_and_name_failures() {
+        let mut v = TopologyVotes::new();
+        let e = Error::new(ErrorKind::Connection, "refused");
+        assert!(!v.add(&n(7000), Err(e)));
+        let err = TopologyVotes::new().finish().unwrap_err();
+        assert!(err.to_string().contains("no node to ask"), "{err}");
+        let mut failed = TopologyVotes::new();
+        failed.add(&n(7000), Err(Error::new(ErrorKind::Connection, "refused")));
+        let err = failed.finish().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connection);
+        assert!(err.to_string().contains("127.0.0.1:7000"), "{err}");
+        let _ = v;
+    }
+}
