@@ -5,6 +5,8 @@
 //!   made at start, see [`RedisServerBuilder::tls`] and [`TlsFiles`]) and kills it on drop.
 //! * [`Proxy`] is a loopback TCP proxy that can drop connections, blackhole traffic, add latency
 //!   and cut a reply short.
+//! * [`Modules`] starts a server with the Redis Stack modules (JSON, Bloom, Search) loaded,
+//!   fetched once by `scripts/ensure-modules.sh`, or skips the test visibly without them.
 //! * [`RawConn`] is a tiny blocking RESP client (independent of oxredis) for setup and assertions.
 //!
 //! This crate deliberately has no dependency on `oxredis`. A missing `redis-server` binary is a
@@ -24,12 +26,14 @@
 // A test harness must fail loudly: panicking on setup errors is the intended behaviour here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod modules;
 mod proxy;
 mod resp;
 mod server;
 mod tls;
 mod version;
 
+pub use modules::{modules_dir, Modules};
 pub use proxy::Proxy;
 pub use resp::{RawConn, Reply};
 pub use server::{RedisServer, RedisServerBuilder};
