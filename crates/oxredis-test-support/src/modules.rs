@@ -100,7 +100,9 @@ impl Modules {
             if !path.is_file() {
                 return Err(format!("{} is missing", path.display()));
             }
-            b = b.arg("--loadmodule").arg(path.to_string_lossy().into_owned());
+            b = b
+                .arg("--loadmodule")
+                .arg(path.to_string_lossy().into_owned());
         }
         Ok(b)
     }

@@ -24,6 +24,9 @@ pub struct Cmd {
     argc: usize,
     spec: &'static CommandSpec,
     reply: ReplyShape,
+    /// Why an argument could not be encoded (a JSON value serde refused): the command is
+    /// refused before sending with this message.
+    invalid: Option<Box<str>>,
 }
 
 static GENERIC: CommandSpec = CommandSpec {
@@ -146,6 +149,7 @@ impl Cmd {
             argc: 0,
             spec,
             reply: spec.reply,
+            invalid: None,
         }
     }
 
@@ -228,6 +232,12 @@ impl Cmd {
     /// Changes how the reply is normalised; option types call this (e.g. `WITHSCORES`).
     pub(crate) fn set_reply_shape(&mut self, shape: ReplyShape) {
         self.reply = shape;
+    }
+
+    /// Marks the command as unsendable: an argument could not be encoded (e.g. serde refused a
+    /// JSON value). Every client refuses it before sending, with `why`.
+    pub(crate) fn set_invalid(&mut self, why: String) {
+        self.invalid.get_or_insert(why.into_boxed_str());
     }
 
     /// Keys of this command, from its declaration's key spec.
@@ -578,6 +588,9 @@ impl Cmd {
     /// make the pool discard a healthy connection), not a missing feature (`Unsupported`: the
     /// feature exists, through another API).
     pub(crate) fn check_shared_connection(&self) -> crate::Result<()> {
+        if let Some(why) = &self.invalid {
+            return Err(crate::Error::new(crate::ErrorKind::Data, why.to_string()));
+        }
         match self.connection_state_effect() {
             ConnStateEffect::Harmless => Ok(()),
             ConnStateEffect::Refused { command, instead } => Err(crate::Error::new(

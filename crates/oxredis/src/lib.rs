@@ -44,6 +44,7 @@ mod credentials;
 pub mod error;
 mod handshake;
 pub mod lock;
+pub mod modules;
 pub mod monitor;
 mod pipeline;
 pub mod pubsub;
