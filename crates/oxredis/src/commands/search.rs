@@ -46,15 +46,15 @@ macro_rules! ft_commands {
         "FT.EXPLAIN" explain(index: &str, query: &str, dialect: Option<u32>) -> String =
             [index, query, dialect.map(|_| "DIALECT"), dialect]; flags(READONLY);
 
-        /// Runs a query with profiling: `[result, profile]` as the server sends them.
+        /// Runs a query with profiling: the result and the profile (as the server sends it).
         /// <https://redis.io/commands/ft.profile>
-        "FT.PROFILE" profile_search<T: FromValue>(index: &str, query: &Query, limited: bool) -> T =
-            [index, "SEARCH", limited.then_some("LIMITED"), "QUERY", query]; flags(READONLY) reply(Plain);
+        "FT.PROFILE" profile_search(index: &str, query: &Query, limited: bool) -> (SearchResult, Value) =
+            [index, "SEARCH", limited.then_some("LIMITED"), "QUERY", Profiled(query)]; flags(READONLY);
 
-        /// Runs an aggregation with profiling: `[result, profile]` as the server sends them.
+        /// Runs an aggregation with profiling: the result and the profile.
         /// <https://redis.io/commands/ft.profile>
-        "FT.PROFILE" profile_aggregate<T: FromValue>(index: &str, request: &AggregateRequest, limited: bool) -> T =
-            [index, "AGGREGATE", limited.then_some("LIMITED"), "QUERY", request]; flags(READONLY) reply(Plain);
+        "FT.PROFILE" profile_aggregate(index: &str, request: &AggregateRequest, limited: bool) -> (AggregateResult, Value) =
+            [index, "AGGREGATE", limited.then_some("LIMITED"), "QUERY", Profiled(request)]; flags(READONLY);
 
         /// Adds an alias for the index. <https://redis.io/commands/ft.aliasadd>
         "FT.ALIASADD" aliasadd(index: &str, alias: impl ToArgs) -> bool = [alias, index];

@@ -37,7 +37,7 @@ use crate::{Cmd, FromValue, Result};
 use self::json::*;
 #[allow(unused_imports, reason = "each group uses its own subset")]
 use self::{bloom::*, search::*, timeseries::*};
-use crate::ToArgs;
+use crate::{ToArgs, Value};
 #[cfg(feature = "json")]
 use serde::{de::DeserializeOwned, Serialize};
 

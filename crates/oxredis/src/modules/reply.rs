@@ -33,6 +33,9 @@ pub(crate) enum ModuleShape {
         /// `WITHCURSOR` was sent.
         cursor: bool,
     },
+    /// FT.PROFILE: `[result, profile]` (RESP2) or `{Results, Profile}` (RESP3) becomes
+    /// `[result, profile]` with the result normalised as FT.SEARCH's or FT.AGGREGATE's.
+    FtProfile(ProfiledShape),
     /// FT.INFO: flat pairs become a map; each attribute's flat list a map, lone flags
     /// (`SORTABLE`) `true`.
     FtInfo,
@@ -45,6 +48,20 @@ pub(crate) enum ModuleShape {
     /// `{key: [labels, (meta,) samples]}` both become `[[key, {labels}, [[ts, value]...]]...]`
     /// (TS.MGET: a single sample or an empty array in the last place).
     TsMulti,
+}
+
+/// What FT.PROFILE profiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum ProfiledShape {
+    /// A search, with its flags.
+    Search {
+        /// `WITHSCORES`.
+        scores: bool,
+        /// Not `NOCONTENT`.
+        content: bool,
+    },
+    /// An aggregation.
+    Aggregate,
 }
 
 fn items(value: Value) -> Option<Vec<Value>> {
@@ -169,6 +186,37 @@ pub(crate) fn normalize(shape: ModuleShape, value: Value) -> Result<Value> {
             v => ft_aggregate(v),
         }),
         ModuleShape::FtInfo => Ok(ft_info(value)),
+        ModuleShape::FtProfile(inner) => {
+            let (result, profile) = match value {
+                Value::Array(mut v) if v.len() == 2 => {
+                    let p = v.pop().unwrap_or(Value::Nil);
+                    (v.pop().unwrap_or(Value::Nil), p)
+                }
+                // RediSearch 2.10 on RESP3: the search reply's map with a `profile` key added;
+                // later versions: `{Results, Profile}`.
+                Value::Map(m) => {
+                    let mut results = None;
+                    let mut profile = Value::Nil;
+                    let mut rest = Vec::new();
+                    for (k, v) in m {
+                        if key_is(&k, "Results") {
+                            results = Some(v);
+                        } else if key_is(&k, "Profile") || key_is(&k, "profile") {
+                            profile = v;
+                        } else {
+                            rest.push((k, v));
+                        }
+                    }
+                    (results.unwrap_or(Value::Map(rest)), profile)
+                }
+                v => return Ok(v),
+            };
+            let result = match inner {
+                ProfiledShape::Search { scores, content } => ft_search(result, scores, content),
+                ProfiledShape::Aggregate => ft_aggregate(result),
+            };
+            Ok(Value::Array(vec![result, profile]))
+        }
         ModuleShape::TsSamples => samples(value),
         ModuleShape::TsSample => match value {
             Value::Array(v) if v.is_empty() => Ok(Value::Nil),

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use bytes::Bytes;
 
 use super::bloom::fields;
-use super::reply::ModuleShape;
+use super::reply::{ModuleShape, ProfiledShape};
 use crate::reply::{to_double, ReplyShape};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
@@ -614,6 +614,24 @@ fn write_params(cmd: &mut Cmd, params: &[(String, Param)]) {
         cmd.arg("PARAMS").arg(params.len() * 2);
         for (k, v) in params {
             cmd.arg(k).arg(&v.0);
+        }
+    }
+}
+
+/// A query or aggregation sent by FT.PROFILE: its reply shape wrapped in `FtProfile`.
+pub(crate) struct Profiled<'a, Q>(pub(crate) &'a Q);
+
+impl<Q: ToArgs> ToArgs for Profiled<'_, Q> {
+    fn write_args(&self, cmd: &mut Cmd) {
+        self.0.write_args(cmd);
+        if let ReplyShape::Module(inner) = cmd.reply_shape() {
+            let inner = match inner {
+                ModuleShape::FtSearch { scores, content } => {
+                    ProfiledShape::Search { scores, content }
+                }
+                _ => ProfiledShape::Aggregate,
+            };
+            cmd.set_reply_shape(ReplyShape::Module(ModuleShape::FtProfile(inner)));
         }
     }
 }
