@@ -172,6 +172,9 @@ pub struct ConnectionConfig {
     /// Retries after a connection error (redis-py's `retry`). A command is retried only when
     /// that cannot apply it twice: the connection failed before it was sent, or it is read-only.
     pub retry: Retry,
+    /// A stream factory used instead of opening a socket to [`addr`](Self::addr) (redis-py's
+    /// `connection_class`); see [`CustomTransport`](crate::transport::CustomTransport).
+    pub transport: Option<crate::transport::CustomTransport>,
 }
 
 impl Default for ConnectionConfig {
@@ -200,6 +203,7 @@ impl Default for ConnectionConfig {
             lib_version: Some(env!("CARGO_PKG_VERSION").into()),
             limits: DecoderLimits::default(),
             retry: Retry::default(),
+            transport: None,
         }
     }
 }
@@ -229,6 +233,7 @@ impl std::fmt::Debug for ConnectionConfig {
             lib_version,
             limits,
             retry,
+            transport,
         } = self;
         f.debug_struct("ConnectionConfig")
             .field("addr", addr)
@@ -251,6 +256,7 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("lib_version", lib_version)
             .field("limits", limits)
             .field("retry", retry)
+            .field("transport", transport)
             .finish()
     }
 }

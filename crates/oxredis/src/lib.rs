@@ -35,6 +35,7 @@ pub mod commands;
 #[cfg(feature = "tokio")]
 pub mod aio;
 pub mod blocking;
+mod callbacks;
 pub mod cluster;
 mod cmd;
 pub mod config;
@@ -54,6 +55,7 @@ pub mod retry;
 mod scan;
 mod script;
 pub mod tls;
+pub mod transport;
 pub mod types;
 mod value;
 
@@ -61,6 +63,7 @@ pub use blocking::{
     ClientBuilder, CommandQueue, Connection, ConnectionPool, Lock, LockGuard, Monitor, Pipeline,
     PooledConnection, PubSub, Redis, TransactionOptions, WatchedPipeline,
 };
+pub use callbacks::ResponseCallback;
 pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};
 pub use config::{Addr, ConnectionConfig, Keepalive, Protocol};
