@@ -52,31 +52,6 @@ pub trait Transport: io::Read + io::Write + Send + 'static {
     }
 }
 
-impl Transport for std::net::TcpStream {
-    fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        std::net::TcpStream::set_read_timeout(self, timeout)
-    }
-    fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        std::net::TcpStream::set_write_timeout(self, timeout)
-    }
-    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
-        std::net::TcpStream::set_nonblocking(self, on)
-    }
-}
-
-#[cfg(unix)]
-impl Transport for std::os::unix::net::UnixStream {
-    fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        std::os::unix::net::UnixStream::set_read_timeout(self, timeout)
-    }
-    fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        std::os::unix::net::UnixStream::set_write_timeout(self, timeout)
-    }
-    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
-        std::os::unix::net::UnixStream::set_nonblocking(self, on)
-    }
-}
-
 /// A byte stream the async client can run over: any tokio `AsyncRead + AsyncWrite` (e.g.
 /// `tokio::io::DuplexStream`).
 #[cfg(feature = "tokio")]

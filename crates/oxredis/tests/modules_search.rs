@@ -1,6 +1,12 @@
 //! RediSearch commands against a live module (RediSearch 2.10 loaded into Valkey 9.1: it does
 //! not initialise on Redis 7.0.15), on RESP2 and RESP3, blocking and async. Skipped visibly (a
 //! `SKIP` line) when the module libraries cannot be fetched.
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "drives real I/O"
+)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

@@ -14,6 +14,7 @@ mod pool;
 mod pubsub;
 mod scan;
 mod script;
+mod transport;
 
 pub use crate::pipeline::{CommandQueue, TransactionOptions};
 pub use client::{ClientBuilder, Redis};

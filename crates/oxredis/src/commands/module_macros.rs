@@ -46,6 +46,21 @@ macro_rules! map_via {
     };
 }
 
+/// The future of an async module method: the run's own future, or one converting its result
+/// by the `via` type.
+#[cfg_attr(
+    not(feature = "tokio"),
+    expect(unused_macros, reason = "used by the async client only")
+)]
+macro_rules! map_via_async {
+    ($fut:ident;) => {
+        $fut
+    };
+    ($fut:ident; $via:ty) => {
+        async move { $fut.await.map(<$via as $crate::modules::Via>::into_out) }
+    };
+}
+
 /// Surface: one builder function per entry (`commands::module_build::json::set(...) -> Cmd`).
 macro_rules! mod_builders {
     ($($tt:tt)*) => { parse_module_entries!(mod_builders_impl [] $($tt)*); };
@@ -164,7 +179,7 @@ macro_rules! mod_async_impl {
             -> impl ::std::future::Future<Output = $crate::Result<$ret>> + Send + 'b {
             let fut = self.run::<run_ty!($ret; $($via)?)>(
                 $crate::commands::module_build::$path::$method($($p),*));
-            async move { map_via!(fut.await; $($via)?) }
+            map_via_async!(fut; $($via)?)
         }
     )*};
     ([bound $path:ident] $(
@@ -181,7 +196,7 @@ macro_rules! mod_async_impl {
             -> impl ::std::future::Future<Output = $crate::Result<$ret>> + Send + 'b {
             let fut = self.run::<run_ty!($ret; $($via)?)>(
                 $crate::commands::module_build::$path::$method(self.bound(), $($p),*));
-            async move { map_via!(fut.await; $($via)?) }
+            map_via_async!(fut; $($via)?)
         }
     )*};
 }

@@ -337,6 +337,9 @@ impl From<i64> for Param {
     }
 }
 
+/// `HIGHLIGHT`'s fields and optional open/close tags.
+type Highlight = (Vec<String>, Option<(String, String)>);
+
 /// An FT.SEARCH query with its options (redis-py's `Query`).
 ///
 /// ```
@@ -365,7 +368,7 @@ pub struct Query {
     in_fields: Vec<String>,
     return_fields: Vec<String>,
     summarize: Option<Vec<String>>,
-    highlight: Option<(Vec<String>, Option<(String, String)>)>,
+    highlight: Option<Highlight>,
     slop: Option<i64>,
     in_order: bool,
     language: Option<String>,
