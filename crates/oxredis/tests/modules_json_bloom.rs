@@ -505,3 +505,77 @@ fn bloom_family_commands_and_info_structs() {
         assert!(r.tdigest().min("d").unwrap().is_nan());
     }
 }
+
+/// Checks each declared module command of `accessors` against the server's `COMMAND INFO`:
+/// READONLY/WRITE as its flags say, and the declared key range as its first/last/step. Returns
+/// how many were checked.
+fn check_specs_against_command_info(r: &Redis, accessors: &[&str]) -> usize {
+    use oxredis::commands::{module_specs, CommandFlags, KeySpec};
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (acc, spec) in module_specs().filter(|(a, _)| accessors.contains(a)) {
+        // Container subcommands (JSON.DEBUG MEMORY, FT.CURSOR READ) are not listed on their own.
+        if spec.name.contains(' ') {
+            continue;
+        }
+        let info: Vec<oxredis::Value> = r.execute_command(("COMMAND", "INFO", spec.name)).unwrap();
+        let oxredis::Value::Array(entry) = &info[0] else {
+            failures.push(format!("{acc}: {} unknown to the server", spec.name));
+            continue;
+        };
+        let flags: Vec<String> = match &entry[2] {
+            oxredis::Value::Array(f) | oxredis::Value::Set(f) => f
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes().unwrap()).into_owned())
+                .collect(),
+            other => panic!("flags {other:?}"),
+        };
+        let int = |v: &oxredis::Value| match v {
+            oxredis::Value::Int(i) => *i as i32,
+            other => panic!("{other:?}"),
+        };
+        let (first, last, step) = (int(&entry[3]), int(&entry[4]), int(&entry[5]));
+        if spec.flags.contains(CommandFlags::READONLY) != flags.iter().any(|f| f == "readonly") {
+            failures.push(format!("{}: READONLY vs server flags {flags:?}", spec.name));
+        }
+        if spec.flags.contains(CommandFlags::WRITE) != flags.iter().any(|f| f == "write") {
+            failures.push(format!("{}: WRITE vs server flags {flags:?}", spec.name));
+        }
+        let declared = match spec.keys {
+            KeySpec::Range { first, last, step } => (first, last, step),
+            KeySpec::None => (0, 0, 0),
+            other => {
+                // numkeys specs: the server's legacy range covers the destination only.
+                checked += 1;
+                let _ = other;
+                continue;
+            }
+        };
+        // JSON.MGET k1 k2 path: the module's legacy range names the first key only; the
+        // declaration names every key (all but the last argument), as its key spec does.
+        if spec.name == "JSON.MGET" && declared == (1, -2, 1) && (first, last, step) == (1, 1, 1) {
+            checked += 1;
+            continue;
+        }
+        if declared != (first, last, step) {
+            failures.push(format!(
+                "{}: keys {declared:?} vs server {:?}",
+                spec.name,
+                (first, last, step)
+            ));
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    checked
+}
+
+#[test]
+fn declared_module_specs_match_command_info() {
+    let Some(s) = server("declared_module_specs_match_command_info") else {
+        return;
+    };
+    let r = client(&s, Protocol::Resp2);
+    let n = check_specs_against_command_info(&r, &["json", "bf", "cf", "cms", "topk", "tdigest"]);
+    assert!(n >= 60, "{n} declarations checked");
+}

@@ -429,3 +429,56 @@ fn json_index_and_async_search() {
         }
     });
 }
+
+#[test]
+fn declared_search_specs_match_command_info() {
+    use oxredis::commands::{module_specs, CommandFlags};
+    let Some(s) = server("declared_search_specs_match_command_info") else {
+        return;
+    };
+    let r = client(&s, Protocol::Resp2);
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (_, spec) in module_specs().filter(|(a, _)| *a == "ft") {
+        if spec.name.contains(' ') {
+            continue;
+        }
+        let info: Vec<oxredis::Value> = r.execute_command(("COMMAND", "INFO", spec.name)).unwrap();
+        let oxredis::Value::Array(entry) = &info[0] else {
+            failures.push(format!("{} unknown to the server", spec.name));
+            continue;
+        };
+        let oxredis::Value::Array(flags) = &entry[2] else {
+            panic!("{entry:?}")
+        };
+        let flags: Vec<String> = flags
+            .iter()
+            .map(|f| String::from_utf8_lossy(f.as_bytes().unwrap()).into_owned())
+            .collect();
+        if spec.flags.contains(CommandFlags::READONLY) != flags.iter().any(|f| f == "readonly") {
+            failures.push(format!("{}: READONLY vs server flags {flags:?}", spec.name));
+        }
+        if spec.flags.contains(CommandFlags::WRITE) != flags.iter().any(|f| f == "write") {
+            failures.push(format!("{}: WRITE vs server flags {flags:?}", spec.name));
+        }
+        let server_keys = (&entry[3], &entry[4], &entry[5]);
+        let declared = match spec.keys {
+            oxredis::commands::KeySpec::Range { first, last, step } => (first, last, step),
+            _ => (0, 0, 0),
+        };
+        let int = |v: &oxredis::Value| match v {
+            oxredis::Value::Int(i) => *i as i32,
+            other => panic!("{other:?}"),
+        };
+        let server_keys = (int(server_keys.0), int(server_keys.1), int(server_keys.2));
+        if declared != server_keys {
+            failures.push(format!(
+                "{}: keys {declared:?} vs server {server_keys:?}",
+                spec.name
+            ));
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 20, "{checked}");
+}

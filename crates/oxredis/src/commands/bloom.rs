@@ -161,9 +161,11 @@ macro_rules! topk_commands {
         "TOPK.QUERY" query(key: impl ToArgs, items: impl ToArgs) -> Vec<bool> = [key, items];
             keys(1, 1, 1) flags(READONLY) reply(IntBools);
 
-        /// Estimated counts of items (deprecated by the module). <https://redis.io/commands/topk.count>
+        /// Estimated counts of items (deprecated by the module). Flagged `write` by the module
+        /// (so not retried or sent to replicas), though it changes nothing.
+        /// <https://redis.io/commands/topk.count>
         "TOPK.COUNT" count(key: impl ToArgs, items: impl ToArgs) -> Vec<i64> = [key, items];
-            keys(1, 1, 1) flags(READONLY);
+            keys(1, 1, 1) flags(WRITE);
 
         /// The items in the top. <https://redis.io/commands/topk.list>
         "TOPK.LIST" list<T: FromValue>(key: impl ToArgs) -> Vec<T> = [key]; keys(1, 1, 1) flags(READONLY);
