@@ -23,6 +23,10 @@ pub enum Modules {
     /// `$OXREDIS_SERVER_BIN` when it names a valkey-server, else the one
     /// `scripts/ensure-valkey.sh` fetches.
     Search,
+    /// RedisTimeSeries 1.12, loaded into the usual test server with `LD_LIBRARY_PATH` pointing
+    /// at the libssl 1.1 that `scripts/ensure-modules.sh` takes from a wheel bundling it (the
+    /// module links libssl.so.1.1, which Debian bookworm lacks).
+    TimeSeries,
 }
 
 fn repo_root() -> PathBuf {
@@ -76,12 +80,49 @@ fn valkey_bin() -> Result<PathBuf, String> {
     .clone()
 }
 
+/// A shell wrapper that runs the test server binary with the libssl 1.1 folder on
+/// `LD_LIBRARY_PATH` (written once per process).
+fn with_ssl11(dir: &Path) -> Result<PathBuf, String> {
+    static WRAPPER: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    WRAPPER
+        .get_or_init(|| {
+            let ssl = dir.join("ssl1.1");
+            if !ssl.join("libssl.so.1.1").exists() || !ssl.join("libcrypto.so.1.1").exists() {
+                return Err(format!(
+                    "libssl 1.1 for redistimeseries.so, not fetched into {}",
+                    ssl.display()
+                ));
+            }
+            let bin = ["OXREDIS_SERVER_BIN", "OXREDIS_REDIS_SERVER"]
+                .iter()
+                .filter_map(std::env::var_os)
+                .find(|v| !v.is_empty())
+                .map(|v| v.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "redis-server".to_string());
+            let path = std::env::temp_dir().join(format!("oxredis-ts-{}.sh", std::process::id()));
+            let script = format!(
+                "#!/bin/sh\nLD_LIBRARY_PATH='{}' exec '{}' \"$@\"\n",
+                ssl.display(),
+                bin
+            );
+            std::fs::write(&path, script).map_err(|e| e.to_string())?;
+            let mut perms = std::fs::metadata(&path)
+                .map_err(|e| e.to_string())?
+                .permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+            std::fs::set_permissions(&path, perms).map_err(|e| e.to_string())?;
+            Ok(path)
+        })
+        .clone()
+}
+
 impl Modules {
     /// The libraries this server loads.
     fn libraries(self) -> &'static [&'static str] {
         match self {
             Modules::JsonBloom => &["rejson.so", "redisbloom.so"],
             Modules::Search => &["rejson.so", "redisearch.so"],
+            Modules::TimeSeries => &["redistimeseries.so"],
         }
     }
 
@@ -92,8 +133,10 @@ impl Modules {
     pub fn builder(self) -> Result<RedisServerBuilder, String> {
         let dir = modules_dir()?;
         let mut b = RedisServer::builder();
-        if self == Modules::Search {
-            b = b.binary(valkey_bin()?);
+        match self {
+            Modules::Search => b = b.binary(valkey_bin()?),
+            Modules::TimeSeries => b = b.binary(with_ssl11(&dir)?),
+            Modules::JsonBloom => {}
         }
         for lib in self.libraries() {
             let path = dir.join(lib);
