@@ -236,6 +236,10 @@ impl Cmd {
 
     /// Marks the command as unsendable: an argument could not be encoded (e.g. serde refused a
     /// JSON value). Every client refuses it before sending, with `why`.
+    #[cfg_attr(
+        not(feature = "json"),
+        expect(dead_code, reason = "only JSON arguments can fail to encode")
+    )]
     pub(crate) fn set_invalid(&mut self, why: String) {
         self.invalid.get_or_insert(why.into_boxed_str());
     }

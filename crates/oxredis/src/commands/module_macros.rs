@@ -48,10 +48,6 @@ macro_rules! map_via {
 
 /// The future of an async module method: the run's own future, or one converting its result
 /// by the `via` type.
-#[cfg_attr(
-    not(feature = "tokio"),
-    expect(unused_macros, reason = "used by the async client only")
-)]
 macro_rules! map_via_async {
     ($fut:ident;) => {
         $fut
@@ -151,19 +147,11 @@ macro_rules! mod_immediate_impl {
 /// Surface: methods returning a `Send` future, on an accessor with
 /// `fn run<'a, T: FromValue + 'a>(&'a self, cmd: Cmd) -> impl Future<Output = Result<T>> + Send + 'a`
 /// (the async client). The command is built before the future is returned.
-#[cfg_attr(
-    not(feature = "tokio"),
-    expect(unused_macros, reason = "used by the async client only")
-)]
 macro_rules! mod_async {
     ($mode:ident $path:ident $($tt:tt)*) => {
         parse_module_entries!(mod_async_impl [$mode $path] $($tt)*);
     };
 }
-#[cfg_attr(
-    not(feature = "tokio"),
-    expect(unused_macros, reason = "used by the async client only")
-)]
 macro_rules! mod_async_impl {
     ([plain $path:ident] $(
         { $(#[$attr:meta])* } $name:literal $method:ident { $($g:ident : $gb:path),* } ( $($p:ident : $pt:ty),* ) ($ret:ty) ($($via:ty)?)

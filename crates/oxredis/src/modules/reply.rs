@@ -7,6 +7,13 @@ use crate::{Result, Value};
 /// How a module command's reply is brought to one form (a
 /// [`ReplyShape::Module`](crate::reply::ReplyShape) payload).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    not(feature = "json"),
+    allow(
+        dead_code,
+        reason = "the JSON shapes are built by the JSON commands only"
+    )
+)]
 pub(crate) enum ModuleShape {
     /// `[a, 1, b, 2]` (RESP2) or `[[a, 1], [b, 2]]` becomes `[[a, 1], [b, 2]]` (TOPK.LIST
     /// WITHCOUNT).
