@@ -435,3 +435,234 @@ fn ts_multi(value: Value) -> Result<Value> {
     }
     Ok(Value::Array(out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(s: &str) -> Value {
+        text(s)
+    }
+    fn arr(items: Vec<Value>) -> Value {
+        Value::Array(items)
+    }
+    fn map(items: Vec<(&str, Value)>) -> Value {
+        Value::Map(items.into_iter().map(|(k, v)| (b(k), v)).collect())
+    }
+
+    #[test]
+    fn ft_search_resp2_and_resp3_normalise_to_one_value() {
+        let shape = ModuleShape::FtSearch {
+            scores: true,
+            content: true,
+        };
+        let resp2 = arr(vec![
+            Value::Int(2),
+            b("doc:1"),
+            b("1.5"),
+            arr(vec![b("title"), b("hello")]),
+            b("doc:2"),
+            b("0.5"),
+            arr(vec![]),
+        ]);
+        let resp3 = map(vec![
+            ("attributes", arr(vec![])),
+            ("format", b("STRING")),
+            (
+                "results",
+                arr(vec![
+                    map(vec![
+                        ("id", b("doc:1")),
+                        ("score", Value::Double(1.5)),
+                        ("extra_attributes", map(vec![("title", b("hello"))])),
+                        ("values", arr(vec![])),
+                    ]),
+                    map(vec![
+                        ("id", b("doc:2")),
+                        ("score", Value::Double(0.5)),
+                        ("extra_attributes", map(vec![])),
+                        ("values", arr(vec![])),
+                    ]),
+                ]),
+            ),
+            ("total_results", Value::Int(2)),
+            ("warning", arr(vec![])),
+        ]);
+        let expected = map(vec![
+            ("total_results", Value::Int(2)),
+            (
+                "results",
+                arr(vec![
+                    map(vec![
+                        ("id", b("doc:1")),
+                        ("score", Value::Double(1.5)),
+                        ("extra_attributes", map(vec![("title", b("hello"))])),
+                    ]),
+                    map(vec![
+                        ("id", b("doc:2")),
+                        ("score", Value::Double(0.5)),
+                        ("extra_attributes", map(vec![])),
+                    ]),
+                ]),
+            ),
+        ]);
+        assert_eq!(normalize(shape, resp2).unwrap(), expected);
+        assert_eq!(normalize(shape, resp3).unwrap(), expected);
+        // NOCONTENT: ids only.
+        let ids = normalize(
+            ModuleShape::FtSearch {
+                scores: false,
+                content: false,
+            },
+            arr(vec![Value::Int(2), b("a"), b("b")]),
+        )
+        .unwrap();
+        assert_eq!(
+            ids,
+            map(vec![
+                ("total_results", Value::Int(2)),
+                (
+                    "results",
+                    arr(vec![map(vec![("id", b("a"))]), map(vec![("id", b("b"))])])
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn ft_aggregate_with_a_cursor_normalises_on_both_protocols() {
+        let shape = ModuleShape::FtAggregate { cursor: true };
+        let resp2 = arr(vec![
+            arr(vec![
+                Value::Int(1),
+                arr(vec![b("color"), b("red"), b("n"), b("3")]),
+            ]),
+            Value::Int(77),
+        ]);
+        let resp3 = arr(vec![
+            map(vec![
+                ("attributes", arr(vec![])),
+                (
+                    "results",
+                    arr(vec![map(vec![
+                        (
+                            "extra_attributes",
+                            map(vec![("color", b("red")), ("n", b("3"))]),
+                        ),
+                        ("values", arr(vec![])),
+                    ])]),
+                ),
+                ("total_results", Value::Int(1)),
+            ]),
+            Value::Int(77),
+        ]);
+        let expected = arr(vec![
+            map(vec![
+                ("total_results", Value::Int(1)),
+                (
+                    "results",
+                    arr(vec![map(vec![(
+                        "extra_attributes",
+                        map(vec![("color", b("red")), ("n", b("3"))]),
+                    )])]),
+                ),
+            ]),
+            Value::Int(77),
+        ]);
+        assert_eq!(normalize(shape, resp2).unwrap(), expected);
+        assert_eq!(normalize(shape, resp3).unwrap(), expected);
+    }
+
+    #[test]
+    fn ts_multi_resp2_and_resp3_normalise_to_key_labels_samples() {
+        let resp2 = arr(vec![arr(vec![
+            b("t:1"),
+            arr(vec![arr(vec![b("area"), b("A")])]),
+            arr(vec![arr(vec![Value::Int(1), Value::Simple("2.5".into())])]),
+        ])]);
+        let resp3 = map(vec![(
+            "t:1",
+            arr(vec![
+                map(vec![("area", b("A"))]),
+                map(vec![("aggregators", arr(vec![]))]),
+                arr(vec![arr(vec![Value::Int(1), Value::Double(2.5)])]),
+            ]),
+        )]);
+        let expected = arr(vec![arr(vec![
+            b("t:1"),
+            map(vec![("area", b("A"))]),
+            arr(vec![arr(vec![Value::Int(1), Value::Double(2.5)])]),
+        ])]);
+        assert_eq!(normalize(ModuleShape::TsMulti, resp2).unwrap(), expected);
+        assert_eq!(normalize(ModuleShape::TsMulti, resp3).unwrap(), expected);
+        // TS.MGET: one sample in the last place.
+        let mget = arr(vec![arr(vec![
+            b("t:1"),
+            arr(vec![]),
+            arr(vec![Value::Int(5), Value::Simple("1".into())]),
+        ])]);
+        assert_eq!(
+            normalize(ModuleShape::TsMulti, mget).unwrap(),
+            arr(vec![arr(vec![
+                b("t:1"),
+                map(vec![]),
+                arr(vec![Value::Int(5), Value::Double(1.0)]),
+            ])])
+        );
+    }
+
+    #[test]
+    fn small_shapes() {
+        assert_eq!(
+            normalize(ModuleShape::TsSample, arr(vec![])).unwrap(),
+            Value::Nil
+        );
+        assert_eq!(
+            normalize(ModuleShape::JsonLegacy, arr(vec![Value::Int(3)])).unwrap(),
+            Value::Int(3)
+        );
+        assert_eq!(
+            normalize(
+                ModuleShape::JsonUnwrap,
+                arr(vec![arr(vec![b("integer")]), arr(vec![b("string")])])
+            )
+            .unwrap(),
+            arr(vec![b("integer"), b("string")])
+        );
+        let pairs = arr(vec![arr(vec![b("a"), Value::Int(1)])]);
+        assert_eq!(
+            normalize(ModuleShape::FlatPairs, arr(vec![b("a"), Value::Int(1)])).unwrap(),
+            pairs
+        );
+        assert_eq!(
+            normalize(ModuleShape::FlatPairs, pairs.clone()).unwrap(),
+            pairs
+        );
+        // FT.INFO attributes: lone flags become `true`.
+        let info = normalize(
+            ModuleShape::FtInfo,
+            arr(vec![
+                b("attributes"),
+                arr(vec![arr(vec![
+                    b("identifier"),
+                    b("t"),
+                    b("type"),
+                    b("TEXT"),
+                    b("SORTABLE"),
+                ])]),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            info,
+            map(vec![(
+                "attributes",
+                arr(vec![map(vec![
+                    ("identifier", b("t")),
+                    ("type", b("TEXT")),
+                    ("SORTABLE", Value::Boolean(true)),
+                ])])
+            )])
+        );
+    }
+}

@@ -1045,3 +1045,88 @@ impl FromValue for FtInfo {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::module_build::ft;
+
+    #[test]
+    fn schema_query_and_aggregation_pack_as_the_module_expects() {
+        let create = ft::create_index_options(
+            "idx",
+            &[
+                Field::text("title").weight(2.0).sortable(),
+                Field::tag("$.c").as_name("c").separator(';'),
+                Field::vector(
+                    "v",
+                    VectorAlgorithm::Hnsw,
+                    [
+                        ("TYPE", "FLOAT32"),
+                        ("DIM", "2"),
+                        ("DISTANCE_METRIC", "COSINE"),
+                    ],
+                ),
+            ],
+            &IndexOptions::default()
+                .on(IndexType::Json)
+                .prefix(["p:", "q:"])
+                .stopwords(Vec::<String>::new()),
+        );
+        assert_eq!(
+            format!("{create:?}"),
+            r#"["FT.CREATE", "idx", "ON", "JSON", "PREFIX", "2", "p:", "q:", "STOPWORDS", "0", "SCHEMA", "title", "TEXT", "WEIGHT", "2.0", "SORTABLE", "$.c", "AS", "c", "TAG", "SEPARATOR", ";", "v", "VECTOR", "HNSW", "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "COSINE"]"#
+        );
+        assert_eq!(create.keys(), vec![&b"idx"[..]]);
+
+        let q = Query::new("@t:x")
+            .no_content()
+            .with_scores()
+            .filter("price", 1.0, f64::INFINITY)
+            .return_fields(["a"])
+            .sort_by("price", false)
+            .limit(5, 10)
+            .params([("v", &[1.0f32][..])])
+            .dialect(2);
+        let search = ft::search("idx", &q);
+        // A FLOAT32 vector goes as its little-endian bytes.
+        let args: Vec<&[u8]> = search.args().collect();
+        assert_eq!(args[21], &[0, 0, 0x80, 0x3f][..]);
+        assert_eq!(
+            format!("{search:?}"),
+            r#"["FT.SEARCH", "idx", "@t:x", "NOCONTENT", "WITHSCORES", "FILTER", "price", "1", "+inf", "RETURN", "1", "a", "SORTBY", "price", "DESC", "LIMIT", "5", "10", "PARAMS", "2", "v", "\0\0�?", "DIALECT", "2"]"#
+        );
+        assert_eq!(
+            search.reply_shape(),
+            ReplyShape::Module(ModuleShape::FtSearch {
+                scores: true,
+                content: false
+            })
+        );
+
+        let agg = ft::aggregate(
+            "idx",
+            &AggregateRequest::new("*")
+                .load(["@a"])
+                .group_by(["@c"], [Reducer::count().alias("n")])
+                .sort_by([("@n", false)], Some(3))
+                .apply("@n * 2", "d")
+                .filter("@d > 1")
+                .limit(0, 2)
+                .with_cursor(Some(10), Some(1000)),
+        );
+        assert_eq!(
+            format!("{agg:?}"),
+            r#"["FT.AGGREGATE", "idx", "*", "LOAD", "1", "@a", "GROUPBY", "1", "@c", "REDUCE", "COUNT", "0", "AS", "n", "SORTBY", "2", "@n", "DESC", "MAX", "3", "APPLY", "@n * 2", "AS", "d", "FILTER", "@d > 1", "LIMIT", "0", "2", "WITHCURSOR", "COUNT", "10", "MAXIDLE", "1000"]"#
+        );
+        let profile = ft::profile_search("idx", &Query::new("*"), true);
+        assert_eq!(
+            format!("{profile:?}"),
+            r#"["FT.PROFILE", "idx", "SEARCH", "LIMITED", "QUERY", "*"]"#
+        );
+        assert!(matches!(
+            profile.reply_shape(),
+            ReplyShape::Module(ModuleShape::FtProfile(_))
+        ));
+    }
+}
