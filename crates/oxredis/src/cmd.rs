@@ -244,6 +244,15 @@ impl Cmd {
         self.invalid.get_or_insert(why.into_boxed_str());
     }
 
+    /// `Err` (`ErrorKind::Data`) when an argument could not be encoded (see `set_invalid`):
+    /// every path that sends a command checks it first.
+    pub(crate) fn check_encoded(&self) -> crate::Result<()> {
+        match &self.invalid {
+            Some(why) => Err(crate::Error::new(crate::ErrorKind::Data, why.to_string())),
+            None => Ok(()),
+        }
+    }
+
     /// Keys of this command, from its declaration's key spec.
     pub fn keys(&self) -> Vec<&[u8]> {
         let args: Vec<&[u8]> = self.args().collect();
@@ -592,9 +601,7 @@ impl Cmd {
     /// make the pool discard a healthy connection), not a missing feature (`Unsupported`: the
     /// feature exists, through another API).
     pub(crate) fn check_shared_connection(&self) -> crate::Result<()> {
-        if let Some(why) = &self.invalid {
-            return Err(crate::Error::new(crate::ErrorKind::Data, why.to_string()));
-        }
+        self.check_encoded()?;
         match self.connection_state_effect() {
             ConnStateEffect::Harmless => Ok(()),
             ConnStateEffect::Refused { command, instead } => Err(crate::Error::new(

@@ -579,3 +579,28 @@ fn declared_module_specs_match_command_info() {
     let n = check_specs_against_command_info(&r, &["json", "bf", "cf", "cms", "topk", "tdigest"]);
     assert!(n >= 60, "{n} declarations checked");
 }
+
+#[test]
+fn an_unencodable_json_value_is_refused_on_every_path() {
+    let Some(s) = server("an_unencodable_json_value_is_refused_on_every_path") else {
+        return;
+    };
+    let r = client(&s, Protocol::Resp2);
+    let bad: BTreeMap<(u8, u8), u8> = BTreeMap::from([((1, 2), 3)]);
+    // A pipeline refuses the whole batch before sending.
+    let mut p = r.pipeline(false);
+    p.set("pre", "1").json().set("bad", "$", &bad);
+    assert_eq!(p.execute().unwrap_err().kind(), ErrorKind::Data);
+    // A watched pipeline's immediate command and a dedicated connection too.
+    let w = r.pipeline(true).watch("w").unwrap();
+    assert_eq!(
+        w.json().set("bad", "$", &bad).unwrap_err().kind(),
+        ErrorKind::Data
+    );
+    drop(w);
+    let mut conn = r.get_connection().unwrap();
+    let cmd = oxredis::commands::module_build::json::set("bad", "$", &bad);
+    assert_eq!(conn.request(&cmd).unwrap_err().kind(), ErrorKind::Data);
+    let n: i64 = r.execute_command(("EXISTS", "pre", "bad")).unwrap();
+    assert_eq!(n, 0, "nothing of the refused batch ran");
+}

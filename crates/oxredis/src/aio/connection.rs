@@ -424,6 +424,7 @@ impl Connection {
     /// As [`read_reply`](Self::read_reply), plus the server's error reply or a timeout (the
     /// connection is then broken).
     pub async fn request(&mut self, cmd: &Cmd) -> Result<Value> {
+        cmd.check_encoded()?;
         let limit = cmd.block_time().reply_deadline(self.socket_timeout);
         let reply = with_timeout(limit, "waiting for a reply", async {
             self.queue(cmd);

@@ -624,6 +624,7 @@ impl Connection {
     /// # Errors
     /// As [`read_reply`](Self::read_reply), plus the server's error reply.
     pub fn request(&mut self, cmd: &Cmd) -> Result<Value> {
+        cmd.check_encoded()?;
         self.expect_reply_within(cmd.block_time())?;
         self.queue(cmd);
         self.flush()?;
