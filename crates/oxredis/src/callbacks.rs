@@ -49,6 +49,25 @@ impl Callbacks {
         self.any.store(!map.is_empty(), Ordering::Release);
     }
 
+    /// Applies the callbacks to a pipeline's results, one per command (errors pass through; a
+    /// callback's error takes the result's place).
+    pub(crate) fn apply_batch(
+        &self,
+        cmds: &[Cmd],
+        results: Vec<Result<Value>>,
+    ) -> Vec<Result<Value>> {
+        if !self.any.load(Ordering::Acquire) || cmds.len() != results.len() {
+            return results;
+        }
+        cmds.iter()
+            .zip(results)
+            .map(|(cmd, r)| match (r, self.for_cmd(cmd)) {
+                (Ok(v), Some(cb)) => cb(v),
+                (r, _) => r,
+            })
+            .collect()
+    }
+
     /// The callback for `cmd`, if one is set for its name.
     pub(crate) fn for_cmd(&self, cmd: &Cmd) -> Option<ResponseCallback> {
         if !self.any.load(Ordering::Acquire) {

@@ -590,6 +590,14 @@ fn response_callback_converts_one_commands_replies_on_one_client() {
         // Its clones share it; another client and other commands do not see it.
         let len: i64 = r.clone().get("cb:k").unwrap();
         assert_eq!(len, 5);
+        // Pipelines of the client apply it to their GET results too, as redis-py's do.
+        let mut p = r.pipeline(false);
+        p.get("cb:k").getrange("cb:k", 0, 1);
+        assert_eq!(
+            p.execute().unwrap(),
+            vec![Value::Int(5), Value::Bulk("he".into())],
+            "{proto:?}"
+        );
         let plain: String = other.get("cb:k").unwrap();
         assert_eq!(plain, "hello");
         let via_getdel_free: String = r.getrange("cb:k", 0, -1).unwrap();
@@ -637,6 +645,10 @@ fn response_callback_on_the_async_client() {
             });
             let joined: String = r.lrange("acb:l", 0, -1).await.unwrap();
             assert_eq!(joined, "a,b,c", "{proto:?}");
+            let mut p = r.pipeline(true);
+            p.lrange("acb:l", 0, 1).llen("acb:l");
+            let (joined, len): (String, i64) = p.query().await.unwrap();
+            assert_eq!((joined.as_str(), len), ("a,b", 3), "{proto:?}");
             let len: i64 = r.llen("acb:l").await.unwrap();
             assert_eq!(len, 3, "other commands unchanged");
             r.remove_response_callback("lrange");

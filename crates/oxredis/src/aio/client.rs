@@ -164,6 +164,11 @@ impl Redis {
         self.inner.callbacks.set(command, Some(Arc::new(callback)));
     }
 
+    /// The reply callbacks, for pipelines.
+    pub(crate) fn callbacks(&self) -> &crate::callbacks::Callbacks {
+        &self.inner.callbacks
+    }
+
     /// Removes the callback of `command`.
     pub fn remove_response_callback(&self, command: &str) {
         self.inner.callbacks.set(command, None);

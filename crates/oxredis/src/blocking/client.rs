@@ -145,8 +145,9 @@ impl Redis {
     /// Registers a conversion for `command`'s replies on this client and its clones (redis-py's
     /// `set_response_callback`): every later `command` run through the client's methods,
     /// `run` or `execute_command` gets its normalised reply passed through `callback` before
-    /// the conversion to the caller's type. `command` is the command's name as declared
-    /// (`GET`, `CONFIG GET`, `JSON.GET`), in any case. Pipelines are not affected.
+    /// the conversion to the caller's type, and so does every `command` result of its pipelines
+    /// (`Pipeline`; not the commands of a `WatchedPipeline`). `command` is the command's name as
+    /// declared (`GET`, `CONFIG GET`, `JSON.GET`), in any case.
     ///
     /// # Examples
     /// ```no_run
@@ -164,6 +165,11 @@ impl Redis {
         callback: impl Fn(crate::Value) -> Result<crate::Value> + Send + Sync + 'static,
     ) {
         self.callbacks.set(command, Some(Arc::new(callback)));
+    }
+
+    /// The reply callbacks, for pipelines.
+    pub(crate) fn callbacks(&self) -> &crate::callbacks::Callbacks {
+        &self.callbacks
     }
 
     /// Removes the callback of `command` set by
