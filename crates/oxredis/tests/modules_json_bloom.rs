@@ -179,6 +179,8 @@ fn json_round_trips_nested_serde_types() {
         assert_eq!(resp.len(), 3, "[\"[\", z, a]: {resp:?}");
         let mem: Vec<i64> = r.json().debug_memory("person", "$").unwrap();
         assert!(mem[0] > 0);
+        let help: Vec<String> = r.json().debug_help().unwrap();
+        assert!(help.iter().any(|l| l.contains("MEMORY")), "{help:?}");
 
         // NX/XX, MSET/MGET, DEL/FORGET.
         let nx = r

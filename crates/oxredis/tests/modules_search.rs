@@ -257,13 +257,22 @@ fn index_admin_aliases_dicts_synonyms_explain_profile() {
     for proto in PROTOCOLS {
         let r = client(&s, proto);
         r.execute_command::<()>(("FLUSHALL",)).unwrap();
-        for (i, (name, city)) in [("ann", "paris"), ("bob", "rome"), ("cat", "paris")]
-            .iter()
-            .enumerate()
-        {
+        let places = [
+            ("ann", "paris", "2.35,48.85"),
+            ("bob", "rome", "12.49,41.89"),
+            ("cat", "paris", "2.29,48.86"),
+        ];
+        for (i, (name, city, at)) in places.iter().enumerate() {
+            let bio = format!("{name} lives in {city} and likes long walks by the river at dusk");
             r.hset_mapping(
                 format!("u:{i}"),
-                (("name", *name), ("city", *city), ("age", 20 + i)),
+                (
+                    ("name", *name),
+                    ("city", *city),
+                    ("age", 20 + i),
+                    ("at", *at),
+                    ("bio", bio),
+                ),
             )
             .unwrap();
         }
@@ -274,7 +283,9 @@ fn index_admin_aliases_dicts_synonyms_explain_profile() {
                 &[
                     Field::text("name").sortable(),
                     Field::tag("city"),
-                    Field::numeric("age")
+                    Field::numeric("age"),
+                    Field::geo("at"),
+                    Field::text("bio"),
                 ],
                 &IndexOptions::default().on(IndexType::Hash).prefix(["u:"]),
             )
@@ -291,7 +302,37 @@ fn index_admin_aliases_dicts_synonyms_explain_profile() {
             .iter()
             .map(|a| String::from_utf8(a["identifier"].as_bytes().unwrap().to_vec()).unwrap())
             .collect();
-        assert_eq!(names, ["name", "city", "age"], "{proto:?}");
+        assert_eq!(names, ["name", "city", "age", "at", "bio"], "{proto:?}");
+        let flags: Vec<String> =
+            oxredis::FromValue::from_value(info.attributes[0]["flags"].clone()).unwrap();
+        assert_eq!(flags, ["SORTABLE"], "{proto:?}: {:?}", info.attributes[0]);
+        let weight: f64 =
+            oxredis::FromValue::from_value(info.attributes[0]["WEIGHT"].clone()).unwrap();
+        assert_eq!(weight, 1.0);
+
+        // Geo filter: within 10 km of central Paris.
+        let near = ft
+            .search(&Query::new("*").geo_filter("at", 2.35, 48.86, 10.0, "km"))
+            .unwrap();
+        assert_eq!(
+            ids(&near),
+            BTreeSet::from(["u:0".to_string(), "u:2".to_string()])
+        );
+        // Summarize: a fragment around the match, cut with "...".
+        let summary = ft
+            .search(
+                &Query::new("@bio:river")
+                    .limit_ids(["u:1"])
+                    .return_fields(["bio"])
+                    .summarize(["bio"]),
+            )
+            .unwrap();
+        assert_eq!(summary.docs.len(), 1);
+        let bio = summary.docs[0].get("bio").unwrap();
+        assert!(
+            bio.contains("river") && bio.ends_with("... "),
+            "{proto:?}: {bio:?}"
+        );
 
         let lists: Vec<String> = ft.list().unwrap();
         assert_eq!(lists, ["users"]);
@@ -359,8 +400,8 @@ fn index_admin_aliases_dicts_synonyms_explain_profile() {
         assert_eq!(agg.rows.len(), 2, "{proto:?}: {agg:?}");
 
         // Schema change, then drop with the documents.
-        assert!(ft.alter_schema_add(&[Field::text("bio")]).unwrap());
-        assert_eq!(ft.info().unwrap().attributes.len(), 4);
+        assert!(ft.alter_schema_add(&[Field::text("motto")]).unwrap());
+        assert_eq!(ft.info().unwrap().attributes.len(), 6);
         assert!(ft.dropindex(true).unwrap());
         let left: i64 = r
             .execute_command(("EXISTS", "u:0", "u:1", "u:2", "other:1"))

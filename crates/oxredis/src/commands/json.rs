@@ -126,5 +126,9 @@ macro_rules! json_commands {
         /// <https://redis.io/commands/json.debug-memory>
         "JSON.DEBUG MEMORY" debug_memory<T: FromValue>(key: impl ToArgs, path: impl ToArgs) -> T = [key, path];
             keys(2, 2, 1) flags(READONLY);
+
+        /// The help text of JSON.DEBUG, one line per item (`JSON.DEBUG HELP`).
+        /// <https://redis.io/commands/json.debug-help>
+        "JSON.DEBUG HELP" debug_help<T: FromValue>() -> Vec<T> = []; flags(READONLY);
     } };
 }

@@ -43,8 +43,8 @@ pub(crate) enum ModuleShape {
     /// FT.PROFILE: `[result, profile]` (RESP2) or `{Results, Profile}` (RESP3) becomes
     /// `[result, profile]` with the result normalised as FT.SEARCH's or FT.AGGREGATE's.
     FtProfile(ProfiledShape),
-    /// FT.INFO: flat pairs become a map; each attribute's flat list a map, lone flags
-    /// (`SORTABLE`) `true`.
+    /// FT.INFO: flat pairs become a map; each attribute's flat list a map as RESP3 sends it
+    /// (lone flags such as `SORTABLE` gathered under `flags`).
     FtInfo,
     /// TS.RANGE: samples `[[ts, value]...]` with the value a double.
     TsSamples,
@@ -361,13 +361,14 @@ fn ft_info(value: Value) -> Value {
     )
 }
 
-/// One FT.INFO attribute: `[identifier, x, attribute, y, type, TEXT, WEIGHT, 1, SORTABLE]`
-/// into a map, lone flag words (upper case, not a known key) `true`.
+/// One FT.INFO attribute: RESP2's `[identifier, x, attribute, y, type, TEXT, WEIGHT, 1,
+/// SORTABLE]` into RESP3's map: lone flag words gathered under `flags`, `WEIGHT` a double.
 fn attribute(v: Value) -> Value {
     match v {
         Value::Array(list) => {
             let mut out = Vec::new();
-            let mut it = list.into_iter().peekable();
+            let mut flags = Vec::new();
+            let mut it = list.into_iter();
             while let Some(k) = it.next() {
                 let lone = k.as_bytes().is_some_and(|b| {
                     matches!(
@@ -383,12 +384,18 @@ fn attribute(v: Value) -> Value {
                     )
                 });
                 if lone {
-                    out.push((k, Value::Boolean(true)));
+                    flags.push(k);
                 } else {
                     let v = it.next().unwrap_or(Value::Nil);
+                    let v = if key_is(&k, "WEIGHT") {
+                        to_double(&v).map(Value::Double).unwrap_or(v)
+                    } else {
+                        v
+                    };
                     out.push((k, v));
                 }
             }
+            out.push((text("flags"), Value::Array(flags)));
             Value::Map(out)
         }
         v => v,
@@ -660,7 +667,7 @@ mod tests {
                 arr(vec![map(vec![
                     ("identifier", b("t")),
                     ("type", b("TEXT")),
-                    ("SORTABLE", Value::Boolean(true)),
+                    ("flags", arr(vec![b("SORTABLE")])),
                 ])])
             )])
         );
