@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test suite on two servers; the tests start (and stop) their own server processes.
 #  1. Redis 7.0.15 (Debian's redis-server): every target and the doc tests.
+#  Module tests (JSON, Bloom, Search) start their own servers with the Redis Stack modules
+#  loaded (scripts/ensure-modules.sh); Search always runs on Valkey, the others on both passes.
 #  2. Valkey 9.1.2 (fetched into .servers/ by ensure-valkey.sh): the integration tests again,
 #     with OXREDIS_SERVER_BIN pointing at valkey-server.
 # Tests that need a newer server print `SKIP <test>: needs ... (server ...)`; the summary counts
@@ -9,6 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-redis.sh
 VALKEY_BIN=$(bash scripts/ensure-valkey.sh)
+# The Redis Stack module libraries for the module tests (fetched once into .servers/); without
+# them those tests print SKIP lines instead of failing.
+bash scripts/ensure-modules.sh >/dev/null || echo "ensure-modules: no module libraries; module tests will skip"
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 status=0

@@ -10,6 +10,8 @@
 //! * [`ClusterServers`] starts a 6-node Redis Cluster (3 primaries + 3 replicas), one of one's
 //!   own or one [`shared`](ClusterServers::shared) per test process, with helpers to kill a node
 //!   and migrate a slot.
+//! * [`Modules`] starts a server with the Redis Stack modules (JSON, Bloom, Search) loaded,
+//!   fetched once by `scripts/ensure-modules.sh`, or skips the test visibly without them.
 //! * [`RawConn`] is a tiny blocking RESP client (independent of oxredis) for setup and assertions.
 //!
 //! This crate deliberately has no dependency on `oxredis`. A missing `redis-server` binary is a
@@ -30,6 +32,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cluster;
+mod modules;
 mod proxy;
 mod resp;
 mod sentinel;
@@ -38,6 +41,7 @@ mod tls;
 mod version;
 
 pub use cluster::{ClusterServers, CLUSTER_NODE_TIMEOUT_MS};
+pub use modules::{modules_dir, Modules};
 pub use proxy::Proxy;
 pub use resp::{RawConn, Reply};
 pub use sentinel::{SentinelProcess, SentinelTopology};

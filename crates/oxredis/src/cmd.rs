@@ -24,6 +24,9 @@ pub struct Cmd {
     argc: usize,
     spec: &'static CommandSpec,
     reply: ReplyShape,
+    /// Why an argument could not be encoded (a JSON value serde refused): the command is
+    /// refused before sending with this message.
+    invalid: Option<Box<str>>,
 }
 
 static GENERIC: CommandSpec = CommandSpec {
@@ -146,6 +149,7 @@ impl Cmd {
             argc: 0,
             spec,
             reply: spec.reply,
+            invalid: None,
         }
     }
 
@@ -228,6 +232,25 @@ impl Cmd {
     /// Changes how the reply is normalised; option types call this (e.g. `WITHSCORES`).
     pub(crate) fn set_reply_shape(&mut self, shape: ReplyShape) {
         self.reply = shape;
+    }
+
+    /// Marks the command as unsendable: an argument could not be encoded (e.g. serde refused a
+    /// JSON value). Every client refuses it before sending, with `why`.
+    #[cfg_attr(
+        not(feature = "json"),
+        expect(dead_code, reason = "only JSON arguments can fail to encode")
+    )]
+    pub(crate) fn set_invalid(&mut self, why: String) {
+        self.invalid.get_or_insert(why.into_boxed_str());
+    }
+
+    /// `Err` (`ErrorKind::Data`) when an argument could not be encoded (see `set_invalid`):
+    /// every path that sends a command checks it first.
+    pub(crate) fn check_encoded(&self) -> crate::Result<()> {
+        match &self.invalid {
+            Some(why) => Err(crate::Error::new(crate::ErrorKind::Data, why.to_string())),
+            None => Ok(()),
+        }
     }
 
     /// Keys of this command, from its declaration's key spec.
@@ -578,6 +601,7 @@ impl Cmd {
     /// make the pool discard a healthy connection), not a missing feature (`Unsupported`: the
     /// feature exists, through another API).
     pub(crate) fn check_shared_connection(&self) -> crate::Result<()> {
+        self.check_encoded()?;
         match self.connection_state_effect() {
             ConnStateEffect::Harmless => Ok(()),
             ConnStateEffect::Refused { command, instead } => Err(crate::Error::new(

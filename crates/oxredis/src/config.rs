@@ -179,6 +179,9 @@ pub struct ConnectionConfig {
     /// Send `READONLY` after connecting, so a cluster replica serves reads (the cluster
     /// clients set it on their node connections when reads may go to replicas).
     pub readonly: bool,
+    /// A stream factory used instead of opening a socket to [`addr`](Self::addr) (redis-py's
+    /// `connection_class`); see [`CustomTransport`](crate::transport::CustomTransport).
+    pub transport: Option<crate::transport::CustomTransport>,
 }
 
 impl Default for ConnectionConfig {
@@ -209,6 +212,7 @@ impl Default for ConnectionConfig {
             retry: Retry::default(),
             sentinel: None,
             readonly: false,
+            transport: None,
         }
     }
 }
@@ -240,6 +244,7 @@ impl std::fmt::Debug for ConnectionConfig {
             retry,
             sentinel,
             readonly,
+            transport,
         } = self;
         f.debug_struct("ConnectionConfig")
             .field("addr", addr)
@@ -264,6 +269,7 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("retry", retry)
             .field("sentinel", sentinel)
             .field("readonly", readonly)
+            .field("transport", transport)
             .finish()
     }
 }

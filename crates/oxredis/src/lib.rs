@@ -49,6 +49,7 @@ pub mod commands;
 #[cfg(feature = "tokio")]
 pub mod aio;
 pub mod blocking;
+mod callbacks;
 pub mod cluster;
 mod cmd;
 pub mod config;
@@ -61,6 +62,7 @@ pub mod error;
 pub mod fuzzing;
 mod handshake;
 pub mod lock;
+pub mod modules;
 pub mod monitor;
 mod pipeline;
 pub mod pubsub;
@@ -71,6 +73,7 @@ mod scan;
 mod script;
 pub mod sentinel;
 pub mod tls;
+pub mod transport;
 pub mod types;
 mod value;
 
@@ -80,6 +83,7 @@ pub use blocking::{
     PooledConnection, PubSub, Redis, TransactionOptions, WatchedPipeline,
 };
 pub use blocking::{ClusterPipeline, RedisCluster};
+pub use callbacks::ResponseCallback;
 pub use cmd::{ArgIter, Cmd, Flag, ScoreFirst, ToArgs};
 pub use commands::options::{Expiry, ScanOptions, SetOptions};
 pub use config::{Addr, ConnectionConfig, Keepalive, Protocol};

@@ -79,6 +79,8 @@ pub(crate) enum ReplyShape {
     /// [`SortOptions::groups`](crate::commands::options::SortOptions::groups), redis-py's
     /// `groups=True`). `n` of 0 or 1, or a length not a multiple of `n`, passes through.
     Groups(usize),
+    /// A module command's reply (JSON, Bloom family, Search, TimeSeries).
+    Module(crate::modules::reply::ModuleShape),
 }
 
 /// The layout of a structured reply, for [`ReplyShape::Deep`]: tells flat RESP2 arrays that stand
@@ -204,6 +206,7 @@ pub(crate) fn normalize(shape: ReplyShape, value: Value) -> Result<Value> {
             parse_client_line(line.strip_suffix(b"\r").unwrap_or(line))
         }),
         ReplyShape::Groups(n) => Ok(groups(value, n)),
+        ReplyShape::Module(shape) => crate::modules::reply::normalize(shape, value),
     }
 }
 

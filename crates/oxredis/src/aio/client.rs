@@ -31,6 +31,8 @@ struct Inner {
     /// Idle connections for blocking commands.
     blocking_idle: Mutex<Vec<Connection>>,
     pushes: broadcast::Sender<Value>,
+    /// Reply callbacks set on this client (shared by its clones).
+    callbacks: crate::callbacks::Callbacks,
 }
 
 /// The async Redis client (redis-py's `redis.asyncio.Redis`), for tokio.
@@ -67,6 +69,7 @@ impl Redis {
                 connecting: tokio::sync::Mutex::new(()),
                 blocking_idle: Mutex::new(Vec::new()),
                 pushes,
+                callbacks: crate::callbacks::Callbacks::default(),
             }),
         }
     }
@@ -143,6 +146,36 @@ impl Redis {
     /// sent, a read-only command after a connection error, and any command the server refused
     /// with `LOADING`; never a write that may have run, never a timeout after sending.
     pub async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        if let Some(callback) = self.inner.callbacks.for_cmd(&cmd) {
+            let reply = Box::pin(self.run_command::<Value>(cmd)).await?;
+            return T::from_value(callback(reply)?);
+        }
+        self.run_command(cmd).await
+    }
+
+    /// Registers a conversion for `command`'s replies on this client and its clones (redis-py's
+    /// `set_response_callback`); see the blocking
+    /// [`Redis::set_response_callback`](crate::Redis::set_response_callback).
+    pub fn set_response_callback(
+        &self,
+        command: &str,
+        callback: impl Fn(Value) -> Result<Value> + Send + Sync + 'static,
+    ) {
+        self.inner.callbacks.set(command, Some(Arc::new(callback)));
+    }
+
+    /// The reply callbacks, for pipelines.
+    pub(crate) fn callbacks(&self) -> &crate::callbacks::Callbacks {
+        &self.inner.callbacks
+    }
+
+    /// Removes the callback of `command`.
+    pub fn remove_response_callback(&self, command: &str) {
+        self.inner.callbacks.set(command, None);
+    }
+
+    /// [`run`](Self::run) without the reply callbacks.
+    async fn run_command<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         // The command comes back with its reply, so a retry needs no copy made in advance.
         match self.request_keeping(cmd).await {
             (Ok(v), _) => T::from_value(v),

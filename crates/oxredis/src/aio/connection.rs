@@ -26,6 +26,8 @@ pub(crate) enum Stream {
     /// Boxed: a rustls session is large, and the plain variants stay small.
     #[cfg(feature = "tls")]
     Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+    /// A stream the caller supplied ([`CustomTransport`](crate::transport::CustomTransport)).
+    Custom(Box<dyn crate::transport::AsyncTransport>),
 }
 
 impl std::fmt::Debug for Stream {
@@ -36,6 +38,7 @@ impl std::fmt::Debug for Stream {
             Stream::Unix(s) => f.debug_tuple("Unix").field(s).finish(),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => f.debug_tuple("Tls").field(s.get_ref().0).finish(),
+            Stream::Custom(_) => f.write_str("Custom"),
         }
     }
 }
@@ -52,6 +55,7 @@ impl AsyncRead for Stream {
             Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Stream::Custom(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
         }
     }
 }
@@ -68,6 +72,7 @@ impl AsyncWrite for Stream {
             Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            Stream::Custom(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
         }
     }
 
@@ -78,6 +83,7 @@ impl AsyncWrite for Stream {
             Stream::Unix(s) => Pin::new(s).poll_flush(cx),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Stream::Custom(s) => Pin::new(s.as_mut()).poll_flush(cx),
         }
     }
 
@@ -88,6 +94,7 @@ impl AsyncWrite for Stream {
             Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            Stream::Custom(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }
@@ -143,6 +150,12 @@ async fn tls_handshake(tcp: TcpStream, host: &str, tls: &crate::tls::TlsOptions)
 async fn open_stream(config: &ConnectionConfig) -> Result<Stream> {
     check_supported(config)?;
     let limit = config.connect_timeout;
+    if let Some(transport) = &config.transport {
+        let open = async { transport.open_async().await };
+        return Ok(Stream::Custom(
+            with_timeout(limit, "opening the custom transport", open).await?,
+        ));
+    }
     match &config.addr {
         Addr::Tcp { host, port } => {
             let s = with_timeout(limit, "connecting", connect_tcp(host, *port)).await?;
@@ -269,6 +282,15 @@ impl Connection {
             // registers a real one): a `close_notify` reads as end of stream.
             #[cfg(feature = "tls")]
             Stream::Tls(s) => {
+                let mut cx = Context::from_waker(std::task::Waker::noop());
+                let read = std::pin::pin!(s.read_buf(buf));
+                match std::future::Future::poll(read, &mut cx) {
+                    Poll::Ready(res) => res,
+                    Poll::Pending => Err(std::io::ErrorKind::WouldBlock.into()),
+                }
+            }
+            // The same single poll for a caller's stream.
+            Stream::Custom(s) => {
                 let mut cx = Context::from_waker(std::task::Waker::noop());
                 let read = std::pin::pin!(s.read_buf(buf));
                 match std::future::Future::poll(read, &mut cx) {
@@ -416,6 +438,7 @@ impl Connection {
     /// As [`read_reply`](Self::read_reply), plus the server's error reply or a timeout (the
     /// connection is then broken).
     pub async fn request(&mut self, cmd: &Cmd) -> Result<Value> {
+        cmd.check_encoded()?;
         let limit = cmd.block_time().reply_deadline(self.socket_timeout);
         let reply = with_timeout(limit, "waiting for a reply", async {
             self.queue(cmd);

@@ -279,6 +279,11 @@ impl Driver {
                 let (r, w) = tokio::io::split(*s);
                 self.pump(r, w, true).await
             }
+            Stream::Custom(s) => {
+                // A caller's stream may buffer writes, so it is flushed as a TLS session is.
+                let (r, w) = tokio::io::split(s);
+                self.pump(r, w, true).await
+            }
         };
         // Stop taking requests, then wake the callers waiting for room (they find the driver
         // stopped and reconnect), then fail everything in flight or still queued. Nothing is

@@ -325,7 +325,10 @@ impl Pipeline {
                 run_batch_shared(&self.client, &batch, self.transaction).await
             };
             match after_batch(results, &mut loading) {
-                AfterBatch::Done(results) => return results,
+                AfterBatch::Done(results) => {
+                    let callbacks = self.client.callbacks();
+                    return results.map(|r| callbacks.apply_batch(batch.commands(), r));
+                }
                 AfterBatch::RetryAfter(wait) => tokio::time::sleep(wait).await,
             }
         }

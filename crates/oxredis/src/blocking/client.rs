@@ -31,6 +31,8 @@ use super::{ConnectionPool, PooledConnection};
 #[derive(Debug, Clone)]
 pub struct Redis {
     pool: Arc<ConnectionPool>,
+    /// Reply callbacks set on this client (shared by its clones).
+    callbacks: Arc<crate::callbacks::Callbacks>,
 }
 
 impl Redis {
@@ -38,6 +40,7 @@ impl Redis {
     pub fn new(config: ConnectionConfig) -> Redis {
         Redis {
             pool: ConnectionPool::new(config),
+            callbacks: Arc::default(),
         }
     }
 
@@ -69,7 +72,10 @@ impl Redis {
 
     /// A client that shares an existing pool.
     pub fn from_pool(pool: Arc<ConnectionPool>) -> Redis {
-        Redis { pool }
+        Redis {
+            pool,
+            callbacks: Arc::default(),
+        }
     }
 
     /// The pool behind this client.
@@ -129,6 +135,51 @@ impl Redis {
     /// A connection error (after retries), a timeout, the server's error reply, or a failed
     /// conversion; [`ErrorKind::Data`](crate::ErrorKind::Data) for a refused command.
     pub fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        if let Some(callback) = self.callbacks.for_cmd(&cmd) {
+            let reply = self.run_command::<crate::Value>(cmd)?;
+            return T::from_value(callback(reply)?);
+        }
+        self.run_command(cmd)
+    }
+
+    /// Registers a conversion for `command`'s replies on this client and its clones (redis-py's
+    /// `set_response_callback`): every later `command` run through the client's methods,
+    /// `run` or `execute_command` gets its normalised reply passed through `callback` before
+    /// the conversion to the caller's type, and so does every `command` result of its pipelines
+    /// (`Pipeline`; not the commands of a `WatchedPipeline`). `command` is the command's name as
+    /// declared (`GET`, `CONFIG GET`, `JSON.GET`), in any case.
+    ///
+    /// # Examples
+    /// ```no_run
+    /// use oxredis::Value;
+    /// let r = oxredis::Redis::from_url("redis://localhost")?;
+    /// // GET returns the length of the value instead of the value.
+    /// r.set_response_callback("GET", |v: Value| {
+    ///     Ok(Value::Int(v.as_bytes().map_or(0, |b| b.len() as i64)))
+    /// });
+    /// # Ok::<(), oxredis::Error>(())
+    /// ```
+    pub fn set_response_callback(
+        &self,
+        command: &str,
+        callback: impl Fn(crate::Value) -> Result<crate::Value> + Send + Sync + 'static,
+    ) {
+        self.callbacks.set(command, Some(Arc::new(callback)));
+    }
+
+    /// The reply callbacks, for pipelines.
+    pub(crate) fn callbacks(&self) -> &crate::callbacks::Callbacks {
+        &self.callbacks
+    }
+
+    /// Removes the callback of `command` set by
+    /// [`set_response_callback`](Self::set_response_callback).
+    pub fn remove_response_callback(&self, command: &str) {
+        self.callbacks.set(command, None);
+    }
+
+    /// [`run`](Self::run) without the reply callbacks.
+    fn run_command<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         cmd.check_shared_connection()?;
         let mut retry: Option<RetryState> = None;
         let idempotent = cmd.flags().contains(CommandFlags::READONLY);
@@ -427,6 +478,13 @@ impl ClientBuilder {
     /// [`TlsOptions::danger_accept_invalid_hostnames`](crate::TlsOptions::danger_accept_invalid_hostnames).
     pub fn danger_accept_invalid_hostnames(self, on: bool) -> Self {
         self.with_tls(|t| t.danger_accept_invalid_hostnames(on))
+    }
+
+    /// Runs every connection over streams from `transport` instead of sockets to the
+    /// configured address (redis-py's `connection_class`).
+    pub fn transport(mut self, transport: crate::transport::CustomTransport) -> Self {
+        self.config.transport = Some(transport);
+        self
     }
 
     /// Decoder limits against hostile replies.

@@ -27,6 +27,8 @@ enum Stream {
     /// Boxed: a rustls session is large, and the plain variants stay small.
     #[cfg(feature = "tls")]
     Tls(Box<TlsStream>),
+    /// A stream the caller supplied ([`CustomTransport`](crate::transport::CustomTransport)).
+    Custom(Box<dyn crate::transport::Transport>),
 }
 
 impl std::fmt::Debug for Stream {
@@ -37,6 +39,7 @@ impl std::fmt::Debug for Stream {
             Stream::Unix(s) => f.debug_tuple("Unix").field(s).finish(),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => f.debug_tuple("Tls").field(&s.sock).finish(),
+            Stream::Custom(_) => f.write_str("Custom"),
         }
     }
 }
@@ -55,6 +58,7 @@ impl Stream {
             Stream::Unix(s) => s.set_read_timeout(t),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => Self::tls_socket(s).set_read_timeout(t),
+            Stream::Custom(s) => s.set_read_timeout(t),
         }
     }
 
@@ -65,6 +69,7 @@ impl Stream {
             Stream::Unix(s) => s.set_write_timeout(t),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => Self::tls_socket(s).set_write_timeout(t),
+            Stream::Custom(s) => s.set_write_timeout(t),
         }
     }
 
@@ -75,6 +80,7 @@ impl Stream {
             Stream::Unix(s) => s.set_nonblocking(on),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => Self::tls_socket(s).set_nonblocking(on),
+            Stream::Custom(s) => s.set_nonblocking(on),
         }
     }
 
@@ -90,6 +96,9 @@ impl Stream {
             Stream::Tls(_) => Err(std::io::Error::other(
                 "internal: a TLS stream cannot be read into uninitialised memory",
             )),
+            Stream::Custom(_) => Err(std::io::Error::other(
+                "internal: a custom stream cannot be read into uninitialised memory",
+            )),
         }
     }
 
@@ -100,6 +109,7 @@ impl Stream {
             Stream::Unix(s) => s.write(buf),
             #[cfg(feature = "tls")]
             Stream::Tls(s) => s.write(buf),
+            Stream::Custom(s) => s.write(buf),
         }
     }
 
@@ -109,6 +119,7 @@ impl Stream {
         match self {
             #[cfg(feature = "tls")]
             Stream::Tls(s) => s.flush(),
+            Stream::Custom(s) => s.flush(),
             _ => Ok(()),
         }
     }
@@ -120,6 +131,9 @@ impl Stream {
     #[cfg(unix)]
     fn probe(&self) -> Probe {
         let sock = match self {
+            // Nothing to peek at without consuming: assumed open; a dead stream fails the
+            // next command instead.
+            Stream::Custom(_) => return Probe::Quiet,
             Stream::Tcp(s) => socket2::SockRef::from(s),
             Stream::Unix(s) => socket2::SockRef::from(s),
             #[cfg(feature = "tls")]
@@ -139,6 +153,7 @@ impl Stream {
     #[cfg(not(unix))]
     fn probe(&self) -> Probe {
         let s = match self {
+            Stream::Custom(_) => return Probe::Quiet,
             Stream::Tcp(s) => s,
             #[cfg(feature = "tls")]
             Stream::Tls(s) => Self::tls_socket(s),
@@ -241,11 +256,27 @@ fn tls_peer_closed(s: &mut TlsStream, buf: &mut BytesMut) -> bool {
     }
 }
 
+/// Reads up to `size` bytes from a caller's stream into `buf` (zero-filled first: `Read` takes
+/// initialised memory), appending them; returns the count.
+fn read_custom(
+    stream: &mut dyn crate::transport::Transport,
+    buf: &mut BytesMut,
+    size: usize,
+) -> std::io::Result<usize> {
+    let len = buf.len();
+    buf.resize(len + size, 0);
+    let res = stream.read(&mut buf[len..]);
+    let n = *res.as_ref().unwrap_or(&0);
+    buf.truncate(len + n.min(size));
+    res
+}
+
 /// Reads from any stream into `buf` (see [`read_into_spare`] and [`read_tls`]).
 fn read_into(stream: &mut Stream, buf: &mut BytesMut, size: usize) -> std::io::Result<usize> {
     match stream {
         #[cfg(feature = "tls")]
         Stream::Tls(s) => read_tls(s, buf, size),
+        Stream::Custom(s) => read_custom(s.as_mut(), buf, size),
         plain => read_into_spare(plain, buf, size),
     }
 }
@@ -325,8 +356,9 @@ impl Connection {
             return super::sentinel::connect(config, target);
         }
         check_supported(config)?;
-        let stream = match &config.addr {
-            Addr::Tcp { host, port } => {
+        let stream = match (&config.transport, &config.addr) {
+            (Some(transport), _) => Stream::Custom(transport.open_blocking()?),
+            (None, Addr::Tcp { host, port }) => {
                 let s = connect_tcp(host, *port, config)?;
                 s.set_nodelay(true)?;
                 if let Some(keepalive) = config.keepalive {
@@ -345,11 +377,11 @@ impl Connection {
                 }
             }
             #[cfg(unix)]
-            Addr::Unix(path) => {
+            (None, Addr::Unix(path)) => {
                 Stream::Unix(UnixStream::connect(path).map_err(|e| unix_connect_failed(path, e))?)
             }
             #[cfg(not(unix))]
-            Addr::Unix(_) => return Err(crate::conn::unix_unsupported()),
+            (None, Addr::Unix(_)) => return Err(crate::conn::unix_unsupported()),
         };
         stream.set_read_timeout(config.socket_timeout)?;
         stream.set_write_timeout(config.socket_timeout)?;
@@ -600,6 +632,7 @@ impl Connection {
     /// # Errors
     /// As [`read_reply`](Self::read_reply), plus the server's error reply.
     pub fn request(&mut self, cmd: &Cmd) -> Result<Value> {
+        cmd.check_encoded()?;
         self.expect_reply_within(cmd.block_time())?;
         self.queue(cmd);
         self.flush()?;

@@ -16,6 +16,7 @@ mod pubsub;
 mod scan;
 mod script;
 mod sentinel;
+mod transport;
 
 pub use crate::pipeline::{CommandQueue, TransactionOptions};
 pub use client::{ClientBuilder, Redis};

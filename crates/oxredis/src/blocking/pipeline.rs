@@ -226,7 +226,10 @@ impl Pipeline {
             let results = run_batch(&mut conn, &batch, self.transaction);
             drop(conn);
             match after_batch(results, &mut loading) {
-                AfterBatch::Done(results) => return results,
+                AfterBatch::Done(results) => {
+                    let callbacks = self.client.callbacks();
+                    return results.map(|r| callbacks.apply_batch(batch.commands(), r));
+                }
                 AfterBatch::RetryAfter(wait) => std::thread::sleep(wait),
             }
         }

@@ -129,6 +129,9 @@ macro_rules! shape_of {
     (Deep($schema:ident)) => {
         $crate::reply::ReplyShape::Deep(&$crate::reply::$schema)
     };
+    (Module($($shape:tt)+)) => {
+        $crate::reply::ReplyShape::Module($crate::modules::reply::ModuleShape::$($shape)+)
+    };
 }
 
 /// Surface: a slice of every entry's spec.

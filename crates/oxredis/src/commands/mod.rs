@@ -77,6 +77,17 @@ mod cluster;
 mod pubsub;
 #[macro_use]
 mod sentinel;
+#[macro_use]
+mod module_macros;
+#[cfg(feature = "json")]
+#[macro_use]
+mod json;
+#[macro_use]
+mod bloom;
+#[macro_use]
+mod search;
+#[macro_use]
+mod timeseries;
 
 mod client_options;
 mod geo_options;
@@ -442,6 +453,114 @@ pub fn command_methods() -> impl Iterator<Item = (&'static str, &'static str)> {
         sentinel_commands!(method_items),
     ];
     GROUPS.iter().flat_map(|g| g.iter().copied())
+}
+
+/// Every declared module command's spec (JSON, Bloom family, Search, TimeSeries), as
+/// `(accessor, spec)`: the accessor is redis-py's (`json`, `bf`, `ft`...). Kept apart from
+/// [`command_specs`] because a server without the modules knows none of them.
+pub fn module_specs() -> impl Iterator<Item = (&'static str, &'static CommandSpec)> {
+    static GROUPS: &[(&str, &[CommandSpec])] = &[
+        #[cfg(feature = "json")]
+        ("json", json_commands!(mod_spec_items)),
+        ("bf", bf_commands!(mod_spec_items)),
+        ("cf", cf_commands!(mod_spec_items)),
+        ("cms", cms_commands!(mod_spec_items)),
+        ("topk", topk_commands!(mod_spec_items)),
+        ("tdigest", tdigest_commands!(mod_spec_items)),
+        ("ft", ft_commands!(mod_spec_items)),
+        ("ts", ts_commands!(mod_spec_items)),
+    ];
+    GROUPS
+        .iter()
+        .flat_map(|(acc, g)| g.iter().map(move |s| (*acc, s)))
+}
+
+/// Every method the module command table generates, as `(accessor, method, command)`, e.g.
+/// `("bf", "create", "BF.RESERVE")`: the same names exist behind the accessors of
+/// [`Redis`](crate::Redis), the async client and pipelines.
+///
+/// ```
+/// let methods: Vec<_> = oxredis::commands::module_methods().collect();
+/// assert!(methods.contains(&("bf", "create", "BF.RESERVE")));
+/// ```
+pub fn module_methods() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    static GROUPS: &[(&str, &[(&str, &str)])] = &[
+        #[cfg(feature = "json")]
+        ("json", json_commands!(mod_method_items)),
+        ("bf", bf_commands!(mod_method_items)),
+        ("cf", cf_commands!(mod_method_items)),
+        ("cms", cms_commands!(mod_method_items)),
+        ("topk", topk_commands!(mod_method_items)),
+        ("tdigest", tdigest_commands!(mod_method_items)),
+        ("ft", ft_commands!(mod_method_items)),
+        ("ts", ts_commands!(mod_method_items)),
+    ];
+    GROUPS
+        .iter()
+        .flat_map(|(acc, g)| g.iter().map(move |(m, c)| (*acc, *m, *c)))
+}
+
+/// One builder function per module command, a module per accessor
+/// (`module_build::bf::create(...)`); every module surface calls these.
+pub mod module_build {
+    /// RedisJSON builders.
+    #[cfg(feature = "json")]
+    pub mod json {
+        use crate::cmd::ToArgs;
+        use crate::modules::json::*;
+        use crate::Cmd;
+        use serde::Serialize;
+        json_commands!(mod_builders);
+    }
+    /// Bloom filter builders.
+    pub mod bf {
+        use crate::cmd::ToArgs;
+        use crate::modules::bloom::*;
+        use crate::Cmd;
+        bf_commands!(mod_builders);
+    }
+    /// Cuckoo filter builders.
+    pub mod cf {
+        use crate::cmd::ToArgs;
+        use crate::modules::bloom::*;
+        use crate::Cmd;
+        cf_commands!(mod_builders);
+    }
+    /// Count-min sketch builders.
+    pub mod cms {
+        use crate::cmd::ToArgs;
+        use crate::commands::options::Counted;
+        use crate::Cmd;
+        cms_commands!(mod_builders);
+    }
+    /// Top-K builders.
+    pub mod topk {
+        use crate::cmd::ToArgs;
+        use crate::Cmd;
+        topk_commands!(mod_builders);
+    }
+    /// t-digest builders.
+    pub mod tdigest {
+        use crate::cmd::ToArgs;
+        use crate::commands::options::Counted;
+        use crate::modules::bloom::*;
+        use crate::Cmd;
+        tdigest_commands!(mod_builders);
+    }
+    /// RediSearch builders; the first argument is the index name.
+    pub mod ft {
+        use crate::cmd::ToArgs;
+        use crate::modules::search::*;
+        use crate::Cmd;
+        ft_commands!(mod_builders);
+    }
+    /// RedisTimeSeries builders.
+    pub mod ts {
+        use crate::cmd::ToArgs;
+        use crate::modules::timeseries::*;
+        use crate::Cmd;
+        ts_commands!(mod_builders);
+    }
 }
 
 /// One function per command that builds its [`Cmd`](crate::Cmd); every surface calls these.
