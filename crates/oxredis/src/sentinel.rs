@@ -206,6 +206,9 @@ pub(crate) struct Shared {
     pub(crate) watching: AtomicBool,
     /// Whether a discovery asked for the other sentinels already (once per `Sentinel`).
     refreshed: AtomicBool,
+    /// How many watchers run (a counter they do not keep alive, so it can be read after the
+    /// `Sentinel` and its clients are gone).
+    watchers: Arc<AtomicUsize>,
 }
 
 impl Shared {
@@ -218,6 +221,7 @@ impl Shared {
             rotation: AtomicUsize::new(0),
             watching: AtomicBool::new(false),
             refreshed: AtomicBool::new(false),
+            watchers: Arc::new(AtomicUsize::new(0)),
         })
     }
 
@@ -252,6 +256,17 @@ impl Shared {
                 }
             }
         }
+    }
+
+    /// Counts a watcher as running until the guard is dropped.
+    pub(crate) fn watch_guard(&self) -> WatchGuard {
+        self.watchers.fetch_add(1, Ordering::AcqRel);
+        WatchGuard(Arc::clone(&self.watchers))
+    }
+
+    /// The count of running watchers.
+    pub(crate) fn watcher_count(&self) -> Arc<AtomicUsize> {
+        Arc::clone(&self.watchers)
     }
 
     /// Moves `addr` to the front of the list (it answered).
@@ -297,6 +312,16 @@ impl Shared {
             sentinel: None,
             ..self.options.sentinel.clone()
         }
+    }
+}
+
+/// Held by a running `+switch-master` watcher (see [`Shared::watch_guard`]).
+#[derive(Debug)]
+pub(crate) struct WatchGuard(Arc<AtomicUsize>);
+
+impl Drop for WatchGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

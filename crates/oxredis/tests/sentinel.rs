@@ -767,3 +767,53 @@ fn sentinel_password_blocking() {
 async fn sentinel_password_async() {
     sentinel_password!(oxredis::aio::Sentinel, await);
 }
+
+/// The `+switch-master` watchers (one per sentinel: threads, or tasks) run while the `Sentinel`
+/// or a client it made lives, and stop once both are gone.
+macro_rules! watchers_stop_with_their_sentinel {
+    ($sentinel:path $(, $aw:tt)*) => {{
+        use $sentinel as Sentinel;
+        let primary = RedisServer::new();
+        let sentinels: Vec<_> = (0..2)
+            .map(|_| {
+                oxredis_test_support::SentinelProcess::start(
+                    "watchm",
+                    primary.port(),
+                    1,
+                    Duration::from_millis(1000),
+                )
+            })
+            .collect();
+        let s = Sentinel::new(
+            sentinels.iter().map(|p| ("127.0.0.1", p.port())),
+            options(Protocol::Resp2),
+        );
+        let running = s.running_watchers();
+        assert_eq!(running.load(Ordering::Acquire), 0, "none before master_for");
+        let m = s.master_for("watchm");
+        let _also = s.slave_for("watchm");
+        assert!(m.ping() $(.$aw)* .unwrap());
+        assert_eq!(running.load(Ordering::Acquire), 2, "one per sentinel, once");
+        drop(s);
+        drop(_also);
+        // The client alone keeps them.
+        std::thread::sleep(Duration::from_millis(700));
+        assert_eq!(running.load(Ordering::Acquire), 2);
+        drop(m);
+        let start = Instant::now();
+        while running.load(Ordering::Acquire) != 0 {
+            assert!(start.elapsed() < Duration::from_secs(3), "watchers still running");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }};
+}
+
+#[test]
+fn watchers_stop_with_their_sentinel_blocking() {
+    watchers_stop_with_their_sentinel!(oxredis::blocking::Sentinel);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watchers_stop_with_their_sentinel_async() {
+    watchers_stop_with_their_sentinel!(oxredis::aio::Sentinel, await);
+}

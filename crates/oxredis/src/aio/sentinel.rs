@@ -74,6 +74,13 @@ impl Sentinel {
         self.shared.sentinels()
     }
 
+    /// How many `+switch-master` watchers run now, as a counter that outlives this `Sentinel`
+    /// (they stop within about half a second once it and every client it made are dropped).
+    #[doc(hidden)]
+    pub fn running_watchers(&self) -> Arc<std::sync::atomic::AtomicUsize> {
+        self.shared.watcher_count()
+    }
+
     /// The options.
     pub fn options(&self) -> &SentinelOptions {
         &self.shared.options
@@ -159,7 +166,11 @@ impl Sentinel {
                 Ok(handle) => {
                     for addr in self.shared.sentinels() {
                         let weak = Arc::downgrade(&self.shared);
-                        handle.spawn(async move { watch(&weak, &addr).await });
+                        let guard = self.shared.watch_guard();
+                        handle.spawn(async move {
+                            let _running = guard;
+                            watch(&weak, &addr).await;
+                        });
                     }
                 }
                 Err(_) => self.shared.watching.store(false, Ordering::Release),

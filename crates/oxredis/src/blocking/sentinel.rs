@@ -72,6 +72,13 @@ impl Sentinel {
         self.shared.sentinels()
     }
 
+    /// How many `+switch-master` watchers run now, as a counter that outlives this `Sentinel`
+    /// (they stop within about half a second once it and every client it made are dropped).
+    #[doc(hidden)]
+    pub fn running_watchers(&self) -> Arc<std::sync::atomic::AtomicUsize> {
+        self.shared.watcher_count()
+    }
+
     /// The options.
     pub fn options(&self) -> &SentinelOptions {
         &self.shared.options
@@ -155,9 +162,13 @@ impl Sentinel {
             // resolve on every reconnect.
             for addr in self.shared.sentinels() {
                 let weak = Arc::downgrade(&self.shared);
+                let guard = self.shared.watch_guard();
                 let _ = std::thread::Builder::new()
                     .name("oxredis-sentinel-watch".into())
-                    .spawn(move || watch(&weak, &addr));
+                    .spawn(move || {
+                        let _running = guard;
+                        watch(&weak, &addr);
+                    });
             }
         }
         ConnectionConfig {
