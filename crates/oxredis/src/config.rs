@@ -172,6 +172,11 @@ pub struct ConnectionConfig {
     /// Retries after a connection error (redis-py's `retry`). A command is retried only when
     /// that cannot apply it twice: the connection failed before it was sent, or it is read-only.
     pub retry: Retry,
+    /// Called with RESP3 push frames (redis-py's `push_handler_func`); see the
+    /// [push policy](crate::push) for which ones and what happens without it.
+    pub push_handler: Option<crate::PushHandler>,
+    /// Client-side caching (redis-py's `cache_config`); RESP3 only. See [`crate::cache`].
+    pub cache: Option<crate::cache::CacheConfig>,
 }
 
 impl Default for ConnectionConfig {
@@ -200,6 +205,8 @@ impl Default for ConnectionConfig {
             lib_version: Some(env!("CARGO_PKG_VERSION").into()),
             limits: DecoderLimits::default(),
             retry: Retry::default(),
+            push_handler: None,
+            cache: None,
         }
     }
 }
@@ -229,6 +236,8 @@ impl std::fmt::Debug for ConnectionConfig {
             lib_version,
             limits,
             retry,
+            push_handler,
+            cache,
         } = self;
         f.debug_struct("ConnectionConfig")
             .field("addr", addr)
@@ -251,6 +260,8 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("lib_version", lib_version)
             .field("limits", limits)
             .field("retry", retry)
+            .field("push_handler", push_handler)
+            .field("cache", cache)
             .finish()
     }
 }

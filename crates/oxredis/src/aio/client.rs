@@ -14,6 +14,8 @@ use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::multiplex::{Multiplexer, Payload, Refused, ReplyTo, Request};
 use super::Connection;
+use crate::cache::ClientCache;
+use crate::push::PushRouter;
 
 /// Idle dedicated connections kept for blocking commands; more may be open at once, the extra
 /// ones are closed when their command finishes.
@@ -31,6 +33,8 @@ struct Inner {
     /// Idle connections for blocking commands.
     blocking_idle: Mutex<Vec<Connection>>,
     pushes: broadcast::Sender<Value>,
+    /// Push routing for the client's connections: the handler, the cache, `pushes`.
+    router: PushRouter,
 }
 
 /// The async Redis client (redis-py's `redis.asyncio.Redis`), for tokio.
@@ -60,6 +64,11 @@ impl Redis {
     /// A client for `config`; nothing is opened until the first command.
     pub fn new(config: ConnectionConfig) -> Redis {
         let (pushes, _) = broadcast::channel(PUSH_CAPACITY);
+        let sink = pushes.clone();
+        // A send fails only when there is no receiver: then nobody consumed the push.
+        let sink: crate::push::PushSink = Arc::new(move |p: &Value| sink.send(p.clone()).is_ok());
+        let cache = config.cache.clone().map(ClientCache::new);
+        let router = PushRouter::new(config.push_handler.clone(), Some(sink), cache);
         Redis {
             inner: Arc::new(Inner {
                 config,
@@ -67,6 +76,7 @@ impl Redis {
                 connecting: tokio::sync::Mutex::new(()),
                 blocking_idle: Mutex::new(Vec::new()),
                 pushes,
+                router,
             }),
         }
     }
@@ -104,10 +114,38 @@ impl Redis {
     }
 
     /// RESP3 push frames that arrive on the shared connection (e.g. client-side caching
-    /// invalidations). A receiver sees pushes that arrive after it was made; a slow one loses
-    /// the oldest.
+    /// invalidations), as well as going to the [`PushHandler`](crate::PushHandler) if one is
+    /// set (see the [push policy](crate::push)). A receiver sees pushes that arrive after it
+    /// was made; a slow one loses the oldest (past 1,024 unread).
     pub fn push_receiver(&self) -> broadcast::Receiver<Value> {
         self.inner.pushes.subscribe()
+    }
+
+    /// RESP3 push frames that reached no consumer on this client's connections (see the
+    /// [push policy](crate::push)).
+    pub fn dropped_pushes(&self) -> u64 {
+        self.inner.router.dropped()
+    }
+
+    /// The client-side cache (redis-py's `get_cache()`), when caching is on
+    /// ([`ClientBuilder::cache_config`](crate::ClientBuilder::cache_config)): its counters,
+    /// `size()`, `clear()`.
+    pub fn cache(&self) -> Option<&Arc<ClientCache>> {
+        self.inner.router.cache()
+    }
+
+    /// Waits until every invalidation the server sent before this call has been applied to the
+    /// cache: one PING round trip on the shared connection, which carries the invalidations in
+    /// order with the replies. After another client's write has returned, a `sync_cache()`
+    /// guarantees the next read sees it. Does nothing without a cache.
+    ///
+    /// # Errors
+    /// A connection error or timeout of the PING.
+    pub async fn sync_cache(&self) -> Result<()> {
+        if self.cache().is_none() {
+            return Ok(());
+        }
+        self.request(Cmd::new("PING")).await.map(drop)
     }
 
     /// Opens a dedicated connection with this client's settings, for code that needs a socket
@@ -208,6 +246,18 @@ impl Redis {
             return (result, Some(cmd));
         }
         let shape = cmd.reply_shape();
+        let mut ticket = None;
+        if let Some(cache) = self.cache() {
+            if crate::cache::is_cacheable(&cmd) {
+                if let Some(v) = cache.get(&cmd, std::time::Instant::now()) {
+                    return (crate::conn::finish_reply(shape, v), Some(cmd));
+                }
+                match self.tracking_epoch().await {
+                    Ok(epoch) => ticket = cache.begin(&cmd, epoch).map(Box::new),
+                    Err(e) => return (Err(e.mark_unsent()), Some(cmd)),
+                }
+            }
+        }
         // WAIT and WAITAOF are not flagged BLOCKING: the server holds them (and so the
         // shared connection) up to their timeout, which extends the deadline.
         let allowance = cmd
@@ -219,6 +269,7 @@ impl Redis {
                 payload: Payload::One(cmd),
                 reply: ReplyTo::One(tx),
                 allowance,
+                ticket,
             })
             .await;
         if let Err((e, req)) = submitted {
@@ -256,6 +307,7 @@ impl Redis {
             payload: Payload::Packed(packed, count),
             reply: ReplyTo::Many(tx),
             allowance,
+            ticket: None,
         })
         .await
         .map_err(|(e, _)| e)?;
@@ -318,6 +370,18 @@ impl Redis {
         ))
     }
 
+    /// The cache epoch of the shared connection's tracking, connecting first when there is
+    /// no live connection (so a client's first read is cached too).
+    async fn tracking_epoch(&self) -> Result<u64> {
+        if let Some(m) = self.mux().as_ref() {
+            if !m.is_closed() {
+                return Ok(m.epoch);
+            }
+        }
+        Box::pin(self.reconnect()).await?;
+        Ok(self.mux().as_ref().map_or(0, |m| m.epoch))
+    }
+
     async fn reconnect(&self) -> Result<()> {
         let _guard = self.inner.connecting.lock().await;
         if let Some(m) = self.mux().as_ref() {
@@ -326,12 +390,27 @@ impl Redis {
                 return Ok(());
             }
         }
-        let conn = Connection::connect(&self.inner.config).await?;
-        let mux = Multiplexer::spawn(
-            conn,
-            self.inner.pushes.clone(),
-            self.inner.config.max_queued_requests,
-        );
+        let config = &self.inner.config;
+        let mut epoch = 0;
+        let conn = match self.inner.router.cache() {
+            None => Connection::connect_routed(config, Some(self.inner.router.clone())).await?,
+            Some(cache) => {
+                if config.protocol != crate::Protocol::Resp3 {
+                    return Err(Error::new(
+                        ErrorKind::InvalidConfig,
+                        "client-side caching needs RESP3 (protocol=3)",
+                    ));
+                }
+                // This connection carries the invalidations: tracking on it, and when it
+                // closes the cache is flushed (the router marked `tracking`).
+                let mut conn =
+                    Connection::connect_routed(config, Some(self.inner.router.tracking())).await?;
+                conn.request(&ClientCache::tracking_command(None)).await?;
+                epoch = cache.tracking_ready(None);
+                conn
+            }
+        };
+        let mux = Multiplexer::spawn(conn, config.max_queued_requests, epoch);
         *self.mux() = Some(mux);
         Ok(())
     }
