@@ -80,7 +80,9 @@ impl ConnState {
         &self.router
     }
 
-    /// Routes one push frame per the [push policy](crate::push).
+    /// Routes one push frame per the [push policy](crate::push) (for the multiplexer, which
+    /// decodes frames itself).
+    #[cfg(feature = "tokio")]
     pub(crate) fn route_push(&self, push: &Value) {
         self.router.route(push);
     }

@@ -30,6 +30,16 @@
 //! # Ok::<(), oxredis::Error>(())
 //! ```
 
+//! # RESP3 pushes, client-side caching, tracing
+//! Push frames never pass for replies; each goes to the client-side cache, the user's
+//! [`PushHandler`], or is dropped and counted ([`push`] has the policy). Client-side caching
+//! ([`cache`], redis-py's `CacheConfig`) keeps the replies of cacheable reads until the server
+//! invalidates them, for both clients. The cargo feature `tracing` (off by default) gives every
+//! command and pipeline a `tracing` span with OpenTelemetry's database attribute names
+//! (`db.system.name`, `db.operation.name`, `db.namespace`, `server.address`, `server.port`,
+//! `db.operation.batch.size`), never argument values; `examples/otel-stdout` exports them with
+//! `tracing-opentelemetry`. The blocking pool's counters are [`Redis::pool_stats`].
+
 #[macro_use]
 pub mod commands;
 #[cfg(feature = "tokio")]
@@ -55,6 +65,7 @@ pub mod retry;
 mod scan;
 mod script;
 pub mod tls;
+mod trace;
 pub mod types;
 mod value;
 

@@ -181,6 +181,12 @@ impl Redis {
     /// sent, a read-only command after a connection error, and any command the server refused
     /// with `LOADING`; never a write that may have run, never a timeout after sending.
     pub async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        let span = crate::trace::Span::command(&cmd, &self.inner.config);
+        span.instrument(self.run_untraced(cmd)).await
+    }
+
+    /// [`run`](Self::run) without its span.
+    async fn run_untraced<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         // The command comes back with its reply, so a retry needs no copy made in advance.
         match self.request_keeping(cmd).await {
             (Ok(v), _) => T::from_value(v),
@@ -250,7 +256,14 @@ impl Redis {
         if let Some(cache) = self.cache() {
             if crate::cache::is_cacheable(&cmd) {
                 if let Some(v) = cache.get(&cmd, std::time::Instant::now()) {
-                    return (crate::conn::finish_reply(shape, v), Some(cmd));
+                    // Stored as decoded: the text check is the caller's, as for any reply.
+                    let checked = if self.inner.config.decode_responses {
+                        check_utf8(&v).map(|()| v)
+                    } else {
+                        Ok(v)
+                    };
+                    let result = checked.and_then(|v| crate::conn::finish_reply(shape, v));
+                    return (result, Some(cmd));
                 }
                 match self.tracking_epoch().await {
                     Ok(epoch) => ticket = cache.begin(&cmd, epoch).map(Box::new),

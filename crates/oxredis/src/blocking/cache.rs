@@ -210,7 +210,9 @@ fn run(tracker: &Weak<Tracker>, mut conn: Option<Connection>) {
                 // serving from it until the new connection is up.
                 c.closed();
                 conn = None;
+                // The PINGs in flight are lost: the barriers waiting for them get a new one.
                 pings.clear();
+                sent = 0;
             }
         }
     }

@@ -132,10 +132,21 @@ impl Redis {
     /// A connection error (after retries), a timeout, the server's error reply, or a failed
     /// conversion; [`ErrorKind::Data`](crate::ErrorKind::Data) for a refused command.
     pub fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        crate::trace::Span::command(&cmd, self.pool.config()).in_scope(|| self.run_untraced(cmd))
+    }
+
+    /// [`run`](Self::run) without its span.
+    fn run_untraced<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         cmd.check_shared_connection()?;
         if let Some(tracker) = self.pool.tracker() {
             if crate::cache::is_cacheable(&cmd) {
-                return T::from_value(self.run_cached(tracker, &cmd)?);
+                match tracker.ensure_started() {
+                    Ok(()) => return T::from_value(self.run_cached(tracker, &cmd)?),
+                    Err(e) if e.kind() == ErrorKind::InvalidConfig => return Err(e),
+                    // No invalidation connection (the server is down?): uncached, with the
+                    // usual retries; the next cacheable command tries again.
+                    Err(_) => {}
+                }
             }
         }
         let mut retry: Option<RetryState> = None;
@@ -163,7 +174,6 @@ impl Redis {
     /// read (with the same retries: it is read-only) and stored if no invalidation of its keys
     /// came meanwhile (see [`crate::cache`]).
     fn run_cached(&self, tracker: &Arc<Tracker>, cmd: &Cmd) -> Result<Value> {
-        tracker.ensure_started()?;
         let Some(cache) = self.pool.cache() else {
             return Err(Error::new(ErrorKind::InvalidConfig, "no cache"));
         };
