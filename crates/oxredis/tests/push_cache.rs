@@ -534,3 +534,70 @@ async fn async_stress() {
         assert_eq!(got, v.committed[i].load(Ordering::SeqCst));
     }
 }
+
+#[test]
+fn blocking_cache_survives_losing_its_redirect_connection_without_a_stale_read() {
+    use oxredis::commands::options::ClientKillFilter;
+    let server = RedisServer::new();
+    let other = Redis::from_url(&server.url()).unwrap();
+    let r = Redis::builder()
+        .url(&server.url())
+        .unwrap()
+        .max_connections(1)
+        .cache_config(CacheConfig::default())
+        .build();
+    other.set("redir:k", "v1").unwrap();
+    let v: Option<String> = r.get("redir:k").unwrap();
+    assert_eq!(v.as_deref(), Some("v1"));
+    let cache = r.cache().unwrap().clone();
+    assert_eq!(cache.size(), 1);
+    // The one pooled connection redirects its invalidations to the client's reader.
+    let info: Value = r
+        .get_connection()
+        .unwrap()
+        .request(&oxredis::Cmd::new("CLIENT TRACKINGINFO"))
+        .unwrap();
+    let Value::Map(fields) = info else {
+        panic!("{info:?}")
+    };
+    let redirect = fields
+        .iter()
+        .find(|(k, _)| k.as_bytes() == Some(b"redirect"))
+        .map(|(_, v)| v.clone());
+    let Some(Value::Int(reader_id)) = redirect else {
+        panic!("{fields:?}")
+    };
+    assert!(reader_id > 0);
+
+    // Kill the reader: its invalidations are lost, so the cache must flush and not serve v1.
+    assert_eq!(
+        other
+            .client_kill(&ClientKillFilter::default().id(reader_id))
+            .unwrap(),
+        1
+    );
+    common::wait_until("the invalidation connection to come back", || {
+        r.sync_cache().is_ok()
+    });
+    assert_eq!(
+        cache.size(),
+        0,
+        "flushed when the reader's connection was lost"
+    );
+    // The pooled connection still redirects to the dead reader: this write makes the server
+    // send it `tracking-redir-broken`, and the client must still read v2, then cache again.
+    other.set("redir:k", "v2").unwrap();
+    for _ in 0..3 {
+        let v: Option<String> = r.get("redir:k").unwrap();
+        assert_eq!(v.as_deref(), Some("v2"));
+    }
+    other.set("redir:k", "v3").unwrap();
+    r.sync_cache().unwrap();
+    let v: Option<String> = r.get("redir:k").unwrap();
+    assert_eq!(v.as_deref(), Some("v3"));
+    let s = cache.stats();
+    // Invalidations: the lost reader, `tracking-redir-broken`, the write of v3. Reads of v2:
+    // the first re-points tracking and meets the broken-redirect push (not cached), the
+    // second is cached, the third a hit.
+    assert_eq!((s.invalidations, s.hits, s.misses), (3, 1, 4), "{s:?}");
+}
