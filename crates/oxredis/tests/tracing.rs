@@ -1,5 +1,6 @@
 //! The `tracing` feature's spans: one per command and per pipeline, with OpenTelemetry's
-//! database attribute names and no argument values (run with `--features tracing`).
+//! database attribute names and no argument values (run with `--features tracing`; without
+//! the feature this file compiles to no test, so `--test '*'` runs still work).
 #![cfg(feature = "tracing")]
 #![allow(
     clippy::disallowed_types,

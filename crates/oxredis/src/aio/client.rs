@@ -443,7 +443,7 @@ impl Redis {
         let idle = idle.and_then(|mut c| (!c.peer_closed()).then_some(c));
         let mut conn = match idle {
             Some(c) => c,
-            None => Connection::connect(&self.inner.config)
+            None => Connection::connect_routed(&self.inner.config, Some(self.inner.router.clone()))
                 .await
                 .map_err(Error::mark_unsent)?,
         };
