@@ -12,7 +12,7 @@
 //!   ([`crate::push`]), before any later reply of that connection is handed out, and before
 //!   any later cache lookup.
 //! - A value read while an invalidation for one of its keys was in flight is not cached: each
-//!   cacheable miss takes a [`Ticket`] before the command is sent; an invalidation of one of its
+//!   cacheable miss takes a *ticket* before the command is sent; an invalidation of one of its
 //!   keys (or a flush) poisons the open tickets, and a poisoned ticket's reply is returned to the
 //!   caller but not stored. This closes the race of a separate invalidation connection (the
 //!   blocking client) and is harmless on a single connection (the async client).

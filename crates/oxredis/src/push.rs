@@ -11,7 +11,7 @@
 //! 3. for the async client, to the receivers of `aio::Redis::push_receiver`, when there
 //!    are any.
 //!
-//! A push that reaches none of them is **dropped and counted** ([`PushRouter::dropped`], read
+//! A push that reaches none of them is **dropped and counted** (per client, read
 //! through `Redis::dropped_pushes`): nothing is buffered where nobody could read it, so a flood
 //! of pushes nobody asked for cannot grow memory. A [`PubSub`](crate::PubSub) consumes the
 //! pushes of its subscriptions (messages, confirmations) itself; any other push it reads goes
