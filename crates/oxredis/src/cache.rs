@@ -48,7 +48,7 @@
     reason = "entries' expiry is an Instant, always passed in by the drivers: the cache never reads the clock"
 )]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -612,6 +612,53 @@ impl Drop for Ticket {
     }
 }
 
+/// The decisions of the blocking client's invalidation reader (its thread only reads, writes
+/// and sleeps): when to PING, either for `sync_cache` barriers or as a health check of a quiet
+/// connection, and which barrier a PING's reply completes. Push frames read there go through
+/// the client's push router like any other.
+#[derive(Debug, Default)]
+pub(crate) struct ReaderState {
+    /// The barrier each PING in flight completes, oldest first (0: a health check).
+    pings: VecDeque<u64>,
+    /// The newest barrier a PING was sent for.
+    sent: u64,
+}
+
+impl ReaderState {
+    /// The PING to send now, if any: when a barrier newer than any PING sent is `requested`,
+    /// or when the connection has been quiet for `idle` >= `health_every` with nothing in
+    /// flight.
+    pub(crate) fn next_ping(
+        &mut self,
+        requested: u64,
+        idle: Duration,
+        health_every: Duration,
+    ) -> Option<Cmd> {
+        let target = if requested > self.sent {
+            requested
+        } else if self.pings.is_empty() && idle >= health_every {
+            0
+        } else {
+            return None;
+        };
+        self.pings.push_back(target);
+        self.sent = self.sent.max(target);
+        Some(Cmd::new("PING"))
+    }
+
+    /// A reply (a PING's) arrived: the barrier it completes (0 for a health check), if any.
+    pub(crate) fn on_reply(&mut self) -> Option<u64> {
+        self.pings.pop_front()
+    }
+
+    /// The connection was lost: the PINGs in flight with it, so the barriers still waiting get
+    /// a PING on the next connection.
+    pub(crate) fn on_lost(&mut self) {
+        self.pings.clear();
+        self.sent = 0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -786,6 +833,29 @@ mod tests {
         let err = Value::Error(crate::ServerError::from_line(b"WRONGTYPE x"));
         c.begin(&build::get("k"), e).unwrap().complete(&err, now);
         assert_eq!(c.size(), 0);
+    }
+
+    #[test]
+    fn the_reader_pings_for_barriers_and_health_and_repings_after_a_loss() {
+        let s = Duration::from_secs;
+        let mut r = ReaderState::default();
+        assert!(r.next_ping(0, s(0), s(1)).is_none(), "nothing wanted");
+        assert!(r.next_ping(2, s(0), s(1)).is_some(), "barriers 1 and 2");
+        assert!(
+            r.next_ping(2, s(5), s(1)).is_none(),
+            "sent; a ping in flight"
+        );
+        assert!(r.next_ping(3, s(0), s(1)).is_some());
+        assert_eq!(r.on_reply(), Some(2));
+        assert_eq!(r.on_reply(), Some(3));
+        assert_eq!(r.on_reply(), None);
+        assert!(r.next_ping(3, s(1), s(1)).is_some(), "quiet: health check");
+        assert_eq!(r.on_reply(), Some(0));
+        // A barrier whose PING was lost with the connection is pinged again.
+        assert!(r.next_ping(4, s(0), s(1)).is_some());
+        r.on_lost();
+        assert!(r.next_ping(4, s(0), s(1)).is_some());
+        assert_eq!(r.on_reply(), Some(4));
     }
 
     #[test]

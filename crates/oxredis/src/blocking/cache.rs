@@ -3,11 +3,10 @@
 //! [`crate::cache`] for why). The decisions (what an invalidation does, when the cache flushes)
 //! are the core's; this only keeps the socket read.
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
-use crate::cache::ClientCache;
+use crate::cache::{ClientCache, ReaderState};
 use crate::config::{ConnectionConfig, Protocol};
 use crate::push::PushRouter;
 use crate::{Cmd, Error, ErrorKind, Result, Value};
@@ -145,11 +144,10 @@ impl Tracker {
 }
 
 /// The reader thread: reads the invalidation connection until the client is gone, routing
-/// pushes through the core and reconnecting (with the cache flushed) after a failure.
+/// pushes through the core and reconnecting (with the cache flushed) after a failure; when to
+/// PING is the core's [`ReaderState`].
 fn run(tracker: &Weak<Tracker>, mut conn: Option<Connection>) {
-    // Barrier targets of the PINGs sent, oldest first (0 for a health check).
-    let mut pings: VecDeque<u64> = VecDeque::new();
-    let mut sent = 0u64;
+    let mut state = ReaderState::default();
     let mut failures = 0u32;
     loop {
         let Some(t) = tracker.upgrade() else {
@@ -163,7 +161,6 @@ fn run(tracker: &Weak<Tracker>, mut conn: Option<Connection>) {
                 Ok(c) => {
                     conn = Some(c);
                     failures = 0;
-                    pings.clear();
                 }
                 Err(_) => {
                     failures = failures.saturating_add(1);
@@ -177,20 +174,10 @@ fn run(tracker: &Weak<Tracker>, mut conn: Option<Connection>) {
             continue;
         };
         let requested = t.lock().requested;
-        let mut ping = None;
-        if requested > sent {
-            ping = Some(requested);
-        } else if pings.is_empty() && c.idle_for() >= HEALTH_CHECK {
-            ping = Some(0);
-        }
-        let res = match ping {
-            Some(target) => {
-                c.queue(&Cmd::new("PING"));
-                c.flush().map(|()| {
-                    pings.push_back(target);
-                    sent = sent.max(target);
-                    None
-                })
+        let res = match state.next_ping(requested, c.idle_for(), HEALTH_CHECK) {
+            Some(ping) => {
+                c.queue(&ping);
+                c.flush().map(|()| None)
             }
             None => c.read_frame_timeout(Some(POLL)),
         };
@@ -198,7 +185,7 @@ fn run(tracker: &Weak<Tracker>, mut conn: Option<Connection>) {
             Ok(None) => {}
             Ok(Some(frame @ Value::Push(_))) => t.router.route(&frame),
             Ok(Some(_pong)) => {
-                if let Some(target) = pings.pop_front() {
+                if let Some(target) = state.on_reply() {
                     let mut b = t.lock();
                     b.done = b.done.max(target);
                     drop(b);
@@ -210,9 +197,7 @@ fn run(tracker: &Weak<Tracker>, mut conn: Option<Connection>) {
                 // serving from it until the new connection is up.
                 c.closed();
                 conn = None;
-                // The PINGs in flight are lost: the barriers waiting for them get a new one.
-                pings.clear();
-                sent = 0;
+                state.on_lost();
             }
         }
     }
