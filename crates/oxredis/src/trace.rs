@@ -99,7 +99,7 @@ impl Span {
                 otel.kind = "client",
                 db.system.name = "redis",
                 db.operation.name = name,
-                db.operation.batch.size = size,
+                db.operation.batch.size = i64::try_from(size).unwrap_or(i64::MAX),
                 db.namespace = config.db,
                 server.address = tracing::field::Empty,
                 server.port = tracing::field::Empty,
