@@ -29,6 +29,8 @@ run() {
 start=$(date +%s)
 run "$logs/redis" cargo test --all-targets --no-fail-fast "$@"
 run "$logs/redis" cargo test --doc
+# The `tracing` feature's spans (the feature is off by default, so the run above skips them).
+run "$logs/redis" cargo test -p oxredis --features tracing --test tracing
 redis_secs=$(( $(date +%s) - start ))
 
 start=$(date +%s)

@@ -193,6 +193,12 @@ impl Cmd {
         out
     }
 
+    /// The arguments as encoded (without the array header): self-delimiting, so equal bytes
+    /// mean the same command and arguments. The client-side cache's key.
+    pub(crate) fn encoded_args(&self) -> &[u8] {
+        &self.data
+    }
+
     /// Number of arguments, the command name's words included.
     pub fn argc(&self) -> usize {
         self.argc

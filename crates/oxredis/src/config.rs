@@ -182,6 +182,11 @@ pub struct ConnectionConfig {
     /// A stream factory used instead of opening a socket to [`addr`](Self::addr) (redis-py's
     /// `connection_class`); see [`CustomTransport`](crate::transport::CustomTransport).
     pub transport: Option<crate::transport::CustomTransport>,
+    /// Called with RESP3 push frames (redis-py's `push_handler_func`); see the
+    /// [push policy](crate::push) for which ones and what happens without it.
+    pub push_handler: Option<crate::PushHandler>,
+    /// Client-side caching (redis-py's `cache_config`); RESP3 only. See [`crate::cache`].
+    pub cache: Option<crate::cache::CacheConfig>,
 }
 
 impl Default for ConnectionConfig {
@@ -213,6 +218,8 @@ impl Default for ConnectionConfig {
             sentinel: None,
             readonly: false,
             transport: None,
+            push_handler: None,
+            cache: None,
         }
     }
 }
@@ -245,6 +252,8 @@ impl std::fmt::Debug for ConnectionConfig {
             sentinel,
             readonly,
             transport,
+            push_handler,
+            cache,
         } = self;
         f.debug_struct("ConnectionConfig")
             .field("addr", addr)
@@ -270,6 +279,8 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("sentinel", sentinel)
             .field("readonly", readonly)
             .field("transport", transport)
+            .field("push_handler", push_handler)
+            .field("cache", cache)
             .finish()
     }
 }

@@ -6,13 +6,12 @@
 //! [`Connection`](crate::aio::Connection) and the async multiplexer hold a [`ConnState`] and only
 //! move bytes between it and their socket.
 
-use std::collections::VecDeque;
-
 use bytes::BytesMut;
 
 use crate::config::{ConnectionConfig, Protocol};
 use crate::convert::check_utf8;
 use crate::handshake::{self, Step};
+use crate::push::PushRouter;
 use crate::reply::{normalize, ReplyShape};
 use crate::resp::Decoder;
 use crate::{Cmd, Error, ErrorKind, Result, Value};
@@ -21,9 +20,6 @@ use crate::{Cmd, Error, ErrorKind, Result, Value};
 pub(crate) const MIN_READ: usize = 8 * 1024;
 /// Largest read from the socket.
 pub(crate) const MAX_READ: usize = 256 * 1024;
-/// RESP3 push frames kept while waiting for replies. Past it the **oldest** are dropped, so a
-/// flood of pushes nobody reads cannot grow memory without bound and the latest stay visible.
-pub(crate) const MAX_BUFFERED_PUSHES: usize = 4096;
 
 /// The protocol state of one connection (see the [module docs](self)).
 pub(crate) struct ConnState {
@@ -38,7 +34,8 @@ pub(crate) struct ConnState {
     broken: bool,
     /// Replies owed by the server for commands queued or sent.
     pending: usize,
-    pushes: VecDeque<Value>,
+    /// Where RESP3 push frames go (see [`crate::push`]).
+    router: PushRouter,
     read_size: usize,
 }
 
@@ -51,7 +48,7 @@ impl std::fmt::Debug for ConnState {
             .field("pending", &self.pending)
             .field("buffered_read", &self.read_buf.len())
             .field("buffered_write", &self.write_buf.len())
-            .field("pushes", &self.pushes.len())
+            .field("router", &self.router)
             .finish_non_exhaustive()
     }
 }
@@ -67,9 +64,27 @@ impl ConnState {
             decode_responses: config.decode_responses,
             broken: false,
             pending: 0,
-            pushes: VecDeque::new(),
+            router: PushRouter::new(config.push_handler.clone(), None, None),
             read_size: MIN_READ,
         }
+    }
+
+    /// Routes this connection's push frames with `router` (the client's, shared by its
+    /// connections) instead of one of its own.
+    pub(crate) fn set_router(&mut self, router: PushRouter) {
+        self.router = router;
+    }
+
+    /// The push router.
+    pub(crate) fn router(&self) -> &PushRouter {
+        &self.router
+    }
+
+    /// Routes one push frame per the [push policy](crate::push) (for the multiplexer, which
+    /// decodes frames itself).
+    #[cfg(feature = "tokio")]
+    pub(crate) fn route_push(&self, push: &Value) {
+        self.router.route(push);
     }
 
     /// The protocol spoken.
@@ -85,6 +100,12 @@ impl ConnState {
     /// Marks the connection out of sync (an I/O error, an abandoned read...).
     pub(crate) fn mark_broken(&mut self) {
         self.broken = true;
+    }
+
+    /// The connection is closed for good (dropped, or its driver stopped): tells the push
+    /// router, which flushes the cache when this connection carried its invalidations.
+    pub(crate) fn on_closed(&self) {
+        self.router.on_closed();
     }
 
     /// Undoes [`mark_broken`](Self::mark_broken) when the caller knows no byte was lost (a
@@ -191,15 +212,13 @@ impl ConnState {
         Ok(())
     }
 
-    /// The next reply in the read buffer; RESP3 push frames met on the way are set aside
-    /// (see [`MAX_BUFFERED_PUSHES`]). An error reply is a [`Value::Error`], not `Err`.
+    /// The next reply in the read buffer; RESP3 push frames met on the way are routed per the
+    /// [push policy](crate::push) (cache invalidations applied, the handler called) before the
+    /// reply is returned. An error reply is a [`Value::Error`], not `Err`.
     pub(crate) fn next_reply(&mut self) -> Result<Option<Value>> {
         while let Some(frame) = self.decode()? {
             if self.protocol == Protocol::Resp3 && matches!(frame, Value::Push(_)) {
-                if self.pushes.len() == MAX_BUFFERED_PUSHES {
-                    self.pushes.pop_front();
-                }
-                self.pushes.push_back(frame);
+                self.router.route(&frame);
                 continue;
             }
             self.pending = self.pending.saturating_sub(1);
@@ -207,11 +226,6 @@ impl ConnState {
             return Ok(Some(frame));
         }
         Ok(None)
-    }
-
-    /// The push frames set aside by [`next_reply`](Self::next_reply).
-    pub(crate) fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
-        self.pushes.drain(..)
     }
 
     /// Whether undecoded bytes are buffered.
@@ -374,33 +388,42 @@ mod tests {
     }
 
     #[test]
-    fn replies_are_counted_and_pushes_set_aside_oldest_dropped_first() {
-        let mut s = state(Protocol::Resp3);
+    fn replies_are_counted_and_pushes_routed_to_the_handler_never_taken_for_replies() {
+        use std::sync::{Arc, Mutex};
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let mut config = ConnectionConfig::tcp("h", 1);
+        config.protocol = Protocol::Resp3;
+        config.push_handler = Some(crate::PushHandler::new(move |p: &Value| {
+            log.lock().unwrap().push(p.clone())
+        }));
+        let mut s = ConnState::new(&config);
         s.queue(&Cmd::new("GET k"));
         assert_eq!((s.pending(), s.is_reusable()), (1, false));
-        let mut bytes = Vec::new();
-        for i in 0..MAX_BUFFERED_PUSHES + 2 {
-            bytes.extend_from_slice(format!(">2\r\n+invalidate\r\n:{i}\r\n").as_bytes());
-        }
-        bytes.extend_from_slice(b"$1\r\nv\r\n");
-        s.read_buf.extend_from_slice(&bytes);
+        s.read_buf.extend_from_slice(
+            b">2\r\n+invalidate\r\n:1\r\n$1\r\nv\r\n>2\r\n+invalidate\r\n:2\r\n",
+        );
         assert_eq!(
             s.next_reply().unwrap(),
             Some(Value::Bulk(bytes::Bytes::from_static(b"v")))
         );
         assert_eq!((s.pending(), s.is_reusable()), (0, true));
-        let pushes: Vec<Value> = s.take_pushes().collect();
-        assert_eq!(pushes.len(), MAX_BUFFERED_PUSHES);
-        // The two oldest were dropped: the first kept is push #2, the last #4097.
+        assert_eq!(s.next_reply().unwrap(), None, "a push is no reply");
         let number = |v: &Value| match v {
             Value::Push(items) => items.get(1).cloned(),
             _ => None,
         };
-        assert_eq!(number(&pushes[0]), Some(Value::Int(2)));
-        assert_eq!(
-            number(&pushes[MAX_BUFFERED_PUSHES - 1]),
-            Some(Value::Int(MAX_BUFFERED_PUSHES as i64 + 1))
-        );
+        let seen: Vec<_> = seen.lock().unwrap().iter().map(number).collect();
+        assert_eq!(seen, vec![Some(Value::Int(1)), Some(Value::Int(2))]);
+        assert_eq!(s.router().dropped(), 0);
+
+        // Without a handler they are dropped and counted, not buffered.
+        let mut s = state(Protocol::Resp3);
+        s.queue(&Cmd::new("GET k"));
+        s.read_buf
+            .extend_from_slice(b">2\r\n+invalidate\r\n:1\r\n>1\r\n+x\r\n:5\r\n");
+        assert_eq!(s.next_reply().unwrap(), Some(Value::Int(5)));
+        assert_eq!(s.router().dropped(), 2);
     }
 
     #[test]

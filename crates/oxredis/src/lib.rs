@@ -29,7 +29,7 @@
 //! assert_eq!(r.config(), same.config());
 //! # Ok::<(), oxredis::Error>(())
 //! ```
-
+//!
 //! # Redis Cluster
 //! [`RedisCluster`] (blocking) and `aio::RedisCluster` (async) route every command of the
 //! table by its keys' slot or its declared target nodes, follow MOVED and ASK, retry
@@ -43,6 +43,16 @@
 //! let values: Vec<Option<String>> = rc.mget_nonatomic(["a", "b", "c"])?;
 //! # Ok::<(), oxredis::Error>(())
 //! ```
+//!
+//! # RESP3 pushes, client-side caching, tracing
+//! Push frames never pass for replies; each goes to the client-side cache, the user's
+//! [`PushHandler`], or is dropped and counted ([`push`] has the policy). Client-side caching
+//! ([`cache`], redis-py's `CacheConfig`) keeps the replies of cacheable reads until the server
+//! invalidates them, for both clients. The cargo feature `tracing` (off by default) gives every
+//! command and pipeline a `tracing` span with OpenTelemetry's database attribute names
+//! (`db.system.name`, `db.operation.name`, `db.namespace`, `server.address`, `server.port`,
+//! `db.operation.batch.size`), never argument values; `examples/otel-stdout` exports them with
+//! `tracing-opentelemetry`. The blocking pool's counters are [`Redis::pool_stats`].
 
 #[macro_use]
 pub mod commands;
@@ -50,6 +60,7 @@ pub mod commands;
 pub mod aio;
 pub mod blocking;
 mod callbacks;
+pub mod cache;
 pub mod cluster;
 mod cmd;
 pub mod config;
@@ -66,6 +77,7 @@ pub mod modules;
 pub mod monitor;
 mod pipeline;
 pub mod pubsub;
+pub mod push;
 mod reply;
 pub mod resp;
 pub mod retry;
@@ -74,6 +86,7 @@ mod script;
 pub mod sentinel;
 pub mod tls;
 pub mod transport;
+mod trace;
 pub mod types;
 mod value;
 
@@ -91,6 +104,7 @@ pub use convert::FromValue;
 pub use credentials::{CredentialProvider, Credentials, SharedCredentialProvider};
 pub use error::{Error, ErrorKind, Result, ServerError};
 pub use lock::LockOptions;
+pub use push::PushHandler;
 pub use script::Script;
 pub use tls::{TlsOptions, TlsVersion};
 pub use value::Value;

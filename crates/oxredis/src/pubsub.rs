@@ -441,6 +441,8 @@ pub(crate) struct Session {
     health_check_interval: Option<std::time::Duration>,
     /// Health-check PINGs sent whose reply has not been read yet.
     health_checks_pending: usize,
+    /// Where pushes that are not pub/sub traffic go (the [push policy](crate::push)).
+    router: crate::push::PushRouter,
 }
 
 impl Session {
@@ -452,6 +454,7 @@ impl Session {
             retry: config.retry,
             health_check_interval: config.health_check_interval,
             health_checks_pending: 0,
+            router: crate::push::PushRouter::new(config.push_handler.clone(), None, None),
         }
     }
 
@@ -515,6 +518,11 @@ impl Session {
     /// # Errors
     /// An error reply from the server; the handler's error or panic.
     pub(crate) fn handle_frame(&mut self, frame: Value) -> Result<Option<Message>> {
+        if matches!(frame, Value::Push(_)) && !is_pubsub_push(&frame) {
+            // Not ours (e.g. a cache invalidation): the push policy's, not dropped silently.
+            self.router.route(&frame);
+            return Ok(None);
+        }
         dispatch_frame(
             &mut self.subs,
             frame,
@@ -522,6 +530,23 @@ impl Session {
             &mut self.health_checks_pending,
         )
     }
+}
+
+/// Whether a push frame is pub/sub traffic (a message or a (un)subscribe confirmation).
+fn is_pubsub_push(frame: &Value) -> bool {
+    const KINDS: [&[u8]; 10] = [
+        b"message",
+        b"pmessage",
+        b"smessage",
+        b"subscribe",
+        b"psubscribe",
+        b"ssubscribe",
+        b"unsubscribe",
+        b"punsubscribe",
+        b"sunsubscribe",
+        b"pong",
+    ];
+    crate::push::push_kind(frame).is_some_and(|k| KINDS.iter().any(|c| k.eq_ignore_ascii_case(c)))
 }
 
 /// The three kinds of subscription.
@@ -955,6 +980,29 @@ mod tests {
         s.clear();
         assert!(!s.is_subscribed());
         assert!(s.resubscribe_commands().is_empty());
+    }
+
+    #[test]
+    fn a_push_that_is_not_pubsub_traffic_goes_to_the_push_handler() {
+        use std::sync::{Arc, Mutex};
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let mut config = crate::ConnectionConfig::tcp("h", 1);
+        config.push_handler = Some(crate::PushHandler::new(move |p: &Value| {
+            log.lock().unwrap().push(p.clone())
+        }));
+        let mut s = Session::new(&config);
+        let b = |t: &'static str| Value::Bulk(Bytes::from_static(t.as_bytes()));
+        let inv = Value::Push(vec![b("invalidate"), Value::Array(vec![b("k")])]);
+        assert_eq!(s.handle_frame(inv.clone()).unwrap(), None);
+        assert_eq!(*seen.lock().unwrap(), vec![inv]);
+        // A message of a channel is the session's, not the handler's.
+        let msg = s
+            .handle_frame(Value::Push(vec![b("message"), b("ch"), b("hi")]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(msg.channel_str(), Some("ch"));
+        assert_eq!(seen.lock().unwrap().len(), 1);
     }
 
     #[test]

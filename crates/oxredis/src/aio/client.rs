@@ -14,6 +14,8 @@ use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::multiplex::{Multiplexer, Payload, Refused, ReplyTo, Request};
 use super::Connection;
+use crate::cache::ClientCache;
+use crate::push::PushRouter;
 
 /// Idle dedicated connections kept for blocking commands; more may be open at once, the extra
 /// ones are closed when their command finishes.
@@ -33,6 +35,8 @@ struct Inner {
     pushes: broadcast::Sender<Value>,
     /// Reply callbacks set on this client (shared by its clones).
     callbacks: crate::callbacks::Callbacks,
+    /// Push routing for the client's connections: the handler, the cache, `pushes`.
+    router: PushRouter,
 }
 
 /// The async Redis client (redis-py's `redis.asyncio.Redis`), for tokio.
@@ -62,6 +66,11 @@ impl Redis {
     /// A client for `config`; nothing is opened until the first command.
     pub fn new(config: ConnectionConfig) -> Redis {
         let (pushes, _) = broadcast::channel(PUSH_CAPACITY);
+        let sink = pushes.clone();
+        // A send fails only when there is no receiver: then nobody consumed the push.
+        let sink: crate::push::PushSink = Arc::new(move |p: &Value| sink.send(p.clone()).is_ok());
+        let cache = config.cache.clone().map(ClientCache::new);
+        let router = PushRouter::new(config.push_handler.clone(), Some(sink), cache);
         Redis {
             inner: Arc::new(Inner {
                 config,
@@ -70,6 +79,7 @@ impl Redis {
                 blocking_idle: Mutex::new(Vec::new()),
                 pushes,
                 callbacks: crate::callbacks::Callbacks::default(),
+                router,
             }),
         }
     }
@@ -107,10 +117,38 @@ impl Redis {
     }
 
     /// RESP3 push frames that arrive on the shared connection (e.g. client-side caching
-    /// invalidations). A receiver sees pushes that arrive after it was made; a slow one loses
-    /// the oldest.
+    /// invalidations), as well as going to the [`PushHandler`](crate::PushHandler) if one is
+    /// set (see the [push policy](crate::push)). A receiver sees pushes that arrive after it
+    /// was made; a slow one loses the oldest (past 1,024 unread).
     pub fn push_receiver(&self) -> broadcast::Receiver<Value> {
         self.inner.pushes.subscribe()
+    }
+
+    /// RESP3 push frames that reached no consumer on this client's connections (see the
+    /// [push policy](crate::push)).
+    pub fn dropped_pushes(&self) -> u64 {
+        self.inner.router.dropped()
+    }
+
+    /// The client-side cache (redis-py's `get_cache()`), when caching is on
+    /// ([`ClientBuilder::cache_config`](crate::ClientBuilder::cache_config)): its counters,
+    /// `size()`, `clear()`.
+    pub fn cache(&self) -> Option<&Arc<ClientCache>> {
+        self.inner.router.cache()
+    }
+
+    /// Waits until every invalidation the server sent before this call has been applied to the
+    /// cache: one PING round trip on the shared connection, which carries the invalidations in
+    /// order with the replies. After another client's write has returned, a `sync_cache()`
+    /// guarantees the next read sees it. Does nothing without a cache.
+    ///
+    /// # Errors
+    /// A connection error or timeout of the PING.
+    pub async fn sync_cache(&self) -> Result<()> {
+        if self.cache().is_none() {
+            return Ok(());
+        }
+        self.request(Cmd::new("PING")).await.map(drop)
     }
 
     /// Opens a dedicated connection with this client's settings, for code that needs a socket
@@ -146,6 +184,12 @@ impl Redis {
     /// sent, a read-only command after a connection error, and any command the server refused
     /// with `LOADING`; never a write that may have run, never a timeout after sending.
     pub async fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        let span = crate::trace::Span::command(&cmd, &self.inner.config);
+        span.instrument(self.run_untraced(cmd)).await
+    }
+
+    /// [`run`](Self::run) without its span.
+    async fn run_untraced<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         if let Some(callback) = self.inner.callbacks.for_cmd(&cmd) {
             let reply = Box::pin(self.run_command::<Value>(cmd)).await?;
             return T::from_value(callback(reply)?);
@@ -174,7 +218,7 @@ impl Redis {
         self.inner.callbacks.set(command, None);
     }
 
-    /// [`run`](Self::run) without the reply callbacks.
+    /// [`run`](Self::run) without the span and the reply callbacks.
     async fn run_command<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         // The command comes back with its reply, so a retry needs no copy made in advance.
         match self.request_keeping(cmd).await {
@@ -241,6 +285,25 @@ impl Redis {
             return (result, Some(cmd));
         }
         let shape = cmd.reply_shape();
+        let mut ticket = None;
+        if let Some(cache) = self.cache() {
+            if crate::cache::is_cacheable(&cmd) {
+                if let Some(v) = cache.get(&cmd, std::time::Instant::now()) {
+                    // Stored as decoded: the text check is the caller's, as for any reply.
+                    let checked = if self.inner.config.decode_responses {
+                        check_utf8(&v).map(|()| v)
+                    } else {
+                        Ok(v)
+                    };
+                    let result = checked.and_then(|v| crate::conn::finish_reply(shape, v));
+                    return (result, Some(cmd));
+                }
+                match self.tracking_epoch().await {
+                    Ok(epoch) => ticket = cache.begin(&cmd, epoch).map(Box::new),
+                    Err(e) => return (Err(e.mark_unsent()), Some(cmd)),
+                }
+            }
+        }
         // WAIT and WAITAOF are not flagged BLOCKING: the server holds them (and so the
         // shared connection) up to their timeout, which extends the deadline.
         let allowance = cmd
@@ -252,6 +315,7 @@ impl Redis {
                 payload: Payload::One(cmd),
                 reply: ReplyTo::One(tx),
                 allowance,
+                ticket,
             })
             .await;
         if let Err((e, req)) = submitted {
@@ -289,6 +353,7 @@ impl Redis {
             payload: Payload::Packed(packed, count),
             reply: ReplyTo::Many(tx),
             allowance,
+            ticket: None,
         })
         .await
         .map_err(|(e, _)| e)?;
@@ -318,7 +383,7 @@ impl Redis {
             let full = match self.mux().as_ref() {
                 None => None,
                 // A connection to a replaced primary takes no new request.
-                Some(m) if self.is_stale(m.epoch) => None,
+                Some(m) if self.is_stale(m.sentinel_epoch) => None,
                 Some(m) => match m.try_send(req) {
                     Ok(()) => return Ok(()),
                     Err(Refused::Full(r)) => {
@@ -363,20 +428,47 @@ impl Redis {
             .is_some_and(|t| t.is_stale(epoch))
     }
 
+    /// The cache epoch of the shared connection's tracking, connecting first when there is
+    /// no live connection (so a client's first read is cached too).
+    async fn tracking_epoch(&self) -> Result<u64> {
+        if let Some(m) = self.mux().as_ref() {
+            if !m.is_closed() {
+                return Ok(m.epoch);
+            }
+        }
+        Box::pin(self.reconnect()).await?;
+        Ok(self.mux().as_ref().map_or(0, |m| m.epoch))
+    }
+
     async fn reconnect(&self) -> Result<()> {
         let _guard = self.inner.connecting.lock().await;
         if let Some(m) = self.mux().as_ref() {
-            if !m.is_closed() && !self.is_stale(m.epoch) {
+            if !m.is_closed() && !self.is_stale(m.sentinel_epoch) {
                 // Another task reconnected while this one waited.
                 return Ok(());
             }
         }
-        let conn = Connection::connect(&self.inner.config).await?;
-        let mux = Multiplexer::spawn(
-            conn,
-            self.inner.pushes.clone(),
-            self.inner.config.max_queued_requests,
-        );
+        let config = &self.inner.config;
+        let mut epoch = 0;
+        let conn = match self.inner.router.cache() {
+            None => Connection::connect_routed(config, Some(self.inner.router.clone())).await?,
+            Some(cache) => {
+                if config.protocol != crate::Protocol::Resp3 {
+                    return Err(Error::new(
+                        ErrorKind::InvalidConfig,
+                        "client-side caching needs RESP3 (protocol=3)",
+                    ));
+                }
+                // This connection carries the invalidations: tracking on it, and when it
+                // closes the cache is flushed (the router marked `tracking`).
+                let mut conn =
+                    Connection::connect_routed(config, Some(self.inner.router.tracking())).await?;
+                conn.request(&ClientCache::tracking_command(None)).await?;
+                epoch = cache.tracking_ready(None);
+                conn
+            }
+        };
+        let mux = Multiplexer::spawn(conn, config.max_queued_requests, epoch);
         *self.mux() = Some(mux);
         Ok(())
     }
@@ -398,7 +490,7 @@ impl Redis {
         let idle = idle.and_then(|mut c| (!c.peer_closed()).then_some(c));
         let mut conn = match idle {
             Some(c) => c,
-            None => Connection::connect(&self.inner.config)
+            None => Connection::connect_routed(&self.inner.config, Some(self.inner.router.clone()))
                 .await
                 .map_err(Error::mark_unsent)?,
         };

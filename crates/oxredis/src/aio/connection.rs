@@ -217,16 +217,37 @@ impl Connection {
     /// [`ErrorKind::Unsupported`] for TLS in a build without the `tls` feature or a server that
     /// refuses RESP3.
     pub async fn connect(config: &ConnectionConfig) -> Result<Connection> {
+        Connection::connect_routed(config, None).await
+    }
+
+    /// [`connect`](Self::connect), routing push frames with the client's `router` (shared by
+    /// its connections) instead of one of the connection's own.
+    pub(crate) async fn connect_routed(
+        config: &ConnectionConfig,
+        router: Option<crate::push::PushRouter>,
+    ) -> Result<Connection> {
         if let Some(target) = &config.sentinel {
             // The address comes from the sentinels, every time. Boxed: the discovery's state
             // stays out of every plain connect's future.
-            return Box::pin(super::sentinel::connect(config, target)).await;
+            let mut conn = Box::pin(super::sentinel::connect(config, target)).await?;
+            if let Some(router) = router {
+                conn.state.set_router(router);
+            }
+            return Ok(conn);
         }
-        Self::connect_direct(config).await
+        Self::open(config, router).await
     }
 
     /// Connects to `config.addr` (its `sentinel` target ignored) and runs the handshake.
     pub(crate) async fn connect_direct(config: &ConnectionConfig) -> Result<Connection> {
+        Self::open(config, None).await
+    }
+
+    /// Opens the socket to `config.addr` and runs the handshake.
+    async fn open(
+        config: &ConnectionConfig,
+        router: Option<crate::push::PushRouter>,
+    ) -> Result<Connection> {
         let stream = open_stream(config).await?;
         let mut conn = Connection {
             stream,
@@ -234,6 +255,9 @@ impl Connection {
             socket_timeout: config.socket_timeout,
             sentinel_epoch: 0,
         };
+        if let Some(router) = router {
+            conn.state.set_router(router);
+        }
         let mut handshake = Handshake::start(config, &mut conn.state)?;
         if !handshake.is_done() {
             let limit = config.connect_timeout.or(config.socket_timeout);
@@ -357,10 +381,11 @@ impl Connection {
         }
     }
 
-    /// Push frames received while reading replies (RESP3 only); at most
-    /// 4096 are kept, the oldest dropped first.
-    pub fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
-        self.state.take_pushes()
+    /// RESP3 push frames read on this connection that reached no consumer (no
+    /// [`PushHandler`](crate::PushHandler) set, or it panicked): they are dropped, not kept;
+    /// see the [push policy](crate::push).
+    pub fn dropped_pushes(&self) -> u64 {
+        self.state.router().dropped()
     }
 
     /// Reads the next frame of any kind, push frames included.

@@ -16,8 +16,10 @@
 //!   does not fail), so a flood of requests issued faster than the server answers cannot grow
 //!   memory without limit. Each request holds a permit of a per-connection semaphore from the
 //!   moment it is queued until its reply is delivered (or it fails).
-//! - **Push frames.** RESP3 push frames are never taken for replies: they go to a broadcast
-//!   channel ([`Redis::push_receiver`]) for client-side caching and similar uses. Subscribing
+//! - **Push frames.** RESP3 push frames are never taken for replies: the driver routes each one
+//!   as it is decoded, per the core's [push policy](crate::push): client-side cache
+//!   invalidations first, then the [`PushHandler`](crate::PushHandler) and the broadcast channel
+//!   ([`Redis::push_receiver`]); one nobody consumes is dropped and counted. Subscribing
 //!   (SUBSCRIBE, MONITOR) on the shared connection is not supported: pub/sub gets a connection
 //!   of its own.
 //! - **Cancel safety.** Dropping a command's future at any point never desynchronises the shared

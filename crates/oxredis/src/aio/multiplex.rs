@@ -4,7 +4,9 @@
 //! the socket is writable the driver drains every queued request into one buffer and writes it
 //! in one go, pushing each request's reply slot onto an in-flight queue in the same order.
 //! Replies come back in order, so each decoded reply completes the oldest slot. RESP3 push
-//! frames are not replies: they go to a broadcast channel instead.
+//! frames are not replies: the connection's push router (the core's [`crate::push`] policy:
+//! cache invalidations, the user's handler, `push_receiver`) takes them as they are decoded,
+//! before any later reply is handed out.
 //!
 //! A slot whose receiver was dropped (the caller gave up) still takes its reply, which is then
 //! discarded, so the stream stays in sync for everyone else.
@@ -38,7 +40,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{broadcast, mpsc, oneshot, Semaphore, TryAcquireError};
+use tokio::sync::{mpsc, oneshot, Semaphore, TryAcquireError};
 use tokio::time::{Instant, Sleep};
 
 use super::connection::Stream;
@@ -106,6 +108,10 @@ pub(crate) struct Request {
     /// How long the server may take to answer once this is the oldest request in flight;
     /// `None`: no limit (no `socket_timeout`, or a command that may block forever).
     pub(crate) allowance: Option<Duration>,
+    /// For a cacheable read: stores its reply in the client-side cache as soon as it is
+    /// decoded, in the driver (no wait for the caller's task to be scheduled, so the window in
+    /// which other tasks miss the same key stays one round trip).
+    pub(crate) ticket: Option<Box<crate::cache::Ticket>>,
 }
 
 /// Where a reply slot's replies go.
@@ -122,6 +128,7 @@ enum SlotReply {
 struct Slot {
     reply: SlotReply,
     allowance: Option<Duration>,
+    ticket: Option<Box<crate::cache::Ticket>>,
 }
 
 impl Slot {
@@ -151,6 +158,9 @@ pub(crate) struct Multiplexer {
     permits: Arc<Semaphore>,
     cap: usize,
     /// The sentinel epoch of the connection (see `Connection::sentinel_epoch`).
+    pub(crate) sentinel_epoch: u64,
+    /// The client-side cache epoch in which tracking was turned on for this connection (0:
+    /// no caching).
     pub(crate) epoch: u64,
 }
 
@@ -165,12 +175,8 @@ pub(crate) enum Refused {
 impl Multiplexer {
     /// Takes over a connected, handshaken connection and spawns its driver task, which admits
     /// at most `max_queued` requests queued or in flight.
-    pub(crate) fn spawn(
-        conn: super::Connection,
-        pushes: broadcast::Sender<Value>,
-        max_queued: usize,
-    ) -> Multiplexer {
-        let epoch = conn.sentinel_epoch;
+    pub(crate) fn spawn(conn: super::Connection, max_queued: usize, epoch: u64) -> Multiplexer {
+        let sentinel_epoch = conn.sentinel_epoch;
         let (stream, state) = conn.into_parts();
         let (tx, rx) = mpsc::unbounded_channel();
         let cap = max_queued.clamp(1, Semaphore::MAX_PERMITS);
@@ -184,13 +190,13 @@ impl Multiplexer {
             resp3: state.protocol() == Protocol::Resp3,
             state,
             write_buf: Vec::with_capacity(MIN_READ),
-            pushes,
         };
         tokio::spawn(driver.run(stream));
         Multiplexer {
             tx,
             permits,
             cap,
+            sentinel_epoch,
             epoch,
         }
     }
@@ -245,7 +251,6 @@ struct Driver {
     state: ConnState,
     write_buf: Vec<u8>,
     resp3: bool,
-    pushes: broadcast::Sender<Value>,
 }
 
 /// Writes some of `buf`, or flushes the writer when `buf` is empty (`None`).
@@ -288,6 +293,10 @@ impl Driver {
         // Stop taking requests, then wake the callers waiting for room (they find the driver
         // stopped and reconnect), then fail everything in flight or still queued. Nothing is
         // re-sent: the server may or may not have run what was in flight.
+        // First, before any caller can see the driver stopped (and open a new connection,
+        // which sets the cache up again): a cache relying on this connection's invalidations
+        // flushes and stops serving.
+        self.state.on_closed();
         self.rx.close();
         self.permits.close();
         // What ended the connection, as the in-flight requests see it: the failure itself,
@@ -363,6 +372,7 @@ impl Driver {
         self.inflight.push_back(Slot {
             reply,
             allowance: req.allowance,
+            ticket: req.ticket,
         });
     }
 
@@ -519,8 +529,7 @@ impl Driver {
     fn dispatch_frames(&mut self, replied: &mut bool) -> Result<()> {
         while let Some(frame) = self.state.decode()? {
             if self.resp3 && matches!(frame, Value::Push(_)) {
-                // No subscriber is fine: pushes nobody asked for are dropped.
-                let _ = self.pushes.send(frame);
+                self.state.route_push(&frame);
                 continue;
             }
             *replied = true;
@@ -534,9 +543,13 @@ impl Driver {
                 SlotReply::One(..) => {
                     if let Some(Slot {
                         reply: SlotReply::One(tx, cmd),
+                        ticket,
                         ..
                     }) = self.inflight.pop_front()
                     {
+                        if let Some(t) = ticket {
+                            t.complete(&frame, std::time::Instant::now());
+                        }
                         // The caller may have given up; the reply is then discarded.
                         let _ = tx.send((Ok(frame), cmd));
                         self.released += 1;

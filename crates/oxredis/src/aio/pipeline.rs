@@ -314,24 +314,31 @@ impl Pipeline {
             .commands()
             .iter()
             .any(|c| c.flags().contains(CommandFlags::BLOCKING));
-        let mut loading = RetryState::new(self.client.config().retry);
-        loop {
-            let results = if blocking && !self.transaction {
-                // Would hold up every other task on the shared connection.
-                let mut conn = connect_with_retry(&self.client).await?;
-                let base = self.client.config().socket_timeout;
-                run_batch_on(&mut conn, &batch, false, base).await
-            } else {
-                run_batch_shared(&self.client, &batch, self.transaction).await
-            };
-            match after_batch(results, &mut loading) {
-                AfterBatch::Done(results) => {
-                    let callbacks = self.client.callbacks();
-                    return results.map(|r| callbacks.apply_batch(batch.commands(), r));
+        let span =
+            crate::trace::Span::pipeline(self.transaction, batch.len(), self.client.config());
+        let transaction = self.transaction;
+        let client = &self.client;
+        span.instrument(async move {
+            let mut loading = RetryState::new(client.config().retry);
+            loop {
+                let results = if blocking && !transaction {
+                    // Would hold up every other task on the shared connection.
+                    let mut conn = connect_with_retry(client).await?;
+                    let base = client.config().socket_timeout;
+                    run_batch_on(&mut conn, &batch, false, base).await
+                } else {
+                    run_batch_shared(client, &batch, transaction).await
+                };
+                match after_batch(results, &mut loading) {
+                    AfterBatch::Done(results) => {
+                        let callbacks = client.callbacks();
+                        return results.map(|r| callbacks.apply_batch(batch.commands(), r));
+                    }
+                    AfterBatch::RetryAfter(wait) => tokio::time::sleep(wait).await,
                 }
-                AfterBatch::RetryAfter(wait) => tokio::time::sleep(wait).await,
             }
-        }
+        })
+        .await
     }
 
     /// Sends every queued command as one request and returns their values in order. An empty

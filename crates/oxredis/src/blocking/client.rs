@@ -1,14 +1,17 @@
 //! The blocking client: `Redis`, cheap to clone, shared across threads.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use crate::cache::ClientCache;
 use crate::commands::options::*;
 use crate::commands::CommandFlags;
 use crate::config::{Addr, ConnectionConfig, Protocol};
+use crate::conn::finish_reply;
 use crate::retry::{Retry, RetryState, Sent};
-use crate::{Cmd, FromValue, Result, ToArgs};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
+use super::cache::Tracker;
 use super::{ConnectionPool, PooledConnection};
 
 /// The blocking Redis client (redis-py's `Redis`).
@@ -135,6 +138,11 @@ impl Redis {
     /// A connection error (after retries), a timeout, the server's error reply, or a failed
     /// conversion; [`ErrorKind::Data`](crate::ErrorKind::Data) for a refused command.
     pub fn run<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        crate::trace::Span::command(&cmd, self.pool.config()).in_scope(|| self.run_untraced(cmd))
+    }
+
+    /// [`run`](Self::run) without its span.
+    fn run_untraced<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         if let Some(callback) = self.callbacks.for_cmd(&cmd) {
             let reply = self.run_command::<crate::Value>(cmd)?;
             return T::from_value(callback(reply)?);
@@ -178,9 +186,20 @@ impl Redis {
         self.callbacks.set(command, None);
     }
 
-    /// [`run`](Self::run) without the reply callbacks.
+    /// [`run`](Self::run) without the span and the reply callbacks.
     fn run_command<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         cmd.check_shared_connection()?;
+        if let Some(tracker) = self.pool.tracker() {
+            if crate::cache::is_cacheable(&cmd) {
+                match tracker.ensure_started() {
+                    Ok(()) => return T::from_value(self.run_cached(tracker, &cmd)?),
+                    Err(e) if e.kind() == ErrorKind::InvalidConfig => return Err(e),
+                    // No invalidation connection (the server is down?): uncached, with the
+                    // usual retries; the next cacheable command tries again.
+                    Err(_) => {}
+                }
+            }
+        }
         let mut retry: Option<RetryState> = None;
         let idempotent = cmd.flags().contains(CommandFlags::READONLY);
         loop {
@@ -200,6 +219,81 @@ impl Redis {
                 None => return Err(err),
             }
         }
+    }
+
+    /// [`run`](Self::run) for a cacheable command with caching on: served from the cache, or
+    /// read (with the same retries: it is read-only) and stored if no invalidation of its keys
+    /// came meanwhile (see [`crate::cache`]).
+    fn run_cached(&self, tracker: &Arc<Tracker>, cmd: &Cmd) -> Result<Value> {
+        let Some(cache) = self.pool.cache() else {
+            return Err(Error::new(ErrorKind::InvalidConfig, "no cache"));
+        };
+        if let Some(v) = cache.get(cmd, Instant::now()) {
+            return finish_reply(cmd.reply_shape(), v);
+        }
+        let mut retry: Option<RetryState> = None;
+        loop {
+            let (err, sent) = match self.pool.get() {
+                Ok(mut conn) => {
+                    let ticket = tracker
+                        .prepare(&mut conn)
+                        .and_then(|epoch| cache.begin(cmd, epoch));
+                    match conn.request_raw(cmd) {
+                        Ok(reply) => {
+                            if let Some(t) = ticket {
+                                t.complete(&reply, Instant::now());
+                            }
+                            return finish_reply(cmd.reply_shape(), reply);
+                        }
+                        Err(e) if e.is_unsent() => (e, Sent::No),
+                        Err(e) => (e, Sent::Maybe),
+                    }
+                }
+                Err(e) => (e, Sent::No),
+            };
+            let state = retry.get_or_insert_with(|| RetryState::new(self.pool.config().retry));
+            match state.on_error(&err, sent, true) {
+                Some(wait) => std::thread::sleep(wait),
+                None => return Err(err),
+            }
+        }
+    }
+
+    /// The client-side cache (redis-py's `get_cache()`), when caching is on
+    /// ([`ClientBuilder::cache_config`]): its counters, `size()`, `clear()`.
+    pub fn cache(&self) -> Option<&Arc<ClientCache>> {
+        self.pool.cache()
+    }
+
+    /// Waits until every invalidation the server sent before this call has been applied to the
+    /// cache: one PING round trip on the invalidation connection. After another client's write
+    /// has returned, a `sync_cache()` guarantees the next read sees it. Does nothing without a
+    /// cache.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Timeout`] when the invalidation connection does not answer within the
+    /// socket timeout (10 s without one); [`ErrorKind::InvalidConfig`] when not RESP3.
+    pub fn sync_cache(&self) -> Result<()> {
+        match self.pool.tracker() {
+            Some(t) => t.sync(
+                self.pool
+                    .config()
+                    .socket_timeout
+                    .unwrap_or(Duration::from_secs(10)),
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// RESP3 push frames that reached no consumer on this client's connections (see the
+    /// [push policy](crate::push)).
+    pub fn dropped_pushes(&self) -> u64 {
+        self.pool.dropped_pushes()
+    }
+
+    /// The connection pool's counters (open, idle, waiting, checkout wait time).
+    pub fn pool_stats(&self) -> super::PoolStats {
+        self.pool.stats()
     }
 
     all_commands!(immediate_methods);
@@ -484,6 +578,21 @@ impl ClientBuilder {
     /// configured address (redis-py's `connection_class`).
     pub fn transport(mut self, transport: crate::transport::CustomTransport) -> Self {
         self.config.transport = Some(transport);
+        self
+    }
+
+    /// Calls `handler` with RESP3 push frames (redis-py's `push_handler_func`); see the
+    /// [push policy](crate::push).
+    pub fn push_handler(mut self, handler: crate::PushHandler) -> Self {
+        self.config.push_handler = Some(handler);
+        self
+    }
+
+    /// Turns client-side caching on (redis-py's `cache_config`); needs RESP3, which this sets.
+    /// See [`crate::cache`].
+    pub fn cache_config(mut self, cache: crate::cache::CacheConfig) -> Self {
+        self.config.cache = Some(cache);
+        self.config.protocol = Protocol::Resp3;
         self
     }
 

@@ -321,6 +321,9 @@ pub struct Connection {
     /// For a sentinel-managed client: the service's epoch when this connection was made (a
     /// newer epoch means the primary changed, and this connection must not be reused).
     pub(crate) sentinel_epoch: u64,
+    /// The client-side cache epoch in which `CLIENT TRACKING ON REDIRECT` was sent on this
+    /// connection (0: never); see [`crate::cache`].
+    pub(crate) tracking_epoch: u64,
 }
 
 fn connect_tcp(host: &str, port: u16, config: &ConnectionConfig) -> Result<TcpStream> {
@@ -351,9 +354,22 @@ impl Connection {
     /// [`ErrorKind::Unsupported`] for TLS in a build without the `tls` feature or a server that
     /// refuses RESP3.
     pub fn connect(config: &ConnectionConfig) -> Result<Connection> {
+        Connection::connect_routed(config, None)
+    }
+
+    /// [`connect`](Self::connect), routing push frames with the client's `router` (shared by
+    /// its connections) instead of one of the connection's own.
+    pub(crate) fn connect_routed(
+        config: &ConnectionConfig,
+        router: Option<crate::push::PushRouter>,
+    ) -> Result<Connection> {
         if let Some(target) = &config.sentinel {
             // The address comes from the sentinels, every time.
-            return super::sentinel::connect(config, target);
+            let mut conn = super::sentinel::connect(config, target)?;
+            if let Some(router) = router {
+                conn.state.set_router(router);
+            }
+            return Ok(conn);
         }
         check_supported(config)?;
         let stream = match (&config.transport, &config.addr) {
@@ -392,7 +408,11 @@ impl Connection {
             read_timeout: config.socket_timeout,
             last_used: Instant::now(),
             sentinel_epoch: 0,
+            tracking_epoch: 0,
         };
+        if let Some(router) = router {
+            conn.state.set_router(router);
+        }
         // The handshake is pipelined: one write, then every reply.
         let mut handshake = Handshake::start(config, &mut conn.state)?;
         if !handshake.is_done() {
@@ -543,10 +563,11 @@ impl Connection {
         }
     }
 
-    /// Push frames received while reading replies (RESP3 only); at most
-    /// 4096 are kept, the oldest dropped first.
-    pub fn take_pushes(&mut self) -> impl Iterator<Item = Value> + '_ {
-        self.state.take_pushes()
+    /// RESP3 push frames read on this connection that reached no consumer (no
+    /// [`PushHandler`](crate::PushHandler) set, or it panicked): they are dropped, not kept;
+    /// see the [push policy](crate::push).
+    pub fn dropped_pushes(&self) -> u64 {
+        self.state.router().dropped()
     }
 
     /// Reads the next frame of any kind, push frames included.
@@ -638,6 +659,24 @@ impl Connection {
         self.flush()?;
         let reply = self.read_reply()?;
         finish_reply(cmd.reply_shape(), reply)
+    }
+
+    /// Sends one command and returns its reply as read (not normalised; an error reply is a
+    /// [`Value::Error`]), for the cache, which stores replies as read.
+    ///
+    /// # Errors
+    /// As [`read_reply`](Self::read_reply).
+    pub(crate) fn request_raw(&mut self, cmd: &Cmd) -> Result<Value> {
+        self.expect_reply_within(cmd.block_time())?;
+        self.queue(cmd);
+        self.flush()?;
+        self.read_reply()
+    }
+
+    /// Tells the push router this connection is closed for good (see
+    /// [`ConnState::on_closed`]).
+    pub(crate) fn closed(&self) {
+        self.state.on_closed();
     }
 
     /// Sends one command and converts its reply to `T`.

@@ -5,6 +5,7 @@
     reason = "the blocking I/O layer owns sockets, clocks and sleeps"
 )]
 
+mod cache;
 mod client;
 mod cluster;
 mod connection;
@@ -25,7 +26,7 @@ pub use connection::Connection;
 pub use lock::{Lock, LockGuard};
 pub use monitor::Monitor;
 pub use pipeline::{Pipeline, WatchedPipeline};
-pub use pool::{ConnectionPool, PooledConnection};
+pub use pool::{ConnectionPool, PoolStats, PooledConnection};
 pub use pubsub::{ExceptionHandler, Handler, HandlerOutput, Listen, PubSub, PubSubWorker};
 pub use scan::ScanIter;
 pub use sentinel::Sentinel;

@@ -220,19 +220,23 @@ impl Pipeline {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let mut loading = RetryState::new(self.client.config().retry);
-        loop {
-            let mut conn = checkout(&self.client)?;
-            let results = run_batch(&mut conn, &batch, self.transaction);
-            drop(conn);
-            match after_batch(results, &mut loading) {
-                AfterBatch::Done(results) => {
-                    let callbacks = self.client.callbacks();
-                    return results.map(|r| callbacks.apply_batch(batch.commands(), r));
+        let span =
+            crate::trace::Span::pipeline(self.transaction, batch.len(), self.client.config());
+        span.in_scope(|| {
+            let mut loading = RetryState::new(self.client.config().retry);
+            loop {
+                let mut conn = checkout(&self.client)?;
+                let results = run_batch(&mut conn, &batch, self.transaction);
+                drop(conn);
+                match after_batch(results, &mut loading) {
+                    AfterBatch::Done(results) => {
+                        let callbacks = self.client.callbacks();
+                        return results.map(|r| callbacks.apply_batch(batch.commands(), r));
+                    }
+                    AfterBatch::RetryAfter(wait) => std::thread::sleep(wait),
                 }
-                AfterBatch::RetryAfter(wait) => std::thread::sleep(wait),
             }
-        }
+        })
     }
 
     /// Sends every queued command in one write and returns their values in order. The pipeline

@@ -1,13 +1,49 @@
 //! A thread-safe connection pool, optionally blocking when exhausted.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use crate::cache::ClientCache;
 use crate::config::ConnectionConfig;
+use crate::push::PushRouter;
 use crate::{Cmd, Error, ErrorKind, Result};
 
+use super::cache::Tracker;
 use super::Connection;
+
+/// A snapshot of a pool's counters ([`ConnectionPool::stats`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct PoolStats {
+    /// Connections that exist: idle, checked out, or being opened.
+    pub open: usize,
+    /// Idle connections.
+    pub idle: usize,
+    /// Threads waiting for a connection to come back (the pool is at `max_connections`).
+    pub waiting: usize,
+    /// Checkouts that succeeded, since the pool was made.
+    pub checkouts: u64,
+    /// Checkouts that had to wait for a connection to come back.
+    pub waited_checkouts: u64,
+    /// Total time checkouts spent waiting for a connection to come back.
+    pub wait_time: Duration,
+    /// Longest single wait.
+    pub max_wait: Duration,
+    /// Checkouts that failed with [`ErrorKind::PoolExhausted`].
+    pub exhausted: u64,
+}
+
+/// Counters kept outside the pool's lock.
+#[derive(Debug, Default)]
+struct Counters {
+    checkouts: AtomicU64,
+    waited: AtomicU64,
+    wait_nanos: AtomicU64,
+    max_wait_nanos: AtomicU64,
+    exhausted: AtomicU64,
+}
 
 /// Idle connections older than this are probed (a non-blocking peek) before reuse, so a server
 /// restart is noticed before a command is written to a dead socket (a write that cannot be
@@ -58,16 +94,84 @@ pub struct ConnectionPool {
     config: ConnectionConfig,
     state: Mutex<State>,
     returned: Condvar,
+    /// Push routing shared by the pool's connections (handler, cache, drop count).
+    router: PushRouter,
+    /// The invalidation connection, when client-side caching is on.
+    tracker: Option<Arc<Tracker>>,
+    counters: Counters,
 }
 
 impl ConnectionPool {
     /// A pool for `config`; no connection is opened until the first checkout.
     pub fn new(config: ConnectionConfig) -> Arc<ConnectionPool> {
+        let cache = config.cache.clone().map(ClientCache::new);
+        let router = PushRouter::new(config.push_handler.clone(), None, cache.clone());
+        let tracker = cache.map(|c| Tracker::new(config.clone(), &router, c));
         Arc::new(ConnectionPool {
             config,
             state: Mutex::new(State::default()),
             returned: Condvar::new(),
+            router,
+            tracker,
+            counters: Counters::default(),
         })
+    }
+
+    /// The client-side cache, when caching is on.
+    pub(crate) fn cache(&self) -> Option<&Arc<ClientCache>> {
+        self.router.cache()
+    }
+
+    /// The invalidation connection's owner, when caching is on.
+    pub(crate) fn tracker(&self) -> Option<&Arc<Tracker>> {
+        self.tracker.as_ref()
+    }
+
+    /// Push frames read on the pool's connections that reached no consumer (see the
+    /// [push policy](crate::push)).
+    pub fn dropped_pushes(&self) -> u64 {
+        self.router.dropped()
+    }
+
+    /// The pool's counters: connections open, idle and waited for, checkouts and the time
+    /// they waited.
+    pub fn stats(&self) -> PoolStats {
+        let (open, idle, waiting) = {
+            let s = self.lock();
+            (s.open, s.idle.len(), s.waiters)
+        };
+        let c = &self.counters;
+        PoolStats {
+            open,
+            idle,
+            waiting,
+            checkouts: c.checkouts.load(Ordering::Relaxed),
+            waited_checkouts: c.waited.load(Ordering::Relaxed),
+            wait_time: Duration::from_nanos(c.wait_nanos.load(Ordering::Relaxed)),
+            max_wait: Duration::from_nanos(c.max_wait_nanos.load(Ordering::Relaxed)),
+            exhausted: c.exhausted.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Records a checkout's outcome and, when it waited (`since`), the time it waited.
+    fn count_checkout<T>(&self, res: Result<T>, since: Option<Instant>) -> Result<T> {
+        let c = &self.counters;
+        match &res {
+            Ok(_) => {
+                c.checkouts.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) if e.kind() == ErrorKind::PoolExhausted => {
+                c.exhausted.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(_) => {}
+        }
+        if let Some(since) = since {
+            let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            c.waited.fetch_add(1, Ordering::Relaxed);
+            c.wait_nanos.fetch_add(nanos, Ordering::Relaxed);
+            c.max_wait_nanos.fetch_max(nanos, Ordering::Relaxed);
+        }
+        res
     }
 
     /// The settings connections are made with.
@@ -111,6 +215,13 @@ impl ConnectionPool {
     /// [`ErrorKind::PoolExhausted`] when `max_connections` are in use (after `pool_timeout`
     /// when set), or the error of opening a new connection.
     pub fn get(self: &Arc<Self>) -> Result<PooledConnection> {
+        let mut waited = None;
+        let res = self.checkout(&mut waited);
+        self.count_checkout(res, waited)
+    }
+
+    /// [`get`](Self::get); `waited` is set to when it first had to wait.
+    fn checkout(self: &Arc<Self>, waited: &mut Option<Instant>) -> Result<PooledConnection> {
         // `None`: fail at once; `Some(None)`: a wait too long to represent, so no deadline.
         let deadline = self
             .config
@@ -146,7 +257,7 @@ impl ConnectionPool {
             if state.open < self.config.max_connections {
                 state.open += 1;
                 drop(state);
-                return match Connection::connect(&self.config) {
+                return match Connection::connect_routed(&self.config, Some(self.router.clone())) {
                     Ok(conn) => Ok(self.wrap(Box::new(conn))),
                     Err(e) => {
                         self.release_slot();
@@ -164,6 +275,7 @@ impl ConnectionPool {
                 ));
             };
             let Some(deadline) = deadline else {
+                waited.get_or_insert_with(Instant::now);
                 state.waiters += 1;
                 state = self.returned.wait(state).unwrap_or_else(|p| p.into_inner());
                 state.waiters -= 1;
@@ -180,6 +292,7 @@ impl ConnectionPool {
                     ),
                 ));
             }
+            waited.get_or_insert(now);
             state.waiters += 1;
             state = self
                 .returned

@@ -8,15 +8,15 @@ macro_rules! bitmap_commands {
 
         /// The bit at `offset`. <https://redis.io/commands/getbit>
         "GETBIT" getbit(key: impl ToArgs, offset: u64) -> i64 = [key, offset];
-            keys(1, 1, 1) flags(READONLY);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Number of set bits, optionally in a range. <https://redis.io/commands/bitcount>
         "BITCOUNT" bitcount(key: impl ToArgs, range: Option<BitRange>) -> i64 = [key, range];
-            keys(1, 1, 1) flags(READONLY);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Position of the first `bit`, optionally in a range. <https://redis.io/commands/bitpos>
         "BITPOS" bitpos(key: impl ToArgs, bit: bool, range: Option<BitRange>) -> i64 =
-            [key, bit, range]; keys(1, 1, 1) flags(READONLY);
+            [key, bit, range]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Bitwise operation between strings stored at `dest`; the result's length.
         /// <https://redis.io/commands/bitop>
@@ -29,6 +29,6 @@ macro_rules! bitmap_commands {
 
         /// Read-only BITFIELD (GET operations only). <https://redis.io/commands/bitfield_ro>
         "BITFIELD_RO" bitfield_ro<T>(key: impl ToArgs, operations: &BitFieldOperations) -> T =
-            [key, operations]; keys(1, 1, 1) flags(READONLY);
+            [key, operations]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
     } };
 }

@@ -12,20 +12,20 @@ macro_rules! geo_commands {
 
         /// Distance between two members, nil if one is missing. <https://redis.io/commands/geodist>
         "GEODIST" geodist(key: impl ToArgs, member1: impl ToArgs, member2: impl ToArgs, unit: Option<GeoUnit>) -> Option<f64> =
-            [key, member1, member2, unit]; keys(1, 1, 1) flags(READONLY) reply(Double);
+            [key, member1, member2, unit]; keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(Double);
 
         /// Geohash strings of members. <https://redis.io/commands/geohash>
         "GEOHASH" geohash<T>(key: impl ToArgs, members: impl ToArgs) -> T = [key, members];
-            keys(1, 1, 1) flags(READONLY);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Positions `(longitude, latitude)` of members, nil for missing ones.
         /// <https://redis.io/commands/geopos>
         "GEOPOS" geopos<T>(key: impl ToArgs, members: impl ToArgs) -> T = [key, members];
-            keys(1, 1, 1) flags(READONLY) reply(GeoPos);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(GeoPos);
 
         /// Members within an area. <https://redis.io/commands/geosearch>
         "GEOSEARCH" geosearch<T>(key: impl ToArgs, options: &GeoSearchOptions) -> T = [key, options];
-            keys(1, 1, 1) flags(READONLY) reply(GeoSearch);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(GeoSearch);
 
         /// GEOSEARCH stored at `destination` (`storedist`: distances as scores); the count.
         /// <https://redis.io/commands/geosearchstore>
@@ -40,7 +40,7 @@ macro_rules! geo_commands {
 
         /// Read-only GEORADIUS. <https://redis.io/commands/georadius_ro>
         "GEORADIUS_RO" georadius_ro<T>(key: impl ToArgs, longitude: f64, latitude: f64, radius: f64, unit: GeoUnit, options: &GeoRadiusOptions) -> T =
-            [key, longitude, latitude, radius, unit, options]; keys(1, 1, 1) flags(READONLY) reply(GeoSearch);
+            [key, longitude, latitude, radius, unit, options]; keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(GeoSearch);
 
         /// Members within `radius` of another member. <https://redis.io/commands/georadiusbymember>
         "GEORADIUSBYMEMBER" georadiusbymember<T>(key: impl ToArgs, member: impl ToArgs, radius: f64, unit: GeoUnit, options: &GeoRadiusOptions) -> T =
@@ -49,6 +49,6 @@ macro_rules! geo_commands {
 
         /// Read-only GEORADIUSBYMEMBER. <https://redis.io/commands/georadiusbymember_ro>
         "GEORADIUSBYMEMBER_RO" georadiusbymember_ro<T>(key: impl ToArgs, member: impl ToArgs, radius: f64, unit: GeoUnit, options: &GeoRadiusOptions) -> T =
-            [key, member, radius, unit, options]; keys(1, 1, 1) flags(READONLY) reply(GeoSearch);
+            [key, member, radius, unit, options]; keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(GeoSearch);
     } };
 }

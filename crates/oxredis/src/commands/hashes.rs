@@ -13,10 +13,10 @@ macro_rules! hash_commands {
 
         /// Value of `field` in the hash at `key`. <https://redis.io/commands/hget>
         "HGET" hget<T>(key: impl ToArgs, field: impl ToArgs) -> T = [key, field];
-            keys(1, 1, 1) flags(READONLY);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Every field and value of the hash at `key`, as a map. <https://redis.io/commands/hgetall>
-        "HGETALL" hgetall<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY) reply(Pairs);
+        "HGETALL" hgetall<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(Pairs);
 
         /// Deletes fields; the number removed. <https://redis.io/commands/hdel>
         "HDEL" hdel(key: impl ToArgs, fields: impl ToArgs) -> i64 = [key, fields];
@@ -24,7 +24,7 @@ macro_rules! hash_commands {
 
         /// Whether `field` exists. <https://redis.io/commands/hexists>
         "HEXISTS" hexists(key: impl ToArgs, field: impl ToArgs) -> bool = [key, field];
-            keys(1, 1, 1) flags(READONLY) reply(IntBool);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(IntBool);
 
         /// Increments an integer field. <https://redis.io/commands/hincrby>
         "HINCRBY" hincrby(key: impl ToArgs, field: impl ToArgs, amount: i64) -> i64 =
@@ -35,17 +35,17 @@ macro_rules! hash_commands {
             [key, field, amount]; keys(1, 1, 1) flags(WRITE) reply(Double);
 
         /// Every field name. <https://redis.io/commands/hkeys>
-        "HKEYS" hkeys<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);
+        "HKEYS" hkeys<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Every value. <https://redis.io/commands/hvals>
-        "HVALS" hvals<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);
+        "HVALS" hvals<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Number of fields. <https://redis.io/commands/hlen>
-        "HLEN" hlen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY);
+        "HLEN" hlen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Values of several fields, nil for missing ones. <https://redis.io/commands/hmget>
         "HMGET" hmget<T>(key: impl ToArgs, fields: impl ToArgs) -> T = [key, fields];
-            keys(1, 1, 1) flags(READONLY);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Deprecated HSET of several pairs; `true`. <https://redis.io/commands/hmset>
         "HMSET" hmset(key: impl ToArgs, items: impl ToArgs) -> bool = [key, items];
@@ -57,7 +57,7 @@ macro_rules! hash_commands {
 
         /// Length of a field's value. <https://redis.io/commands/hstrlen>
         "HSTRLEN" hstrlen(key: impl ToArgs, field: impl ToArgs) -> i64 = [key, field];
-            keys(1, 1, 1) flags(READONLY);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// One random field, nil for a missing key. <https://redis.io/commands/hrandfield>
         "HRANDFIELD" hrandfield<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);

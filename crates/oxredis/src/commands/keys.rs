@@ -7,7 +7,7 @@ macro_rules! key_commands {
             "DEL" delete(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(WRITE) route(split, Sum);
 
             /// How many of `keys` exist (a key named twice counts twice). <https://redis.io/commands/exists>
-            "EXISTS" exists(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY) route(split, Sum);
+            "EXISTS" exists(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY | CACHEABLE) route(split, Sum);
 
             /// Sets a timeout of `seconds` on `key`; `true` if set. <https://redis.io/commands/expire>
             "EXPIRE" expire(key: impl ToArgs, seconds: i64) -> bool = [key, seconds];
@@ -116,7 +116,7 @@ macro_rules! key_commands {
                 keys(1, 2, 1) flags(WRITE) reply(IntBool);
 
             /// Type of the value at `key` (`string`, `list`..., `none`). <https://redis.io/commands/type>
-            "TYPE" type_<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);
+            "TYPE" type_<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
             /// Touches keys (updates access time); how many exist. <https://redis.io/commands/touch>
             "TOUCH" touch(keys: impl ToArgs) -> i64 = [keys]; keys(1, -1, 1) flags(READONLY) route(split, Sum);

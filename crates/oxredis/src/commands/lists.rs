@@ -21,7 +21,7 @@ macro_rules! list_commands {
 
             /// Elements `start..=stop` (negative from the end). <https://redis.io/commands/lrange>
             "LRANGE" lrange<T>(key: impl ToArgs, start: i64, stop: i64) -> T = [key, start, stop];
-                keys(1, 1, 1) flags(READONLY);
+                keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
             /// Pops the first element of the first non-empty list, waiting up to `timeout` seconds
             /// (0 = forever); nil on timeout. <https://redis.io/commands/blpop>
@@ -42,11 +42,11 @@ macro_rules! list_commands {
                 keys(1, 1, 1) flags(WRITE);
 
             /// Length of the list. <https://redis.io/commands/llen>
-            "LLEN" llen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY);
+            "LLEN" llen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
             /// Element at `index`. <https://redis.io/commands/lindex>
             "LINDEX" lindex<T>(key: impl ToArgs, index: i64) -> T = [key, index];
-                keys(1, 1, 1) flags(READONLY);
+                keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
             /// Inserts `value` before or after `pivot`; the new length (-1: no pivot).
             /// <https://redis.io/commands/linsert>
@@ -69,7 +69,7 @@ macro_rules! list_commands {
             /// Position(s) of `element`: an index or nil, or a list with
             /// [`LposOptions::count`]. <https://redis.io/commands/lpos>
             "LPOS" lpos<T>(key: impl ToArgs, element: impl ToArgs, options: &LposOptions) -> T =
-                [key, element, options]; keys(1, 1, 1) flags(READONLY);
+                [key, element, options]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
             /// Moves an element between lists; the element. <https://redis.io/commands/lmove>
             "LMOVE" lmove<T>(source: impl ToArgs, destination: impl ToArgs, from: Direction, to: Direction) -> T =

@@ -245,6 +245,10 @@ impl CommandFlags {
     /// `Cmd::connection_state_effect`; those with it are
     /// judged by their arguments there.
     pub const CONN_STATE: CommandFlags = CommandFlags(1 << 4);
+    /// The reply may be kept by client-side caching ([`cache`](crate::cache)): a read-only
+    /// command whose reply depends only on its keys' values (redis-py's `DEFAULT_ALLOW_LIST`).
+    /// Not a `COMMAND INFO` flag: the client's own decision, declared in the entry.
+    pub const CACHEABLE: CommandFlags = CommandFlags(1 << 5);
 
     /// Union of two flag sets.
     pub const fn union(self, other: CommandFlags) -> CommandFlags {

@@ -7,22 +7,22 @@ macro_rules! set_commands {
             keys(1, 1, 1) flags(WRITE);
 
         /// Every member of the set at `key`. <https://redis.io/commands/smembers>
-        "SMEMBERS" smembers<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY) reply(Set);
+        "SMEMBERS" smembers<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(Set);
 
         /// Removes `members`; the number removed. <https://redis.io/commands/srem>
         "SREM" srem(key: impl ToArgs, members: impl ToArgs) -> i64 = [key, members];
             keys(1, 1, 1) flags(WRITE);
 
         /// Number of members. <https://redis.io/commands/scard>
-        "SCARD" scard(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY);
+        "SCARD" scard(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Whether `member` is in the set. <https://redis.io/commands/sismember>
         "SISMEMBER" sismember(key: impl ToArgs, member: impl ToArgs) -> bool = [key, member];
-            keys(1, 1, 1) flags(READONLY) reply(IntBool);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(IntBool);
 
         /// Whether each of `members` is in the set. <https://redis.io/commands/smismember>
         "SMISMEMBER" smismember(key: impl ToArgs, members: impl ToArgs) -> Vec<bool> =
-            [key, members]; keys(1, 1, 1) flags(READONLY) reply(IntBools);
+            [key, members]; keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(IntBools);
 
         /// Moves `member` between sets; `true` if moved. <https://redis.io/commands/smove>
         "SMOVE" smove(source: impl ToArgs, destination: impl ToArgs, member: impl ToArgs) -> bool =
@@ -38,14 +38,14 @@ macro_rules! set_commands {
             keys(1, 1, 1) flags(READONLY);
 
         /// Members of the first set not in the others. <https://redis.io/commands/sdiff>
-        "SDIFF" sdiff<T>(keys: impl ToArgs) -> T = [keys]; keys(1, -1, 1) flags(READONLY) reply(Set);
+        "SDIFF" sdiff<T>(keys: impl ToArgs) -> T = [keys]; keys(1, -1, 1) flags(READONLY | CACHEABLE) reply(Set);
 
         /// SDIFF stored at `destination`; its size. <https://redis.io/commands/sdiffstore>
         "SDIFFSTORE" sdiffstore(destination: impl ToArgs, keys: impl ToArgs) -> i64 =
             [destination, keys]; keys(1, -1, 1) flags(WRITE);
 
         /// Members in every set. <https://redis.io/commands/sinter>
-        "SINTER" sinter<T>(keys: impl ToArgs) -> T = [keys]; keys(1, -1, 1) flags(READONLY) reply(Set);
+        "SINTER" sinter<T>(keys: impl ToArgs) -> T = [keys]; keys(1, -1, 1) flags(READONLY | CACHEABLE) reply(Set);
 
         /// SINTER stored at `destination`; its size. <https://redis.io/commands/sinterstore>
         "SINTERSTORE" sinterstore(destination: impl ToArgs, keys: impl ToArgs) -> i64 =
@@ -53,10 +53,10 @@ macro_rules! set_commands {
 
         /// Size of the intersection, stopping at `limit` (0: none). <https://redis.io/commands/sintercard>
         "SINTERCARD" sintercard(keys: &[impl ToArgs], limit: Option<Limit1>) -> i64 =
-            [Counted(keys), limit]; keys(numkeys 1) flags(READONLY);
+            [Counted(keys), limit]; keys(numkeys 1) flags(READONLY | CACHEABLE);
 
         /// Members in any set. <https://redis.io/commands/sunion>
-        "SUNION" sunion<T>(keys: impl ToArgs) -> T = [keys]; keys(1, -1, 1) flags(READONLY) reply(Set);
+        "SUNION" sunion<T>(keys: impl ToArgs) -> T = [keys]; keys(1, -1, 1) flags(READONLY | CACHEABLE) reply(Set);
 
         /// SUNION stored at `destination`; its size. <https://redis.io/commands/sunionstore>
         "SUNIONSTORE" sunionstore(destination: impl ToArgs, keys: impl ToArgs) -> i64 =

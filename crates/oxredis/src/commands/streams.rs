@@ -11,15 +11,15 @@ macro_rules! stream_commands {
             [key, options, id, fields]; keys(1, 1, 1) flags(WRITE);
 
         /// Number of entries. <https://redis.io/commands/xlen>
-        "XLEN" xlen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY);
+        "XLEN" xlen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Entries with ids in `start..=end` (`-`, `+`, `(id` exclusive). <https://redis.io/commands/xrange>
         "XRANGE" xrange<T>(key: impl ToArgs, start: impl ToArgs, end: impl ToArgs, count: Option<Count>) -> T =
-            [key, start, end, count]; keys(1, 1, 1) flags(READONLY) reply(StreamEntries);
+            [key, start, end, count]; keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(StreamEntries);
 
         /// XRANGE in reverse (`end` first). <https://redis.io/commands/xrevrange>
         "XREVRANGE" xrevrange<T>(key: impl ToArgs, end: impl ToArgs, start: impl ToArgs, count: Option<Count>) -> T =
-            [key, end, start, count]; keys(1, 1, 1) flags(READONLY) reply(StreamEntries);
+            [key, end, start, count]; keys(1, 1, 1) flags(READONLY | CACHEABLE) reply(StreamEntries);
 
         /// Deletes entries; the number deleted. <https://redis.io/commands/xdel>
         "XDEL" xdel(key: impl ToArgs, ids: impl ToArgs) -> i64 = [key, ids]; keys(1, 1, 1) flags(WRITE);

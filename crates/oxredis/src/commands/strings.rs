@@ -3,7 +3,7 @@
 macro_rules! string_commands {
     ($surface:ident) => { $surface! {
         /// Value of `key`, nil when it does not exist. <https://redis.io/commands/get>
-        "GET" get<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY);
+        "GET" get<T>(key: impl ToArgs) -> T = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Sets `key` to `value`; `true` on success. <https://redis.io/commands/set>
         "SET" set(key: impl ToArgs, value: impl ToArgs) -> bool = [key, value];
@@ -15,7 +15,7 @@ macro_rules! string_commands {
             [key, value, options]; keys(1, 1, 1) flags(WRITE) reply(OkBool);
 
         /// Values of several keys, nil for missing ones. <https://redis.io/commands/mget>
-        "MGET" mget<T>(keys: impl ToArgs) -> T = [keys]; keys(1, -1, 1) flags(READONLY);
+        "MGET" mget<T>(keys: impl ToArgs) -> T = [keys]; keys(1, -1, 1) flags(READONLY | CACHEABLE);
 
         /// Sets several keys from `(key, value)` pairs. <https://redis.io/commands/mset>
         "MSET" mset(items: impl ToArgs) -> bool = [items]; keys(1, -1, 2) flags(WRITE) reply(OkBool);
@@ -65,18 +65,18 @@ macro_rules! string_commands {
 
         /// Bytes `start..=end` of the value. <https://redis.io/commands/getrange>
         "GETRANGE" getrange<T>(key: impl ToArgs, start: i64, end: i64) -> T = [key, start, end];
-            keys(1, 1, 1) flags(READONLY);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Old name of GETRANGE. <https://redis.io/commands/substr>
         "SUBSTR" substr<T>(key: impl ToArgs, start: i64, end: i64) -> T = [key, start, end];
-            keys(1, 1, 1) flags(READONLY);
+            keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Overwrites part of the value at `offset`; the new length. <https://redis.io/commands/setrange>
         "SETRANGE" setrange(key: impl ToArgs, offset: u64, value: impl ToArgs) -> i64 =
             [key, offset, value]; keys(1, 1, 1) flags(WRITE);
 
         /// Length of the value. <https://redis.io/commands/strlen>
-        "STRLEN" strlen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY);
+        "STRLEN" strlen(key: impl ToArgs) -> i64 = [key]; keys(1, 1, 1) flags(READONLY | CACHEABLE);
 
         /// Sets `key` with a time to live in seconds. <https://redis.io/commands/setex>
         "SETEX" setex(key: impl ToArgs, seconds: i64, value: impl ToArgs) -> bool =
@@ -93,6 +93,6 @@ macro_rules! string_commands {
         /// Longest common subsequence of two strings: the string, its length (`LEN`) or the
         /// matches (`IDX`, a map). <https://redis.io/commands/lcs>
         "LCS" lcs<T>(key1: impl ToArgs, key2: impl ToArgs, options: &LcsOptions) -> T =
-            [key1, key2, options]; keys(1, 2, 1) flags(READONLY) reply(Deep(ANY_MAP));
+            [key1, key2, options]; keys(1, 2, 1) flags(READONLY | CACHEABLE) reply(Deep(ANY_MAP));
     } };
 }
