@@ -1,5 +1,5 @@
 //! Feeds arbitrary bytes to the RESP decoder, whole and in two chunks: it must never panic, and
-//! both ways must agree. Run with `cargo +nightly fuzz run decode` from this folder.
+//! both ways must agree. Run with `scripts/fuzz.sh decode <seconds>` (stable Rust).
 #![no_main]
 
 use bytes::BytesMut;

@@ -43,6 +43,9 @@ mod conn;
 mod convert;
 mod credentials;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod handshake;
 pub mod lock;
 pub mod modules;

@@ -551,7 +551,7 @@ impl Parser {
                             expect_crlf(data, end)?;
                             if data.len() < end + 2 {
                                 self.pos = pos;
-                                return Ok(Status::Incomplete(end + 2));
+                                return Ok(Status::Incomplete(wake_for_crlf(data, end)));
                             }
                             let leaf = match ty {
                                 b'$' => Leaf::Bulk(next, end),
@@ -688,7 +688,7 @@ impl Parser {
                         expect_crlf(data, end)?;
                         if data.len() < end + 2 {
                             self.pos = pos;
-                            return Ok(Status::Incomplete(end + 2));
+                            return Ok(Status::Incomplete(wake_for_crlf(data, end)));
                         }
                         if let Some(l) = self.stack.last_mut() {
                             l.seen = total;
@@ -785,6 +785,18 @@ fn expect_crlf(data: &[u8], end: usize) -> Result<()> {
     }
 }
 
+/// How many bytes to wait for when a payload ends at `end` and its CRLF is not all there: up
+/// to the CRLF's first byte while that is missing, so a wrong byte fails as soon as it arrives,
+/// as it does when the frame comes in one piece.
+#[inline]
+fn wake_for_crlf(data: &[u8], end: usize) -> usize {
+    if data.len() <= end {
+        end + 1
+    } else {
+        end + 2
+    }
+}
+
 /// Reads `?\r\n` at `body`; returns the offset past it, `None` if incomplete.
 fn streamed_header(data: &[u8], body: usize) -> Result<Option<usize>> {
     match data.get(body..body + 3) {
@@ -824,9 +836,10 @@ mod internal_tests {
         let mut dec = Decoder::default();
         let mut buf = BytesMut::from(&b"*2\r\n:1\r\n$100\r\nab"[..]);
         assert_eq!(dec.decode(&mut buf).unwrap(), None);
-        // Resumes at the bulk string, knowing the frame needs its whole payload and CRLF.
+        // Resumes at the bulk string, knowing the frame needs its whole payload and the first
+        // byte of its CRLF (checked as soon as it arrives).
         assert_eq!(dec.scan.pos, 8);
-        assert_eq!(dec.need, 8 + 6 + 100 + 2);
+        assert_eq!(dec.need, 8 + 6 + 100 + 1);
         assert_eq!(dec.scan.stack.len(), 1);
         buf.extend_from_slice(&[b'x'; 98]);
         assert_eq!(dec.decode(&mut buf).unwrap(), None);
@@ -834,6 +847,29 @@ mod internal_tests {
         let v = dec.decode(&mut buf).unwrap().unwrap();
         assert!(matches!(v, Value::Array(ref items) if items.len() == 2));
         assert_eq!((dec.scan.pos, dec.need, dec.scan.stack.len()), (0, 0, 0));
+    }
+
+    #[test]
+    fn a_bad_terminator_fails_the_same_whether_the_bulk_came_whole_or_in_pieces() {
+        // Found by the fuzzer: a 36-byte bulk followed by `\n` instead of `\r\n`. In one piece
+        // it failed; in two it waited for one more byte that could not make it valid.
+        // The same for a chunk of a streamed string.
+        let frames: [(&[u8], usize); 2] = [
+            (b"$36\r\nid=3 addr=127.0.0.1:5\xff\xff name= db=0*\r\n", 21),
+            (b"$?\r\n;8\r\nabc\r\n;5\r\n", 8),
+        ];
+        for (frame, cut) in frames {
+            let whole = Decoder::default().decode(&mut BytesMut::from(frame));
+            assert_eq!(whole.unwrap_err().kind(), ErrorKind::Protocol);
+            let mut dec = Decoder::default();
+            let mut buf = BytesMut::from(&frame[..cut]);
+            assert_eq!(dec.decode(&mut buf).unwrap(), None);
+            buf.extend_from_slice(&frame[cut..]);
+            assert_eq!(
+                dec.decode(&mut buf).unwrap_err().kind(),
+                ErrorKind::Protocol
+            );
+        }
     }
 
     #[test]

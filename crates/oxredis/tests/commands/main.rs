@@ -26,6 +26,9 @@ fn client(server: &RedisServer, protocol: Protocol) -> Redis {
         .unwrap()
         .protocol(protocol)
         .max_connections(1)
+        // PFSELFTEST and DEBUG-style commands run for seconds on a starved machine (a mutation
+        // run, CI under load): a slow server is not what these tests check.
+        .socket_timeout(Some(std::time::Duration::from_secs(60)))
         .build()
 }
 
