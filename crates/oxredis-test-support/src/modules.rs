@@ -99,18 +99,28 @@ fn with_ssl11(dir: &Path) -> Result<PathBuf, String> {
                 .find(|v| !v.is_empty())
                 .map(|v| v.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "redis-server".to_string());
-            let path = std::env::temp_dir().join(format!("oxredis-ts-{}.sh", std::process::id()));
+            // Kept next to the libraries, one per server binary, written under a temporary
+            // name and renamed so a concurrent test process never runs half a script.
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&bin, &mut hasher);
+            let hash = std::hash::Hasher::finish(&hasher);
+            let path = dir.join(format!("with-ssl1.1-{hash:016x}.sh"));
+            let tmp = dir.join(format!(
+                "with-ssl1.1-{hash:016x}.{}.tmp",
+                std::process::id()
+            ));
             let script = format!(
                 "#!/bin/sh\nLD_LIBRARY_PATH='{}' exec '{}' \"$@\"\n",
                 ssl.display(),
                 bin
             );
-            std::fs::write(&path, script).map_err(|e| e.to_string())?;
-            let mut perms = std::fs::metadata(&path)
+            std::fs::write(&tmp, script).map_err(|e| e.to_string())?;
+            let mut perms = std::fs::metadata(&tmp)
                 .map_err(|e| e.to_string())?
                 .permissions();
             std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-            std::fs::set_permissions(&path, perms).map_err(|e| e.to_string())?;
+            std::fs::set_permissions(&tmp, perms).map_err(|e| e.to_string())?;
+            std::fs::rename(&tmp, &path).map_err(|e| e.to_string())?;
             Ok(path)
         })
         .clone()

@@ -5,6 +5,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use bytes::Bytes;
 
+use crate::modules::bloom::{BfInfo, CfInfo, CmsInfo, TDigestInfo, TopKInfo};
+use crate::modules::reply::{ModuleShape, ProfiledShape};
+use crate::modules::search::{AggregateResult, FtInfo, SearchResult};
+use crate::modules::timeseries::{TsInfo, TsSeries};
 use crate::reply::{self, ReplyShape};
 use crate::types::{
     ClientInfo, GeoSearchResult, PendingEntry, PendingSummary, SlowLogEntry, StreamEntry,
@@ -51,6 +55,29 @@ static SHAPES: &[ReplyShape] = &[
     ReplyShape::Groups(0),
     ReplyShape::Groups(2),
     ReplyShape::Groups(3),
+    ReplyShape::Module(ModuleShape::FlatPairs),
+    ReplyShape::Module(ModuleShape::ArrayOfSet),
+    ReplyShape::Module(ModuleShape::JsonUnwrap),
+    ReplyShape::Module(ModuleShape::JsonLegacy),
+    ReplyShape::Module(ModuleShape::FtSearch {
+        scores: false,
+        content: false,
+    }),
+    ReplyShape::Module(ModuleShape::FtSearch {
+        scores: true,
+        content: true,
+    }),
+    ReplyShape::Module(ModuleShape::FtAggregate { cursor: false }),
+    ReplyShape::Module(ModuleShape::FtAggregate { cursor: true }),
+    ReplyShape::Module(ModuleShape::FtProfile(ProfiledShape::Search {
+        scores: true,
+        content: true,
+    })),
+    ReplyShape::Module(ModuleShape::FtProfile(ProfiledShape::Aggregate)),
+    ReplyShape::Module(ModuleShape::FtInfo),
+    ReplyShape::Module(ModuleShape::TsSamples),
+    ReplyShape::Module(ModuleShape::TsSample),
+    ReplyShape::Module(ModuleShape::TsMulti),
 ];
 
 /// Fails to compile when a variant is added to [`ReplyShape`] without thinking of [`SHAPES`].
@@ -83,6 +110,19 @@ const fn shape_is_listed(shape: ReplyShape) -> bool {
         | ReplyShape::ClientList
         | ReplyShape::ClientInfo
         | ReplyShape::Groups(_) => true,
+        ReplyShape::Module(m) => match m {
+            ModuleShape::FlatPairs
+            | ModuleShape::ArrayOfSet
+            | ModuleShape::JsonUnwrap
+            | ModuleShape::JsonLegacy
+            | ModuleShape::FtSearch { .. }
+            | ModuleShape::FtAggregate { .. }
+            | ModuleShape::FtProfile(_)
+            | ModuleShape::FtInfo
+            | ModuleShape::TsSamples
+            | ModuleShape::TsSample
+            | ModuleShape::TsMulti => true,
+        },
     }
 }
 
@@ -135,4 +175,20 @@ fn convert_every_way(value: &Value) {
     convert::<Vec<GeoSearchResult>>(value);
     convert::<ClientInfo>(value);
     convert::<Vec<ClientInfo>>(value);
+    // Module replies.
+    convert::<BfInfo>(value);
+    convert::<CfInfo>(value);
+    convert::<CmsInfo>(value);
+    convert::<TopKInfo>(value);
+    convert::<TDigestInfo>(value);
+    convert::<SearchResult>(value);
+    convert::<AggregateResult>(value);
+    convert::<FtInfo>(value);
+    convert::<(SearchResult, Value)>(value);
+    convert::<Vec<TsSeries>>(value);
+    convert::<TsInfo>(value);
+    convert::<Option<(i64, f64)>>(value);
+    convert::<Vec<(i64, f64)>>(value);
+    #[cfg(feature = "json")]
+    convert::<Option<crate::modules::json::Json<serde_json::Value>>>(value);
 }

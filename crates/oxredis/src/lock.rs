@@ -275,7 +275,10 @@ pub(crate) fn next_acquire_wait(
 /// given its reply: `Ok(true)` says it did; `Ok(false)`, an error reply from the server, and an
 /// error for a command never sent say it did not; any other error (a timeout, a connection lost
 /// after sending) leaves it unknown, so it may have.
-#[cfg_attr(not(feature = "tokio"), allow(dead_code, reason = "used by the async lock"))]
+#[cfg_attr(
+    not(feature = "tokio"),
+    allow(dead_code, reason = "used by the async lock")
+)]
 pub(crate) fn attempt_may_hold(reply: &Result<bool>) -> bool {
     match reply {
         Ok(taken) => *taken,
@@ -291,7 +294,10 @@ pub(crate) fn attempt_may_hold(reply: &Result<bool>) -> bool {
 ///
 /// This is what makes the async acquire cancel safe: a token nobody holds is never left in the
 /// key (where, with no `timeout`, it would stay for ever).
-#[cfg_attr(not(feature = "tokio"), allow(dead_code, reason = "used by the async lock"))]
+#[cfg_attr(
+    not(feature = "tokio"),
+    allow(dead_code, reason = "used by the async lock")
+)]
 pub(crate) fn release_unclaimed(reply: Option<&Result<bool>>) -> bool {
     reply.is_none_or(attempt_may_hold)
 }
