@@ -19,6 +19,7 @@ use crate::{FromValue, Value};
 static SHAPES: &[ReplyShape] = &[
     ReplyShape::Plain,
     ReplyShape::OkBool,
+    ReplyShape::OkText,
     ReplyShape::IntBool,
     ReplyShape::Pairs,
     ReplyShape::ScoredPairs,
@@ -85,6 +86,7 @@ const fn shape_is_listed(shape: ReplyShape) -> bool {
     match shape {
         ReplyShape::Plain
         | ReplyShape::OkBool
+        | ReplyShape::OkText
         | ReplyShape::IntBool
         | ReplyShape::Pairs
         | ReplyShape::ScoredPairs
