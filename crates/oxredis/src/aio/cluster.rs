@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::cluster::flow::{
-    combine, empty_map, group_by_node, retry_alone, Action, Attempt, ClusterState, Map, Plan,
-    TopologyVotes,
+    combine, empty_map, group_by_node, retry_alone, transaction_node, transaction_redirected,
+    Action, Attempt, ClusterState, Map, Plan, TopologyVotes,
 };
 use crate::cluster::redirect::NodeAddr;
 use crate::cluster::split::{merge_in_key_order, split_by_slot};
@@ -24,7 +24,7 @@ use crate::retry::Sent;
 use crate::scan::{ScanCursor, ScanKind, ScanStep};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
-use super::pipeline::{batch_allowance, load_scripts_shared};
+use super::pipeline::{batch_allowance, load_scripts_shared, run_batch_shared};
 use super::stream::{unfold_stream, Unfold};
 use super::{BoxFuture, PubSub, Redis};
 
@@ -461,11 +461,13 @@ impl RedisCluster {
     }
 
     /// A cluster pipeline: commands grouped per node, every node's share sent at once in one
-    /// write, results in the order queued (redis-py's `ClusterPipeline`). Not a transaction.
+    /// write, results in the order queued (redis-py's `ClusterPipeline`). Not a transaction
+    /// unless [`ClusterPipeline::transaction`] says so.
     pub fn pipeline(&self) -> ClusterPipeline {
         ClusterPipeline {
             cluster: self.clone(),
             batch: Batch::new(),
+            transaction: false,
         }
     }
 
@@ -577,6 +579,7 @@ fn scan_step<T: FromValue + Send + 'static>(
 pub struct ClusterPipeline {
     cluster: RedisCluster,
     batch: Batch,
+    transaction: bool,
 }
 
 /// Sends one node's share of a pipeline on its connection: scripts loaded, one write.
@@ -592,6 +595,40 @@ async fn run_group(client: Redis, cmds: Vec<Cmd>, batch: Arc<Batch>) -> Result<V
 impl ClusterPipeline {
     batch_methods!();
 
+    /// Runs the pipeline as one MULTI/EXEC transaction on the primary of its keys' one slot;
+    /// see the blocking
+    /// [`ClusterPipeline::transaction`](crate::blocking::ClusterPipeline::transaction).
+    pub fn transaction(mut self, on: bool) -> Self {
+        self.transaction = on;
+        self
+    }
+
+    /// Whether the pipeline runs as a transaction.
+    pub fn is_transaction(&self) -> bool {
+        self.transaction
+    }
+
+    async fn execute_transaction(&self, batch: &Batch) -> Result<Vec<Result<Value>>> {
+        let attempts = self
+            .cluster
+            .inner
+            .builder
+            .settings
+            .cluster_error_retry_attempts;
+        let mut tries = 0;
+        loop {
+            let node = transaction_node(&mut self.cluster.state(), batch.commands())?;
+            let client = self.cluster.client(&node);
+            match run_batch_shared(&client, batch, true).await {
+                Err(e) if tries < attempts && (transaction_redirected(&e) || e.is_unsent()) => {
+                    tries += 1;
+                    let _ = self.cluster.initialize().await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Sends every queued command and returns one result per command, in the order queued.
     /// The pipeline is empty afterwards.
     ///
@@ -605,6 +642,9 @@ impl ClusterPipeline {
         let batch = Arc::new(self.batch.take());
         batch.check_shared_connection()?;
         self.cluster.ready().await?;
+        if self.transaction {
+            return self.execute_transaction(&batch).await;
+        }
         let cmds = batch.commands();
         let (groups, alone) = group_by_node(&mut self.cluster.state(), cmds)?;
         let mut results: Vec<Option<Result<Value>>> = (0..cmds.len()).map(|_| None).collect();

@@ -521,6 +521,53 @@ pub(crate) fn group_by_node(
     Ok((groups, alone))
 }
 
+/// The node a cluster transaction (MULTI/EXEC) runs on: the primary of the one slot every
+/// keyed command is in (keyless commands go along; with none keyed, the default node).
+///
+/// # Errors
+/// [`ErrorKind::CrossSlot`] when the keys span several slots, or a command goes to several
+/// nodes; [`ErrorKind::ClusterDown`] when the slot has no node.
+pub(crate) fn transaction_node(state: &mut ClusterState, cmds: &[Cmd]) -> Result<NodeAddr> {
+    let mut slot: Option<u16> = None;
+    for (i, cmd) in cmds.iter().enumerate() {
+        let cross = || {
+            Error::new(
+                ErrorKind::CrossSlot,
+                "a cluster transaction runs on one node: every key must be in one slot \
+                 (use hash tags)",
+            )
+            .at_command(i, cmd.name())
+        };
+        match route(cmd).map_err(|e| e.at_command(i, cmd.name()))? {
+            Route::Slot { slot: s, .. } => match slot {
+                Some(first) if first != s => return Err(cross()),
+                _ => slot = Some(s),
+            },
+            Route::SplitBySlot => return Err(cross()),
+            Route::Nodes(_) | Route::Unknown => {}
+        }
+    }
+    match slot {
+        None => Ok(state.default_node().clone()),
+        Some(slot) => state.node_for_slot(slot, false).ok_or_else(|| {
+            Error::new(
+                ErrorKind::ClusterDown,
+                format!("slot {slot} is not covered by the cluster"),
+            )
+        }),
+    }
+}
+
+/// Whether a transaction failed because its slot moved (a queued command got `MOVED` or
+/// `ASK`, so EXEC aborted): worth a refresh and another try.
+pub(crate) fn transaction_redirected(e: &Error) -> bool {
+    matches!(e.kind(), ErrorKind::Moved | ErrorKind::Ask)
+        || e.chain().any(|s| {
+            s.downcast_ref::<Error>()
+                .is_some_and(|x| matches!(x.kind(), ErrorKind::Moved | ErrorKind::Ask))
+        })
+}
+
 /// Whether a command's error inside a cluster pipeline calls for running it again on its own
 /// (through the redirect flow): a redirect or a cluster-state error.
 pub(crate) fn retry_alone(e: &Error) -> bool {
@@ -700,6 +747,31 @@ mod tests {
         a.on_error(reset, Sent::Maybe, &mut s, t + Duration::from_secs(2));
         assert!(matches!(a.next(&mut s, t), Action::Refresh));
         assert!(matches!(a.next(&mut s, t), Action::Fail(e) if e.kind() == ErrorKind::Connection));
+    }
+
+    #[test]
+    fn a_transaction_runs_on_its_one_slots_primary() {
+        let mut s = state(LoadBalancingStrategy::RoundRobin);
+        let cmds = [
+            build::set("{foo}a", "1"),
+            build::ping(),
+            build::get("{foo}b"),
+        ];
+        assert_eq!(transaction_node(&mut s, &cmds).unwrap(), n(7002));
+        // Only keyless commands: the default node.
+        assert_eq!(transaction_node(&mut s, &[build::ping()]).unwrap(), n(7000));
+        let e = transaction_node(&mut s, &[build::get("foo"), build::get("bar")]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CrossSlot);
+        assert_eq!(e.command(), Some((1, "GET")));
+        let e = transaction_node(&mut s, &[build::delete(["foo", "bar"])]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CrossSlot);
+        // EXECABORT caused by a MOVED queued reply calls for another try; other aborts do not.
+        let moved = Error::from(crate::ServerError::from_line(b"MOVED 1 127.0.0.1:7001"));
+        let abort = Error::with_source(ErrorKind::ExecAbort, "aborted", moved);
+        assert!(transaction_redirected(&abort));
+        let wrong = Error::from(crate::ServerError::from_line(b"ERR wrong number"));
+        let abort = Error::with_source(ErrorKind::ExecAbort, "aborted", wrong);
+        assert!(!transaction_redirected(&abort));
     }
 
     #[test]
