@@ -619,13 +619,22 @@ impl ClusterPipeline {
         loop {
             let node = transaction_node(&mut self.cluster.state(), batch.commands())?;
             let client = self.cluster.client(&node);
-            match run_batch_shared(&client, batch, true).await {
-                Err(e) if tries < attempts && (transaction_redirected(&e) || e.is_unsent()) => {
-                    tries += 1;
-                    let _ = self.cluster.initialize().await;
+            let result = run_batch_shared(&client, batch, true).await;
+            let again = match &result {
+                Err(e) if tries < attempts => {
+                    e.is_unsent() || transaction_redirected(e, &mut self.cluster.state())
                 }
-                other => return other,
+                _ => false,
+            };
+            if !again {
+                return result;
             }
+            tries += 1;
+            if result.as_ref().is_err_and(Error::is_unsent) {
+                let _ = self.cluster.initialize().await;
+            }
+            // Give the nodes a moment to agree on the slot's owner.
+            tokio::time::sleep(self.cluster.inner.builder.settings.try_again_delay).await;
         }
     }
 

@@ -571,13 +571,21 @@ impl ClusterPipeline {
             let result = pool
                 .get()
                 .and_then(|mut conn| run_batch(&mut conn, batch, true));
-            match result {
-                Err(e) if tries < attempts && (transaction_redirected(&e) || e.is_unsent()) => {
-                    tries += 1;
-                    let _ = self.cluster.initialize();
+            let again = match &result {
+                Err(e) if tries < attempts => {
+                    e.is_unsent() || transaction_redirected(e, &mut self.cluster.state())
                 }
-                other => return other,
+                _ => false,
+            };
+            if !again {
+                return result;
             }
+            tries += 1;
+            if result.as_ref().is_err_and(Error::is_unsent) {
+                let _ = self.cluster.initialize();
+            }
+            // Give the nodes a moment to agree on the slot's owner.
+            std::thread::sleep(self.cluster.inner.builder.settings.try_again_delay);
         }
     }
 

@@ -559,13 +559,24 @@ pub(crate) fn transaction_node(state: &mut ClusterState, cmds: &[Cmd]) -> Result
 }
 
 /// Whether a transaction failed because its slot moved (a queued command got `MOVED` or
-/// `ASK`, so EXEC aborted): worth a refresh and another try.
-pub(crate) fn transaction_redirected(e: &Error) -> bool {
-    matches!(e.kind(), ErrorKind::Moved | ErrorKind::Ask)
-        || e.chain().any(|s| {
-            s.downcast_ref::<Error>()
-                .is_some_and(|x| matches!(x.kind(), ErrorKind::Moved | ErrorKind::Ask))
-        })
+/// `ASK`, so EXEC aborted): worth another try. A MOVED also patches the map with its node, so
+/// the next try goes there even before a refresh agrees.
+pub(crate) fn transaction_redirected(e: &Error, state: &mut ClusterState) -> bool {
+    let redirected = std::iter::once(e)
+        .chain(e.chain().filter_map(|s| s.downcast_ref::<Error>()))
+        .find(|x| matches!(x.kind(), ErrorKind::Moved | ErrorKind::Ask));
+    let Some(redirected) = redirected else {
+        return false;
+    };
+    let moved = redirected
+        .server_error()
+        .and_then(|se| super::redirect::parse_redirect(se, &state.default_node.host));
+    if let Some(r) = moved {
+        if r.kind == super::redirect::RedirectKind::Moved {
+            state.map.apply_moved(r.slot, &r.node);
+        }
+    }
+    true
 }
 
 /// Whether a command's error inside a cluster pipeline calls for running it again on its own
@@ -768,10 +779,12 @@ mod tests {
         // EXECABORT caused by a MOVED queued reply calls for another try; other aborts do not.
         let moved = Error::from(crate::ServerError::from_line(b"MOVED 1 127.0.0.1:7001"));
         let abort = Error::with_source(ErrorKind::ExecAbort, "aborted", moved);
-        assert!(transaction_redirected(&abort));
+        assert!(transaction_redirected(&abort, &mut s));
+        // The map follows the MOVED at once.
+        assert_eq!(s.map().primary_for_slot(1).unwrap().addr, n(7001));
         let wrong = Error::from(crate::ServerError::from_line(b"ERR wrong number"));
         let abort = Error::with_source(ErrorKind::ExecAbort, "aborted", wrong);
-        assert!(!transaction_redirected(&abort));
+        assert!(!transaction_redirected(&abort, &mut s));
     }
 
     #[test]
