@@ -580,9 +580,7 @@ macro_rules! migration_body {
         c.begin_migration(slot, to);
         // One key moved, the others not yet: a multi-key command over both gets TRYAGAIN,
         // retried on the same node a bounded number of times, then surfaced.
-        let from_i = c.ports().iter().position(|&p| p == from).unwrap();
-        let moved = c.cli(from_i, &["MIGRATE", "127.0.0.1", &to.to_string(), &k(0), "0", "5000"]);
-        assert_eq!(moved.to_text(), "OK");
+        c.migrate_key(&k(0), from, to);
         let started = Instant::now();
         let e = rc.mget::<Value>([k(0), k(1)])$(.$aw)*.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::TryAgain, "{e}");

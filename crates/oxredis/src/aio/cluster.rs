@@ -609,32 +609,32 @@ impl ClusterPipeline {
     }
 
     async fn execute_transaction(&self, batch: &Batch) -> Result<Vec<Result<Value>>> {
-        let attempts = self
-            .cluster
-            .inner
-            .builder
-            .settings
-            .cluster_error_retry_attempts;
-        let mut tries = 0;
+        let settings = &self.cluster.inner.builder.settings;
+        // Redirects are bounded as a single command's are; connection errors as retries.
+        let (mut redirects, mut retries) = (0, 0);
         loop {
             let node = transaction_node(&mut self.cluster.state(), batch.commands())?;
             let client = self.cluster.client(&node);
             let result = run_batch_shared(&client, batch, true).await;
             let again = match &result {
-                Err(e) if tries < attempts => {
-                    e.is_unsent() || transaction_redirected(e, &mut self.cluster.state())
+                Err(e) if e.is_unsent() => {
+                    retries += 1;
+                    retries <= settings.cluster_error_retry_attempts
+                }
+                Err(e) if transaction_redirected(e, &mut self.cluster.state()) => {
+                    redirects += 1;
+                    redirects <= settings.max_redirects
                 }
                 _ => false,
             };
             if !again {
                 return result;
             }
-            tries += 1;
             if result.as_ref().is_err_and(Error::is_unsent) {
                 let _ = self.cluster.initialize().await;
             }
             // Give the nodes a moment to agree on the slot's owner.
-            tokio::time::sleep(self.cluster.inner.builder.settings.try_again_delay).await;
+            tokio::time::sleep(settings.try_again_delay).await;
         }
     }
 

@@ -545,8 +545,9 @@ impl ClusterPipeline {
 
     /// Runs the pipeline as one MULTI/EXEC transaction (redis-py's
     /// `pipeline(transaction=True)`): every key must be in one slot, the transaction runs on
-    /// that slot's primary. After a MOVED (the slot moved) it is tried again, after a
-    /// topology refresh, up to `cluster_error_retry_attempts` times.
+    /// that slot's primary. After a MOVED inside MULTI (the slot moved) it is sent again to
+    /// the node the MOVED names, 50 ms later, up to `max_redirects` times; after a connection
+    /// error before sending, after a refresh, up to `cluster_error_retry_attempts` times.
     pub fn transaction(mut self, on: bool) -> Self {
         self.transaction = on;
         self
@@ -558,13 +559,9 @@ impl ClusterPipeline {
     }
 
     fn execute_transaction(&self, batch: &Batch) -> Result<Vec<Result<Value>>> {
-        let attempts = self
-            .cluster
-            .inner
-            .builder
-            .settings
-            .cluster_error_retry_attempts;
-        let mut tries = 0;
+        let settings = &self.cluster.inner.builder.settings;
+        // Redirects are bounded as a single command's are; connection errors as retries.
+        let (mut redirects, mut retries) = (0, 0);
         loop {
             let node = transaction_node(&mut self.cluster.state(), batch.commands())?;
             let pool = self.cluster.pool(&node);
@@ -572,20 +569,24 @@ impl ClusterPipeline {
                 .get()
                 .and_then(|mut conn| run_batch(&mut conn, batch, true));
             let again = match &result {
-                Err(e) if tries < attempts => {
-                    e.is_unsent() || transaction_redirected(e, &mut self.cluster.state())
+                Err(e) if e.is_unsent() => {
+                    retries += 1;
+                    retries <= settings.cluster_error_retry_attempts
+                }
+                Err(e) if transaction_redirected(e, &mut self.cluster.state()) => {
+                    redirects += 1;
+                    redirects <= settings.max_redirects
                 }
                 _ => false,
             };
             if !again {
                 return result;
             }
-            tries += 1;
             if result.as_ref().is_err_and(Error::is_unsent) {
                 let _ = self.cluster.initialize();
             }
             // Give the nodes a moment to agree on the slot's owner.
-            std::thread::sleep(self.cluster.inner.builder.settings.try_again_delay);
+            std::thread::sleep(settings.try_again_delay);
         }
     }
 
