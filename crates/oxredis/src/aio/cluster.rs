@@ -215,8 +215,12 @@ impl RedisCluster {
                     attempt.on_error(err, sent, &mut self.state(), self.now());
                 }
                 Action::Wait(d) => tokio::time::sleep(d).await,
-                // In a task of its own: a MOVED already names the node to go to, and a
-                // reroute waits its backoff first. A failed refresh leaves the map.
+                // After MOVED (the node to go to is known) in a task of its own; before a
+                // reroute here, so the command goes to the new owner at once. A failed
+                // refresh leaves the map.
+                Action::Refresh if attempt.reroutes() => {
+                    let _ = Box::pin(self.initialize()).await;
+                }
                 Action::Refresh => {
                     let this = self.clone();
                     tokio::spawn(async move {

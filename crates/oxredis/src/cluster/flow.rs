@@ -371,6 +371,13 @@ impl<'a> Attempt<'a> {
         }
     }
 
+    /// Whether the next send waits for the slot map (the command is routed again), so a
+    /// refresh asked for now should finish before it; otherwise (after MOVED) it may run in
+    /// the background.
+    pub(crate) fn reroutes(&self) -> bool {
+        self.node.is_none()
+    }
+
     /// The attempt sent by the last [`Action::Send`] failed with `error`; `sent` says whether
     /// the command may have reached the server.
     pub(crate) fn on_error(
