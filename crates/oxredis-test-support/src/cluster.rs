@@ -17,6 +17,11 @@ use crate::version::ServerVersion;
 pub const CLUSTER_NODE_TIMEOUT_MS: u64 = 2000;
 /// How long the cluster may take to form (or heal) before the harness gives up.
 const FORM_TIMEOUT: Duration = Duration::from_secs(30);
+/// `MIGRATE` blocks the source node until the target answered: two at once in opposite
+/// directions (tests sharing a cluster) would block both nodes past the node timeout. One at a
+/// time per process.
+static MIGRATE_LOCK: Mutex<()> = Mutex::new(());
+
 /// The primaries' slot ranges, as `redis-cli --cluster create` assigns them for three.
 const RANGES: [(u16, u16); 3] = [(0, 5460), (5461, 10922), (10923, 16383)];
 
@@ -430,9 +435,23 @@ impl ClusterServers {
             let port = to.to_string();
             let mut args = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "KEYS"];
             args.extend(names.iter().map(String::as_str));
+            let _one = MIGRATE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
             ok(from, &args);
             moved += names.len();
         }
+    }
+
+    /// Moves one key from `from` to `to` with `MIGRATE` (during a migration begun with
+    /// [`begin_migration`](Self::begin_migration)).
+    ///
+    /// # Panics
+    /// If `MIGRATE` fails.
+    pub fn migrate_key(&self, key: &str, from: u16, to: u16) {
+        let _one = MIGRATE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        ok(
+            from,
+            &["MIGRATE", "127.0.0.1", &to.to_string(), key, "0", "5000"],
+        );
     }
 
     /// Assigns `slot` to `to` on both nodes and on every other primary (`SETSLOT NODE`),

@@ -434,6 +434,70 @@ async fn cluster_pipeline_groups_per_node_in_submission_order_async() {
     }
 }
 
+macro_rules! transaction_body {
+    ($rc:expr, $tag:expr $(, $aw:ident)*) => {{
+        let c = ClusterServers::shared();
+        let rc = $rc;
+        let tag: &str = $tag;
+        let k = |name: &str| format!("{{{tag}}}:{name}");
+        let out = rc
+            .pipeline()
+            .transaction(true)
+            .set(k("a"), 1)
+            .incr(k("a"))
+            .rpush(k("l"), ["x", "y"])
+            .get(k("a"))
+            .execute()
+            $(.$aw)*
+            .unwrap();
+        assert_eq!(
+            out,
+            [Value::Boolean(true), Value::Int(2), Value::Int(2), Value::Bulk("2".into())]
+        );
+        // Keys in two slots: refused before anything is sent.
+        let mut pipe = rc.pipeline().transaction(true);
+        pipe.set(k("a"), 1).set("elsewhere", 2);
+        let e = pipe.execute()$(.$aw)*.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CrossSlot);
+        assert_eq!(e.command(), Some((1, "SET")));
+        // The slot moves behind the client's back: MOVED inside MULTI aborts EXEC, the client
+        // refreshes its map and runs the transaction again on the new owner.
+        let slot = key_slot(tag);
+        let from = c.owner_of(slot);
+        let to = *c.primaries().iter().find(|&&p| p != from).unwrap();
+        c.migrate_slot(slot, to);
+        let out = rc
+            .pipeline()
+            .transaction(true)
+            .incr(k("a"))
+            .lpop(k("l"), None)
+            .execute()
+            $(.$aw)*
+            .unwrap();
+        assert_eq!(out, [Value::Int(3), Value::Bulk("x".into())]);
+        assert_eq!(rc.get_node_from_key(tag).unwrap().port, to);
+        rc.delete([k("a"), k("l")])$(.$aw)*.unwrap();
+    }};
+}
+
+#[test]
+fn cluster_transactions_run_on_the_slot_owner_blocking() {
+    let c = ClusterServers::shared();
+    for p in PROTOCOLS {
+        let tag = format!("tx-b{}", p as u8);
+        transaction_body!(blocking(c, p), &tag);
+    }
+}
+
+#[tokio::test]
+async fn cluster_transactions_run_on_the_slot_owner_async() {
+    let c = ClusterServers::shared();
+    for p in PROTOCOLS {
+        let tag = format!("tx-a{}", p as u8);
+        transaction_body!(asynch(c, p), &tag, await);
+    }
+}
+
 // ---------------------------------------------------------------- replicas
 
 /// `cmdstat_get` calls on the node on `port`.
@@ -516,9 +580,7 @@ macro_rules! migration_body {
         c.begin_migration(slot, to);
         // One key moved, the others not yet: a multi-key command over both gets TRYAGAIN,
         // retried on the same node a bounded number of times, then surfaced.
-        let from_i = c.ports().iter().position(|&p| p == from).unwrap();
-        let moved = c.cli(from_i, &["MIGRATE", "127.0.0.1", &to.to_string(), &k(0), "0", "5000"]);
-        assert_eq!(moved.to_text(), "OK");
+        c.migrate_key(&k(0), from, to);
         let started = Instant::now();
         let e = rc.mget::<Value>([k(0), k(1)])$(.$aw)*.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::TryAgain, "{e}");

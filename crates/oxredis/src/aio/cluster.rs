@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::cluster::flow::{
-    combine, empty_map, group_by_node, retry_alone, Action, Attempt, ClusterState, Map, Plan,
-    TopologyVotes,
+    combine, empty_map, group_by_node, retry_alone, transaction_node, transaction_redirected,
+    Action, Attempt, ClusterState, Map, Plan, TopologyVotes,
 };
 use crate::cluster::redirect::NodeAddr;
 use crate::cluster::split::{merge_in_key_order, split_by_slot};
@@ -24,7 +24,7 @@ use crate::retry::Sent;
 use crate::scan::{ScanCursor, ScanKind, ScanStep};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
-use super::pipeline::{batch_allowance, load_scripts_shared};
+use super::pipeline::{batch_allowance, load_scripts_shared, run_batch_shared};
 use super::stream::{unfold_stream, Unfold};
 use super::{BoxFuture, PubSub, Redis};
 
@@ -215,8 +215,12 @@ impl RedisCluster {
                     attempt.on_error(err, sent, &mut self.state(), self.now());
                 }
                 Action::Wait(d) => tokio::time::sleep(d).await,
-                // In a task of its own: a MOVED already names the node to go to, and a
-                // reroute waits its backoff first. A failed refresh leaves the map.
+                // After MOVED (the node to go to is known) in a task of its own; before a
+                // reroute here, so the command goes to the new owner at once. A failed
+                // refresh leaves the map.
+                Action::Refresh if attempt.reroutes() => {
+                    let _ = Box::pin(self.initialize()).await;
+                }
                 Action::Refresh => {
                     let this = self.clone();
                     tokio::spawn(async move {
@@ -461,11 +465,13 @@ impl RedisCluster {
     }
 
     /// A cluster pipeline: commands grouped per node, every node's share sent at once in one
-    /// write, results in the order queued (redis-py's `ClusterPipeline`). Not a transaction.
+    /// write, results in the order queued (redis-py's `ClusterPipeline`). Not a transaction
+    /// unless [`ClusterPipeline::transaction`] says so.
     pub fn pipeline(&self) -> ClusterPipeline {
         ClusterPipeline {
             cluster: self.clone(),
             batch: Batch::new(),
+            transaction: false,
         }
     }
 
@@ -577,6 +583,7 @@ fn scan_step<T: FromValue + Send + 'static>(
 pub struct ClusterPipeline {
     cluster: RedisCluster,
     batch: Batch,
+    transaction: bool,
 }
 
 /// Sends one node's share of a pipeline on its connection: scripts loaded, one write.
@@ -592,6 +599,49 @@ async fn run_group(client: Redis, cmds: Vec<Cmd>, batch: Arc<Batch>) -> Result<V
 impl ClusterPipeline {
     batch_methods!();
 
+    /// Runs the pipeline as one MULTI/EXEC transaction on the primary of its keys' one slot;
+    /// see the blocking
+    /// [`ClusterPipeline::transaction`](crate::blocking::ClusterPipeline::transaction).
+    pub fn transaction(mut self, on: bool) -> Self {
+        self.transaction = on;
+        self
+    }
+
+    /// Whether the pipeline runs as a transaction.
+    pub fn is_transaction(&self) -> bool {
+        self.transaction
+    }
+
+    async fn execute_transaction(&self, batch: &Batch) -> Result<Vec<Result<Value>>> {
+        let settings = &self.cluster.inner.builder.settings;
+        // Redirects are bounded as a single command's are; connection errors as retries.
+        let (mut redirects, mut retries) = (0, 0);
+        loop {
+            let node = transaction_node(&mut self.cluster.state(), batch.commands())?;
+            let client = self.cluster.client(&node);
+            let result = run_batch_shared(&client, batch, true).await;
+            let again = match &result {
+                Err(e) if e.is_unsent() => {
+                    retries += 1;
+                    retries <= settings.cluster_error_retry_attempts
+                }
+                Err(e) if transaction_redirected(e, &mut self.cluster.state()) => {
+                    redirects += 1;
+                    redirects <= settings.max_redirects
+                }
+                _ => false,
+            };
+            if !again {
+                return result;
+            }
+            if result.as_ref().is_err_and(Error::is_unsent) {
+                let _ = self.cluster.initialize().await;
+            }
+            // Give the nodes a moment to agree on the slot's owner.
+            tokio::time::sleep(settings.try_again_delay).await;
+        }
+    }
+
     /// Sends every queued command and returns one result per command, in the order queued.
     /// The pipeline is empty afterwards.
     ///
@@ -605,6 +655,9 @@ impl ClusterPipeline {
         let batch = Arc::new(self.batch.take());
         batch.check_shared_connection()?;
         self.cluster.ready().await?;
+        if self.transaction {
+            return self.execute_transaction(&batch).await;
+        }
         let cmds = batch.commands();
         let (groups, alone) = group_by_node(&mut self.cluster.state(), cmds)?;
         let mut results: Vec<Option<Result<Value>>> = (0..cmds.len()).map(|_| None).collect();

@@ -82,7 +82,7 @@ async fn load_scripts_on(conn: &mut Connection, scripts: &[Script]) -> Result<()
 
 /// Sends a batch as one contiguous request on the shared connection. A connection error is
 /// never followed by a re-send: the server may have applied part of the batch.
-async fn run_batch_shared(
+pub(crate) async fn run_batch_shared(
     client: &Redis,
     batch: &Batch,
     transaction: bool,

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::cluster::flow::{
-    combine, group_by_node, retry_alone, Action, Attempt, ClusterState, Plan, TopologyVotes,
+    combine, group_by_node, retry_alone, transaction_node, transaction_redirected, Action, Attempt,
+    ClusterState, Plan, TopologyVotes,
 };
 use crate::cluster::redirect::NodeAddr;
 use crate::cluster::split::{merge_in_key_order, split_by_slot};
@@ -20,7 +21,7 @@ use crate::retry::Sent;
 use crate::scan::{ScanCursor, ScanKind, ScanStep};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
-use super::pipeline::load_scripts;
+use super::pipeline::{load_scripts, run_batch};
 use super::{ConnectionPool, PubSub};
 
 #[derive(Debug)]
@@ -388,11 +389,12 @@ impl RedisCluster {
 
     /// A cluster pipeline: commands queued, then sent grouped per node (each node's share in
     /// one write), results in the order queued (redis-py's `ClusterPipeline`). Not a
-    /// transaction.
+    /// transaction unless [`ClusterPipeline::transaction`] says so.
     pub fn pipeline(&self) -> ClusterPipeline {
         ClusterPipeline {
             cluster: self.clone(),
             batch: Batch::new(),
+            transaction: false,
         }
     }
 
@@ -535,10 +537,58 @@ impl<T: FromValue> Iterator for ClusterScanIter<T> {
 pub struct ClusterPipeline {
     cluster: RedisCluster,
     batch: Batch,
+    transaction: bool,
 }
 
 impl ClusterPipeline {
     batch_methods!();
+
+    /// Runs the pipeline as one MULTI/EXEC transaction (redis-py's
+    /// `pipeline(transaction=True)`): every key must be in one slot, the transaction runs on
+    /// that slot's primary. After a MOVED inside MULTI (the slot moved) it is sent again to
+    /// the node the MOVED names, 50 ms later, up to `max_redirects` times; after a connection
+    /// error before sending, after a refresh, up to `cluster_error_retry_attempts` times.
+    pub fn transaction(mut self, on: bool) -> Self {
+        self.transaction = on;
+        self
+    }
+
+    /// Whether the pipeline runs as a transaction.
+    pub fn is_transaction(&self) -> bool {
+        self.transaction
+    }
+
+    fn execute_transaction(&self, batch: &Batch) -> Result<Vec<Result<Value>>> {
+        let settings = &self.cluster.inner.builder.settings;
+        // Redirects are bounded as a single command's are; connection errors as retries.
+        let (mut redirects, mut retries) = (0, 0);
+        loop {
+            let node = transaction_node(&mut self.cluster.state(), batch.commands())?;
+            let pool = self.cluster.pool(&node);
+            let result = pool
+                .get()
+                .and_then(|mut conn| run_batch(&mut conn, batch, true));
+            let again = match &result {
+                Err(e) if e.is_unsent() => {
+                    retries += 1;
+                    retries <= settings.cluster_error_retry_attempts
+                }
+                Err(e) if transaction_redirected(e, &mut self.cluster.state()) => {
+                    redirects += 1;
+                    redirects <= settings.max_redirects
+                }
+                _ => false,
+            };
+            if !again {
+                return result;
+            }
+            if result.as_ref().is_err_and(Error::is_unsent) {
+                let _ = self.cluster.initialize();
+            }
+            // Give the nodes a moment to agree on the slot's owner.
+            std::thread::sleep(settings.try_again_delay);
+        }
+    }
 
     /// Sends every queued command and returns one result per command, in the order queued
     /// (redis-py's `execute(raise_on_error=False)`). The pipeline is empty afterwards.
@@ -549,6 +599,9 @@ impl ClusterPipeline {
     pub fn execute_raw(&mut self) -> Result<Vec<Result<Value>>> {
         let batch = self.batch.take();
         batch.check_shared_connection()?;
+        if self.transaction {
+            return self.execute_transaction(&batch);
+        }
         let cmds = batch.commands();
         let (groups, alone) = group_by_node(&mut self.cluster.state(), cmds)?;
         let mut results: Vec<Option<Result<Value>>> = (0..cmds.len()).map(|_| None).collect();

@@ -32,7 +32,7 @@ pub(crate) fn load_scripts(conn: &mut Connection, scripts: &[Script]) -> Result<
 ///
 /// Any I/O error leaves the connection broken, so the pool discards it; the batch is never sent
 /// again, since the server may already have applied part of it.
-fn run_batch(
+pub(crate) fn run_batch(
     conn: &mut Connection,
     batch: &Batch,
     transaction: bool,

@@ -371,6 +371,13 @@ impl<'a> Attempt<'a> {
         }
     }
 
+    /// Whether the next send waits for the slot map (the command is routed again), so a
+    /// refresh asked for now should finish before it; otherwise (after MOVED) it may run in
+    /// the background.
+    pub(crate) fn reroutes(&self) -> bool {
+        self.node.is_none()
+    }
+
     /// The attempt sent by the last [`Action::Send`] failed with `error`; `sent` says whether
     /// the command may have reached the server.
     pub(crate) fn on_error(
@@ -519,6 +526,64 @@ pub(crate) fn group_by_node(
         }
     }
     Ok((groups, alone))
+}
+
+/// The node a cluster transaction (MULTI/EXEC) runs on: the primary of the one slot every
+/// keyed command is in (keyless commands go along; with none keyed, the default node).
+///
+/// # Errors
+/// [`ErrorKind::CrossSlot`] when the keys span several slots, or a command goes to several
+/// nodes; [`ErrorKind::ClusterDown`] when the slot has no node.
+pub(crate) fn transaction_node(state: &mut ClusterState, cmds: &[Cmd]) -> Result<NodeAddr> {
+    let mut slot: Option<u16> = None;
+    for (i, cmd) in cmds.iter().enumerate() {
+        let cross = || {
+            Error::new(
+                ErrorKind::CrossSlot,
+                "a cluster transaction runs on one node: every key must be in one slot \
+                 (use hash tags)",
+            )
+            .at_command(i, cmd.name())
+        };
+        match route(cmd).map_err(|e| e.at_command(i, cmd.name()))? {
+            Route::Slot { slot: s, .. } => match slot {
+                Some(first) if first != s => return Err(cross()),
+                _ => slot = Some(s),
+            },
+            Route::SplitBySlot => return Err(cross()),
+            Route::Nodes(_) | Route::Unknown => {}
+        }
+    }
+    match slot {
+        None => Ok(state.default_node().clone()),
+        Some(slot) => state.node_for_slot(slot, false).ok_or_else(|| {
+            Error::new(
+                ErrorKind::ClusterDown,
+                format!("slot {slot} is not covered by the cluster"),
+            )
+        }),
+    }
+}
+
+/// Whether a transaction failed because its slot moved (a queued command got `MOVED` or
+/// `ASK`, so EXEC aborted): worth another try. A MOVED also patches the map with its node, so
+/// the next try goes there even before a refresh agrees.
+pub(crate) fn transaction_redirected(e: &Error, state: &mut ClusterState) -> bool {
+    let redirected = std::iter::once(e)
+        .chain(e.chain().filter_map(|s| s.downcast_ref::<Error>()))
+        .find(|x| matches!(x.kind(), ErrorKind::Moved | ErrorKind::Ask));
+    let Some(redirected) = redirected else {
+        return false;
+    };
+    let moved = redirected
+        .server_error()
+        .and_then(|se| super::redirect::parse_redirect(se, &state.default_node.host));
+    if let Some(r) = moved {
+        if r.kind == super::redirect::RedirectKind::Moved {
+            state.map.apply_moved(r.slot, &r.node);
+        }
+    }
+    true
 }
 
 /// Whether a command's error inside a cluster pipeline calls for running it again on its own
@@ -700,6 +765,33 @@ mod tests {
         a.on_error(reset, Sent::Maybe, &mut s, t + Duration::from_secs(2));
         assert!(matches!(a.next(&mut s, t), Action::Refresh));
         assert!(matches!(a.next(&mut s, t), Action::Fail(e) if e.kind() == ErrorKind::Connection));
+    }
+
+    #[test]
+    fn a_transaction_runs_on_its_one_slots_primary() {
+        let mut s = state(LoadBalancingStrategy::RoundRobin);
+        let cmds = [
+            build::set("{foo}a", "1"),
+            build::ping(),
+            build::get("{foo}b"),
+        ];
+        assert_eq!(transaction_node(&mut s, &cmds).unwrap(), n(7002));
+        // Only keyless commands: the default node.
+        assert_eq!(transaction_node(&mut s, &[build::ping()]).unwrap(), n(7000));
+        let e = transaction_node(&mut s, &[build::get("foo"), build::get("bar")]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CrossSlot);
+        assert_eq!(e.command(), Some((1, "GET")));
+        let e = transaction_node(&mut s, &[build::delete(["foo", "bar"])]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CrossSlot);
+        // EXECABORT caused by a MOVED queued reply calls for another try; other aborts do not.
+        let moved = Error::from(crate::ServerError::from_line(b"MOVED 1 127.0.0.1:7001"));
+        let abort = Error::with_source(ErrorKind::ExecAbort, "aborted", moved);
+        assert!(transaction_redirected(&abort, &mut s));
+        // The map follows the MOVED at once.
+        assert_eq!(s.map().primary_for_slot(1).unwrap().addr, n(7001));
+        let wrong = Error::from(crate::ServerError::from_line(b"ERR wrong number"));
+        let abort = Error::with_source(ErrorKind::ExecAbort, "aborted", wrong);
+        assert!(!transaction_redirected(&abort, &mut s));
     }
 
     #[test]
