@@ -1,0 +1,5 @@
+"""``oxredis.lock``: not implemented yet."""
+
+from .unsupported import Lock
+
+__all__ = ["Lock"]
