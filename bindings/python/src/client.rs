@@ -1,8 +1,9 @@
 //! `_native.Client`: the blocking oxredis client (a connection pool) for one Python `Redis`.
 
+use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
-use oxredis::{ClientBuilder, Protocol, Redis, Value};
+use oxredis::{ClientBuilder, Protocol, Redis, Value, WatchedPipeline};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
@@ -158,14 +159,133 @@ impl Client {
         let results = py
             .allow_threads(|| pipe.execute_raw())
             .map_err(|e| to_pyerr(py, &e))?;
-        let out = PyList::empty(py);
-        for (result, shape) in results.into_iter().zip(shapes) {
-            match result {
-                Ok(v) => out.append(shaped(py, v, shape, self.decode)?)?,
-                Err(e) if raise_on_error => return Err(to_pyerr(py, &e)),
-                Err(e) => out.append(exception_object(py, &e)?)?,
+        results_to_list(py, results, shapes, self.decode, raise_on_error)
+    }
+
+    /// Checks out a connection and WATCHes `keys` on it: the start of a WATCH/MULTI/EXEC
+    /// transaction (redis-py's `Pipeline.watch`).
+    fn watch(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<Watched> {
+        let keys = build_cmd(keys)?;
+        let pipe = self.inner.pipeline(true);
+        let watched = py
+            .allow_threads(|| pipe.watch(keys))
+            .map_err(|e| to_pyerr(py, &e))?;
+        Ok(Watched {
+            inner: Mutex::new(Some(watched)),
+            decode: self.decode,
+        })
+    }
+}
+
+fn results_to_list(
+    py: Python<'_>,
+    results: Vec<oxredis::Result<Value>>,
+    shapes: Vec<Shape>,
+    decode: bool,
+    raise_on_error: bool,
+) -> PyResult<PyObject> {
+    let out = PyList::empty(py);
+    for (result, shape) in results.into_iter().zip(shapes) {
+        match result {
+            Ok(v) => out.append(shaped(py, v, shape, decode)?)?,
+            Err(e) if raise_on_error => return Err(to_pyerr(py, &e)),
+            Err(e) => out.append(exception_object(py, &e)?)?,
+        }
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// A connection with WATCHed keys: commands run at once on it until the queued transaction is
+/// executed (MULTI/EXEC, `WatchError` if a watched key changed) or the watch is reset.
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct Watched {
+    inner: Mutex<Option<WatchedPipeline>>,
+    decode: bool,
+}
+
+impl Watched {
+    /// The watched pipeline. `try_lock`, not `lock`: a second Python thread waiting here
+    /// would hold the GIL that the first needs to return, a deadlock; it gets an error instead
+    /// (a pipeline is not shared between threads, as in redis-py).
+    fn lock(&self) -> PyResult<MutexGuard<'_, Option<WatchedPipeline>>> {
+        match self.inner.try_lock() {
+            Ok(guard) => Ok(guard),
+            Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => {
+                Err(PyErr::new::<pyo3::exceptions::PyRuntimeError, _>(
+                    "the pipeline is in use by another thread",
+                ))
             }
         }
-        Ok(out.into_any().unbind())
+    }
+}
+
+fn released() -> PyErr {
+    PyErr::new::<pyo3::exceptions::PyRuntimeError, _>("the watched connection was released")
+}
+
+#[pymethods]
+impl Watched {
+    /// Runs one command at once on the watched connection, shaped as `shape`.
+    fn execute(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, shape: u8) -> PyResult<PyObject> {
+        let cmd = build_cmd(args)?;
+        let mut guard = self.lock()?;
+        let watched = guard.as_mut().ok_or_else(released)?;
+        match py.allow_threads(move || watched.run::<Value>(cmd)) {
+            Ok(v) => shaped(py, v, Shape::from_u8(shape), self.decode),
+            Err(e) => Err(to_pyerr(py, &e)),
+        }
+    }
+
+    /// WATCHes more keys on the same connection.
+    fn watch(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<()> {
+        let keys = build_cmd(keys)?;
+        let mut guard = self.lock()?;
+        let watched = guard.as_mut().ok_or_else(released)?;
+        py.allow_threads(|| watched.watch(keys))
+            .map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// UNWATCHes every key (the connection stays checked out).
+    fn unwatch(&self, py: Python<'_>) -> PyResult<()> {
+        let mut guard = self.lock()?;
+        let watched = guard.as_mut().ok_or_else(released)?;
+        py.allow_threads(|| watched.unwatch())
+            .map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Sends `commands` (a list of `(args, shape)`) as MULTI/EXEC on the watched connection
+    /// and releases it. A changed watched key raises `WatchError`.
+    fn execute_transaction(
+        &self,
+        py: Python<'_>,
+        commands: &Bound<'_, PyList>,
+        raise_on_error: bool,
+    ) -> PyResult<PyObject> {
+        let mut watched = self.lock()?.take().ok_or_else(released)?;
+        let mut shapes = Vec::with_capacity(commands.len());
+        {
+            let queue = watched.multi();
+            for item in commands.iter() {
+                let (args, shape): (Bound<'_, PyTuple>, u8) = item.extract()?;
+                queue.queue(build_cmd(&args)?);
+                shapes.push(Shape::from_u8(shape));
+            }
+        }
+        let results = py
+            .allow_threads(|| watched.execute_raw())
+            .map_err(|e| to_pyerr(py, &e))?;
+        results_to_list(py, results, shapes, self.decode, raise_on_error)
+    }
+
+    /// UNWATCHes and returns the connection to the pool (idempotent).
+    fn reset(&self, py: Python<'_>) -> PyResult<()> {
+        let taken = self.lock()?.take();
+        match taken {
+            Some(watched) => py
+                .allow_threads(|| watched.reset())
+                .map_err(|e| to_pyerr(py, &e)),
+            None => Ok(()),
+        }
     }
 }

@@ -16,6 +16,7 @@ mod reply;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
+    m.add_class::<client::Watched>()?;
     for (name, shape) in reply::Shape::ALL {
         m.add(*name, *shape as u8)?;
     }

@@ -75,8 +75,3 @@ def test_pipeline_context_manager_and_reset(r):
         pipe.reset()
         assert pipe.execute() == []
     assert r.get("a") is None
-
-
-def test_watch_not_yet(r):
-    with pytest.raises(NotImplementedError, match="watch"):
-        r.pipeline().watch("a")

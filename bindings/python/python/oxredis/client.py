@@ -493,6 +493,24 @@ class Redis(CoreCommands):
             cursor, keys = self.scan(cursor=cursor, match=match, count=count, _type=_type)
             yield from keys
 
+    def transaction(self, func, *watches, shard_hint=None, value_from_callable=False,
+                    watch_delay=None):
+        """Runs ``func(pipe)`` with ``watches`` WATCHed, then EXEC; again from the start when
+        a watched key changed (``WatchError``). Returns EXEC's replies, or ``func``'s value
+        with ``value_from_callable=True``."""
+        with self.pipeline(True) as pipe:
+            while True:
+                try:
+                    if watches:
+                        pipe.watch(*watches)
+                    func_value = func(pipe)
+                    exec_value = pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    if watch_delay is not None and watch_delay > 0:
+                        _time.sleep(watch_delay)
+                    continue
+
     def __getitem__(self, name):
         value = self.get(name)
         if value is not None:
@@ -516,7 +534,6 @@ class Redis(CoreCommands):
     monitor = _not_yet("monitor")
     lock = _not_yet("lock")
     register_script = _not_yet("register_script")
-    transaction = _not_yet("transaction")
     set_response_callback = _not_yet("set_response_callback")
     hscan_iter = _not_yet("hscan_iter")
     sscan_iter = _not_yet("sscan_iter")
@@ -528,14 +545,28 @@ StrictRedis = Redis
 
 
 class Pipeline(CoreCommands):
-    """Queued commands sent in one write by ``execute()`` (one Rust call)."""
+    """Queued commands sent in one write by ``execute()`` (one Rust call).
+
+    After ``watch(*names)`` commands run at once on the watched connection (to read values),
+    until ``multi()``; from then on they queue, and ``execute()`` runs them in MULTI/EXEC,
+    raising ``WatchError`` if a watched key changed.
+    """
 
     def __init__(self, client: Redis, transaction: bool = True):
         self._client = client
         self.transaction = transaction
         self.command_stack: list = []
+        self._watched = None
+        self.explicit_transaction = False
+
+    @property
+    def watching(self) -> bool:
+        """Whether keys are WATCHed."""
+        return self._watched is not None
 
     def _cmd(self, shape, *args):
+        if self._watched is not None and not self.explicit_transaction:
+            return self._watched.execute(args, shape)
         self.command_stack.append((args, shape))
         return self
 
@@ -551,20 +582,53 @@ class Pipeline(CoreCommands):
     def __exit__(self, *exc):
         self.reset()
 
+    def __del__(self):
+        try:
+            self.reset()
+        except Exception:
+            pass
+
     def reset(self) -> None:
-        """Drops the queued commands."""
+        """Drops the queued commands and releases a watched connection (UNWATCH)."""
         self.command_stack = []
+        self.explicit_transaction = False
+        watched, self._watched = self._watched, None
+        if watched is not None:
+            watched.reset()
+
+    def watch(self, *names) -> None:
+        """WATCHes keys; commands then run at once until ``multi()``."""
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue a WATCH after a MULTI")
+        if self._watched is None:
+            if self.command_stack:
+                raise RedisError("Cannot issue a WATCH after commands were queued")
+            self._watched = self._client._native.watch(names)
+        else:
+            self._watched.watch(names)
+
+    def unwatch(self) -> bool:
+        """UNWATCHes every key."""
+        if self._watched is not None:
+            self._watched.unwatch()
+        return True
+
+    def multi(self) -> None:
+        """Starts queueing the transaction's commands (after ``watch``)."""
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue nested calls to MULTI")
+        if self.command_stack:
+            raise RedisError("Commands without an initial WATCH have already been issued")
+        self.explicit_transaction = True
 
     def execute(self, raise_on_error: bool = True) -> list:
         """Sends the queued commands and returns their replies, in order. With
         ``raise_on_error=False`` a command's error is returned in its place."""
         stack, self.command_stack = self.command_stack, []
+        watched, self._watched = self._watched, None
+        self.explicit_transaction = False
+        if watched is not None:
+            return watched.execute_transaction(stack, raise_on_error)
         if not stack:
             return []
         return self._client._native.execute_pipeline(stack, self.transaction, raise_on_error)
-
-    def watch(self, *names):
-        raise NotImplementedError("oxredis: Pipeline.watch() is not implemented yet")
-
-    def multi(self):
-        raise NotImplementedError("oxredis: Pipeline.multi() is not implemented yet")
