@@ -33,6 +33,10 @@ pub(crate) enum Shape {
     Scan = 8,
     /// `PONG` becomes `True`.
     Ping = 9,
+    /// `[cursor, field/value pairs]` becomes `(int cursor, dict)` (HSCAN).
+    HScan = 10,
+    /// `[cursor, member/score pairs]` becomes `(int cursor, [(member, float)])` (ZSCAN).
+    ZScan = 11,
 }
 
 impl Shape {
@@ -48,6 +52,8 @@ impl Shape {
         ("SHAPE_INFO", Shape::Info),
         ("SHAPE_SCAN", Shape::Scan),
         ("SHAPE_PING", Shape::Ping),
+        ("SHAPE_HSCAN", Shape::HScan),
+        ("SHAPE_ZSCAN", Shape::ZScan),
     ];
 
     /// The shape numbered `n`; unknown numbers are [`Shape::Raw`].
@@ -307,7 +313,7 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
             }
             v => raw(py, v, decode),
         },
-        Shape::Scan => match v {
+        Shape::Scan | Shape::HScan | Shape::ZScan => match v {
             Value::Array(items) if items.len() == 2 => {
                 let mut it = items.into_iter();
                 let (cursor, keys) = match (it.next(), it.next()) {
@@ -322,7 +328,13 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
                         .unwrap_or(0),
                     _ => 0,
                 };
-                let keys = raw(py, keys, decode)?;
+                let keys = match (shape, keys) {
+                    (Shape::HScan, Value::Array(items)) => {
+                        flat_dict(py, items, decode)?.into_any().unbind()
+                    }
+                    (Shape::ZScan, Value::Array(items)) => scored(py, items, decode)?,
+                    (_, keys) => raw(py, keys, decode)?,
+                };
                 Ok(
                     PyTuple::new(py, [cursor.into_pyobject(py)?.into_any().unbind(), keys])?
                         .into_any()

@@ -240,3 +240,21 @@ def test_gil_released_during_io(server, protocol):
     # Redis is single-threaded, so the two sleeps run one after the other: ~1 s in all.
     assert 0.95 <= elapsed < 3
     assert ticks >= 30
+
+
+def test_collection_scans(r):
+    r.sadd("s", *[f"m{i}" for i in range(30)])
+    r.hset("h", mapping={f"f{i}": i for i in range(30)})
+    r.zadd("z", {f"z{i}": i / 2 for i in range(30)})
+    cursor, members = r.sscan("s", 0, count=1000)
+    assert cursor == 0 and sorted(members) == sorted(f"m{i}".encode() for i in range(30))
+    cursor, fields = r.hscan("h", 0, match="f1*", count=1000)
+    assert cursor == 0
+    assert fields == {f"f{i}".encode(): str(i).encode() for i in [1] + list(range(10, 20))}
+    cursor, scored = r.zscan("z", 0, count=1000)
+    assert cursor == 0 and sorted(scored) == sorted((f"z{i}".encode(), i / 2) for i in range(30))
+    assert sorted(r.sscan_iter("s", count=3)) == sorted(f"m{i}".encode() for i in range(30))
+    assert dict(r.hscan_iter("h", count=3)) == {f"f{i}".encode(): str(i).encode() for i in range(30)}
+    assert sorted(r.zscan_iter("z", match="z2*", count=3)) == sorted(
+        (f"z{i}".encode(), i / 2) for i in [2] + list(range(20, 30)))
+    assert list(r.hscan_iter("missing")) == []

@@ -6,7 +6,7 @@ implemented yet (see the README) raises ``NotImplementedError`` with its name.
 """
 
 from . import exceptions
-from .client import Pipeline, Redis, StrictRedis
+from .client import Pipeline, Redis, Script, StrictRedis
 from .exceptions import (
     AuthenticationError,
     AuthenticationWrongNumberOfArgsError,
@@ -55,7 +55,7 @@ __all__ = [
     "ConnectionError", "ConnectionPool", "CrossSlotTransactionError", "DataError",
     "InvalidPipelineStack", "InvalidResponse", "MaxConnectionsError", "NoPermissionError",
     "OutOfMemoryError", "Pipeline", "PubSubError", "ReadOnlyError", "Redis", "RedisCluster",
-    "RedisClusterException", "RedisError", "ResponseError", "SSLConnection", "Sentinel",
+    "RedisClusterException", "RedisError", "ResponseError", "SSLConnection", "Script", "Sentinel",
     "StrictRedis", "TimeoutError", "UnixDomainSocketConnection", "WatchError", "exceptions",
     "from_url",
 ]

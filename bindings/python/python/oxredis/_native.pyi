@@ -12,6 +12,8 @@ SHAPE_FLOAT: int
 SHAPE_INFO: int
 SHAPE_SCAN: int
 SHAPE_PING: int
+SHAPE_HSCAN: int
+SHAPE_ZSCAN: int
 
 class Client:
     def __init__(

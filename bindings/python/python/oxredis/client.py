@@ -8,11 +8,12 @@ command at once, ``Pipeline`` queues it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import time as _time
 from typing import Any, Iterator, Optional
 
 from . import _native
-from .exceptions import DataError, RedisError, WatchError
+from .exceptions import DataError, NoScriptError, RedisError, WatchError
 
 RAW = _native.SHAPE_RAW
 OK = _native.SHAPE_OK_BOOL
@@ -24,6 +25,8 @@ FLOAT = _native.SHAPE_FLOAT
 INFO = _native.SHAPE_INFO
 SCAN = _native.SHAPE_SCAN
 PING = _native.SHAPE_PING
+HSCAN = _native.SHAPE_HSCAN
+ZSCAN = _native.SHAPE_ZSCAN
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -33,7 +36,8 @@ COMMAND_SHAPES = {
     "HSETNX": BOOL, "SETNX": BOOL, "SISMEMBER": BOOL, "HEXISTS": BOOL, "MSETNX": BOOL,
     "HGETALL": DICT, "SMEMBERS": SET, "SINTER": SET, "SUNION": SET, "SDIFF": SET,
     "ZSCORE": FLOAT, "ZINCRBY": FLOAT, "INCRBYFLOAT": FLOAT, "HINCRBYFLOAT": FLOAT,
-    "INFO": INFO, "SCAN": SCAN,
+    "INFO": INFO, "SCAN": SCAN, "SSCAN": SCAN, "HSCAN": HSCAN, "ZSCAN": ZSCAN,
+    "SCRIPT LOAD": RAW,
 }
 
 
@@ -212,6 +216,31 @@ class CoreCommands:
             args += ["TYPE", _type]
         return self._cmd(SCAN, *args)
 
+    def sscan(self, name, cursor=0, match=None, count=None):
+        """SSCAN: ``(next_cursor, members)``."""
+        return self._cmd(SCAN, *self._scan_args("SSCAN", name, cursor, match, count))
+
+    def hscan(self, name, cursor=0, match=None, count=None, no_values=None):
+        """HSCAN: ``(next_cursor, {field: value})``."""
+        if no_values:
+            raise NotImplementedError("oxredis: hscan(no_values=True)")
+        return self._cmd(HSCAN, *self._scan_args("HSCAN", name, cursor, match, count))
+
+    def zscan(self, name, cursor=0, match=None, count=None, score_cast_func=float):
+        """ZSCAN: ``(next_cursor, [(member, score)])``."""
+        if score_cast_func is not float:
+            raise NotImplementedError("oxredis: score_cast_func other than float")
+        return self._cmd(ZSCAN, *self._scan_args("ZSCAN", name, cursor, match, count))
+
+    @staticmethod
+    def _scan_args(command, name, cursor, match, count):
+        args: list = [command, name, cursor]
+        if match is not None:
+            args += ["MATCH", match]
+        if count is not None:
+            args += ["COUNT", count]
+        return args
+
     def dbsize(self):
         """DBSIZE."""
         return self._cmd(RAW, "DBSIZE")
@@ -385,6 +414,30 @@ class CoreCommands:
         """ZREM: how many members were removed."""
         return self._cmd(RAW, "ZREM", name, *values)
 
+    # --- scripting ---------------------------------------------------------------------
+    def eval(self, script, numkeys, *keys_and_args):
+        """EVAL."""
+        return self._cmd(RAW, "EVAL", script, numkeys, *keys_and_args)
+
+    def evalsha(self, sha, numkeys, *keys_and_args):
+        """EVALSHA."""
+        return self._cmd(RAW, "EVALSHA", sha, numkeys, *keys_and_args)
+
+    def script_load(self, script):
+        """SCRIPT LOAD: the SHA1 (``str``)."""
+        sha = self._cmd(RAW, "SCRIPT", "LOAD", script)
+        return sha.decode() if isinstance(sha, bytes) else sha
+
+    def script_exists(self, *args):
+        """SCRIPT EXISTS: a list of bools."""
+        return [bool(x) for x in self._cmd(RAW, "SCRIPT", "EXISTS", *args)]
+
+    def script_flush(self, sync_type=None):
+        """SCRIPT FLUSH: ``True``."""
+        if sync_type is None:
+            return self._cmd(OK, "SCRIPT", "FLUSH")
+        return self._cmd(OK, "SCRIPT", "FLUSH", sync_type)
+
     # --- server --------------------------------------------------------------------------
     def ping(self, *args, **kwargs):
         """PING: ``True``."""
@@ -493,6 +546,33 @@ class Redis(CoreCommands):
             cursor, keys = self.scan(cursor=cursor, match=match, count=count, _type=_type)
             yield from keys
 
+    def sscan_iter(self, name, match=None, count=None) -> Iterator:
+        """Every member of a set, through SSCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, data = self.sscan(name, cursor=cursor, match=match, count=count)
+            yield from data
+
+    def hscan_iter(self, name, match=None, count=None, no_values=None) -> Iterator:
+        """Every ``(field, value)`` of a hash, through HSCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, data = self.hscan(name, cursor=cursor, match=match, count=count,
+                                      no_values=no_values)
+            yield from data.items()
+
+    def zscan_iter(self, name, match=None, count=None, score_cast_func=float) -> Iterator:
+        """Every ``(member, score)`` of a sorted set, through ZSCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, data = self.zscan(name, cursor=cursor, match=match, count=count,
+                                      score_cast_func=score_cast_func)
+            yield from data
+
+    def register_script(self, script) -> "Script":
+        """A callable ``Script`` for the Lua source ``script`` (EVALSHA, loaded on demand)."""
+        return Script(self, script)
+
     def transaction(self, func, *watches, shard_hint=None, value_from_callable=False,
                     watch_delay=None):
         """Runs ``func(pipe)`` with ``watches`` WATCHed, then EXEC; again from the start when
@@ -533,15 +613,35 @@ class Redis(CoreCommands):
     pubsub = _not_yet("pubsub")
     monitor = _not_yet("monitor")
     lock = _not_yet("lock")
-    register_script = _not_yet("register_script")
     set_response_callback = _not_yet("set_response_callback")
-    hscan_iter = _not_yet("hscan_iter")
-    sscan_iter = _not_yet("sscan_iter")
-    zscan_iter = _not_yet("zscan_iter")
     del _not_yet
 
 
 StrictRedis = Redis
+
+
+class Script:
+    """A Lua script called by its SHA1 (EVALSHA), loaded when the server lacks it; in a
+    pipeline it is loaded before the pipeline is sent (redis-py's ``Script``)."""
+
+    def __init__(self, registered_client: Redis, script):
+        self.registered_client = registered_client
+        self.script = script
+        source = script.encode() if isinstance(script, str) else bytes(script)
+        self.sha = hashlib.sha1(source).hexdigest()
+
+    def __call__(self, keys=[], args=[], client=None):  # noqa: B006 - redis-py's signature
+        if client is None:
+            client = self.registered_client
+        keys, args = list(keys), list(args)
+        if isinstance(client, Pipeline):
+            client._scripts[self.sha] = self
+            return client.evalsha(self.sha, len(keys), *keys, *args)
+        try:
+            return client.evalsha(self.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            self.sha = client.script_load(self.script)
+            return client.evalsha(self.sha, len(keys), *keys, *args)
 
 
 class Pipeline(CoreCommands):
@@ -558,6 +658,7 @@ class Pipeline(CoreCommands):
         self.command_stack: list = []
         self._watched = None
         self.explicit_transaction = False
+        self._scripts: dict = {}
 
     @property
     def watching(self) -> bool:
@@ -592,6 +693,7 @@ class Pipeline(CoreCommands):
         """Drops the queued commands and releases a watched connection (UNWATCH)."""
         self.command_stack = []
         self.explicit_transaction = False
+        self._scripts = {}
         watched, self._watched = self._watched, None
         if watched is not None:
             watched.reset()
@@ -624,6 +726,13 @@ class Pipeline(CoreCommands):
     def execute(self, raise_on_error: bool = True) -> list:
         """Sends the queued commands and returns their replies, in order. With
         ``raise_on_error=False`` a command's error is returned in its place."""
+        scripts, self._scripts = self._scripts, {}
+        if scripts:
+            # redis-py's order: SCRIPT EXISTS, then SCRIPT LOAD of the missing ones.
+            shas = list(scripts)
+            for sha, known in zip(shas, self._client.script_exists(*shas)):
+                if not known:
+                    self._client.script_load(scripts[sha].script)
         stack, self.command_stack = self.command_stack, []
         watched, self._watched = self._watched, None
         self.explicit_transaction = False

@@ -18,5 +18,4 @@ SSLConnection = _placeholder("SSLConnection", "TLS is not exposed to Python yet"
 UnixDomainSocketConnection = _placeholder("UnixDomainSocketConnection", "use unix_socket_path=")
 PubSub = _placeholder("PubSub", "pub/sub is not exposed to Python yet")
 Lock = _placeholder("Lock", "locks are not exposed to Python yet")
-Script = _placeholder("Script", "scripts are not exposed to Python yet")
 Monitor = _placeholder("Monitor", "MONITOR is not exposed to Python yet")
