@@ -38,7 +38,8 @@ def test_response_errors(r):
     assert str(raised.value).startswith("unknown command 'NOSUCHCOMMAND'")
     with pytest.raises(ex.NoScriptError) as raised:
         r.execute_command("EVALSHA", "0" * 40, 0)
-    assert str(raised.value) == "No matching script. Please use EVAL."
+    # Redis 7.0 adds " Please use EVAL.", Valkey 9 does not; the code itself is dropped
+    assert str(raised.value).startswith("No matching script.")
     with pytest.raises(ex.ResponseError):
         r.incr("str")
     assert r.ping() is True
