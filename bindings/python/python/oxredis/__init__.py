@@ -7,6 +7,7 @@ implemented yet (see the README) raises ``NotImplementedError`` with its name.
 
 from . import exceptions
 from .client import Pipeline, Redis, Script, StrictRedis
+from .lock import Lock
 from .exceptions import (
     AuthenticationError,
     AuthenticationWrongNumberOfArgsError,
@@ -53,7 +54,7 @@ __all__ = [
     "AuthenticationError", "AuthenticationWrongNumberOfArgsError", "AuthorizationError",
     "BlockingConnectionPool", "BusyLoadingError", "ChildDeadlockedError", "Connection",
     "ConnectionError", "ConnectionPool", "CrossSlotTransactionError", "DataError",
-    "InvalidPipelineStack", "InvalidResponse", "MaxConnectionsError", "NoPermissionError",
+    "InvalidPipelineStack", "InvalidResponse", "Lock", "MaxConnectionsError", "NoPermissionError",
     "OutOfMemoryError", "Pipeline", "PubSubError", "ReadOnlyError", "Redis", "RedisCluster",
     "RedisClusterException", "RedisError", "ResponseError", "SSLConnection", "Script", "Sentinel",
     "StrictRedis", "TimeoutError", "UnixDomainSocketConnection", "WatchError", "exceptions",

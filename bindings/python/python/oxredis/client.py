@@ -569,6 +569,15 @@ class Redis(CoreCommands):
                                       score_cast_func=score_cast_func)
             yield from data
 
+    def lock(self, name, timeout=None, sleep=0.1, blocking=True, blocking_timeout=None,
+             lock_class=None, thread_local=True, raise_on_release_error=True):
+        """A ``Lock`` on key ``name`` (redis-py's ``Redis.lock``)."""
+        if lock_class is None:
+            from .lock import Lock as lock_class
+        return lock_class(self, name, timeout=timeout, sleep=sleep, blocking=blocking,
+                          blocking_timeout=blocking_timeout, thread_local=thread_local,
+                          raise_on_release_error=raise_on_release_error)
+
     def register_script(self, script) -> "Script":
         """A callable ``Script`` for the Lua source ``script`` (EVALSHA, loaded on demand)."""
         return Script(self, script)
@@ -612,7 +621,6 @@ class Redis(CoreCommands):
 
     pubsub = _not_yet("pubsub")
     monitor = _not_yet("monitor")
-    lock = _not_yet("lock")
     set_response_callback = _not_yet("set_response_callback")
     del _not_yet
 
