@@ -162,6 +162,11 @@ impl Client {
         results_to_list(py, results, shapes, self.decode, raise_on_error)
     }
 
+    /// A pub/sub session on a connection of its own (opened on first use).
+    fn pubsub(&self) -> crate::pubsub::PubSubConn {
+        crate::pubsub::PubSubConn::new(self.inner.pubsub(), self.decode)
+    }
+
     /// Checks out a connection and WATCHes `keys` on it: the start of a WATCH/MULTI/EXEC
     /// transaction (redis-py's `Pipeline.watch`).
     fn watch(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<Watched> {

@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 mod args;
 mod client;
 mod errors;
+mod pubsub;
 mod reply;
 
 /// The module initialiser: registers the client class and the reply-shape constants.
@@ -17,6 +18,7 @@ mod reply;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::Watched>()?;
+    m.add_class::<pubsub::PubSubConn>()?;
     for (name, shape) in reply::Shape::ALL {
         m.add(*name, *shape as u8)?;
     }

@@ -569,6 +569,16 @@ class Redis(CoreCommands):
                                       score_cast_func=score_cast_func)
             yield from data
 
+    def pubsub(self, ignore_subscribe_messages=False, **kwargs):
+        """A ``PubSub`` on a connection of its own."""
+        from .pubsub import PubSub
+
+        return PubSub(self._native.pubsub(), ignore_subscribe_messages=ignore_subscribe_messages)
+
+    def publish(self, channel, message):
+        """PUBLISH: how many subscribers received it."""
+        return self._cmd(RAW, "PUBLISH", channel, message)
+
     def lock(self, name, timeout=None, sleep=0.1, blocking=True, blocking_timeout=None,
              lock_class=None, thread_local=True, raise_on_release_error=True):
         """A ``Lock`` on key ``name`` (redis-py's ``Redis.lock``)."""
@@ -619,7 +629,6 @@ class Redis(CoreCommands):
         method.__name__ = name
         return method
 
-    pubsub = _not_yet("pubsub")
     monitor = _not_yet("monitor")
     set_response_callback = _not_yet("set_response_callback")
     del _not_yet

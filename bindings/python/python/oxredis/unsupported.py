@@ -16,5 +16,4 @@ BlockingConnectionPool = _placeholder("BlockingConnectionPool", "use max_connect
 Connection = _placeholder("Connection", "connections are managed in Rust")
 SSLConnection = _placeholder("SSLConnection", "TLS is not exposed to Python yet")
 UnixDomainSocketConnection = _placeholder("UnixDomainSocketConnection", "use unix_socket_path=")
-PubSub = _placeholder("PubSub", "pub/sub is not exposed to Python yet")
 Monitor = _placeholder("Monitor", "MONITOR is not exposed to Python yet")
