@@ -167,6 +167,15 @@ impl Client {
         crate::pubsub::PubSubConn::new(self.inner.pubsub(), self.decode)
     }
 
+    /// Opens a connection of its own and sends MONITOR.
+    fn monitor(&self, py: Python<'_>) -> PyResult<crate::monitor::MonitorConn> {
+        let inner = &self.inner;
+        let m = py
+            .allow_threads(|| inner.monitor())
+            .map_err(|e| to_pyerr(py, &e))?;
+        Ok(crate::monitor::MonitorConn::new(m))
+    }
+
     /// Checks out a connection and WATCHes `keys` on it: the start of a WATCH/MULTI/EXEC
     /// transaction (redis-py's `Pipeline.watch`).
     fn watch(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<Watched> {

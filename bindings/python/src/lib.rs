@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 mod args;
 mod client;
 mod errors;
+mod monitor;
 mod pubsub;
 mod reply;
 
@@ -19,6 +20,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::Watched>()?;
     m.add_class::<pubsub::PubSubConn>()?;
+    m.add_class::<monitor::MonitorConn>()?;
     for (name, shape) in reply::Shape::ALL {
         m.add(*name, *shape as u8)?;
     }

@@ -97,9 +97,6 @@ def test_not_implemented_names_are_importable(r):
                 oxredis.asyncio.Redis, oxredis.sentinel.Sentinel, oxredis.cluster.RedisCluster):
         with pytest.raises(NotImplementedError, match="not implemented yet"):
             cls()
-    for method in ("monitor",):
-        with pytest.raises(NotImplementedError, match=method):
-            getattr(r, method)()
 
 
 class socket_closed_port:

@@ -119,3 +119,20 @@ def test_run_in_thread_needs_handlers(r):
     with pytest.raises(oxredis.PubSubError, match="no handler"):
         p.run_in_thread()
     p.close()
+
+
+def test_monitor(r, server, protocol):
+    other = oxredis.Redis(host="127.0.0.1", port=server.port, db=5, protocol=protocol)
+    with r.monitor() as m:
+        other.set("monitored", "a b")
+        while True:
+            command = m.next_command(timeout=5)
+            assert command is not None
+            if command["command"].startswith("SET"):
+                break
+        assert command["command"] == "SET monitored a b"
+        assert command["db"] == 5
+        assert command["client_type"] == "tcp"
+        assert command["client_address"] == "127.0.0.1"
+        assert command["client_port"].isdigit()
+        assert isinstance(command["time"], float) and command["time"] > 1.6e9

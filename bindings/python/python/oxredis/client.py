@@ -575,6 +575,10 @@ class Redis(CoreCommands):
 
         return PubSub(self._native.pubsub(), ignore_subscribe_messages=ignore_subscribe_messages)
 
+    def monitor(self) -> "Monitor":
+        """A ``Monitor``: ``with r.monitor() as m: for command in m.listen(): ...``."""
+        return Monitor(self)
+
     def publish(self, channel, message):
         """PUBLISH: how many subscribers received it."""
         return self._cmd(RAW, "PUBLISH", channel, message)
@@ -629,12 +633,41 @@ class Redis(CoreCommands):
         method.__name__ = name
         return method
 
-    monitor = _not_yet("monitor")
     set_response_callback = _not_yet("set_response_callback")
     del _not_yet
 
 
 StrictRedis = Redis
+
+
+class Monitor:
+    """MONITOR on a connection of its own, opened by ``with``/``__enter__``; each command the
+    server runs as a dict: ``time``, ``db``, ``client_address``, ``client_port``,
+    ``client_type``, ``command``."""
+
+    def __init__(self, client: Redis):
+        self._client = client
+        self._native = None
+
+    def __enter__(self):
+        self._native = self._client._native.monitor()
+        return self
+
+    def __exit__(self, *exc):
+        if self._native is not None:
+            self._native.close()
+            self._native = None
+
+    def next_command(self, timeout=None) -> dict:
+        """The next command the server ran (blocking)."""
+        if self._native is None:
+            self.__enter__()
+        return self._native.next_command(timeout)
+
+    def listen(self) -> Iterator[dict]:
+        """Every command, as it runs."""
+        while True:
+            yield self.next_command()
 
 
 class Script:

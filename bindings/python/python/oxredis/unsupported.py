@@ -16,4 +16,3 @@ BlockingConnectionPool = _placeholder("BlockingConnectionPool", "use max_connect
 Connection = _placeholder("Connection", "connections are managed in Rust")
 SSLConnection = _placeholder("SSLConnection", "TLS is not exposed to Python yet")
 UnixDomainSocketConnection = _placeholder("UnixDomainSocketConnection", "use unix_socket_path=")
-Monitor = _placeholder("Monitor", "MONITOR is not exposed to Python yet")
