@@ -37,6 +37,8 @@ pub(crate) enum Shape {
     HScan = 10,
     /// `[cursor, member/score pairs]` becomes `(int cursor, [(member, float)])` (ZSCAN).
     ZScan = 11,
+    /// An array becomes a `tuple`; nil stays `None` (BLPOP/BRPOP).
+    Tuple = 12,
 }
 
 impl Shape {
@@ -54,6 +56,7 @@ impl Shape {
         ("SHAPE_PING", Shape::Ping),
         ("SHAPE_HSCAN", Shape::HScan),
         ("SHAPE_ZSCAN", Shape::ZScan),
+        ("SHAPE_TUPLE", Shape::Tuple),
     ];
 
     /// The shape numbered `n`; unknown numbers are [`Shape::Raw`].
@@ -301,6 +304,16 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
         },
         Shape::Scored => match v {
             Value::Array(items) => scored(py, items, decode),
+            v => raw(py, v, decode),
+        },
+        Shape::Tuple => match v {
+            Value::Array(items) => {
+                let items = items
+                    .into_iter()
+                    .map(|i| raw(py, i, decode))
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyTuple::new(py, items)?.into_any().unbind())
+            }
             v => raw(py, v, decode),
         },
         Shape::Float => match v {

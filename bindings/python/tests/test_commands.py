@@ -258,3 +258,94 @@ def test_collection_scans(r):
     assert sorted(r.zscan_iter("z", match="z2*", count=3)) == sorted(
         (f"z{i}".encode(), i / 2) for i in [2] + list(range(20, 30)))
     assert list(r.hscan_iter("missing")) == []
+
+
+def test_more_strings_and_keys(r):
+    assert r.setex("sx", 100, "v") is True
+    assert 99 <= r.ttl("sx") <= 100
+    assert r.psetex("px", 50000, "v") is True
+    assert 49000 <= r.pttl("px") <= 50000
+    assert r.setnx("sx", "w") is False
+    assert r.setnx("new", "w") is True
+    assert r.msetnx({"new": 1, "other": 2}) is False
+    assert r.msetnx({"m1": 1, "m2": 2}) is True
+    assert r.getex("sx", persist=True) == b"v"
+    assert r.ttl("sx") == -1
+    assert r.getex("sx", ex=30) == b"v"
+    assert 29 <= r.ttl("sx") <= 30
+    assert r.getdel("m1") == b"1"
+    assert r.exists("m1") == 0
+    r.set("s", "Hello World")
+    assert r.getrange("s", 0, 4) == b"Hello"
+    assert r.setrange("s", 6, "Redis") == 11
+    assert r.get("s") == b"Hello Redis"
+    assert r.expireat("s", datetime.datetime.now() + datetime.timedelta(seconds=60)) is True
+    assert 58 <= r.ttl("s") <= 60
+    assert r.copy("s", "s2") is True
+    assert r.copy("s", "s2") is False
+    assert r.copy("s", "s2", replace=True) is True
+    assert r.get("s2") == b"Hello Redis"
+    assert r.randomkey() in {b"sx", b"px", b"new", b"m2", b"s", b"s2"}
+    r.flushdb()
+    assert r.randomkey() is None
+
+
+def test_more_lists(r):
+    r.rpush("l", "a", "b", "c", "b")
+    assert r.lset("l", 0, "A") is True
+    assert r.lpos("l", "b") == 1
+    assert r.lpos("l", "b", count=0) == [1, 3]
+    assert r.lpos("l", "zz") is None
+    assert r.linsert("l", "BEFORE", "c", "x") == 5
+    assert r.linsert("l", "AFTER", "nope", "x") == -1
+    assert r.lrem("l", 0, "b") == 2
+    assert r.lrange("l", 0, -1) == [b"A", b"x", b"c"]
+    assert r.ltrim("l", 0, 1) is True
+    assert r.lrange("l", 0, -1) == [b"A", b"x"]
+    assert r.rpoplpush("l", "l2") == b"x"
+    assert r.lmove("l", "l2", "LEFT", "LEFT") == b"A"
+    assert r.lrange("l2", 0, -1) == [b"A", b"x"]
+    assert r.blpop("l2", timeout=1) == (b"l2", b"A")
+    assert r.brpop(["empty", "l2"], timeout=1) == (b"l2", b"x")
+    start = time.monotonic()
+    assert r.blpop(["empty"], timeout=1) is None
+    assert 0.9 <= time.monotonic() - start < 5
+    r.rpush("l3", 1)
+    assert r.execute_command("BLPOP", "l3", 1) == (b"l3", b"1")
+
+
+def test_more_sets_and_hashes(r):
+    r.sadd("a", 1, 2, 3)
+    r.sadd("b", 2, 3, 4)
+    assert r.sinter("a", "b") == {b"2", b"3"}
+    assert r.sunion(["a", "b"]) == {b"1", b"2", b"3", b"4"}
+    assert r.sdiff("a", "b") == {b"1"}
+    assert r.sinter("a", "missing") == set()
+    assert r.smove("a", "b", 1) is True
+    assert r.smove("a", "b", 1) is False
+    assert r.srandmember("a") in {b"2", b"3"}
+    assert sorted(r.srandmember("a", 5)) == [b"2", b"3"]
+    assert r.spop("a") in {b"2", b"3"}
+    assert len(r.spop("a", 5)) == 1
+    assert r.spop("a") is None
+    r.hset("h", "f", "1.5")
+    assert r.hincrbyfloat("h", "f", 1) == 2.5
+    assert r.hstrlen("h", "f") == 3
+
+
+def test_more_sorted_sets(r):
+    r.zadd("z", {"a": 1, "b": 2, "c": 3, "d": 4})
+    assert r.zrangebyscore("z", 2, 3) == [b"b", b"c"]
+    assert r.zrangebyscore("z", "-inf", "+inf", start=1, num=2, withscores=True) == [
+        (b"b", 2.0), (b"c", 3.0)]
+    assert r.zrevrange("z", 0, 1) == [b"d", b"c"]
+    assert r.zrevrange("z", 0, 1, withscores=True) == [(b"d", 4.0), (b"c", 3.0)]
+    assert r.zrank("z", "c") == 2
+    assert r.zrevrank("z", "c") == 1
+    assert r.zrank("z", "nope") is None
+    assert r.zcount("z", 2, "+inf") == 3
+    assert r.zpopmin("z") == [(b"a", 1.0)]
+    assert r.zpopmax("z", 2) == [(b"d", 4.0), (b"c", 3.0)]
+    assert r.zpopmin("missing") == []
+    assert r.zremrangebyscore("z", 0, 10) == 1
+    assert r.zcard("z") == 0

@@ -14,6 +14,7 @@ SHAPE_SCAN: int
 SHAPE_PING: int
 SHAPE_HSCAN: int
 SHAPE_ZSCAN: int
+SHAPE_TUPLE: int
 
 class Client:
     def __init__(

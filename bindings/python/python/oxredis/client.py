@@ -27,6 +27,7 @@ SCAN = _native.SHAPE_SCAN
 PING = _native.SHAPE_PING
 HSCAN = _native.SHAPE_HSCAN
 ZSCAN = _native.SHAPE_ZSCAN
+TUPLE = _native.SHAPE_TUPLE
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -37,7 +38,8 @@ COMMAND_SHAPES = {
     "HGETALL": DICT, "SMEMBERS": SET, "SINTER": SET, "SUNION": SET, "SDIFF": SET,
     "ZSCORE": FLOAT, "ZINCRBY": FLOAT, "INCRBYFLOAT": FLOAT, "HINCRBYFLOAT": FLOAT,
     "INFO": INFO, "SCAN": SCAN, "SSCAN": SCAN, "HSCAN": HSCAN, "ZSCAN": ZSCAN,
-    "SCRIPT LOAD": RAW,
+    "SCRIPT LOAD": RAW, "SETEX": OK, "PSETEX": OK, "LSET": OK, "LTRIM": OK, "SMOVE": BOOL,
+    "COPY": BOOL, "BLPOP": TUPLE, "BRPOP": TUPLE, "ZPOPMIN": SCORED, "ZPOPMAX": SCORED,
 }
 
 
@@ -141,6 +143,52 @@ class CoreCommands:
         """INCRBYFLOAT: the new value as a float."""
         return self._cmd(FLOAT, "INCRBYFLOAT", name, amount)
 
+    def getex(self, name, ex=None, px=None, exat=None, pxat=None, persist=False):
+        """GETEX: the value, setting or removing its expiry."""
+        args: list = ["GETEX", name]
+        if ex is not None:
+            args += ["EX", _seconds(ex)]
+        if px is not None:
+            args += ["PX", _millis(px)]
+        if exat is not None:
+            args += ["EXAT", int(exat.timestamp()) if isinstance(exat, datetime.datetime) else exat]
+        if pxat is not None:
+            args += ["PXAT", int(pxat.timestamp() * 1000) if isinstance(pxat, datetime.datetime) else pxat]
+        if persist:
+            args.append("PERSIST")
+        return self._cmd(RAW, *args)
+
+    def getdel(self, name):
+        """GETDEL: the value, deleting the key."""
+        return self._cmd(RAW, "GETDEL", name)
+
+    def setex(self, name, time, value):
+        """SETEX: ``True``."""
+        return self._cmd(OK, "SETEX", name, _seconds(time), value)
+
+    def psetex(self, name, time_ms, value):
+        """PSETEX: ``True``."""
+        return self._cmd(OK, "PSETEX", name, _millis(time_ms), value)
+
+    def setnx(self, name, value):
+        """SETNX: ``True`` if set."""
+        return self._cmd(BOOL, "SETNX", name, value)
+
+    def msetnx(self, mapping):
+        """MSETNX: ``True`` if every key was set."""
+        items: list = []
+        for k, v in mapping.items():
+            items += [k, v]
+        return self._cmd(BOOL, "MSETNX", *items)
+
+    def getrange(self, key, start, end):
+        """GETRANGE."""
+        return self._cmd(RAW, "GETRANGE", key, start, end)
+
+    def setrange(self, name, offset, value):
+        """SETRANGE: the new length."""
+        return self._cmd(RAW, "SETRANGE", name, offset, value)
+
     def append(self, key, value):
         """APPEND: the new length."""
         return self._cmd(RAW, "APPEND", key, value)
@@ -180,6 +228,29 @@ class CoreCommands:
             if flag:
                 args.append(word)
         return self._cmd(BOOL, *args)
+
+    def expireat(self, name, when, nx=False, xx=False, gt=False, lt=False):
+        """EXPIREAT (a timestamp or a ``datetime``): ``True`` if set."""
+        if isinstance(when, datetime.datetime):
+            when = int(when.timestamp())
+        args: list = ["EXPIREAT", name, when]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT")):
+            if flag:
+                args.append(word)
+        return self._cmd(BOOL, *args)
+
+    def copy(self, source, destination, destination_db=None, replace=False):
+        """COPY: ``True`` if copied."""
+        args: list = ["COPY", source, destination]
+        if destination_db is not None:
+            args += ["DB", destination_db]
+        if replace:
+            args.append("REPLACE")
+        return self._cmd(BOOL, *args)
+
+    def randomkey(self, **kwargs):
+        """RANDOMKEY: a key, or ``None`` when the database is empty."""
+        return self._cmd(RAW, "RANDOMKEY")
 
     def persist(self, name):
         """PERSIST: ``True`` if a timeout was removed."""
@@ -296,6 +367,14 @@ class CoreCommands:
         """HVALS: a list of values."""
         return self._cmd(RAW, "HVALS", name)
 
+    def hincrbyfloat(self, name, key, amount=1.0):
+        """HINCRBYFLOAT: the new value as a float."""
+        return self._cmd(FLOAT, "HINCRBYFLOAT", name, key, amount)
+
+    def hstrlen(self, name, key):
+        """HSTRLEN."""
+        return self._cmd(RAW, "HSTRLEN", name, key)
+
     def hincrby(self, name, key, amount=1):
         """HINCRBY: the new value."""
         return self._cmd(RAW, "HINCRBY", name, key, amount)
@@ -333,6 +412,49 @@ class CoreCommands:
         """LINDEX."""
         return self._cmd(RAW, "LINDEX", name, index)
 
+    def lset(self, name, index, value):
+        """LSET: ``True``."""
+        return self._cmd(OK, "LSET", name, index, value)
+
+    def lrem(self, name, count, value):
+        """LREM: how many were removed."""
+        return self._cmd(RAW, "LREM", name, count, value)
+
+    def ltrim(self, name, start, end):
+        """LTRIM: ``True``."""
+        return self._cmd(OK, "LTRIM", name, start, end)
+
+    def linsert(self, name, where, refvalue, value):
+        """LINSERT ``where`` (BEFORE/AFTER): the new length, -1 if ``refvalue`` is missing."""
+        return self._cmd(RAW, "LINSERT", name, where, refvalue, value)
+
+    def lpos(self, name, value, rank=None, count=None, maxlen=None):
+        """LPOS: an index (a list with ``count``), or ``None``."""
+        args: list = ["LPOS", name, value]
+        if rank is not None:
+            args += ["RANK", rank]
+        if count is not None:
+            args += ["COUNT", count]
+        if maxlen is not None:
+            args += ["MAXLEN", maxlen]
+        return self._cmd(RAW, *args)
+
+    def rpoplpush(self, src, dst):
+        """RPOPLPUSH: the moved value."""
+        return self._cmd(RAW, "RPOPLPUSH", src, dst)
+
+    def lmove(self, first_list, second_list, src="LEFT", dest="RIGHT"):
+        """LMOVE: the moved value."""
+        return self._cmd(RAW, "LMOVE", first_list, second_list, src, dest)
+
+    def blpop(self, keys, timeout=0):
+        """BLPOP: ``(key, value)``, or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(TUPLE, "BLPOP", *_list_or_args(keys, ()), timeout or 0)
+
+    def brpop(self, keys, timeout=0):
+        """BRPOP: ``(key, value)``, or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(TUPLE, "BRPOP", *_list_or_args(keys, ()), timeout or 0)
+
     # --- sets ----------------------------------------------------------------------------
     def sadd(self, name, *values):
         """SADD: how many members were added."""
@@ -353,6 +475,34 @@ class CoreCommands:
     def scard(self, name):
         """SCARD."""
         return self._cmd(RAW, "SCARD", name)
+
+    def sinter(self, keys, *args):
+        """SINTER: a ``set``."""
+        return self._cmd(SET, "SINTER", *_list_or_args(keys, args))
+
+    def sunion(self, keys, *args):
+        """SUNION: a ``set``."""
+        return self._cmd(SET, "SUNION", *_list_or_args(keys, args))
+
+    def sdiff(self, keys, *args):
+        """SDIFF: a ``set``."""
+        return self._cmd(SET, "SDIFF", *_list_or_args(keys, args))
+
+    def smove(self, src, dst, value):
+        """SMOVE: ``True`` if moved."""
+        return self._cmd(BOOL, "SMOVE", src, dst, value)
+
+    def spop(self, name, count=None):
+        """SPOP: a member (a list with ``count``), or ``None``."""
+        if count is None:
+            return self._cmd(RAW, "SPOP", name)
+        return self._cmd(RAW, "SPOP", name, count)
+
+    def srandmember(self, name, number=None):
+        """SRANDMEMBER: a member (a list with ``number``)."""
+        if number is None:
+            return self._cmd(RAW, "SRANDMEMBER", name)
+        return self._cmd(RAW, "SRANDMEMBER", name, number)
 
     # --- sorted sets ---------------------------------------------------------------------
     def zadd(self, name, mapping, nx=False, xx=False, ch=False, incr=False, gt=False, lt=False):
@@ -397,6 +547,61 @@ class CoreCommands:
             args.append("WITHSCORES")
             return self._cmd(SCORED, *args)
         return self._cmd(RAW, *args)
+
+    def zrangebyscore(self, name, min, max, start=None, num=None, withscores=False,
+                      score_cast_func=float):
+        """ZRANGEBYSCORE: members, or ``(member, score)`` tuples with ``withscores``."""
+        if score_cast_func is not float:
+            raise NotImplementedError("oxredis: score_cast_func other than float")
+        if (start is None) != (num is None):
+            raise DataError("``start`` and ``num`` must both be specified")
+        args: list = ["ZRANGEBYSCORE", name, min, max]
+        if start is not None:
+            args += ["LIMIT", start, num]
+        if withscores:
+            args.append("WITHSCORES")
+            return self._cmd(SCORED, *args)
+        return self._cmd(RAW, *args)
+
+    def zrevrange(self, name, start, end, withscores=False, score_cast_func=float):
+        """ZREVRANGE: members, highest score first (tuples with ``withscores``)."""
+        if score_cast_func is not float:
+            raise NotImplementedError("oxredis: score_cast_func other than float")
+        if withscores:
+            return self._cmd(SCORED, "ZREVRANGE", name, start, end, "WITHSCORES")
+        return self._cmd(RAW, "ZREVRANGE", name, start, end)
+
+    def zrank(self, name, value, withscore=False):
+        """ZRANK: the 0-based rank, or ``None``."""
+        if withscore:
+            raise NotImplementedError("oxredis: zrank(withscore=True)")
+        return self._cmd(RAW, "ZRANK", name, value)
+
+    def zrevrank(self, name, value, withscore=False):
+        """ZREVRANK: the rank from the highest score, or ``None``."""
+        if withscore:
+            raise NotImplementedError("oxredis: zrevrank(withscore=True)")
+        return self._cmd(RAW, "ZREVRANK", name, value)
+
+    def zcount(self, name, min, max):
+        """ZCOUNT."""
+        return self._cmd(RAW, "ZCOUNT", name, min, max)
+
+    def zpopmin(self, name, count=None):
+        """ZPOPMIN: a list of ``(member, score)``."""
+        if count is None:
+            return self._cmd(SCORED, "ZPOPMIN", name)
+        return self._cmd(SCORED, "ZPOPMIN", name, count)
+
+    def zpopmax(self, name, count=None):
+        """ZPOPMAX: a list of ``(member, score)``."""
+        if count is None:
+            return self._cmd(SCORED, "ZPOPMAX", name)
+        return self._cmd(SCORED, "ZPOPMAX", name, count)
+
+    def zremrangebyscore(self, name, min, max):
+        """ZREMRANGEBYSCORE: how many were removed."""
+        return self._cmd(RAW, "ZREMRANGEBYSCORE", name, min, max)
 
     def zscore(self, name, value):
         """ZSCORE: a float, or ``None``."""
