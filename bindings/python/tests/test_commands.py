@@ -216,6 +216,12 @@ def test_constructor_keywords(server, protocol):
     assert unix.get("in3") == b"1"
     via_url = oxredis.from_url(f"unix://{server.unix_socket}?db=3", protocol=protocol)
     assert via_url.get("in3") == b"1"
+    decoding = oxredis.from_url(f"redis://127.0.0.1:{server.port}/3?decode_responses=True",
+                                protocol=protocol)
+    assert decoding.get("in3") == "1"
+    for unsupported in ({"ssl": True}, {"connection_pool": object()}, {"encoding": "latin-1"}):
+        with pytest.raises(NotImplementedError, match="oxredis"):
+            oxredis.Redis(port=server.port, **unsupported)
     r.flushdb()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import time as _time
+import urllib.parse
 from typing import Any, Iterator, Optional
 
 from . import _native
@@ -678,6 +679,11 @@ class Redis(CoreCommands):
     def from_url(cls, url: str, **kwargs: Any) -> "Redis":
         """A client from ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` (not
         yet) or ``unix://path``; keyword arguments win over the URL."""
+        # decode_responses is a Python-side setting; the Rust URL parser takes the rest.
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+        if "decode_responses" in query and "decode_responses" not in kwargs:
+            value = query["decode_responses"][-1].lower()
+            kwargs["decode_responses"] = value in ("1", "true", "yes", "y", "on")
         return cls(_url=url, _explicit=frozenset(kwargs), **kwargs)
 
     def __init__(self, host="localhost", port=6379, db=0, password=None, socket_timeout=None,
