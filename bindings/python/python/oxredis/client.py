@@ -729,6 +729,15 @@ class Redis(CoreCommands):
     def _cmd(self, shape, *args):
         return self._execute(args, shape)
 
+    # The hottest commands skip the `_cmd` frame (same arguments and reply as CoreCommands').
+    def get(self, name):
+        """GET: the value, or ``None``."""
+        return self._execute(("GET", name), RAW)
+
+    def hget(self, name, key):
+        """HGET: the value, or ``None``."""
+        return self._execute(("HGET", name, key), RAW)
+
     def __repr__(self) -> str:
         return f"<oxredis.Redis(protocol={self._native.protocol})>"
 
