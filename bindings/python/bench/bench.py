@@ -59,9 +59,9 @@ def lrange(r, n):
 
 
 CASES = [
-    ("sequential GET x20000", seq_get, 20_000),
-    ("pipeline of 10000 SETs", pipeline_set, 10_000),
-    ("LRANGE of a 10k list x50", lambda r, n: [lrange(r, 10_000) for _ in range(n)], 50),
+    ("sequential GET x{n}", seq_get, 20_000),
+    ("pipeline of {n} SETs", pipeline_set, 10_000),
+    ("LRANGE of a 10k list x{n}", lambda r, n: [lrange(r, 10_000) for _ in range(n)], 50),
 ]
 
 
@@ -69,6 +69,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="multiplies the repeat counts (e.g. 0.01 for a smoke run)")
     args = ap.parse_args()
     proc = None
     port = args.port
@@ -88,6 +90,8 @@ def main():
         print(f"redis-py {redis.__version__} ({parser}) vs oxredis {oxredis.__version__}, "
               f"pid {os.getpid()}")
         for name, fn, n in CASES:
+            n = max(1, int(n * args.scale))
+            name = name.format(n=n)
             best = {"redis-py": float("inf"), "oxredis": float("inf")}
             for _ in range(args.rounds):
                 for label, client in (("redis-py", peer), ("oxredis", ours)):
