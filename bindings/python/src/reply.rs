@@ -110,11 +110,12 @@ fn error_value(py: Python<'_>, e: &ServerError) -> PyResult<PyObject> {
 }
 
 fn list(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<Bound<'_, PyList>> {
-    let out = PyList::empty(py);
-    for item in items {
-        out.append(raw(py, item, decode)?)?;
-    }
-    Ok(out)
+    // Converted first, then one list of the final size (no append-and-grow per element).
+    let converted = items
+        .into_iter()
+        .map(|item| raw(py, item, decode))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, converted)
 }
 
 fn dict(py: Python<'_>, pairs: Vec<(Value, Value)>, decode: bool) -> PyResult<Bound<'_, PyDict>> {
