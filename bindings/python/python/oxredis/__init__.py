@@ -1,0 +1,62 @@
+"""oxredis: redis-py's API on a Rust Redis client.
+
+``import oxredis as redis`` and keep redis-py code: ``redis.Redis(...)``, ``from_url``, the
+command methods, ``pipeline()`` and ``redis.exceptions`` work as in redis-py 8. What is not
+implemented yet (see the README) raises ``NotImplementedError`` with its name.
+"""
+
+from . import exceptions
+from .client import Pipeline, Redis, Script, StrictRedis
+from .lock import Lock
+from .exceptions import (
+    AuthenticationError,
+    AuthenticationWrongNumberOfArgsError,
+    AuthorizationError,
+    BusyLoadingError,
+    ChildDeadlockedError,
+    ConnectionError,
+    CrossSlotTransactionError,
+    DataError,
+    InvalidPipelineStack,
+    InvalidResponse,
+    MaxConnectionsError,
+    NoPermissionError,
+    OutOfMemoryError,
+    PubSubError,
+    ReadOnlyError,
+    RedisClusterException,
+    RedisError,
+    ResponseError,
+    TimeoutError,
+    WatchError,
+)
+from .exceptions import LockError, LockNotOwnedError, NoScriptError, ExecAbortError  # noqa: F401
+from .unsupported import (
+    BlockingConnectionPool,
+    Connection,
+    ConnectionPool,
+    RedisCluster,
+    Sentinel,
+    SSLConnection,
+    UnixDomainSocketConnection,
+)
+
+__version__ = "0.1.0"
+VERSION = (0, 1, 0)
+
+
+def from_url(url, **kwargs):
+    """``Redis.from_url(url, **kwargs)``."""
+    return Redis.from_url(url, **kwargs)
+
+
+__all__ = [
+    "AuthenticationError", "AuthenticationWrongNumberOfArgsError", "AuthorizationError",
+    "BlockingConnectionPool", "BusyLoadingError", "ChildDeadlockedError", "Connection",
+    "ConnectionError", "ConnectionPool", "CrossSlotTransactionError", "DataError",
+    "InvalidPipelineStack", "InvalidResponse", "Lock", "MaxConnectionsError", "NoPermissionError",
+    "OutOfMemoryError", "Pipeline", "PubSubError", "ReadOnlyError", "Redis", "RedisCluster",
+    "RedisClusterException", "RedisError", "ResponseError", "SSLConnection", "Script", "Sentinel",
+    "StrictRedis", "TimeoutError", "UnixDomainSocketConnection", "WatchError", "exceptions",
+    "from_url",
+]

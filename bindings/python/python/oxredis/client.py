@@ -1,0 +1,1013 @@
+"""``Redis`` and ``Pipeline``: redis-py's blocking API over oxredis's Rust client.
+
+Each command method only assembles its arguments; packing, I/O (without the GIL) and reply
+conversion happen in ``oxredis._native``. ``_cmd`` is the one hook: ``Redis`` runs the
+command at once, ``Pipeline`` queues it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import time as _time
+import urllib.parse
+from typing import Any, Iterator, Optional
+
+from . import _native
+from .exceptions import DataError, NoScriptError, RedisError, WatchError
+
+RAW = _native.SHAPE_RAW
+OK = _native.SHAPE_OK_BOOL
+BOOL = _native.SHAPE_BOOL
+DICT = _native.SHAPE_DICT
+SET = _native.SHAPE_SET
+SCORED = _native.SHAPE_SCORED
+FLOAT = _native.SHAPE_FLOAT
+INFO = _native.SHAPE_INFO
+SCAN = _native.SHAPE_SCAN
+PING = _native.SHAPE_PING
+HSCAN = _native.SHAPE_HSCAN
+ZSCAN = _native.SHAPE_ZSCAN
+TUPLE = _native.SHAPE_TUPLE
+
+# The reply shape of a command sent through ``execute_command``, as redis-py's response
+# callbacks give it (commands not listed come back as sent by the server).
+COMMAND_SHAPES = {
+    "SET": OK, "MSET": OK, "FLUSHDB": OK, "FLUSHALL": OK, "SELECT": OK, "RENAME": OK,
+    "PING": PING, "EXPIRE": BOOL, "PEXPIRE": BOOL, "EXPIREAT": BOOL, "PERSIST": BOOL,
+    "HSETNX": BOOL, "SETNX": BOOL, "SISMEMBER": BOOL, "HEXISTS": BOOL, "MSETNX": BOOL,
+    "HGETALL": DICT, "SMEMBERS": SET, "SINTER": SET, "SUNION": SET, "SDIFF": SET,
+    "ZSCORE": FLOAT, "ZINCRBY": FLOAT, "INCRBYFLOAT": FLOAT, "HINCRBYFLOAT": FLOAT,
+    "INFO": INFO, "SCAN": SCAN, "SSCAN": SCAN, "HSCAN": HSCAN, "ZSCAN": ZSCAN,
+    "SCRIPT LOAD": RAW, "SETEX": OK, "PSETEX": OK, "LSET": OK, "LTRIM": OK, "SMOVE": BOOL,
+    "COPY": BOOL, "BLPOP": TUPLE, "BRPOP": TUPLE, "ZPOPMIN": SCORED, "ZPOPMAX": SCORED,
+}
+
+
+def _seconds(value: Any) -> int:
+    if isinstance(value, datetime.timedelta):
+        return int(value.total_seconds())
+    return value
+
+
+def _millis(value: Any) -> int:
+    if isinstance(value, datetime.timedelta):
+        return int(value.total_seconds() * 1000)
+    return value
+
+
+def _list_or_args(keys: Any, args: tuple) -> list:
+    # redis-py's helper: a single key or an iterable of keys, plus more positional keys.
+    if isinstance(keys, (bytes, str, memoryview, bytearray, int, float)):
+        keys = [keys]
+    else:
+        keys = list(keys)
+    if args:
+        keys.extend(args)
+    return keys
+
+
+class CoreCommands:
+    """The command methods shared by ``Redis`` and ``Pipeline`` (redis-py's names and
+    signatures)."""
+
+    def _cmd(self, shape: int, *args: Any) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Sends any command; the reply is shaped as redis-py shapes that command's reply."""
+        name = args[0].upper() if isinstance(args[0], str) else args[0]
+        if isinstance(name, str) and " " in name:
+            args = tuple(name.split(" ")) + args[1:]
+            name = args[0]
+        return self._cmd(COMMAND_SHAPES.get(name, RAW), *args)
+
+    # --- strings -------------------------------------------------------------------------
+    def set(self, name, value, ex=None, px=None, nx=False, xx=False, keepttl=False,
+            get=False, exat=None, pxat=None):
+        """SET; ``True`` when set, ``None`` when NX/XX prevented it (or the old value with
+        ``get=True``)."""
+        args: list = ["SET", name, value]
+        if ex is not None:
+            args += ["EX", _seconds(ex)]
+        if px is not None:
+            args += ["PX", _millis(px)]
+        if exat is not None:
+            args += ["EXAT", int(exat.timestamp()) if isinstance(exat, datetime.datetime) else exat]
+        if pxat is not None:
+            args += ["PXAT", int(pxat.timestamp() * 1000) if isinstance(pxat, datetime.datetime) else pxat]
+        if keepttl:
+            args.append("KEEPTTL")
+        if nx and xx:
+            raise DataError("``nx`` and ``xx`` are mutually exclusive.")
+        if nx:
+            args.append("NX")
+        if xx:
+            args.append("XX")
+        if get:
+            args.append("GET")
+            return self._cmd(RAW, *args)
+        return self._cmd(OK, *args)
+
+    def get(self, name):
+        """GET: the value, or ``None``."""
+        return self._cmd(RAW, "GET", name)
+
+    def getset(self, name, value):
+        """GETSET: the old value."""
+        return self._cmd(RAW, "GETSET", name, value)
+
+    def mget(self, keys, *args):
+        """MGET: a list of values (``None`` for missing keys)."""
+        return self._cmd(RAW, "MGET", *_list_or_args(keys, args))
+
+    def mset(self, mapping):
+        """MSET from a dict; ``True``."""
+        items: list = []
+        for k, v in mapping.items():
+            items += [k, v]
+        return self._cmd(OK, "MSET", *items)
+
+    def incr(self, name, amount=1):
+        """INCRBY: the new value."""
+        return self._cmd(RAW, "INCRBY", name, amount)
+
+    incrby = incr
+
+    def decr(self, name, amount=1):
+        """DECRBY: the new value."""
+        return self._cmd(RAW, "DECRBY", name, amount)
+
+    decrby = decr
+
+    def incrbyfloat(self, name, amount=1.0):
+        """INCRBYFLOAT: the new value as a float."""
+        return self._cmd(FLOAT, "INCRBYFLOAT", name, amount)
+
+    def getex(self, name, ex=None, px=None, exat=None, pxat=None, persist=False):
+        """GETEX: the value, setting or removing its expiry."""
+        args: list = ["GETEX", name]
+        if ex is not None:
+            args += ["EX", _seconds(ex)]
+        if px is not None:
+            args += ["PX", _millis(px)]
+        if exat is not None:
+            args += ["EXAT", int(exat.timestamp()) if isinstance(exat, datetime.datetime) else exat]
+        if pxat is not None:
+            args += ["PXAT", int(pxat.timestamp() * 1000) if isinstance(pxat, datetime.datetime) else pxat]
+        if persist:
+            args.append("PERSIST")
+        return self._cmd(RAW, *args)
+
+    def getdel(self, name):
+        """GETDEL: the value, deleting the key."""
+        return self._cmd(RAW, "GETDEL", name)
+
+    def setex(self, name, time, value):
+        """SETEX: ``True``."""
+        return self._cmd(OK, "SETEX", name, _seconds(time), value)
+
+    def psetex(self, name, time_ms, value):
+        """PSETEX: ``True``."""
+        return self._cmd(OK, "PSETEX", name, _millis(time_ms), value)
+
+    def setnx(self, name, value):
+        """SETNX: ``True`` if set."""
+        return self._cmd(BOOL, "SETNX", name, value)
+
+    def msetnx(self, mapping):
+        """MSETNX: ``True`` if every key was set."""
+        items: list = []
+        for k, v in mapping.items():
+            items += [k, v]
+        return self._cmd(BOOL, "MSETNX", *items)
+
+    def getrange(self, key, start, end):
+        """GETRANGE."""
+        return self._cmd(RAW, "GETRANGE", key, start, end)
+
+    def setrange(self, name, offset, value):
+        """SETRANGE: the new length."""
+        return self._cmd(RAW, "SETRANGE", name, offset, value)
+
+    def append(self, key, value):
+        """APPEND: the new length."""
+        return self._cmd(RAW, "APPEND", key, value)
+
+    def strlen(self, name):
+        """STRLEN."""
+        return self._cmd(RAW, "STRLEN", name)
+
+    # --- keys ----------------------------------------------------------------------------
+    def delete(self, *names):
+        """DEL: how many keys were removed."""
+        return self._cmd(RAW, "DEL", *names)
+
+    def __delitem__(self, name):
+        self.delete(name)
+
+    def unlink(self, *names):
+        """UNLINK: how many keys were removed."""
+        return self._cmd(RAW, "UNLINK", *names)
+
+    def exists(self, *names):
+        """EXISTS: how many of the keys exist."""
+        return self._cmd(RAW, "EXISTS", *names)
+
+    def expire(self, name, time, nx=False, xx=False, gt=False, lt=False):
+        """EXPIRE: ``True`` if the timeout was set."""
+        args: list = ["EXPIRE", name, _seconds(time)]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT")):
+            if flag:
+                args.append(word)
+        return self._cmd(BOOL, *args)
+
+    def pexpire(self, name, time, nx=False, xx=False, gt=False, lt=False):
+        """PEXPIRE: ``True`` if the timeout was set."""
+        args: list = ["PEXPIRE", name, _millis(time)]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT")):
+            if flag:
+                args.append(word)
+        return self._cmd(BOOL, *args)
+
+    def expireat(self, name, when, nx=False, xx=False, gt=False, lt=False):
+        """EXPIREAT (a timestamp or a ``datetime``): ``True`` if set."""
+        if isinstance(when, datetime.datetime):
+            when = int(when.timestamp())
+        args: list = ["EXPIREAT", name, when]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT")):
+            if flag:
+                args.append(word)
+        return self._cmd(BOOL, *args)
+
+    def copy(self, source, destination, destination_db=None, replace=False):
+        """COPY: ``True`` if copied."""
+        args: list = ["COPY", source, destination]
+        if destination_db is not None:
+            args += ["DB", destination_db]
+        if replace:
+            args.append("REPLACE")
+        return self._cmd(BOOL, *args)
+
+    def randomkey(self, **kwargs):
+        """RANDOMKEY: a key, or ``None`` when the database is empty."""
+        return self._cmd(RAW, "RANDOMKEY")
+
+    def persist(self, name):
+        """PERSIST: ``True`` if a timeout was removed."""
+        return self._cmd(BOOL, "PERSIST", name)
+
+    def ttl(self, name):
+        """TTL in seconds (-1 no timeout, -2 no key)."""
+        return self._cmd(RAW, "TTL", name)
+
+    def pttl(self, name):
+        """PTTL in milliseconds."""
+        return self._cmd(RAW, "PTTL", name)
+
+    def type(self, name):
+        """TYPE: ``b'string'``, ``b'list'``... (``str`` with ``decode_responses``)."""
+        return self._cmd(RAW, "TYPE", name)
+
+    def rename(self, src, dst):
+        """RENAME: ``True``."""
+        return self._cmd(OK, "RENAME", src, dst)
+
+    def keys(self, pattern="*", **kwargs):
+        """KEYS: a list of key names."""
+        return self._cmd(RAW, "KEYS", pattern)
+
+    def scan(self, cursor=0, match=None, count=None, _type=None, **kwargs):
+        """SCAN: ``(next_cursor, keys)``; the iteration ends when the cursor is 0."""
+        args: list = ["SCAN", cursor]
+        if match is not None:
+            args += ["MATCH", match]
+        if count is not None:
+            args += ["COUNT", count]
+        if _type is not None:
+            args += ["TYPE", _type]
+        return self._cmd(SCAN, *args)
+
+    def sscan(self, name, cursor=0, match=None, count=None):
+        """SSCAN: ``(next_cursor, members)``."""
+        return self._cmd(SCAN, *self._scan_args("SSCAN", name, cursor, match, count))
+
+    def hscan(self, name, cursor=0, match=None, count=None, no_values=None):
+        """HSCAN: ``(next_cursor, {field: value})``."""
+        if no_values:
+            raise NotImplementedError("oxredis: hscan(no_values=True)")
+        return self._cmd(HSCAN, *self._scan_args("HSCAN", name, cursor, match, count))
+
+    def zscan(self, name, cursor=0, match=None, count=None, score_cast_func=float):
+        """ZSCAN: ``(next_cursor, [(member, score)])``."""
+        if score_cast_func is not float:
+            raise NotImplementedError("oxredis: score_cast_func other than float")
+        return self._cmd(ZSCAN, *self._scan_args("ZSCAN", name, cursor, match, count))
+
+    @staticmethod
+    def _scan_args(command, name, cursor, match, count):
+        args: list = [command, name, cursor]
+        if match is not None:
+            args += ["MATCH", match]
+        if count is not None:
+            args += ["COUNT", count]
+        return args
+
+    def dbsize(self):
+        """DBSIZE."""
+        return self._cmd(RAW, "DBSIZE")
+
+    # --- hashes --------------------------------------------------------------------------
+    def hset(self, name, key=None, value=None, mapping=None, items=None):
+        """HSET: how many fields were added."""
+        if key is None and not mapping and not items:
+            raise DataError("'hset' with no key value pairs")
+        args: list = ["HSET", name]
+        if key is not None:
+            args += [key, value]
+        if items:
+            args += list(items)
+        if mapping:
+            for k, v in mapping.items():
+                args += [k, v]
+        return self._cmd(RAW, *args)
+
+    def hsetnx(self, name, key, value):
+        """HSETNX: ``True`` if the field was set."""
+        return self._cmd(BOOL, "HSETNX", name, key, value)
+
+    def hget(self, name, key):
+        """HGET: the value, or ``None``."""
+        return self._cmd(RAW, "HGET", name, key)
+
+    def hmget(self, name, keys, *args):
+        """HMGET: a list of values."""
+        return self._cmd(RAW, "HMGET", name, *_list_or_args(keys, args))
+
+    def hgetall(self, name):
+        """HGETALL: a dict of fields to values (empty for a missing key)."""
+        return self._cmd(DICT, "HGETALL", name)
+
+    def hdel(self, name, *keys):
+        """HDEL: how many fields were removed."""
+        return self._cmd(RAW, "HDEL", name, *keys)
+
+    def hexists(self, name, key):
+        """HEXISTS: ``True`` or ``False``."""
+        return self._cmd(BOOL, "HEXISTS", name, key)
+
+    def hlen(self, name):
+        """HLEN."""
+        return self._cmd(RAW, "HLEN", name)
+
+    def hkeys(self, name):
+        """HKEYS: a list of field names."""
+        return self._cmd(RAW, "HKEYS", name)
+
+    def hvals(self, name):
+        """HVALS: a list of values."""
+        return self._cmd(RAW, "HVALS", name)
+
+    def hincrbyfloat(self, name, key, amount=1.0):
+        """HINCRBYFLOAT: the new value as a float."""
+        return self._cmd(FLOAT, "HINCRBYFLOAT", name, key, amount)
+
+    def hstrlen(self, name, key):
+        """HSTRLEN."""
+        return self._cmd(RAW, "HSTRLEN", name, key)
+
+    def hincrby(self, name, key, amount=1):
+        """HINCRBY: the new value."""
+        return self._cmd(RAW, "HINCRBY", name, key, amount)
+
+    # --- lists ---------------------------------------------------------------------------
+    def lpush(self, name, *values):
+        """LPUSH: the new length."""
+        return self._cmd(RAW, "LPUSH", name, *values)
+
+    def rpush(self, name, *values):
+        """RPUSH: the new length."""
+        return self._cmd(RAW, "RPUSH", name, *values)
+
+    def lrange(self, name, start, end):
+        """LRANGE: a list."""
+        return self._cmd(RAW, "LRANGE", name, start, end)
+
+    def llen(self, name):
+        """LLEN."""
+        return self._cmd(RAW, "LLEN", name)
+
+    def lpop(self, name, count=None):
+        """LPOP: one value (or a list with ``count``)."""
+        if count is not None:
+            return self._cmd(RAW, "LPOP", name, count)
+        return self._cmd(RAW, "LPOP", name)
+
+    def rpop(self, name, count=None):
+        """RPOP: one value (or a list with ``count``)."""
+        if count is not None:
+            return self._cmd(RAW, "RPOP", name, count)
+        return self._cmd(RAW, "RPOP", name)
+
+    def lindex(self, name, index):
+        """LINDEX."""
+        return self._cmd(RAW, "LINDEX", name, index)
+
+    def lset(self, name, index, value):
+        """LSET: ``True``."""
+        return self._cmd(OK, "LSET", name, index, value)
+
+    def lrem(self, name, count, value):
+        """LREM: how many were removed."""
+        return self._cmd(RAW, "LREM", name, count, value)
+
+    def ltrim(self, name, start, end):
+        """LTRIM: ``True``."""
+        return self._cmd(OK, "LTRIM", name, start, end)
+
+    def linsert(self, name, where, refvalue, value):
+        """LINSERT ``where`` (BEFORE/AFTER): the new length, -1 if ``refvalue`` is missing."""
+        return self._cmd(RAW, "LINSERT", name, where, refvalue, value)
+
+    def lpos(self, name, value, rank=None, count=None, maxlen=None):
+        """LPOS: an index (a list with ``count``), or ``None``."""
+        args: list = ["LPOS", name, value]
+        if rank is not None:
+            args += ["RANK", rank]
+        if count is not None:
+            args += ["COUNT", count]
+        if maxlen is not None:
+            args += ["MAXLEN", maxlen]
+        return self._cmd(RAW, *args)
+
+    def rpoplpush(self, src, dst):
+        """RPOPLPUSH: the moved value."""
+        return self._cmd(RAW, "RPOPLPUSH", src, dst)
+
+    def lmove(self, first_list, second_list, src="LEFT", dest="RIGHT"):
+        """LMOVE: the moved value."""
+        return self._cmd(RAW, "LMOVE", first_list, second_list, src, dest)
+
+    def blpop(self, keys, timeout=0):
+        """BLPOP: ``(key, value)``, or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(TUPLE, "BLPOP", *_list_or_args(keys, ()), timeout or 0)
+
+    def brpop(self, keys, timeout=0):
+        """BRPOP: ``(key, value)``, or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(TUPLE, "BRPOP", *_list_or_args(keys, ()), timeout or 0)
+
+    # --- sets ----------------------------------------------------------------------------
+    def sadd(self, name, *values):
+        """SADD: how many members were added."""
+        return self._cmd(RAW, "SADD", name, *values)
+
+    def srem(self, name, *values):
+        """SREM: how many members were removed."""
+        return self._cmd(RAW, "SREM", name, *values)
+
+    def smembers(self, name):
+        """SMEMBERS: a ``set``."""
+        return self._cmd(SET, "SMEMBERS", name)
+
+    def sismember(self, name, value):
+        """SISMEMBER: ``True`` or ``False``."""
+        return self._cmd(BOOL, "SISMEMBER", name, value)
+
+    def scard(self, name):
+        """SCARD."""
+        return self._cmd(RAW, "SCARD", name)
+
+    def sinter(self, keys, *args):
+        """SINTER: a ``set``."""
+        return self._cmd(SET, "SINTER", *_list_or_args(keys, args))
+
+    def sunion(self, keys, *args):
+        """SUNION: a ``set``."""
+        return self._cmd(SET, "SUNION", *_list_or_args(keys, args))
+
+    def sdiff(self, keys, *args):
+        """SDIFF: a ``set``."""
+        return self._cmd(SET, "SDIFF", *_list_or_args(keys, args))
+
+    def smove(self, src, dst, value):
+        """SMOVE: ``True`` if moved."""
+        return self._cmd(BOOL, "SMOVE", src, dst, value)
+
+    def spop(self, name, count=None):
+        """SPOP: a member (a list with ``count``), or ``None``."""
+        if count is None:
+            return self._cmd(RAW, "SPOP", name)
+        return self._cmd(RAW, "SPOP", name, count)
+
+    def srandmember(self, name, number=None):
+        """SRANDMEMBER: a member (a list with ``number``)."""
+        if number is None:
+            return self._cmd(RAW, "SRANDMEMBER", name)
+        return self._cmd(RAW, "SRANDMEMBER", name, number)
+
+    # --- sorted sets ---------------------------------------------------------------------
+    def zadd(self, name, mapping, nx=False, xx=False, ch=False, incr=False, gt=False, lt=False):
+        """ZADD from ``{member: score}``: how many were added (the new score with ``incr``)."""
+        if not mapping:
+            raise DataError("ZADD requires at least one element/score pair")
+        if nx and xx:
+            raise DataError("ZADD allows either 'nx' or 'xx', not both")
+        if gt and lt:
+            raise DataError("ZADD allows either 'gt' or 'lt', not both")
+        if incr and len(mapping) != 1:
+            raise DataError("ZADD option 'incr' only works when passing a single element/score pair")
+        if nx and (gt or lt):
+            raise DataError("Only one of 'nx', 'lt', or 'gr' may be defined.")
+        args: list = ["ZADD", name]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT"), (ch, "CH"), (incr, "INCR")):
+            if flag:
+                args.append(word)
+        for member, score in mapping.items():
+            args += [score, member]
+        return self._cmd(FLOAT if incr else RAW, *args)
+
+    def zrange(self, name, start, end, desc=False, withscores=False, score_cast_func=float,
+               byscore=False, bylex=False, offset=None, num=None):
+        """ZRANGE: members, or ``(member, score)`` tuples with ``withscores``."""
+        if score_cast_func is not float:
+            raise NotImplementedError("oxredis: score_cast_func other than float")
+        if (offset is None) != (num is None):
+            raise DataError("``offset`` and ``num`` must both be specified together.")
+        if bylex and withscores:
+            raise DataError("``withscores`` not supported in combination with ``bylex``.")
+        args: list = ["ZRANGE", name, start, end]
+        if byscore:
+            args.append("BYSCORE")
+        if bylex:
+            args.append("BYLEX")
+        if desc:
+            args.append("REV")
+        if offset is not None:
+            args += ["LIMIT", offset, num]
+        if withscores:
+            args.append("WITHSCORES")
+            return self._cmd(SCORED, *args)
+        return self._cmd(RAW, *args)
+
+    def zrangebyscore(self, name, min, max, start=None, num=None, withscores=False,
+                      score_cast_func=float):
+        """ZRANGEBYSCORE: members, or ``(member, score)`` tuples with ``withscores``."""
+        if score_cast_func is not float:
+            raise NotImplementedError("oxredis: score_cast_func other than float")
+        if (start is None) != (num is None):
+            raise DataError("``start`` and ``num`` must both be specified")
+        args: list = ["ZRANGEBYSCORE", name, min, max]
+        if start is not None:
+            args += ["LIMIT", start, num]
+        if withscores:
+            args.append("WITHSCORES")
+            return self._cmd(SCORED, *args)
+        return self._cmd(RAW, *args)
+
+    def zrevrange(self, name, start, end, withscores=False, score_cast_func=float):
+        """ZREVRANGE: members, highest score first (tuples with ``withscores``)."""
+        if score_cast_func is not float:
+            raise NotImplementedError("oxredis: score_cast_func other than float")
+        if withscores:
+            return self._cmd(SCORED, "ZREVRANGE", name, start, end, "WITHSCORES")
+        return self._cmd(RAW, "ZREVRANGE", name, start, end)
+
+    def zrank(self, name, value, withscore=False):
+        """ZRANK: the 0-based rank, or ``None``."""
+        if withscore:
+            raise NotImplementedError("oxredis: zrank(withscore=True)")
+        return self._cmd(RAW, "ZRANK", name, value)
+
+    def zrevrank(self, name, value, withscore=False):
+        """ZREVRANK: the rank from the highest score, or ``None``."""
+        if withscore:
+            raise NotImplementedError("oxredis: zrevrank(withscore=True)")
+        return self._cmd(RAW, "ZREVRANK", name, value)
+
+    def zcount(self, name, min, max):
+        """ZCOUNT."""
+        return self._cmd(RAW, "ZCOUNT", name, min, max)
+
+    def zpopmin(self, name, count=None):
+        """ZPOPMIN: a list of ``(member, score)``."""
+        if count is None:
+            return self._cmd(SCORED, "ZPOPMIN", name)
+        return self._cmd(SCORED, "ZPOPMIN", name, count)
+
+    def zpopmax(self, name, count=None):
+        """ZPOPMAX: a list of ``(member, score)``."""
+        if count is None:
+            return self._cmd(SCORED, "ZPOPMAX", name)
+        return self._cmd(SCORED, "ZPOPMAX", name, count)
+
+    def zremrangebyscore(self, name, min, max):
+        """ZREMRANGEBYSCORE: how many were removed."""
+        return self._cmd(RAW, "ZREMRANGEBYSCORE", name, min, max)
+
+    def zscore(self, name, value):
+        """ZSCORE: a float, or ``None``."""
+        return self._cmd(FLOAT, "ZSCORE", name, value)
+
+    def zincrby(self, name, amount, value):
+        """ZINCRBY: the new score."""
+        return self._cmd(FLOAT, "ZINCRBY", name, amount, value)
+
+    def zcard(self, name):
+        """ZCARD."""
+        return self._cmd(RAW, "ZCARD", name)
+
+    def zrem(self, name, *values):
+        """ZREM: how many members were removed."""
+        return self._cmd(RAW, "ZREM", name, *values)
+
+    # --- scripting ---------------------------------------------------------------------
+    def eval(self, script, numkeys, *keys_and_args):
+        """EVAL."""
+        return self._cmd(RAW, "EVAL", script, numkeys, *keys_and_args)
+
+    def evalsha(self, sha, numkeys, *keys_and_args):
+        """EVALSHA."""
+        return self._cmd(RAW, "EVALSHA", sha, numkeys, *keys_and_args)
+
+    def script_load(self, script):
+        """SCRIPT LOAD: the SHA1 (``str``)."""
+        sha = self._cmd(RAW, "SCRIPT", "LOAD", script)
+        return sha.decode() if isinstance(sha, bytes) else sha
+
+    def script_exists(self, *args):
+        """SCRIPT EXISTS: a list of bools."""
+        return [bool(x) for x in self._cmd(RAW, "SCRIPT", "EXISTS", *args)]
+
+    def script_flush(self, sync_type=None):
+        """SCRIPT FLUSH: ``True``."""
+        if sync_type is None:
+            return self._cmd(OK, "SCRIPT", "FLUSH")
+        return self._cmd(OK, "SCRIPT", "FLUSH", sync_type)
+
+    # --- server --------------------------------------------------------------------------
+    def ping(self, *args, **kwargs):
+        """PING: ``True``."""
+        return self._cmd(PING, "PING", *args)
+
+    def echo(self, value):
+        """ECHO."""
+        return self._cmd(RAW, "ECHO", value)
+
+    def flushdb(self, asynchronous=False, **kwargs):
+        """FLUSHDB: ``True``."""
+        if asynchronous:
+            return self._cmd(OK, "FLUSHDB", "ASYNC")
+        return self._cmd(OK, "FLUSHDB")
+
+    def flushall(self, asynchronous=False, **kwargs):
+        """FLUSHALL: ``True``."""
+        if asynchronous:
+            return self._cmd(OK, "FLUSHALL", "ASYNC")
+        return self._cmd(OK, "FLUSHALL")
+
+    def info(self, section=None, *args, **kwargs):
+        """INFO parsed into a dict, as redis-py's ``parse_info`` does."""
+        if section is None:
+            return self._cmd(INFO, "INFO")
+        return self._cmd(INFO, "INFO", section, *args)
+
+
+class Redis(CoreCommands):
+    """A Redis client with redis-py's API: a pool of connections, opened lazily."""
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> "Redis":
+        """A client from ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` (not
+        yet) or ``unix://path``; keyword arguments win over the URL."""
+        # decode_responses is a Python-side setting; the Rust URL parser takes the rest.
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+        if "decode_responses" in query and "decode_responses" not in kwargs:
+            value = query["decode_responses"][-1].lower()
+            kwargs["decode_responses"] = value in ("1", "true", "yes", "y", "on")
+        return cls(_url=url, _explicit=frozenset(kwargs), **kwargs)
+
+    def __init__(self, host="localhost", port=6379, db=0, password=None, socket_timeout=None,
+                 socket_connect_timeout=None, socket_keepalive=None, socket_keepalive_options=None,
+                 connection_pool=None, unix_socket_path=None, encoding="utf-8",
+                 encoding_errors="strict", decode_responses=False, retry_on_timeout=False,
+                 retry=None, retry_on_error=None, ssl=False, max_connections=None,
+                 single_connection_client=False, health_check_interval=0, client_name=None,
+                 lib_name="redis-py", lib_version=None, username=None, protocol=2,
+                 _url=None, _explicit=frozenset(), **kwargs):
+        if connection_pool is not None:
+            raise NotImplementedError("oxredis: connection_pool= is not supported yet")
+        if ssl or (_url or "").startswith("rediss://"):
+            raise NotImplementedError("oxredis: TLS (ssl=True, rediss://) is not supported yet")
+        if encoding.lower().replace("-", "") != "utf8" or encoding_errors != "strict":
+            raise NotImplementedError("oxredis: only encoding='utf-8', encoding_errors='strict'")
+        if _url is not None:
+            # The URL gives what it names; only keywords passed explicitly override it.
+            given = {
+                "db": db, "username": username, "password": password,
+                "socket_timeout": socket_timeout, "socket_connect_timeout": socket_connect_timeout,
+                "socket_keepalive": socket_keepalive, "client_name": client_name,
+                "max_connections": max_connections,
+                "protocol": int(protocol) if protocol else None,
+                "health_check_interval": health_check_interval or None,
+            }
+            self._native = _native.Client(
+                url=_url, decode_responses=decode_responses,
+                **{k: v for k, v in given.items() if k in _explicit and v is not None},
+            )
+        else:
+            self._native = _native.Client(
+                host=host, port=int(port), db=int(db), username=username, password=password,
+                socket_timeout=socket_timeout, socket_connect_timeout=socket_connect_timeout,
+                socket_keepalive=socket_keepalive, protocol=int(protocol) if protocol else None,
+                client_name=client_name, max_connections=max_connections,
+                unix_socket_path=unix_socket_path,
+                health_check_interval=health_check_interval or None,
+                decode_responses=decode_responses,
+            )
+        self._execute = self._native.execute
+
+    def _cmd(self, shape, *args):
+        return self._execute(args, shape)
+
+    # The hottest commands skip the `_cmd` frame (same arguments and reply as CoreCommands').
+    def get(self, name):
+        """GET: the value, or ``None``."""
+        return self._execute(("GET", name), RAW)
+
+    def hget(self, name, key):
+        """HGET: the value, or ``None``."""
+        return self._execute(("HGET", name, key), RAW)
+
+    def __repr__(self) -> str:
+        return f"<oxredis.Redis(protocol={self._native.protocol})>"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        """Closes the client (connections close when the last reference goes)."""
+
+    def get_protocol(self) -> int:
+        """The RESP version spoken: 2 or 3."""
+        return self._native.protocol
+
+    def pipeline(self, transaction: bool = True, shard_hint=None) -> "Pipeline":
+        """A pipeline: commands queue until ``execute()`` sends them in one write (inside
+        MULTI/EXEC when ``transaction``)."""
+        return Pipeline(self, transaction)
+
+    def scan_iter(self, match=None, count=None, _type=None, **kwargs) -> Iterator:
+        """Every key, through SCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, keys = self.scan(cursor=cursor, match=match, count=count, _type=_type)
+            yield from keys
+
+    def sscan_iter(self, name, match=None, count=None) -> Iterator:
+        """Every member of a set, through SSCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, data = self.sscan(name, cursor=cursor, match=match, count=count)
+            yield from data
+
+    def hscan_iter(self, name, match=None, count=None, no_values=None) -> Iterator:
+        """Every ``(field, value)`` of a hash, through HSCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, data = self.hscan(name, cursor=cursor, match=match, count=count,
+                                      no_values=no_values)
+            yield from data.items()
+
+    def zscan_iter(self, name, match=None, count=None, score_cast_func=float) -> Iterator:
+        """Every ``(member, score)`` of a sorted set, through ZSCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, data = self.zscan(name, cursor=cursor, match=match, count=count,
+                                      score_cast_func=score_cast_func)
+            yield from data
+
+    def pubsub(self, ignore_subscribe_messages=False, **kwargs):
+        """A ``PubSub`` on a connection of its own."""
+        from .pubsub import PubSub
+
+        return PubSub(self._native.pubsub(), ignore_subscribe_messages=ignore_subscribe_messages)
+
+    def monitor(self) -> "Monitor":
+        """A ``Monitor``: ``with r.monitor() as m: for command in m.listen(): ...``."""
+        return Monitor(self)
+
+    def publish(self, channel, message):
+        """PUBLISH: how many subscribers received it."""
+        return self._cmd(RAW, "PUBLISH", channel, message)
+
+    def lock(self, name, timeout=None, sleep=0.1, blocking=True, blocking_timeout=None,
+             lock_class=None, thread_local=True, raise_on_release_error=True):
+        """A ``Lock`` on key ``name`` (redis-py's ``Redis.lock``)."""
+        if lock_class is None:
+            from .lock import Lock as lock_class
+        return lock_class(self, name, timeout=timeout, sleep=sleep, blocking=blocking,
+                          blocking_timeout=blocking_timeout, thread_local=thread_local,
+                          raise_on_release_error=raise_on_release_error)
+
+    def register_script(self, script) -> "Script":
+        """A callable ``Script`` for the Lua source ``script`` (EVALSHA, loaded on demand)."""
+        return Script(self, script)
+
+    def transaction(self, func, *watches, shard_hint=None, value_from_callable=False,
+                    watch_delay=None):
+        """Runs ``func(pipe)`` with ``watches`` WATCHed, then EXEC; again from the start when
+        a watched key changed (``WatchError``). Returns EXEC's replies, or ``func``'s value
+        with ``value_from_callable=True``."""
+        with self.pipeline(True) as pipe:
+            while True:
+                try:
+                    if watches:
+                        pipe.watch(*watches)
+                    func_value = func(pipe)
+                    exec_value = pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    if watch_delay is not None and watch_delay > 0:
+                        _time.sleep(watch_delay)
+                    continue
+
+    def __getitem__(self, name):
+        value = self.get(name)
+        if value is not None:
+            return value
+        raise KeyError(name)
+
+    def __setitem__(self, name, value):
+        self.set(name, value)
+
+    def __contains__(self, name):
+        return bool(self.exists(name))
+
+    # Names of redis-py's API not implemented yet: clear errors rather than AttributeError.
+    def _not_yet(name: str):  # type: ignore[misc]
+        def method(self, *args, **kwargs):
+            raise NotImplementedError(f"oxredis: Redis.{name}() is not implemented yet")
+        method.__name__ = name
+        return method
+
+    set_response_callback = _not_yet("set_response_callback")
+    del _not_yet
+
+
+StrictRedis = Redis
+
+
+class Monitor:
+    """MONITOR on a connection of its own, opened by ``with``/``__enter__``; each command the
+    server runs as a dict: ``time``, ``db``, ``client_address``, ``client_port``,
+    ``client_type``, ``command``."""
+
+    def __init__(self, client: Redis):
+        self._client = client
+        self._native = None
+
+    def __enter__(self):
+        self._native = self._client._native.monitor()
+        return self
+
+    def __exit__(self, *exc):
+        if self._native is not None:
+            self._native.close()
+            self._native = None
+
+    def next_command(self, timeout=None) -> dict:
+        """The next command the server ran (blocking)."""
+        if self._native is None:
+            self.__enter__()
+        return self._native.next_command(timeout)
+
+    def listen(self) -> Iterator[dict]:
+        """Every command, as it runs."""
+        while True:
+            yield self.next_command()
+
+
+class Script:
+    """A Lua script called by its SHA1 (EVALSHA), loaded when the server lacks it; in a
+    pipeline it is loaded before the pipeline is sent (redis-py's ``Script``)."""
+
+    def __init__(self, registered_client: Redis, script):
+        self.registered_client = registered_client
+        self.script = script
+        source = script.encode() if isinstance(script, str) else bytes(script)
+        self.sha = hashlib.sha1(source).hexdigest()
+
+    def __call__(self, keys=[], args=[], client=None):  # noqa: B006 - redis-py's signature
+        if client is None:
+            client = self.registered_client
+        keys, args = list(keys), list(args)
+        if isinstance(client, Pipeline):
+            client._scripts[self.sha] = self
+            return client.evalsha(self.sha, len(keys), *keys, *args)
+        try:
+            return client.evalsha(self.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            self.sha = client.script_load(self.script)
+            return client.evalsha(self.sha, len(keys), *keys, *args)
+
+
+class Pipeline(CoreCommands):
+    """Queued commands sent in one write by ``execute()`` (one Rust call).
+
+    After ``watch(*names)`` commands run at once on the watched connection (to read values),
+    until ``multi()``; from then on they queue, and ``execute()`` runs them in MULTI/EXEC,
+    raising ``WatchError`` if a watched key changed.
+    """
+
+    def __init__(self, client: Redis, transaction: bool = True):
+        self._client = client
+        self.transaction = transaction
+        self.command_stack: list = []
+        self._watched = None
+        self.explicit_transaction = False
+        self._scripts: dict = {}
+
+    @property
+    def watching(self) -> bool:
+        """Whether keys are WATCHed."""
+        return self._watched is not None
+
+    def _cmd(self, shape, *args):
+        if self._watched is not None and not self.explicit_transaction:
+            return self._watched.execute(args, shape)
+        self.command_stack.append((args, shape))
+        return self
+
+    def __len__(self) -> int:
+        return len(self.command_stack)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.reset()
+
+    def __del__(self):
+        try:
+            self.reset()
+        except Exception:
+            pass
+
+    def reset(self) -> None:
+        """Drops the queued commands and releases a watched connection (UNWATCH)."""
+        self.command_stack = []
+        self.explicit_transaction = False
+        self._scripts = {}
+        watched, self._watched = self._watched, None
+        if watched is not None:
+            watched.reset()
+
+    def watch(self, *names) -> None:
+        """WATCHes keys; commands then run at once until ``multi()``."""
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue a WATCH after a MULTI")
+        if self._watched is None:
+            if self.command_stack:
+                raise RedisError("Cannot issue a WATCH after commands were queued")
+            self._watched = self._client._native.watch(names)
+        else:
+            self._watched.watch(names)
+
+    def unwatch(self) -> bool:
+        """UNWATCHes every key."""
+        if self._watched is not None:
+            self._watched.unwatch()
+        return True
+
+    def multi(self) -> None:
+        """Starts queueing the transaction's commands (after ``watch``)."""
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue nested calls to MULTI")
+        if self.command_stack:
+            raise RedisError("Commands without an initial WATCH have already been issued")
+        self.explicit_transaction = True
+
+    def execute(self, raise_on_error: bool = True) -> list:
+        """Sends the queued commands and returns their replies, in order. With
+        ``raise_on_error=False`` a command's error is returned in its place."""
+        scripts, self._scripts = self._scripts, {}
+        if scripts:
+            # redis-py's order: SCRIPT EXISTS, then SCRIPT LOAD of the missing ones.
+            shas = list(scripts)
+            for sha, known in zip(shas, self._client.script_exists(*shas)):
+                if not known:
+                    self._client.script_load(scripts[sha].script)
+        stack, self.command_stack = self.command_stack, []
+        watched, self._watched = self._watched, None
+        self.explicit_transaction = False
+        if watched is not None:
+            return watched.execute_transaction(stack, raise_on_error)
+        if not stack:
+            return []
+        return self._client._native.execute_pipeline(stack, self.transaction, raise_on_error)

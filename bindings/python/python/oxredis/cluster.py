@@ -1,0 +1,5 @@
+"""``oxredis.cluster``: not implemented yet."""
+
+from .unsupported import RedisCluster
+
+__all__ = ["RedisCluster"]

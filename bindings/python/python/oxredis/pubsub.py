@@ -1,0 +1,166 @@
+"""``PubSub``: redis-py's pub/sub API over oxredis's blocking pub/sub session.
+
+Subscribing and reading happen in Rust (GIL released while waiting); handlers passed as keyword
+arguments, ``ignore_subscribe_messages`` and ``run_in_thread`` are here.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Iterator, Optional
+
+from .exceptions import PubSubError
+
+_SUBSCRIBE_TYPES = {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe",
+                    "sunsubscribe"}
+
+
+def _key(name) -> bytes:
+    return name.encode() if isinstance(name, str) else bytes(name)
+
+
+class PubSub:
+    """A pub/sub session on its own connection (``Redis.pubsub()``)."""
+
+    def __init__(self, native, ignore_subscribe_messages: bool = False):
+        self._native = native
+        self.ignore_subscribe_messages = ignore_subscribe_messages
+        self._handlers: dict = {}  # channel/pattern (bytes) -> callable or None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        """Closes the connection; subscriptions are forgotten."""
+        self._native.close()
+        self._handlers.clear()
+
+    reset = close
+
+    @property
+    def subscribed(self) -> bool:
+        """Whether anything is subscribed."""
+        return self._native.subscribed
+
+    @property
+    def channels(self) -> dict:
+        return {c: self._handlers.get(_key(c)) for c in self._native.channels}
+
+    @property
+    def patterns(self) -> dict:
+        return {p: self._handlers.get(_key(p)) for p in self._native.patterns}
+
+    def _register(self, args, kwargs) -> list:
+        names = list(args)
+        for name, handler in kwargs.items():
+            names.append(name)
+            self._handlers[_key(name)] = handler
+        for name in args:
+            self._handlers.setdefault(_key(name), None)
+        return names
+
+    def subscribe(self, *args, **kwargs) -> None:
+        """SUBSCRIBE; ``channel=handler`` keywords register a handler for that channel."""
+        self._native.subscribe(*self._register(args, kwargs))
+
+    def psubscribe(self, *args, **kwargs) -> None:
+        """PSUBSCRIBE; ``pattern=handler`` keywords register a handler."""
+        self._native.psubscribe(*self._register(args, kwargs))
+
+    def ssubscribe(self, *args, target_node=None, **kwargs) -> None:
+        """SSUBSCRIBE; ``channel=handler`` keywords register a handler."""
+        self._native.ssubscribe(*self._register(args, kwargs))
+
+    def unsubscribe(self, *args) -> None:
+        """UNSUBSCRIBE from channels (all when none are given)."""
+        self._native.unsubscribe(*args)
+
+    def punsubscribe(self, *args) -> None:
+        """PUNSUBSCRIBE from patterns (all when none are given)."""
+        self._native.punsubscribe(*args)
+
+    def sunsubscribe(self, *args, target_node=None) -> None:
+        """SUNSUBSCRIBE from shard channels (all when none are given)."""
+        self._native.sunsubscribe(*args)
+
+    def ping(self, message=None) -> None:
+        """PING; the ``pong`` arrives as a message."""
+        if message is not None:
+            raise NotImplementedError("oxredis: PubSub.ping(message)")
+        self._native.ping()
+
+    def get_message(self, ignore_subscribe_messages: bool = False,
+                    timeout: Optional[float] = 0.0) -> Optional[dict]:
+        """The next message, or ``None`` when nothing arrived within ``timeout`` seconds (or
+        the message went to its handler, or was an ignored subscribe confirmation)."""
+        message = self._native.get_message(timeout)
+        if message is None:
+            return None
+        kind = message["type"]
+        if kind in _SUBSCRIBE_TYPES:
+            if kind.endswith("unsubscribe") and message["channel"] is not None:
+                self._handlers.pop(_key(message["channel"]), None)
+            if self.ignore_subscribe_messages or ignore_subscribe_messages:
+                return None
+            return message
+        if kind in ("message", "pmessage", "smessage"):
+            source = message["pattern"] if kind == "pmessage" else message["channel"]
+            handler = self._handlers.get(_key(source))
+            if handler is not None:
+                handler(message)
+                return None
+        return message
+
+    def listen(self) -> Iterator[dict]:
+        """Every message, blocking, while anything is subscribed."""
+        while self.subscribed:
+            message = self.get_message(timeout=None)
+            if message is not None:
+                yield message
+
+    def run_in_thread(self, sleep_time: float = 0.0, daemon: bool = False,
+                      exception_handler: Optional[Callable] = None) -> "PubSubWorkerThread":
+        """Reads messages in a thread, giving each to its handler, until ``stop()``. Every
+        subscription needs a handler."""
+        for name, handler in self._handlers.items():
+            if handler is None:
+                raise PubSubError(f"Channel: '{name!r}' has no handler registered")
+        thread = PubSubWorkerThread(self, sleep_time, daemon=daemon,
+                                    exception_handler=exception_handler)
+        thread.start()
+        return thread
+
+
+class PubSubWorkerThread(threading.Thread):
+    """The thread of ``run_in_thread``; ``stop()`` ends it within ``sleep_time``."""
+
+    def __init__(self, pubsub: PubSub, sleep_time: float, daemon: bool = False,
+                 exception_handler: Optional[Callable] = None):
+        super().__init__()
+        self.daemon = daemon
+        self.pubsub = pubsub
+        # a zero wait would spin; oxredis waits on the socket, so a short wait costs nothing
+        self.sleep_time = sleep_time if sleep_time and sleep_time > 0 else 0.05
+        self.exception_handler = exception_handler
+        self._running = threading.Event()
+
+    def run(self) -> None:
+        if self._running.is_set():
+            return
+        self._running.set()
+        pubsub, sleep_time = self.pubsub, self.sleep_time
+        while self._running.is_set():
+            try:
+                pubsub.get_message(ignore_subscribe_messages=True, timeout=sleep_time)
+            except BaseException as e:
+                if self.exception_handler is None:
+                    raise
+                self.exception_handler(e, pubsub, self)
+        pubsub.close()
+
+    def stop(self) -> None:
+        """Stops the loop; the thread closes the pub/sub connection and ends."""
+        self._running.clear()

@@ -1,0 +1,5 @@
+"""``oxredis.sentinel``: not implemented yet."""
+
+from .unsupported import Sentinel
+
+__all__ = ["Sentinel"]

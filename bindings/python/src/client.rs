@@ -1,0 +1,305 @@
+//! `_native.Client`: the blocking oxredis client (a connection pool) for one Python `Redis`.
+
+use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::time::Duration;
+
+use oxredis::{ClientBuilder, Protocol, Redis, Value, WatchedPipeline};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
+
+use crate::args::build_cmd;
+use crate::errors::{exception_object, to_pyerr};
+use crate::reply::{shaped, Shape};
+
+/// A pool of connections to one server, and whether replies are decoded to `str`.
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct Client {
+    inner: Redis,
+    decode: bool,
+    protocol: u8,
+}
+
+fn seconds(s: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(s)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("bad timeout {s}: {e}")))
+}
+
+#[pymethods]
+impl Client {
+    /// Builds the pool from a URL and/or redis-py's keyword arguments (keywords win over the
+    /// URL). Connections are opened lazily, on the first command.
+    #[new]
+    #[pyo3(signature = (url=None, host=None, port=None, db=None, username=None, password=None,
+        socket_timeout=None, socket_connect_timeout=None, socket_keepalive=None, protocol=None,
+        client_name=None, max_connections=None, unix_socket_path=None, health_check_interval=None,
+        decode_responses=false))]
+    #[expect(clippy::too_many_arguments, reason = "redis-py's keyword arguments")]
+    fn new(
+        py: Python<'_>,
+        url: Option<&str>,
+        host: Option<String>,
+        port: Option<u16>,
+        db: Option<i64>,
+        username: Option<String>,
+        password: Option<String>,
+        socket_timeout: Option<f64>,
+        socket_connect_timeout: Option<f64>,
+        socket_keepalive: Option<bool>,
+        protocol: Option<u8>,
+        client_name: Option<String>,
+        max_connections: Option<usize>,
+        unix_socket_path: Option<String>,
+        health_check_interval: Option<f64>,
+        decode_responses: bool,
+    ) -> PyResult<Self> {
+        let mut b = ClientBuilder::default();
+        if let Some(url) = url {
+            b = b.url(url).map_err(|e| to_pyerr(py, &e))?;
+        }
+        if let Some(path) = unix_socket_path {
+            b = b.unix_socket_path(path);
+        } else {
+            if let Some(host) = host {
+                b = b.host(host);
+            }
+            if let Some(port) = port {
+                b = b.port(port);
+            }
+        }
+        if let Some(db) = db {
+            b = b.db(db);
+        }
+        if let Some(u) = username {
+            b = b.username(u);
+        }
+        if let Some(p) = password {
+            b = b.password(p);
+        }
+        if let Some(t) = socket_timeout {
+            b = b.socket_timeout(seconds(t)?);
+        }
+        if let Some(t) = socket_connect_timeout {
+            b = b.socket_connect_timeout(seconds(t)?);
+        }
+        if let Some(k) = socket_keepalive {
+            b = b.socket_keepalive(k);
+        }
+        if let Some(t) = health_check_interval.filter(|t| *t > 0.0) {
+            b = b.health_check_interval(seconds(t)?);
+        }
+        match protocol {
+            None => {}
+            Some(2) => b = b.protocol(Protocol::Resp2),
+            Some(3) => b = b.protocol(Protocol::Resp3),
+            Some(n) => {
+                return Err(crate::errors::data_error(
+                    py,
+                    &format!("protocol must be 2 or 3, not {n}"),
+                ))
+            }
+        }
+        if let Some(name) = client_name {
+            b = b.client_name(name);
+        }
+        if let Some(n) = max_connections {
+            b = b.max_connections(n);
+        }
+        let protocol = match b.config().protocol {
+            Protocol::Resp3 => 3,
+            _ => 2,
+        };
+        Ok(Client {
+            inner: b.build(),
+            decode: decode_responses,
+            protocol,
+        })
+    }
+
+    /// Whether bulk replies become `str`.
+    #[getter]
+    fn decode_responses(&self) -> bool {
+        self.decode
+    }
+
+    /// The protocol spoken: 2 or 3.
+    #[getter]
+    fn protocol(&self) -> u8 {
+        self.protocol
+    }
+
+    /// Sends one command (`args[0]` is its name) and returns its reply in `shape`
+    /// (a `SHAPE_*` constant). The GIL is released while waiting for the server.
+    fn execute(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, shape: u8) -> PyResult<PyObject> {
+        let cmd = build_cmd(args)?;
+        let inner = &self.inner;
+        let reply = py.allow_threads(|| inner.run::<Value>(cmd));
+        match reply {
+            Ok(v) => shaped(py, v, Shape::from_u8(shape), self.decode),
+            Err(e) => Err(to_pyerr(py, &e)),
+        }
+    }
+
+    /// Sends `commands` (a list of `(args, shape)`) in one write, as MULTI/EXEC when
+    /// `transaction`, and returns one value per command. A command's error reply is raised
+    /// (the first one) when `raise_on_error`, else returned in its place as an exception object.
+    fn execute_pipeline(
+        &self,
+        py: Python<'_>,
+        commands: &Bound<'_, PyList>,
+        transaction: bool,
+        raise_on_error: bool,
+    ) -> PyResult<PyObject> {
+        let mut pipe = self.inner.pipeline(transaction);
+        let mut shapes = Vec::with_capacity(commands.len());
+        for item in commands.iter() {
+            let (args, shape): (Bound<'_, PyTuple>, u8) = item.extract()?;
+            pipe.queue(build_cmd(&args)?);
+            shapes.push(Shape::from_u8(shape));
+        }
+        let results = py
+            .allow_threads(|| pipe.execute_raw())
+            .map_err(|e| to_pyerr(py, &e))?;
+        results_to_list(py, results, shapes, self.decode, raise_on_error)
+    }
+
+    /// A pub/sub session on a connection of its own (opened on first use).
+    fn pubsub(&self) -> crate::pubsub::PubSubConn {
+        crate::pubsub::PubSubConn::new(self.inner.pubsub(), self.decode)
+    }
+
+    /// Opens a connection of its own and sends MONITOR.
+    fn monitor(&self, py: Python<'_>) -> PyResult<crate::monitor::MonitorConn> {
+        let inner = &self.inner;
+        let m = py
+            .allow_threads(|| inner.monitor())
+            .map_err(|e| to_pyerr(py, &e))?;
+        Ok(crate::monitor::MonitorConn::new(m))
+    }
+
+    /// Checks out a connection and WATCHes `keys` on it: the start of a WATCH/MULTI/EXEC
+    /// transaction (redis-py's `Pipeline.watch`).
+    fn watch(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<Watched> {
+        let keys = build_cmd(keys)?;
+        let pipe = self.inner.pipeline(true);
+        let watched = py
+            .allow_threads(|| pipe.watch(keys))
+            .map_err(|e| to_pyerr(py, &e))?;
+        Ok(Watched {
+            inner: Mutex::new(Some(watched)),
+            decode: self.decode,
+        })
+    }
+}
+
+fn results_to_list(
+    py: Python<'_>,
+    results: Vec<oxredis::Result<Value>>,
+    shapes: Vec<Shape>,
+    decode: bool,
+    raise_on_error: bool,
+) -> PyResult<PyObject> {
+    let out = PyList::empty(py);
+    for (result, shape) in results.into_iter().zip(shapes) {
+        match result {
+            Ok(v) => out.append(shaped(py, v, shape, decode)?)?,
+            Err(e) if raise_on_error => return Err(to_pyerr(py, &e)),
+            Err(e) => out.append(exception_object(py, &e)?)?,
+        }
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// A connection with WATCHed keys: commands run at once on it until the queued transaction is
+/// executed (MULTI/EXEC, `WatchError` if a watched key changed) or the watch is reset.
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct Watched {
+    inner: Mutex<Option<WatchedPipeline>>,
+    decode: bool,
+}
+
+impl Watched {
+    /// The watched pipeline. `try_lock`, not `lock`: a second Python thread waiting here
+    /// would hold the GIL that the first needs to return, a deadlock; it gets an error instead
+    /// (a pipeline is not shared between threads, as in redis-py).
+    fn lock(&self) -> PyResult<MutexGuard<'_, Option<WatchedPipeline>>> {
+        match self.inner.try_lock() {
+            Ok(guard) => Ok(guard),
+            Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => {
+                Err(PyErr::new::<pyo3::exceptions::PyRuntimeError, _>(
+                    "the pipeline is in use by another thread",
+                ))
+            }
+        }
+    }
+}
+
+fn released() -> PyErr {
+    PyErr::new::<pyo3::exceptions::PyRuntimeError, _>("the watched connection was released")
+}
+
+#[pymethods]
+impl Watched {
+    /// Runs one command at once on the watched connection, shaped as `shape`.
+    fn execute(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, shape: u8) -> PyResult<PyObject> {
+        let cmd = build_cmd(args)?;
+        let mut guard = self.lock()?;
+        let watched = guard.as_mut().ok_or_else(released)?;
+        match py.allow_threads(move || watched.run::<Value>(cmd)) {
+            Ok(v) => shaped(py, v, Shape::from_u8(shape), self.decode),
+            Err(e) => Err(to_pyerr(py, &e)),
+        }
+    }
+
+    /// WATCHes more keys on the same connection.
+    fn watch(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<()> {
+        let keys = build_cmd(keys)?;
+        let mut guard = self.lock()?;
+        let watched = guard.as_mut().ok_or_else(released)?;
+        py.allow_threads(|| watched.watch(keys))
+            .map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// UNWATCHes every key (the connection stays checked out).
+    fn unwatch(&self, py: Python<'_>) -> PyResult<()> {
+        let mut guard = self.lock()?;
+        let watched = guard.as_mut().ok_or_else(released)?;
+        py.allow_threads(|| watched.unwatch())
+            .map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Sends `commands` (a list of `(args, shape)`) as MULTI/EXEC on the watched connection
+    /// and releases it. A changed watched key raises `WatchError`.
+    fn execute_transaction(
+        &self,
+        py: Python<'_>,
+        commands: &Bound<'_, PyList>,
+        raise_on_error: bool,
+    ) -> PyResult<PyObject> {
+        let mut watched = self.lock()?.take().ok_or_else(released)?;
+        let mut shapes = Vec::with_capacity(commands.len());
+        {
+            let queue = watched.multi();
+            for item in commands.iter() {
+                let (args, shape): (Bound<'_, PyTuple>, u8) = item.extract()?;
+                queue.queue(build_cmd(&args)?);
+                shapes.push(Shape::from_u8(shape));
+            }
+        }
+        let results = py
+            .allow_threads(|| watched.execute_raw())
+            .map_err(|e| to_pyerr(py, &e))?;
+        results_to_list(py, results, shapes, self.decode, raise_on_error)
+    }
+
+    /// UNWATCHes and returns the connection to the pool (idempotent).
+    fn reset(&self, py: Python<'_>) -> PyResult<()> {
+        let taken = self.lock()?.take();
+        match taken {
+            Some(watched) => py
+                .allow_threads(|| watched.reset())
+                .map_err(|e| to_pyerr(py, &e)),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! oxredis errors to the exception classes of `oxredis.exceptions` (redis-py's names).
+
+use oxredis::{Error, ErrorKind, ServerError};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+
+/// The `oxredis.exceptions` class for an error kind.
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Connection => "ConnectionError",
+        ErrorKind::Timeout => "TimeoutError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::NoPermission => "NoPermissionError",
+        ErrorKind::Response => "ResponseError",
+        ErrorKind::NoScript => "NoScriptError",
+        ErrorKind::ExecAbort => "ExecAbortError",
+        ErrorKind::ReadOnly => "ReadOnlyError",
+        ErrorKind::BusyLoading => "BusyLoadingError",
+        ErrorKind::OutOfMemory => "OutOfMemoryError",
+        ErrorKind::Watch => "WatchError",
+        ErrorKind::Moved => "MovedError",
+        ErrorKind::Ask => "AskError",
+        ErrorKind::TryAgain => "TryAgainError",
+        ErrorKind::ClusterDown => "ClusterDownError",
+        ErrorKind::CrossSlot => "ClusterCrossSlotError",
+        ErrorKind::MasterDown => "MasterDownError",
+        ErrorKind::Lock => "LockError",
+        ErrorKind::LockNotOwned => "LockNotOwnedError",
+        ErrorKind::Data => "DataError",
+        ErrorKind::Protocol => "InvalidResponse",
+        ErrorKind::PoolExhausted => "MaxConnectionsError",
+        _ => "RedisError",
+    }
+}
+
+/// The exception's message: for a server error reply, redis-py's text (the code is dropped
+/// when the class already says it, as redis-py's parser does: `ERR`, `NOSCRIPT`...; kept
+/// otherwise, e.g. `WRONGTYPE ...`); for other errors, oxredis's own description.
+fn message(err: &Error) -> String {
+    match err.server_error() {
+        Some(server) => server_message(server),
+        None => err.to_string(),
+    }
+}
+
+fn server_message(server: &ServerError) -> String {
+    let stripped = matches!(
+        server.code(),
+        "ERR"
+            | "EXECABORT"
+            | "LOADING"
+            | "NOSCRIPT"
+            | "READONLY"
+            | "NOAUTH"
+            | "NOPERM"
+            | "WRONGPASS"
+            | "OOM"
+    );
+    if stripped || server.code().is_empty() {
+        server.message().to_owned()
+    } else {
+        format!("{} {}", server.code(), server.message())
+    }
+}
+
+fn make(py: Python<'_>, kind: ErrorKind, msg: String) -> PyResult<PyObject> {
+    let module = py.import("oxredis.exceptions")?;
+    let class = module.getattr(class_name(kind))?;
+    Ok(class.call1((msg,))?.unbind())
+}
+
+/// An exception instance for an error reply nested in a reply (pipelines, EXEC).
+pub(crate) fn server_exception(py: Python<'_>, e: &ServerError) -> PyResult<PyObject> {
+    make(py, e.kind(), server_message(e))
+}
+
+/// An exception instance (not raised) for `err`; pipelines return these in place of values.
+pub(crate) fn exception_object(py: Python<'_>, err: &Error) -> PyResult<PyObject> {
+    if err.kind() == ErrorKind::InvalidConfig {
+        return Ok(PyValueError::new_err(err.to_string())
+            .into_value(py)
+            .into_any());
+    }
+    make(py, err.kind(), message(err))
+}
+
+/// The Python exception to raise for `err`.
+pub(crate) fn to_pyerr(py: Python<'_>, err: &Error) -> PyErr {
+    match exception_object(py, err) {
+        Ok(obj) => PyErr::from_value(obj.into_bound(py)),
+        Err(e) => e,
+    }
+}
+
+/// A `DataError` with `msg`.
+pub(crate) fn data_error(py: Python<'_>, msg: &str) -> PyErr {
+    let made = py
+        .import("oxredis.exceptions")
+        .and_then(|m| m.getattr("DataError"))
+        .and_then(|c| c.call1((msg,)));
+    match made {
+        Ok(obj) => PyErr::from_value(obj),
+        Err(_) => PyRuntimeError::new_err(msg.to_owned()),
+    }
+}

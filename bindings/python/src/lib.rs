@@ -1,0 +1,28 @@
+//! `oxredis._native`: the PyO3 extension module under the `oxredis` Python package.
+//!
+//! It holds what must be fast: argument packing, the blocking client's I/O (with the GIL
+//! released) and the conversion of replies to Python objects in redis-py's shapes. The
+//! redis-py-compatible API itself (`Redis`, `Pipeline`, command methods) is the Python package
+//! around it, which calls [`client::Client`].
+
+use pyo3::prelude::*;
+
+mod args;
+mod client;
+mod errors;
+mod monitor;
+mod pubsub;
+mod reply;
+
+/// The module initialiser: registers the client class and the reply-shape constants.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::Watched>()?;
+    m.add_class::<pubsub::PubSubConn>()?;
+    m.add_class::<monitor::MonitorConn>()?;
+    for (name, shape) in reply::Shape::ALL {
+        m.add(*name, *shape as u8)?;
+    }
+    Ok(())
+}

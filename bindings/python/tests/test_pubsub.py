@@ -1,0 +1,138 @@
+"""Pub/sub as redis-py's docs show it: messages as dicts, handlers, listen, run_in_thread."""
+
+import threading
+import time
+
+import pytest
+
+import oxredis
+
+
+def test_subscribe_sequence_from_the_docs(r):
+    p = r.pubsub()
+    p.subscribe("my-first-channel")
+    assert p.get_message(timeout=5) == {
+        "type": "subscribe", "pattern": None, "channel": b"my-first-channel", "data": 1}
+    p.subscribe("my-second-channel")
+    assert p.get_message(timeout=5) == {
+        "type": "subscribe", "pattern": None, "channel": b"my-second-channel", "data": 2}
+    p.psubscribe("my-*")
+    assert p.get_message(timeout=5) == {
+        "type": "psubscribe", "pattern": None, "channel": b"my-*", "data": 3}
+    assert p.subscribed is True
+    assert r.publish("my-first-channel", "some data") == 2
+    assert p.get_message(timeout=5) == {
+        "type": "message", "pattern": None, "channel": b"my-first-channel", "data": b"some data"}
+    assert p.get_message(timeout=5) == {
+        "type": "pmessage", "pattern": b"my-*", "channel": b"my-first-channel",
+        "data": b"some data"}
+    assert p.get_message(timeout=0.05) is None
+    p.unsubscribe("my-first-channel")
+    assert p.get_message(timeout=5) == {
+        "type": "unsubscribe", "pattern": None, "channel": b"my-first-channel", "data": 2}
+    p.unsubscribe()
+    p.punsubscribe()
+    kinds = [p.get_message(timeout=5)["type"] for _ in range(2)]
+    assert sorted(kinds) == ["punsubscribe", "unsubscribe"]
+    assert p.subscribed is False
+    p.close()
+
+
+def test_ignore_subscribe_messages_and_decode(rd):
+    p = rd.pubsub(ignore_subscribe_messages=True)
+    p.subscribe("ch")
+    assert p.get_message(timeout=0.2) is None  # the confirmation, ignored
+    assert rd.publish("ch", "héllo") == 1
+    assert p.get_message(timeout=5) == {
+        "type": "message", "pattern": None, "channel": "ch", "data": "héllo"}
+    p.close()
+
+
+def test_handlers(r):
+    received = []
+    p = r.pubsub()
+    p.subscribe(**{"my-channel": received.append})
+    assert p.get_message(timeout=5)["type"] == "subscribe"
+    assert r.publish("my-channel", "awesome data") == 1
+    assert p.get_message(timeout=5) is None  # given to the handler
+    assert received == [{"type": "message", "pattern": None, "channel": b"my-channel",
+                         "data": b"awesome data"}]
+    p.close()
+
+
+def test_listen(r, server, protocol):
+    p = r.pubsub(ignore_subscribe_messages=True)
+    p.subscribe("L")
+    other = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+
+    def publish():
+        # wait until the subscription is live, then publish and stop the listener
+        deadline = time.monotonic() + 5
+        while other.execute_command("PUBSUB", "NUMSUB", "L")[1] == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        other.publish("L", "1")
+        other.publish("L", "stop")
+
+    t = threading.Thread(target=publish)
+    t.start()
+    got = []
+    for message in p.listen():
+        got.append(message["data"])
+        if message["data"] == b"stop":
+            p.unsubscribe()
+    t.join()
+    assert got == [b"1", b"stop"]
+    p.close()
+
+
+def test_run_in_thread(r):
+    received = []
+    done = threading.Event()
+
+    def handler(message):
+        received.append(message["data"])
+        if len(received) == 3:
+            done.set()
+
+    p = r.pubsub()
+    p.subscribe(**{"my-channel": handler})
+    p.psubscribe(**{"pat-*": handler})
+    thread = p.run_in_thread(sleep_time=0.001)
+    deadline = time.monotonic() + 5
+    while r.execute_command("PUBSUB", "NUMSUB", "my-channel")[1] == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert r.publish("my-channel", "a") == 1
+    assert r.publish("my-channel", "b") == 1
+    assert r.publish("pat-x", "c") == 1
+    assert done.wait(5)
+    thread.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert received == [b"a", b"b", b"c"]
+
+
+def test_run_in_thread_needs_handlers(r):
+    p = r.pubsub()
+    p.subscribe("no-handler")
+    with pytest.raises(oxredis.PubSubError, match="no handler"):
+        p.run_in_thread()
+    p.close()
+
+
+def test_monitor(r, server, protocol):
+    other = oxredis.Redis(host="127.0.0.1", port=server.port, db=5, protocol=protocol)
+    with r.monitor() as m:
+        other.set("monitored", "a b")
+        while True:
+            command = m.next_command(timeout=5)
+            assert command is not None
+            if command["command"].startswith("SET"):
+                break
+        assert command["command"] == "SET monitored a b"
+        assert command["db"] == 5
+        assert command["client_type"] == "tcp"
+        assert command["client_address"] == "127.0.0.1"
+        assert command["client_port"].isdigit()
+        assert isinstance(command["time"], float) and command["time"] > 1.6e9
