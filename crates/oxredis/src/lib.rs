@@ -59,8 +59,8 @@ pub mod commands;
 #[cfg(feature = "tokio")]
 pub mod aio;
 pub mod blocking;
-mod callbacks;
 pub mod cache;
+mod callbacks;
 pub mod cluster;
 mod cmd;
 pub mod config;
@@ -85,8 +85,8 @@ mod scan;
 mod script;
 pub mod sentinel;
 pub mod tls;
-pub mod transport;
 mod trace;
+pub mod transport;
 pub mod types;
 mod value;
 
