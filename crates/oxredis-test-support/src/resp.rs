@@ -121,6 +121,37 @@ impl fmt::Debug for RawConn {
     }
 }
 
+impl Drop for RawConn {
+    /// Says `QUIT` and waits (at most a second) for the server to close the connection, so a
+    /// test that counts clients right after (CLIENT LIST, `connected_clients`) never sees this
+    /// one: a plain close leaves the server to notice the EOF later, possibly after the test's
+    /// next command (seen as flaky client counts).
+    fn drop(&mut self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(1);
+        if self
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .is_err()
+            || self.send(&[b"QUIT"]).is_err()
+        {
+            return;
+        }
+        let mut buf = [0u8; 4096];
+        while std::time::Instant::now() < deadline {
+            match self.reader.get_mut().read(&mut buf) {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => return,
+            }
+        }
+    }
+}
+
 impl RawConn {
     /// Connects over TCP (5 s connect, read and write timeouts).
     pub fn connect(addr: impl ToSocketAddrs) -> io::Result<RawConn> {
