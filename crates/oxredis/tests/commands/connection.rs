@@ -125,6 +125,12 @@ pub(crate) fn connection(r: &Redis) {
     fails!(r.client_kill(&ClientKillFilter::default().user("nobody").type_("normal")) => "ERR");
     check!(r.client_kill(&ClientKillFilter::default().user("default").type_("pubsub")) => 0);
     check!(r.client_kill(&ClientKillFilter::default().addr("1.2.3.4:5")) => 0);
+    // A filter on its own (an empty filter would be a syntax error): nobody matches.
+    check!(r.client_kill(&ClientKillFilter::default().laddr("1.2.3.4:5")) => 0);
+    if is_valkey(r) {
+        // No client here is eleven days old.
+        check!(r.client_kill(&ClientKillFilter::default().maxage(1_000_000)) => 0);
+    }
     if is_valkey(r) {
         // Valkey knows MAXAGE (Redis 7.4); Redis 7.0 does not.
         check!(r.client_kill(&ClientKillFilter::default().laddr("1.2.3.4:5").maxage(1)) => 0);

@@ -120,6 +120,20 @@ pub(crate) fn strings(r: &Redis) {
     ) => true);
     let pttl = call!(r.pttl("o"));
     assert!((40_000..=50_000).contains(&pttl), "{pttl}");
+    // Each expiry form sets the TTL it names.
+    check!(r.set_options::<bool>("e1", "v", &SetOptions::default().ex(Duration::from_secs(100))) => true);
+    let ttl = call!(r.ttl("e1"));
+    assert!((90..=100).contains(&ttl), "EX: {ttl}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    check!(r.set_options::<bool>("e2", "v", &SetOptions::default().exat(now.as_secs() + 200)) => true);
+    let ttl = call!(r.ttl("e2"));
+    assert!((190..=201).contains(&ttl), "EXAT: {ttl}");
+    let at = now.as_millis() as u64 + 300_000;
+    check!(r.set_options::<bool>("e3", "v", &SetOptions::default().pxat(at)) => true);
+    let pttl = call!(r.pttl("e3"));
+    assert!((290_000..=300_000).contains(&pttl), "PXAT: {pttl}");
     fails!(r.incr("a") => "ERR");
     check!(r.lpush("list", ["x"]) => 1);
     fails!(r.get::<String>("list") => "WRONGTYPE");
