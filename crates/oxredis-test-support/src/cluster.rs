@@ -33,8 +33,9 @@ const RANGES: [(u16, u16); 3] = [(0, 5460), (5461, 10922), (10923, 16383)];
 /// nodes); [`shared`](Self::shared) gives one per test process, started on first use and
 /// killed when the process exits (a small watchdog shell holds a pipe to the process).
 ///
-/// Nodes are numbered 0-5 as started: 0-2 start as primaries of [`RANGES`], 3-5 as replicas of
-/// 0-2. After a failover the roles change: ask [`primaries`](Self::primaries).
+/// Nodes are numbered 0-5 as started: 0-2 start as primaries of slots 0-5460, 5461-10922 and
+/// 10923-16383, 3-5 as replicas of 0-2. After a failover the roles change: ask
+/// [`primaries`](Self::primaries).
 #[derive(Debug)]
 pub struct ClusterServers {
     nodes: Mutex<Vec<RedisServer>>,
