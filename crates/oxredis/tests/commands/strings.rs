@@ -106,6 +106,7 @@ pub(crate) fn strings(r: &Redis) {
     check!(r.set_options::<bool>("o", "1", &SetOptions::default().nx()) => true);
     check!(r.set_options::<Option<bool>>("o", "2", &SetOptions::default().nx()) => None);
     check!(r.set_options::<Option<bool>>("o", "3", &SetOptions::default().xx()) => Some(true));
+    check!(r.set_options::<Option<bool>>("no-such", "3", &SetOptions::default().xx()) => None);
     check!(r.set_options::<Option<String>>("o", "4", &SetOptions::default().get()) => Some("3".to_owned()));
     check!(r.set_options::<Option<String>>("o2", "4", &SetOptions::default().get()) => None);
     check!(r.set_options::<bool>(
