@@ -21,6 +21,13 @@ const FORM_TIMEOUT: Duration = Duration::from_secs(30);
 /// directions (tests sharing a cluster) would block both nodes past the node timeout. One at a
 /// time per process.
 static MIGRATE_LOCK: Mutex<()> = Mutex::new(());
+/// Whether a slot migration is between [`ClusterServers::begin_migration`] and
+/// [`ClusterServers::finish_migration`]. Two migrations at once in opposite directions bump
+/// both nodes' config epochs, and gossip from the old owner (sent before its `SETSLOT`) can
+/// carry a higher epoch than the new owner's claim: the new owner then gives the slot back and
+/// deletes its keys as "dirty". One migration at a time per process.
+static MIGRATING: (Mutex<bool>, std::sync::Condvar) =
+    (Mutex::new(false), std::sync::Condvar::new());
 
 /// The primaries' slot ranges, as `redis-cli --cluster create` assigns them for three.
 const RANGES: [(u16, u16); 3] = [(0, 5460), (5461, 10922), (10923, 16383)];
@@ -409,6 +416,7 @@ impl ClusterServers {
             from, to,
             "oxredis-test-support: slot {slot} is already on {to}"
         );
+        take_migration_token();
         let s = slot.to_string();
         let from_id = cmd(from, &["CLUSTER", "MYID"]).to_text();
         let to_id = cmd(to, &["CLUSTER", "MYID"]).to_text();
@@ -456,10 +464,42 @@ impl ClusterServers {
     }
 
     /// Assigns `slot` to `to` on both nodes and on every other primary (`SETSLOT NODE`),
-    /// ending the migration: the old owner now answers `-MOVED`.
+    /// ending the migration: the old owner now answers `-MOVED`. Returns once every primary
+    /// names `to` as the owner.
+    ///
+    /// `to` first waits until every node agrees on the cluster's current epoch and then bumps
+    /// its own, so its claim outranks any gossip `from` sent before it let go of the slot (a
+    /// lower-epoch claim would be overridden and its keys deleted).
+    ///
+    /// # Panics
+    /// If the nodes do not agree within 10 s, or `to` lost the slot again.
     pub fn finish_migration(&self, slot: u16, from: u16, to: u16) {
+        let _token = MigrationToken;
         let s = slot.to_string();
         let to_id = cmd(to, &["CLUSTER", "MYID"]).to_text();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let wait = |what: &str, done: &dyn Fn() -> bool| {
+            while !done() {
+                assert!(
+                    Instant::now() < deadline,
+                    "oxredis-test-support: slot {slot}: {what} within 10 s"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        };
+        let epoch = |p: u16| {
+            try_cmd(p, &["CLUSTER", "INFO"]).and_then(|r| {
+                r.to_text()
+                    .lines()
+                    .find_map(|l| l.strip_prefix("cluster_current_epoch:"))
+                    .map(|e| e.trim().to_owned())
+            })
+        };
+        wait("the nodes agree on the current epoch", &|| {
+            let epochs: Vec<_> = self.running_ports().into_iter().map(epoch).collect();
+            epochs.windows(2).all(|w| w[0] == w[1])
+        });
+        ok(to, &["CLUSTER", "BUMPEPOCH"]);
         ok(to, &["CLUSTER", "SETSLOT", &s, "NODE", &to_id]);
         ok(from, &["CLUSTER", "SETSLOT", &s, "NODE", &to_id]);
         for p in self.primaries() {
@@ -467,6 +507,16 @@ impl ClusterServers {
                 let _ = try_cmd(p, &["CLUSTER", "SETSLOT", &s, "NODE", &to_id]);
             }
         }
+        wait("every primary names the new owner", &|| {
+            assert_eq!(
+                owner_seen_by(to, slot),
+                Some(to),
+                "oxredis-test-support: slot {slot}: {to} lost the slot it was given"
+            );
+            self.primaries()
+                .into_iter()
+                .all(|p| owner_seen_by(p, slot) == Some(to))
+        });
     }
 
     /// Runs `FLUSHALL` on every running primary.
@@ -475,6 +525,40 @@ impl ClusterServers {
             let _ = try_cmd(p, &["FLUSHALL"]);
         }
     }
+}
+
+/// Waits (up to 30 s, in case a test died mid-migration) until no migration is running, then
+/// marks one as running; [`MigrationToken`]'s drop ends it.
+fn take_migration_token() {
+    let (running, ended) = &MIGRATING;
+    let mut running = running.lock().unwrap_or_else(|e| e.into_inner());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while *running && Instant::now() < deadline {
+        running = ended
+            .wait_timeout(running, Duration::from_millis(100))
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
+    }
+    *running = true;
+}
+
+/// Ends the running migration when dropped (also when `finish_migration` panics).
+struct MigrationToken;
+
+impl Drop for MigrationToken {
+    fn drop(&mut self) {
+        let (running, ended) = &MIGRATING;
+        *running.lock().unwrap_or_else(|e| e.into_inner()) = false;
+        ended.notify_all();
+    }
+}
+
+/// The owner of `slot` in the `CLUSTER SLOTS` reply of the node on `port`.
+fn owner_seen_by(port: u16, slot: u16) -> Option<u16> {
+    slot_view(&try_cmd(port, &["CLUSTER", "SLOTS"])?)
+        .into_iter()
+        .find(|(range, _, _)| range.0 <= slot && slot <= range.1)
+        .map(|(_, primary, _)| primary)
 }
 
 /// The ports of every replica `CLUSTER SLOTS` lists.
