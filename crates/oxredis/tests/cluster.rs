@@ -688,9 +688,11 @@ fn check_load(rc: &RedisCluster, report: &LoadReport, what: &str, failover_secs:
             "{what}: unexpected error kind {kind}"
         );
     }
-    // The issue's budget is node-timeout + 3 s after the kill; under a loaded CI machine the
-    // failover itself took up to 3.9 s, so the check allows 2 s after the failover was seen
-    // when that is later (the output says which held).
+    // The issue's budget is node-timeout + 3 s after the kill. The failover itself is the
+    // servers' business and took up to 3.9 s on a loaded CI machine; the client's part is to
+    // follow it: commands waiting after a refused connection poll the map, and writes came
+    // back 0.1-0.75 s after the failover was seen here. The check allows 2 s for that on a
+    // loaded machine, or the issue's budget if later; the output says whether the latter held.
     let issue_budget = CLUSTER_NODE_TIMEOUT_MS as f64 / 1000.0 + 3.0;
     let budget = issue_budget.max(failover_secs + 2.0);
     let resumed = report.resumed.unwrap();

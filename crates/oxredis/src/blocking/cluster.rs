@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::cluster::flow::{
-    combine, group_by_node, retry_alone, transaction_node, transaction_redirected, Action, Attempt,
-    ClusterState, Plan, TopologyVotes,
+    combine, group_by_node, retry_alone, Action, Attempt, ClusterState, Plan, TopologyVotes,
+    TransactionAttempt,
 };
 use crate::cluster::redirect::NodeAddr;
 use crate::cluster::split::{merge_in_key_order, split_by_slot};
@@ -559,34 +559,28 @@ impl ClusterPipeline {
     }
 
     fn execute_transaction(&self, batch: &Batch) -> Result<Vec<Result<Value>>> {
-        let settings = &self.cluster.inner.builder.settings;
-        // Redirects are bounded as a single command's are; connection errors as retries.
-        let (mut redirects, mut retries) = (0, 0);
+        let mut attempt = TransactionAttempt::new(&self.cluster.inner.builder.settings);
         loop {
-            let node = transaction_node(&mut self.cluster.state(), batch.commands())?;
-            let pool = self.cluster.pool(&node);
-            let result = pool
-                .get()
-                .and_then(|mut conn| run_batch(&mut conn, batch, true));
-            let again = match &result {
-                Err(e) if e.is_unsent() => {
-                    retries += 1;
-                    retries <= settings.cluster_error_retry_attempts
+            // Bound first: the state's lock must not be held while the match runs.
+            let action = attempt.next(&mut self.cluster.state(), batch.commands());
+            match action {
+                Action::Send { node, .. } => {
+                    let result = self
+                        .cluster
+                        .pool(&node)
+                        .get()
+                        .and_then(|mut conn| run_batch(&mut conn, batch, true));
+                    match result {
+                        Err(e) if attempt.on_error(&e, &mut self.cluster.state()) => {}
+                        result => return result,
+                    }
                 }
-                Err(e) if transaction_redirected(e, &mut self.cluster.state()) => {
-                    redirects += 1;
-                    redirects <= settings.max_redirects
+                Action::Refresh => {
+                    let _ = self.cluster.initialize();
                 }
-                _ => false,
-            };
-            if !again {
-                return result;
+                Action::Wait(d) => std::thread::sleep(d),
+                Action::Fail(e) => return Err(e),
             }
-            if result.as_ref().is_err_and(Error::is_unsent) {
-                let _ = self.cluster.initialize();
-            }
-            // Give the nodes a moment to agree on the slot's owner.
-            std::thread::sleep(settings.try_again_delay);
         }
     }
 

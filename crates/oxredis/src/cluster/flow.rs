@@ -274,8 +274,8 @@ pub(crate) struct Attempt<'a> {
     last: Option<NodeAddr>,
     asking: bool,
     refresh: bool,
-    /// A refresh was just handed to the driver (and is done when `next` is called again).
-    refreshed: bool,
+    /// A piece of a wait before a reroute just ended: poll the topology before the next.
+    poll: bool,
     wait: Duration,
     failed: Option<Error>,
     last_error: Option<Error>,
@@ -302,7 +302,7 @@ impl<'a> Attempt<'a> {
             node,
             asking: false,
             refresh: false,
-            refreshed: false,
+            poll: false,
             wait: Duration::ZERO,
             failed: None,
             last_error: None,
@@ -316,24 +316,30 @@ impl<'a> Attempt<'a> {
         loop {
             if self.refresh {
                 self.refresh = false;
-                self.refreshed = true;
                 return Action::Refresh;
             }
             if let Some(e) = self.failed.take() {
                 return Action::Fail(e);
             }
-            if std::mem::take(&mut self.refreshed) && self.node.is_none() {
-                // The refresh moved the slot away from the node that failed (a failover
-                // happened): no reason to wait before going to the new owner.
-                if let (Some(slot), Some(last)) = (self.slot, &self.last) {
-                    let owner = state.map.primary_for_slot(slot).map(|n| &n.addr);
-                    if owner.is_some_and(|o| o != last) {
-                        self.wait = Duration::ZERO;
-                    }
-                }
+            if std::mem::take(&mut self.poll) && self.routing.poll_topology(&mut state.refresh, now)
+            {
+                return Action::Refresh;
             }
             if !self.wait.is_zero() {
-                return Action::Wait(std::mem::take(&mut self.wait));
+                if self.node.is_some() {
+                    return Action::Wait(std::mem::take(&mut self.wait));
+                }
+                // Waiting to route again after a failure: in pieces, watching the map (any
+                // command's refresh updates it, and this one polls between pieces). Once the
+                // failed node no longer serves the slot (a failover happened), go at once.
+                if self.left_the_slot(state) {
+                    self.wait = Duration::ZERO;
+                    continue;
+                }
+                let slice = self.wait.min(self.routing.wait_slice());
+                self.wait -= slice;
+                self.poll = true;
+                return Action::Wait(slice);
             }
             if let Some(node) = &self.node {
                 return Action::Send {
@@ -368,6 +374,19 @@ impl<'a> Attempt<'a> {
                     }
                 },
             }
+        }
+    }
+
+    /// Whether the node of the failed attempt no longer serves the command in the map: for a
+    /// write it is not the slot's primary any more, for a read not in the slot's shard.
+    fn left_the_slot(&self, state: &ClusterState) -> bool {
+        let (Some(slot), Some(last)) = (self.slot, &self.last) else {
+            return false;
+        };
+        match state.map.primary_for_slot(slot) {
+            None => false,
+            Some(primary) if self.read => primary.addr != *last && !state.map.serves(slot, last),
+            Some(primary) => primary.addr != *last,
         }
     }
 
@@ -534,7 +553,7 @@ pub(crate) fn group_by_node(
 /// # Errors
 /// [`ErrorKind::CrossSlot`] when the keys span several slots, or a command goes to several
 /// nodes; [`ErrorKind::ClusterDown`] when the slot has no node.
-pub(crate) fn transaction_node(state: &mut ClusterState, cmds: &[Cmd]) -> Result<NodeAddr> {
+fn transaction_node(state: &mut ClusterState, cmds: &[Cmd]) -> Result<NodeAddr> {
     let mut slot: Option<u16> = None;
     for (i, cmd) in cmds.iter().enumerate() {
         let cross = || {
@@ -568,7 +587,7 @@ pub(crate) fn transaction_node(state: &mut ClusterState, cmds: &[Cmd]) -> Result
 /// Whether a transaction failed because its slot moved (a queued command got `MOVED` or
 /// `ASK`, so EXEC aborted): worth another try. A MOVED also patches the map with its node, so
 /// the next try goes there even before a refresh agrees.
-pub(crate) fn transaction_redirected(e: &Error, state: &mut ClusterState) -> bool {
+fn transaction_redirected(e: &Error, state: &mut ClusterState) -> bool {
     let redirected = std::iter::once(e)
         .chain(e.chain().filter_map(|s| s.downcast_ref::<Error>()))
         .find(|x| matches!(x.kind(), ErrorKind::Moved | ErrorKind::Ask));
@@ -584,6 +603,70 @@ pub(crate) fn transaction_redirected(e: &Error, state: &mut ClusterState) -> boo
         }
     }
     true
+}
+
+/// The flow of a cluster transaction (MULTI/EXEC on the primary of its one slot), for both
+/// drivers: [`next`](Self::next) says what to do; after a failed send,
+/// [`on_error`](Self::on_error) says whether to go on. A redirected transaction (its slot
+/// moved, so EXEC aborted and nothing ran) is tried again as a single command's redirect
+/// would be; an unsent one after a topology refresh; anything else is the caller's error.
+#[derive(Debug)]
+pub(crate) struct TransactionAttempt<'a> {
+    settings: &'a ClusterSettings,
+    redirects: u32,
+    retries: u32,
+    refresh: bool,
+    wait: Duration,
+}
+
+impl<'a> TransactionAttempt<'a> {
+    /// A transaction about to be sent for the first time.
+    pub(crate) fn new(settings: &'a ClusterSettings) -> Self {
+        TransactionAttempt {
+            settings,
+            redirects: 0,
+            retries: 0,
+            refresh: false,
+            wait: Duration::ZERO,
+        }
+    }
+
+    /// The next action for the transaction of `cmds`: [`Action::Send`] to the slot's
+    /// primary, or a refresh or wait before it; [`Action::Fail`] when the commands cannot run
+    /// as one transaction (see [`transaction_node`]).
+    pub(crate) fn next(&mut self, state: &mut ClusterState, cmds: &[Cmd]) -> Action {
+        if std::mem::take(&mut self.refresh) {
+            return Action::Refresh;
+        }
+        if !self.wait.is_zero() {
+            return Action::Wait(std::mem::take(&mut self.wait));
+        }
+        match transaction_node(state, cmds) {
+            Ok(node) => Action::Send {
+                node,
+                asking: false,
+            },
+            Err(e) => Action::Fail(e),
+        }
+    }
+
+    /// The send failed with `error`: whether to try again (then ask [`next`](Self::next)).
+    /// Redirects are bounded as a single command's are, unsent tries as its retries.
+    pub(crate) fn on_error(&mut self, error: &Error, state: &mut ClusterState) -> bool {
+        let again = if error.is_unsent() {
+            self.retries += 1;
+            self.refresh = true;
+            self.retries <= self.settings.cluster_error_retry_attempts
+        } else if transaction_redirected(error, state) {
+            self.redirects += 1;
+            self.redirects <= self.settings.max_redirects
+        } else {
+            false
+        };
+        // Give the nodes a moment to agree on the slot's owner.
+        self.wait = self.settings.try_again_delay;
+        again
+    }
 }
 
 /// Whether a command's error inside a cluster pipeline calls for running it again on its own
@@ -753,16 +836,34 @@ mod tests {
         let refused = Error::new(ErrorKind::Connection, "connection refused");
         a.on_error(refused, Sent::No, &mut s, t + Duration::from_secs(1));
         assert!(matches!(a.next(&mut s, t), Action::Refresh));
-        assert!(matches!(a.next(&mut s, t), Action::Wait(w) if w == Duration::from_millis(400)));
+        // The 400 ms backoff runs in pieces of `min_refresh_interval` (no poll here: the
+        // clock stands still, so the rate limit refuses one).
+        let ms = Duration::from_millis;
+        for _ in 0..4 {
+            assert!(matches!(a.next(&mut s, t), Action::Wait(w) if w == ms(100)));
+        }
         match a.next(&mut s, t) {
             Action::Send { node, .. } => assert_eq!(node, n(7005)),
+            other => panic!("{other:?}"),
+        }
+        // Refused once more: between pieces of the wait the map is polled, and once it shows
+        // the slot on another node the rest of the wait is skipped.
+        let later = t + Duration::from_secs(5);
+        let refused = Error::new(ErrorKind::Connection, "connection refused");
+        a.on_error(refused, Sent::No, &mut s, later);
+        assert!(matches!(a.next(&mut s, later), Action::Refresh));
+        assert!(matches!(a.next(&mut s, later), Action::Wait(w) if w == ms(100)));
+        assert!(matches!(a.next(&mut s, later + ms(100)), Action::Refresh));
+        s.set_map(map());
+        match a.next(&mut s, later + ms(100)) {
+            Action::Send { node, .. } => assert_eq!(node, n(7002)),
             other => panic!("{other:?}"),
         }
         // A write that may have run is not sent again after a connection error.
         let mut a = Attempt::new(&settings, Some(n(7002)), Some(12182), false, false);
         let _ = a.next(&mut s, t);
         let reset = Error::new(ErrorKind::Connection, "connection reset");
-        a.on_error(reset, Sent::Maybe, &mut s, t + Duration::from_secs(2));
+        a.on_error(reset, Sent::Maybe, &mut s, t + Duration::from_secs(10));
         assert!(matches!(a.next(&mut s, t), Action::Refresh));
         assert!(matches!(a.next(&mut s, t), Action::Fail(e) if e.kind() == ErrorKind::Connection));
     }
@@ -792,6 +893,54 @@ mod tests {
         let wrong = Error::from(crate::ServerError::from_line(b"ERR wrong number"));
         let abort = Error::with_source(ErrorKind::ExecAbort, "aborted", wrong);
         assert!(!transaction_redirected(&abort, &mut s));
+    }
+
+    #[test]
+    fn a_transaction_follows_moved_and_retries_unsent_within_bounds() {
+        let settings = ClusterSettings {
+            max_redirects: 2,
+            cluster_error_retry_attempts: 1,
+            ..ClusterSettings::default()
+        };
+        let mut s = state(LoadBalancingStrategy::Primary);
+        let cmds = [build::incr("{foo}a"), build::get("{foo}b")];
+        let mut tx = TransactionAttempt::new(&settings);
+        let send_to = |a: Action| match a {
+            Action::Send { node, asking } => {
+                assert!(!asking);
+                node
+            }
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(send_to(tx.next(&mut s, &cmds)), n(7002));
+        // The slot moved: EXEC aborted; after a short wait the same commands go to the new
+        // owner named by MOVED.
+        let moved = || {
+            let line = crate::ServerError::from_line(b"MOVED 12182 127.0.0.1:7001");
+            Error::with_source(ErrorKind::ExecAbort, "aborted", Error::from(line))
+        };
+        assert!(tx.on_error(&moved(), &mut s));
+        assert!(matches!(tx.next(&mut s, &cmds), Action::Wait(d) if d == settings.try_again_delay));
+        assert_eq!(send_to(tx.next(&mut s, &cmds)), n(7001));
+        // Unsent (connection refused): refresh, wait, send again; one such retry only.
+        let refused = Error::new(ErrorKind::Connection, "refused").mark_unsent();
+        assert!(tx.on_error(&refused, &mut s));
+        assert!(matches!(tx.next(&mut s, &cmds), Action::Refresh));
+        assert!(matches!(tx.next(&mut s, &cmds), Action::Wait(_)));
+        assert_eq!(send_to(tx.next(&mut s, &cmds)), n(7001));
+        assert!(!tx.on_error(&refused, &mut s));
+        // Redirects are bounded too (2 here); other errors end it at once.
+        assert!(tx.on_error(&moved(), &mut s));
+        assert!(!tx.on_error(&moved(), &mut s));
+        let mut tx = TransactionAttempt::new(&settings);
+        let _ = tx.next(&mut s, &cmds);
+        assert!(!tx.on_error(&Error::new(ErrorKind::Response, "WRONGTYPE"), &mut s));
+        // Keys in two slots never get sent.
+        let mut tx = TransactionAttempt::new(&settings);
+        let cross = [build::get("foo"), build::get("bar")];
+        assert!(
+            matches!(tx.next(&mut s, &cross), Action::Fail(e) if e.kind() == ErrorKind::CrossSlot)
+        );
     }
 
     #[test]

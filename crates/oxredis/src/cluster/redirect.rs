@@ -288,6 +288,20 @@ pub(crate) struct CommandRouting<'a> {
 }
 
 impl<'a> CommandRouting<'a> {
+    /// While a command waits to be routed again after a failure: whether to fetch the map now
+    /// (the client-wide rate limit permitting), so a failover shows up during the wait.
+    pub(crate) fn poll_topology(&self, shared: &mut RefreshState, now: Duration) -> bool {
+        shared.try_full(self.settings, now)
+    }
+
+    /// How long one piece of such a wait lasts: the map is looked at (and polled) between
+    /// pieces.
+    pub(crate) fn wait_slice(&self) -> Duration {
+        self.settings
+            .min_refresh_interval
+            .max(Duration::from_millis(10))
+    }
+
     /// The flow of a command about to be sent for the first time, to `node`.
     pub(crate) fn new(settings: &'a ClusterSettings, node: NodeAddr) -> CommandRouting<'a> {
         CommandRouting {

@@ -369,6 +369,12 @@ impl SlotMap {
         self.shard_of(slot).map(|s| &s.primary)
     }
 
+    /// Whether `node` is the primary or a replica of `slot`'s shard.
+    pub(crate) fn serves(&self, slot: u16, node: &NodeAddr) -> bool {
+        self.shard_of(slot)
+            .is_some_and(|s| s.primary.addr == *node || s.replicas.iter().any(|r| r.addr == *node))
+    }
+
     /// The node a command for `slot` goes to: the primary for writes (`read` false) or under
     /// [`LoadBalancingStrategy::Primary`], else a node of the shard per the strategy. A shard without
     /// replicas always answers with its primary. `random` in `[0, 1)` feeds
