@@ -7,6 +7,10 @@
     reason = "drives real I/O"
 )]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::duplicate_mod,
+    reason = "on_cluster compiles the group files a second time, with Client = RedisCluster"
+)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -132,6 +136,11 @@ macro_rules! fails {
     }};
 }
 
+/// `KEYS pattern` over the whole keyspace: the server's.
+fn all_keys(r: &Client, pattern: &str) -> BTreeSet<String> {
+    call!(r.keys::<BTreeSet<String>>(pattern))
+}
+
 mod acl;
 mod bitmaps;
 mod cluster;
@@ -157,8 +166,10 @@ mod table;
 /// next to this one). Their multi-key commands use keys of one hash tag (`{t}`).
 ///
 /// Not run on the cluster, and why:
-/// - `keys`: multi-database commands (`COPY ... DB`, `MOVE`, `SWAPDB`) are interleaved with
-///   the rest; a cluster has database 0 only.
+/// - in `keys`, the multi-database commands (`COPY ... DB`, `MOVE`, `SWAPDB`: a cluster has
+///   database 0 only), `SORT`/`SORT_RO` (`BY`/`GET` of other keys are refused in cluster mode),
+///   and `WAIT`, `FLUSHDB`, `RANDOMKEY` and `SCAN` (per node, and a cluster has replicas), are
+///   skipped there (`ON_CLUSTER`).
 /// - `migrate`: moves keys between two standalone servers.
 /// - `server`, `connection`, `acl`: server-wide or connection state (`CONFIG`, `INFO`,
 ///   `CLIENT ...`, `ACL`, `DEBUG`, `SELECT`): the cluster client sends them to one or all nodes
@@ -182,6 +193,8 @@ mod on_cluster {
     mod geo;
     mod hashes;
     mod hyperloglog;
+    #[expect(dead_code, reason = "keys::migrate needs two standalone servers")]
+    mod keys;
     mod lists;
     mod scripting;
     mod sets;
@@ -189,8 +202,23 @@ mod on_cluster {
     mod streams;
     mod strings;
 
+    /// `KEYS pattern` over the whole keyspace: every primary's (KEYS alone goes to the default
+    /// node, as in redis-py).
+    fn all_keys(r: &Client, pattern: &str) -> BTreeSet<String> {
+        let primaries = r.target_nodes(oxredis::cluster::NodeFlag::Primaries);
+        call!(primaries.keys::<BTreeSet<String>>(pattern))
+    }
+
+    /// Whether the cluster's servers are Valkey.
+    fn is_valkey(_: &Client) -> bool {
+        ClusterServers::shared().version().is_valkey()
+    }
+
+    /// A group body on the cluster.
+    type ClusterBody = fn(&Client);
+
     /// The groups run on the cluster, by name.
-    pub(super) const GROUPS: &[(&str, fn(&Client))] = &[
+    pub(super) const GROUPS: &[(&str, ClusterBody)] = &[
         ("strings", strings::strings),
         ("bitmaps", bitmaps::bitmaps),
         ("hashes", hashes::hashes),
@@ -200,6 +228,7 @@ mod on_cluster {
         ("streams", streams::streams),
         ("geo", geo::geo),
         ("hyperloglog", hyperloglog::hyperloglog),
+        ("keys", keys::keys),
         ("scripting", scripting::scripting),
     ];
 
