@@ -443,6 +443,13 @@ pub(crate) struct Session {
     health_checks_pending: usize,
     /// Where pushes that are not pub/sub traffic go (the [push policy](crate::push)).
     router: crate::push::PushRouter,
+    /// A cluster's sharded pub/sub: the shard channels follow their slot to its owner.
+    follows_slot: bool,
+    /// Whether a connection was opened before (a later one may go to another node).
+    connected_before: bool,
+    /// The server told this connection its shard channels live elsewhere now (an
+    /// `sunsubscribe` nobody asked for, or `MOVED`): drop it and connect to the new owner.
+    moved: bool,
 }
 
 impl Session {
@@ -455,12 +462,38 @@ impl Session {
             health_check_interval: config.health_check_interval,
             health_checks_pending: 0,
             router: crate::push::PushRouter::new(config.push_handler.clone(), None, None),
+            follows_slot: false,
+            connected_before: false,
+            moved: false,
         }
+    }
+
+    /// Makes this the session of a cluster's sharded pub/sub, whose shard channels follow
+    /// their slot: a server that stops serving the slot (after a migration it sends an
+    /// `sunsubscribe` for each of the slot's channels; a failover kills the connection) is
+    /// left, and every later connection goes where the slot map then says (the driver asks
+    /// its locator, see [`locate_before_connect`](Self::locate_before_connect)).
+    pub(crate) fn follow_slot(&mut self) {
+        self.follows_slot = true;
+    }
+
+    /// Before opening a connection: whether to ask where the slot lives now (a following
+    /// session that was connected before: the connection broke or the slot moved).
+    pub(crate) fn locate_before_connect(&self) -> bool {
+        self.follows_slot && self.connected_before
+    }
+
+    /// After a frame was handled: whether the connection must be dropped because its node no
+    /// longer serves the shard channels (the next use connects to the new owner and
+    /// subscribes again). Reading it clears it.
+    pub(crate) fn take_moved(&mut self) -> bool {
+        std::mem::take(&mut self.moved)
     }
 
     /// A new connection is open: the commands that restore every subscription on it.
     pub(crate) fn on_connected(&mut self) -> Vec<Cmd> {
         self.health_checks_pending = 0;
+        self.connected_before = true;
         self.subs.resubscribe_commands()
     }
 
@@ -473,8 +506,11 @@ impl Session {
     /// After a failed attempt (the connection is dropped): the wait before reconnecting, for a
     /// connection error or a timeout while retries last; the error otherwise (a failed
     /// authentication would fail again).
+    /// A following session also retries [`ErrorKind::ClusterDown`] (the slot has no owner in
+    /// the map yet, during a failover).
     pub(crate) fn after_error(&self, e: Error, failures: &mut u32) -> Result<std::time::Duration> {
-        if !matches!(e.kind(), ErrorKind::Connection | ErrorKind::Timeout) {
+        let cluster_down = self.follows_slot && e.kind() == ErrorKind::ClusterDown;
+        if !cluster_down && !matches!(e.kind(), ErrorKind::Connection | ErrorKind::Timeout) {
             return Err(e);
         }
         *failures += 1;
@@ -523,12 +559,34 @@ impl Session {
             self.router.route(&frame);
             return Ok(None);
         }
+        if self.follows_slot && self.slot_left(&frame) {
+            // Not the caller's doing: the subscriptions stay and move with their slot.
+            self.moved = true;
+            return Ok(None);
+        }
         dispatch_frame(
             &mut self.subs,
             frame,
             self.ignore_subscribe_messages,
             &mut self.health_checks_pending,
         )
+    }
+}
+
+impl Session {
+    /// Whether `frame` says this connection's node no longer serves the shard channels: an
+    /// `sunsubscribe` for a shard channel still subscribed and not being unsubscribed (the
+    /// server's own, when the slot migrates away), or a `MOVED` reply (an `SSUBSCRIBE` sent
+    /// to a node that does not own the slot).
+    fn slot_left(&self, frame: &Value) -> bool {
+        match parse_frame(frame.clone()) {
+            Frame::Message(m) if m.kind == MessageKind::SUnsubscribe => m
+                .channel
+                .as_ref()
+                .is_some_and(|c| self.subs.held(SubKind::Shard, c)),
+            Frame::Other(Value::Error(e)) => e.kind() == ErrorKind::Moved,
+            _ => false,
+        }
     }
 }
 
@@ -753,6 +811,12 @@ impl<H> Subscriptions<H> {
             out.push(cmd);
         }
         out
+    }
+
+    /// Whether `name` is subscribed as `kind` and no unsubscribe of it was asked for.
+    pub(crate) fn held(&self, kind: SubKind, name: &[u8]) -> bool {
+        let table = self.table(kind);
+        table.subs.contains_key(name) && !table.pending_unsub.contains(name)
     }
 
     /// Whether anything is subscribed (or awaiting its unsubscribe confirmation), as redis-py's
@@ -1003,6 +1067,60 @@ mod tests {
             .unwrap();
         assert_eq!(msg.channel_str(), Some("ch"));
         assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_following_session_leaves_a_node_that_dropped_its_shard_channels() {
+        let b = |t: &'static str| Value::Bulk(Bytes::from_static(t.as_bytes()));
+        let config = crate::ConnectionConfig::tcp("h", 1);
+        let mut s = Session::new(&config);
+        s.follow_slot();
+        s.subs
+            .subscribe(SubKind::Shard, vec![(Bytes::from_static(b"{t}a"), None)]);
+        assert!(
+            !s.locate_before_connect(),
+            "the first connection goes where it was made for"
+        );
+        assert_eq!(args(&s.on_connected()[0]), ["SSUBSCRIBE", "{t}a"]);
+        assert!(
+            s.locate_before_connect(),
+            "later ones ask where the slot is"
+        );
+        // The server's own sunsubscribe (the slot migrated): swallowed, subscription kept.
+        let sunsub = Value::Push(vec![b("sunsubscribe"), b("{t}a"), Value::Int(0)]);
+        assert_eq!(s.handle_frame(sunsub.clone()).unwrap(), None);
+        assert!(s.take_moved());
+        assert!(!s.take_moved(), "reading the flag clears it");
+        assert_eq!(s.subs.names(SubKind::Shard), [Bytes::from_static(b"{t}a")]);
+        // MOVED (an SSUBSCRIBE sent to a node that lost the slot): the same.
+        let moved = Value::Error(crate::ServerError::from_line(b"MOVED 3 127.0.0.1:7001"));
+        assert_eq!(s.handle_frame(moved).unwrap(), None);
+        assert!(s.take_moved());
+        // An sunsubscribe the caller asked for ends the subscription and is delivered.
+        s.subs
+            .unsubscribe(SubKind::Shard, vec![Bytes::from_static(b"{t}a")]);
+        let msg = s.handle_frame(sunsub).unwrap().unwrap();
+        assert_eq!(msg.kind, MessageKind::SUnsubscribe);
+        assert!(!s.take_moved());
+        assert!(s.subs.names(SubKind::Shard).is_empty());
+        // CLUSTERDOWN (the slot has no owner yet) is retried by a following session only.
+        let down = || Error::new(ErrorKind::ClusterDown, "slot 3 is not covered");
+        let mut failures = 0;
+        assert!(s.after_error(down(), &mut failures).is_ok());
+        let plain = Session::new(&config);
+        assert_eq!(
+            plain.after_error(down(), &mut 0).unwrap_err().kind(),
+            ErrorKind::ClusterDown
+        );
+        // A session that does not follow a slot delivers the server's sunsubscribe.
+        let mut plain = Session::new(&config);
+        plain
+            .subs
+            .subscribe(SubKind::Shard, vec![(Bytes::from_static(b"{t}a"), None)]);
+        let sunsub = Value::Push(vec![b("sunsubscribe"), b("{t}a"), Value::Int(0)]);
+        let msg = plain.handle_frame(sunsub).unwrap().unwrap();
+        assert_eq!(msg.kind, MessageKind::SUnsubscribe);
+        assert!(!plain.take_moved());
     }
 
     #[test]

@@ -987,3 +987,160 @@ async fn pubsub_and_sharded_pubsub_async() {
         pubsub_body!(rc, n, ps, sps, await);
     }
 }
+
+// ---------------------------------------------------------------- sharded pub/sub follows its slot
+
+/// Reads `sp` until the `ssubscribe` confirmation of `shard` arrives (the first one, or the
+/// re-subscription on the slot's new owner). Every message before it must be a confirmation
+/// of `shard` too: the old owner's own `sunsubscribe` is not the caller's business. Reads
+/// that fail while the slot has no reachable owner (a failover) are counted, and must be
+/// connection or cluster-down errors; returns how many there were.
+macro_rules! await_ssubscribed {
+    ($sp:expr, $shard:expr $(, $aw:ident)*) => {{
+        let shard: &str = $shard;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut failed = 0;
+        loop {
+            assert!(Instant::now() < deadline, "no ssubscribe of {shard} within 20 s");
+            let m = match $sp.get_message(Some(Duration::from_millis(200)))$(.$aw)* {
+                Ok(m) => m,
+                Err(e) => {
+                    assert!(
+                        matches!(e.kind(), ErrorKind::Connection | ErrorKind::ClusterDown),
+                        "{e}"
+                    );
+                    failed += 1;
+                    continue;
+                }
+            };
+            let Some(m) = m else { continue };
+            assert_eq!(
+                (m.kind.to_string().as_str(), m.channel_str()),
+                ("ssubscribe", Some(shard)),
+                "{m:?}"
+            );
+            break failed;
+        }
+    }};
+}
+
+/// Subscribes to a shard channel, publishes, moves the channel's slot with `$move_slot`
+/// (a closure taking the slot and its owner's port, returning the new owner's port), and
+/// checks the subscription followed: SPUBLISH reaches one subscriber (on the new owner) and
+/// the message arrives with its channel and payload.
+macro_rules! sharded_follow_body {
+    ($rc:expr, $sp:expr, $shard:expr, $move_slot:expr $(, $aw:ident)*) => {{
+        let rc = $rc;
+        let shard: String = $shard;
+        let slot = key_slot(&shard);
+        let mut sp = $sp;
+        sp.ssubscribe(&shard)$(.$aw)*.unwrap();
+        assert_eq!(await_ssubscribed!(sp, &shard $(, $aw)*), 0);
+        assert_eq!(rc.spublish(&shard, "before")$(.$aw)*.unwrap(), 1);
+        assert_eq!(
+            next_message!(sp $(, $aw)*),
+            ("smessage".to_owned(), shard.clone(), "before".to_owned())
+        );
+        let from = rc.get_node_from_key(&shard).unwrap().port;
+        let to: u16 = ($move_slot)(slot, from);
+        assert_ne!(to, from);
+        let failed = await_ssubscribed!(sp, &shard $(, $aw)*);
+        // Published through the cluster client (which follows MOVED): exactly one subscriber,
+        // the re-subscribed PubSub, on the slot's new owner.
+        assert_eq!(rc.spublish(&shard, "after")$(.$aw)*.unwrap(), 1);
+        assert_eq!(rc.get_node_from_key(&shard).unwrap().port, to);
+        assert_eq!(
+            next_message!(sp $(, $aw)*),
+            ("smessage".to_owned(), shard.clone(), "after".to_owned())
+        );
+        assert_eq!(sp.shard_channels(), [bytes::Bytes::from(shard.clone())]);
+        failed
+    }};
+}
+
+/// A primary of the shared cluster other than `from`.
+fn other_primary(c: &ClusterServers, from: u16) -> u16 {
+    *c.primaries().iter().find(|&&p| p != from).unwrap()
+}
+
+#[test]
+fn sharded_pubsub_follows_a_migrated_slot_blocking() {
+    let c = ClusterServers::shared();
+    for p in PROTOCOLS {
+        let rc = blocking(c, p);
+        let shard = format!("{{{}}}:orders", ns("smigrate", "b", p));
+        let sp = rc.sharded_pubsub(&shard).unwrap();
+        let failed = sharded_follow_body!(rc, sp, shard, |slot, from| {
+            let to = other_primary(c, from);
+            c.migrate_slot(slot, to);
+            to
+        });
+        assert_eq!(failed, 0, "a migration breaks no read");
+    }
+}
+
+#[tokio::test]
+async fn sharded_pubsub_follows_a_migrated_slot_async() {
+    let c = ClusterServers::shared();
+    for p in PROTOCOLS {
+        let rc = asynch(c, p);
+        let shard = format!("{{{}}}:orders", ns("smigrate", "a", p));
+        let sp = rc.sharded_pubsub(&shard).await.unwrap();
+        let failed = sharded_follow_body!(
+            rc,
+            sp,
+            shard,
+            |slot, from| {
+                let to = other_primary(c, from);
+                c.migrate_slot(slot, to);
+                to
+            },
+            await
+        );
+        assert_eq!(failed, 0, "a migration breaks no read");
+    }
+}
+
+/// Kills `victim` and returns the replica promoted in its place for `slot`.
+fn fail_over(c: &ClusterServers, slot: u16, victim: u16) -> u16 {
+    c.kill(victim);
+    c.wait_failover(victim, slot)
+}
+
+#[test]
+fn sharded_pubsub_follows_its_slot_across_a_failover() {
+    // A cluster of its own: nodes are killed.
+    let c = ClusterServers::start();
+    // Blocking, on the shard of slot 0.
+    let rc = blocking(&c, Protocol::Resp3);
+    let shard = format!("{{{}}}:orders", find_tag_for_slot_range(0, 5460));
+    let sp = rc.sharded_pubsub(&shard).unwrap();
+    let victim = c.owner_of(key_slot(&shard));
+    let failed = sharded_follow_body!(rc, sp, shard, |slot, from| fail_over(&c, slot, from));
+    eprintln!("blocking: {failed} reads failed during the failover");
+    c.restart(victim);
+    c.wait_healthy();
+
+    // Async, on the shard of slot 16383 (another primary), RESP2.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let shard = format!("{{{}}}:orders", find_tag_for_slot_range(10923, 16383));
+    let victim = c.owner_of(key_slot(&shard));
+    runtime.block_on(async {
+        let rc = asynch(&c, Protocol::Resp2);
+        let sp = rc.sharded_pubsub(&shard).await.unwrap();
+        let failed = sharded_follow_body!(
+            rc,
+            sp,
+            shard.clone(),
+            |slot, from| tokio::task::block_in_place(|| fail_over(&c, slot, from)),
+            await
+        );
+        eprintln!("async: {failed} reads failed during the failover");
+    });
+    c.restart(victim);
+    c.wait_healthy();
+}

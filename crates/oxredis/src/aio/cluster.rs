@@ -447,7 +447,8 @@ impl RedisCluster {
 
     /// A [`PubSub`] for sharded channels on the primary serving `shard_channel`'s slot; see
     /// the blocking
-    /// [`RedisCluster::sharded_pubsub`](crate::blocking::RedisCluster::sharded_pubsub).
+    /// [`RedisCluster::sharded_pubsub`](crate::blocking::RedisCluster::sharded_pubsub): its
+    /// shard channels follow their slot across migrations and failovers in the same way.
     ///
     /// # Errors
     /// As [`initialize`](Self::initialize); [`ErrorKind::ClusterDown`] when the slot has no
@@ -455,13 +456,28 @@ impl RedisCluster {
     pub async fn sharded_pubsub(&self, shard_channel: impl AsRef<[u8]>) -> Result<PubSub> {
         self.ready().await?;
         let slot = crate::cluster::key_slot(shard_channel);
+        let config = self.slot_pubsub_config(slot)?;
+        let cluster = self.clone();
+        let locator: super::pubsub::Locator = Arc::new(move || {
+            let cluster = cluster.clone();
+            Box::pin(async move {
+                // A failed refresh leaves the map; the PubSub's retries bound the attempts.
+                let _ = cluster.initialize().await;
+                cluster.slot_pubsub_config(slot)
+            })
+        });
+        Ok(PubSub::following_slot(config, locator))
+    }
+
+    /// Pub/sub connection settings for the primary serving `slot` in the map.
+    fn slot_pubsub_config(&self, slot: u16) -> Result<crate::ConnectionConfig> {
         let node = self.state().node_for_slot(slot, false).ok_or_else(|| {
             Error::new(
                 ErrorKind::ClusterDown,
                 format!("slot {slot} is not covered by the cluster"),
             )
         })?;
-        Ok(PubSub::new(self.inner.builder.pubsub_config(&node)))
+        Ok(self.inner.builder.pubsub_config(&node))
     }
 
     /// A cluster pipeline: commands grouped per node, every node's share sent at once in one

@@ -80,7 +80,14 @@ pub struct PubSub {
     session: Session,
     /// When a byte was last read or written (or the connection opened), for health checks.
     last_activity: Instant,
+    /// For a cluster's sharded pub/sub: where the shard channels' slot lives now (the
+    /// connection settings of its owner), asked before every connection after the first.
+    locator: Option<Locator>,
 }
+
+/// Finds the node serving a sharded PubSub's slot, refreshing the cluster's map first.
+pub(crate) type Locator =
+    std::sync::Arc<dyn Fn() -> BoxFuture<'static, Result<ConnectionConfig>> + Send + Sync>;
 
 impl std::fmt::Debug for PubSub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -115,7 +122,17 @@ impl PubSub {
             config,
             conn: None,
             last_activity: Instant::now(),
+            locator: None,
         }
+    }
+
+    /// A PubSub whose shard channels follow their slot in a cluster: `locator` gives the
+    /// settings of the slot's owner after the connection broke or the slot moved away.
+    pub(crate) fn following_slot(config: ConnectionConfig, locator: Locator) -> PubSub {
+        let mut p = PubSub::new(config);
+        p.session.follow_slot();
+        p.locator = Some(locator);
+        p
     }
 
     /// Do not return subscribe/unsubscribe confirmations (redis-py's
@@ -391,7 +408,12 @@ impl PubSub {
         let Some(frame) = self.read_frame(deadline).await? else {
             return Ok(None);
         };
-        self.session.handle_frame(frame)
+        let handled = self.session.handle_frame(frame);
+        if self.session.take_moved() {
+            // The node no longer serves the shard channels: the next use goes to the new owner.
+            self.conn = None;
+        }
+        handled
     }
 
     /// The next message for the caller, skipping what is consumed internally; `None` once
@@ -521,6 +543,11 @@ impl PubSub {
             return Ok(false);
         }
         self.conn = None;
+        if self.session.locate_before_connect() {
+            if let Some(locate) = &self.locator {
+                self.config = locate().await?;
+            }
+        }
         let mut conn = Connection::connect(&self.config).await?;
         self.last_activity = Instant::now();
         let cmds = self.session.on_connected();

@@ -414,17 +414,38 @@ impl RedisCluster {
     /// `SSUBSCRIBE` (every shard channel of one `SSUBSCRIBE` must hash to that slot). Messages
     /// are published with [`spublish`](Self::spublish), which goes to the same node.
     ///
+    /// The subscriptions follow the slot: when it migrates to another primary (the old owner
+    /// sends `sunsubscribe` for each of its channels, which is not returned as a message) or
+    /// its primary fails over (the connection breaks), the PubSub refreshes the slot map,
+    /// connects to the slot's owner and subscribes there again; the `ssubscribe`
+    /// confirmations of these re-subscriptions are delivered like the first ones. Messages
+    /// published in between are lost, as with any pub/sub reconnect. While the old primary is
+    /// down and not yet replaced, reads fail once the PubSub's retries are spent; the next
+    /// read tries again.
+    ///
     /// # Errors
     /// [`ErrorKind::ClusterDown`] when the slot has no node in the map.
     pub fn sharded_pubsub(&self, shard_channel: impl AsRef<[u8]>) -> Result<PubSub> {
         let slot = crate::cluster::key_slot(shard_channel);
+        let config = self.slot_pubsub_config(slot)?;
+        let cluster = self.clone();
+        let locator = Arc::new(move || {
+            // A failed refresh leaves the map; the PubSub's retries bound the attempts.
+            let _ = cluster.initialize();
+            cluster.slot_pubsub_config(slot)
+        });
+        Ok(PubSub::following_slot(config, locator))
+    }
+
+    /// Pub/sub connection settings for the primary serving `slot` in the map.
+    fn slot_pubsub_config(&self, slot: u16) -> Result<crate::ConnectionConfig> {
         let node = self.state().node_for_slot(slot, false).ok_or_else(|| {
             Error::new(
                 ErrorKind::ClusterDown,
                 format!("slot {slot} is not covered by the cluster"),
             )
         })?;
-        Ok(PubSub::new(self.inner.builder.pubsub_config(&node)))
+        Ok(self.inner.builder.pubsub_config(&node))
     }
 
     /// Runs one group of a pipeline on `node`: scripts loaded, commands in one write.

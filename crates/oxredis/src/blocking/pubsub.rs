@@ -57,7 +57,13 @@ pub struct PubSub {
     config: ConnectionConfig,
     conn: Option<Connection>,
     session: Session,
+    /// For a cluster's sharded pub/sub: where the shard channels' slot lives now (the
+    /// connection settings of its owner), asked before every connection after the first.
+    locator: Option<Locator>,
 }
+
+/// Finds the node serving a sharded PubSub's slot, refreshing the cluster's map first.
+pub(crate) type Locator = Arc<dyn Fn() -> Result<ConnectionConfig> + Send + Sync>;
 
 impl std::fmt::Debug for PubSub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -86,7 +92,17 @@ impl PubSub {
             session: Session::new(&config),
             config,
             conn: None,
+            locator: None,
         }
+    }
+
+    /// A PubSub whose shard channels follow their slot in a cluster: `locator` gives the
+    /// settings of the slot's owner after the connection broke or the slot moved away.
+    pub(crate) fn following_slot(config: ConnectionConfig, locator: Locator) -> PubSub {
+        let mut p = PubSub::new(config);
+        p.session.follow_slot();
+        p.locator = Some(locator);
+        p
     }
 
     /// Do not return subscribe/unsubscribe confirmations (redis-py's
@@ -402,6 +418,11 @@ impl PubSub {
             return Ok(false);
         }
         self.conn = None;
+        if self.session.locate_before_connect() {
+            if let Some(locate) = &self.locator {
+                self.config = locate()?;
+            }
+        }
         let mut conn = Connection::connect(&self.config)?;
         let cmds = self.session.on_connected();
         if !cmds.is_empty() {
@@ -477,7 +498,12 @@ impl PubSub {
     }
 
     fn handle_frame(&mut self, frame: Value) -> Result<Option<Message>> {
-        self.session.handle_frame(frame)
+        let handled = self.session.handle_frame(frame);
+        if self.session.take_moved() {
+            // The node no longer serves the shard channels: the next use goes to the new owner.
+            self.conn = None;
+        }
+        handled
     }
 }
 

@@ -18,7 +18,7 @@ fn bits(start: i64, end: i64) -> Option<BitRange> {
     })
 }
 
-pub(crate) fn bitmaps(r: &Redis) {
+pub(crate) fn bitmaps(r: &Client) {
     // SETBIT answers the old bit; bit 7 is the lowest bit of byte 0.
     check!(r.setbit("b", 7, true) => 0);
     check!(r.setbit("b", 7, true) => 1);
@@ -26,7 +26,7 @@ pub(crate) fn bitmaps(r: &Redis) {
     check!(r.getbit("b", 7) => 1);
     check!(r.getbit("b", 6) => 0);
     check!(r.getbit("b", 100) => 0);
-    check!(r.getbit("nope", 0) => 0);
+    check!(r.getbit("{t}nope", 0) => 0);
     // Growing the string zero-fills it.
     check!(r.setbit("b", 23, true) => 0);
     check!(r.get::<Vec<u8>>("b") => [0x01, 0x00, 0x01]);
@@ -48,8 +48,8 @@ pub(crate) fn bitmaps(r: &Redis) {
     check!(r.bitcount("foobar", bits(0, 3)) => 2);
     // The last 8 bits are 'r'.
     check!(r.bitcount("foobar", bits(-8, -1)) => 4);
-    check!(r.bitcount("nope", None) => 0);
-    check!(r.bitcount("nope", bits(0, 100)) => 0);
+    check!(r.bitcount("{t}nope", None) => 0);
+    check!(r.bitcount("{t}nope", bits(0, 100)) => 0);
 
     check!(r.bitpos("b", true, None) => 7);
     check!(r.bitpos("b", false, None) => 0);
@@ -71,32 +71,32 @@ pub(crate) fn bitmaps(r: &Redis) {
     check!(r.bitpos("ones", false, bytes(0, 2)) => -1);
     check!(r.set("tail", b"\xff\xf0\x00".as_slice()) => true);
     check!(r.bitpos("tail", false, None) => 12);
-    check!(r.bitpos("nope", true, None) => -1);
-    check!(r.bitpos("nope", false, None) => 0);
+    check!(r.bitpos("{t}nope", true, None) => -1);
+    check!(r.bitpos("{t}nope", false, None) => 0);
 
     // BITOP: the result is as long as the longest source (shorter ones padded with zeros).
-    check!(r.set("k1", "foobar") => true);
-    check!(r.set("k2", "abcdef") => true);
-    check!(r.bitop(BitOperation::And, "dest", ["k1", "k2"]) => 6);
-    check!(r.get::<Vec<u8>>("dest") => b"`bc`ab".to_vec());
-    check!(r.bitop(BitOperation::Or, "dest", ["k1", "k2"]) => 6);
-    check!(r.get::<Vec<u8>>("dest") => b"goofev".to_vec());
-    check!(r.bitop(BitOperation::Xor, "dest", ["k1", "k2"]) => 6);
-    check!(r.get::<Vec<u8>>("dest") => [0x07, 0x0d, 0x0c, 0x06, 0x04, 0x14]);
-    check!(r.bitop(BitOperation::Not, "dest", ["k1"]) => 6);
-    check!(r.get::<Vec<u8>>("dest") => [0x99, 0x90, 0x90, 0x9d, 0x9e, 0x8d]);
-    check!(r.set("short", b"\xff".as_slice()) => true);
-    check!(r.set("long", b"\x0f\x0f".as_slice()) => true);
-    check!(r.bitop(BitOperation::Or, "dest", ["short", "long"]) => 2);
-    check!(r.get::<Vec<u8>>("dest") => [0xff, 0x0f]);
-    check!(r.bitop(BitOperation::And, "dest", ["short", "long"]) => 2);
-    check!(r.get::<Vec<u8>>("dest") => [0x0f, 0x00]);
-    check!(r.bitop(BitOperation::And, "dest", ["short", "nope"]) => 1);
-    check!(r.get::<Vec<u8>>("dest") => [0x00]);
+    check!(r.set("{t}k1", "foobar") => true);
+    check!(r.set("{t}k2", "abcdef") => true);
+    check!(r.bitop(BitOperation::And, "{t}dest", ["{t}k1", "{t}k2"]) => 6);
+    check!(r.get::<Vec<u8>>("{t}dest") => b"`bc`ab".to_vec());
+    check!(r.bitop(BitOperation::Or, "{t}dest", ["{t}k1", "{t}k2"]) => 6);
+    check!(r.get::<Vec<u8>>("{t}dest") => b"goofev".to_vec());
+    check!(r.bitop(BitOperation::Xor, "{t}dest", ["{t}k1", "{t}k2"]) => 6);
+    check!(r.get::<Vec<u8>>("{t}dest") => [0x07, 0x0d, 0x0c, 0x06, 0x04, 0x14]);
+    check!(r.bitop(BitOperation::Not, "{t}dest", ["{t}k1"]) => 6);
+    check!(r.get::<Vec<u8>>("{t}dest") => [0x99, 0x90, 0x90, 0x9d, 0x9e, 0x8d]);
+    check!(r.set("{t}short", b"\xff".as_slice()) => true);
+    check!(r.set("{t}long", b"\x0f\x0f".as_slice()) => true);
+    check!(r.bitop(BitOperation::Or, "{t}dest", ["{t}short", "{t}long"]) => 2);
+    check!(r.get::<Vec<u8>>("{t}dest") => [0xff, 0x0f]);
+    check!(r.bitop(BitOperation::And, "{t}dest", ["{t}short", "{t}long"]) => 2);
+    check!(r.get::<Vec<u8>>("{t}dest") => [0x0f, 0x00]);
+    check!(r.bitop(BitOperation::And, "{t}dest", ["{t}short", "{t}nope"]) => 1);
+    check!(r.get::<Vec<u8>>("{t}dest") => [0x00]);
     // Only missing sources: an empty result deletes the destination.
-    check!(r.bitop(BitOperation::Or, "dest", ["nope", "nope2"]) => 0);
-    check!(r.exists(["dest"]) => 0);
-    fails!(r.bitop(BitOperation::Not, "dest", ["k1", "k2"]) => "ERR");
+    check!(r.bitop(BitOperation::Or, "{t}dest", ["{t}nope", "{t}nope2"]) => 0);
+    check!(r.exists(["{t}dest"]) => 0);
+    fails!(r.bitop(BitOperation::Not, "{t}dest", ["{t}k1", "{t}k2"]) => "ERR");
 
     // BITFIELD: one reply per GET/SET/INCRBY; SET answers the old value; INCRBY wraps by default.
     let ops = BitFieldOperations::default()
@@ -136,7 +136,7 @@ pub(crate) fn bitmaps(r: &Redis) {
         .get("u4", 12)
         .get("i64", 0);
     check!(r.bitfield_ro::<Vec<i64>>("bf", &get) => [45, -1, 15, 0x2dff_7f00_0000_0000]);
-    check!(r.bitfield_ro::<Vec<i64>>("nope", &BitFieldOperations::default().get("u8", 0)) => [0]);
+    check!(r.bitfield_ro::<Vec<i64>>("{t}nope", &BitFieldOperations::default().get("u8", 0)) => [0]);
     fails!(r.bitfield_ro::<Vec<i64>>("bf", &BitFieldOperations::default().set("u8", 0, 1)) => "ERR");
 
     check!(r.lpush("list", ["x"]) => 1);

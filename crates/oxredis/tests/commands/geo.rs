@@ -58,17 +58,17 @@ fn assert_results(got: &[GeoSearchResult], want: &[Want<'_>]) {
     }
 }
 
-pub(crate) fn geo(r: &Redis) {
+pub(crate) fn geo(r: &Client) {
     let add = GeoAddOptions::default;
     let places = [
         (13.361389, 38.115556, "Palermo"),
         (15.087269, 37.502669, "Catania"),
     ];
-    check!(r.geoadd("Sicily", &places, &add()) => 2);
+    check!(r.geoadd("{t}Sicily", &places, &add()) => 2);
     // NX leaves Palermo where it is; XX does not add Marsala; CH counts only real moves.
-    check!(r.geoadd("Sicily", &[(13.5, 38.0, "Palermo")], &add().nx()) => 0);
+    check!(r.geoadd("{t}Sicily", &[(13.5, 38.0, "Palermo")], &add().nx()) => 0);
     check!(r.geoadd(
-        "Sicily",
+        "{t}Sicily",
         &[(13.361389, 38.115556, "Palermo"), (12.0, 37.0, "Marsala")],
         &add().xx().ch()
     ) => 0);
@@ -78,27 +78,27 @@ pub(crate) fn geo(r: &Redis) {
     fails!(r.geoadd("moves", &[(200.0, 100.0, "bad")], &add()) => "ERR");
     fails!(r.geoadd("moves", &[(1.0, 1.0, "p")], &add().nx().xx()) => "ERR");
     check!(r.geoadd(
-        "Sicily",
+        "{t}Sicily",
         &[(12.758489, 38.788135, "edge1"), (17.241510, 38.788135, "edge2")],
         &add()
     ) => 2);
 
     // GEODIST in each unit (meters by default), nil when a member or the key is missing.
-    let d = call!(r.geodist("Sicily", "Palermo", "Catania", None));
+    let d = call!(r.geodist("{t}Sicily", "Palermo", "Catania", None));
     assert_dist(d, 166274.1516);
-    let d = call!(r.geodist("Sicily", "Palermo", "Catania", Some(GeoUnit::M)));
+    let d = call!(r.geodist("{t}Sicily", "Palermo", "Catania", Some(GeoUnit::M)));
     assert_dist(d, 166274.1516);
-    let d = call!(r.geodist("Sicily", "Palermo", "Catania", Some(GeoUnit::Km)));
+    let d = call!(r.geodist("{t}Sicily", "Palermo", "Catania", Some(GeoUnit::Km)));
     assert_dist(d, 166.2742);
-    let d = call!(r.geodist("Sicily", "Palermo", "Catania", Some(GeoUnit::Mi)));
+    let d = call!(r.geodist("{t}Sicily", "Palermo", "Catania", Some(GeoUnit::Mi)));
     assert_dist(d, 103.3182);
-    let d = call!(r.geodist("Sicily", "Palermo", "Catania", Some(GeoUnit::Ft)));
+    let d = call!(r.geodist("{t}Sicily", "Palermo", "Catania", Some(GeoUnit::Ft)));
     assert_dist(d, 545518.87);
-    check!(r.geodist("Sicily", "Palermo", "Palermo", None) => Some(0.0));
-    check!(r.geodist("Sicily", "Palermo", "nope", None) => None);
+    check!(r.geodist("{t}Sicily", "Palermo", "Palermo", None) => Some(0.0));
+    check!(r.geodist("{t}Sicily", "Palermo", "nope", None) => None);
     check!(r.geodist("missing", "a", "b", Some(GeoUnit::Km)) => None);
 
-    check!(r.geohash::<Vec<Option<String>>>("Sicily", ["Palermo", "Catania", "nope"]) => vec![
+    check!(r.geohash::<Vec<Option<String>>>("{t}Sicily", ["Palermo", "Catania", "nope"]) => vec![
         Some("sqc8b49rny0".to_owned()),
         Some("sqdtr74hyu0".to_owned()),
         None
@@ -106,7 +106,8 @@ pub(crate) fn geo(r: &Redis) {
     check!(r.geohash::<Vec<Option<String>>>("missing", ["a"]) => vec![None]);
 
     // GEOPOS: the cell centers, nil for a missing member or key.
-    let pos = call!(r.geopos::<Vec<Option<(f64, f64)>>>("Sicily", ["Palermo", "nope", "Catania"]));
+    let pos =
+        call!(r.geopos::<Vec<Option<(f64, f64)>>>("{t}Sicily", ["Palermo", "nope", "Catania"]));
     assert_eq!(pos.len(), 3, "{pos:?}");
     assert_coord(pos[0], PALERMO);
     assert_eq!(pos[1], None);
@@ -120,15 +121,15 @@ pub(crate) fn geo(r: &Redis) {
             .from_lonlat(15.0, 37.0)
             .by_radius(200.0, GeoUnit::Km)
     };
-    check!(r.geosearch::<Vec<String>>("Sicily", &near().asc()) => vec!["Catania", "Palermo"]);
-    check!(r.geosearch::<Vec<String>>("Sicily", &near().desc()) => vec!["Palermo", "Catania"]);
-    check!(r.geosearch::<Vec<String>>("Sicily", &near().asc().count(1, false)) => vec!["Catania"]);
-    let any = call!(r.geosearch::<Vec<String>>("Sicily", &near().count(1, true)));
+    check!(r.geosearch::<Vec<String>>("{t}Sicily", &near().asc()) => vec!["Catania", "Palermo"]);
+    check!(r.geosearch::<Vec<String>>("{t}Sicily", &near().desc()) => vec!["Palermo", "Catania"]);
+    check!(r.geosearch::<Vec<String>>("{t}Sicily", &near().asc().count(1, false)) => vec!["Catania"]);
+    let any = call!(r.geosearch::<Vec<String>>("{t}Sicily", &near().count(1, true)));
     assert!(
         any == ["Catania"] || any == ["Palermo"],
         "COUNT 1 ANY: {any:?}"
     );
-    let got = call!(r.geosearch::<Vec<GeoSearchResult>>("Sicily", &near().withdist().asc()));
+    let got = call!(r.geosearch::<Vec<GeoSearchResult>>("{t}Sicily", &near().withdist().asc()));
     assert_results(
         &got,
         &[
@@ -136,7 +137,7 @@ pub(crate) fn geo(r: &Redis) {
             ("Palermo", Some(190.4424), None, None),
         ],
     );
-    let got = call!(r.geosearch::<Vec<GeoSearchResult>>("Sicily", &near().withhash().asc()));
+    let got = call!(r.geosearch::<Vec<GeoSearchResult>>("{t}Sicily", &near().withhash().asc()));
     assert_results(
         &got,
         &[
@@ -144,7 +145,7 @@ pub(crate) fn geo(r: &Redis) {
             ("Palermo", None, Some(PALERMO_HASH), None),
         ],
     );
-    let got = call!(r.geosearch::<Vec<GeoSearchResult>>("Sicily", &near().withcoord().desc()));
+    let got = call!(r.geosearch::<Vec<GeoSearchResult>>("{t}Sicily", &near().withcoord().desc()));
     assert_results(
         &got,
         &[
@@ -153,7 +154,7 @@ pub(crate) fn geo(r: &Redis) {
         ],
     );
     let got = call!(r.geosearch::<Vec<GeoSearchResult>>(
-        "Sicily",
+        "{t}Sicily",
         &near()
             .withdist()
             .withcoord()
@@ -167,7 +168,7 @@ pub(crate) fn geo(r: &Redis) {
     );
     // Every point, by box from (15, 37), nearest first (edge2 is 0.0001 km nearer than edge1).
     let got = call!(r.geosearch::<Vec<GeoSearchResult>>(
-        "Sicily",
+        "{t}Sicily",
         &GeoSearchOptions::default()
             .from_lonlat(15.0, 37.0)
             .by_box(400.0, 400.0, GeoUnit::Km)
@@ -187,7 +188,7 @@ pub(crate) fn geo(r: &Redis) {
     // A 400 km box around Palermo holds Catania (152 km east, 68 km south) and edge1, not
     // edge2 (336 km east).
     let got = call!(r.geosearch::<Vec<GeoSearchResult>>(
-        "Sicily",
+        "{t}Sicily",
         &GeoSearchOptions::default()
             .from_member("Palermo")
             .by_box(400.0, 400.0, GeoUnit::Km)
@@ -203,7 +204,7 @@ pub(crate) fn geo(r: &Redis) {
         ],
     );
     let got = call!(r.geosearch::<Vec<GeoSearchResult>>(
-        "Sicily",
+        "{t}Sicily",
         &GeoSearchOptions::default()
             .from_member("Palermo")
             .by_radius(200.0, GeoUnit::Mi)
@@ -219,7 +220,7 @@ pub(crate) fn geo(r: &Redis) {
         ],
     );
     let got = call!(r.geosearch::<Vec<GeoSearchResult>>(
-        "Sicily",
+        "{t}Sicily",
         &GeoSearchOptions::default()
             .from_member("Palermo")
             .by_radius(100_000.0, GeoUnit::M)
@@ -234,7 +235,7 @@ pub(crate) fn geo(r: &Redis) {
         ],
     );
     let got = call!(r.geosearch::<Vec<GeoSearchResult>>(
-        "Sicily",
+        "{t}Sicily",
         &GeoSearchOptions::default()
             .from_member("Palermo")
             .by_radius(300_000.0, GeoUnit::Ft)
@@ -249,24 +250,24 @@ pub(crate) fn geo(r: &Redis) {
         ],
     );
     check!(r.geosearch::<Vec<String>>(
-        "Sicily",
+        "{t}Sicily",
         &GeoSearchOptions::default().from_lonlat(0.0, 0.0).by_radius(1.0, GeoUnit::Km)
     ) => Vec::<String>::new());
     check!(r.geosearch::<Vec<String>>("missing", &near()) => Vec::<String>::new());
     fails!(r.geosearch::<Vec<String>>(
-        "Sicily",
+        "{t}Sicily",
         &GeoSearchOptions::default().from_member("nope").by_radius(1.0, GeoUnit::Km)
     ) => "ERR");
 
     // GEOSEARCHSTORE: members with their geohash as score, or (STOREDIST) their distance in
     // the query's unit.
-    check!(r.geosearchstore("dst", "Sicily", &near(), false) => 2);
-    check!(r.zrange_withscores::<Vec<(String, f64)>>("dst", 0, -1) => vec![
+    check!(r.geosearchstore("{t}dst", "{t}Sicily", &near(), false) => 2);
+    check!(r.zrange_withscores::<Vec<(String, f64)>>("{t}dst", 0, -1) => vec![
         ("Palermo".to_owned(), PALERMO_HASH as f64),
         ("Catania".to_owned(), CATANIA_HASH as f64),
     ]);
-    check!(r.geosearchstore("dst2", "Sicily", &near(), true) => 2);
-    let stored = call!(r.zrange_withscores::<Vec<(String, f64)>>("dst2", 0, -1));
+    check!(r.geosearchstore("{t}dst2", "{t}Sicily", &near(), true) => 2);
+    let stored = call!(r.zrange_withscores::<Vec<(String, f64)>>("{t}dst2", 0, -1));
     assert_eq!(stored.len(), 2, "{stored:?}");
     assert_eq!(
         (stored[0].0.as_str(), stored[1].0.as_str()),
@@ -274,20 +275,20 @@ pub(crate) fn geo(r: &Redis) {
     );
     assert_dist(Some(stored[0].1), 56.4413);
     assert_dist(Some(stored[1].1), 190.4424);
-    check!(r.geosearchstore("dst3", "Sicily", &near().asc().count(1, false), true) => 1);
-    check!(r.zrange::<Vec<String>>("dst3", 0, -1) => vec!["Catania"]);
+    check!(r.geosearchstore("{t}dst3", "{t}Sicily", &near().asc().count(1, false), true) => 1);
+    check!(r.zrange::<Vec<String>>("{t}dst3", 0, -1) => vec!["Catania"]);
     check!(r.geosearchstore(
-        "dst3",
-        "Sicily",
+        "{t}dst3",
+        "{t}Sicily",
         &GeoSearchOptions::default().from_lonlat(0.0, 0.0).by_radius(1.0, GeoUnit::Km),
         false
     ) => 0);
-    check!(r.exists(["dst3"]) => 0);
+    check!(r.exists(["{t}dst3"]) => 0);
 
     // The deprecated GEORADIUS family.
     let radius = GeoRadiusOptions::default;
     let got = call!(r.georadius::<Vec<GeoSearchResult>>(
-        "Sicily",
+        "{t}Sicily",
         15.0,
         37.0,
         200.0,
@@ -301,11 +302,11 @@ pub(crate) fn geo(r: &Redis) {
             ("Palermo", Some(190.4424), None, None),
         ],
     );
-    check!(r.georadius::<i64>("Sicily", 15.0, 37.0, 200.0, GeoUnit::Km, &radius().store("gr", false))
+    check!(r.georadius::<i64>("{t}Sicily", 15.0, 37.0, 200.0, GeoUnit::Km, &radius().store("{t}gr", false))
         => 2);
-    check!(r.zrange::<Vec<String>>("gr", 0, -1) => vec!["Palermo", "Catania"]);
+    check!(r.zrange::<Vec<String>>("{t}gr", 0, -1) => vec!["Palermo", "Catania"]);
     let got = call!(r.georadius_ro::<Vec<GeoSearchResult>>(
-        "Sicily",
+        "{t}Sicily",
         15.0,
         37.0,
         200.0,
@@ -319,20 +320,20 @@ pub(crate) fn geo(r: &Redis) {
             ("Palermo", None, None, Some(PALERMO)),
         ],
     );
-    fails!(r.georadius_ro::<i64>("Sicily", 15.0, 37.0, 200.0, GeoUnit::Km, &radius().store("x", false))
+    fails!(r.georadius_ro::<i64>("{t}Sicily", 15.0, 37.0, 200.0, GeoUnit::Km, &radius().store("{t}x", false))
         => "ERR");
-    check!(r.georadiusbymember::<Vec<String>>("Sicily", "Palermo", 200.0, GeoUnit::Km, &radius().asc())
+    check!(r.georadiusbymember::<Vec<String>>("{t}Sicily", "Palermo", 200.0, GeoUnit::Km, &radius().asc())
         => vec!["Palermo", "edge1", "Catania"]);
-    check!(r.georadiusbymember::<i64>("Sicily", "Palermo", 200.0, GeoUnit::Km, &radius().store("gd", true))
+    check!(r.georadiusbymember::<i64>("{t}Sicily", "Palermo", 200.0, GeoUnit::Km, &radius().store("{t}gd", true))
         => 3);
-    let stored = call!(r.zrange_withscores::<Vec<(String, f64)>>("gd", 0, -1));
+    let stored = call!(r.zrange_withscores::<Vec<(String, f64)>>("{t}gd", 0, -1));
     let names: Vec<&str> = stored.iter().map(|(m, _)| m.as_str()).collect();
     assert_eq!(names, ["Palermo", "edge1", "Catania"]);
     assert_dist(Some(stored[0].1), 0.0);
     assert_dist(Some(stored[1].1), 91.4007);
     assert_dist(Some(stored[2].1), 166.2742);
     let got = call!(r.georadiusbymember_ro::<Vec<GeoSearchResult>>(
-        "Sicily",
+        "{t}Sicily",
         "Palermo",
         100.0,
         GeoUnit::Km,
@@ -345,8 +346,8 @@ pub(crate) fn geo(r: &Redis) {
             ("edge1", None, Some(EDGE1_HASH), None),
         ],
     );
-    check!(r.georadiusbymember_ro::<Vec<String>>("Sicily", "Palermo", 1.0, GeoUnit::M, &radius())
+    check!(r.georadiusbymember_ro::<Vec<String>>("{t}Sicily", "Palermo", 1.0, GeoUnit::M, &radius())
         => vec!["Palermo"]);
-    fails!(r.georadiusbymember_ro::<Vec<String>>("Sicily", "nope", 1.0, GeoUnit::M, &radius())
+    fails!(r.georadiusbymember_ro::<Vec<String>>("{t}Sicily", "nope", 1.0, GeoUnit::M, &radius())
         => "ERR");
 }

@@ -9,7 +9,7 @@ fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-pub(crate) fn hashes(r: &Redis) {
+pub(crate) fn hashes(r: &Client) {
     check!(r.hset("h", "f1", "v1") => 1);
     // An update adds no field.
     check!(r.hset("h", "f1", "v1") => 0);

@@ -10,104 +10,115 @@ fn unix_now() -> i64 {
         .as_secs() as i64
 }
 
-pub(crate) fn keys(r: &Redis) {
-    check!(r.mset([("k1", "1"), ("k2", "2"), ("k3", "3")]) => true);
-    check!(r.exists(["k1", "k2", "nope"]) => 2);
+pub(crate) fn keys(r: &Client) {
+    check!(r.mset([("{t}k1", "1"), ("{t}k2", "2"), ("{t}k3", "3")]) => true);
+    check!(r.exists(["{t}k1", "{t}k2", "{t}nope"]) => 2);
     // A key named twice counts twice.
-    check!(r.exists(["k1", "k1"]) => 2);
-    check!(r.type_::<String>("k1") => "string");
-    check!(r.type_::<String>("nope") => "none");
-    check!(r.keys::<BTreeSet<String>>("k*") => BTreeSet::from(["k1".to_owned(), "k2".to_owned(), "k3".to_owned()]));
-    check!(r.keys::<BTreeSet<String>>("k[13]") => BTreeSet::from(["k1".to_owned(), "k3".to_owned()]));
+    check!(r.exists(["{t}k1", "{t}k1"]) => 2);
+    check!(r.type_::<String>("{t}k1") => "string");
+    check!(r.type_::<String>("{t}nope") => "none");
+    assert_eq!(
+        all_keys(r, "{t}k*"),
+        BTreeSet::from(["{t}k1".to_owned(), "{t}k2".to_owned(), "{t}k3".to_owned()])
+    );
+    assert_eq!(
+        all_keys(r, "{t}k[13]"),
+        BTreeSet::from(["{t}k1".to_owned(), "{t}k3".to_owned()])
+    );
     check!(r.keys::<Vec<String>>("nomatch*") => Vec::<String>::new());
-    check!(r.touch(["k1", "nope", "k2"]) => 2);
+    check!(r.touch(["{t}k1", "{t}nope", "{t}k2"]) => 2);
 
     // Expiry: relative, conditional (GT/LT/NX/XX), absolute, and their read-back.
-    check!(r.ttl("k1") => -1);
-    check!(r.ttl("nope") => -2);
-    check!(r.pttl("nope") => -2);
-    check!(r.expire("k1", 100) => true);
-    check!(r.expire("nope", 100) => false);
-    check!(r.expire_if("k1", 50, ExpireCondition::Gt) => false);
-    check!(r.expire_if("k1", 50, ExpireCondition::Lt) => true);
-    check!(r.expire_if("k1", 200, ExpireCondition::Nx) => false);
-    let ttl = call!(r.ttl("k1"));
+    check!(r.ttl("{t}k1") => -1);
+    check!(r.ttl("{t}nope") => -2);
+    check!(r.pttl("{t}nope") => -2);
+    check!(r.expire("{t}k1", 100) => true);
+    check!(r.expire("{t}nope", 100) => false);
+    check!(r.expire_if("{t}k1", 50, ExpireCondition::Gt) => false);
+    check!(r.expire_if("{t}k1", 50, ExpireCondition::Lt) => true);
+    check!(r.expire_if("{t}k1", 200, ExpireCondition::Nx) => false);
+    let ttl = call!(r.ttl("{t}k1"));
     assert!((49..=50).contains(&ttl), "{ttl}");
     // EXPIRETIME of a relative expiry: now + 50 (a second either way for the clock tick).
-    let at = call!(r.expiretime("k1"));
+    let at = call!(r.expiretime("{t}k1"));
     assert!((at - (unix_now() + 50)).abs() <= 1, "{at}");
-    check!(r.pexpire("k2", 100_000, None) => true);
-    check!(r.pexpire("k2", 100_000, Some(ExpireCondition::Nx)) => false);
-    check!(r.pexpire("k2", 200_000, Some(ExpireCondition::Xx)) => true);
-    let pttl = call!(r.pttl("k2"));
+    check!(r.pexpire("{t}k2", 100_000, None) => true);
+    check!(r.pexpire("{t}k2", 100_000, Some(ExpireCondition::Nx)) => false);
+    check!(r.pexpire("{t}k2", 200_000, Some(ExpireCondition::Xx)) => true);
+    let pttl = call!(r.pttl("{t}k2"));
     assert!((190_000..=200_000).contains(&pttl), "{pttl}");
-    check!(r.expireat("k3", 4_000_000_000, None) => true);
-    check!(r.expireat("k3", 4_000_000_001, Some(ExpireCondition::Lt)) => false);
-    check!(r.expiretime("k3") => 4_000_000_000);
-    check!(r.pexpiretime("k3") => 4_000_000_000_000);
-    check!(r.pexpireat("k3", 4_000_000_000_123, Some(ExpireCondition::Xx)) => true);
-    check!(r.pexpiretime("k3") => 4_000_000_000_123);
+    check!(r.expireat("{t}k3", 4_000_000_000, None) => true);
+    check!(r.expireat("{t}k3", 4_000_000_001, Some(ExpireCondition::Lt)) => false);
+    check!(r.expiretime("{t}k3") => 4_000_000_000);
+    check!(r.pexpiretime("{t}k3") => 4_000_000_000_000);
+    check!(r.pexpireat("{t}k3", 4_000_000_000_123, Some(ExpireCondition::Xx)) => true);
+    check!(r.pexpiretime("{t}k3") => 4_000_000_000_123);
     // EXPIRETIME truncates the milliseconds.
-    check!(r.expiretime("k3") => 4_000_000_000);
-    check!(r.pexpireat("nope", 4_000_000_000_123, None) => false);
-    check!(r.persist("k3") => true);
-    check!(r.persist("k3") => false);
-    check!(r.persist("nope") => false);
-    check!(r.expiretime("k3") => -1);
-    check!(r.pexpiretime("k3") => -1);
-    check!(r.expiretime("nope") => -2);
-    check!(r.pexpiretime("nope") => -2);
+    check!(r.expiretime("{t}k3") => 4_000_000_000);
+    check!(r.pexpireat("{t}nope", 4_000_000_000_123, None) => false);
+    check!(r.persist("{t}k3") => true);
+    check!(r.persist("{t}k3") => false);
+    check!(r.persist("{t}nope") => false);
+    check!(r.expiretime("{t}k3") => -1);
+    check!(r.pexpiretime("{t}k3") => -1);
+    check!(r.expiretime("{t}nope") => -2);
+    check!(r.pexpiretime("{t}nope") => -2);
     // A timeout that overflows when made absolute is an error.
-    fails!(r.expire("k1", i64::MAX) => "ERR");
-    fails!(r.pexpire("k1", i64::MAX, None) => "ERR");
+    fails!(r.expire("{t}k1", i64::MAX) => "ERR");
+    fails!(r.pexpire("{t}k1", i64::MAX, None) => "ERR");
     // A past (or non-positive) expiry deletes the key at once.
     check!(r.set("gone", "x") => true);
     check!(r.expire("gone", -1) => true);
     check!(r.exists(["gone"]) => 0);
 
-    check!(r.copy("k3", "k4", &CopyOptions::default()) => true);
-    check!(r.get::<String>("k4") => "3");
-    check!(r.copy("k3", "k4", &CopyOptions::default()) => false);
-    check!(r.copy("k3", "k4", &CopyOptions::default().replace()) => true);
-    check!(r.copy("nope", "k9", &CopyOptions::default()) => false);
-    check!(r.copy("k3", "k4", &CopyOptions::default().db(1)) => true);
-    // Now there in db 1 too: a second copy there needs REPLACE.
-    check!(r.copy("k3", "k4", &CopyOptions::default().db(1)) => false);
-    check!(r.copy("k3", "k4", &CopyOptions::default().db(1).replace()) => true);
-    check!(r.rename("k4", "k5") => true);
-    check!(r.exists(["k4", "k5"]) => 1);
-    fails!(r.rename("nope", "k6") => "ERR");
-    check!(r.renamenx("k5", "k3") => false);
-    check!(r.renamenx("k5", "k6") => true);
-    check!(r.copy("k6", "k5", &CopyOptions::default()) => true);
-    check!(r.move_("k6", 2) => true);
-    // Gone from db 0 now: nothing to move.
-    check!(r.move_("k6", 2) => false);
-    check!(r.exists(["k6"]) => 0);
-    // It is in db 2 (seen by swapping db 2 in), and db 1 holds the copy.
-    let _: () = r.execute_command(("SWAPDB", 0, 2)).unwrap();
-    check!(r.get::<String>("k6") => "3");
-    let _: () = r.execute_command(("SWAPDB", 0, 2)).unwrap();
-    let _: () = r.execute_command(("SWAPDB", 0, 1)).unwrap();
-    check!(r.keys::<Vec<String>>("*") => ["k4"]);
-    let _: () = r.execute_command(("SWAPDB", 0, 1)).unwrap();
-    // A key already in the target db is not moved.
-    check!(r.copy("k5", "k4", &CopyOptions::default()) => true);
-    check!(r.move_("k4", 1) => false);
-    check!(r.exists(["k4"]) => 1);
-    check!(r.unlink(["k6", "k2", "k5", "k4"]) => 3);
-    check!(r.unlink(["nope"]) => 0);
-    check!(r.delete(["k1", "nope"]) => 1);
-    check!(r.delete(["k1"]) => 0);
+    check!(r.copy("{t}k3", "{t}k4", &CopyOptions::default()) => true);
+    check!(r.get::<String>("{t}k4") => "3");
+    check!(r.copy("{t}k3", "{t}k4", &CopyOptions::default()) => false);
+    check!(r.copy("{t}k3", "{t}k4", &CopyOptions::default().replace()) => true);
+    check!(r.copy("{t}nope", "{t}k9", &CopyOptions::default()) => false);
+    // A cluster has database 0 only: no COPY ... DB, MOVE or SWAPDB there.
+    if !ON_CLUSTER {
+        check!(r.copy("{t}k3", "{t}k4", &CopyOptions::default().db(1)) => true);
+        // Now there in db 1 too: a second copy there needs REPLACE.
+        check!(r.copy("{t}k3", "{t}k4", &CopyOptions::default().db(1)) => false);
+        check!(r.copy("{t}k3", "{t}k4", &CopyOptions::default().db(1).replace()) => true);
+    }
+    check!(r.rename("{t}k4", "{t}k5") => true);
+    check!(r.exists(["{t}k4", "{t}k5"]) => 1);
+    fails!(r.rename("{t}nope", "{t}k6") => "ERR");
+    check!(r.renamenx("{t}k5", "{t}k3") => false);
+    check!(r.renamenx("{t}k5", "{t}k6") => true);
+    check!(r.copy("{t}k6", "{t}k5", &CopyOptions::default()) => true);
+    if !ON_CLUSTER {
+        check!(r.move_("{t}k6", 2) => true);
+        // Gone from db 0 now: nothing to move.
+        check!(r.move_("{t}k6", 2) => false);
+        check!(r.exists(["{t}k6"]) => 0);
+        // It is in db 2 (seen by swapping db 2 in), and db 1 holds the copy.
+        let _: () = r.execute_command(("SWAPDB", 0, 2)).unwrap();
+        check!(r.get::<String>("{t}k6") => "3");
+        let _: () = r.execute_command(("SWAPDB", 0, 2)).unwrap();
+        let _: () = r.execute_command(("SWAPDB", 0, 1)).unwrap();
+        check!(r.keys::<Vec<String>>("*") => ["{t}k4"]);
+        let _: () = r.execute_command(("SWAPDB", 0, 1)).unwrap();
+        // A key already in the target db is not moved.
+        check!(r.copy("{t}k5", "{t}k4", &CopyOptions::default()) => true);
+        check!(r.move_("{t}k4", 1) => false);
+        check!(r.exists(["{t}k4"]) => 1);
+    }
+    check!(r.unlink(["{t}k6", "{t}k2", "{t}k5", "{t}k4"]) => 3);
+    check!(r.unlink(["{t}nope"]) => 0);
+    check!(r.delete(["{t}k1", "{t}nope"]) => 1);
+    check!(r.delete(["{t}k1"]) => 0);
 
     // DUMP: type byte 0 (string), the int-encoded "3" (0xC0 = 8-bit integer, then 3), a 2-byte
     // RDB version and an 8-byte CRC64.
-    let dumped: Vec<u8> = call!(r.dump("k3"));
+    let dumped: Vec<u8> = call!(r.dump("{t}k3"));
     assert_eq!(&dumped[..3], &[0x00, 0xC0, 0x03], "{dumped:?}");
     assert_eq!(dumped.len(), 3 + 2 + 8, "{dumped:?}");
     let rdb_version = u16::from_le_bytes([dumped[3], dumped[4]]);
     assert!(rdb_version >= 10, "{rdb_version}");
-    check!(r.dump::<Option<Vec<u8>>>("nope") => None);
+    check!(r.dump::<Option<Vec<u8>>>("{t}nope") => None);
     check!(r.restore("r1", 0, &dumped, &RestoreOptions::default()) => true);
     check!(r.get::<String>("r1") => "3");
     check!(r.ttl("r1") => -1);
@@ -151,7 +162,7 @@ pub(crate) fn keys(r: &Redis) {
     // Longer than either server embeds (Redis 7.0: 44 bytes, Valkey 9.1: more than 100).
     check!(r.set("long", "x".repeat(200)) => true);
     check!(r.object_encoding::<String>("long") => "raw");
-    check!(r.object_encoding::<Option<String>>("nope") => None);
+    check!(r.object_encoding::<Option<String>>("{t}nope") => None);
     check!(r.rpush("enc_list", ["a"]) => 1);
     // Redis 7.0 keeps small lists in a quicklist; listpack-encoded lists came with Redis 7.2.
     let list_encoding = if is_valkey(r) {
@@ -167,7 +178,7 @@ pub(crate) fn keys(r: &Redis) {
     check!(r.object_refcount("emb") => 1);
     check!(r.object_refcount("long") => 1);
     // OBJECT on a missing key answers nil.
-    check!(r.object_encoding::<Option<String>>("nope") => None);
+    check!(r.object_encoding::<Option<String>>("{t}nope") => None);
     // No LFU policy: no access frequency.
     fails!(r.object_freq("r1") => "ERR");
     let help = call!(r.object_help::<Vec<String>>());
@@ -193,24 +204,30 @@ pub(crate) fn keys(r: &Redis) {
         .execute_command(("CONFIG", "SET", "maxmemory-policy", "noeviction"))
         .unwrap();
 
+    // The rest of this group is for a single server: a cluster refuses SORT ... BY/GET of other
+    // keys (Redis 7.0: "BY option of SORT denied in Cluster mode"), WAIT counts each primary's
+    // replica there, and FLUSHDB, RANDOMKEY and SCAN address one node or all.
+    if ON_CLUSTER {
+        return;
+    }
     // SORT BY and GET a hash field (`->`).
-    check!(r.rpush("uids", ["1", "2", "3"]) => 3);
-    check!(r.hset_mapping("user_1", [("name", "u1"), ("age", "30")]) => 2);
-    check!(r.hset_mapping("user_2", [("name", "u2"), ("age", "10")]) => 2);
-    check!(r.hset_mapping("user_3", [("name", "u3"), ("age", "20")]) => 2);
+    check!(r.rpush("{t}uids", ["1", "2", "3"]) => 3);
+    check!(r.hset_mapping("{t}user_1", [("name", "u1"), ("age", "30")]) => 2);
+    check!(r.hset_mapping("{t}user_2", [("name", "u2"), ("age", "10")]) => 2);
+    check!(r.hset_mapping("{t}user_3", [("name", "u3"), ("age", "20")]) => 2);
     check!(r.sort::<Vec<String>>(
-        "uids",
-        &SortOptions::default().by("user_*->age").get("user_*->name")
+        "{t}uids",
+        &SortOptions::default().by("{t}user_*->age").get("{t}user_*->name")
     ) => ["u2", "u3", "u1"]);
     // Several GETs: the reply is flat, the values of each element in turn; `groups` (redis-py's
     // `groups=True`) makes one group per element.
     check!(r.sort::<Vec<String>>(
-        "uids",
-        &SortOptions::default().by("user_*->age").desc().get("#").get("user_*->age")
+        "{t}uids",
+        &SortOptions::default().by("{t}user_*->age").desc().get("#").get("{t}user_*->age")
     ) => ["1", "30", "3", "20", "2", "10"]);
     check!(r.sort::<Vec<(String, String)>>(
-        "uids",
-        &SortOptions::default().by("user_*->age").desc().get("#").get("user_*->age").groups()
+        "{t}uids",
+        &SortOptions::default().by("{t}user_*->age").desc().get("#").get("{t}user_*->age").groups()
     ) => [
         ("1".to_owned(), "30".to_owned()),
         ("3".to_owned(), "20".to_owned()),
@@ -219,43 +236,43 @@ pub(crate) fn keys(r: &Redis) {
 
     // SORT: numeric by default; DESC, LIMIT, BY external weights, GET (with `#` the element and
     // nil for a missing key), ALPHA, STORE (the reply becomes the count).
-    check!(r.rpush("sortme", ["3", "1", "2"]) => 3);
-    check!(r.mset([("w_1", "30"), ("w_2", "20"), ("w_3", "10")]) => true);
-    check!(r.mset([("o_1", "one"), ("o_3", "three")]) => true);
-    check!(r.sort::<Vec<String>>("sortme", &SortOptions::default()) => ["1", "2", "3"]);
-    check!(r.sort::<Vec<String>>("sortme", &SortOptions::default().desc().limit(0, 2)) => ["3", "2"]);
-    check!(r.sort::<Vec<String>>("sortme", &SortOptions::default().limit(1, 10)) => ["2", "3"]);
-    check!(r.sort::<Vec<String>>("sortme", &SortOptions::default().limit(5, 10)) => Vec::<String>::new());
+    check!(r.rpush("{t}sortme", ["3", "1", "2"]) => 3);
+    check!(r.mset([("{t}w_1", "30"), ("{t}w_2", "20"), ("{t}w_3", "10")]) => true);
+    check!(r.mset([("{t}o_1", "one"), ("{t}o_3", "three")]) => true);
+    check!(r.sort::<Vec<String>>("{t}sortme", &SortOptions::default()) => ["1", "2", "3"]);
+    check!(r.sort::<Vec<String>>("{t}sortme", &SortOptions::default().desc().limit(0, 2)) => ["3", "2"]);
+    check!(r.sort::<Vec<String>>("{t}sortme", &SortOptions::default().limit(1, 10)) => ["2", "3"]);
+    check!(r.sort::<Vec<String>>("{t}sortme", &SortOptions::default().limit(5, 10)) => Vec::<String>::new());
     check!(r.sort::<Vec<String>>(
-        "sortme",
-        &SortOptions::default().by("w_*").get("#").get("w_*")
+        "{t}sortme",
+        &SortOptions::default().by("{t}w_*").get("#").get("{t}w_*")
     ) => ["3", "10", "2", "20", "1", "30"]);
     check!(r.sort::<Vec<Option<String>>>(
-        "sortme",
-        &SortOptions::default().get("o_*")
+        "{t}sortme",
+        &SortOptions::default().get("{t}o_*")
     ) => [Some("one".to_owned()), None, Some("three".to_owned())]);
     check!(r.sort::<Vec<(String, Option<String>)>>(
-        "sortme",
-        &SortOptions::default().get("#").get("o_*").groups().limit(1, 2)
+        "{t}sortme",
+        &SortOptions::default().get("#").get("{t}o_*").groups().limit(1, 2)
     ) => [("2".to_owned(), None), ("3".to_owned(), Some("three".to_owned()))]);
     // BY a pattern without `*` skips sorting: the list's own order.
-    check!(r.sort::<Vec<String>>("sortme", &SortOptions::default().by("nosort")) => ["3", "1", "2"]);
-    check!(r.sort::<i64>("sortme", &SortOptions::default().alpha().store("sorted")) => 3);
-    check!(r.lrange::<Vec<String>>("sorted", 0, -1) => ["1", "2", "3"]);
-    check!(r.rpush("words", ["pear", "apple", "fig"]) => 3);
-    fails!(r.sort::<Vec<String>>("words", &SortOptions::default()) => "ERR");
-    check!(r.sort::<Vec<String>>("words", &SortOptions::default().alpha()) => ["apple", "fig", "pear"]);
-    check!(r.sort::<Vec<String>>("words", &SortOptions::default().alpha().desc().limit(0, 1)) => ["pear"]);
-    check!(r.sort::<Vec<String>>("nope", &SortOptions::default()) => Vec::<String>::new());
-    check!(r.sort::<i64>("nope", &SortOptions::default().store("sorted")) => 0);
+    check!(r.sort::<Vec<String>>("{t}sortme", &SortOptions::default().by("nosort")) => ["3", "1", "2"]);
+    check!(r.sort::<i64>("{t}sortme", &SortOptions::default().alpha().store("{t}sorted")) => 3);
+    check!(r.lrange::<Vec<String>>("{t}sorted", 0, -1) => ["1", "2", "3"]);
+    check!(r.rpush("{t}words", ["pear", "apple", "fig"]) => 3);
+    fails!(r.sort::<Vec<String>>("{t}words", &SortOptions::default()) => "ERR");
+    check!(r.sort::<Vec<String>>("{t}words", &SortOptions::default().alpha()) => ["apple", "fig", "pear"]);
+    check!(r.sort::<Vec<String>>("{t}words", &SortOptions::default().alpha().desc().limit(0, 1)) => ["pear"]);
+    check!(r.sort::<Vec<String>>("{t}nope", &SortOptions::default()) => Vec::<String>::new());
+    check!(r.sort::<i64>("{t}nope", &SortOptions::default().store("{t}sorted")) => 0);
     // Storing an empty result deletes the destination.
-    check!(r.exists(["sorted"]) => 0);
+    check!(r.exists(["{t}sorted"]) => 0);
     check!(r.sadd("sortset", ["10", "9", "100"]) => 3);
     check!(r.sort::<Vec<i64>>("sortset", &SortOptions::default()) => [9, 10, 100]);
-    check!(r.sort_ro::<Vec<String>>("sortme", &SortOptions::default().desc()) => ["3", "2", "1"]);
-    check!(r.sort_ro::<Vec<String>>("sortme", &SortOptions::default().by("w_*").limit(0, 1)) => ["3"]);
-    check!(r.sort_ro::<Vec<String>>("words", &SortOptions::default().alpha()) => ["apple", "fig", "pear"]);
-    fails!(r.sort::<Vec<String>>("k3", &SortOptions::default()) => "WRONGTYPE");
+    check!(r.sort_ro::<Vec<String>>("{t}sortme", &SortOptions::default().desc()) => ["3", "2", "1"]);
+    check!(r.sort_ro::<Vec<String>>("{t}sortme", &SortOptions::default().by("{t}w_*").limit(0, 1)) => ["3"]);
+    check!(r.sort_ro::<Vec<String>>("{t}words", &SortOptions::default().alpha()) => ["apple", "fig", "pear"]);
+    fails!(r.sort::<Vec<String>>("{t}k3", &SortOptions::default()) => "WRONGTYPE");
 
     // No replicas: WAIT reaches its timeout with none acknowledging.
     check!(r.wait(0, 10) => 0);

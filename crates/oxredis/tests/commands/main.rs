@@ -7,6 +7,10 @@
     reason = "drives real I/O"
 )]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::duplicate_mod,
+    reason = "on_cluster compiles the group files a second time, with Client = RedisCluster"
+)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -17,7 +21,13 @@ use oxredis::types::{
     ClientInfo, GeoSearchResult, PendingEntry, PendingSummary, SlowLogEntry, StreamEntry,
 };
 use oxredis::{Cmd, ErrorKind, Expiry, Protocol, Redis, ScanOptions, Value};
-use oxredis_test_support::{Needs, RedisServer, ServerVersion};
+use oxredis_test_support::{ClusterServers, Needs, RedisServer, ServerVersion};
+
+/// The client the group bodies are written against: [`Redis`] here. The groups that can run on
+/// a cluster are compiled a second time in [`on_cluster`], where it is `RedisCluster`.
+type Client = Redis;
+/// Whether the group bodies run on a cluster (where a few replies come once per primary).
+const ON_CLUSTER: bool = false;
 
 fn client(server: &RedisServer, protocol: Protocol) -> Redis {
     // One connection, so connection-state commands (CLIENT SETNAME, TRACKING...) see each other.
@@ -126,6 +136,11 @@ macro_rules! fails {
     }};
 }
 
+/// `KEYS pattern` over the whole keyspace: the server's.
+fn all_keys(r: &Client, pattern: &str) -> BTreeSet<String> {
+    call!(r.keys::<BTreeSet<String>>(pattern))
+}
+
 mod acl;
 mod bitmaps;
 mod cluster;
@@ -145,6 +160,116 @@ mod sorted_sets;
 mod streams;
 mod strings;
 mod table;
+
+/// The groups whose commands a cluster runs as a single server does, compiled again with
+/// [`Client`] = `blocking::RedisCluster` (the files are the same: `#[path = "."]` finds them
+/// next to this one). Their multi-key commands use keys of one hash tag (`{t}`).
+///
+/// Not run on the cluster, and why:
+/// - in `keys`, the multi-database commands (`COPY ... DB`, `MOVE`, `SWAPDB`: a cluster has
+///   database 0 only), `SORT`/`SORT_RO` (`BY`/`GET` of other keys are refused in cluster mode),
+///   and `WAIT`, `FLUSHDB`, `RANDOMKEY` and `SCAN` (per node, and a cluster has replicas), are
+///   skipped there (`ON_CLUSTER`).
+/// - `migrate`: moves keys between two standalone servers.
+/// - `server`, `connection`, `acl`: server-wide or connection state (`CONFIG`, `INFO`,
+///   `CLIENT ...`, `ACL`, `DEBUG`, `SELECT`): the cluster client sends them to one or all nodes
+///   and combines the replies per node, which differ from one server's.
+/// - `pubsub`: `PUBSUB NUMSUB`/`CHANNELS` count the subscribers of one node only; cluster
+///   pub/sub is tested in tests/cluster.rs.
+/// - `cluster`, `newer_cluster`: already run on a cluster-enabled server (`CLUSTER ...`
+///   addressed to that node).
+/// - `shutdown`, `sentinel`: stop the server; talk to a sentinel.
+/// - `newer`: mostly commands newer than Redis 7.0, with server-specific skips; not converted.
+#[path = "."]
+mod on_cluster {
+    use super::*;
+
+    /// The cluster client.
+    type Client = oxredis::blocking::RedisCluster;
+    /// The group bodies run on a cluster.
+    const ON_CLUSTER: bool = true;
+
+    mod bitmaps;
+    mod geo;
+    mod hashes;
+    mod hyperloglog;
+    #[expect(dead_code, reason = "keys::migrate needs two standalone servers")]
+    mod keys;
+    mod lists;
+    mod scripting;
+    mod sets;
+    mod sorted_sets;
+    mod streams;
+    mod strings;
+
+    /// `KEYS pattern` over the whole keyspace: every primary's (KEYS alone goes to the default
+    /// node, as in redis-py).
+    fn all_keys(r: &Client, pattern: &str) -> BTreeSet<String> {
+        let primaries = r.target_nodes(oxredis::cluster::NodeFlag::Primaries);
+        call!(primaries.keys::<BTreeSet<String>>(pattern))
+    }
+
+    /// Whether the cluster's servers are Valkey.
+    fn is_valkey(_: &Client) -> bool {
+        ClusterServers::shared().version().is_valkey()
+    }
+
+    /// A group body on the cluster.
+    type ClusterBody = fn(&Client);
+
+    /// The groups run on the cluster, by name.
+    pub(super) const GROUPS: &[(&str, ClusterBody)] = &[
+        ("strings", strings::strings),
+        ("bitmaps", bitmaps::bitmaps),
+        ("hashes", hashes::hashes),
+        ("lists", lists::lists),
+        ("sets", sets::sets),
+        ("sorted_sets", sorted_sets::sorted_sets),
+        ("streams", streams::streams),
+        ("geo", geo::geo),
+        ("hyperloglog", hyperloglog::hyperloglog),
+        ("keys", keys::keys),
+        ("scripting", scripting::scripting),
+    ];
+
+    /// Runs every group on a cluster of its own (a fresh shared one per test binary), on RESP2
+    /// then RESP3, the keys of each run flushed first. Returns the failures, one per group.
+    pub(super) fn run_all() -> Vec<String> {
+        let c = ClusterServers::shared();
+        let mut failures = Vec::new();
+        for protocol in [Protocol::Resp2, Protocol::Resp3] {
+            let rc = Client::builder()
+                .url(&c.url())
+                .unwrap()
+                .protocol(protocol)
+                .socket_timeout(Duration::from_secs(60))
+                .build()
+                .unwrap();
+            for &(name, body) in GROUPS {
+                // Functions and scripts survive FLUSHALL; a failed run must not leave them.
+                c.flushall();
+                let _: bool = rc.function_flush(None).unwrap();
+                let _: bool = rc.script_flush(None).unwrap();
+                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(&rc)));
+                if let Err(panic) = run {
+                    let msg = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                        .unwrap_or_default();
+                    failures.push(format!("group {name} on the cluster, {protocol:?}: {msg}"));
+                }
+            }
+        }
+        failures
+    }
+}
+
+#[test]
+fn the_groups_of_hash_tagged_keys_give_the_same_replies_on_a_cluster() {
+    let failures = on_cluster::run_all();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ServerKind {

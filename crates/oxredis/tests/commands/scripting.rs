@@ -20,7 +20,49 @@ fn field<'a>(map: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {name} in {map:?}"))
 }
 
-pub(crate) fn scripting(r: &Redis) {
+/// A reply that a cluster gives once per primary (as redis-py's per-node dict): on a cluster,
+/// every one of the three primaries must have answered the same, and that answer is returned;
+/// on a single server, the reply itself.
+fn one_node(reply: Value) -> Value {
+    if !ON_CLUSTER {
+        return reply;
+    }
+    let per_node: Vec<(Value, Value)> = match reply {
+        Value::Map(pairs) => pairs,
+        Value::Array(flat) => flat
+            .chunks(2)
+            .map(|c| (c[0].clone(), c[1].clone()))
+            .collect(),
+        other => panic!("not a per-node reply: {other:?}"),
+    };
+    assert_eq!(per_node.len(), 3, "one reply per primary: {per_node:?}");
+    // Each server lists its libraries in its own order.
+    let unordered = |v: &Value| match v {
+        Value::Array(items) => {
+            let mut items: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+            items.sort();
+            items
+        }
+        other => vec![format!("{other:?}")],
+    };
+    assert!(
+        per_node
+            .windows(2)
+            .all(|w| unordered(&w[0].1) == unordered(&w[1].1)),
+        "the primaries differ: {per_node:?}"
+    );
+    per_node[0].1.clone()
+}
+
+/// `FUNCTION LIST`'s libraries (the same on every primary of a cluster).
+fn libraries(r: &Client, options: &FunctionListOptions) -> Vec<Value> {
+    match one_node(call!(r.function_list::<Value>(options))) {
+        Value::Array(libs) => libs,
+        other => panic!("FUNCTION LIST: {other:?}"),
+    }
+}
+
+pub(crate) fn scripting(r: &Client) {
     let none: &[&str] = &[];
     check!(r.eval::<Vec<String>>("return {KEYS[1], ARGV[1]}", &["k"], ["a"]) => ["k", "a"]);
 
@@ -130,7 +172,7 @@ pub(crate) fn scripting(r: &Redis) {
     fails!(r.fcall_ro::<String>("myget", &["k"], none) => "ERR");
     fails!(r.fcall::<String>("nosuchfunction", none, none) => "ERR");
 
-    let my = call!(r.function_list::<Vec<Value>>(&FunctionListOptions::default().library("my*")));
+    let my = libraries(r, &FunctionListOptions::default().library("my*"));
     assert_eq!(my.len(), 1, "{my:?}");
     assert_eq!(field(&my[0], "library_name"), &bulk("mylib"));
     assert_eq!(field(&my[0], "engine"), &bulk("LUA"));
@@ -147,9 +189,7 @@ pub(crate) fn scripting(r: &Redis) {
     assert_eq!(field(&functions[0], "description"), &Value::Nil);
     assert_eq!(field(&functions[0], "flags"), &Value::Array(vec![]));
 
-    let ro = call!(
-        r.function_list::<Vec<Value>>(&FunctionListOptions::default().library("ro*").withcode())
-    );
+    let ro = libraries(r, &FunctionListOptions::default().library("ro*").withcode());
     assert_eq!(ro.len(), 1, "{ro:?}");
     assert_eq!(field(&ro[0], "library_name"), &bulk("rolib"));
     assert_eq!(
@@ -165,7 +205,7 @@ pub(crate) fn scripting(r: &Redis) {
         field(&functions[0], "flags"),
         &Value::Array(vec![Value::Simple("no-writes".into())])
     );
-    let all = call!(r.function_list::<Vec<Value>>(&FunctionListOptions::default()));
+    let all = libraries(r, &FunctionListOptions::default());
     let names: BTreeSet<Vec<u8>> = all
         .iter()
         .map(|l| field(l, "library_name").as_bytes().unwrap().to_vec())
@@ -174,9 +214,12 @@ pub(crate) fn scripting(r: &Redis) {
         names,
         BTreeSet::from([b"mylib".to_vec(), b"rolib".to_vec()])
     );
-    check!(r.function_list::<Vec<Value>>(&FunctionListOptions::default().library("none*")) =>
-        Vec::<Value>::new());
+    assert_eq!(
+        libraries(r, &FunctionListOptions::default().library("none*")),
+        Vec::<Value>::new()
+    );
 
+    // One node answers on a cluster too (every primary holds both libraries).
     let stats = call!(r.function_stats::<Value>());
     // Nothing running; one engine with both libraries and their two functions.
     assert_eq!(field(&stats, "running_script"), &Value::Nil);
@@ -196,17 +239,26 @@ pub(crate) fn scripting(r: &Redis) {
     // The default policy (APPEND) refuses a library that still exists.
     fails!(r.function_restore(&dump, None) => "ERR");
     check!(r.function_delete("rolib") => true);
-    check!(r.function_list::<Vec<Value>>(&FunctionListOptions::default()) => Vec::<Value>::new());
+    assert_eq!(
+        libraries(r, &FunctionListOptions::default()),
+        Vec::<Value>::new()
+    );
     check!(r.function_restore(&dump, None) => true);
     check!(r.fcall::<String>("myget", &["k"], none) => "v");
     check!(r.function_restore(&dump, Some(RestorePolicy::Replace)) => true);
     check!(r.function_restore(&dump, Some(RestorePolicy::Flush)) => true);
     fails!(r.function_restore(b"not a dump".as_slice(), None) => "ERR");
     check!(r.function_flush(Some(FlushMode::Async)) => true);
-    check!(r.function_list::<Vec<Value>>(&FunctionListOptions::default()) => Vec::<Value>::new());
+    assert_eq!(
+        libraries(r, &FunctionListOptions::default()),
+        Vec::<Value>::new()
+    );
     check!(r.function_restore(&dump, Some(RestorePolicy::Append)) => true);
     check!(r.fcall_ro::<String>("myro", none, ["back"]) => "back");
     check!(r.function_flush(None) => true);
-    check!(r.function_list::<Vec<Value>>(&FunctionListOptions::default()) => Vec::<Value>::new());
+    assert_eq!(
+        libraries(r, &FunctionListOptions::default()),
+        Vec::<Value>::new()
+    );
     fails!(r.fcall_ro::<String>("myro", none, ["gone"]) => "ERR");
 }

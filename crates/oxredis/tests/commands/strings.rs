@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn strings(r: &Redis) {
+pub(crate) fn strings(r: &Client) {
     check!(r.set("s", "hello") => true);
     check!(r.append("s", " world") => 11);
     check!(r.strlen("s") => 11);
@@ -69,22 +69,22 @@ pub(crate) fn strings(r: &Redis) {
     check!(r.setnx("nx", "a") => true);
     check!(r.setnx("nx", "b") => false);
     check!(r.get::<String>("nx") => "a");
-    check!(r.mset([("a", "ohmytext"), ("b", "mynewtext")]) => true);
-    check!(r.msetnx([("a", "x"), ("zz", "y")]) => false);
-    check!(r.exists(["zz"]) => 0);
-    check!(r.msetnx([("m1", "x"), ("m2", "y")]) => true);
-    check!(r.mget::<Vec<Option<String>>>(["a", "b", "nope"]) => vec![
+    check!(r.mset([("{t}a", "ohmytext"), ("{t}b", "mynewtext")]) => true);
+    check!(r.msetnx([("{t}a", "x"), ("{t}zz", "y")]) => false);
+    check!(r.exists(["{t}zz"]) => 0);
+    check!(r.msetnx([("{t}m1", "x"), ("{t}m2", "y")]) => true);
+    check!(r.mget::<Vec<Option<String>>>(["{t}a", "{t}b", "{t}nope"]) => vec![
         Some("ohmytext".to_owned()),
         Some("mynewtext".to_owned()),
         None
     ]);
 
     // LCS: the string, its length (LEN), and the matches (IDX) as a map.
-    check!(r.lcs::<String>("a", "b", &LcsOptions::default()) => "mytext");
-    check!(r.lcs::<i64>("a", "b", &LcsOptions::default().len()) => 6);
+    check!(r.lcs::<String>("{t}a", "{t}b", &LcsOptions::default()) => "mytext");
+    check!(r.lcs::<i64>("{t}a", "{t}b", &LcsOptions::default().len()) => 6);
     let idx = call!(r.lcs::<Value>(
-        "a",
-        "b",
+        "{t}a",
+        "{t}b",
         &LcsOptions::default().idx().minmatchlen(4).withmatchlen()
     ));
     // "ohmytext" vs "mynewtext": "text" at 4..=7 and 5..=8, length 4 ("my" is too short).
@@ -135,7 +135,7 @@ pub(crate) fn strings(r: &Redis) {
     check!(r.set_options::<bool>("e3", "v", &SetOptions::default().pxat(at)) => true);
     let pttl = call!(r.pttl("e3"));
     assert!((290_000..=300_000).contains(&pttl), "PXAT: {pttl}");
-    fails!(r.incr("a") => "ERR");
+    fails!(r.incr("{t}a") => "ERR");
     check!(r.lpush("list", ["x"]) => 1);
     fails!(r.get::<String>("list") => "WRONGTYPE");
 }
