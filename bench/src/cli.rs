@@ -23,6 +23,9 @@ OPTIONS:
     --server-cpu C       pin only the server to CPU list C (overrides the server part of --pin)
                                                                        [env BENCH_SERVER_CPU]
     --no-ceiling         do not run redis-benchmark for the ceiling column
+    --cluster            instead of the figures: the cluster figures (c1), (c2) on a 6-node
+                         cluster (3 primaries + 3 replicas) the program starts; --only 1,2
+                         picks among them; --pin none only
     --instructions       instead of the figures: client-side instructions per blocking
                          sequential GET for oxredis and redis-rs, counted by
                          valgrind --tool=callgrind as (Ir(N large) - Ir(N small)) / (large - small)
@@ -38,6 +41,10 @@ FIGURES:
     (5) async, 50 tasks x sequential INCR
     (6) decode a 10k-element array from memory (no server)
     (7) async, 1 task sequential GET (latency-bound)
+
+CLUSTER FIGURES (--cluster):
+    (c1) one cluster pipeline of 10k SETs to 10k distinct fresh keys over the three primaries
+    (c2) async, 1000 tasks x 100 GET of random existing keys on one cluster client
 ";
 
 /// Where the server and the benchmark process run.
@@ -77,6 +84,8 @@ impl fmt::Display for Pin {
 pub(crate) enum Mode {
     /// The figures (1)-(7).
     Figures,
+    /// The cluster figures (c1), (c2).
+    Cluster,
     /// Instructions per sequential GET under callgrind.
     Instructions {
         /// GETs of the small run.
@@ -205,6 +214,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Option<Opts>, String> {
         mode: Mode::Figures,
     };
     let (mut instructions, mut small, mut large) = (false, 2_000, 22_000);
+    let mut cluster = false;
     let (mut get_loop, mut n, mut url) = (None::<String>, 0, String::new());
 
     let mut it = args.iter();
@@ -232,6 +242,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Option<Opts>, String> {
             "--server-cpu" => o.server_cpu = Some(value()?),
             "--no-ceiling" => o.ceiling = false,
             "--instructions" => instructions = true,
+            "--cluster" => cluster = true,
             "--small" => small = parse_num(name, &value()?)?,
             "--large" => large = parse_num(name, &value()?)?,
             // Internal, used by --instructions.
@@ -254,6 +265,8 @@ pub(crate) fn parse(args: &[String]) -> Result<Option<Opts>, String> {
             return Err("--large must be greater than --small".into());
         }
         o.mode = Mode::Instructions { small, large };
+    } else if cluster {
+        o.mode = Mode::Cluster;
     }
     Ok(Some(o))
 }

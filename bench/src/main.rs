@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cli;
+mod cluster;
 mod instructions;
 mod sys;
 
@@ -169,6 +170,7 @@ fn main() {
         Mode::GetLoop { client, n, url } => instructions::get_loop(client, *n, url),
         Mode::Instructions { small, large } => instructions::run(*small, *large),
         Mode::Figures => figures(&o),
+        Mode::Cluster => cluster::figures(&o),
     }
 }
 

@@ -336,6 +336,18 @@ pub(crate) enum Sent {
     Maybe,
 }
 
+impl Sent {
+    /// Whether the attempt that failed with `error` may have reached the server: not when the
+    /// error says nothing was written ([`Error::is_unsent`]).
+    pub(crate) fn of(error: &Error) -> Sent {
+        if error.is_unsent() {
+            Sent::No
+        } else {
+            Sent::Maybe
+        }
+    }
+}
+
 /// The retry flow of one operation, shared by the blocking and async clients: the I/O layer runs
 /// an attempt, reports its error here, and either waits the returned time and tries again or
 /// hands the error to the caller. Nothing here sleeps or reads a clock.

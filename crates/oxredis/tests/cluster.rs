@@ -561,6 +561,90 @@ fn replica_reads_go_to_replicas_with_readonly() {
     rc.delete([key, "{replica-read}:n"]).unwrap();
 }
 
+/// The port of the replica of `primary`'s shard.
+fn replica_of(c: &ClusterServers, primary: u16) -> u16 {
+    c.replicas()
+        .into_iter()
+        .find(|&r| {
+            let i = c.ports().iter().position(|&p| p == r).unwrap();
+            c.cli(i, &["INFO", "replication"])
+                .to_text()
+                .contains(&format!("master_port:{primary}"))
+        })
+        .unwrap()
+}
+
+/// Waits until the replica on `replica` has applied everything its primary on `primary` had
+/// written when called.
+fn wait_replicated(c: &ClusterServers, primary: u16, replica: u16) {
+    let offset = |port: u16, field: &str| -> i64 {
+        let i = c.ports().iter().position(|&p| p == port).unwrap();
+        let info = c.cli(i, &["INFO", "replication"]).to_text();
+        info.lines()
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+            .map_or(-1, |n| n.trim().parse().unwrap())
+    };
+    let target = offset(primary, "master_repl_offset");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while offset(replica, "slave_repl_offset") < target {
+        assert!(Instant::now() < deadline, "the replica never caught up");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `readonly()` / `readwrite()` switch replica reads at run time, counted on the servers: the
+/// replica serves no GET by default and after `readwrite()`, and every other GET (round robin
+/// over the shard's primary and its replica) after `readonly()`.
+macro_rules! readonly_readwrite_body {
+    ($rc:expr, $tag:expr $(, $aw:ident)*) => {{
+        let c = ClusterServers::shared();
+        c.wait_replicas_known();
+        let rc = $rc;
+        let key = format!("{{{}}}:k", $tag);
+        assert!(rc.set(&key, "v")$(.$aw)*.unwrap());
+        let primary = rc.get_node_from_key(&key).unwrap().port;
+        let replica = replica_of(c, primary);
+        wait_replicated(c, primary, replica);
+        // (on: whether replica reads are on, how many of 10 GETs the replica serves)
+        for (phase, on, served) in [("default", false, 0), ("readonly", true, 5), ("readwrite", false, 0), ("readonly again", true, 5)] {
+            match (phase, on) {
+                ("default", _) => {}
+                (_, true) => rc.readonly(),
+                (_, false) => rc.readwrite(),
+            }
+            let (replica_before, primary_before) = (get_calls(replica), get_calls(primary));
+            for _ in 0..10 {
+                let v: Option<String> = rc.get(&key)$(.$aw)*.unwrap();
+                assert_eq!(v.as_deref(), Some("v"), "{phase}");
+            }
+            assert_eq!(get_calls(replica) - replica_before, served, "{phase}");
+            // The primary serves the rest (other tests may add GETs of their own there).
+            assert!(get_calls(primary) - primary_before >= 10 - served, "{phase}");
+        }
+        // Writes go to the primary whatever the mode.
+        assert_eq!(rc.incr(format!("{{{}}}:n", $tag))$(.$aw)*.unwrap(), 1);
+        assert_eq!(rc.delete([key, format!("{{{}}}:n", $tag)])$(.$aw)*.unwrap(), 2);
+    }};
+}
+
+#[test]
+fn readonly_and_readwrite_switch_replica_reads_blocking() {
+    let c = ClusterServers::shared();
+    for p in PROTOCOLS {
+        let tag = format!("ro-b{}", p as u8);
+        readonly_readwrite_body!(blocking(c, p), &tag);
+    }
+}
+
+#[tokio::test]
+async fn readonly_and_readwrite_switch_replica_reads_async() {
+    let c = ClusterServers::shared();
+    for p in PROTOCOLS {
+        let tag = format!("ro-a{}", p as u8);
+        readonly_readwrite_body!(asynch(c, p), &tag, await);
+    }
+}
+
 // ---------------------------------------------------------------- slot migration
 
 /// Writes and reads through a slot migration: ASK while keys move, MOVED after; no error.

@@ -235,11 +235,7 @@ impl Redis {
         let mut state = RetryState::new(self.inner.config.retry);
         let mut cmd = cmd;
         loop {
-            let sent = if err.is_unsent() {
-                Sent::No
-            } else {
-                Sent::Maybe
-            };
+            let sent = Sent::of(&err);
             match state.on_error(&err, sent, idempotent) {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return Err(err),

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::cluster::flow::{
-    combine, empty_map, group_by_node, retry_alone, Action, Attempt, ClusterState, Map, Plan,
-    TopologyVotes, TransactionAttempt,
+    combine, empty_map, group_by_node, Action, Attempt, ClusterScan, ClusterScanStep, ClusterState,
+    Map, PipelineResults, Plan, TopologyVotes, TransactionAttempt,
 };
 use crate::cluster::redirect::NodeAddr;
 use crate::cluster::split::{merge_in_key_order, split_by_slot};
@@ -21,7 +21,6 @@ use crate::conn::finish_reply;
 use crate::convert::check_utf8;
 use crate::pipeline::{pack, Batch};
 use crate::retry::Sent;
-use crate::scan::{ScanCursor, ScanKind, ScanStep};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::pipeline::{batch_allowance, load_scripts_shared, run_batch_shared};
@@ -132,12 +131,46 @@ impl RedisCluster {
         self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn clients(&self) -> MutexGuard<'_, HashMap<NodeAddr, Redis>> {
+        self.inner.clients.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn client(&self, node: &NodeAddr) -> Redis {
-        let mut clients = self.inner.clients.lock().unwrap_or_else(|p| p.into_inner());
-        clients
+        if let Some(client) = self.clients().get(node) {
+            return client.clone();
+        }
+        // Not under the clients' lock: the state's lock is never taken inside it.
+        let readonly = self.state().replica_reads();
+        self.clients()
             .entry(node.clone())
-            .or_insert_with(|| Redis::new(self.inner.builder.node_config(node)))
+            .or_insert_with(|| Redis::new(self.inner.builder.node_config(node, readonly)))
             .clone()
+    }
+
+    /// Reads from replicas from now on (redis-py's `readonly()`, which sets
+    /// `read_from_replicas`): a read goes round robin to its shard's primary and replicas
+    /// (unless a replica [`LoadBalancingStrategy`](crate::cluster::LoadBalancingStrategy) was
+    /// chosen already), writes still to the primary. Every connection to a replica sends
+    /// `READONLY` when it opens; the connections to replicas opened before are dropped (requests already on them finish). Unlike
+    /// redis-py, which sends `READONLY` on one connection of the nodes it is given, there is no
+    /// node list: a node's pooled connections all follow the client's mode.
+    pub fn readonly(&self) {
+        self.set_replica_reads(true);
+    }
+
+    /// Reads from primaries only from now on (redis-py's `readwrite()`, which clears
+    /// `read_from_replicas`): connections to replicas no longer send `READONLY` (the
+    /// `READWRITE` mode, the server's default), and those opened before are dropped (requests already on them finish).
+    pub fn readwrite(&self) {
+        self.set_replica_reads(false);
+    }
+
+    fn set_replica_reads(&self, on: bool) {
+        let stale = self.state().set_replica_reads(on);
+        let mut clients = self.clients();
+        for node in stale {
+            clients.remove(&node);
+        }
     }
 
     async fn fetch_map(&self, candidates: Vec<NodeAddr>) -> Result<Map> {
@@ -162,14 +195,9 @@ impl RedisCluster {
     pub async fn initialize(&self) -> Result<()> {
         let candidates = self.state().refresh_candidates();
         let map = self.fetch_map(candidates).await?;
-        let known: Vec<NodeAddr> = {
-            let mut state = self.state();
-            state.set_map(map);
-            state.nodes().iter().map(ClusterNode::addr).collect()
-        };
+        let known = self.state().replace_map(map);
         self.inner.ready.store(true, Ordering::Release);
-        let mut clients = self.inner.clients.lock().unwrap_or_else(|p| p.into_inner());
-        clients.retain(|addr, _| known.contains(addr));
+        self.clients().retain(|addr, _| known.contains(addr));
         Ok(())
     }
 
@@ -207,11 +235,7 @@ impl RedisCluster {
                         Ok(v) => return Ok(v),
                         Err(e) => e,
                     };
-                    let sent = if err.is_unsent() {
-                        Sent::No
-                    } else {
-                        Sent::Maybe
-                    };
+                    let sent = Sent::of(&err);
                     attempt.on_error(err, sent, &mut self.state(), self.now());
                 }
                 Action::Wait(d) => tokio::time::sleep(d).await,
@@ -322,23 +346,17 @@ impl RedisCluster {
 
     /// Every primary (redis-py's `get_primaries`).
     pub fn get_primaries(&self) -> Vec<ClusterNode> {
-        let mut nodes = self.get_nodes();
-        nodes.retain(|n| n.server_type == Some(ServerType::Primary));
-        nodes
+        self.state().nodes_in(ServerType::Primary)
     }
 
     /// Every replica (redis-py's `get_replicas`).
     pub fn get_replicas(&self) -> Vec<ClusterNode> {
-        let mut nodes = self.get_nodes();
-        nodes.retain(|n| n.server_type == Some(ServerType::Replica));
-        nodes
+        self.state().nodes_in(ServerType::Replica)
     }
 
     /// The node at `host:port`, if it is in the slot map (redis-py's `get_node`).
     pub fn get_node(&self, host: &str, port: u16) -> Option<ClusterNode> {
-        self.get_nodes()
-            .into_iter()
-            .find(|n| n.host == host && n.port == port)
+        self.state().node(host, port)
     }
 
     /// The primary serving `key`'s slot (redis-py's `get_node_from_key`).
@@ -349,11 +367,7 @@ impl RedisCluster {
     /// The node keyless commands without a declared target go to (redis-py's
     /// `get_default_node`).
     pub fn get_default_node(&self) -> ClusterNode {
-        let addr = self.state().default_node().clone();
-        self.get_nodes()
-            .into_iter()
-            .find(|n| n.addr() == addr)
-            .unwrap_or_else(|| ClusterNode::new(addr.host, addr.port))
+        self.state().default_cluster_node()
     }
 
     /// Makes `node` the default node (redis-py's `set_default_node`); `false` when it is not
@@ -419,9 +433,8 @@ impl RedisCluster {
     ) -> ClusterScanStream<T> {
         let walk = ClusterWalk {
             cluster: self.clone(),
-            nodes: None,
+            scan: None,
             options,
-            cursor: None,
             _item: PhantomData,
         };
         ClusterScanStream {
@@ -491,7 +504,7 @@ impl RedisCluster {
         }
     }
 
-    all_commands!(async_methods);
+    all_commands!(cluster_async_methods);
 }
 
 fn task_failed(e: tokio::task::JoinError) -> Error {
@@ -534,10 +547,9 @@ impl Targeted<'_> {
 
 struct ClusterWalk<T> {
     cluster: RedisCluster,
-    /// Primaries not walked yet (`None` before the first page: the map may not be there).
-    nodes: Option<Vec<NodeAddr>>,
+    /// `None` before the first page (the map may not be there).
+    scan: Option<ClusterScan>,
     options: ScanOptions,
-    cursor: Option<(NodeAddr, ScanCursor)>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -552,38 +564,29 @@ fn scan_step<T: FromValue + Send + 'static>(
     mut walk: ClusterWalk<T>,
 ) -> BoxFuture<'static, (Option<Result<T>>, ClusterWalk<T>)> {
     Box::pin(async move {
-        if walk.nodes.is_none() {
-            if let Err(e) = walk.cluster.ready().await {
-                walk.nodes = Some(Vec::new());
-                return (Some(Err(e)), walk);
-            }
-            let primaries = walk.cluster.get_primaries();
-            walk.nodes = Some(primaries.iter().map(ClusterNode::addr).collect());
-        }
-        loop {
-            let Some((node, cursor)) = &mut walk.cursor else {
-                match walk.nodes.as_mut().filter(|n| !n.is_empty()) {
-                    None => return (None, walk),
-                    Some(nodes) => {
-                        let node = nodes.remove(0);
-                        let cursor = ScanCursor::new(ScanKind::Keys, walk.options.clone());
-                        walk.cursor = Some((node, cursor));
-                        continue;
-                    }
+        let scan = match &mut walk.scan {
+            Some(scan) => scan,
+            None => {
+                let ready = walk.cluster.ready().await;
+                let primaries = walk.cluster.get_primaries();
+                let nodes = primaries.iter().map(ClusterNode::addr).collect();
+                let scan = walk
+                    .scan
+                    .insert(ClusterScan::new(nodes, walk.options.clone()));
+                if let Err(e) = ready {
+                    scan.end();
+                    return (Some(Err(e)), walk);
                 }
-            };
-            match cursor.step() {
-                ScanStep::Item(v) => return (Some(T::from_value(v)), walk),
-                ScanStep::Done => walk.cursor = None,
-                ScanStep::Fetch(cmd) => {
-                    let target = TargetNodes::Node(ClusterNode::new(node.host.clone(), node.port));
-                    let fed = match walk.cluster.run_value(cmd, Some(target)).await {
-                        Ok(page) => cursor.feed(page),
-                        Err(e) => Err(e),
-                    };
-                    if let Err(e) = fed {
-                        walk.cursor = None;
-                        walk.nodes = Some(Vec::new());
+                scan
+            }
+        };
+        loop {
+            match scan.step() {
+                ClusterScanStep::Item(v) => return (Some(T::from_value(v)), walk),
+                ClusterScanStep::Done => return (None, walk),
+                ClusterScanStep::Fetch(cmd, target) => {
+                    let page = walk.cluster.run_value(cmd, Some(target)).await;
+                    if let Err(e) = scan.feed(page) {
                         return (Some(Err(e)), walk);
                     }
                 }
@@ -668,8 +671,7 @@ impl ClusterPipeline {
         }
         let cmds = batch.commands();
         let (groups, alone) = group_by_node(&mut self.cluster.state(), cmds)?;
-        let mut results: Vec<Option<Result<Value>>> = (0..cmds.len()).map(|_| None).collect();
-        let mut again: Vec<usize> = alone;
+        let mut results = PipelineResults::new(cmds.len(), alone);
         let tasks: Vec<_> = groups
             .into_iter()
             .map(|(node, indices)| {
@@ -680,43 +682,16 @@ impl ClusterPipeline {
             })
             .collect();
         let decode = self.cluster.inner.builder.config.decode_responses;
+        let check = |reply: &Value| if decode { check_utf8(reply) } else { Ok(()) };
         for (indices, task) in tasks {
-            match task.await.map_err(task_failed).and_then(|r| r) {
-                Ok(replies) => {
-                    for (&i, reply) in indices.iter().zip(replies) {
-                        let checked = if decode {
-                            check_utf8(&reply).map(|()| reply)
-                        } else {
-                            Ok(reply)
-                        };
-                        let result = checked
-                            .and_then(|reply| finish_reply(cmds[i].reply_shape(), reply))
-                            .map_err(|e| e.at_command(i, cmds[i].name()));
-                        match result {
-                            Err(e) if retry_alone(&e) => again.push(i),
-                            r => results[i] = Some(r),
-                        }
-                    }
-                }
-                Err(e) if e.is_unsent() => again.extend(indices),
-                Err(e) => {
-                    for &i in &indices {
-                        results[i] = Some(Err(e.duplicate().at_command(i, cmds[i].name())));
-                    }
-                }
-            }
+            let outcome = task.await.map_err(task_failed).and_then(|r| r);
+            results.settle(cmds, indices, outcome, check);
         }
-        again.sort_unstable();
-        for i in again {
-            let result = Box::pin(self.cluster.run_value(cmds[i].clone(), None))
-                .await
-                .map_err(|e| e.at_command(i, cmds[i].name()));
-            results[i] = Some(result);
+        for i in results.take_again() {
+            let result = Box::pin(self.cluster.run_value(cmds[i].clone(), None)).await;
+            results.set(i, cmds, result);
         }
-        Ok(results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(Error::new(ErrorKind::Protocol, "no reply"))))
-            .collect())
+        Ok(results.finish())
     }
 
     /// Sends every queued command and returns their values in order; the first failing

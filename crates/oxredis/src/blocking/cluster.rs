@@ -7,18 +7,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::cluster::flow::{
-    combine, group_by_node, retry_alone, Action, Attempt, ClusterState, Plan, TopologyVotes,
-    TransactionAttempt,
+    combine, group_by_node, Action, Attempt, ClusterScan, ClusterScanStep, ClusterState,
+    PipelineResults, Plan, TopologyVotes, TransactionAttempt,
 };
 use crate::cluster::redirect::NodeAddr;
 use crate::cluster::split::{merge_in_key_order, split_by_slot};
-use crate::cluster::{ClusterBuilder, ClusterNode, TargetNodes};
+use crate::cluster::{ClusterBuilder, ClusterNode, ServerType, TargetNodes};
 use crate::commands::options::*;
 use crate::commands::{build, CommandFlags};
 use crate::conn::finish_reply;
 use crate::pipeline::Batch;
 use crate::retry::Sent;
-use crate::scan::{ScanCursor, ScanKind, ScanStep};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::pipeline::{load_scripts, run_batch};
@@ -143,12 +142,46 @@ impl RedisCluster {
         self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn pools(&self) -> MutexGuard<'_, HashMap<NodeAddr, Arc<ConnectionPool>>> {
+        self.inner.pools.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn pool(&self, node: &NodeAddr) -> Arc<ConnectionPool> {
-        let mut pools = self.inner.pools.lock().unwrap_or_else(|p| p.into_inner());
-        pools
+        if let Some(pool) = self.pools().get(node) {
+            return pool.clone();
+        }
+        // Not under the pools' lock: the state's lock is never taken inside it.
+        let readonly = self.state().replica_reads();
+        self.pools()
             .entry(node.clone())
-            .or_insert_with(|| ConnectionPool::new(self.inner.builder.node_config(node)))
+            .or_insert_with(|| ConnectionPool::new(self.inner.builder.node_config(node, readonly)))
             .clone()
+    }
+
+    /// Reads from replicas from now on (redis-py's `readonly()`, which sets
+    /// `read_from_replicas`): a read goes round robin to its shard's primary and replicas
+    /// (unless a replica [`LoadBalancingStrategy`](crate::cluster::LoadBalancingStrategy) was
+    /// chosen already), writes still to the primary. Every connection to a replica sends
+    /// `READONLY` when it opens; the connections to replicas opened before are closed. Unlike
+    /// redis-py, which sends `READONLY` on one connection of the nodes it is given, there is no
+    /// node list: a node's pooled connections all follow the client's mode.
+    pub fn readonly(&self) {
+        self.set_replica_reads(true);
+    }
+
+    /// Reads from primaries only from now on (redis-py's `readwrite()`, which clears
+    /// `read_from_replicas`): connections to replicas no longer send `READONLY` (the
+    /// `READWRITE` mode, the server's default), and those opened before are closed.
+    pub fn readwrite(&self) {
+        self.set_replica_reads(false);
+    }
+
+    fn set_replica_reads(&self, on: bool) {
+        let stale = self.state().set_replica_reads(on);
+        let mut pools = self.pools();
+        for node in stale {
+            pools.remove(&node);
+        }
     }
 
     /// Asks `candidates` in order for `CLUSTER SLOTS` until enough answered; the view most
@@ -172,12 +205,8 @@ impl RedisCluster {
     pub fn initialize(&self) -> Result<()> {
         let candidates = self.state().refresh_candidates();
         let map = self.fetch_map(candidates)?;
-        let mut state = self.state();
-        state.set_map(map);
-        let known: Vec<NodeAddr> = state.nodes().iter().map(ClusterNode::addr).collect();
-        drop(state);
-        let mut pools = self.inner.pools.lock().unwrap_or_else(|p| p.into_inner());
-        pools.retain(|addr, _| known.contains(addr));
+        let known = self.state().replace_map(map);
+        self.pools().retain(|addr, _| known.contains(addr));
         Ok(())
     }
 
@@ -200,11 +229,7 @@ impl RedisCluster {
                         Ok(v) => return Ok(v),
                         Err(e) => e,
                     };
-                    let sent = if err.is_unsent() {
-                        Sent::No
-                    } else {
-                        Sent::Maybe
-                    };
+                    let sent = Sent::of(&err);
                     attempt.on_error(err, sent, &mut self.state(), self.now());
                 }
                 Action::Wait(d) => std::thread::sleep(d),
@@ -291,23 +316,17 @@ impl RedisCluster {
 
     /// Every primary (redis-py's `get_primaries`).
     pub fn get_primaries(&self) -> Vec<ClusterNode> {
-        let mut nodes = self.get_nodes();
-        nodes.retain(|n| n.server_type == Some(crate::cluster::ServerType::Primary));
-        nodes
+        self.state().nodes_in(ServerType::Primary)
     }
 
     /// Every replica (redis-py's `get_replicas`).
     pub fn get_replicas(&self) -> Vec<ClusterNode> {
-        let mut nodes = self.get_nodes();
-        nodes.retain(|n| n.server_type == Some(crate::cluster::ServerType::Replica));
-        nodes
+        self.state().nodes_in(ServerType::Replica)
     }
 
     /// The node at `host:port`, if it is in the slot map (redis-py's `get_node`).
     pub fn get_node(&self, host: &str, port: u16) -> Option<ClusterNode> {
-        self.get_nodes()
-            .into_iter()
-            .find(|n| n.host == host && n.port == port)
+        self.state().node(host, port)
     }
 
     /// The primary serving `key`'s slot (redis-py's `get_node_from_key`).
@@ -318,13 +337,7 @@ impl RedisCluster {
     /// The node keyless commands without a declared target go to (redis-py's
     /// `get_default_node`).
     pub fn get_default_node(&self) -> ClusterNode {
-        let state = self.state();
-        let addr = state.default_node().clone();
-        drop(state);
-        self.get_nodes()
-            .into_iter()
-            .find(|n| n.addr() == addr)
-            .unwrap_or_else(|| ClusterNode::new(addr.host, addr.port))
+        self.state().default_cluster_node()
     }
 
     /// Makes `node` the default node (redis-py's `set_default_node`); `false` when it is not
@@ -373,16 +386,10 @@ impl RedisCluster {
     /// Iterates over every key of every primary (MATCH, COUNT and TYPE from `options`), one
     /// node after the other, one SCAN page at a time (redis-py's cluster `scan_iter`).
     pub fn scan_iter<T: FromValue>(&self, options: ScanOptions) -> ClusterScanIter<T> {
-        let nodes = self
-            .get_primaries()
-            .iter()
-            .map(ClusterNode::addr)
-            .collect::<Vec<_>>();
+        let nodes = self.get_primaries().iter().map(ClusterNode::addr).collect();
         ClusterScanIter {
             cluster: self.clone(),
-            nodes,
-            options: options.clone(),
-            cursor: None,
+            scan: ClusterScan::new(nodes, options),
             _item: PhantomData,
         }
     }
@@ -471,7 +478,7 @@ impl RedisCluster {
         Ok(replies)
     }
 
-    all_commands!(immediate_methods);
+    all_commands!(cluster_immediate_methods);
 }
 
 /// The command methods of a [`RedisCluster`] sent to chosen nodes
@@ -508,10 +515,7 @@ impl Targeted<'_> {
 #[derive(Debug)]
 pub struct ClusterScanIter<T> {
     cluster: RedisCluster,
-    /// Primaries not walked yet, the next last.
-    nodes: Vec<NodeAddr>,
-    options: ScanOptions,
-    cursor: Option<(NodeAddr, ScanCursor)>,
+    scan: ClusterScan,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -520,27 +524,12 @@ impl<T: FromValue> Iterator for ClusterScanIter<T> {
 
     fn next(&mut self) -> Option<Result<T>> {
         loop {
-            let Some((node, cursor)) = &mut self.cursor else {
-                if self.nodes.is_empty() {
-                    return None;
-                }
-                let node = self.nodes.remove(0);
-                let cursor = ScanCursor::new(ScanKind::Keys, self.options.clone());
-                self.cursor = Some((node, cursor));
-                continue;
-            };
-            match cursor.step() {
-                ScanStep::Item(v) => return Some(T::from_value(v)),
-                ScanStep::Done => self.cursor = None,
-                ScanStep::Fetch(cmd) => {
-                    let target = TargetNodes::Node(ClusterNode::new(node.host.clone(), node.port));
-                    let fed = self
-                        .cluster
-                        .run_value(cmd, Some(&target))
-                        .and_then(|page| cursor.feed(page));
-                    if let Err(e) = fed {
-                        self.nodes.clear();
-                        self.cursor = None;
+            match self.scan.step() {
+                ClusterScanStep::Item(v) => return Some(T::from_value(v)),
+                ClusterScanStep::Done => return None,
+                ClusterScanStep::Fetch(cmd, target) => {
+                    let page = self.cluster.run_value(cmd, Some(&target));
+                    if let Err(e) = self.scan.feed(page) {
                         return Some(Err(e));
                     }
                 }
@@ -619,43 +608,18 @@ impl ClusterPipeline {
         }
         let cmds = batch.commands();
         let (groups, alone) = group_by_node(&mut self.cluster.state(), cmds)?;
-        let mut results: Vec<Option<Result<Value>>> = (0..cmds.len()).map(|_| None).collect();
-        let mut again: Vec<usize> = alone;
+        let mut results = PipelineResults::new(cmds.len(), alone);
         for (node, indices) in groups {
             let group: Vec<&Cmd> = indices.iter().map(|&i| &cmds[i]).collect();
-            match self.cluster.run_group(&node, &group, &batch) {
-                Ok(replies) => {
-                    for (&i, reply) in indices.iter().zip(replies) {
-                        let result = finish_reply(cmds[i].reply_shape(), reply)
-                            .map_err(|e| e.at_command(i, cmds[i].name()));
-                        match result {
-                            Err(e) if retry_alone(&e) => again.push(i),
-                            r => results[i] = Some(r),
-                        }
-                    }
-                }
-                // Nothing sent (no connection): each command goes through the flow, which
-                // refreshes the map and routes it again.
-                Err(e) if e.is_unsent() => again.extend(indices),
-                Err(e) => {
-                    for &i in &indices {
-                        results[i] = Some(Err(e.duplicate().at_command(i, cmds[i].name())));
-                    }
-                }
-            }
+            let outcome = self.cluster.run_group(&node, &group, &batch);
+            // The connection checked UTF-8 under `decode_responses` already.
+            results.settle(cmds, indices, outcome, |_| Ok(()));
         }
-        again.sort_unstable();
-        for i in again {
-            let result = self
-                .cluster
-                .run_value(cmds[i].clone(), None)
-                .map_err(|e| e.at_command(i, cmds[i].name()));
-            results[i] = Some(result);
+        for i in results.take_again() {
+            let result = self.cluster.run_value(cmds[i].clone(), None);
+            results.set(i, cmds, result);
         }
-        Ok(results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(Error::new(ErrorKind::Protocol, "no reply"))))
-            .collect())
+        Ok(results.finish())
     }
 
     /// Sends every queued command and returns their values in order; the first failing

@@ -14,9 +14,11 @@ use super::route::{route, Route};
 use super::split::{split_by_slot, Part};
 use super::topology::{LoadBalancer, SlotMap};
 use crate::cmd::Cmd;
+use crate::commands::options::ScanOptions;
 use crate::commands::{Aggregate, CommandFlags, NodeFlag};
 use crate::error::{Error, ErrorKind, Result};
 use crate::retry::Sent;
+use crate::scan::{ScanCursor, ScanKind, ScanStep};
 use crate::value::Value;
 
 /// How many nodes a topology refresh asks for `CLUSTER SLOTS` (the view most of them agree on
@@ -134,6 +136,58 @@ impl ClusterState {
                 .map(|n| ClusterNode::from_addr(&n.addr, ServerType::Replica)),
         );
         out
+    }
+
+    /// The nodes of the map in `role` (redis-py's `get_primaries`, `get_replicas`).
+    pub(crate) fn nodes_in(&self, role: ServerType) -> Vec<ClusterNode> {
+        let mut nodes = self.nodes();
+        nodes.retain(|n| n.server_type == Some(role));
+        nodes
+    }
+
+    /// The node at `host:port` with its role, if it is in the map (redis-py's `get_node`).
+    pub(crate) fn node(&self, host: &str, port: u16) -> Option<ClusterNode> {
+        self.nodes()
+            .into_iter()
+            .find(|n| n.host == host && n.port == port)
+    }
+
+    /// The default node with its role, or without one when it is not in the map (redis-py's
+    /// `get_default_node`).
+    pub(crate) fn default_cluster_node(&self) -> ClusterNode {
+        let addr = &self.default_node;
+        self.node(&addr.host, addr.port)
+            .unwrap_or_else(|| ClusterNode::new(addr.host.clone(), addr.port))
+    }
+
+    /// Replaces the slot map ([`set_map`](Self::set_map)) and returns the addresses of its
+    /// nodes: the driver drops its connections to every other node.
+    pub(crate) fn replace_map(&mut self, map: SlotMap) -> HashSet<NodeAddr> {
+        self.set_map(map);
+        self.map.nodes().map(|n| n.addr.clone()).collect()
+    }
+
+    /// Whether reads may go to replicas (a strategy other than
+    /// [`LoadBalancingStrategy::Primary`]): connections opened now send `READONLY`.
+    pub(crate) fn replica_reads(&self) -> bool {
+        self.read_from != LoadBalancingStrategy::Primary
+    }
+
+    /// Turns reads from replicas on (redis-py's `readonly()`, which sets
+    /// `read_from_replicas`: round robin over each shard's primary and replicas, unless a
+    /// replica strategy is set already) or off (`readwrite()`: primaries only). Returns the
+    /// replicas of the map when the mode changed: their connections were opened in the other
+    /// mode (with or without `READONLY`), and the driver drops them.
+    pub(crate) fn set_replica_reads(&mut self, on: bool) -> Vec<NodeAddr> {
+        if on == self.replica_reads() {
+            return Vec::new();
+        }
+        self.read_from = if on {
+            LoadBalancingStrategy::RoundRobin
+        } else {
+            LoadBalancingStrategy::Primary
+        };
+        self.map.replicas().map(|n| n.addr.clone()).collect()
     }
 
     /// Whether `node` is in the map.
@@ -680,6 +734,159 @@ pub(crate) fn retry_alone(e: &Error) -> bool {
             | ErrorKind::ClusterDown
             | ErrorKind::MasterDown
     )
+}
+
+/// A cluster-wide SCAN (redis-py's cluster `scan_iter`): every primary in turn, one page at a
+/// time, each page asked of that primary alone.
+#[derive(Debug)]
+pub(crate) struct ClusterScan {
+    /// Primaries not walked yet, in order.
+    nodes: std::collections::VecDeque<NodeAddr>,
+    options: ScanOptions,
+    cursor: Option<(NodeAddr, ScanCursor)>,
+}
+
+/// What the driver of a [`ClusterScan`] does next.
+#[derive(Debug)]
+pub(crate) enum ClusterScanStep {
+    /// Hand this key to the caller.
+    Item(Value),
+    /// Run this SCAN on these target nodes and [`feed`](ClusterScan::feed) the result.
+    Fetch(Cmd, TargetNodes),
+    /// Every primary was walked (or the walk failed).
+    Done,
+}
+
+impl ClusterScan {
+    /// A walk over `primaries`, in order, with MATCH, COUNT and TYPE from `options`.
+    pub(crate) fn new(primaries: Vec<NodeAddr>, options: ScanOptions) -> ClusterScan {
+        ClusterScan {
+            nodes: primaries.into(),
+            options,
+            cursor: None,
+        }
+    }
+
+    /// The next key, the page to fetch, or the end.
+    pub(crate) fn step(&mut self) -> ClusterScanStep {
+        loop {
+            let Some((node, cursor)) = &mut self.cursor else {
+                let Some(node) = self.nodes.pop_front() else {
+                    return ClusterScanStep::Done;
+                };
+                let cursor = ScanCursor::new(ScanKind::Keys, self.options.clone());
+                self.cursor = Some((node, cursor));
+                continue;
+            };
+            match cursor.step() {
+                ScanStep::Item(v) => return ClusterScanStep::Item(v),
+                ScanStep::Done => self.cursor = None,
+                ScanStep::Fetch(cmd) => {
+                    let target = TargetNodes::Node(ClusterNode::new(node.host.clone(), node.port));
+                    return ClusterScanStep::Fetch(cmd, target);
+                }
+            }
+        }
+    }
+
+    /// Takes the result of the last [`ClusterScanStep::Fetch`].
+    ///
+    /// # Errors
+    /// The fetch's error, or a malformed page; the walk is then over.
+    pub(crate) fn feed(&mut self, page: Result<Value>) -> Result<()> {
+        let fed = match (page, &mut self.cursor) {
+            (Ok(page), Some((_, cursor))) => cursor.feed(page),
+            (Ok(_), None) => Err(Error::new(
+                ErrorKind::Protocol,
+                "a SCAN page nobody asked for",
+            )),
+            (Err(e), _) => Err(e),
+        };
+        if fed.is_err() {
+            self.end();
+        }
+        fed
+    }
+
+    /// Ends the walk.
+    pub(crate) fn end(&mut self) {
+        self.nodes.clear();
+        self.cursor = None;
+    }
+}
+
+/// The results of a cluster pipeline as its groups come back: each command's result in its
+/// place, and the commands to run again on their own through the redirect flow (redirected or
+/// refused for the cluster's state inside the pipeline, or not sent).
+#[derive(Debug)]
+pub(crate) struct PipelineResults {
+    results: Vec<Option<Result<Value>>>,
+    again: Vec<usize>,
+}
+
+impl PipelineResults {
+    /// For `count` commands, those at `alone` to run on their own
+    /// (from [`group_by_node`]).
+    pub(crate) fn new(count: usize, alone: Vec<usize>) -> PipelineResults {
+        PipelineResults {
+            results: (0..count).map(|_| None).collect(),
+            again: alone,
+        }
+    }
+
+    /// Takes the outcome of the group of `cmds` at `indices`: its raw replies in order, or the
+    /// group's error. `check` is the driver's check of a raw reply (UTF-8 under
+    /// `decode_responses`) before the command's reply shape is applied.
+    pub(crate) fn settle(
+        &mut self,
+        cmds: &[Cmd],
+        indices: Vec<usize>,
+        outcome: Result<Vec<Value>>,
+        check: impl Fn(&Value) -> Result<()>,
+    ) {
+        match outcome {
+            Ok(replies) => {
+                for (&i, reply) in indices.iter().zip(replies) {
+                    let result = check(&reply)
+                        .and_then(|()| crate::conn::finish_reply(cmds[i].reply_shape(), reply))
+                        .map_err(|e| e.at_command(i, cmds[i].name()));
+                    match result {
+                        Err(e) if retry_alone(&e) => self.again.push(i),
+                        r => self.results[i] = Some(r),
+                    }
+                }
+            }
+            // Nothing sent (no connection): each command goes through the flow, which
+            // refreshes the map and routes it again.
+            Err(e) if e.is_unsent() => self.again.extend(indices),
+            Err(e) => {
+                for &i in &indices {
+                    self.results[i] = Some(Err(e.duplicate().at_command(i, cmds[i].name())));
+                }
+            }
+        }
+    }
+
+    /// The commands to run again on their own, in submission order; their results go to
+    /// [`set`](Self::set).
+    pub(crate) fn take_again(&mut self) -> Vec<usize> {
+        let mut again = std::mem::take(&mut self.again);
+        again.sort_unstable();
+        again
+    }
+
+    /// Records the result of command `i` run on its own (its error is marked with its index).
+    pub(crate) fn set(&mut self, i: usize, cmds: &[Cmd], result: Result<Value>) {
+        self.results[i] = Some(result.map_err(|e| e.at_command(i, cmds[i].name())));
+    }
+
+    /// One result per command, in submission order.
+    pub(crate) fn finish(self) -> Vec<Result<Value>> {
+        self.results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(Error::new(ErrorKind::Protocol, "no reply"))))
+            .collect()
+    }
 }
 
 /// The slot map type, for drivers.

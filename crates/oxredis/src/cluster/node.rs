@@ -268,14 +268,15 @@ impl ClusterBuilder {
         Ok(self.startup_nodes.iter().map(ClusterNode::addr).collect())
     }
 
-    /// The connection settings for `node`.
-    pub(crate) fn node_config(&self, node: &NodeAddr) -> ConnectionConfig {
+    /// The connection settings for `node`; `readonly` when reads may go to replicas (the
+    /// connection sends `READONLY`).
+    pub(crate) fn node_config(&self, node: &NodeAddr, readonly: bool) -> ConnectionConfig {
         let mut config = self.config.clone();
         config.addr = Addr::Tcp {
             host: node.host.clone(),
             port: node.port,
         };
-        config.readonly = self.read_from != LoadBalancingStrategy::Primary;
+        config.readonly = readonly;
         // A cluster client retries per the cluster's rules (after a refresh, on another
         // node); a node connection's own retries would only delay that.
         config.retry = crate::retry::Retry::none();
@@ -286,9 +287,8 @@ impl ClusterBuilder {
     /// The connection settings of a pub/sub connection to `node`: the node's address, the
     /// client's own retry policy for reconnecting.
     pub(crate) fn pubsub_config(&self, node: &NodeAddr) -> ConnectionConfig {
-        let mut config = self.node_config(node);
+        let mut config = self.node_config(node, false);
         config.retry = self.config.retry;
-        config.readonly = false;
         config
     }
 

@@ -182,6 +182,38 @@ macro_rules! immediate_methods_impl {
     )*};
 }
 
+/// Surface: `immediate_methods` less the commands a cluster client has methods of its own
+/// for (`not_on_cluster`).
+macro_rules! cluster_immediate_methods {
+    ($($tt:tt)*) => { parse_entries!(cluster_immediate_methods_impl; $($tt)*); };
+}
+macro_rules! cluster_immediate_methods_impl {
+    ($($tt:tt)*) => { without_cluster_own!(immediate_methods_impl; $($tt)*); };
+}
+
+/// Hands the parsed entries to `$then`, each on its own, except those `not_on_cluster`
+/// drops.
+macro_rules! without_cluster_own {
+    ($then:ident; $(
+        $attrs:tt $name:literal $method:ident $g:tt $params:tt $ret:tt $args:tt $ks:tt $flags:tt
+        $shape:tt $route:tt
+    )*) => {$(
+        not_on_cluster!($method; $then! {
+            $attrs $name $method $g $params $ret $args $ks $flags $shape $route
+        });
+    )*};
+}
+
+/// Drops the tokens after `;` for the commands whose cluster client method is written by hand
+/// (matched by method name: a forwarded literal no longer matches a literal):
+/// `readonly` and `readwrite` switch the client's replica reads (redis-py's
+/// `RedisCluster.readonly()` / `readwrite()`) rather than one pooled connection's mode.
+macro_rules! not_on_cluster {
+    (readonly; $($item:tt)*) => {};
+    (readwrite; $($item:tt)*) => {};
+    ($method:ident; $($item:tt)*) => { $($item)* };
+}
+
 /// Surface: methods that queue the command and return `&mut Self` (pipelines).
 macro_rules! queued_methods {
     ($($tt:tt)*) => { parse_entries!(queued_methods_impl; $($tt)*); };
@@ -229,6 +261,23 @@ macro_rules! async_methods_impl {
             self.run($crate::commands::build::$method($($p),*))
         }
     )*};
+}
+
+/// Surface: `async_methods` less the commands a cluster client has methods of its own for
+/// (`not_on_cluster`).
+#[cfg_attr(
+    not(feature = "tokio"),
+    expect(unused_macros, reason = "used by the async client only")
+)]
+macro_rules! cluster_async_methods {
+    ($($tt:tt)*) => { parse_entries!(cluster_async_methods_impl; $($tt)*); };
+}
+#[cfg_attr(
+    not(feature = "tokio"),
+    expect(unused_macros, reason = "used by the async client only")
+)]
+macro_rules! cluster_async_methods_impl {
+    ($($tt:tt)*) => { without_cluster_own!(async_methods_impl; $($tt)*); };
 }
 
 /// The queueing methods every pipeline type shares (the blocking and async `Pipeline`, the
