@@ -42,6 +42,17 @@
 //! for it, `sync_cache()` on either client makes one round trip on the invalidation
 //! connection, after which every invalidation sent before it has been applied.
 //!
+//! # Tracking modes
+//! [`CacheConfig::tracking`] picks how the server tracks (see [`TrackingMode`]), and
+//! [`CacheConfig::prefixes`] limits what is cached to reads whose keys all start with one of
+//! them. Default mode: the server remembers every key read on a tracking connection. `BCAST`:
+//! the server remembers nothing and announces every change under the prefixes. `OPTIN`: the
+//! server remembers only the keys of reads sent right after `CLIENT CACHING yes`, which the
+//! drivers put in front of each read this cache will keep, in the same write; the rules above
+//! hold unchanged in every mode (an invalidation names keys, whichever way it was decided to
+//! send it). The mode logic (the tracking command, which reads are kept and which get the
+//! opt-in) is here; the drivers only send what it says.
+//!
 //! Pipelines and transactions neither read from nor fill the cache.
 #![expect(
     clippy::disallowed_types,
@@ -69,6 +80,30 @@ pub enum EvictionPolicy {
     Lru,
 }
 
+/// How the server tracks what the cache holds (the modes of `CLIENT TRACKING`). redis-py 8's
+/// `CacheConfig` has no such option: it always sends a plain `CLIENT TRACKING ON`, which is
+/// [`TrackingMode::Default`] here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum TrackingMode {
+    /// The server remembers every key each connection reads and sends an invalidation when
+    /// one of them changes (`CLIENT TRACKING ON`). Reads of keys outside
+    /// [`CacheConfig::prefixes`] are remembered by the server too, though not cached.
+    #[default]
+    Default,
+    /// Broadcasting (`CLIENT TRACKING ON BCAST PREFIX p ...`): the server remembers nothing per
+    /// connection and sends an invalidation for every change to a key under one of
+    /// [`CacheConfig::prefixes`] (every key when there are none), read or not. Only reads whose
+    /// keys all fall under the prefixes are cached.
+    Bcast,
+    /// Opt-in (`CLIENT TRACKING ON OPTIN`): the server remembers only the keys of reads sent
+    /// right after `CLIENT CACHING yes`. The client sends that (in the same write) before every
+    /// read it is going to cache, that is every cacheable read whose keys fall under
+    /// [`CacheConfig::prefixes`], and before no other command, so the server's tracking table
+    /// holds just what the cache may hold.
+    OptIn,
+}
+
 /// Client-side cache settings (redis-py's `CacheConfig`), given to
 /// [`ClientBuilder::cache_config`](crate::ClientBuilder::cache_config).
 ///
@@ -92,6 +127,14 @@ pub struct CacheConfig {
     pub max_ttl: Option<Duration>,
     /// Which entry goes first when full.
     pub eviction_policy: EvictionPolicy,
+    /// How the server tracks the cached keys (default: [`TrackingMode::Default`]).
+    pub tracking: TrackingMode,
+    /// Key prefixes: only reads whose keys all start with one of them are cached (empty, the
+    /// default: any key). In [`TrackingMode::Bcast`] they are also the prefixes the server
+    /// broadcasts invalidations for. A prefix that another one starts with is redundant and is
+    /// dropped when the client is built (the server refuses overlapping BCAST prefixes); an
+    /// empty prefix means every key.
+    pub prefixes: Vec<Bytes>,
 }
 
 impl Default for CacheConfig {
@@ -101,6 +144,8 @@ impl Default for CacheConfig {
             max_bytes: 64 << 20,
             max_ttl: Some(Duration::from_secs(30 * 60)),
             eviction_policy: EvictionPolicy::Lru,
+            tracking: TrackingMode::Default,
+            prefixes: Vec::new(),
         }
     }
 }
@@ -129,6 +174,52 @@ impl CacheConfig {
         self.eviction_policy = policy;
         self
     }
+
+    /// Sets [`tracking`](Self::tracking).
+    ///
+    /// ```
+    /// use oxredis::cache::{CacheConfig, TrackingMode};
+    /// let c = CacheConfig::default().tracking(TrackingMode::Bcast).prefixes(["user:", "cfg:"]);
+    /// assert_eq!(c.tracking, TrackingMode::Bcast);
+    /// assert_eq!(c.prefixes.len(), 2);
+    /// ```
+    pub fn tracking(mut self, mode: TrackingMode) -> Self {
+        self.tracking = mode;
+        self
+    }
+
+    /// Sets [`prefixes`](Self::prefixes).
+    pub fn prefixes<I, P>(mut self, prefixes: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<[u8]>,
+    {
+        self.prefixes = prefixes
+            .into_iter()
+            .map(|p| Bytes::copy_from_slice(p.as_ref()))
+            .collect();
+        self
+    }
+}
+
+/// The prefixes that matter: none when one of them is empty (every key), and none that
+/// another one starts with (it adds nothing, and the server refuses overlapping BCAST
+/// prefixes); sorted.
+fn normalize_prefixes(prefixes: &[Bytes]) -> Vec<Bytes> {
+    if prefixes.iter().any(|p| p.is_empty()) {
+        return Vec::new();
+    }
+    let mut sorted = prefixes.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let mut kept: Vec<Bytes> = Vec::with_capacity(sorted.len());
+    for p in sorted {
+        // Sorted: a prefix of `p` comes before it, and is the last kept one if any is.
+        if kept.last().is_none_or(|k| !p.starts_with(k)) {
+            kept.push(p);
+        }
+    }
+    kept
 }
 
 /// Counters of a [`ClientCache`], since it was made.
@@ -260,6 +351,10 @@ impl Inner {
 /// clones; read its counters with [`stats`](Self::stats).
 pub struct ClientCache {
     config: CacheConfig,
+    /// [`CacheConfig::prefixes`], normalized.
+    prefixes: Vec<Bytes>,
+    /// `CLIENT CACHING yes`, sent before each tracked read in [`TrackingMode::OptIn`].
+    opt_in: Option<Cmd>,
     inner: Mutex<Inner>,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -310,8 +405,16 @@ impl ClientCache {
     /// An empty cache; it serves nothing until tracking is set up
     /// ([`tracking_ready`](Self::tracking_ready)).
     pub(crate) fn new(config: CacheConfig) -> Arc<ClientCache> {
+        let prefixes = normalize_prefixes(&config.prefixes);
+        let opt_in = (config.tracking == TrackingMode::OptIn).then(|| {
+            let mut cmd = Cmd::new("CLIENT CACHING");
+            cmd.arg("yes");
+            cmd
+        });
         Arc::new(ClientCache {
             config,
+            prefixes,
+            opt_in,
             inner: Mutex::new(Inner::default()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -380,13 +483,42 @@ impl ClientCache {
     }
 
     /// The command that turns tracking on for a data connection: `CLIENT TRACKING ON`, with
-    /// `REDIRECT id` when the invalidations go to another connection.
-    pub(crate) fn tracking_command(redirect: Option<i64>) -> Cmd {
+    /// `REDIRECT id` when the invalidations go to another connection, and the mode's options
+    /// (`BCAST PREFIX p ...`, `OPTIN`).
+    pub(crate) fn tracking_command(&self, redirect: Option<i64>) -> Cmd {
         let mut cmd = Cmd::new("CLIENT TRACKING ON");
         if let Some(id) = redirect {
             cmd.arg("REDIRECT").arg(id);
         }
+        match self.config.tracking {
+            TrackingMode::Default => {}
+            TrackingMode::Bcast => {
+                cmd.arg("BCAST");
+                for p in &self.prefixes {
+                    cmd.arg("PREFIX").arg(p.clone());
+                }
+            }
+            TrackingMode::OptIn => {
+                cmd.arg("OPTIN");
+            }
+        }
         cmd
+    }
+
+    /// Whether this cache keeps `cmd`'s reply: the command is declared cacheable, reads at
+    /// least one key, and every key it reads falls under [`CacheConfig::prefixes`].
+    pub(crate) fn wants(&self, cmd: &Cmd) -> bool {
+        if !is_cacheable(cmd) {
+            return false;
+        }
+        self.prefixes.is_empty() || self.keys_wanted(&cmd.keys())
+    }
+
+    fn keys_wanted(&self, keys: &[&[u8]]) -> bool {
+        !keys.is_empty()
+            && keys
+                .iter()
+                .all(|k| self.prefixes.iter().any(|p| k.starts_with(p)))
     }
 
     /// Invalidations now arrive (on a new connection, with id `redirect` when they are
@@ -414,9 +546,9 @@ impl ClientCache {
     }
 
     /// The cached reply of `cmd`, if any (counted as a hit or a miss); `None` for commands
-    /// that are not cacheable (not counted).
+    /// this cache does not keep ([`wants`](Self::wants): not counted).
     pub(crate) fn get(&self, cmd: &Cmd, now: Instant) -> Option<Value> {
-        if !is_cacheable(cmd) {
+        if !self.wants(cmd) {
             return None;
         }
         let key = cmd.encoded_args();
@@ -450,16 +582,19 @@ impl ClientCache {
 
     /// Opens a ticket for a cacheable `cmd` about to be sent on a connection whose tracking
     /// was set up in epoch `conn_epoch`; `None` (nothing will be stored) when the command is
-    /// not cacheable, the cache is not receiving invalidations, or the connection's tracking
-    /// is from an older epoch.
+    /// not one this cache keeps ([`wants`](Self::wants)), the cache is not receiving
+    /// invalidations, or the connection's tracking is from an older epoch. In
+    /// [`TrackingMode::OptIn`] the driver sends the ticket's [`opt_in`](Ticket::opt_in)
+    /// command right before `cmd`, on the same connection.
     pub(crate) fn begin(self: &Arc<Self>, cmd: &Cmd, conn_epoch: u64) -> Option<Ticket> {
         if !is_cacheable(cmd) {
             return None;
         }
-        let keys: Vec<Bytes> = cmd.keys().into_iter().map(Bytes::copy_from_slice).collect();
-        if keys.is_empty() {
+        let keys = cmd.keys();
+        if keys.is_empty() || !(self.prefixes.is_empty() || self.keys_wanted(&keys)) {
             return None;
         }
+        let keys: Vec<Bytes> = keys.into_iter().map(Bytes::copy_from_slice).collect();
         let mut inner = self.lock();
         if !inner.up || inner.epoch != conn_epoch {
             return None;
@@ -600,6 +735,14 @@ impl std::fmt::Debug for Ticket {
 }
 
 impl Ticket {
+    /// The command to send right before the read, on the same connection and with no other
+    /// command between them: `CLIENT CACHING yes` in [`TrackingMode::OptIn`], so the server
+    /// tracks the read's keys; `None` in the other modes. If its reply is an error, the
+    /// driver drops the ticket (the read's keys may not be tracked).
+    pub(crate) fn opt_in(&self) -> Option<&Cmd> {
+        self.cache.opt_in.as_ref()
+    }
+
     /// The reply arrived (at `now`): stores it if the ticket is still valid.
     pub(crate) fn complete(self, reply: &Value, now: Instant) {
         self.cache.complete(&self, reply, now);
@@ -856,6 +999,87 @@ mod tests {
         r.on_lost();
         assert!(r.next_ping(4, s(0), s(1)).is_some());
         assert_eq!(r.on_reply(), Some(4));
+    }
+
+    fn args(cmd: &Cmd) -> Vec<String> {
+        cmd.args()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn overlapping_and_duplicate_prefixes_reduce_to_the_shortest() {
+        let p = |v: &[&'static str]| -> Vec<Bytes> {
+            v.iter().map(|s| Bytes::from_static(s.as_bytes())).collect()
+        };
+        assert_eq!(
+            normalize_prefixes(&p(&["a:x:", "b:", "a:", "a:", "ab"])),
+            p(&["a:", "ab", "b:"])
+        );
+        assert_eq!(normalize_prefixes(&p(&["a:", ""])), p(&[]), "every key");
+        assert_eq!(normalize_prefixes(&p(&[])), p(&[]));
+    }
+
+    #[test]
+    fn the_tracking_command_carries_the_mode() {
+        let c = ClientCache::new(CacheConfig::default());
+        assert_eq!(
+            args(&c.tracking_command(None)),
+            ["CLIENT", "TRACKING", "ON"]
+        );
+        assert_eq!(
+            args(&c.tracking_command(Some(12))),
+            ["CLIENT", "TRACKING", "ON", "REDIRECT", "12"]
+        );
+        let c = ClientCache::new(
+            CacheConfig::default()
+                .tracking(TrackingMode::Bcast)
+                .prefixes(["u:", "cfg:", "u:1"]),
+        );
+        assert_eq!(
+            args(&c.tracking_command(Some(3))),
+            [
+                "CLIENT", "TRACKING", "ON", "REDIRECT", "3", "BCAST", "PREFIX", "cfg:", "PREFIX",
+                "u:"
+            ]
+        );
+        let c = ClientCache::new(CacheConfig::default().tracking(TrackingMode::Bcast));
+        assert_eq!(
+            args(&c.tracking_command(None)),
+            ["CLIENT", "TRACKING", "ON", "BCAST"],
+            "no prefix: every key"
+        );
+        let c = ClientCache::new(CacheConfig::default().tracking(TrackingMode::OptIn));
+        assert_eq!(
+            args(&c.tracking_command(None)),
+            ["CLIENT", "TRACKING", "ON", "OPTIN"]
+        );
+    }
+
+    #[test]
+    fn prefixes_decide_what_is_kept_and_optin_tickets_carry_client_caching_yes() {
+        let c = ClientCache::new(
+            CacheConfig::default()
+                .tracking(TrackingMode::OptIn)
+                .prefixes(["u:"]),
+        );
+        let e = c.tracking_ready(None);
+        let now = Instant::now();
+        assert!(c.wants(&build::get("u:1")));
+        assert!(!c.wants(&build::get("x:1")));
+        assert!(c.wants(&build::mget(["u:1", "u:2"])));
+        assert!(!c.wants(&build::mget(["u:1", "x:2"])), "one key outside");
+        assert!(!c.wants(&build::set("u:1", "v")), "not cacheable");
+        assert!(c.begin(&build::get("x:1"), e).is_none());
+        assert_eq!(c.get(&build::get("x:1"), now), None);
+        assert_eq!(c.stats().misses, 0, "outside the prefixes: not counted");
+        let t = c.begin(&build::get("u:1"), e).unwrap();
+        assert_eq!(args(t.opt_in().unwrap()), ["CLIENT", "CACHING", "yes"]);
+        t.complete(&bulk("v"), now);
+        assert_eq!(c.get(&build::get("u:1"), now), Some(bulk("v")));
+
+        let (c, e) = ready(CacheConfig::default());
+        assert!(c.begin(&build::get("x:1"), e).unwrap().opt_in().is_none());
     }
 
     #[test]

@@ -283,7 +283,7 @@ impl Redis {
         let shape = cmd.reply_shape();
         let mut ticket = None;
         if let Some(cache) = self.cache() {
-            if crate::cache::is_cacheable(&cmd) {
+            if cache.wants(&cmd) {
                 if let Some(v) = cache.get(&cmd, std::time::Instant::now()) {
                     // Stored as decoded: the text check is the caller's, as for any reply.
                     let checked = if self.inner.config.decode_responses {
@@ -459,7 +459,7 @@ impl Redis {
                 // closes the cache is flushed (the router marked `tracking`).
                 let mut conn =
                     Connection::connect_routed(config, Some(self.inner.router.tracking())).await?;
-                conn.request(&ClientCache::tracking_command(None)).await?;
+                conn.request(&cache.tracking_command(None)).await?;
                 epoch = cache.tracking_ready(None);
                 conn
             }

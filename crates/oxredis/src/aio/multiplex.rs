@@ -129,6 +129,9 @@ struct Slot {
     reply: SlotReply,
     allowance: Option<Duration>,
     ticket: Option<Box<crate::cache::Ticket>>,
+    /// The ticket's opt-in command (`CLIENT CACHING yes`) was written before the command, and
+    /// its reply, which goes to nobody, is still to come.
+    opt_in_pending: bool,
 }
 
 impl Slot {
@@ -337,8 +340,15 @@ impl Driver {
 
     /// Moves a request's bytes into the write buffer and its slot into the in-flight queue.
     fn enqueue(&mut self, req: Request) {
+        let mut opt_in_pending = false;
         let (want, one) = match req.payload {
             Payload::One(cmd) => {
+                // Opt-in tracking: `CLIENT CACHING yes` right before the read, in the same
+                // write, so no other command comes between them.
+                if let Some(before) = req.ticket.as_ref().and_then(|t| t.opt_in()) {
+                    before.write_packed(&mut self.write_buf);
+                    opt_in_pending = true;
+                }
                 cmd.write_packed(&mut self.write_buf);
                 (1, Some(cmd))
             }
@@ -373,6 +383,7 @@ impl Driver {
             reply,
             allowance: req.allowance,
             ticket: req.ticket,
+            opt_in_pending,
         });
     }
 
@@ -539,6 +550,14 @@ impl Driver {
                     "the server sent a reply nobody asked for",
                 ));
             };
+            if front.opt_in_pending {
+                front.opt_in_pending = false;
+                if matches!(frame, Value::Error(_)) {
+                    // Not opted in: the read's keys may be untracked, so it is not cached.
+                    front.ticket = None;
+                }
+                continue;
+            }
             match &mut front.reply {
                 SlotReply::One(..) => {
                     if let Some(Slot {

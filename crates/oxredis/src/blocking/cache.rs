@@ -105,7 +105,7 @@ impl Tracker {
         if conn.tracking_epoch == epoch {
             return Some(epoch);
         }
-        conn.request(&ClientCache::tracking_command(Some(redirect)))
+        conn.request(&self.cache.tracking_command(Some(redirect)))
             .ok()?;
         conn.tracking_epoch = epoch;
         Some(epoch)

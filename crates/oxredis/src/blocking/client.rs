@@ -190,7 +190,7 @@ impl Redis {
     fn run_command<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         cmd.check_shared_connection()?;
         if let Some(tracker) = self.pool.tracker() {
-            if crate::cache::is_cacheable(&cmd) {
+            if self.pool.cache().is_some_and(|c| c.wants(&cmd)) {
                 match tracker.ensure_started() {
                     Ok(()) => return T::from_value(self.run_cached(tracker, &cmd)?),
                     Err(e) if e.kind() == ErrorKind::InvalidConfig => return Err(e),
@@ -221,7 +221,7 @@ impl Redis {
         }
     }
 
-    /// [`run`](Self::run) for a cacheable command with caching on: served from the cache, or
+    /// [`run`](Self::run) for a command the cache keeps: served from the cache, or
     /// read (with the same retries: it is read-only) and stored if no invalidation of its keys
     /// came meanwhile (see [`crate::cache`]).
     fn run_cached(&self, tracker: &Arc<Tracker>, cmd: &Cmd) -> Result<Value> {
@@ -235,11 +235,16 @@ impl Redis {
         loop {
             let (err, sent) = match self.pool.get() {
                 Ok(mut conn) => {
-                    let ticket = tracker
+                    let mut ticket = tracker
                         .prepare(&mut conn)
                         .and_then(|epoch| cache.begin(cmd, epoch));
-                    match conn.request_raw(cmd) {
-                        Ok(reply) => {
+                    let opt_in = ticket.as_ref().and_then(|t| t.opt_in());
+                    match conn.request_raw_after(opt_in, cmd) {
+                        Ok((opted_in, reply)) => {
+                            if !opted_in {
+                                // CLIENT CACHING failed: the read's keys may be untracked.
+                                ticket = None;
+                            }
                             if let Some(t) = ticket {
                                 t.complete(&reply, Instant::now());
                             }

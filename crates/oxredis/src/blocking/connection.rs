@@ -673,6 +673,29 @@ impl Connection {
         self.read_reply()
     }
 
+    /// [`request_raw`](Self::request_raw), with `before` (if any) sent first in the same write
+    /// (the cache's `CLIENT CACHING yes` in opt-in mode). Returns whether `before` succeeded
+    /// (`true` without one) and `cmd`'s reply as read.
+    ///
+    /// # Errors
+    /// As [`read_reply`](Self::read_reply).
+    pub(crate) fn request_raw_after(
+        &mut self,
+        before: Option<&Cmd>,
+        cmd: &Cmd,
+    ) -> Result<(bool, Value)> {
+        let Some(before) = before else {
+            return self.request_raw(cmd).map(|v| (true, v));
+        };
+        self.expect_reply_within(cmd.block_time())?;
+        self.queue(before);
+        self.queue(cmd);
+        self.flush()?;
+        let first = self.read_reply()?;
+        let reply = self.read_reply()?;
+        Ok((!matches!(first, Value::Error(_)), reply))
+    }
+
     /// Tells the push router this connection is closed for good (see
     /// [`ConnState::on_closed`]).
     pub(crate) fn closed(&self) {
