@@ -187,3 +187,191 @@ fn message_dict(py: Python<'_>, m: Message, decode: bool) -> PyResult<PyObject> 
     )?;
     Ok(d.into_any().unbind())
 }
+
+/// One async pub/sub connection (`oxredis.asyncio`'s `PubSub`); every method returns an
+/// asyncio awaitable. The session is behind a tokio mutex, taken inside the tokio future.
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct AsyncPubSubConn {
+    inner: std::sync::Arc<tokio::sync::Mutex<oxredis::aio::PubSub>>,
+    decode: bool,
+}
+
+impl AsyncPubSubConn {
+    /// Made by `AsyncClient.pubsub()`; connects on the first subscription.
+    pub(crate) fn new(client: oxredis::aio::Redis, decode: bool) -> Self {
+        AsyncPubSubConn {
+            inner: std::sync::Arc::new(tokio::sync::Mutex::new(oxredis::aio::PubSub::new(
+                client.config().clone(),
+            ))),
+            decode,
+        }
+    }
+}
+
+/// Which subscription call an async method makes.
+#[derive(Clone, Copy)]
+enum SubOp {
+    Subscribe,
+    PSubscribe,
+    SSubscribe,
+    Unsubscribe,
+    PUnsubscribe,
+    SUnsubscribe,
+}
+
+impl AsyncPubSubConn {
+    fn sub<'py>(
+        &self,
+        py: Python<'py>,
+        op: SubOp,
+        names_tuple: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let all = names_tuple.is_empty();
+        let c = names(names_tuple)?;
+        let inner = self.inner.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let mut p = inner.lock().await;
+            let r = match (op, all) {
+                (SubOp::Subscribe, _) => p.subscribe(c).await,
+                (SubOp::PSubscribe, _) => p.psubscribe(c).await,
+                (SubOp::SSubscribe, _) => p.ssubscribe(c).await,
+                (SubOp::Unsubscribe, true) => p.unsubscribe_all().await,
+                (SubOp::Unsubscribe, false) => p.unsubscribe(c).await,
+                (SubOp::PUnsubscribe, true) => p.punsubscribe_all().await,
+                (SubOp::PUnsubscribe, false) => p.punsubscribe(c).await,
+                (SubOp::SUnsubscribe, true) => p.sunsubscribe_all().await,
+                (SubOp::SUnsubscribe, false) => p.sunsubscribe(c).await,
+            };
+            drop(p);
+            Python::with_gil(|py| r.map_err(|e| to_pyerr(py, &e)))
+        })
+    }
+}
+
+#[pymethods]
+impl AsyncPubSubConn {
+    /// SUBSCRIBE to channels.
+    #[pyo3(signature = (*channels))]
+    fn subscribe<'py>(
+        &self,
+        py: Python<'py>,
+        channels: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.sub(py, SubOp::Subscribe, channels)
+    }
+
+    /// PSUBSCRIBE to patterns.
+    #[pyo3(signature = (*patterns))]
+    fn psubscribe<'py>(
+        &self,
+        py: Python<'py>,
+        patterns: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.sub(py, SubOp::PSubscribe, patterns)
+    }
+
+    /// SSUBSCRIBE to shard channels.
+    #[pyo3(signature = (*channels))]
+    fn ssubscribe<'py>(
+        &self,
+        py: Python<'py>,
+        channels: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.sub(py, SubOp::SSubscribe, channels)
+    }
+
+    /// UNSUBSCRIBE (all channels when none are given).
+    #[pyo3(signature = (*channels))]
+    fn unsubscribe<'py>(
+        &self,
+        py: Python<'py>,
+        channels: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.sub(py, SubOp::Unsubscribe, channels)
+    }
+
+    /// PUNSUBSCRIBE (all patterns when none are given).
+    #[pyo3(signature = (*patterns))]
+    fn punsubscribe<'py>(
+        &self,
+        py: Python<'py>,
+        patterns: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.sub(py, SubOp::PUnsubscribe, patterns)
+    }
+
+    /// SUNSUBSCRIBE (all shard channels when none are given).
+    #[pyo3(signature = (*channels))]
+    fn sunsubscribe<'py>(
+        &self,
+        py: Python<'py>,
+        channels: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.sub(py, SubOp::SUnsubscribe, channels)
+    }
+
+    /// The next message as redis-py's dict, or `None` when nothing arrived within `timeout`
+    /// seconds (`None`: wait as long as it takes).
+    #[pyo3(signature = (timeout=None))]
+    fn get_message<'py>(
+        &self,
+        py: Python<'py>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let timeout = match timeout {
+            Some(t) if t.is_finite() && t >= 0.0 => Some(Duration::from_secs_f64(t)),
+            Some(_) => Some(Duration::ZERO),
+            None => None,
+        };
+        let inner = self.inner.clone();
+        let decode = self.decode;
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let r = inner.lock().await.get_message(timeout).await;
+            Python::with_gil(|py| match r {
+                Ok(Some(m)) => message_dict(py, m, decode),
+                Ok(None) => Ok(py.None()),
+                Err(e) => Err(to_pyerr(py, &e)),
+            })
+        })
+    }
+
+    /// Subscribed channels (a snapshot; `[]` while a call holds the session).
+    #[getter]
+    fn channels(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let names = self
+            .inner
+            .try_lock()
+            .map(|p| p.channels())
+            .unwrap_or_default();
+        bytes_list(py, names, self.decode)
+    }
+
+    /// Subscribed patterns (a snapshot).
+    #[getter]
+    fn patterns(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let names = self
+            .inner
+            .try_lock()
+            .map(|p| p.patterns())
+            .unwrap_or_default();
+        bytes_list(py, names, self.decode)
+    }
+
+    /// Whether anything is subscribed (a snapshot).
+    #[getter]
+    fn subscribed(&self) -> bool {
+        self.inner
+            .try_lock()
+            .map(|p| p.is_subscribed())
+            .unwrap_or(true)
+    }
+
+    /// Closes the connection and forgets the subscriptions; an awaitable.
+    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let inner = self.inner.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            inner.lock().await.close();
+            Ok(())
+        })
+    }
+}

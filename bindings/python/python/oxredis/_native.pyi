@@ -15,6 +15,8 @@ SHAPE_PING: int
 SHAPE_HSCAN: int
 SHAPE_ZSCAN: int
 SHAPE_TUPLE: int
+SHAPE_BOOL_LIST: int
+SHAPE_STR: int
 
 class Client:
     def __init__(
