@@ -1,14 +1,15 @@
 //! `_native.AsyncClient`: the async oxredis client (one multiplexed connection, tokio) for one
 //! Python `oxredis.asyncio.Redis`. Each call packs its command at once (with the GIL) and
-//! returns an asyncio awaitable bridged from the tokio future by `pyo3-async-runtimes`; the
-//! reply is shaped into Python objects in Rust when the future completes. No thread per call:
-//! the futures run on one shared tokio runtime.
+//! spawns a tokio task on the shared runtime (no thread per call) that resolves an asyncio
+//! future through the loop's [`Completer`](crate::bridge::Completer); the reply is shaped into
+//! Python objects in Rust, on the event loop thread.
 
 use oxredis::Value;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use crate::args::build_cmd;
+use crate::bridge::{Completer, Finish};
 use crate::client::results_to_list;
 use crate::errors::to_pyerr;
 use crate::reply::{shaped, Shape};
@@ -46,36 +47,39 @@ impl AsyncClient {
         self.protocol
     }
 
-    /// Sends one command (`args[0]` is its name); returns an awaitable of its reply in `shape`.
-    fn execute<'py>(
+    /// Sends one command (`args[0]` is its name); its reply, in `shape`, resolves the asyncio
+    /// future `fut` through `completer` (the running loop's).
+    fn execute(
         &self,
-        py: Python<'py>,
-        args: &Bound<'py, PyTuple>,
+        args: &Bound<'_, PyTuple>,
         shape: u8,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
         let cmd = build_cmd(args)?;
         let inner = self.inner.clone();
         let decode = self.decode;
         let shape = Shape::from_u8(shape);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        completer.spawn(fut, async move {
             let reply = inner.run::<Value>(cmd).await;
-            Python::with_gil(|py| match reply {
+            Box::new(move |py: Python<'_>| match reply {
                 Ok(v) => shaped(py, v, shape, decode),
                 Err(e) => Err(to_pyerr(py, &e)),
-            })
+            }) as Finish
         })
     }
 
     /// Sends `commands` (a list of `(args, shape)`) as one request, as MULTI/EXEC when
-    /// `transaction`; returns an awaitable of one value per command (errors as in
+    /// `transaction`; one value per command resolves `fut` (errors as in
     /// `Client.execute_pipeline`).
-    fn execute_pipeline<'py>(
+    fn execute_pipeline(
         &self,
-        py: Python<'py>,
-        commands: &Bound<'py, PyList>,
+        commands: &Bound<'_, PyList>,
         transaction: bool,
         raise_on_error: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
         let mut pipe = self.inner.pipeline(transaction);
         let mut shapes = Vec::with_capacity(commands.len());
         for item in commands.iter() {
@@ -84,12 +88,12 @@ impl AsyncClient {
             shapes.push(Shape::from_u8(shape));
         }
         let decode = self.decode;
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        completer.spawn(fut, async move {
             let results = pipe.execute_raw().await;
-            Python::with_gil(|py| {
+            Box::new(move |py: Python<'_>| {
                 let results = results.map_err(|e| to_pyerr(py, &e))?;
                 results_to_list(py, results, shapes, decode, raise_on_error)
-            })
+            }) as Finish
         })
     }
 

@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::args::build_cmd;
+use crate::bridge::{Completer, Finish};
 use crate::errors::to_pyerr;
 use crate::reply::{raw, Shape};
 
@@ -188,8 +189,9 @@ fn message_dict(py: Python<'_>, m: Message, decode: bool) -> PyResult<PyObject> 
     Ok(d.into_any().unbind())
 }
 
-/// One async pub/sub connection (`oxredis.asyncio`'s `PubSub`); every method returns an
-/// asyncio awaitable. The session is behind a tokio mutex, taken inside the tokio future.
+/// One async pub/sub connection (`oxredis.asyncio`'s `PubSub`); every call resolves an
+/// asyncio future (resolved through the loop's `Completer`). The session is behind a tokio
+/// mutex, taken inside the tokio task.
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct AsyncPubSubConn {
     inner: std::sync::Arc<tokio::sync::Mutex<oxredis::aio::PubSub>>,
@@ -220,16 +222,17 @@ enum SubOp {
 }
 
 impl AsyncPubSubConn {
-    fn sub<'py>(
+    fn sub(
         &self,
-        py: Python<'py>,
         op: SubOp,
-        names_tuple: &Bound<'py, PyTuple>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+        names_tuple: &Bound<'_, PyTuple>,
+    ) -> PyResult<()> {
         let all = names_tuple.is_empty();
         let c = names(names_tuple)?;
         let inner = self.inner.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        completer.spawn(fut, async move {
             let mut p = inner.lock().await;
             let r = match (op, all) {
                 (SubOp::Subscribe, _) => p.subscribe(c).await,
@@ -243,81 +246,52 @@ impl AsyncPubSubConn {
                 (SubOp::SUnsubscribe, false) => p.sunsubscribe(c).await,
             };
             drop(p);
-            Python::with_gil(|py| r.map_err(|e| to_pyerr(py, &e)))
+            Box::new(move |py: Python<'_>| match r {
+                Ok(()) => Ok(py.None()),
+                Err(e) => Err(to_pyerr(py, &e)),
+            }) as Finish
         })
     }
 }
 
 #[pymethods]
 impl AsyncPubSubConn {
-    /// SUBSCRIBE to channels.
-    #[pyo3(signature = (*channels))]
-    fn subscribe<'py>(
+    /// `command` (`"subscribe"`, `"psubscribe"`, `"ssubscribe"`, `"unsubscribe"`,
+    /// `"punsubscribe"`, `"sunsubscribe"`; the unsubscribes from everything when no names are
+    /// given) on `names`; resolves `fut` once the server confirmed.
+    #[pyo3(signature = (command, fut, completer, *names))]
+    fn subscription(
         &self,
-        py: Python<'py>,
-        channels: &Bound<'py, PyTuple>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.sub(py, SubOp::Subscribe, channels)
-    }
-
-    /// PSUBSCRIBE to patterns.
-    #[pyo3(signature = (*patterns))]
-    fn psubscribe<'py>(
-        &self,
-        py: Python<'py>,
-        patterns: &Bound<'py, PyTuple>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.sub(py, SubOp::PSubscribe, patterns)
-    }
-
-    /// SSUBSCRIBE to shard channels.
-    #[pyo3(signature = (*channels))]
-    fn ssubscribe<'py>(
-        &self,
-        py: Python<'py>,
-        channels: &Bound<'py, PyTuple>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.sub(py, SubOp::SSubscribe, channels)
-    }
-
-    /// UNSUBSCRIBE (all channels when none are given).
-    #[pyo3(signature = (*channels))]
-    fn unsubscribe<'py>(
-        &self,
-        py: Python<'py>,
-        channels: &Bound<'py, PyTuple>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.sub(py, SubOp::Unsubscribe, channels)
-    }
-
-    /// PUNSUBSCRIBE (all patterns when none are given).
-    #[pyo3(signature = (*patterns))]
-    fn punsubscribe<'py>(
-        &self,
-        py: Python<'py>,
-        patterns: &Bound<'py, PyTuple>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.sub(py, SubOp::PUnsubscribe, patterns)
-    }
-
-    /// SUNSUBSCRIBE (all shard channels when none are given).
-    #[pyo3(signature = (*channels))]
-    fn sunsubscribe<'py>(
-        &self,
-        py: Python<'py>,
-        channels: &Bound<'py, PyTuple>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.sub(py, SubOp::SUnsubscribe, channels)
+        command: &str,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+        names: &Bound<'_, PyTuple>,
+    ) -> PyResult<()> {
+        let op = match command {
+            "subscribe" => SubOp::Subscribe,
+            "psubscribe" => SubOp::PSubscribe,
+            "ssubscribe" => SubOp::SSubscribe,
+            "unsubscribe" => SubOp::Unsubscribe,
+            "punsubscribe" => SubOp::PUnsubscribe,
+            "sunsubscribe" => SubOp::SUnsubscribe,
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "not a subscription command: {other}"
+                )))
+            }
+        };
+        self.sub(op, fut, completer, names)
     }
 
     /// The next message as redis-py's dict, or `None` when nothing arrived within `timeout`
-    /// seconds (`None`: wait as long as it takes).
-    #[pyo3(signature = (timeout=None))]
-    fn get_message<'py>(
+    /// seconds (`None`: wait as long as it takes); resolves `fut`.
+    #[pyo3(signature = (fut, completer, timeout=None))]
+    fn get_message(
         &self,
-        py: Python<'py>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
         timeout: Option<f64>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<()> {
         let timeout = match timeout {
             Some(t) if t.is_finite() && t >= 0.0 => Some(Duration::from_secs_f64(t)),
             Some(_) => Some(Duration::ZERO),
@@ -325,13 +299,13 @@ impl AsyncPubSubConn {
         };
         let inner = self.inner.clone();
         let decode = self.decode;
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        completer.spawn(fut, async move {
             let r = inner.lock().await.get_message(timeout).await;
-            Python::with_gil(|py| match r {
+            Box::new(move |py: Python<'_>| match r {
                 Ok(Some(m)) => message_dict(py, m, decode),
                 Ok(None) => Ok(py.None()),
                 Err(e) => Err(to_pyerr(py, &e)),
-            })
+            }) as Finish
         })
     }
 
@@ -366,12 +340,12 @@ impl AsyncPubSubConn {
             .unwrap_or(true)
     }
 
-    /// Closes the connection and forgets the subscriptions; an awaitable.
-    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// Closes the connection and forgets the subscriptions; resolves `fut`.
+    fn close(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
         let inner = self.inner.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        completer.spawn(fut, async move {
             inner.lock().await.close();
-            Ok(())
+            Box::new(|py: Python<'_>| Ok(py.None())) as Finish
         })
     }
 }

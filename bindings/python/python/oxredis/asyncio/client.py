@@ -2,8 +2,11 @@
 
 The command methods are the very ones of the blocking client (``CoreCommands``): each only
 assembles its arguments and returns ``self._cmd(shape, *args)``. Here ``_cmd`` returns an
-asyncio awaitable made in Rust (``pyo3-async-runtimes``): the command is packed at once, sent
-on the shared multiplexed connection by tokio, and its reply shaped in Rust when it arrives.
+asyncio future: Rust packs the command at once and a tokio task sends it on the shared
+multiplexed connection; when the reply arrives the task queues it on the running loop's
+``_native.Completer`` and wakes the loop through a socket it watches (``add_reader``); the loop
+then shapes every queued reply in Rust and resolves the futures in one pass (the tokio threads
+never take the GIL).
 """
 
 from __future__ import annotations
@@ -11,12 +14,37 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
+import weakref
 from typing import Any, AsyncIterator, Callable, Optional
 
+from .. import _native
 from .. import client as _sync
 from ..client import RAW, CoreCommands
 from ..exceptions import NoScriptError, PubSubError, RedisError
 from ..pubsub import _SUBSCRIBE_TYPES, _key
+
+
+_get_running_loop = asyncio.get_running_loop
+_completers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _completer(loop) -> "_native.Completer":
+    """The running loop's completion queue, registered with it on first use."""
+    c = _completers.get(loop)
+    if c is None:
+        c = _native.Completer()
+        loop.add_reader(c.fileno(), c.drain)
+        _completers[loop] = c
+    return c
+
+
+def _future():
+    """A new future of the running loop and that loop's ``Completer``."""
+    loop = _get_running_loop()
+    c = _completers.get(loop)
+    if c is None:
+        c = _completer(loop)
+    return loop.create_future(), c
 
 
 class Redis(CoreCommands):
@@ -37,13 +65,25 @@ class Redis(CoreCommands):
         _sync.Redis.__init__(self, *args, **kwargs)
         self._native = self.connection_pool._asynchronous()
         self._execute = self._native.execute
+        self._loop = None
+        self._completer = None
 
     def _cmd(self, shape, *args):
-        return self._execute(args, shape)
+        loop = _get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._completer = loop, _completer(loop)
+        fut = loop.create_future()
+        self._execute(args, shape, fut, self._completer)
+        return fut
 
     def get(self, name):
         """GET: the value, or ``None`` (awaitable)."""
-        return self._execute(("GET", name), RAW)
+        loop = _get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._completer = loop, _completer(loop)
+        fut = loop.create_future()
+        self._execute(("GET", name), RAW, fut, self._completer)
+        return fut
 
     def __repr__(self) -> str:
         return f"<oxredis.asyncio.Redis(protocol={self._native.protocol})>"
@@ -198,8 +238,10 @@ class Pipeline(CoreCommands):
         stack, self.command_stack = self.command_stack, []
         if not stack:
             return []
-        return await self._client._native.execute_pipeline(stack, self.transaction,
-                                                           raise_on_error)
+        fut, completer = _future()
+        self._client._native.execute_pipeline(stack, self.transaction, raise_on_error, fut,
+                                              completer)
+        return await fut
 
 
 class Script:
@@ -242,7 +284,7 @@ class PubSub:
 
     async def aclose(self) -> None:
         """Closes the connection; subscriptions are forgotten."""
-        await self._native.close()
+        await self._call("close")
         self._handlers.clear()
 
     close = aclose
@@ -261,6 +303,16 @@ class PubSub:
     def patterns(self) -> dict:
         return {p: self._handlers.get(_key(p)) for p in self._native.patterns}
 
+    def _call(self, method: str, *args):
+        fut, completer = _future()
+        getattr(self._native, method)(fut, completer, *args)
+        return fut
+
+    def _sub(self, command: str, *names):
+        fut, completer = _future()
+        self._native.subscription(command, fut, completer, *names)
+        return fut
+
     def _register(self, args, kwargs) -> list:
         names = list(args)
         for name, handler in kwargs.items():
@@ -272,33 +324,33 @@ class PubSub:
 
     async def subscribe(self, *args, **kwargs) -> None:
         """SUBSCRIBE; ``channel=handler`` keywords register a handler."""
-        await self._native.subscribe(*self._register(args, kwargs))
+        await self._sub("subscribe", *self._register(args, kwargs))
 
     async def psubscribe(self, *args, **kwargs) -> None:
         """PSUBSCRIBE; ``pattern=handler`` keywords register a handler."""
-        await self._native.psubscribe(*self._register(args, kwargs))
+        await self._sub("psubscribe", *self._register(args, kwargs))
 
     async def ssubscribe(self, *args, **kwargs) -> None:
         """SSUBSCRIBE; ``channel=handler`` keywords register a handler."""
-        await self._native.ssubscribe(*self._register(args, kwargs))
+        await self._sub("ssubscribe", *self._register(args, kwargs))
 
     async def unsubscribe(self, *args) -> None:
         """UNSUBSCRIBE (all channels when none are given)."""
-        await self._native.unsubscribe(*args)
+        await self._sub("unsubscribe", *args)
 
     async def punsubscribe(self, *args) -> None:
         """PUNSUBSCRIBE (all patterns when none are given)."""
-        await self._native.punsubscribe(*args)
+        await self._sub("punsubscribe", *args)
 
     async def sunsubscribe(self, *args) -> None:
         """SUNSUBSCRIBE (all shard channels when none are given)."""
-        await self._native.sunsubscribe(*args)
+        await self._sub("sunsubscribe", *args)
 
     async def get_message(self, ignore_subscribe_messages: bool = False,
                           timeout: Optional[float] = 0.0) -> Optional[dict]:
         """The next message, or ``None`` when nothing arrived within ``timeout`` seconds (or
         it went to its handler, or was an ignored subscribe confirmation)."""
-        message = await self._native.get_message(timeout)
+        message = await self._call("get_message", timeout)
         if message is None:
             return None
         kind = message["type"]
