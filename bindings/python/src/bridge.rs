@@ -116,15 +116,31 @@ impl Completer {
         let set_result = pyo3::intern!(py, "set_result");
         let set_exception = pyo3::intern!(py, "set_exception");
         let done = pyo3::intern!(py, "done");
+        // Every future is resolved even if one of them fails (the first error goes to the
+        // loop's exception handler afterwards): a lost completion would hang its awaiter.
+        let mut first_error = None;
         for (fut, finish) in items {
             let fut = fut.bind(py);
-            if fut.call_method0(done)?.is_truthy()? {
-                continue;
+            let resolved = fut
+                .call_method0(done)
+                .and_then(|d| d.is_truthy())
+                .and_then(|d| {
+                    if d {
+                        return Ok(());
+                    }
+                    match finish(py) {
+                        Ok(value) => fut.call_method1(set_result, (value,)).map(drop),
+                        Err(err) => fut
+                            .call_method1(set_exception, (err.into_value(py),))
+                            .map(drop),
+                    }
+                });
+            if let Err(e) = resolved {
+                first_error.get_or_insert(e);
             }
-            match finish(py) {
-                Ok(value) => fut.call_method1(set_result, (value,))?,
-                Err(err) => fut.call_method1(set_exception, (err.into_value(py),))?,
-            };
+        }
+        if let Some(e) = first_error {
+            return Err(e);
         }
         Ok(())
     }
