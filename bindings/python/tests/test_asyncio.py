@@ -76,7 +76,9 @@ def test_many_tasks_on_one_client(server, protocol):
                 await r.set(f"t{i}", j)
             return await r.get(f"t{i}")
 
-        got = await asyncio.gather(*(worker(i) for i in range(200)))
+        # A bound, so that a stuck request fails the test instead of hanging the suite: seen
+        # about once in 10-40 runs (some requests never complete; under investigation).
+        got = await asyncio.wait_for(asyncio.gather(*(worker(i) for i in range(200))), 30)
         assert got == [b"19"] * 200
         assert await r.dbsize() == 200
         counts = await asyncio.gather(*(r.incr("counter") for _ in range(500)))
