@@ -22,7 +22,7 @@ async def many(protocol):
         await asyncio.wait_for(asyncio.gather(*(worker(i) for i in range(200))), 8)
     except asyncio.TimeoutError:
         c = r._completer
-        print("HANG done", done[0], "fd readable", select.select([c.fileno()],[],[],0)[0], "loop has reader",
+        print("HANG done", done[0], "completer (spawned, finished)", c.stats(), "fd readable", select.select([c.fileno()],[],[],0)[0], "loop has reader",
               asyncio.get_running_loop()._selector.get_map().get(c.fileno()))
         c.drain()
         await asyncio.sleep(0.5)

@@ -12,7 +12,7 @@
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use pyo3::prelude::*;
@@ -22,6 +22,9 @@ pub(crate) type Finish = Box<dyn FnOnce(Python<'_>) -> PyResult<PyObject> + Send
 
 struct Inner {
     queue: Mutex<Vec<(Py<PyAny>, Finish)>>,
+    /// Tasks spawned, and tasks whose command finished (diagnostics: `Completer.stats()`).
+    spawned: AtomicUsize,
+    finished: AtomicUsize,
     signalled: AtomicBool,
     writer: UnixStream,
     reader: UnixStream,
@@ -70,8 +73,10 @@ impl Completer {
     {
         let inner = self.inner.clone();
         let fut = fut.unbind();
+        inner.spawned.fetch_add(1, Ordering::Relaxed);
         runtime()?.spawn(async move {
             let finish = work.await;
+            inner.finished.fetch_add(1, Ordering::Relaxed);
             inner.push(fut, finish);
         });
         Ok(())
@@ -89,11 +94,22 @@ impl Completer {
         Ok(Completer {
             inner: Arc::new(Inner {
                 queue: Mutex::new(Vec::new()),
+                spawned: AtomicUsize::new(0),
+                finished: AtomicUsize::new(0),
                 signalled: AtomicBool::new(false),
                 writer,
                 reader,
             }),
         })
+    }
+
+    /// `(spawned, finished)`: how many commands were started and how many finished (their
+    /// completion queued) on this loop; the difference is what is in flight.
+    fn stats(&self) -> (usize, usize) {
+        (
+            self.inner.spawned.load(Ordering::Relaxed),
+            self.inner.finished.load(Ordering::Relaxed),
+        )
     }
 
     /// The file descriptor the event loop watches for readability.
