@@ -1,23 +1,34 @@
-"""oxredis vs redis-py (with hiredis when installed), same process, same server, same CPU.
+"""oxredis vs redis-py (with hiredis when installed): same process, same server, same CPU.
 
-    pip install ./bindings/python redis hiredis
-    taskset -c 1 python bindings/python/bench/bench.py [--port 6379] [--rounds 5]
+    python -m venv /tmp/bench && /tmp/bench/bin/pip install 'redis[hiredis]==8.1.*' maturin
+    (cd bindings/python && /tmp/bench/bin/maturin build --release -o /tmp/wheels)
+    /tmp/bench/bin/pip install /tmp/wheels/oxredis-*.whl
+    taskset -c 1 /tmp/bench/bin/python bindings/python/bench/bench.py [--port 6379] [--rounds 5]
 
-Without --port it starts its own redis-server (pinned with `taskset -c 0` when available) on a
-free port. Each case runs `--rounds` times per client, alternating clients; the best round counts.
-Prints seconds per case and the ratio redis-py / oxredis (> 1: oxredis is faster).
+Without --port it starts its own redis-server (pinned with ``taskset -c 0`` when available) on
+a free port. Cases: sequential GET, a pipeline of 10,000 SETs, LRANGE of a 10k-element list,
+and 1,000 asyncio tasks x 100 GET (redis.asyncio with a BlockingConnectionPool of 100
+connections, as its default pool of 100 raises with 1,000 tasks, vs oxredis.asyncio's one
+multiplexed connection). Each case runs
+``--rounds`` times per client, the clients interleaved round by round; the median round
+counts. Prints seconds per case and the ratio redis-py / oxredis (> 1: oxredis is faster).
 """
 
 import argparse
+import asyncio
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
 
-import oxredis
 import redis
+import redis.asyncio
+
+import oxredis
+import oxredis.asyncio
 
 
 def start_server():
@@ -40,7 +51,6 @@ def start_server():
 
 
 def seq_get(r, n):
-    r.set("bench:k", "v" * 16)
     get = r.get
     for _ in range(n):
         get("bench:k")
@@ -50,18 +60,31 @@ def pipeline_set(r, n):
     p = r.pipeline(transaction=False)
     for i in range(n):
         p.set(f"bench:p{i}", i)
-    p.execute()
+    result = p.execute()
+    assert len(result) == n
 
 
 def lrange(r, n):
-    got = r.lrange("bench:list", 0, -1)
-    assert len(got) == n
+    for _ in range(n):
+        got = r.lrange("bench:list", 0, -1)
+        assert len(got) == 10_000
 
 
+def async_tasks(r, n):
+    async def main():
+        async def worker():
+            for _ in range(100):
+                await r.get("bench:k")
+        await asyncio.gather(*(worker() for _ in range(n)))
+    asyncio.run(main())
+
+
+# name, function, count, whether the client is the asyncio one
 CASES = [
-    ("sequential GET x{n}", seq_get, 20_000),
-    ("pipeline of {n} SETs", pipeline_set, 10_000),
-    ("LRANGE of a 10k list x{n}", lambda r, n: [lrange(r, 10_000) for _ in range(n)], 50),
+    ("sequential GET x{n}", seq_get, 20_000, False),
+    ("pipeline of {n} SETs", pipeline_set, 10_000, False),
+    ("LRANGE of a 10k list x{n}", lrange, 50, False),
+    ("{n} asyncio tasks x 100 GET", async_tasks, 1_000, True),
 ]
 
 
@@ -77,30 +100,46 @@ def main():
     if port is None:
         proc, port = start_server()
     try:
-        peer = redis.Redis(port=port)
-        ours = oxredis.Redis(port=port)
+        sync_clients = {"redis-py": redis.Redis(port=port), "oxredis": oxredis.Redis(port=port)}
+        peer = sync_clients["redis-py"]
         peer.flushdb()
         peer.rpush("bench:list", *range(10_000))
+        peer.set("bench:k", "v" * 16)
         try:
             import hiredis  # noqa: F401
 
-            parser = "hiredis"
+            parser = f"hiredis {hiredis.__version__}"
         except ImportError:
             parser = "python parser"
-        print(f"redis-py {redis.__version__} ({parser}) vs oxredis {oxredis.__version__}, "
-              f"pid {os.getpid()}")
-        for name, fn, n in CASES:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"redis-py {redis.__version__} ({parser}) vs oxredis {oxredis.__version__}; "
+              f"{args.rounds} interleaved rounds, medians; load average {load}; "
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+        print(f"| case | redis-py (s) | oxredis (s) | ratio |")
+        print(f"|---|---:|---:|---:|")
+        for name, fn, n, is_async in CASES:
             n = max(1, int(n * args.scale))
             name = name.format(n=n)
-            best = {"redis-py": float("inf"), "oxredis": float("inf")}
+            times = {"redis-py": [], "oxredis": []}
             for _ in range(args.rounds):
-                for label, client in (("redis-py", peer), ("oxredis", ours)):
+                for label in ("redis-py", "oxredis"):
+                    if is_async and label == "redis-py":
+                        # redis.asyncio's default pool (100 connections) raises "Too many
+                        # connections" with 1,000 tasks; its blocking pool makes them wait.
+                        client = redis.asyncio.Redis(
+                            connection_pool=redis.asyncio.BlockingConnectionPool(
+                                port=port, max_connections=100, timeout=None))
+                    elif is_async:
+                        client = oxredis.asyncio.Redis(port=port)
+                    else:
+                        client = sync_clients[label]
                     t = time.perf_counter()
                     fn(client, n)
-                    best[label] = min(best[label], time.perf_counter() - t)
-            ratio = best["redis-py"] / best["oxredis"]
-            print(f"{name:28s} redis-py {best['redis-py']:.4f} s  oxredis {best['oxredis']:.4f} s"
-                  f"  ratio {ratio:.2f}x")
+                    times[label].append(time.perf_counter() - t)
+            med = {k: statistics.median(v) for k, v in times.items()}
+            ratio = med["redis-py"] / med["oxredis"]
+            print(f"| {name} | {med['redis-py']:.4f} | {med['oxredis']:.4f} | {ratio:.2f}x |",
+                  flush=True)
     finally:
         if proc is not None:
             proc.terminate()

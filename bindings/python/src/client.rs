@@ -27,12 +27,14 @@ fn seconds(s: f64) -> PyResult<Duration> {
 #[pymethods]
 impl Client {
     /// Builds the pool from a URL and/or redis-py's keyword arguments (keywords win over the
-    /// URL). Connections are opened lazily, on the first command.
+    /// URL). Connections are opened lazily, on the first command. With `pool_block` false a
+    /// command fails at once (`MaxConnectionsError`) when `max_connections` are in use;
+    /// otherwise it waits up to `pool_timeout` seconds (the core's default when `None`).
     #[new]
     #[pyo3(signature = (url=None, host=None, port=None, db=None, username=None, password=None,
         socket_timeout=None, socket_connect_timeout=None, socket_keepalive=None, protocol=None,
         client_name=None, max_connections=None, unix_socket_path=None, health_check_interval=None,
-        decode_responses=false))]
+        decode_responses=false, pool_block=true, pool_timeout=None))]
     #[expect(clippy::too_many_arguments, reason = "redis-py's keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -51,6 +53,8 @@ impl Client {
         unix_socket_path: Option<String>,
         health_check_interval: Option<f64>,
         decode_responses: bool,
+        pool_block: bool,
+        pool_timeout: Option<f64>,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::default();
         if let Some(url) = url {
@@ -103,6 +107,13 @@ impl Client {
         }
         if let Some(n) = max_connections {
             b = b.max_connections(n);
+        }
+        // redis-py's ConnectionPool fails at once when every connection is in use; its
+        // BlockingConnectionPool waits `timeout` seconds (None: for ever).
+        if !pool_block {
+            b = b.pool_fail_fast();
+        } else if let Some(t) = pool_timeout {
+            b = b.pool_timeout(seconds(t)?);
         }
         let protocol = match b.config().protocol {
             Protocol::Resp3 => 3,
@@ -162,6 +173,11 @@ impl Client {
         results_to_list(py, results, shapes, self.decode, raise_on_error)
     }
 
+    /// An async client (`oxredis.asyncio`) with the same settings.
+    fn asynchronous(&self) -> crate::aio::AsyncClient {
+        crate::aio::AsyncClient::new(self.inner.config().clone(), self.decode, self.protocol)
+    }
+
     /// A pub/sub session on a connection of its own (opened on first use).
     fn pubsub(&self) -> crate::pubsub::PubSubConn {
         crate::pubsub::PubSubConn::new(self.inner.pubsub(), self.decode)
@@ -191,7 +207,8 @@ impl Client {
     }
 }
 
-fn results_to_list(
+/// Pipeline results to a Python list, one value (or exception object) per command.
+pub(crate) fn results_to_list(
     py: Python<'_>,
     results: Vec<oxredis::Result<Value>>,
     shapes: Vec<Shape>,

@@ -7,7 +7,9 @@
 
 use pyo3::prelude::*;
 
+mod aio;
 mod args;
+mod bridge;
 mod client;
 mod errors;
 mod monitor;
@@ -19,6 +21,9 @@ mod reply;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::Watched>()?;
+    m.add_class::<aio::AsyncClient>()?;
+    m.add_class::<bridge::Completer>()?;
+    m.add_class::<pubsub::AsyncPubSubConn>()?;
     m.add_class::<pubsub::PubSubConn>()?;
     m.add_class::<monitor::MonitorConn>()?;
     for (name, shape) in reply::Shape::ALL {

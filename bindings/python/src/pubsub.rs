@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::args::build_cmd;
+use crate::bridge::{Completer, Finish};
 use crate::errors::to_pyerr;
 use crate::reply::{raw, Shape};
 
@@ -186,4 +187,165 @@ fn message_dict(py: Python<'_>, m: Message, decode: bool) -> PyResult<PyObject> 
         crate::reply::shaped(py, m.data, Shape::Raw, decode)?,
     )?;
     Ok(d.into_any().unbind())
+}
+
+/// One async pub/sub connection (`oxredis.asyncio`'s `PubSub`); every call resolves an
+/// asyncio future (resolved through the loop's `Completer`). The session is behind a tokio
+/// mutex, taken inside the tokio task.
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct AsyncPubSubConn {
+    inner: std::sync::Arc<tokio::sync::Mutex<oxredis::aio::PubSub>>,
+    decode: bool,
+}
+
+impl AsyncPubSubConn {
+    /// Made by `AsyncClient.pubsub()`; connects on the first subscription.
+    pub(crate) fn new(client: oxredis::aio::Redis, decode: bool) -> Self {
+        AsyncPubSubConn {
+            inner: std::sync::Arc::new(tokio::sync::Mutex::new(oxredis::aio::PubSub::new(
+                client.config().clone(),
+            ))),
+            decode,
+        }
+    }
+}
+
+/// Which subscription call an async method makes.
+#[derive(Clone, Copy)]
+enum SubOp {
+    Subscribe,
+    PSubscribe,
+    SSubscribe,
+    Unsubscribe,
+    PUnsubscribe,
+    SUnsubscribe,
+}
+
+impl AsyncPubSubConn {
+    fn sub(
+        &self,
+        op: SubOp,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+        names_tuple: &Bound<'_, PyTuple>,
+    ) -> PyResult<()> {
+        let all = names_tuple.is_empty();
+        let c = names(names_tuple)?;
+        let inner = self.inner.clone();
+        completer.spawn(fut, async move {
+            let mut p = inner.lock().await;
+            let r = match (op, all) {
+                (SubOp::Subscribe, _) => p.subscribe(c).await,
+                (SubOp::PSubscribe, _) => p.psubscribe(c).await,
+                (SubOp::SSubscribe, _) => p.ssubscribe(c).await,
+                (SubOp::Unsubscribe, true) => p.unsubscribe_all().await,
+                (SubOp::Unsubscribe, false) => p.unsubscribe(c).await,
+                (SubOp::PUnsubscribe, true) => p.punsubscribe_all().await,
+                (SubOp::PUnsubscribe, false) => p.punsubscribe(c).await,
+                (SubOp::SUnsubscribe, true) => p.sunsubscribe_all().await,
+                (SubOp::SUnsubscribe, false) => p.sunsubscribe(c).await,
+            };
+            drop(p);
+            Box::new(move |py: Python<'_>| match r {
+                Ok(()) => Ok(py.None()),
+                Err(e) => Err(to_pyerr(py, &e)),
+            }) as Finish
+        })
+    }
+}
+
+#[pymethods]
+impl AsyncPubSubConn {
+    /// `command` (`"subscribe"`, `"psubscribe"`, `"ssubscribe"`, `"unsubscribe"`,
+    /// `"punsubscribe"`, `"sunsubscribe"`; the unsubscribes from everything when no names are
+    /// given) on `names`; resolves `fut` once the server confirmed.
+    #[pyo3(signature = (command, fut, completer, *names))]
+    fn subscription(
+        &self,
+        command: &str,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+        names: &Bound<'_, PyTuple>,
+    ) -> PyResult<()> {
+        let op = match command {
+            "subscribe" => SubOp::Subscribe,
+            "psubscribe" => SubOp::PSubscribe,
+            "ssubscribe" => SubOp::SSubscribe,
+            "unsubscribe" => SubOp::Unsubscribe,
+            "punsubscribe" => SubOp::PUnsubscribe,
+            "sunsubscribe" => SubOp::SUnsubscribe,
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "not a subscription command: {other}"
+                )))
+            }
+        };
+        self.sub(op, fut, completer, names)
+    }
+
+    /// The next message as redis-py's dict, or `None` when nothing arrived within `timeout`
+    /// seconds (`None`: wait as long as it takes); resolves `fut`.
+    #[pyo3(signature = (fut, completer, timeout=None))]
+    fn get_message(
+        &self,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+        timeout: Option<f64>,
+    ) -> PyResult<()> {
+        let timeout = match timeout {
+            Some(t) if t.is_finite() && t >= 0.0 => Some(Duration::from_secs_f64(t)),
+            Some(_) => Some(Duration::ZERO),
+            None => None,
+        };
+        let inner = self.inner.clone();
+        let decode = self.decode;
+        completer.spawn(fut, async move {
+            let r = inner.lock().await.get_message(timeout).await;
+            Box::new(move |py: Python<'_>| match r {
+                Ok(Some(m)) => message_dict(py, m, decode),
+                Ok(None) => Ok(py.None()),
+                Err(e) => Err(to_pyerr(py, &e)),
+            }) as Finish
+        })
+    }
+
+    /// Subscribed channels (a snapshot; `[]` while a call holds the session).
+    #[getter]
+    fn channels(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let names = self
+            .inner
+            .try_lock()
+            .map(|p| p.channels())
+            .unwrap_or_default();
+        bytes_list(py, names, self.decode)
+    }
+
+    /// Subscribed patterns (a snapshot).
+    #[getter]
+    fn patterns(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let names = self
+            .inner
+            .try_lock()
+            .map(|p| p.patterns())
+            .unwrap_or_default();
+        bytes_list(py, names, self.decode)
+    }
+
+    /// Whether anything is subscribed (a snapshot).
+    #[getter]
+    fn subscribed(&self) -> bool {
+        self.inner
+            .try_lock()
+            .map(|p| p.is_subscribed())
+            .unwrap_or(true)
+    }
+
+    /// Closes the connection and forgets the subscriptions; resolves `fut`.
+    fn close(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let inner = self.inner.clone();
+        completer.spawn(fut, async move {
+            inner.lock().await.close();
+            Box::new(|py: Python<'_>| Ok(py.None())) as Finish
+        })
+    }
 }

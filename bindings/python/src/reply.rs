@@ -39,6 +39,11 @@ pub(crate) enum Shape {
     ZScan = 11,
     /// An array becomes a `tuple`; nil stays `None` (BLPOP/BRPOP).
     Tuple = 12,
+    /// An array of integers becomes a list of `bool` (SCRIPT EXISTS).
+    BoolList = 13,
+    /// A bulk or simple string becomes a `str` whatever `decode_responses` says (SCRIPT LOAD's
+    /// SHA1).
+    Str = 14,
 }
 
 impl Shape {
@@ -57,6 +62,8 @@ impl Shape {
         ("SHAPE_HSCAN", Shape::HScan),
         ("SHAPE_ZSCAN", Shape::ZScan),
         ("SHAPE_TUPLE", Shape::Tuple),
+        ("SHAPE_BOOL_LIST", Shape::BoolList),
+        ("SHAPE_STR", Shape::Str),
     ];
 
     /// The shape numbered `n`; unknown numbers are [`Shape::Raw`].
@@ -315,6 +322,25 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
                     .collect::<PyResult<Vec<_>>>()?;
                 Ok(PyTuple::new(py, items)?.into_any().unbind())
             }
+            v => raw(py, v, decode),
+        },
+        Shape::BoolList => match v {
+            Value::Array(items) => {
+                let bools = items
+                    .into_iter()
+                    .map(|i| match i {
+                        Value::Int(n) => {
+                            Ok((n != 0).into_pyobject(py)?.to_owned().into_any().unbind())
+                        }
+                        other => raw(py, other, decode),
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyList::new(py, bools)?.into_any().unbind())
+            }
+            v => raw(py, v, decode),
+        },
+        Shape::Str => match v {
+            Value::Bulk(b) | Value::Simple(b) => text(py, &b, true),
             v => raw(py, v, decode),
         },
         Shape::Float => match v {

@@ -31,10 +31,9 @@ from .exceptions import (
     WatchError,
 )
 from .exceptions import LockError, LockNotOwnedError, NoScriptError, ExecAbortError  # noqa: F401
+from .connection import BlockingConnectionPool, ConnectionPool
 from .unsupported import (
-    BlockingConnectionPool,
     Connection,
-    ConnectionPool,
     RedisCluster,
     Sentinel,
     SSLConnection,

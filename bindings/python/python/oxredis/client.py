@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import time as _time
-import urllib.parse
 from typing import Any, Iterator, Optional
 
 from . import _native
@@ -29,6 +28,8 @@ PING = _native.SHAPE_PING
 HSCAN = _native.SHAPE_HSCAN
 ZSCAN = _native.SHAPE_ZSCAN
 TUPLE = _native.SHAPE_TUPLE
+BOOL_LIST = _native.SHAPE_BOOL_LIST
+STR = _native.SHAPE_STR
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -39,7 +40,7 @@ COMMAND_SHAPES = {
     "HGETALL": DICT, "SMEMBERS": SET, "SINTER": SET, "SUNION": SET, "SDIFF": SET,
     "ZSCORE": FLOAT, "ZINCRBY": FLOAT, "INCRBYFLOAT": FLOAT, "HINCRBYFLOAT": FLOAT,
     "INFO": INFO, "SCAN": SCAN, "SSCAN": SCAN, "HSCAN": HSCAN, "ZSCAN": ZSCAN,
-    "SCRIPT LOAD": RAW, "SETEX": OK, "PSETEX": OK, "LSET": OK, "LTRIM": OK, "SMOVE": BOOL,
+    "SCRIPT LOAD": STR, "SCRIPT EXISTS": BOOL_LIST, "SETEX": OK, "PSETEX": OK, "LSET": OK, "LTRIM": OK, "SMOVE": BOOL,
     "COPY": BOOL, "BLPOP": TUPLE, "BRPOP": TUPLE, "ZPOPMIN": SCORED, "ZPOPMAX": SCORED,
 }
 
@@ -631,12 +632,11 @@ class CoreCommands:
 
     def script_load(self, script):
         """SCRIPT LOAD: the SHA1 (``str``)."""
-        sha = self._cmd(RAW, "SCRIPT", "LOAD", script)
-        return sha.decode() if isinstance(sha, bytes) else sha
+        return self._cmd(STR, "SCRIPT", "LOAD", script)
 
     def script_exists(self, *args):
         """SCRIPT EXISTS: a list of bools."""
-        return [bool(x) for x in self._cmd(RAW, "SCRIPT", "EXISTS", *args)]
+        return self._cmd(BOOL_LIST, "SCRIPT", "EXISTS", *args)
 
     def script_flush(self, sync_type=None):
         """SCRIPT FLUSH: ``True``."""
@@ -645,6 +645,10 @@ class CoreCommands:
         return self._cmd(OK, "SCRIPT", "FLUSH", sync_type)
 
     # --- server --------------------------------------------------------------------------
+    def publish(self, channel, message):
+        """PUBLISH: how many subscribers received it."""
+        return self._cmd(RAW, "PUBLISH", channel, message)
+
     def ping(self, *args, **kwargs):
         """PING: ``True``."""
         return self._cmd(PING, "PING", *args)
@@ -679,11 +683,9 @@ class Redis(CoreCommands):
     def from_url(cls, url: str, **kwargs: Any) -> "Redis":
         """A client from ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` (not
         yet) or ``unix://path``; keyword arguments win over the URL."""
-        # decode_responses is a Python-side setting; the Rust URL parser takes the rest.
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
-        if "decode_responses" in query and "decode_responses" not in kwargs:
-            value = query["decode_responses"][-1].lower()
-            kwargs["decode_responses"] = value in ("1", "true", "yes", "y", "on")
+        from .connection import _url_kwargs
+
+        kwargs = _url_kwargs(url, kwargs)
         return cls(_url=url, _explicit=frozenset(kwargs), **kwargs)
 
     def __init__(self, host="localhost", port=6379, db=0, password=None, socket_timeout=None,
@@ -694,36 +696,20 @@ class Redis(CoreCommands):
                  single_connection_client=False, health_check_interval=0, client_name=None,
                  lib_name="redis-py", lib_version=None, username=None, protocol=2,
                  _url=None, _explicit=frozenset(), **kwargs):
-        if connection_pool is not None:
-            raise NotImplementedError("oxredis: connection_pool= is not supported yet")
-        if ssl or (_url or "").startswith("rediss://"):
-            raise NotImplementedError("oxredis: TLS (ssl=True, rediss://) is not supported yet")
-        if encoding.lower().replace("-", "") != "utf8" or encoding_errors != "strict":
-            raise NotImplementedError("oxredis: only encoding='utf-8', encoding_errors='strict'")
-        if _url is not None:
-            # The URL gives what it names; only keywords passed explicitly override it.
-            given = {
-                "db": db, "username": username, "password": password,
-                "socket_timeout": socket_timeout, "socket_connect_timeout": socket_connect_timeout,
-                "socket_keepalive": socket_keepalive, "client_name": client_name,
-                "max_connections": max_connections,
-                "protocol": int(protocol) if protocol else None,
-                "health_check_interval": health_check_interval or None,
-            }
-            self._native = _native.Client(
-                url=_url, decode_responses=decode_responses,
-                **{k: v for k, v in given.items() if k in _explicit and v is not None},
-            )
-        else:
-            self._native = _native.Client(
-                host=host, port=int(port), db=int(db), username=username, password=password,
+        if connection_pool is None:
+            from .connection import ConnectionPool
+
+            connection_pool = ConnectionPool(
+                _url=_url, _explicit=_explicit, host=host, port=port, db=db, password=password,
                 socket_timeout=socket_timeout, socket_connect_timeout=socket_connect_timeout,
-                socket_keepalive=socket_keepalive, protocol=int(protocol) if protocol else None,
-                client_name=client_name, max_connections=max_connections,
-                unix_socket_path=unix_socket_path,
-                health_check_interval=health_check_interval or None,
-                decode_responses=decode_responses,
+                socket_keepalive=socket_keepalive, unix_socket_path=unix_socket_path,
+                encoding=encoding, encoding_errors=encoding_errors,
+                decode_responses=decode_responses, ssl=ssl, max_connections=max_connections,
+                health_check_interval=health_check_interval, client_name=client_name,
+                username=username, protocol=protocol,
             )
+        self.connection_pool = connection_pool
+        self._native = connection_pool._native
         self._execute = self._native.execute
 
     def _cmd(self, shape, *args):
@@ -749,6 +735,10 @@ class Redis(CoreCommands):
 
     def close(self) -> None:
         """Closes the client (connections close when the last reference goes)."""
+
+    def get_connection_kwargs(self) -> dict:
+        """The keyword arguments of the client's connection pool."""
+        return self.connection_pool.connection_kwargs
 
     def get_protocol(self) -> int:
         """The RESP version spoken: 2 or 3."""
@@ -798,10 +788,6 @@ class Redis(CoreCommands):
     def monitor(self) -> "Monitor":
         """A ``Monitor``: ``with r.monitor() as m: for command in m.listen(): ...``."""
         return Monitor(self)
-
-    def publish(self, channel, message):
-        """PUBLISH: how many subscribers received it."""
-        return self._cmd(RAW, "PUBLISH", channel, message)
 
     def lock(self, name, timeout=None, sleep=0.1, blocking=True, blocking_timeout=None,
              lock_class=None, thread_local=True, raise_on_release_error=True):

@@ -9,10 +9,12 @@ def _placeholder(name: str, what: str) -> type:
     return type(name, (), {"__init__": __init__, "__doc__": f"Not implemented yet: {what}."})
 
 
-Sentinel = _placeholder("Sentinel", "the Rust core has no Sentinel client yet")
-RedisCluster = _placeholder("RedisCluster", "the Rust core has no cluster client yet")
-ConnectionPool = _placeholder("ConnectionPool", "each Redis owns its Rust pool; use max_connections=")
-BlockingConnectionPool = _placeholder("BlockingConnectionPool", "use max_connections=")
+Sentinel = _placeholder(
+    "Sentinel", "the Rust core has a Sentinel client (oxredis::Sentinel) but the Python "
+    "binding does not wire it yet")
+RedisCluster = _placeholder(
+    "RedisCluster", "the Rust core has a cluster client (oxredis::cluster) but the Python "
+    "binding does not wire it yet")
 Connection = _placeholder("Connection", "connections are managed in Rust")
 SSLConnection = _placeholder("SSLConnection", "TLS is not exposed to Python yet")
 UnixDomainSocketConnection = _placeholder("UnixDomainSocketConnection", "use unix_socket_path=")

@@ -1,12 +1,26 @@
-"""``oxredis.asyncio``: redis-py's asyncio API, not implemented yet (the names import; using
-them raises ``NotImplementedError``)."""
+"""``oxredis.asyncio``: redis-py's asyncio API (``redis.asyncio``) over oxredis's tokio client.
 
+``Redis`` / ``StrictRedis`` (awaitable command methods, ``from_url``, async pipelines, async
+pub/sub, ``Script``), ``ConnectionPool`` / ``BlockingConnectionPool``. ``RedisCluster`` and
+``Sentinel`` import but raise ``NotImplementedError``.
+"""
+
+from ..connection import BlockingConnectionPool, ConnectionPool
 from ..unsupported import _placeholder
+from .client import Pipeline, PubSub, Redis, Script, StrictRedis
 
-Redis = _placeholder("asyncio.Redis", "the asyncio binding over oxredis::aio is not written yet")
-StrictRedis = Redis
-RedisCluster = _placeholder("asyncio.RedisCluster", "no cluster client yet")
-Sentinel = _placeholder("asyncio.Sentinel", "no Sentinel client yet")
-ConnectionPool = _placeholder("asyncio.ConnectionPool", "not written yet")
+RedisCluster = _placeholder(
+    "asyncio.RedisCluster", "the Rust core has an async cluster client (oxredis::aio) but the "
+    "Python binding does not wire it yet")
+Sentinel = _placeholder(
+    "asyncio.Sentinel", "the Rust core has an async Sentinel client but the Python binding "
+    "does not wire it yet")
 
-__all__ = ["ConnectionPool", "Redis", "RedisCluster", "Sentinel", "StrictRedis"]
+
+def from_url(url, **kwargs):
+    """``Redis.from_url(url, **kwargs)``."""
+    return Redis.from_url(url, **kwargs)
+
+
+__all__ = ["BlockingConnectionPool", "ConnectionPool", "Pipeline", "PubSub", "Redis",
+           "RedisCluster", "Script", "Sentinel", "StrictRedis", "from_url"]

@@ -1,0 +1,396 @@
+"""``oxredis.asyncio.Redis``: redis-py's asyncio API over oxredis's async (tokio) client.
+
+The command methods are the very ones of the blocking client (``CoreCommands``): each only
+assembles its arguments and returns ``self._cmd(shape, *args)``. Here ``_cmd`` returns an
+asyncio future: Rust packs the command at once and a tokio task sends it on the shared
+multiplexed connection; when the reply arrives the task queues it on the running loop's
+``_native.Completer`` and wakes the loop through a socket it watches (``add_reader``); the loop
+then shapes every queued reply in Rust and resolves the futures in one pass (the tokio threads
+never take the GIL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+import weakref
+from typing import Any, AsyncIterator, Callable, Optional
+
+from .. import _native
+from .. import client as _sync
+from ..client import RAW, CoreCommands
+from ..exceptions import NoScriptError, PubSubError, RedisError
+from ..pubsub import _SUBSCRIBE_TYPES, _key
+
+
+_get_running_loop = asyncio.get_running_loop
+_completers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _completer(loop) -> "_native.Completer":
+    """The running loop's completion queue, registered with it on first use."""
+    c = _completers.get(loop)
+    if c is None:
+        c = _native.Completer()
+        loop.add_reader(c.fileno(), c.drain)
+        _completers[loop] = c
+    return c
+
+
+def _future():
+    """A new future of the running loop and that loop's ``Completer``."""
+    loop = _get_running_loop()
+    c = _completers.get(loop)
+    if c is None:
+        c = _completer(loop)
+    return loop.create_future(), c
+
+
+class Redis(CoreCommands):
+    """An asyncio Redis client with redis-py's API: ``await r.get("k")``. Takes the same
+    keyword arguments as ``oxredis.Redis`` (and ``connection_pool=``). All commands share one
+    multiplexed connection (blocking commands such as BLPOP get their own)."""
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> "Redis":
+        """A client from ``redis://...`` or ``unix://...``; keyword arguments win over the URL."""
+        from ..connection import _url_kwargs
+
+        kwargs = _url_kwargs(url, kwargs)
+        return cls(_url=url, _explicit=frozenset(kwargs), **kwargs)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        # The blocking client's constructor builds (or takes) the ConnectionPool.
+        _sync.Redis.__init__(self, *args, **kwargs)
+        self._native = self.connection_pool._asynchronous()
+        self._execute = self._native.execute
+        self._loop = None
+        self._completer = None
+
+    def _cmd(self, shape, *args):
+        loop = _get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._completer = loop, _completer(loop)
+        fut = loop.create_future()
+        self._execute(args, shape, fut, self._completer)
+        return fut
+
+    def get(self, name):
+        """GET: the value, or ``None`` (awaitable)."""
+        loop = _get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._completer = loop, _completer(loop)
+        fut = loop.create_future()
+        self._execute(("GET", name), RAW, fut, self._completer)
+        return fut
+
+    def __repr__(self) -> str:
+        return f"<oxredis.asyncio.Redis(protocol={self._native.protocol})>"
+
+    def __await__(self):
+        return self.initialize().__await__()
+
+    async def initialize(self) -> "Redis":
+        """Nothing to do (connections open on the first command); redis-py's API."""
+        return self
+
+    async def __aenter__(self) -> "Redis":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+    async def aclose(self, close_connection_pool: Optional[bool] = None) -> None:
+        """Closes the client (the connection closes when the last reference goes)."""
+
+    close = aclose
+
+    def get_protocol(self) -> int:
+        """The RESP version spoken: 2 or 3."""
+        return self._native.protocol
+
+    def get_connection_kwargs(self) -> dict:
+        """The keyword arguments of the client's connection pool."""
+        return self.connection_pool.connection_kwargs
+
+    def pipeline(self, transaction: bool = True, shard_hint=None) -> "Pipeline":
+        """A pipeline: commands queue (chainable) until ``await execute()`` sends them in one
+        request (inside MULTI/EXEC when ``transaction``)."""
+        return Pipeline(self, transaction)
+
+    def pubsub(self, ignore_subscribe_messages: bool = False, **kwargs) -> "PubSub":
+        """An async ``PubSub`` on a connection of its own."""
+        return PubSub(self._native.pubsub(), ignore_subscribe_messages)
+
+    def register_script(self, script) -> "Script":
+        """A callable ``Script``: ``await script(keys=[...], args=[...])``."""
+        return Script(self, script)
+
+    async def scan_iter(self, match=None, count=None, _type=None, **kwargs) -> AsyncIterator:
+        """Every key, through SCAN cursors (``async for``)."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, keys = await self.scan(cursor=cursor, match=match, count=count, _type=_type)
+            for key in keys:
+                yield key
+
+    async def sscan_iter(self, name, match=None, count=None) -> AsyncIterator:
+        """Every member of a set, through SSCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, data = await self.sscan(name, cursor=cursor, match=match, count=count)
+            for item in data:
+                yield item
+
+    async def hscan_iter(self, name, match=None, count=None, no_values=None) -> AsyncIterator:
+        """Every ``(field, value)`` of a hash, through HSCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, data = await self.hscan(name, cursor=cursor, match=match, count=count,
+                                            no_values=no_values)
+            for item in data.items():
+                yield item
+
+    async def zscan_iter(self, name, match=None, count=None,
+                         score_cast_func=float) -> AsyncIterator:
+        """Every ``(member, score)`` of a sorted set, through ZSCAN cursors."""
+        cursor = "0"
+        while cursor != 0:
+            cursor, data = await self.zscan(name, cursor=cursor, match=match, count=count,
+                                            score_cast_func=score_cast_func)
+            for item in data:
+                yield item
+
+    def _not_yet(name: str):  # type: ignore[misc]
+        def method(self, *args, **kwargs):
+            raise NotImplementedError(
+                f"oxredis: asyncio Redis.{name}() is not implemented yet")
+        method.__name__ = name
+        return method
+
+    transaction = _not_yet("transaction")
+    lock = _not_yet("lock")
+    monitor = _not_yet("monitor")
+    set_response_callback = _not_yet("set_response_callback")
+    del _not_yet
+
+
+StrictRedis = Redis
+
+
+class Pipeline(CoreCommands):
+    """Queued commands (each method returns the pipeline, for chaining) sent in one request by
+    ``await execute()``. ``watch`` (optimistic transactions) is not implemented yet."""
+
+    def __init__(self, client: Redis, transaction: bool = True):
+        self._client = client
+        self.transaction = transaction
+        self.command_stack: list = []
+        self._scripts: dict = {}
+
+    def _cmd(self, shape, *args):
+        self.command_stack.append((args, shape))
+        return self
+
+    def __len__(self) -> int:
+        return len(self.command_stack)
+
+    def __bool__(self) -> bool:
+        return True
+
+    async def __aenter__(self) -> "Pipeline":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.reset()
+
+    def __await__(self):
+        async def itself():
+            return self
+        return itself().__await__()
+
+    async def reset(self) -> None:
+        """Drops the queued commands."""
+        self.command_stack = []
+        self._scripts = {}
+
+    async def aclose(self) -> None:
+        """As ``reset()``."""
+        await self.reset()
+
+    def multi(self) -> None:
+        """Kept for redis-py compatibility (a transaction pipeline already uses MULTI/EXEC)."""
+
+    async def watch(self, *names) -> None:
+        """Not implemented yet for asyncio."""
+        raise NotImplementedError("oxredis: asyncio Pipeline.watch() is not implemented yet")
+
+    async def execute(self, raise_on_error: bool = True) -> list:
+        """Sends the queued commands; their replies, in order. With ``raise_on_error=False`` a
+        command's error is returned in its place."""
+        scripts, self._scripts = self._scripts, {}
+        if scripts:
+            shas = list(scripts)
+            for sha, known in zip(shas, await self._client.script_exists(*shas)):
+                if not known:
+                    await self._client.script_load(scripts[sha].script)
+        stack, self.command_stack = self.command_stack, []
+        if not stack:
+            return []
+        fut, completer = _future()
+        self._client._native.execute_pipeline(stack, self.transaction, raise_on_error, fut,
+                                              completer)
+        return await fut
+
+
+class Script:
+    """A Lua script called by its SHA1 (EVALSHA), loaded when the server lacks it."""
+
+    def __init__(self, registered_client: Redis, script):
+        self.registered_client = registered_client
+        self.script = script
+        source = script.encode() if isinstance(script, str) else bytes(script)
+        self.sha = hashlib.sha1(source).hexdigest()
+
+    async def __call__(self, keys=[], args=[], client=None):  # noqa: B006 - redis-py's
+        if client is None:
+            client = self.registered_client
+        keys, args = list(keys), list(args)
+        if isinstance(client, Pipeline):
+            client._scripts[self.sha] = self
+            return client.evalsha(self.sha, len(keys), *keys, *args)
+        try:
+            return await client.evalsha(self.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            self.sha = await client.script_load(self.script)
+            return await client.evalsha(self.sha, len(keys), *keys, *args)
+
+
+class PubSub:
+    """An async pub/sub session on its own connection (``Redis.pubsub()``); handlers given as
+    keywords may be plain functions or coroutine functions."""
+
+    def __init__(self, native, ignore_subscribe_messages: bool = False):
+        self._native = native
+        self.ignore_subscribe_messages = ignore_subscribe_messages
+        self._handlers: dict = {}
+
+    async def __aenter__(self) -> "PubSub":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Closes the connection; subscriptions are forgotten."""
+        await self._call("close")
+        self._handlers.clear()
+
+    close = aclose
+    reset = aclose
+
+    @property
+    def subscribed(self) -> bool:
+        """Whether anything is subscribed."""
+        return self._native.subscribed
+
+    @property
+    def channels(self) -> dict:
+        return {c: self._handlers.get(_key(c)) for c in self._native.channels}
+
+    @property
+    def patterns(self) -> dict:
+        return {p: self._handlers.get(_key(p)) for p in self._native.patterns}
+
+    def _call(self, method: str, *args):
+        fut, completer = _future()
+        getattr(self._native, method)(fut, completer, *args)
+        return fut
+
+    def _sub(self, command: str, *names):
+        fut, completer = _future()
+        self._native.subscription(command, fut, completer, *names)
+        return fut
+
+    def _register(self, args, kwargs) -> list:
+        names = list(args)
+        for name, handler in kwargs.items():
+            names.append(name)
+            self._handlers[_key(name)] = handler
+        for name in args:
+            self._handlers.setdefault(_key(name), None)
+        return names
+
+    async def subscribe(self, *args, **kwargs) -> None:
+        """SUBSCRIBE; ``channel=handler`` keywords register a handler."""
+        await self._sub("subscribe", *self._register(args, kwargs))
+
+    async def psubscribe(self, *args, **kwargs) -> None:
+        """PSUBSCRIBE; ``pattern=handler`` keywords register a handler."""
+        await self._sub("psubscribe", *self._register(args, kwargs))
+
+    async def ssubscribe(self, *args, **kwargs) -> None:
+        """SSUBSCRIBE; ``channel=handler`` keywords register a handler."""
+        await self._sub("ssubscribe", *self._register(args, kwargs))
+
+    async def unsubscribe(self, *args) -> None:
+        """UNSUBSCRIBE (all channels when none are given)."""
+        await self._sub("unsubscribe", *args)
+
+    async def punsubscribe(self, *args) -> None:
+        """PUNSUBSCRIBE (all patterns when none are given)."""
+        await self._sub("punsubscribe", *args)
+
+    async def sunsubscribe(self, *args) -> None:
+        """SUNSUBSCRIBE (all shard channels when none are given)."""
+        await self._sub("sunsubscribe", *args)
+
+    async def get_message(self, ignore_subscribe_messages: bool = False,
+                          timeout: Optional[float] = 0.0) -> Optional[dict]:
+        """The next message, or ``None`` when nothing arrived within ``timeout`` seconds (or
+        it went to its handler, or was an ignored subscribe confirmation)."""
+        message = await self._call("get_message", timeout)
+        if message is None:
+            return None
+        kind = message["type"]
+        if kind in _SUBSCRIBE_TYPES:
+            if kind.endswith("unsubscribe") and message["channel"] is not None:
+                self._handlers.pop(_key(message["channel"]), None)
+            if self.ignore_subscribe_messages or ignore_subscribe_messages:
+                return None
+            return message
+        if kind in ("message", "pmessage", "smessage"):
+            source = message["pattern"] if kind == "pmessage" else message["channel"]
+            handler = self._handlers.get(_key(source))
+            if handler is not None:
+                result = handler(message)
+                if inspect.isawaitable(result):
+                    await result
+                return None
+        return message
+
+    async def listen(self) -> AsyncIterator[dict]:
+        """Every message, while anything is subscribed (``async for``)."""
+        while self.subscribed:
+            message = await self.get_message(timeout=None)
+            if message is not None:
+                yield message
+
+    async def run(self, *, exception_handler: Optional[Callable] = None,
+                  poll_timeout: float = 1.0) -> None:
+        """Dispatches messages to their handlers until cancelled (redis-py's ``run``)."""
+        for name, handler in self._handlers.items():
+            if handler is None:
+                raise PubSubError(f"Channel: '{name!r}' has no handler registered")
+        while True:
+            try:
+                await self.get_message(ignore_subscribe_messages=True, timeout=poll_timeout)
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as e:
+                if exception_handler is None:
+                    raise
+                result = exception_handler(e, self)
+                if inspect.isawaitable(result):
+                    await result

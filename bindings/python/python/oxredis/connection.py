@@ -1,0 +1,154 @@
+"""``ConnectionPool`` and ``BlockingConnectionPool`` with redis-py's constructor keywords.
+
+The pool itself is oxredis's Rust pool (``_native.Client``); these classes hold its settings,
+so that several ``Redis(connection_pool=pool)`` share one set of connections, as in redis-py.
+Connections are opened lazily and managed in Rust: there is no ``Connection`` object to take
+out of the pool (``get_connection`` raises ``NotImplementedError``).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any, Optional
+
+from . import _native
+
+# redis-py keywords that oxredis accepts and ignores (no effect on the Rust client).
+_IGNORED = {
+    "socket_keepalive_options", "retry_on_timeout", "retry", "retry_on_error", "lib_name",
+    "lib_version", "single_connection_client", "connection_class", "queue_class",
+    "socket_type", "redis_connect_func", "credential_provider", "cache_factory", "cache",
+    "cache_config", "event_dispatcher", "driver_info",
+}
+
+
+def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
+                 pool_timeout: Optional[float]) -> "_native.Client":
+    """The Rust pool for a URL and/or redis-py connection keywords (keywords passed
+    explicitly win over the URL)."""
+    kw = dict(kwargs)
+    ssl = kw.pop("ssl", False)
+    if ssl or (url or "").startswith("rediss://"):
+        raise NotImplementedError("oxredis: TLS (ssl=True, rediss://) is not supported yet")
+    encoding = kw.pop("encoding", "utf-8") or "utf-8"
+    encoding_errors = kw.pop("encoding_errors", "strict")
+    if encoding.lower().replace("-", "") != "utf8" or encoding_errors != "strict":
+        raise NotImplementedError("oxredis: only encoding='utf-8', encoding_errors='strict'")
+    protocol = kw.get("protocol", 2)
+    common = {
+        "db": kw.get("db"), "username": kw.get("username"), "password": kw.get("password"),
+        "socket_timeout": kw.get("socket_timeout"),
+        "socket_connect_timeout": kw.get("socket_connect_timeout"),
+        "socket_keepalive": kw.get("socket_keepalive"), "client_name": kw.get("client_name"),
+        "max_connections": kw.get("max_connections"),
+        "protocol": int(protocol) if protocol else None,
+        "health_check_interval": kw.get("health_check_interval") or None,
+    }
+    decode = bool(kw.get("decode_responses", False))
+    if url is not None:
+        given = {k: v for k, v in common.items() if k in explicit and v is not None}
+        return _native.Client(url=url, decode_responses=decode, pool_block=pool_block,
+                              pool_timeout=pool_timeout, **given)
+    if common["db"] is not None:
+        common["db"] = int(common["db"])
+    return _native.Client(
+        host=kw.get("host", "localhost"), port=int(kw.get("port", 6379)),
+        unix_socket_path=kw.get("unix_socket_path") or kw.get("path"),
+        decode_responses=decode, pool_block=pool_block, pool_timeout=pool_timeout, **common,
+    )
+
+
+def _url_kwargs(url: str, kwargs: dict) -> dict:
+    # decode_responses is a Python-side setting; the Rust URL parser takes the rest.
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    if "decode_responses" in query and "decode_responses" not in kwargs:
+        value = query["decode_responses"][-1].lower()
+        kwargs["decode_responses"] = value in ("1", "true", "yes", "y", "on")
+    return kwargs
+
+
+class ConnectionPool:
+    """redis-py's ``ConnectionPool(connection_class=Connection, max_connections=None,
+    **connection_kwargs)``: at most ``max_connections`` connections (``None``: oxredis's
+    default, 64, and a command waits for a free one); when ``max_connections`` is given and
+    all are in use, a command raises ``MaxConnectionsError`` at once, as redis-py's pool does."""
+
+    _block = False
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> "ConnectionPool":
+        """A pool from ``redis://``/``unix://`` URL; keyword arguments win over the URL."""
+        kwargs = _url_kwargs(url, kwargs)
+        return cls(_url=url, _explicit=frozenset(kwargs), **kwargs)
+
+    def __init__(self, connection_class=None, max_connections: Optional[int] = None,
+                 cache_factory=None, _url=None, _explicit=frozenset(), _timeout=None,
+                 **connection_kwargs):
+        if max_connections is not None and (not isinstance(max_connections, int)
+                                            or max_connections < 0):
+            raise ValueError('"max_connections" must be a positive integer')
+        self.connection_class = connection_class
+        self.max_connections = max_connections if max_connections is not None else 2**31
+        self.connection_kwargs = {k: v for k, v in connection_kwargs.items() if k not in _IGNORED}
+        kw = dict(self.connection_kwargs)
+        if max_connections is not None:
+            kw["max_connections"] = max_connections
+            _explicit = frozenset(_explicit) | {"max_connections"}
+        # Without an explicit limit the core's default pool waits for a free connection.
+        block = self._block or max_connections is None
+        self._url = _url
+        self._native = _make_native(_url, _explicit, kw, block, _timeout)
+        self._async_native = None
+
+    def _asynchronous(self):
+        """The async client (``oxredis.asyncio``) on this pool's settings, made once."""
+        if self._async_native is None:
+            self._async_native = self._native.asynchronous()
+        return self._async_native
+
+    def __repr__(self) -> str:
+        where = self._url or "{}:{}".format(self.connection_kwargs.get("host", "localhost"),
+                                            self.connection_kwargs.get("port", 6379))
+        return f"<{type(self).__module__}.{type(self).__name__}({where})>"
+
+    def get_protocol(self) -> int:
+        """The RESP version spoken: 2 or 3."""
+        return self._native.protocol
+
+    def get_encoder(self):
+        """Not provided: encoding is done in Rust."""
+        raise NotImplementedError("oxredis: ConnectionPool.get_encoder()")
+
+    def get_connection(self, *args, **kwargs):
+        """Not provided: connections are managed in Rust."""
+        raise NotImplementedError("oxredis: ConnectionPool.get_connection() (connections are "
+                                  "managed in Rust)")
+
+    def release(self, connection) -> None:
+        """Not provided: connections are managed in Rust."""
+        raise NotImplementedError("oxredis: ConnectionPool.release()")
+
+    def reset(self) -> None:
+        """Kept for redis-py compatibility; the Rust pool needs no reset."""
+
+    def disconnect(self, inuse_connections: bool = True) -> None:
+        """Kept for redis-py compatibility; connections close when the pool goes."""
+
+    def close(self) -> None:
+        """As ``disconnect()``."""
+
+
+class BlockingConnectionPool(ConnectionPool):
+    """redis-py's ``BlockingConnectionPool(max_connections=50, timeout=20, ...)``: when
+    ``max_connections`` are in use a command waits up to ``timeout`` seconds for one to come
+    back (``None``: for ever), then raises ``ConnectionError`` (``MaxConnectionsError``)."""
+
+    _block = True
+
+    def __init__(self, max_connections: int = 50, timeout: Optional[float] = 20,
+                 connection_class=None, queue_class=None, **connection_kwargs):
+        self.timeout = timeout
+        # "for ever": a century.
+        wait = timeout if timeout is not None else 100 * 365 * 24 * 3600.0
+        super().__init__(connection_class=connection_class, max_connections=max_connections,
+                         _timeout=float(wait), **connection_kwargs)
