@@ -121,13 +121,18 @@ impl Completer {
     /// cancelled is skipped (its command ran; the reply is dropped).
     fn drain(&self, py: Python<'_>) -> PyResult<()> {
         let inner = &self.inner;
-        inner.signalled.store(false, Ordering::Release);
+        // Order matters: empty the socket, then clear the flag, then take the queue. A push
+        // between the last two writes a fresh byte (a spare drain later, harmless); cleared
+        // first, a push between the clear and the read would have its byte swallowed here
+        // while `signalled` stays set, and every later push would skip its wake-up: the
+        // stall seen under 200 tasks x 20 SET.
         let mut buf = [0u8; 256];
         while let Ok(n) = (&inner.reader).read(&mut buf) {
             if n < buf.len() {
                 break;
             }
         }
+        inner.signalled.store(false, Ordering::Release);
         let items = std::mem::take(&mut *inner.queue.lock().unwrap_or_else(|p| p.into_inner()));
         let set_result = pyo3::intern!(py, "set_result");
         let set_exception = pyo3::intern!(py, "set_exception");
