@@ -412,6 +412,29 @@ macro_rules! pipeline_body {
             $(.$aw)*
             .unwrap();
         assert_eq!((a.as_deref(), b), (Some("6"), 2));
+        // Every node's group is written before any reply is read, so the three primaries work
+        // at the same time: three BLPOPs of 1.5 s, one per primary, take about 1.5 s, not 4.5 s.
+        let mut empty: Vec<&String> = Vec::new();
+        for k in &keys {
+            let port = rc.get_node_from_key(k).unwrap().port;
+            if empty.iter().all(|e| rc.get_node_from_key(e).unwrap().port != port) {
+                empty.push(k);
+            }
+        }
+        assert_eq!(empty.len(), 3);
+        rc.delete(&empty)$(.$aw)*.unwrap();
+        let mut pipe = rc.pipeline();
+        for k in &empty {
+            pipe.blpop(*k, 1.5);
+        }
+        let started = Instant::now();
+        let out = pipe.execute()$(.$aw)*.unwrap();
+        let took = started.elapsed();
+        assert_eq!(out, [Value::Nil, Value::Nil, Value::Nil]);
+        assert!(
+            took >= Duration::from_millis(1400) && took < Duration::from_millis(3000),
+            "three BLPOPs of 1.5 s on three primaries took {took:?}"
+        );
         rc.delete(&keys)$(.$aw)*.unwrap();
     }};
 }

@@ -21,7 +21,7 @@ use crate::retry::Sent;
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::pipeline::{load_scripts, run_batch};
-use super::{ConnectionPool, PubSub};
+use super::{ConnectionPool, PooledConnection, PubSub};
 
 #[derive(Debug)]
 struct Inner {
@@ -455,8 +455,14 @@ impl RedisCluster {
         Ok(self.inner.builder.pubsub_config(&node))
     }
 
-    /// Runs one group of a pipeline on `node`: scripts loaded, commands in one write.
-    fn run_group(&self, node: &NodeAddr, cmds: &[&Cmd], batch: &Batch) -> Result<Vec<Value>> {
+    /// Writes one group of a pipeline to `node` (its scripts loaded first, the commands in
+    /// one write) and returns the connection its replies are to be read from.
+    fn send_group(
+        &self,
+        node: &NodeAddr,
+        cmds: &[&Cmd],
+        batch: &Batch,
+    ) -> Result<PooledConnection> {
         let pool = self.pool(node);
         let mut conn = pool.get().map_err(Error::mark_unsent)?;
         load_scripts(&mut conn, batch.scripts()).map_err(Error::mark_unsent)?;
@@ -465,8 +471,13 @@ impl RedisCluster {
             conn.queue(cmd);
         }
         conn.flush()?;
-        let mut replies = Vec::with_capacity(cmds.len());
-        for _ in cmds {
+        Ok(conn)
+    }
+
+    /// Reads the `count` replies of a group [`send_group`](Self::send_group) wrote.
+    fn read_group(conn: &mut PooledConnection, count: usize) -> Result<Vec<Value>> {
+        let mut replies = Vec::with_capacity(count);
+        for _ in 0..count {
             match conn.read_reply() {
                 Ok(v) => replies.push(v),
                 Err(e) => {
@@ -609,9 +620,20 @@ impl ClusterPipeline {
         let cmds = batch.commands();
         let (groups, alone) = group_by_node(&mut self.cluster.state(), cmds)?;
         let mut results = PipelineResults::new(cmds.len(), alone);
-        for (node, indices) in groups {
-            let group: Vec<&Cmd> = indices.iter().map(|&i| &cmds[i]).collect();
-            let outcome = self.cluster.run_group(&node, &group, &batch);
+        // Every node's group is written before any is read (as redis-py does), so the nodes
+        // work at the same time. The server buffers replies for a client that is not reading
+        // yet, so writing the next node's group cannot wait on this one.
+        let sent: Vec<_> = groups
+            .into_iter()
+            .map(|(node, indices)| {
+                let group: Vec<&Cmd> = indices.iter().map(|&i| &cmds[i]).collect();
+                let conn = self.cluster.send_group(&node, &group, &batch);
+                (indices, conn)
+            })
+            .collect();
+        for (indices, conn) in sent {
+            let outcome =
+                conn.and_then(|mut conn| RedisCluster::read_group(&mut conn, indices.len()));
             // The connection checked UTF-8 under `decode_responses` already.
             results.settle(cmds, indices, outcome, |_| Ok(()));
         }
