@@ -6,6 +6,7 @@
 mod cli;
 mod cluster;
 mod instructions;
+mod raw;
 mod sys;
 
 use std::fmt::Write as _;
@@ -61,6 +62,35 @@ fn ceiling_sampler<'a>(o: &Opts, rb: RedisBenchmark) -> (Option<Sampler<'a>>, Op
         (rb.n, Duration::from_secs_f64(rb.n as f64 / rps))
     });
     (Some(s), Some(cmd))
+}
+
+/// The zero-parse ceiling ([`raw`]) of a figure as a sampler (`None` with `--no-ceiling`):
+/// `rounds` round trips per sample, as the clients do; `prepare` gives the request, the reply's
+/// length and how many operations it holds; `after` runs untimed after each round trip (e.g.
+/// deleting the keys a pipeline wrote).
+fn raw_ceiling<'a>(
+    o: &Opts,
+    port: u16,
+    rounds: usize,
+    prepare: impl FnOnce() -> (Vec<u8>, usize, usize),
+    after: &'a dyn Fn(),
+) -> (Option<Sampler<'a>>, Option<String>) {
+    if !o.ceiling {
+        return (None, None);
+    }
+    let (request, reply_len, ops) = prepare();
+    let mut client = raw::RawClient::connect(port);
+    let s = sampler(move || {
+        let mut took = Duration::ZERO;
+        for _ in 0..rounds {
+            let t = Instant::now();
+            client.round_trip(&request, reply_len);
+            took += t.elapsed();
+            after();
+        }
+        (rounds * ops, took)
+    });
+    (Some(s), Some(raw::DESCRIPTION.to_string()))
 }
 
 struct Row<T> {
@@ -365,6 +395,22 @@ fn figures(o: &Opts) {
                 (p, took)
             })
         });
+        let (pipe_ceiling, pipe_ceiling_cmd) = raw_ceiling(
+            o,
+            port,
+            1,
+            || {
+                let mut request = Vec::new();
+                for (i, k) in pkeys.iter().enumerate() {
+                    raw::encode(
+                        &mut request,
+                        &[b"SET", k.as_bytes(), i.to_string().as_bytes()],
+                    );
+                }
+                (request, b"+OK\r\n".len() * p, p)
+            },
+            &clear,
+        );
         let pipe_fred = o.on("fred").then(|| {
             sampler_async(&rt, || async {
                 use fred::prelude::*;
@@ -390,8 +436,8 @@ fn figures(o: &Opts) {
                 ox: pipe_ox,
                 redis: pipe_redis,
                 fred: pipe_fred,
-                ceiling: None,
-                ceiling_cmd: None,
+                ceiling: pipe_ceiling,
+                ceiling_cmd: pipe_ceiling_cmd,
                 note: "10k distinct new keys, replies kept by all; ox/redis blocking, fred async",
             },
         ));
@@ -439,6 +485,17 @@ fn figures(o: &Opts) {
                 (l, t.elapsed())
             })
         });
+        let (lr_ceiling, lr_ceiling_cmd) = raw_ceiling(
+            o,
+            port,
+            l,
+            || {
+                let mut request = Vec::new();
+                raw::encode(&mut request, &[b"LRANGE", b"list", b"0", b"-1"]);
+                (request, raw::array_reply_len(&items), 1)
+            },
+            &|| (),
+        );
         rows.push(race(
             runs,
             Row {
@@ -446,8 +503,8 @@ fn figures(o: &Opts) {
                 ox: lr_ox,
                 redis: lr_redis,
                 fred: lr_fred,
-                ceiling: None,
-                ceiling_cmd: None,
+                ceiling: lr_ceiling,
+                ceiling_cmd: lr_ceiling_cmd,
                 note: "as Vec<Vec<u8>>; ox/redis blocking, fred async",
             },
         ));
@@ -830,9 +887,9 @@ fn figures(o: &Opts) {
     if !ceilings.is_empty() {
         let _ = writeln!(
             out,
-            "\nceiling = redis-benchmark against the same server in the same run, same placement \
-             as the client (the physical limit of the server and the loopback); ox/ceiling = \
-             oxredis's fraction of it:"
+            "\nceiling = redis-benchmark, or for (2) and (3) a zero-parse client, against the same \
+             server in the same run, same placement as the client (the physical limit of the \
+             server and the loopback); ox/ceiling = oxredis's fraction of it:"
         );
         for c in ceilings {
             let _ = writeln!(out, "- {c}");
