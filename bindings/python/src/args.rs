@@ -37,6 +37,13 @@ pub(crate) fn push_arg(cmd: &mut Cmd, obj: &Bound<'_, PyAny>) -> PyResult<()> {
     Ok(())
 }
 
+/// One Python value as the bytes [`push_arg`] would send for it.
+pub(crate) fn arg_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    let mut cmd = Cmd::empty();
+    push_arg(&mut cmd, obj)?;
+    Ok(cmd.args().next().map(<[u8]>::to_vec).unwrap_or_default())
+}
+
 /// A command from a tuple of arguments, the first being the command name.
 pub(crate) fn build_cmd(args: &Bound<'_, PyTuple>) -> PyResult<Cmd> {
     let mut cmd = Cmd::empty();

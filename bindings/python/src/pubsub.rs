@@ -115,9 +115,17 @@ impl PubSubConn {
         self.with(py, move |p| p.sunsubscribe(c))
     }
 
-    /// PING on the pub/sub connection (the `pong` arrives as a message).
-    fn ping(&self, py: Python<'_>) -> PyResult<()> {
-        self.with(py, |p| p.ping())
+    /// PING (or `PING message`) on the pub/sub connection; the `pong` arrives as a message
+    /// whose data is `message` (empty without one).
+    #[pyo3(signature = (message=None))]
+    fn ping(&self, py: Python<'_>, message: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        match message {
+            None => self.with(py, |p| p.ping()),
+            Some(m) => {
+                let m = crate::args::arg_bytes(m)?;
+                self.with(py, move |p| p.ping_with(&m[..]))
+            }
+        }
     }
 
     /// The next message as redis-py's dict (`type`, `pattern`, `channel`, `data`), or `None`

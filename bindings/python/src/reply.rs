@@ -44,6 +44,8 @@ pub(crate) enum Shape {
     /// A bulk or simple string becomes a `str` whatever `decode_responses` says (SCRIPT LOAD's
     /// SHA1).
     Str = 14,
+    /// `[rank, score]` becomes `[int, float]`; nil stays `None` (ZRANK/ZREVRANK ... WITHSCORE).
+    RankScore = 15,
 }
 
 impl Shape {
@@ -64,6 +66,7 @@ impl Shape {
         ("SHAPE_TUPLE", Shape::Tuple),
         ("SHAPE_BOOL_LIST", Shape::BoolList),
         ("SHAPE_STR", Shape::Str),
+        ("SHAPE_RANK_SCORE", Shape::RankScore),
     ];
 
     /// The shape numbered `n`; unknown numbers are [`Shape::Raw`].
@@ -341,6 +344,21 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
         },
         Shape::Str => match v {
             Value::Bulk(b) | Value::Simple(b) => text(py, &b, true),
+            v => raw(py, v, decode),
+        },
+        Shape::RankScore => match v {
+            Value::Array(items) if items.len() == 2 => {
+                let mut it = items.into_iter();
+                match (it.next(), it.next()) {
+                    (Some(rank), Some(score)) => Ok(PyList::new(
+                        py,
+                        [raw(py, rank, decode)?, float_obj(py, score, decode)?],
+                    )?
+                    .into_any()
+                    .unbind()),
+                    _ => Ok(py.None()),
+                }
+            }
             v => raw(py, v, decode),
         },
         Shape::Float => match v {

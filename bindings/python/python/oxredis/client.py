@@ -30,6 +30,7 @@ ZSCAN = _native.SHAPE_ZSCAN
 TUPLE = _native.SHAPE_TUPLE
 BOOL_LIST = _native.SHAPE_BOOL_LIST
 STR = _native.SHAPE_STR
+RANK_SCORE = _native.SHAPE_RANK_SCORE
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -294,10 +295,12 @@ class CoreCommands:
         return self._cmd(SCAN, *self._scan_args("SSCAN", name, cursor, match, count))
 
     def hscan(self, name, cursor=0, match=None, count=None, no_values=None):
-        """HSCAN: ``(next_cursor, {field: value})``."""
+        """HSCAN: ``(next_cursor, {field: value})``; with ``no_values=True`` (HSCAN ...
+        NOVALUES, Redis 7.4+) ``(next_cursor, [field])``."""
+        args = self._scan_args("HSCAN", name, cursor, match, count)
         if no_values:
-            raise NotImplementedError("oxredis: hscan(no_values=True)")
-        return self._cmd(HSCAN, *self._scan_args("HSCAN", name, cursor, match, count))
+            return self._cmd(SCAN, *args, "NOVALUES")
+        return self._cmd(HSCAN, *args)
 
     def zscan(self, name, cursor=0, match=None, count=None, score_cast_func=float):
         """ZSCAN: ``(next_cursor, [(member, score)])``."""
@@ -573,16 +576,22 @@ class CoreCommands:
             return self._cmd(SCORED, "ZREVRANGE", name, start, end, "WITHSCORES")
         return self._cmd(RAW, "ZREVRANGE", name, start, end)
 
-    def zrank(self, name, value, withscore=False):
-        """ZRANK: the 0-based rank, or ``None``."""
+    def zrank(self, name, value, withscore=False, score_cast_func=float):
+        """ZRANK: the 0-based rank, or ``None``; with ``withscore=True`` (Redis 7.2+)
+        ``[rank, score]``."""
         if withscore:
-            raise NotImplementedError("oxredis: zrank(withscore=True)")
+            if score_cast_func is not float:
+                raise NotImplementedError("oxredis: score_cast_func other than float")
+            return self._cmd(RANK_SCORE, "ZRANK", name, value, "WITHSCORE")
         return self._cmd(RAW, "ZRANK", name, value)
 
-    def zrevrank(self, name, value, withscore=False):
-        """ZREVRANK: the rank from the highest score, or ``None``."""
+    def zrevrank(self, name, value, withscore=False, score_cast_func=float):
+        """ZREVRANK: the rank from the highest score, or ``None``; with ``withscore=True``
+        (Redis 7.2+) ``[rank, score]``."""
         if withscore:
-            raise NotImplementedError("oxredis: zrevrank(withscore=True)")
+            if score_cast_func is not float:
+                raise NotImplementedError("oxredis: score_cast_func other than float")
+            return self._cmd(RANK_SCORE, "ZREVRANK", name, value, "WITHSCORE")
         return self._cmd(RAW, "ZREVRANK", name, value)
 
     def zcount(self, name, min, max):
@@ -764,12 +773,16 @@ class Redis(CoreCommands):
             yield from data
 
     def hscan_iter(self, name, match=None, count=None, no_values=None) -> Iterator:
-        """Every ``(field, value)`` of a hash, through HSCAN cursors."""
+        """Every ``(field, value)`` of a hash (every field with ``no_values=True``), through
+        HSCAN cursors."""
         cursor = "0"
         while cursor != 0:
             cursor, data = self.hscan(name, cursor=cursor, match=match, count=count,
                                       no_values=no_values)
-            yield from data.items()
+            if no_values:
+                yield from data
+            else:
+                yield from data.items()
 
     def zscan_iter(self, name, match=None, count=None, score_cast_func=float) -> Iterator:
         """Every ``(member, score)`` of a sorted set, through ZSCAN cursors."""

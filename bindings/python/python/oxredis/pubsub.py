@@ -87,10 +87,9 @@ class PubSub:
         self._native.sunsubscribe(*args)
 
     def ping(self, message=None) -> None:
-        """PING; the ``pong`` arrives as a message."""
-        if message is not None:
-            raise NotImplementedError("oxredis: PubSub.ping(message)")
-        self._native.ping()
+        """PING (``PING message`` with a message); the ``pong`` arrives as a message whose
+        ``data`` is the message (``b''`` without one)."""
+        self._native.ping(message)
 
     def get_message(self, ignore_subscribe_messages: bool = False,
                     timeout: Optional[float] = 0.0) -> Optional[dict]:

@@ -144,12 +144,13 @@ class Redis(CoreCommands):
                 yield item
 
     async def hscan_iter(self, name, match=None, count=None, no_values=None) -> AsyncIterator:
-        """Every ``(field, value)`` of a hash, through HSCAN cursors."""
+        """Every ``(field, value)`` of a hash (every field with ``no_values=True``), through
+        HSCAN cursors."""
         cursor = "0"
         while cursor != 0:
             cursor, data = await self.hscan(name, cursor=cursor, match=match, count=count,
                                             no_values=no_values)
-            for item in data.items():
+            for item in (data if no_values else data.items()):
                 yield item
 
     async def zscan_iter(self, name, match=None, count=None,
