@@ -113,3 +113,52 @@ def test_pubsub_ping_with_message_decoded(rd):
     with pytest.raises(oxredis.exceptions.DataError):
         p.ping(object())
     p.close()
+
+
+def test_sort(r):
+    r.rpush("l", 3, 1, 2, 10)
+    assert r.sort("l") == [b"1", b"2", b"3", b"10"]
+    assert r.sort("l", desc=True) == [b"10", b"3", b"2", b"1"]
+    assert r.sort("l", alpha=True) == [b"1", b"10", b"2", b"3"]
+    assert r.sort("l", start=1, num=2) == [b"2", b"3"]
+    assert r.sort_ro("l", desc=True, start=0, num=1) == [b"10"]
+    r.mset({"w_1": 4, "w_2": 3, "w_3": 2, "w_10": 1, "o_1": "one", "o_3": "three"})
+    assert r.sort("l", by="w_*") == [b"10", b"3", b"2", b"1"]
+    assert r.sort("l", by="w_*", get="o_*") == [None, b"three", None, b"one"]
+    assert r.sort("l", get=["#", "o_*"]) == [b"1", b"one", b"2", None, b"3", b"three", b"10", None]
+    assert r.sort("l", store="sorted") == 4
+    assert r.lrange("sorted", 0, -1) == [b"1", b"2", b"3", b"10"]
+    assert r.sort("missing") == []
+    with pytest.raises(oxredis.exceptions.DataError):
+        r.sort("l", start=1)
+    r.set("s", "x")
+    with pytest.raises(oxredis.exceptions.ResponseError):
+        r.sort("s")
+
+
+def test_zunionstore_zinterstore_zrangestore(r):
+    r.zadd("a", {"x": 1, "y": 2})
+    r.zadd("b", {"y": 10, "z": 20})
+    assert r.zunionstore("u", ["a", "b"]) == 3
+    assert r.zrange("u", 0, -1, withscores=True) == [(b"x", 1.0), (b"y", 12.0), (b"z", 20.0)]
+    assert r.zunionstore("u", {"a": 2, "b": 1}, aggregate="MAX") == 3
+    assert r.zrange("u", 0, -1, withscores=True) == [(b"x", 2.0), (b"y", 10.0), (b"z", 20.0)]
+    assert r.zinterstore("i", ["a", "b"]) == 1
+    assert r.zrange("i", 0, -1, withscores=True) == [(b"y", 12.0)]
+    assert r.zinterstore("i", ["a", "b"], aggregate="min") == 1
+    assert r.zscore("i", "y") == 2.0
+    assert r.zinterstore("i", ["a", "missing"]) == 0
+    assert r.exists("i") == 0
+    with pytest.raises(oxredis.exceptions.DataError):
+        r.zunionstore("u", ["a"], aggregate="AVG")
+    assert r.zrangestore("r", "u", 0, 1) == 2
+    assert r.zrange("r", 0, -1, withscores=True) == [(b"x", 2.0), (b"y", 10.0)]
+    assert r.zrangestore("r", "u", 5, 25, byscore=True) == 2
+    assert r.zrange("r", 0, -1) == [b"y", b"z"]
+    assert r.zrangestore("r", "u", 0, 0, desc=True) == 1
+    assert r.zrange("r", 0, -1) == [b"z"]
+    assert r.zrangestore("r", "u", "-inf", "+inf", byscore=True, offset=1, num=1) == 1
+    assert r.zrange("r", 0, -1) == [b"y"]
+    assert r.zrangestore("r", "missing", 0, -1) == 0
+    with pytest.raises(oxredis.exceptions.DataError):
+        r.zrangestore("r", "u", 0, 1, byscore=True, bylex=True)

@@ -393,6 +393,34 @@ class CoreCommands:
         """RPUSH: the new length."""
         return self._cmd(RAW, "RPUSH", name, *values)
 
+    def sort(self, name, start=None, num=None, by=None, get=None, desc=False, alpha=False,
+             store=None, groups=False):
+        """SORT: the sorted elements (``None`` for a GET pattern that matched nothing), or the
+        number stored with ``store``."""
+        if (start is None) != (num is None):
+            raise DataError("``start`` and ``num`` must both be specified")
+        if groups:
+            raise NotImplementedError("oxredis: sort(groups=True)")
+        args: list = ["SORT", name]
+        if by is not None:
+            args += ["BY", by]
+        if start is not None:
+            args += ["LIMIT", start, num]
+        if get is not None:
+            for pattern in ([get] if isinstance(get, (bytes, str)) else get):
+                args += ["GET", pattern]
+        if desc:
+            args.append("DESC")
+        if alpha:
+            args.append("ALPHA")
+        if store is not None:
+            args += ["STORE", store]
+        return self._cmd(RAW, *args)
+
+    def sort_ro(self, key, start=None, num=None, by=None, get=None, desc=False, alpha=False):
+        """SORT without STORE (redis-py 8.1 sends it as SORT too)."""
+        return self.sort(key, start=start, num=num, by=by, get=get, desc=desc, alpha=alpha)
+
     def lrange(self, name, start, end):
         """LRANGE: a list."""
         return self._cmd(RAW, "LRANGE", name, start, end)
@@ -552,6 +580,51 @@ class CoreCommands:
             args.append("WITHSCORES")
             return self._cmd(SCORED, *args)
         return self._cmd(RAW, *args)
+
+    def zrangestore(self, dest, name, start, end, byscore=False, bylex=False, desc=False,
+                    offset=None, num=None):
+        """ZRANGESTORE: stores the range of ``name`` in ``dest``; the number of members
+        stored."""
+        if byscore and bylex:
+            raise DataError("``byscore`` and ``bylex`` can not be specified together.")
+        if (offset is None) != (num is None):
+            raise DataError("``offset`` and ``num`` must both be specified together.")
+        args: list = ["ZRANGESTORE", dest, name, start, end]
+        if byscore:
+            args.append("BYSCORE")
+        if bylex:
+            args.append("BYLEX")
+        if desc:
+            args.append("REV")
+        if offset is not None:
+            args += ["LIMIT", offset, num]
+        return self._cmd(RAW, *args)
+
+    @staticmethod
+    def _zaggregate_args(command, dest, keys, aggregate):
+        """redis-py's ``_zaggregate``: ``keys`` a list, or a dict of key to weight."""
+        args: list = [command, dest, len(keys)]
+        if isinstance(keys, dict):
+            args += list(keys.keys())
+            args.append("WEIGHTS")
+            args += list(keys.values())
+        else:
+            args += list(keys)
+        if aggregate:
+            if aggregate.upper() not in ("SUM", "MIN", "MAX"):
+                raise DataError("aggregate can be sum, min or max.")
+            args += ["AGGREGATE", aggregate]
+        return args
+
+    def zunionstore(self, dest, keys, aggregate=None):
+        """ZUNIONSTORE: the union of ``keys`` (a list, or a dict of key to weight) stored in
+        ``dest``; the number of members stored."""
+        return self._cmd(RAW, *self._zaggregate_args("ZUNIONSTORE", dest, keys, aggregate))
+
+    def zinterstore(self, dest, keys, aggregate=None):
+        """ZINTERSTORE: the intersection of ``keys`` (a list, or a dict of key to weight)
+        stored in ``dest``; the number of members stored."""
+        return self._cmd(RAW, *self._zaggregate_args("ZINTERSTORE", dest, keys, aggregate))
 
     def zrangebyscore(self, name, min, max, start=None, num=None, withscores=False,
                       score_cast_func=float):
