@@ -247,6 +247,20 @@ pub(crate) fn streams(r: &Client) {
     let got = call!(r.xpending_range::<Vec<PendingEntry>>("{t}st", "g1", "-", "+", 10, &po()));
     assert_eq!(pending(&got), [("1-0", "alice", 5), ("2-0", "alice", 2)]);
     assert!(got.iter().all(|p| p.idle_ms >= 5), "{got:?}");
+    // LASTID moves the group's last delivered id forward (here from 0-0 to 7-0).
+    check!(r.xadd::<String>("{t}li", "1-0", [("f", "v")], &none()) => "1-0");
+    check!(r.xgroup_create("{t}li", "g", "0", &create()) => true);
+    check!(r.xclaim::<Vec<String>>(
+        "{t}li",
+        "g",
+        "c",
+        0,
+        ["1-0"],
+        &claim().force().justid().lastid("7-0")
+    ) => ids(&["1-0"]));
+    let groups = call!(r.xinfo_groups::<Vec<Info>>("{t}li"));
+    assert_eq!(field(&groups[0], "last-delivered-id"), &bulk("7-0"));
+    check!(r.delete(["{t}li"]) => 1);
 
     // XAUTOCLAIM: (next start id, claimed, ids deleted from the stream meanwhile).
     let auto = XAutoClaimOptions::default;
