@@ -336,15 +336,7 @@ impl KeySpec {
                 };
                 (i64::from(first), last.min(n - 1), i64::from(step.max(1)))
             }
-            KeySpec::NumKeys { numkeys } => {
-                let count = args
-                    .get(numkeys)
-                    .and_then(|a| std::str::from_utf8(a).ok())
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .unwrap_or(0);
-                let first = numkeys as i64 + 1;
-                (first, (first + count - 1).min(n - 1), 1)
-            }
+            KeySpec::NumKeys { .. } => self.bounds(args),
             KeySpec::NumKeyPairs { numkeys } => {
                 let (first, last, _) = KeySpec::NumKeys { numkeys }.bounds(args);
                 // `count` pairs span `2 * count` arguments from `first`.
@@ -394,11 +386,14 @@ impl KeySpec {
         let KeySpec::NumKeys { numkeys } = *self else {
             return (1, 0, 1);
         };
+        // The count is the caller's argument: any i64 (`EVAL s 9223372036854775807 k`), kept
+        // to what the arguments can hold so `first + count` cannot overflow.
         let count = args
             .get(numkeys)
             .and_then(|a| std::str::from_utf8(a).ok())
             .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .clamp(0, n);
         let first = numkeys as i64 + 1;
         (first, (first + count - 1).min(n - 1), 1)
     }
@@ -758,6 +753,24 @@ mod tests {
             [1, 3, 4]
         );
         assert_eq!(positions(dest, &["ZUNIONSTORE", "d", "3", "a"]), [1, 3]);
+    }
+
+    #[test]
+    fn numkeys_counts_at_the_ends_of_i64_neither_overflow_nor_index_past_the_arguments() {
+        // Written by hand (`execute_command`), the count can be any number; a cluster client
+        // routes by these positions.
+        let max = i64::MAX.to_string();
+        let min = i64::MIN.to_string();
+        let numkeys = KeySpec::NumKeys { numkeys: 2 };
+        assert_eq!(positions(numkeys, &["EVAL", "s", &max, "k1", "k2"]), [3, 4]);
+        assert!(positions(numkeys, &["EVAL", "s", &min, "k1"]).is_empty());
+        assert!(positions(numkeys, &["EVAL", "s", "-1", "k1"]).is_empty());
+        let dest = KeySpec::DestNumKeys { numkeys: 2 };
+        assert_eq!(positions(dest, &["ZUNIONSTORE", "d", &max, "a"]), [1, 3]);
+        assert_eq!(positions(dest, &["ZUNIONSTORE", "d", &min, "a"]), [1]);
+        let pairs = KeySpec::NumKeyPairs { numkeys: 1 };
+        assert_eq!(positions(pairs, &["MSETEX", &max, "a", "1", "b"]), [2, 4]);
+        assert!(positions(pairs, &["MSETEX", &min, "a", "1"]).is_empty());
     }
 
     #[test]
