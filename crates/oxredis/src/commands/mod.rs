@@ -336,15 +336,7 @@ impl KeySpec {
                 };
                 (i64::from(first), last.min(n - 1), i64::from(step.max(1)))
             }
-            KeySpec::NumKeys { numkeys } => {
-                let count = args
-                    .get(numkeys)
-                    .and_then(|a| std::str::from_utf8(a).ok())
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .unwrap_or(0);
-                let first = numkeys as i64 + 1;
-                (first, (first + count - 1).min(n - 1), 1)
-            }
+            KeySpec::NumKeys { .. } => self.bounds(args),
             KeySpec::NumKeyPairs { numkeys } => {
                 let (first, last, _) = KeySpec::NumKeys { numkeys }.bounds(args);
                 // `count` pairs span `2 * count` arguments from `first`.
@@ -394,11 +386,14 @@ impl KeySpec {
         let KeySpec::NumKeys { numkeys } = *self else {
             return (1, 0, 1);
         };
+        // The count is the caller's argument: any i64 (`EVAL s 9223372036854775807 k`), kept
+        // to what the arguments can hold so `first + count` cannot overflow.
         let count = args
             .get(numkeys)
             .and_then(|a| std::str::from_utf8(a).ok())
             .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .clamp(0, n);
         let first = numkeys as i64 + 1;
         (first, (first + count - 1).min(n - 1), 1)
     }
@@ -589,6 +584,7 @@ mod tests {
             CommandFlags::BLOCKING,
             CommandFlags::ADMIN,
             CommandFlags::CONN_STATE,
+            CommandFlags::CACHEABLE,
         ];
         for (i, a) in all.iter().enumerate() {
             assert_eq!(a.0.count_ones(), 1, "{a:?} is one bit");
@@ -676,6 +672,202 @@ mod tests {
             every_third.key_indices(&args).collect::<Vec<_>>(),
             [1, 4, 7]
         );
+    }
+
+    /// `spec`'s key positions in `args`, a command written as words.
+    fn positions(spec: KeySpec, args: &[&str]) -> Vec<usize> {
+        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+        spec.key_indices(&args).collect()
+    }
+
+    #[test]
+    fn every_key_spec_form_gives_its_key_positions() {
+        let range = |first, last, step| KeySpec::Range { first, last, step };
+        // No keys, or not declared.
+        assert!(positions(KeySpec::None, &["PING", "x"]).is_empty());
+        assert!(positions(KeySpec::Unknown, &["X", "a", "b"]).is_empty());
+        // Fixed positions (RENAME a b, GET k).
+        assert_eq!(positions(range(1, 2, 1), &["RENAME", "a", "b"]), [1, 2]);
+        assert_eq!(positions(range(1, 1, 1), &["GET", "k", "x"]), [1]);
+        // A positive last past the arguments stops at the last argument.
+        assert_eq!(positions(range(1, 2, 1), &["RENAME", "a"]), [1]);
+        // Negative last counts from the end: -1 is the last argument, -2 the one before.
+        assert_eq!(
+            positions(range(1, -1, 1), &["MGET", "a", "b", "c"]),
+            [1, 2, 3]
+        );
+        assert_eq!(
+            positions(range(1, -2, 1), &["BLPOP", "a", "b", "5"]),
+            [1, 2]
+        );
+        assert_eq!(
+            positions(range(1, -3, 1), &["C", "a", "b", "c", "x", "y"]),
+            [1, 2, 3]
+        );
+        // A negative last before `first` gives no key.
+        assert!(positions(range(2, -3, 1), &["C", "a", "b", "c"]).is_empty());
+        // Step: every other argument (MSET k v k v), every third.
+        assert_eq!(
+            positions(range(1, -1, 2), &["MSET", "a", "1", "b", "2"]),
+            [1, 3]
+        );
+        assert_eq!(
+            positions(range(1, -1, 3), &["C", "a", "1", "2", "b", "3", "4", "c"]),
+            [1, 4, 7]
+        );
+        assert_eq!(
+            positions(range(2, -2, 2), &["C", "x", "a", "1", "b", "2", "y"]),
+            [2, 4]
+        );
+        // numkeys N: the count at N, the keys right after it (EVAL s 2 k1 k2 a).
+        let numkeys = KeySpec::NumKeys { numkeys: 2 };
+        assert_eq!(
+            positions(numkeys, &["EVAL", "s", "2", "k1", "k2", "a"]),
+            [3, 4]
+        );
+        assert!(positions(numkeys, &["EVAL", "s", "0", "a"]).is_empty());
+        // A count larger than the arguments sent stops at the last one; no count, no keys.
+        assert_eq!(positions(numkeys, &["EVAL", "s", "5", "k1"]), [3]);
+        assert!(positions(numkeys, &["EVAL", "s"]).is_empty());
+        assert!(positions(numkeys, &["EVAL", "s", "x", "k1"]).is_empty());
+        // numkeys N pairs: every other argument of the count's pairs (MSETEX 3 k v k v k v EX 5).
+        let pairs = KeySpec::NumKeyPairs { numkeys: 1 };
+        assert_eq!(
+            positions(
+                pairs,
+                &["MSETEX", "3", "a", "1", "b", "2", "c", "3", "EX", "5"]
+            ),
+            [2, 4, 6]
+        );
+        assert_eq!(
+            positions(pairs, &["MSETEX", "1", "a", "1", "NX", "EX", "5"]),
+            [2]
+        );
+        // dest numkeys N: the destination at 1, then the counted keys (ZUNIONSTORE d 2 a b).
+        let dest = KeySpec::DestNumKeys { numkeys: 2 };
+        assert_eq!(
+            positions(
+                dest,
+                &["ZUNIONSTORE", "d", "2", "a", "b", "WEIGHTS", "1", "2"]
+            ),
+            [1, 3, 4]
+        );
+        assert_eq!(positions(dest, &["ZUNIONSTORE", "d", "3", "a"]), [1, 3]);
+    }
+
+    #[test]
+    fn numkeys_counts_at_the_ends_of_i64_neither_overflow_nor_index_past_the_arguments() {
+        // Written by hand (`execute_command`), the count can be any number; a cluster client
+        // routes by these positions.
+        let max = i64::MAX.to_string();
+        let min = i64::MIN.to_string();
+        let numkeys = KeySpec::NumKeys { numkeys: 2 };
+        assert_eq!(positions(numkeys, &["EVAL", "s", &max, "k1", "k2"]), [3, 4]);
+        assert!(positions(numkeys, &["EVAL", "s", &min, "k1"]).is_empty());
+        assert!(positions(numkeys, &["EVAL", "s", "-1", "k1"]).is_empty());
+        let dest = KeySpec::DestNumKeys { numkeys: 2 };
+        assert_eq!(positions(dest, &["ZUNIONSTORE", "d", &max, "a"]), [1, 3]);
+        assert_eq!(positions(dest, &["ZUNIONSTORE", "d", &min, "a"]), [1]);
+        let pairs = KeySpec::NumKeyPairs { numkeys: 1 };
+        assert_eq!(positions(pairs, &["MSETEX", &max, "a", "1", "b"]), [2, 4]);
+        assert!(positions(pairs, &["MSETEX", &min, "a", "1"]).is_empty());
+    }
+
+    #[test]
+    fn keyword_key_specs_stop_at_the_last_argument() {
+        let store = KeySpec::Keyword {
+            fixed: 1,
+            keywords: &["STORE", "STOREDIST"],
+            startfrom: 6,
+            find: KeywordKeys::One,
+        };
+        let geo = ["GEORADIUS", "g", "1", "2", "3", "m"];
+        assert_eq!(
+            positions(store, &[&geo[..], &["STORE", "d"]].concat()),
+            [1, 7]
+        );
+        assert_eq!(
+            positions(store, &[&geo[..], &["storedist", "d"]].concat()),
+            [1, 7]
+        );
+        // The keyword as the last argument names no key (COMMAND GETKEYS: only `g`).
+        assert_eq!(positions(store, &[&geo[..], &["STORE"]].concat()), [1]);
+        assert_eq!(positions(store, &geo), [1]);
+        // Searched backwards from the end (SORT src ... STORE dst).
+        let sort = KeySpec::Keyword {
+            fixed: 1,
+            keywords: &["STORE"],
+            startfrom: -2,
+            find: KeywordKeys::One,
+        };
+        assert_eq!(positions(sort, &["SORT", "s", "STORE", "d"]), [1, 3]);
+        assert_eq!(positions(sort, &["SORT", "s", "LIMIT", "0", "1"]), [1]);
+        // The first half of what follows the keyword; an odd count rounds down, as Redis's
+        // `range` key spec with `limit 2` does (COMMAND GETKEYS XREAD STREAMS a b 0: `a`).
+        let streams = KeySpec::Keyword {
+            fixed: 0,
+            keywords: &["STREAMS"],
+            startfrom: 1,
+            find: KeywordKeys::Half,
+        };
+        assert_eq!(
+            positions(streams, &["XREAD", "STREAMS", "a", "b", "0", "1"]),
+            [2, 3]
+        );
+        assert_eq!(
+            positions(streams, &["XREAD", "STREAMS", "a", "b", "0"]),
+            [2]
+        );
+        assert_eq!(
+            positions(streams, &["XREAD", "COUNT", "1", "STREAMS", "a", "0"]),
+            [4]
+        );
+        assert!(positions(streams, &["XREAD", "STREAMS"]).is_empty());
+        // Every argument after the keyword (MIGRATE ... KEYS k1 k2).
+        let rest = KeySpec::Keyword {
+            fixed: 0,
+            keywords: &["KEYS"],
+            startfrom: -2,
+            find: KeywordKeys::Rest,
+        };
+        assert_eq!(
+            positions(rest, &["MIGRATE", "h", "1", "", "0", "5", "KEYS", "a", "b"]),
+            [7, 8]
+        );
+        assert!(positions(rest, &["MIGRATE", "h", "1", "k", "0", "5"]).is_empty());
+        // Fixed keys past the arguments are not reported.
+        let two_fixed = KeySpec::Keyword {
+            fixed: 2,
+            keywords: &["STORE"],
+            startfrom: 3,
+            find: KeywordKeys::One,
+        };
+        assert_eq!(positions(two_fixed, &["C", "a"]), [1]);
+    }
+
+    #[test]
+    fn module_tables_list_every_accessor_with_its_commands() {
+        let methods: Vec<_> = module_methods().collect();
+        let specs: Vec<(&str, &str)> = module_specs().map(|(acc, s)| (acc, s.name)).collect();
+        for expected in [
+            ("bf", "create", "BF.RESERVE"),
+            ("cf", "add", "CF.ADD"),
+            ("cms", "incrby", "CMS.INCRBY"),
+            ("topk", "add", "TOPK.ADD"),
+            ("tdigest", "create", "TDIGEST.CREATE"),
+            ("ft", "search", "FT.SEARCH"),
+            ("ts", "add", "TS.ADD"),
+        ] {
+            assert!(methods.contains(&expected), "{expected:?}");
+            assert!(specs.contains(&(expected.0, expected.2)), "{expected:?}");
+        }
+        // Every method's command has a spec under the same accessor.
+        for (acc, method, command) in &methods {
+            assert!(
+                specs.contains(&(*acc, *command)),
+                "{acc}.{method}: {command}"
+            );
+        }
     }
 
     #[test]

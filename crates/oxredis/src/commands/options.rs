@@ -920,3 +920,115 @@ pub use super::client_options::*;
 pub use super::geo_options::*;
 pub use super::stream_options::*;
 pub use super::zset_options::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::build;
+
+    /// The words `cmd` sends, as its `Debug` shows them.
+    fn sent(cmd: &Cmd) -> String {
+        format!("{cmd:?}")
+    }
+
+    // HSETEX and MSETEX need Redis 8.0/8.4 or Valkey 9.0/9.1, so the server tests of
+    // `tests/commands/newer.rs` skip them on Redis 7: these check what each option sends.
+
+    #[test]
+    fn hsetex_sends_its_condition_then_its_expiry_before_the_fields() {
+        let h = |o: HSetExOptions| sent(&build::hsetex("h", &[("f", "v")], &o));
+        let fields = r#""FIELDS", "1", "f", "v"]"#;
+        let opts = HSetExOptions::default;
+        assert_eq!(h(opts()), format!(r#"["HSETEX", "h", {fields}"#));
+        assert_eq!(
+            h(opts().fnx()),
+            format!(r#"["HSETEX", "h", "FNX", {fields}"#)
+        );
+        assert_eq!(
+            h(opts().fxx()),
+            format!(r#"["HSETEX", "h", "FXX", {fields}"#)
+        );
+        let with = |e: Expiry| h(opts().fxx().expiry(e));
+        assert_eq!(
+            with(Expiry::Ex(60)),
+            format!(r#"["HSETEX", "h", "FXX", "EX", "60", {fields}"#)
+        );
+        assert_eq!(
+            with(Expiry::Px(1500)),
+            format!(r#"["HSETEX", "h", "FXX", "PX", "1500", {fields}"#)
+        );
+        assert_eq!(
+            with(Expiry::ExAt(1_900_000_000)),
+            format!(r#"["HSETEX", "h", "FXX", "EXAT", "1900000000", {fields}"#)
+        );
+        assert_eq!(
+            with(Expiry::PxAt(1_900_000_000_123)),
+            format!(r#"["HSETEX", "h", "FXX", "PXAT", "1900000000123", {fields}"#)
+        );
+        assert_eq!(
+            with(Expiry::KeepTtl),
+            format!(r#"["HSETEX", "h", "FXX", "KEEPTTL", {fields}"#)
+        );
+    }
+
+    #[test]
+    fn msetex_sends_its_condition_then_its_expiry_after_the_pairs() {
+        let m = |o: MSetExOptions| sent(&build::msetex(&[("a", "1"), ("b", "2")], &o));
+        let pairs = r#"["MSETEX", "2", "a", "1", "b", "2""#;
+        let opts = MSetExOptions::default;
+        assert_eq!(m(opts()), format!("{pairs}]"));
+        assert_eq!(m(opts().nx()), format!(r#"{pairs}, "NX"]"#));
+        assert_eq!(m(opts().xx()), format!(r#"{pairs}, "XX"]"#));
+        assert_eq!(
+            m(opts().nx().expiry(Expiry::Ex(5))),
+            format!(r#"{pairs}, "NX", "EX", "5"]"#)
+        );
+        assert_eq!(
+            m(opts().xx().expiry(Expiry::Px(7))),
+            format!(r#"{pairs}, "XX", "PX", "7"]"#)
+        );
+        assert_eq!(
+            m(opts().expiry(Expiry::ExAt(1_900_000_000))),
+            format!(r#"{pairs}, "EXAT", "1900000000"]"#)
+        );
+        assert_eq!(
+            m(opts().expiry(Expiry::PxAt(1_900_000_000_123))),
+            format!(r#"{pairs}, "PXAT", "1900000000123"]"#)
+        );
+        assert_eq!(
+            m(opts().xx().expiry(Expiry::KeepTtl)),
+            format!(r#"{pairs}, "XX", "KEEPTTL"]"#)
+        );
+    }
+
+    #[test]
+    fn memory_usage_sends_samples_when_given() {
+        assert_eq!(
+            sent(&build::memory_usage("k", Some(Samples(3)))),
+            r#"["MEMORY", "USAGE", "k", "SAMPLES", "3"]"#
+        );
+        assert_eq!(
+            sent(&build::memory_usage("k", None)),
+            r#"["MEMORY", "USAGE", "k"]"#
+        );
+    }
+
+    #[test]
+    fn client_kill_sends_each_filter_in_order() {
+        let kill = |f: ClientKillFilter| sent(&build::client_kill(&f));
+        // MAXAGE needs Redis 7.4 or Valkey: the server test runs it on Valkey only.
+        assert_eq!(
+            kill(ClientKillFilter::default().maxage(60)),
+            r#"["CLIENT", "KILL", "MAXAGE", "60"]"#
+        );
+        assert_eq!(
+            kill(
+                ClientKillFilter::default()
+                    .laddr("127.0.0.1:6379")
+                    .skipme(false)
+                    .maxage(1)
+            ),
+            r#"["CLIENT", "KILL", "LADDR", "127.0.0.1:6379", "SKIPME", "no", "MAXAGE", "1"]"#
+        );
+    }
+}

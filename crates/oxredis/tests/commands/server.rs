@@ -268,6 +268,27 @@ pub(crate) fn server_cmds(r: &Redis) {
             .to("127.0.0.1", 1, false)
             .timeout(10)
     ) => "ERR");
+    // Without a replica FAILOVER never starts, but the server's message says which options
+    // it was given.
+    let refusal = |options: FailoverOptions| {
+        let err = r.failover::<String>(&options).unwrap_err();
+        err.server_error().unwrap().message().to_owned()
+    };
+    let fo = FailoverOptions::default;
+    assert_eq!(refusal(fo().abort()), "No failover in progress.");
+    assert_eq!(
+        refusal(fo().to("127.0.0.1", 1, false).timeout(10)),
+        "FAILOVER requires connected replicas."
+    );
+    assert_eq!(
+        refusal(fo().timeout(0)),
+        "FAILOVER timeout must be greater than 0"
+    );
+    // ABORT takes no other option.
+    assert_eq!(
+        refusal(fo().to("127.0.0.1", 1, false).abort()),
+        "syntax error"
+    );
 
     let server_name = if valkey { "Valkey" } else { "Redis" };
     let art = call!(r.lolwut::<String>(None));
@@ -385,6 +406,17 @@ pub(crate) fn server_cmds(r: &Redis) {
     let big = call!(r.memory_usage("big", Some(Samples(0)))).unwrap();
     assert!((10_000..=11_000).contains(&big), "{big}");
     check!(r.memory_usage("nope", Some(Samples(0))) => None);
+    // SAMPLES 0 sizes every element of an aggregate: 199 small fields and one of 100 kB come
+    // to the big one plus some overhead. The default (5 sampled fields, scaled up) gives
+    // either far less (the big one not sampled) or some megabytes (sampled).
+    let fields: Vec<(String, String)> = (0..199)
+        .map(|i| (format!("f{i}"), "x".to_owned()))
+        .collect();
+    check!(r.hset_mapping("agg", &fields) => 199);
+    check!(r.hset("agg", "big", "y".repeat(100_000)) => 1);
+    let all = call!(r.memory_usage("agg", Some(Samples(0)))).unwrap();
+    assert!((100_000..=140_000).contains(&all), "{all}");
+    check!(r.delete(["agg"]) => 1);
     let doctor = call!(r.memory_doctor::<String>());
     assert!(
         doctor.starts_with("Hi Sam, this instance is empty or is using very little memory"),
@@ -555,6 +587,17 @@ pub(crate) fn server_cmds(r: &Redis) {
 pub(crate) fn shutdown(r: &Redis) {
     // No shutdown is in progress to abort.
     fails!(r.shutdown::<String>(&ShutdownOptions::default().abort()) => "ERR");
+    // ABORT takes no other option: the server's message tells each one was sent.
+    let refusal = |options: ShutdownOptions| {
+        let err = r.shutdown::<String>(&options).unwrap_err();
+        err.server_error().unwrap().message().to_owned()
+    };
+    let so = ShutdownOptions::default;
+    assert_eq!(refusal(so().abort()), "No shutdown in progress.");
+    assert_eq!(refusal(so().abort().now()), "syntax error");
+    assert_eq!(refusal(so().abort().force()), "syntax error");
+    assert_eq!(refusal(so().abort().save(false)), "syntax error");
+    assert_eq!(refusal(so().abort().save(true)), "syntax error");
     check!(r.ping() => true);
     // The server exits without replying: the client sees the connection drop (no error reply
     // for `fails!`, which recorded the method above).

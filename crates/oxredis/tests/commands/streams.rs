@@ -151,6 +151,15 @@ pub(crate) fn streams(r: &Client) {
         => read(&[("{t}st", vec![e1.clone()]), ("{t}cap", vec![ent("4-0", &[("n", "4")])])]));
     check!(r.xread::<Option<Read>>(&[("{t}st", "3-0")], &ro()) => None);
     check!(r.xread::<Option<Read>>(&[("{t}st", "$")], &ro().block(10)) => None);
+    // BLOCK waits (about) that long for a new entry before the nil; without it the nil is
+    // immediate. The server's millisecond clock may run a few milliseconds behind.
+    let start = Instant::now();
+    check!(r.xread::<Option<Read>>(&[("{t}st", "$")], &ro().block(300)) => None);
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(280) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
 
     let create = XGroupCreateOptions::default;
     check!(r.xgroup_create("{t}st", "g1", "0", &create()) => true);
@@ -247,6 +256,28 @@ pub(crate) fn streams(r: &Client) {
     let got = call!(r.xpending_range::<Vec<PendingEntry>>("{t}st", "g1", "-", "+", 10, &po()));
     assert_eq!(pending(&got), [("1-0", "alice", 5), ("2-0", "alice", 2)]);
     assert!(got.iter().all(|p| p.idle_ms >= 5), "{got:?}");
+    // LASTID moves the group's last delivered id forward (here from 0-0 to 7-0); TIME sets
+    // the last delivery to a unix time in milliseconds (a minute ago: idle a minute).
+    check!(r.xadd::<String>("{t}li", "1-0", [("f", "v")], &none()) => "1-0");
+    check!(r.xgroup_create("{t}li", "g", "0", &create()) => true);
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    check!(r.xclaim::<Vec<String>>(
+        "{t}li",
+        "g",
+        "c",
+        0,
+        ["1-0"],
+        &claim().force().justid().time(now_ms - 60_000).lastid("7-0")
+    ) => ids(&["1-0"]));
+    let groups = call!(r.xinfo_groups::<Vec<Info>>("{t}li"));
+    assert_eq!(field(&groups[0], "last-delivered-id"), &bulk("7-0"));
+    let got = call!(r.xpending_range::<Vec<PendingEntry>>("{t}li", "g", "-", "+", 10, &po()));
+    assert_eq!(pending(&got), [("1-0", "c", 1)]);
+    assert!((60_000..70_000).contains(&got[0].idle_ms), "{got:?}");
+    check!(r.delete(["{t}li"]) => 1);
 
     // XAUTOCLAIM: (next start id, claimed, ids deleted from the stream meanwhile).
     let auto = XAutoClaimOptions::default;

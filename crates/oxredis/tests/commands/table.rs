@@ -451,3 +451,32 @@ fn movable_key_specs_find_the_keys_command_getkeys_finds() {
         assert_eq!(ours, server_keys, "keys of {cmd:?}");
     }
 }
+
+#[test]
+fn keyword_key_specs_on_cut_short_commands_find_what_command_getkeys_finds() {
+    // A keyword with nothing after it names no key; an odd number of arguments after STREAMS
+    // names half of them, rounded down. Each case: the words sent and the keys expected.
+    let cases: [(&[&str], &[&str]); 6] = [
+        (&["GEORADIUS", "g", "1", "2", "3", "m", "STORE"], &["g"]),
+        (
+            &["GEORADIUS", "g", "1", "2", "3", "m", "STORE", "d"],
+            &["g", "d"],
+        ),
+        (
+            &["GEORADIUS", "g", "1", "2", "3", "m", "STOREDIST", "d"],
+            &["g", "d"],
+        ),
+        (&["XREAD", "STREAMS", "a", "b", "0"], &["a"]),
+        (&["XREAD", "STREAMS", "a", "b", "0", "1"], &["a", "b"]),
+        (&["SORT", "src", "STORE"], &["src"]),
+    ];
+    let server = RedisServer::new();
+    let r = client(&server, Protocol::Resp3);
+    for (words, expected) in cases {
+        let spec = command_specs().find(|s| s.name == words[0]).unwrap();
+        let args: Vec<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
+        let ours: Vec<&str> = spec.keys.key_indices(&args).map(|i| words[i]).collect();
+        assert_eq!(ours, expected, "our keys of {words:?}");
+        check!(r.command_getkeys::<Vec<String>>(words) => expected);
+    }
+}
