@@ -26,8 +26,9 @@ OPTIONS:
     --cluster            instead of the figures: the cluster figures (c1), (c2) on a 6-node
                          cluster (3 primaries + 3 replicas) the program starts; --only 1,2
                          picks among them; --pin none only
-    --instructions       instead of the figures: client-side instructions per blocking
-                         sequential GET for oxredis and redis-rs, counted by
+    --instructions       instead of the figures: client-side instructions per sequential
+                         GET for oxredis and redis-rs (blocking, and one async task on
+                         a current-thread runtime), counted by
                          valgrind --tool=callgrind as (Ir(N large) - Ir(N small)) / (large - small)
     --small N            GETs of the small run of --instructions       [default 2000]
     --large N            GETs of the large run of --instructions       [default 22000]

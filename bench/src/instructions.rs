@@ -1,4 +1,5 @@
-//! `--instructions`: client-side instructions per blocking sequential GET, oxredis and redis-rs.
+//! `--instructions`: client-side instructions per sequential GET, oxredis and redis-rs (blocking,
+//! and one async task on a current-thread runtime).
 //!
 //! For each client the program runs itself twice under `valgrind --tool=callgrind`, in the
 //! internal `--get-loop` mode (connect, one warm-up GET, then N GETs on one connection), once with
@@ -36,7 +37,44 @@ pub(crate) fn get_loop(client: &str, n: usize, url: &str) {
             redis_get_loop(&mut conn, 1);
             redis_get_loop(&mut conn, n);
         }
-        other => panic!("--get-loop: unknown client {other:?} (ox, redis)"),
+        // One task of sequential GETs on the async clients (figure (7)), on a current-thread
+        // runtime so the count has no idle worker threads in it.
+        "ox-async" => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let ox = oxredis::aio::Redis::from_url(url).unwrap();
+                for round in [1, n] {
+                    for _ in 0..round {
+                        let v: Option<Vec<u8>> = ox.get(KEY).await.unwrap();
+                        assert!(v.is_some());
+                    }
+                }
+            });
+        }
+        "redis-async" => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let client = redis::Client::open(url).unwrap();
+                let mut c = client.get_multiplexed_async_connection().await.unwrap();
+                for round in [1, n] {
+                    for _ in 0..round {
+                        let v: Option<Vec<u8>> = redis::cmd("GET")
+                            .arg(KEY)
+                            .query_async(&mut c)
+                            .await
+                            .unwrap();
+                        assert!(v.is_some());
+                    }
+                }
+            });
+        }
+        other => panic!("--get-loop: unknown client {other:?} (ox, redis, ox-async, redis-async)"),
     }
 }
 
@@ -111,7 +149,7 @@ pub(crate) fn run(small: usize, large: usize) {
     std::fs::create_dir_all(&dir).unwrap();
 
     println!(
-        "# client-side instructions per blocking sequential GET ({})\n",
+        "# client-side instructions per sequential GET ({})\n",
         crate::sys::date_utc()
     );
     println!(
@@ -130,7 +168,12 @@ pub(crate) fn run(small: usize, large: usize) {
     );
     let d = (large - small) as f64;
     let mut per = Vec::new();
-    for (client, name) in [("ox", "oxredis"), ("redis", "redis-rs")] {
+    for (client, name) in [
+        ("ox", "oxredis"),
+        ("redis", "redis-rs"),
+        ("ox-async", "oxredis aio (1 task)"),
+        ("redis-async", "redis-rs multiplexed (1 task)"),
+    ] {
         let a = count(client, small, &url, &dir);
         let b = count(client, large, &url, &dir);
         let all = b.total.saturating_sub(a.total) as f64 / d;
@@ -147,6 +190,11 @@ pub(crate) fn run(small: usize, large: usize) {
         "\noxredis / redis-rs instructions per GET: {:.2}x; without memset: {:.2}x",
         per[0].0 / per[1].0,
         per[0].1 / per[1].1
+    );
+    println!(
+        "async, one task (current-thread runtime): oxredis / redis-rs {:.2}x; without memset: {:.2}x",
+        per[2].0 / per[3].0,
+        per[2].1 / per[3].1
     );
     println!(
         "(valgrind counts a `rep stosb` memset once per byte; the CPU retires it as one \
