@@ -537,7 +537,9 @@ impl Connection {
         };
         let res = res.and_then(|()| self.stream.flush().map_err(Error::from));
         self.state.clear_written();
-        self.last_used = Instant::now();
+        // No activity stamp here: the read of the reply stamps it (`fill`), a moment later. A
+        // flush never followed by a read leaves the older stamp, which only makes the pool
+        // probe the connection sooner.
         res.map_err(|e| {
             let e = self.state.fail(e);
             if written == 0 {
