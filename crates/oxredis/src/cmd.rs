@@ -1061,16 +1061,16 @@ mod tests {
         assert_eq!(cmd.packed(), b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
         // Exactly full, then one byte more: the 46th byte stays inline, the 47th spills.
         let mut full = Cmd::empty();
-        full.arg("x".repeat(INLINE_ARGS - 6)); // `$40\r\n` + 40 + `\r\n` = 46
+        full.arg("x".repeat(INLINE_ARGS - 7)); // `$39\r\n` + 39 + `\r\n` = 46
         assert!(matches!(full.data, ArgBuf::Inline { len: 46, .. }));
         let inline_copy = full.clone();
         full.arg("y");
         assert!(matches!(full.data, ArgBuf::Heap(_)));
-        let want = format!("*2\r\n$40\r\n{}\r\n$1\r\ny\r\n", "x".repeat(40)).into_bytes();
+        let want = format!("*2\r\n$39\r\n{}\r\n$1\r\ny\r\n", "x".repeat(39)).into_bytes();
         assert_eq!(full.packed(), want);
         // Equality compares the bytes, wherever they are kept.
         let mut rebuilt = Cmd::empty();
-        rebuilt.arg("x".repeat(40)).arg("y");
+        rebuilt.arg("x".repeat(39)).arg("y");
         assert!(matches!(rebuilt.data, ArgBuf::Heap(_)));
         assert!(full == rebuilt);
         assert!(inline_copy != full);
