@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 use crate::cmd::BlockTime;
 use crate::config::{Addr, ConnectionConfig, Protocol};
 use crate::conn::{
-    check_supported, connect_failed, finish_reply, resolve_failed, unix_connect_failed, ConnState,
-    Handshake,
+    check_supported, connect_failed, finish_frame, finish_reply, resolve_failed,
+    unix_connect_failed, ConnState, Handshake,
 };
+use crate::resp::Frame;
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 /// A TLS session over TCP (rustls, the configuration shared per client config).
@@ -556,9 +557,15 @@ impl Connection {
     /// # Errors
     /// A connection, timeout or protocol error; the connection is then broken.
     pub fn read_reply(&mut self) -> Result<Value> {
+        let frame = self.read_reply_frame()?;
+        self.state.frame_value(frame)
+    }
+
+    /// [`read_reply`](Self::read_reply), the reply still in its [`Frame`].
+    fn read_reply_frame(&mut self) -> Result<Frame> {
         self.state.check_usable()?;
         loop {
-            if let Some(reply) = self.state.next_reply()? {
+            if let Some(reply) = self.state.next_reply_frame()? {
                 return Ok(reply);
             }
             self.fill()?;
@@ -709,7 +716,13 @@ impl Connection {
     /// # Errors
     /// As [`request`](Self::request), plus a failed conversion.
     pub fn execute<T: FromValue>(&mut self, cmd: &Cmd) -> Result<T> {
-        T::from_value(self.request(cmd)?)
+        cmd.check_encoded()?;
+        self.expect_reply_within(cmd.block_time())?;
+        self.queue(cmd);
+        self.flush()?;
+        // A `Vec` of a flat array reply is read straight from the frame.
+        let frame = self.read_reply_frame()?;
+        finish_frame(cmd.reply_shape(), frame)
     }
 }
 
