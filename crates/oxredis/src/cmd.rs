@@ -293,6 +293,18 @@ impl Cmd {
         out.extend_from_slice(self.data.as_slice());
     }
 
+    /// Length of the encoded command ([`write_packed`](Self::write_packed)'s output).
+    pub(crate) fn packed_len(&self) -> usize {
+        // `*` argc `\r\n`, then the arguments.
+        let mut digits = 1;
+        let mut n = self.argc;
+        while n >= 10 {
+            n /= 10;
+            digits += 1;
+        }
+        3 + digits + self.data.len()
+    }
+
     /// The encoded command as a fresh buffer.
     pub fn packed(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.data.len() + 16);
@@ -1050,6 +1062,22 @@ mod tests {
             );
             assert_eq!(spec.words, by_hand.argc, "{}", spec.name);
         }
+    }
+
+    #[test]
+    fn packed_len_is_the_length_of_the_packed_command() {
+        let mut cmd = Cmd::new("SET");
+        assert_eq!(cmd.packed_len(), cmd.packed().len());
+        cmd.arg("k").arg(1);
+        assert_eq!(
+            cmd.packed_len(),
+            b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n1\r\n".len()
+        );
+        for _ in 0..20 {
+            cmd.arg("x");
+        }
+        assert_eq!(cmd.packed_len(), cmd.packed().len());
+        assert_eq!(Cmd::empty().packed_len(), b"*0\r\n".len());
     }
 
     #[test]

@@ -153,6 +153,11 @@ impl ConnState {
         self.pending += 1;
     }
 
+    /// Makes room in the write buffer for `n` more bytes (a whole pipeline queued at once).
+    pub(crate) fn reserve_write(&mut self, n: usize) {
+        self.write_buf.reserve(n);
+    }
+
     /// The bytes to write.
     pub(crate) fn to_write(&self) -> &[u8] {
         &self.write_buf
@@ -342,14 +347,18 @@ pub(crate) fn unix_unsupported() -> Error {
     )
 }
 
-/// [`finish_reply`] and the conversion to `T` of a reply still in its [`Frame`]: a `Vec` of a
-/// flat array reply (the `Plain` shape, which normalises nothing) is read straight from the
-/// frame, everything else through the [`Value`] as usual; the result is the same either way.
+/// [`finish_reply`] and the conversion to `T` of a reply still in its [`Frame`]: with the
+/// `Plain` shape (which normalises nothing), a bulk-string reply and a `Vec` of a flat array
+/// reply are read straight from the frame, everything else goes through the [`Value`] as
+/// usual; the result is the same either way.
 ///
 /// # Errors
 /// As [`finish_reply`], plus a failed conversion.
 pub(crate) fn finish_frame<T: FromValue>(shape: ReplyShape, frame: Frame) -> Result<T> {
     if shape == ReplyShape::Plain {
+        if let Some((payload, bytes)) = frame.as_bulk() {
+            return T::from_bulk(payload, bytes);
+        }
         if let Some(converted) = T::from_flat_frame(&frame) {
             return converted;
         }

@@ -499,6 +499,38 @@ mod frame_tests {
     }
 
     #[test]
+    fn single_leaf_replies() {
+        assert_eq!(
+            both::<Option<Vec<u8>>>(b"$3\r\na\x00c\r\n").unwrap(),
+            Some(b"a\0c".to_vec())
+        );
+        assert_eq!(both::<Option<Vec<u8>>>(b"$-1\r\n").unwrap(), None);
+        assert_eq!(both::<Option<String>>(b"_\r\n").unwrap(), None);
+        assert_eq!(both::<Vec<u8>>(b"$0\r\n\r\n").unwrap(), b"");
+        assert_eq!(both::<String>(b"+OK\r\n").unwrap(), "OK");
+        assert!(both::<bool>(b"+OK\r\n").unwrap());
+        assert_eq!(both::<i64>(b":-12\r\n").unwrap(), -12);
+        assert_eq!(both::<i64>(b"$2\r\n42\r\n").unwrap(), 42);
+        assert_eq!(both::<f64>(b",1.5\r\n").unwrap(), 1.5);
+        assert_eq!(both::<Bytes>(b"=7\r\ntxt:abc\r\n").unwrap(), "abc");
+        assert_eq!(both::<String>(b"(123\r\n").unwrap(), "123");
+        assert_eq!(
+            both::<String>(b"$?\r\n;2\r\nab\r\n;1\r\nc\r\n;0\r\n").unwrap(),
+            "abc"
+        );
+        assert_eq!(
+            both::<Value>(b"$5\r\nhello\r\n").unwrap(),
+            Value::Bulk(Bytes::from_static(b"hello"))
+        );
+        let e = both::<Option<String>>(b"-ERR x\r\n").unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Response, Some("ERR")));
+        let e = both::<String>(b"!5\r\nERR y\r\n").unwrap_err();
+        assert_eq!(e.code(), Some("ERR"));
+        let e = both::<String>(b"$1\r\n\xff\r\n").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Data);
+    }
+
+    #[test]
     fn errors_are_the_value_paths_errors() {
         // An error reply, and an error element.
         let e = both::<Vec<String>>(b"-WRONGTYPE nope\r\n").unwrap_err();

@@ -496,6 +496,11 @@ impl Connection {
         self.set_read_timeout(self.socket_timeout)
     }
 
+    /// Makes room in the write buffer for `n` more bytes before queueing many commands.
+    pub(crate) fn reserve_write(&mut self, n: usize) {
+        self.state.reserve_write(n);
+    }
+
     /// Queues a command in the write buffer; [`flush`](Self::flush) sends it.
     pub fn queue(&mut self, cmd: &Cmd) {
         self.state.queue(cmd);

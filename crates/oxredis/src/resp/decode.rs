@@ -16,7 +16,7 @@
 //! recursion, so nesting depth is bounded only by [`DecoderLimits::max_depth`], never by the
 //! thread's stack. Limits are checked before anything is allocated.
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::ServerError;
 use crate::{Error, ErrorKind, Result, Value};
@@ -109,6 +109,9 @@ impl Decoder {
         if buf.len() < self.need {
             return Ok(None);
         }
+        if self.scan.pos == 0 && !matches!(buf.first(), Some(b'*' | b'~' | b'%' | b'>' | b'|')) {
+            return self.decode_leaf(buf);
+        }
         match self.scan.run(&buf[..], &self.limits, &mut Scan) {
             Ok(Status::Incomplete(need)) => {
                 self.need = need;
@@ -119,6 +122,44 @@ impl Decoder {
                 Ok(Some(Frame(Repr::Raw {
                     bytes: buf.split_to(len).freeze(),
                     limits: self.limits,
+                })))
+            }
+            Err(e) => {
+                self.reset();
+                Err(e)
+            }
+        }
+    }
+
+    /// [`decode_frame`](Self::decode_frame) of a frame that starts with no aggregate (a bulk
+    /// or simple string, an integer, an error...): the scan keeps the one leaf it parses, so
+    /// the frame needs no second parse to become a [`Value`].
+    fn decode_leaf(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>> {
+        let mut sink = FirstLeaf::default();
+        match self.scan.run(&buf[..], &self.limits, &mut sink) {
+            Ok(Status::Incomplete(need)) => {
+                self.need = need;
+                Ok(None)
+            }
+            Ok(Status::Done(len)) => {
+                self.reset();
+                // `+OK`, the reply of most writes (every SET of a pipeline): no reference to
+                // the read buffer taken, so nothing to count up and down.
+                if let Some(Leaf::Simple(1, 3)) = sink.leaf {
+                    if buf.get(..len) == Some(b"+OK\r\n") {
+                        buf.advance(len);
+                        return Ok(Some(Frame(Repr::Value(Value::Simple(Bytes::from_static(
+                            b"OK",
+                        ))))));
+                    }
+                }
+                let bytes = buf.split_to(len).freeze();
+                Ok(Some(Frame(match sink.leaf {
+                    Some(leaf) if !sink.nested => Repr::Leaf { bytes, leaf },
+                    _ => Repr::Raw {
+                        bytes,
+                        limits: self.limits,
+                    },
                 })))
             }
             Err(e) => {
@@ -162,8 +203,40 @@ pub struct Frame(Repr);
 enum Repr {
     /// The frame's bytes, exactly one complete frame that the scan accepted under `limits`.
     Raw { bytes: Bytes, limits: DecoderLimits },
+    /// A frame that is one leaf (no aggregate), parsed by the scan.
+    Leaf { bytes: Bytes, leaf: Leaf },
     /// Already decoded (e.g. to check its text before handing it on).
     Value(Value),
+}
+
+/// The scan sink of [`Decoder::decode_leaf`]: keeps the leaf of a frame that is just one.
+#[derive(Default)]
+struct FirstLeaf {
+    leaf: Option<Leaf>,
+    /// An aggregate or a streamed string was met: the frame is not one leaf.
+    nested: bool,
+}
+
+impl Sink for FirstLeaf {
+    #[inline(always)]
+    fn leaf(&mut self, leaf: Leaf) -> Result<()> {
+        self.leaf = Some(leaf);
+        Ok(())
+    }
+    #[inline(always)]
+    fn open(&mut self, _: Kind, _: usize, _: usize) -> Result<()> {
+        self.nested = true;
+        Ok(())
+    }
+    #[inline(always)]
+    fn chunk(&mut self, _: usize, _: usize) -> Result<()> {
+        self.nested = true;
+        Ok(())
+    }
+    #[inline(always)]
+    fn close(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// One element of a flat aggregate read by [`Frame::for_each_flat`].
@@ -189,6 +262,7 @@ impl Frame {
     pub fn into_value(self) -> Result<Value> {
         match self.0 {
             Repr::Raw { bytes, limits } => build(bytes, &limits),
+            Repr::Leaf { bytes, leaf } => leaf_into_value(bytes, leaf),
             Repr::Value(v) => Ok(v),
         }
     }
@@ -197,6 +271,7 @@ impl Frame {
     pub fn is_push(&self) -> bool {
         match &self.0 {
             Repr::Raw { bytes, .. } => bytes.first() == Some(&b'>'),
+            Repr::Leaf { .. } => false,
             Repr::Value(v) => matches!(v, Value::Push(_)),
         }
     }
@@ -204,7 +279,9 @@ impl Frame {
     /// Whether this is an error reply (`-` or `!`).
     pub fn is_error(&self) -> bool {
         match &self.0 {
-            Repr::Raw { bytes, .. } => matches!(bytes.first(), Some(b'-' | b'!')),
+            Repr::Raw { bytes, .. } | Repr::Leaf { bytes, .. } => {
+                matches!(bytes.first(), Some(b'-' | b'!'))
+            }
             Repr::Value(v) => matches!(v, Value::Error(_)),
         }
     }
@@ -242,6 +319,17 @@ impl Frame {
         }
     }
 
+    /// For a frame that is one bulk string: its payload and the frame it is a slice of.
+    pub(crate) fn as_bulk(&self) -> Option<(&[u8], &Bytes)> {
+        match &self.0 {
+            Repr::Leaf {
+                bytes,
+                leaf: Leaf::Bulk(s, e),
+            } => Some((bytes.get(*s..*e)?, bytes)),
+            _ => None,
+        }
+    }
+
     /// Reads the frame as a flat array of `T`s when it is one, converting each element with
     /// [`FromValue::from_bulk`] or [`FromValue::from_value`]; `None` when it is not one (see
     /// [`for_each_flat`](Self::for_each_flat)).
@@ -249,6 +337,9 @@ impl Frame {
         let Repr::Raw { bytes, .. } = &self.0 else {
             return None;
         };
+        if !matches!(bytes.first(), Some(b'*' | b'~')) {
+            return None;
+        }
         // Each element takes at least 3 bytes, so the frame bounds what is reserved.
         let mut out = Vec::with_capacity(declared_len(bytes).min(bytes.len() / MIN_ELEMENT_LEN));
         let done = self.for_each_flat(|e| {
@@ -339,7 +430,32 @@ impl<F: FnMut(FlatElement<'_>) -> Result<()>> Sink for Flat<'_, F> {
     }
 }
 
+/// The [`Value`] of a frame that is the single `leaf`: a string payload keeps the frame's
+/// memory, narrowed to the payload (no reference count taken).
+fn leaf_into_value(mut frame: Bytes, leaf: Leaf) -> Result<Value> {
+    let mut narrow = |s: usize, e: usize| {
+        if s <= e && e <= frame.len() {
+            frame.truncate(e);
+            frame.advance(s);
+            Ok(std::mem::take(&mut frame))
+        } else {
+            Err(proto("slice out of range"))
+        }
+    };
+    Ok(match leaf {
+        Leaf::Bulk(s, e) => Value::Bulk(narrow(s, e)?),
+        Leaf::Simple(s, e) => Value::Simple(narrow(s, e)?),
+        Leaf::BigNumber(s, e) => Value::BigNumber(narrow(s, e)?),
+        Leaf::Verbatim(format, s, e) => Value::Verbatim {
+            format,
+            text: narrow(s, e)?,
+        },
+        other => leaf_value(&frame, other)?,
+    })
+}
+
 /// The [`Value`] of a non-aggregate leaf of `frame`.
+#[inline]
 fn leaf_value(frame: &Bytes, leaf: Leaf) -> Result<Value> {
     let slice = |s: usize, e: usize| {
         if s <= e && e <= frame.len() {
