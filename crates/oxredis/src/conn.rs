@@ -236,6 +236,10 @@ impl ConnState {
     /// The next reply in the read buffer; RESP3 push frames met on the way are routed per the
     /// [push policy](crate::push) (cache invalidations applied, the handler called) before the
     /// reply is returned. An error reply is a [`Value::Error`], not `Err`.
+    #[cfg_attr(
+        not(feature = "tokio"),
+        expect(dead_code, reason = "the blocking client reads replies as frames")
+    )]
     pub(crate) fn next_reply(&mut self) -> Result<Option<Value>> {
         match self.next_reply_frame()? {
             Some(frame) => self.frame_value(frame).map(Some),
