@@ -26,11 +26,18 @@ OPTIONS:
     --cluster            instead of the figures: the cluster figures (c1), (c2) on a 6-node
                          cluster (3 primaries + 3 replicas) the program starts; --only 1,2
                          picks among them; --pin none only
-    --instructions       instead of the figures: client-side instructions per blocking
-                         sequential GET for oxredis and redis-rs, counted by
-                         valgrind --tool=callgrind as (Ir(N large) - Ir(N small)) / (large - small)
-    --small N            GETs of the small run of --instructions       [default 2000]
-    --large N            GETs of the large run of --instructions       [default 22000]
+    --instructions       instead of the figures: client-side instructions per operation for
+                         oxredis and redis-rs, counted by valgrind --tool=callgrind as
+                         (Ir(N large) - Ir(N small)) / (large - small), N = rounds
+    --case LIST          cases of --instructions (default all):
+                           get:        blocking sequential GET                    (1)
+                           async:      one async task of sequential GETs          (7)
+                           async-many: 1000 async tasks x N GETs, one client      (4)
+                           lrange:     LRANGE of 10k elements as Vec<Vec<u8>>     (3)
+                           pipeline:   one pipeline of 10k SETs, replies kept     (2)
+                           decode:     a 10k-element array decoded from memory    (6)
+    --small N            rounds of the small run of --instructions (default per case)
+    --large N            rounds of the large run of --instructions (default per case)
     -h, --help           print this text
 
 FIGURES:
@@ -86,18 +93,22 @@ pub(crate) enum Mode {
     Figures,
     /// The cluster figures (c1), (c2).
     Cluster,
-    /// Instructions per sequential GET under callgrind.
+    /// Instructions per operation under callgrind.
     Instructions {
-        /// GETs of the small run.
-        small: usize,
-        /// GETs of the large run.
-        large: usize,
+        /// The cases to count.
+        cases: Vec<String>,
+        /// Rounds of the small run (default per case).
+        small: Option<usize>,
+        /// Rounds of the large run (default per case).
+        large: Option<usize>,
     },
-    /// Internal (run under valgrind by `Instructions`): `n` sequential GETs with one client.
-    GetLoop {
+    /// Internal (run under valgrind by `Instructions`): `n` rounds of one case with one client.
+    Loop {
+        /// The case (`get`, `lrange`...).
+        case: String,
         /// `ox` or `redis`.
         client: String,
-        /// Number of GETs after the warm-up.
+        /// Number of rounds after the warm-up.
         n: usize,
         /// Server URL.
         url: String,
@@ -188,6 +199,18 @@ fn parse_clients(s: &str) -> Result<Vec<String>, String> {
     }
 }
 
+fn parse_cases(s: &str) -> Result<Vec<String>, String> {
+    let l = parse_list(s);
+    let known = crate::instructions::case_names();
+    match l.iter().find(|c| !known.contains(&c.as_str())) {
+        Some(bad) => Err(format!(
+            "--case: unknown case {bad:?} ({})",
+            known.join(", ")
+        )),
+        None => Ok(l),
+    }
+}
+
 /// Parses `args` (without the program name) over the defaults from the environment.
 /// `Ok(None)` means `--help` was asked for.
 pub(crate) fn parse(args: &[String]) -> Result<Option<Opts>, String> {
@@ -213,9 +236,14 @@ pub(crate) fn parse(args: &[String]) -> Result<Option<Opts>, String> {
         ceiling: true,
         mode: Mode::Figures,
     };
-    let (mut instructions, mut small, mut large) = (false, 2_000, 22_000);
+    let (mut instructions, mut small, mut large) = (false, None, None);
+    let mut cases = crate::instructions::case_names()
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
     let mut cluster = false;
-    let (mut get_loop, mut n, mut url) = (None::<String>, 0, String::new());
+    let (mut run_loop, mut client, mut n, mut url) =
+        (None::<String>, String::new(), 0, String::new());
 
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -243,10 +271,12 @@ pub(crate) fn parse(args: &[String]) -> Result<Option<Opts>, String> {
             "--no-ceiling" => o.ceiling = false,
             "--instructions" => instructions = true,
             "--cluster" => cluster = true,
-            "--small" => small = parse_num(name, &value()?)?,
-            "--large" => large = parse_num(name, &value()?)?,
+            "--small" => small = Some(parse_num(name, &value()?)?),
+            "--large" => large = Some(parse_num(name, &value()?)?),
+            "--case" => cases = parse_cases(&value()?)?,
             // Internal, used by --instructions.
-            "--get-loop" => get_loop = Some(value()?),
+            "--loop" => run_loop = Some(value()?),
+            "--client" => client = value()?,
             "--n" => n = parse_num(name, &value()?)?,
             "--url" => url = value()?,
             other => return Err(format!("unknown argument {other:?}")),
@@ -258,13 +288,24 @@ pub(crate) fn parse(args: &[String]) -> Result<Option<Opts>, String> {
     if o.scale.is_nan() || o.scale <= 0.0 {
         return Err("--scale must be positive".into());
     }
-    if let Some(client) = get_loop {
-        o.mode = Mode::GetLoop { client, n, url };
+    if let Some(case) = run_loop {
+        o.mode = Mode::Loop {
+            case,
+            client,
+            n,
+            url,
+        };
     } else if instructions {
-        if large <= small {
-            return Err("--large must be greater than --small".into());
+        if let (Some(s), Some(l)) = (small, large) {
+            if l <= s {
+                return Err("--large must be greater than --small".into());
+            }
         }
-        o.mode = Mode::Instructions { small, large };
+        o.mode = Mode::Instructions {
+            cases,
+            small,
+            large,
+        };
     } else if cluster {
         o.mode = Mode::Cluster;
     }

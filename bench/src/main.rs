@@ -197,8 +197,17 @@ fn main() {
         }
     };
     match &o.mode {
-        Mode::GetLoop { client, n, url } => instructions::get_loop(client, *n, url),
-        Mode::Instructions { small, large } => instructions::run(*small, *large),
+        Mode::Loop {
+            case,
+            client,
+            n,
+            url,
+        } => instructions::run_loop(case, client, *n, url),
+        Mode::Instructions {
+            cases,
+            small,
+            large,
+        } => instructions::run(cases, *small, *large),
         Mode::Figures => figures(&o),
         Mode::Cluster => cluster::figures(&o),
     }

@@ -20,13 +20,125 @@ use crate::reply::ReplyShape;
 /// ```
 #[derive(Clone, PartialEq)]
 pub struct Cmd {
-    data: Vec<u8>,
+    data: ArgBuf,
     argc: usize,
     spec: &'static CommandSpec,
     reply: ReplyShape,
     /// Why an argument could not be encoded (a JSON value serde refused): the command is
     /// refused before sending with this message.
     invalid: Option<Box<str>>,
+}
+
+/// Bytes of encoded arguments a [`Cmd`] holds without a heap allocation: `GET key`, `INCR
+/// counter` or a `SET` of a short value fit, so building one costs no `malloc`/`free`.
+const INLINE_ARGS: usize = 46;
+
+/// A command's encoded arguments: inline up to [`INLINE_ARGS`] bytes, on the heap past that.
+#[derive(Clone)]
+enum ArgBuf {
+    Inline { len: u8, bytes: [u8; INLINE_ARGS] },
+    Heap(Vec<u8>),
+}
+
+impl ArgBuf {
+    const fn new() -> Self {
+        ArgBuf::Inline {
+            len: 0,
+            bytes: [0; INLINE_ARGS],
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            ArgBuf::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            ArgBuf::Heap(v) => v,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// The heap buffer, moving the inline bytes there first with room for `more` bytes.
+    #[cold]
+    fn spill(&mut self, more: usize) -> &mut Vec<u8> {
+        if let ArgBuf::Inline { len, bytes } = self {
+            let at = usize::from(*len);
+            // Room for this and as much again.
+            let mut v = Vec::with_capacity((2 * (at + more)).max(4 * INLINE_ARGS));
+            v.extend_from_slice(&bytes[..at]);
+            *self = ArgBuf::Heap(v);
+        }
+        match self {
+            ArgBuf::Heap(v) => v,
+            ArgBuf::Inline { .. } => unreachable_inline(),
+        }
+    }
+
+    /// Appends raw bytes.
+    #[inline]
+    fn extend_from_slice(&mut self, more: &[u8]) {
+        if let ArgBuf::Inline { len, bytes } = self {
+            let at = usize::from(*len);
+            let end = at + more.len();
+            if end <= INLINE_ARGS {
+                bytes[at..end].copy_from_slice(more);
+                // `end <= INLINE_ARGS < 256`.
+                *len = end as u8;
+                return;
+            }
+        }
+        self.spill(more.len()).extend_from_slice(more);
+    }
+
+    /// Appends one RESP bulk string: `$` length `\r\n` bytes `\r\n`.
+    #[inline]
+    fn push_bulk(&mut self, payload: &[u8]) {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(payload.len()).as_bytes();
+        let need = digits.len() + payload.len() + 5;
+        if let ArgBuf::Inline { len, bytes } = self {
+            let mut at = usize::from(*len);
+            if at + need <= INLINE_ARGS {
+                bytes[at] = b'$';
+                at += 1;
+                bytes[at..at + digits.len()].copy_from_slice(digits);
+                at += digits.len();
+                bytes[at] = b'\r';
+                bytes[at + 1] = b'\n';
+                at += 2;
+                bytes[at..at + payload.len()].copy_from_slice(payload);
+                at += payload.len();
+                bytes[at] = b'\r';
+                bytes[at + 1] = b'\n';
+                // `at + 2 <= INLINE_ARGS < 256`.
+                *len = (at + 2) as u8;
+                return;
+            }
+        }
+        let v = self.spill(need);
+        v.reserve(need);
+        v.push(b'$');
+        v.extend_from_slice(digits);
+        v.extend_from_slice(b"\r\n");
+        v.extend_from_slice(payload);
+        v.extend_from_slice(b"\r\n");
+    }
+}
+
+#[expect(
+    clippy::panic,
+    reason = "ArgBuf::spill has just made the buffer a heap one"
+)]
+#[cold]
+fn unreachable_inline() -> ! {
+    panic!("ArgBuf::spill left the arguments inline")
+}
+
+impl PartialEq for ArgBuf {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
 }
 
 static GENERIC: CommandSpec = CommandSpec {
@@ -145,7 +257,7 @@ impl Cmd {
 
     fn raw(spec: &'static CommandSpec) -> Self {
         Cmd {
-            data: Vec::with_capacity(64),
+            data: ArgBuf::new(),
             argc: 0,
             spec,
             reply: spec.reply,
@@ -169,12 +281,7 @@ impl Cmd {
 
     /// Appends one bulk-string argument.
     pub(crate) fn write_bulk(&mut self, bytes: &[u8]) {
-        self.data.push(b'$');
-        self.data
-            .extend_from_slice(itoa::Buffer::new().format(bytes.len()).as_bytes());
-        self.data.extend_from_slice(b"\r\n");
-        self.data.extend_from_slice(bytes);
-        self.data.extend_from_slice(b"\r\n");
+        self.data.push_bulk(bytes);
         self.argc += 1;
     }
 
@@ -183,7 +290,19 @@ impl Cmd {
         out.push(b'*');
         out.extend_from_slice(itoa::Buffer::new().format(self.argc).as_bytes());
         out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(&self.data);
+        out.extend_from_slice(self.data.as_slice());
+    }
+
+    /// Length of the encoded command ([`write_packed`](Self::write_packed)'s output).
+    pub(crate) fn packed_len(&self) -> usize {
+        // `*` argc `\r\n`, then the arguments.
+        let mut digits = 1;
+        let mut n = self.argc;
+        while n >= 10 {
+            n /= 10;
+            digits += 1;
+        }
+        3 + digits + self.data.len()
     }
 
     /// The encoded command as a fresh buffer.
@@ -196,7 +315,7 @@ impl Cmd {
     /// The arguments as encoded (without the array header): self-delimiting, so equal bytes
     /// mean the same command and arguments. The client-side cache's key.
     pub(crate) fn encoded_args(&self) -> &[u8] {
-        &self.data
+        self.data.as_slice()
     }
 
     /// Number of arguments, the command name's words included.
@@ -206,7 +325,9 @@ impl Cmd {
 
     /// The arguments, decoded back from the buffer.
     pub fn args(&self) -> ArgIter<'_> {
-        ArgIter { rest: &self.data }
+        ArgIter {
+            rest: self.data.as_slice(),
+        }
     }
 
     /// The command's name as sent (its first argument, upper-cased by the caller's declaration).
@@ -933,8 +1054,61 @@ mod tests {
         for spec in crate::commands::command_specs() {
             let by_hand = Cmd::new(spec.name);
             assert_eq!(spec.wire, by_hand.data.as_slice(), "{}", spec.name);
+            assert_eq!(
+                spec.wire,
+                Cmd::with_spec(spec).encoded_args(),
+                "{}",
+                spec.name
+            );
             assert_eq!(spec.words, by_hand.argc, "{}", spec.name);
         }
+    }
+
+    #[test]
+    fn packed_len_is_the_length_of_the_packed_command() {
+        let mut cmd = Cmd::new("SET");
+        assert_eq!(cmd.packed_len(), cmd.packed().len());
+        cmd.arg("k").arg(1);
+        assert_eq!(
+            cmd.packed_len(),
+            b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n1\r\n".len()
+        );
+        for _ in 0..20 {
+            cmd.arg("x");
+        }
+        assert_eq!(cmd.packed_len(), cmd.packed().len());
+        assert_eq!(Cmd::empty().packed_len(), b"*0\r\n".len());
+    }
+
+    #[test]
+    fn arguments_spill_from_inline_storage_to_the_heap_intact() {
+        // 16 bytes (`$3 GET`, `$1 k`): inline.
+        let mut cmd = Cmd::new("GET");
+        cmd.arg("k");
+        assert!(matches!(cmd.data, ArgBuf::Inline { len: 16, .. }));
+        assert_eq!(cmd.packed(), b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+        // Exactly full, then one byte more: the 46th byte stays inline, the 47th spills.
+        let mut full = Cmd::empty();
+        full.arg("x".repeat(INLINE_ARGS - 7)); // `$39\r\n` + 39 + `\r\n` = 46
+        assert!(matches!(full.data, ArgBuf::Inline { len: 46, .. }));
+        let inline_copy = full.clone();
+        full.arg("y");
+        assert!(matches!(full.data, ArgBuf::Heap(_)));
+        let want = format!("*2\r\n$39\r\n{}\r\n$1\r\ny\r\n", "x".repeat(39)).into_bytes();
+        assert_eq!(full.packed(), want);
+        // Equality compares the bytes, wherever they are kept.
+        let mut rebuilt = Cmd::empty();
+        rebuilt.arg("x".repeat(39)).arg("y");
+        assert!(matches!(rebuilt.data, ArgBuf::Heap(_)));
+        assert!(full == rebuilt);
+        assert!(inline_copy != full);
+        // A large argument goes to the heap in one step, and more are appended after it.
+        let big = vec![b'v'; 100_000];
+        rebuilt.arg(big.as_slice()).arg(7);
+        let args: Vec<&[u8]> = rebuilt.args().collect();
+        assert_eq!(args.len(), 4);
+        assert_eq!(args[2], big.as_slice());
+        assert_eq!(args[3], b"7");
     }
 
     #[test]

@@ -13,8 +13,8 @@ use crate::convert::check_utf8;
 use crate::handshake::{self, Step};
 use crate::push::PushRouter;
 use crate::reply::{normalize, ReplyShape};
-use crate::resp::Decoder;
-use crate::{Cmd, Error, ErrorKind, Result, Value};
+use crate::resp::{Decoder, Frame};
+use crate::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 /// Smallest read from the socket; the read size grows for big replies and shrinks back.
 pub(crate) const MIN_READ: usize = 8 * 1024;
@@ -153,6 +153,11 @@ impl ConnState {
         self.pending += 1;
     }
 
+    /// Makes room in the write buffer for `n` more bytes (a whole pipeline queued at once).
+    pub(crate) fn reserve_write(&mut self, n: usize) {
+        self.write_buf.reserve(n);
+    }
+
     /// The bytes to write.
     pub(crate) fn to_write(&self) -> &[u8] {
         &self.write_buf
@@ -200,9 +205,25 @@ impl ConnState {
     /// The next whole frame as decoded, with no text check (the multiplexer checks per
     /// request); a protocol error breaks the connection.
     pub(crate) fn decode(&mut self) -> Result<Option<Value>> {
+        match self.decode_frame()? {
+            Some(frame) => self.frame_value(frame).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The next whole frame, validated but not yet made a [`Value`] (see
+    /// [`Decoder::decode_frame`](crate::resp::Decoder::decode_frame)); a protocol error breaks
+    /// the connection.
+    pub(crate) fn decode_frame(&mut self) -> Result<Option<Frame>> {
         self.decoder
-            .decode(&mut self.read_buf)
+            .decode_frame(&mut self.read_buf)
             .map_err(|e| self.fail(e))
+    }
+
+    /// A frame of this connection made a [`Value`]; a protocol error breaks the connection, as
+    /// in [`decode`](Self::decode).
+    pub(crate) fn frame_value(&mut self, frame: Frame) -> Result<Value> {
+        frame.into_value().map_err(|e| self.fail(e))
     }
 
     fn check_text(&self, v: &Value) -> Result<()> {
@@ -215,14 +236,33 @@ impl ConnState {
     /// The next reply in the read buffer; RESP3 push frames met on the way are routed per the
     /// [push policy](crate::push) (cache invalidations applied, the handler called) before the
     /// reply is returned. An error reply is a [`Value::Error`], not `Err`.
+    #[cfg_attr(
+        not(feature = "tokio"),
+        expect(dead_code, reason = "the blocking client reads replies as frames")
+    )]
     pub(crate) fn next_reply(&mut self) -> Result<Option<Value>> {
-        while let Some(frame) = self.decode()? {
-            if self.protocol == Protocol::Resp3 && matches!(frame, Value::Push(_)) {
-                self.router.route(&frame);
+        match self.next_reply_frame()? {
+            Some(frame) => self.frame_value(frame).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// [`next_reply`](Self::next_reply) as a [`Frame`], so a typed conversion can read it
+    /// without the [`Value`] tree ([`finish_frame`]). Under `decode_responses` the frame is
+    /// decoded here to check its text.
+    pub(crate) fn next_reply_frame(&mut self) -> Result<Option<Frame>> {
+        while let Some(frame) = self.decode_frame()? {
+            if self.protocol == Protocol::Resp3 && frame.is_push() {
+                let push = self.frame_value(frame)?;
+                self.router.route(&push);
                 continue;
             }
             self.pending = self.pending.saturating_sub(1);
-            self.check_text(&frame)?;
+            if self.decode_responses {
+                let v = self.frame_value(frame)?;
+                check_utf8(&v)?;
+                return Ok(Some(Frame::from_value(v)));
+            }
             return Ok(Some(frame));
         }
         Ok(None)
@@ -309,6 +349,25 @@ pub(crate) fn unix_unsupported() -> Error {
         ErrorKind::Unsupported,
         "unix sockets are not available on this platform",
     )
+}
+
+/// [`finish_reply`] and the conversion to `T` of a reply still in its [`Frame`]: with the
+/// `Plain` shape (which normalises nothing), a bulk-string reply and a `Vec` of a flat array
+/// reply are read straight from the frame, everything else goes through the [`Value`] as
+/// usual; the result is the same either way.
+///
+/// # Errors
+/// As [`finish_reply`], plus a failed conversion.
+pub(crate) fn finish_frame<T: FromValue>(shape: ReplyShape, frame: Frame) -> Result<T> {
+    if shape == ReplyShape::Plain {
+        if let Some((payload, bytes)) = frame.as_bulk() {
+            return T::from_bulk(payload, bytes);
+        }
+        if let Some(converted) = T::from_flat_frame(&frame) {
+            return converted;
+        }
+    }
+    T::from_value(finish_reply(shape, frame.into_value()?)?)
 }
 
 /// The reply path shared by every surface: normalise `reply` per its declared `shape`, then turn

@@ -6,6 +6,7 @@ use std::hash::{BuildHasher, Hash};
 use bytes::Bytes;
 
 use crate::reply::to_double;
+use crate::resp::Frame;
 use crate::{Error, ErrorKind, Result, Value};
 
 /// A type a reply can be converted into.
@@ -28,7 +29,24 @@ pub trait FromValue: Sized {
 
     /// Lets `Vec<u8>` take a string reply whole; other types keep the element-wise default.
     #[doc(hidden)]
-    fn from_string_reply(_bytes: &Bytes) -> Option<Vec<Self>> {
+    fn from_string_reply(_bytes: &[u8]) -> Option<Vec<Self>> {
+        None
+    }
+
+    /// Converts a bulk-string element of an aggregate reply read straight from its frame
+    /// (`payload` is a sub-slice of `frame`); the same as `from_value` of the
+    /// [`Value::Bulk`] the decoder would have built, which is the default. Byte and string
+    /// types override it to copy the payload without that `Value`.
+    #[doc(hidden)]
+    fn from_bulk(payload: &[u8], frame: &Bytes) -> Result<Self> {
+        Self::from_value(Value::Bulk(frame.slice_ref(payload)))
+    }
+
+    /// Converts a whole (not normalised, non-error) reply read straight from its frame,
+    /// without building the [`Value`] tree, when the type knows how (`Vec<T>` of a flat array
+    /// or set); `None` otherwise, and the caller converts [`Frame::into_value`] as usual.
+    #[doc(hidden)]
+    fn from_flat_frame(_frame: &Frame) -> Option<Result<Self>> {
         None
     }
 
@@ -88,7 +106,7 @@ impl FromValue for bool {
 
 macro_rules! int_from_value {
     ($t:ty => bytes) => {
-        int_from_value!(@impl $t, fn from_string_reply(bytes: &Bytes) -> Option<Vec<u8>> {
+        int_from_value!(@impl $t, fn from_string_reply(bytes: &[u8]) -> Option<Vec<u8>> {
             Some(bytes.to_vec())
         });
     };
@@ -151,6 +169,12 @@ impl FromValue for String {
             Error::with_source(ErrorKind::Data, "reply is not valid UTF-8", e.utf8_error())
         })
     }
+
+    fn from_bulk(payload: &[u8], _frame: &Bytes) -> Result<Self> {
+        std::str::from_utf8(payload)
+            .map(str::to_owned)
+            .map_err(|e| Error::with_source(ErrorKind::Data, "reply is not valid UTF-8", e))
+    }
 }
 
 impl<T: FromValue> FromValue for Option<T> {
@@ -159,6 +183,14 @@ impl<T: FromValue> FromValue for Option<T> {
             Value::Nil => Ok(None),
             v => T::from_value(v).map(Some),
         }
+    }
+
+    fn from_bulk(payload: &[u8], frame: &Bytes) -> Result<Self> {
+        T::from_bulk(payload, frame).map(Some)
+    }
+
+    fn from_flat_frame(frame: &Frame) -> Option<Result<Self>> {
+        T::from_flat_frame(frame).map(|r| r.map(Some))
     }
 }
 
@@ -228,6 +260,17 @@ impl<T: FromValue> FromValue for Vec<T> {
             .into_iter()
             .map(T::from_value)
             .collect()
+    }
+
+    fn from_bulk(payload: &[u8], frame: &Bytes) -> Result<Self> {
+        match T::from_string_reply(payload) {
+            Some(v) => Ok(v),
+            None => Self::from_value(Value::Bulk(frame.slice_ref(payload))),
+        }
+    }
+
+    fn from_flat_frame(frame: &Frame) -> Option<Result<Self>> {
+        frame.flat_vec()
     }
 }
 
@@ -320,6 +363,210 @@ pub(crate) fn check_utf8(value: &Value) -> Result<()> {
         }),
         Value::Attribute { data, .. } => check_utf8(data),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod frame_tests {
+    //! A `Vec` read straight from a reply's frame (`finish_frame`) gives exactly what the
+    //! `Value` path gives (`finish_reply` then `from_value`), values and errors alike.
+    use super::*;
+    use crate::conn::{finish_frame, finish_reply};
+    use crate::reply::ReplyShape;
+    use crate::resp::{Decoder, DecoderLimits, Frame};
+    use bytes::BytesMut;
+
+    fn frame(wire: &[u8]) -> Frame {
+        let mut buf = BytesMut::from(wire);
+        let f = Decoder::default().decode_frame(&mut buf).unwrap().unwrap();
+        assert!(buf.is_empty(), "one whole frame");
+        f
+    }
+
+    /// The frame path's result, after checking the Value path agrees with it.
+    fn both<T: FromValue + PartialEq + std::fmt::Debug>(wire: &[u8]) -> Result<T> {
+        let fast = finish_frame::<T>(ReplyShape::Plain, frame(wire));
+        let slow = frame(wire)
+            .into_value()
+            .and_then(|v| finish_reply(ReplyShape::Plain, v))
+            .and_then(T::from_value);
+        match (&fast, &slow) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{wire:?}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{wire:?}"),
+            _ => panic!("{wire:?}: frame path {fast:?}, value path {slow:?}"),
+        }
+        fast
+    }
+
+    #[test]
+    fn flat_arrays_of_bulk_strings() {
+        let wire = b"*3\r\n$1\r\na\r\n$0\r\n\r\n$3\r\nb\x00c\r\n";
+        let want: Vec<Vec<u8>> = vec![b"a".to_vec(), b"".to_vec(), b"b\0c".to_vec()];
+        assert_eq!(both::<Vec<Vec<u8>>>(wire).unwrap(), want);
+        assert_eq!(
+            both::<Vec<Bytes>>(wire).unwrap(),
+            [&b"a"[..], b"", b"b\0c"].map(Bytes::copy_from_slice)
+        );
+        assert_eq!(both::<Vec<String>>(wire).unwrap(), ["a", "", "b\0c"]);
+        assert_eq!(
+            both::<Option<Vec<String>>>(wire).unwrap(),
+            Some(vec!["a".to_owned(), String::new(), "b\0c".to_owned()])
+        );
+        assert_eq!(
+            both::<Vec<Value>>(wire).unwrap(),
+            [&b"a"[..], b"", b"b\0c"].map(|b| Value::Bulk(Bytes::copy_from_slice(b)))
+        );
+        // Numbers parse from bulk text and from integer elements alike.
+        assert_eq!(
+            both::<Vec<i64>>(b"*3\r\n:1\r\n$2\r\n-2\r\n+3\r\n").unwrap(),
+            [1, -2, 3]
+        );
+        assert_eq!(
+            both::<Vec<String>>(b"*2\r\n:7\r\n$1\r\nx\r\n").unwrap(),
+            ["7", "x"]
+        );
+    }
+
+    #[test]
+    fn nil_and_empty() {
+        // RESP2 and RESP3 nil elements.
+        let wire = b"*3\r\n$1\r\na\r\n$-1\r\n_\r\n";
+        assert_eq!(
+            both::<Vec<Option<Vec<u8>>>>(wire).unwrap(),
+            [Some(b"a".to_vec()), None, None]
+        );
+        assert_eq!(
+            both::<Vec<Option<String>>>(wire).unwrap(),
+            [Some("a".to_owned()), None, None]
+        );
+        // A nil element as a plain `Vec<u8>` is empty, as it always was.
+        assert_eq!(
+            both::<Vec<Vec<u8>>>(wire).unwrap(),
+            [b"a".to_vec(), Vec::new(), Vec::new()]
+        );
+        let e = both::<Vec<String>>(wire).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Data);
+        assert_eq!(
+            both::<Vec<Vec<u8>>>(b"*0\r\n").unwrap(),
+            Vec::<Vec<u8>>::new()
+        );
+        assert_eq!(
+            both::<Vec<String>>(b"~0\r\n").unwrap(),
+            Vec::<String>::new()
+        );
+        // A nil array (RESP2 `*-1`, RESP3 `_`).
+        assert_eq!(
+            both::<Vec<String>>(b"*-1\r\n").unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(both::<Option<Vec<String>>>(b"*-1\r\n").unwrap(), None);
+        assert_eq!(both::<Option<Vec<String>>>(b"_\r\n").unwrap(), None);
+    }
+
+    #[test]
+    fn resp3_sets_streamed_arrays_maps_and_attributes() {
+        assert_eq!(
+            both::<Vec<String>>(b"~2\r\n$1\r\nx\r\n$1\r\ny\r\n").unwrap(),
+            ["x", "y"]
+        );
+        assert_eq!(
+            both::<Vec<String>>(b"*?\r\n$1\r\na\r\n:2\r\n.\r\n").unwrap(),
+            ["a", "2"]
+        );
+        // Not flat: read through the Value, with the same result.
+        assert_eq!(
+            both::<Vec<String>>(b"%1\r\n$1\r\nk\r\n$1\r\nv\r\n").unwrap(),
+            ["k", "v"]
+        );
+        assert_eq!(
+            both::<Vec<Vec<String>>>(b"*2\r\n*1\r\n$1\r\na\r\n*0\r\n").unwrap(),
+            [vec!["a".to_owned()], vec![]]
+        );
+        assert_eq!(
+            both::<Vec<String>>(b"*2\r\n$1\r\na\r\n|1\r\n+ttl\r\n:3\r\n$1\r\nb\r\n").unwrap(),
+            ["a", "b"]
+        );
+        assert_eq!(
+            both::<Vec<String>>(b"*2\r\n$1\r\na\r\n$?\r\n;1\r\nb\r\n;1\r\nc\r\n;0\r\n").unwrap(),
+            ["a", "bc"]
+        );
+        assert_eq!(
+            both::<Vec<Vec<u8>>>(b"*1\r\n=7\r\ntxt:abc\r\n").unwrap(),
+            [b"abc".to_vec()]
+        );
+        // A string reply is one `Vec<u8>`, not a list.
+        assert_eq!(both::<Vec<u8>>(b"$2\r\nab\r\n").unwrap(), b"ab");
+    }
+
+    #[test]
+    fn single_leaf_replies() {
+        assert_eq!(
+            both::<Option<Vec<u8>>>(b"$3\r\na\x00c\r\n").unwrap(),
+            Some(b"a\0c".to_vec())
+        );
+        assert_eq!(both::<Option<Vec<u8>>>(b"$-1\r\n").unwrap(), None);
+        assert_eq!(both::<Option<String>>(b"_\r\n").unwrap(), None);
+        assert_eq!(both::<Vec<u8>>(b"$0\r\n\r\n").unwrap(), b"");
+        assert_eq!(both::<String>(b"+OK\r\n").unwrap(), "OK");
+        assert!(both::<bool>(b"+OK\r\n").unwrap());
+        assert_eq!(both::<i64>(b":-12\r\n").unwrap(), -12);
+        assert_eq!(both::<i64>(b"$2\r\n42\r\n").unwrap(), 42);
+        assert_eq!(both::<f64>(b",1.5\r\n").unwrap(), 1.5);
+        assert_eq!(both::<Bytes>(b"=7\r\ntxt:abc\r\n").unwrap(), "abc");
+        assert_eq!(both::<String>(b"(123\r\n").unwrap(), "123");
+        assert_eq!(
+            both::<String>(b"$?\r\n;2\r\nab\r\n;1\r\nc\r\n;0\r\n").unwrap(),
+            "abc"
+        );
+        assert_eq!(
+            both::<Value>(b"$5\r\nhello\r\n").unwrap(),
+            Value::Bulk(Bytes::from_static(b"hello"))
+        );
+        let e = both::<Option<String>>(b"-ERR x\r\n").unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Response, Some("ERR")));
+        let e = both::<String>(b"!5\r\nERR y\r\n").unwrap_err();
+        assert_eq!(e.code(), Some("ERR"));
+        let e = both::<String>(b"$1\r\n\xff\r\n").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Data);
+    }
+
+    #[test]
+    fn errors_are_the_value_paths_errors() {
+        // An error reply, and an error element.
+        let e = both::<Vec<String>>(b"-WRONGTYPE nope\r\n").unwrap_err();
+        assert_eq!(
+            (e.kind(), e.code()),
+            (ErrorKind::Response, Some("WRONGTYPE"))
+        );
+        let e = both::<Vec<Vec<u8>>>(b"*2\r\n$1\r\na\r\n-ERR inner\r\n").unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Response, Some("ERR")));
+        // Invalid UTF-8: the first bad element fails the whole list.
+        let e = both::<Vec<String>>(b"*3\r\n$1\r\na\r\n$1\r\n\xff\r\n$1\r\n\xfe\r\n").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Data);
+        assert!(e.to_string().contains("not valid UTF-8"), "{e}");
+        let e = both::<Vec<i64>>(b"*2\r\n:1\r\n$1\r\nx\r\n").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Data);
+    }
+
+    #[test]
+    fn hostile_input_stays_a_typed_error_with_bounded_memory() {
+        // A count far beyond the bytes present never completes a frame (nothing is reserved
+        // for it), and past the limits it is a protocol error.
+        let mut dec = Decoder::default();
+        let mut buf = BytesMut::from(&b"*4294967295\r\n$1\r\na\r\n"[..]);
+        assert!(dec.decode_frame(&mut buf).unwrap().is_none());
+        let limits = DecoderLimits {
+            max_elements: 2,
+            ..DecoderLimits::default()
+        };
+        let mut buf = BytesMut::from(&b"*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n"[..]);
+        let e = Decoder::new(limits).decode_frame(&mut buf).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Protocol);
+        let mut buf = BytesMut::from(&b"*2\r\n$1\r\na\r\n$5\r\nb\r\n"[..]);
+        assert!(Decoder::default().decode_frame(&mut buf).unwrap().is_none());
+        buf.extend_from_slice(b"xxxx\r\n");
+        let e = Decoder::default().decode_frame(&mut buf).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Protocol);
     }
 }
 

@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 use crate::cmd::BlockTime;
 use crate::config::{Addr, ConnectionConfig, Protocol};
 use crate::conn::{
-    check_supported, connect_failed, finish_reply, resolve_failed, unix_connect_failed, ConnState,
-    Handshake,
+    check_supported, connect_failed, finish_frame, finish_reply, resolve_failed,
+    unix_connect_failed, ConnState, Handshake,
 };
+use crate::resp::Frame;
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 /// A TLS session over TCP (rustls, the configuration shared per client config).
@@ -495,6 +496,11 @@ impl Connection {
         self.set_read_timeout(self.socket_timeout)
     }
 
+    /// Makes room in the write buffer for `n` more bytes before queueing many commands.
+    pub(crate) fn reserve_write(&mut self, n: usize) {
+        self.state.reserve_write(n);
+    }
+
     /// Queues a command in the write buffer; [`flush`](Self::flush) sends it.
     pub fn queue(&mut self, cmd: &Cmd) {
         self.state.queue(cmd);
@@ -537,7 +543,9 @@ impl Connection {
         };
         let res = res.and_then(|()| self.stream.flush().map_err(Error::from));
         self.state.clear_written();
-        self.last_used = Instant::now();
+        // No activity stamp here: the read of the reply stamps it (`fill`), a moment later. A
+        // flush never followed by a read leaves the older stamp, which only makes the pool
+        // probe the connection sooner.
         res.map_err(|e| {
             let e = self.state.fail(e);
             if written == 0 {
@@ -554,9 +562,15 @@ impl Connection {
     /// # Errors
     /// A connection, timeout or protocol error; the connection is then broken.
     pub fn read_reply(&mut self) -> Result<Value> {
+        let frame = self.read_reply_frame()?;
+        self.state.frame_value(frame)
+    }
+
+    /// [`read_reply`](Self::read_reply), the reply still in its [`Frame`].
+    fn read_reply_frame(&mut self) -> Result<Frame> {
         self.state.check_usable()?;
         loop {
-            if let Some(reply) = self.state.next_reply()? {
+            if let Some(reply) = self.state.next_reply_frame()? {
                 return Ok(reply);
             }
             self.fill()?;
@@ -707,7 +721,13 @@ impl Connection {
     /// # Errors
     /// As [`request`](Self::request), plus a failed conversion.
     pub fn execute<T: FromValue>(&mut self, cmd: &Cmd) -> Result<T> {
-        T::from_value(self.request(cmd)?)
+        cmd.check_encoded()?;
+        self.expect_reply_within(cmd.block_time())?;
+        self.queue(cmd);
+        self.flush()?;
+        // A `Vec` of a flat array reply is read straight from the frame.
+        let frame = self.read_reply_frame()?;
+        finish_frame(cmd.reply_shape(), frame)
     }
 }
 

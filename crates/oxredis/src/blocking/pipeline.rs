@@ -42,6 +42,11 @@ pub(crate) fn run_batch(
     load_scripts(conn, batch.scripts())?;
     conn.expect_reply_within(BlockTime::of_batch(batch.commands()))?;
     let (multi, exec) = (multi_cmd(), exec_cmd());
+    // One allocation for the whole batch instead of doubling the buffer as it fills.
+    let size = wire_commands(batch.commands(), transaction, &multi, &exec)
+        .map(Cmd::packed_len)
+        .sum();
+    conn.reserve_write(size);
     for cmd in wire_commands(batch.commands(), transaction, &multi, &exec) {
         conn.queue(cmd);
     }

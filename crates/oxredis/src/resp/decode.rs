@@ -16,7 +16,7 @@
 //! recursion, so nesting depth is bounded only by [`DecoderLimits::max_depth`], never by the
 //! thread's stack. Limits are checked before anything is allocated.
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::ServerError;
 use crate::{Error, ErrorKind, Result, Value};
@@ -92,8 +92,25 @@ impl Decoder {
     /// On `Ok(None)` nothing is consumed; append more bytes and call again. Errors are
     /// [`ErrorKind::Protocol`]: malformed input or an exceeded [`DecoderLimits`] value.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Value>> {
+        match self.decode_frame(buf)? {
+            Some(frame) => frame.into_value().map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Like [`decode`](Self::decode), but returns the whole frame validated and split off the
+    /// buffer, not yet turned into a [`Value`]: [`Frame::into_value`] does that, and a typed
+    /// conversion may read the frame directly instead (a flat array of bulk strings into a
+    /// `Vec<Vec<u8>>` without a `Value` per element).
+    ///
+    /// # Errors
+    /// As [`decode`](Self::decode): malformed input or an exceeded [`DecoderLimits`] value.
+    pub fn decode_frame(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>> {
         if buf.len() < self.need {
             return Ok(None);
+        }
+        if self.scan.pos == 0 && !matches!(buf.first(), Some(b'*' | b'~' | b'%' | b'>' | b'|')) {
+            return self.decode_leaf(buf);
         }
         match self.scan.run(&buf[..], &self.limits, &mut Scan) {
             Ok(Status::Incomplete(need)) => {
@@ -102,8 +119,48 @@ impl Decoder {
             }
             Ok(Status::Done(len)) => {
                 self.reset();
-                let frame = buf.split_to(len).freeze();
-                build(frame, &self.limits).map(Some)
+                Ok(Some(Frame(Repr::Raw {
+                    bytes: buf.split_to(len).freeze(),
+                    limits: self.limits,
+                })))
+            }
+            Err(e) => {
+                self.reset();
+                Err(e)
+            }
+        }
+    }
+
+    /// [`decode_frame`](Self::decode_frame) of a frame that starts with no aggregate (a bulk
+    /// or simple string, an integer, an error...): the scan keeps the one leaf it parses, so
+    /// the frame needs no second parse to become a [`Value`].
+    fn decode_leaf(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>> {
+        let mut sink = FirstLeaf::default();
+        match self.scan.run(&buf[..], &self.limits, &mut sink) {
+            Ok(Status::Incomplete(need)) => {
+                self.need = need;
+                Ok(None)
+            }
+            Ok(Status::Done(len)) => {
+                self.reset();
+                // `+OK`, the reply of most writes (every SET of a pipeline): no reference to
+                // the read buffer taken, so nothing to count up and down.
+                if let Some(Leaf::Simple(1, 3)) = sink.leaf {
+                    if buf.get(..len) == Some(b"+OK\r\n") {
+                        buf.advance(len);
+                        return Ok(Some(Frame(Repr::Value(Value::Simple(Bytes::from_static(
+                            b"OK",
+                        ))))));
+                    }
+                }
+                let bytes = buf.split_to(len).freeze();
+                Ok(Some(Frame(match sink.leaf {
+                    Some(leaf) if !sink.nested => Repr::Leaf { bytes, leaf },
+                    _ => Repr::Raw {
+                        bytes,
+                        limits: self.limits,
+                    },
+                })))
             }
             Err(e) => {
                 self.reset();
@@ -135,6 +192,295 @@ fn build(frame: Bytes, limits: &DecoderLimits) -> Result<Value> {
     builder
         .result
         .ok_or_else(|| proto("frame produced no value"))
+}
+
+/// One whole RESP frame as received, validated by the decoder's scan, or already made a
+/// [`Value`] (see [`Decoder::decode_frame`]).
+#[derive(Debug, Clone)]
+pub struct Frame(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    /// The frame's bytes, exactly one complete frame that the scan accepted under `limits`.
+    Raw { bytes: Bytes, limits: DecoderLimits },
+    /// A frame that is one leaf (no aggregate), parsed by the scan.
+    Leaf { bytes: Bytes, leaf: Leaf },
+    /// Already decoded (e.g. to check its text before handing it on).
+    Value(Value),
+}
+
+/// The scan sink of [`Decoder::decode_leaf`]: keeps the leaf of a frame that is just one.
+#[derive(Default)]
+struct FirstLeaf {
+    leaf: Option<Leaf>,
+    /// An aggregate or a streamed string was met: the frame is not one leaf.
+    nested: bool,
+}
+
+impl Sink for FirstLeaf {
+    #[inline(always)]
+    fn leaf(&mut self, leaf: Leaf) -> Result<()> {
+        self.leaf = Some(leaf);
+        Ok(())
+    }
+    #[inline(always)]
+    fn open(&mut self, _: Kind, _: usize, _: usize) -> Result<()> {
+        self.nested = true;
+        Ok(())
+    }
+    #[inline(always)]
+    fn chunk(&mut self, _: usize, _: usize) -> Result<()> {
+        self.nested = true;
+        Ok(())
+    }
+    #[inline(always)]
+    fn close(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// One element of a flat aggregate read by [`Frame::for_each_flat`].
+pub(crate) enum FlatElement<'a> {
+    /// A bulk string: its payload, a sub-slice of `frame` (`frame.slice_ref(payload)` makes it
+    /// a zero-copy [`Bytes`]).
+    Bulk { payload: &'a [u8], frame: &'a Bytes },
+    /// Any other element that is not an aggregate (nil, integer, simple string, error...).
+    Other(Value),
+}
+
+impl Frame {
+    /// A frame holding an already decoded value.
+    pub fn from_value(value: Value) -> Frame {
+        Frame(Repr::Value(value))
+    }
+
+    /// The frame as a [`Value`] (bulk payloads are zero-copy slices of the frame).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Protocol`] if the bytes do not decode as they did in the scan (never for a
+    /// frame from [`Decoder::decode_frame`]).
+    pub fn into_value(self) -> Result<Value> {
+        match self.0 {
+            Repr::Raw { bytes, limits } => build(bytes, &limits),
+            Repr::Leaf { bytes, leaf } => leaf_into_value(bytes, leaf),
+            Repr::Value(v) => Ok(v),
+        }
+    }
+
+    /// Whether this is a RESP3 push frame (`>`).
+    pub fn is_push(&self) -> bool {
+        match &self.0 {
+            Repr::Raw { bytes, .. } => bytes.first() == Some(&b'>'),
+            Repr::Leaf { .. } => false,
+            Repr::Value(v) => matches!(v, Value::Push(_)),
+        }
+    }
+
+    /// Whether this is an error reply (`-` or `!`).
+    pub fn is_error(&self) -> bool {
+        match &self.0 {
+            Repr::Raw { bytes, .. } | Repr::Leaf { bytes, .. } => {
+                matches!(bytes.first(), Some(b'-' | b'!'))
+            }
+            Repr::Value(v) => matches!(v, Value::Error(_)),
+        }
+    }
+
+    /// For a not yet decoded frame that is an array or a set (counted or streamed): its
+    /// elements in order, each handed to `f`, without building a [`Value`] for the aggregate
+    /// or for its bulk strings. `None` (after `f` may have seen some elements) when the frame
+    /// is anything else or holds a nested aggregate or a streamed string: the caller then
+    /// falls back to [`into_value`](Self::into_value). `Some(Err(e))`: `f` failed with `e`,
+    /// and reading stopped there.
+    pub(crate) fn for_each_flat(
+        &self,
+        f: impl FnMut(FlatElement<'_>) -> Result<()>,
+    ) -> Option<Result<()>> {
+        let Repr::Raw { bytes, limits } = &self.0 else {
+            return None;
+        };
+        if !matches!(bytes.first(), Some(b'*' | b'~')) {
+            return None;
+        }
+        let mut sink = Flat {
+            frame: bytes,
+            depth: 0,
+            f,
+            failed: None,
+            fallback: false,
+        };
+        let status = Parser::default().run(bytes, limits, &mut sink);
+        if let Some(e) = sink.failed {
+            return Some(Err(e));
+        }
+        match status {
+            Ok(Status::Done(len)) if len == bytes.len() && !sink.fallback => Some(Ok(())),
+            _ => None,
+        }
+    }
+
+    /// For a frame that is one bulk string: its payload and the frame it is a slice of.
+    pub(crate) fn as_bulk(&self) -> Option<(&[u8], &Bytes)> {
+        match &self.0 {
+            Repr::Leaf {
+                bytes,
+                leaf: Leaf::Bulk(s, e),
+            } => Some((bytes.get(*s..*e)?, bytes)),
+            _ => None,
+        }
+    }
+
+    /// Reads the frame as a flat array of `T`s when it is one, converting each element with
+    /// [`FromValue::from_bulk`] or [`FromValue::from_value`]; `None` when it is not one (see
+    /// [`for_each_flat`](Self::for_each_flat)).
+    pub(crate) fn flat_vec<T: crate::FromValue>(&self) -> Option<Result<Vec<T>>> {
+        let Repr::Raw { bytes, .. } = &self.0 else {
+            return None;
+        };
+        if !matches!(bytes.first(), Some(b'*' | b'~')) {
+            return None;
+        }
+        // Each element takes at least 3 bytes, so the frame bounds what is reserved.
+        let mut out = Vec::with_capacity(declared_len(bytes).min(bytes.len() / MIN_ELEMENT_LEN));
+        let done = self.for_each_flat(|e| {
+            out.push(match e {
+                FlatElement::Bulk { payload, frame } => T::from_bulk(payload, frame)?,
+                FlatElement::Other(v) => T::from_value(v)?,
+            });
+            Ok(())
+        })?;
+        Some(done.map(|()| out))
+    }
+}
+
+/// The element count in an aggregate header (`*3\r\n`), or 0 when there is none to read.
+fn declared_len(frame: &[u8]) -> usize {
+    match read_int(frame, 1) {
+        Ok(Some((n, _))) => usize::try_from(n).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// The sink of [`Frame::for_each_flat`]: hands the top aggregate's elements on; anything
+/// nested sets `fallback` and stops the parse.
+struct Flat<'a, F> {
+    frame: &'a Bytes,
+    depth: usize,
+    f: F,
+    /// The error `f` returned.
+    failed: Option<Error>,
+    fallback: bool,
+}
+
+impl<F> Flat<'_, F> {
+    /// Stops the parse for the fallback (the error itself is never seen).
+    #[cold]
+    fn give_up(&mut self) -> Result<()> {
+        self.fallback = true;
+        Err(proto("not a flat aggregate"))
+    }
+}
+
+impl<F: FnMut(FlatElement<'_>) -> Result<()>> Sink for Flat<'_, F> {
+    #[inline]
+    fn leaf(&mut self, leaf: Leaf) -> Result<()> {
+        if self.depth != 1 {
+            return self.give_up();
+        }
+        let element = match leaf {
+            Leaf::Bulk(s, e) => match self.frame.get(s..e) {
+                Some(payload) => FlatElement::Bulk {
+                    payload,
+                    frame: self.frame,
+                },
+                None => return self.give_up(),
+            },
+            other => match leaf_value(self.frame, other) {
+                Ok(v) => FlatElement::Other(v),
+                Err(_) => return self.give_up(),
+            },
+        };
+        match (self.f)(element) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.failed = Some(e);
+                Err(proto("conversion failed"))
+            }
+        }
+    }
+
+    #[inline]
+    fn open(&mut self, kind: Kind, _: usize, _: usize) -> Result<()> {
+        self.depth += 1;
+        if self.depth == 1 && matches!(kind, Kind::Array | Kind::Set) {
+            Ok(())
+        } else {
+            self.give_up()
+        }
+    }
+
+    fn chunk(&mut self, _: usize, _: usize) -> Result<()> {
+        self.give_up()
+    }
+
+    #[inline]
+    fn close(&mut self) -> Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        Ok(())
+    }
+}
+
+/// The [`Value`] of a frame that is the single `leaf`: a string payload keeps the frame's
+/// memory, narrowed to the payload (no reference count taken).
+fn leaf_into_value(mut frame: Bytes, leaf: Leaf) -> Result<Value> {
+    let mut narrow = |s: usize, e: usize| {
+        if s <= e && e <= frame.len() {
+            frame.truncate(e);
+            frame.advance(s);
+            Ok(std::mem::take(&mut frame))
+        } else {
+            Err(proto("slice out of range"))
+        }
+    };
+    Ok(match leaf {
+        Leaf::Bulk(s, e) => Value::Bulk(narrow(s, e)?),
+        Leaf::Simple(s, e) => Value::Simple(narrow(s, e)?),
+        Leaf::BigNumber(s, e) => Value::BigNumber(narrow(s, e)?),
+        Leaf::Verbatim(format, s, e) => Value::Verbatim {
+            format,
+            text: narrow(s, e)?,
+        },
+        other => leaf_value(&frame, other)?,
+    })
+}
+
+/// The [`Value`] of a non-aggregate leaf of `frame`.
+#[inline]
+fn leaf_value(frame: &Bytes, leaf: Leaf) -> Result<Value> {
+    let slice = |s: usize, e: usize| {
+        if s <= e && e <= frame.len() {
+            Ok(frame.slice(s..e))
+        } else {
+            Err(proto("slice out of range"))
+        }
+    };
+    Ok(match leaf {
+        Leaf::Nil => Value::Nil,
+        Leaf::Int(i) => Value::Int(i),
+        Leaf::Double(d) => Value::Double(d),
+        Leaf::Boolean(b) => Value::Boolean(b),
+        Leaf::Bulk(s, e) => Value::Bulk(slice(s, e)?),
+        Leaf::Simple(s, e) => Value::Simple(slice(s, e)?),
+        Leaf::BigNumber(s, e) => Value::BigNumber(slice(s, e)?),
+        Leaf::Verbatim(format, s, e) => Value::Verbatim {
+            format,
+            text: slice(s, e)?,
+        },
+        Leaf::Error(s, e) => {
+            let line = frame.get(s..e).ok_or_else(|| proto("slice out of range"))?;
+            Value::Error(ServerError::from_line(line))
+        }
+    })
 }
 
 fn proto(message: &str) -> Error {
@@ -186,7 +532,7 @@ trait Sink {
     fn leaf(&mut self, leaf: Leaf) -> Result<()>;
     /// An aggregate opens; `n` is its declared element count (pairs for maps/attributes) or 0
     /// when streamed, `room` the bytes left in the input (to bound pre-allocation).
-    fn open(&mut self, kind: Kind, n: usize, room: usize);
+    fn open(&mut self, kind: Kind, n: usize, room: usize) -> Result<()>;
     /// A streamed-string chunk.
     fn chunk(&mut self, start: usize, end: usize) -> Result<()>;
     fn close(&mut self) -> Result<()>;
@@ -201,7 +547,9 @@ impl Sink for Scan {
         Ok(())
     }
     #[inline(always)]
-    fn open(&mut self, _: Kind, _: usize, _: usize) {}
+    fn open(&mut self, _: Kind, _: usize, _: usize) -> Result<()> {
+        Ok(())
+    }
     #[inline(always)]
     fn chunk(&mut self, _: usize, _: usize) -> Result<()> {
         Ok(())
@@ -267,31 +615,12 @@ impl Builder {
 impl Sink for Builder {
     #[inline]
     fn leaf(&mut self, leaf: Leaf) -> Result<()> {
-        let v = match leaf {
-            Leaf::Nil => Value::Nil,
-            Leaf::Int(i) => Value::Int(i),
-            Leaf::Double(d) => Value::Double(d),
-            Leaf::Boolean(b) => Value::Boolean(b),
-            Leaf::Bulk(s, e) => Value::Bulk(self.slice(s, e)?),
-            Leaf::Simple(s, e) => Value::Simple(self.slice(s, e)?),
-            Leaf::BigNumber(s, e) => Value::BigNumber(self.slice(s, e)?),
-            Leaf::Verbatim(format, s, e) => Value::Verbatim {
-                format,
-                text: self.slice(s, e)?,
-            },
-            Leaf::Error(s, e) => {
-                let line = self
-                    .frame
-                    .get(s..e)
-                    .ok_or_else(|| proto("slice out of range"))?;
-                Value::Error(ServerError::from_line(line))
-            }
-        };
+        let v = leaf_value(&self.frame, leaf)?;
         self.push(v)
     }
 
     #[inline]
-    fn open(&mut self, kind: Kind, n: usize, room: usize) {
+    fn open(&mut self, kind: Kind, n: usize, room: usize) -> Result<()> {
         // The frame is complete here, so `n` elements really are present; still never reserve
         // more than the remaining bytes could hold.
         let cap = n.min(room / MIN_ELEMENT_LEN);
@@ -305,6 +634,7 @@ impl Sink for Builder {
             Kind::StreamedString => Building::Str(Vec::new()),
         };
         self.stack.push(b);
+        Ok(())
     }
 
     fn chunk(&mut self, start: usize, end: usize) -> Result<()> {
@@ -594,7 +924,7 @@ impl Parser {
                         }
                         Some(0) if kind != Kind::Attribute => {
                             pos = next;
-                            sink.open(kind, 0, 0);
+                            sink.open(kind, 0, 0)?;
                             sink.close()?;
                         }
                         Some(n) => {
@@ -735,8 +1065,7 @@ impl Parser {
             seen: 0,
             streamed,
         });
-        sink.open(kind, n, room);
-        Ok(())
+        sink.open(kind, n, room)
     }
 
     /// Records that one element finished; closes every aggregate that it completes. Returns
