@@ -668,9 +668,7 @@ impl Connection {
     /// As [`read_reply`](Self::read_reply), plus the server's error reply.
     pub fn request(&mut self, cmd: &Cmd) -> Result<Value> {
         cmd.check_encoded()?;
-        self.expect_reply_within(cmd.block_time())?;
-        self.queue(cmd);
-        self.flush()?;
+        self.send(cmd)?;
         let reply = self.read_reply()?;
         finish_reply(cmd.reply_shape(), reply)
     }
@@ -681,10 +679,15 @@ impl Connection {
     /// # Errors
     /// As [`read_reply`](Self::read_reply).
     pub(crate) fn request_raw(&mut self, cmd: &Cmd) -> Result<Value> {
+        self.send(cmd)?;
+        self.read_reply()
+    }
+
+    /// Writes one command, with the read timeout its blocking time needs for the reply.
+    fn send(&mut self, cmd: &Cmd) -> Result<()> {
         self.expect_reply_within(cmd.block_time())?;
         self.queue(cmd);
-        self.flush()?;
-        self.read_reply()
+        self.flush()
     }
 
     /// [`request_raw`](Self::request_raw), with `before` (if any) sent first in the same write
@@ -722,9 +725,7 @@ impl Connection {
     /// As [`request`](Self::request), plus a failed conversion.
     pub fn execute<T: FromValue>(&mut self, cmd: &Cmd) -> Result<T> {
         cmd.check_encoded()?;
-        self.expect_reply_within(cmd.block_time())?;
-        self.queue(cmd);
-        self.flush()?;
+        self.send(cmd)?;
         // A `Vec` of a flat array reply is read straight from the frame.
         let frame = self.read_reply_frame()?;
         finish_frame(cmd.reply_shape(), frame)
