@@ -446,7 +446,8 @@ impl<'a> Attempt<'a> {
 
     /// Whether the next send waits for the slot map (the command is routed again), so a
     /// refresh asked for now should finish before it; otherwise (after MOVED) it may run in
-    /// the background.
+    /// the background. Only the async client refreshes in the background.
+    #[cfg(feature = "tokio")]
     pub(crate) fn reroutes(&self) -> bool {
         self.node.is_none()
     }
