@@ -9,7 +9,7 @@ use pyo3::types::{PyList, PyTuple};
 
 use crate::args::build_cmd;
 use crate::errors::{exception_object, to_pyerr};
-use crate::reply::{shaped, Shape};
+use crate::reply::{shaped, shaped_reply, Reply, Shape};
 
 /// A pool of connections to one server, and whether replies are decoded to `str`.
 #[pyclass(module = "oxredis._native", frozen)]
@@ -143,9 +143,9 @@ impl Client {
     fn execute(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, shape: u8) -> PyResult<PyObject> {
         let cmd = build_cmd(args)?;
         let inner = &self.inner;
-        let reply = py.allow_threads(|| inner.run::<Value>(cmd));
+        let reply = py.allow_threads(|| inner.run::<Reply>(cmd));
         match reply {
-            Ok(v) => shaped(py, v, Shape::from_u8(shape), self.decode),
+            Ok(reply) => shaped_reply(py, reply, Shape::from_u8(shape), self.decode),
             Err(e) => Err(to_pyerr(py, &e)),
         }
     }

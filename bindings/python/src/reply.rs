@@ -1,7 +1,8 @@
 //! Replies to Python objects, in the shapes redis-py 8 gives them (its response callbacks),
 //! the same on RESP2 and RESP3. Every element is converted here, in Rust.
 
-use oxredis::{ServerError, Value};
+use oxredis::resp::{FlatElement, Frame};
+use oxredis::{ErrorKind, FromValue, ServerError, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PySet, PyString, PyTuple};
 
@@ -283,6 +284,90 @@ fn is_text(v: &Value, word: &[u8]) -> bool {
 }
 
 /// Converts `v` to the Python value for `shape`.
+/// A reply as the core hands it over: a reply that may be a flat array stays in the frame it
+/// was read in, so that [`shaped_reply`] makes a [`Shape::Raw`] one's Python objects straight
+/// from the bytes read (one per element, no [`Value`] per element; LRANGE, MGET...);
+/// anything else is a [`Value`] as usual.
+pub(crate) enum Reply {
+    Frame(Frame),
+    Value(Value),
+}
+
+impl FromValue for Reply {
+    fn from_value(value: Value) -> oxredis::Result<Self> {
+        Ok(Reply::Value(value))
+    }
+
+    fn from_flat_frame(frame: &Frame) -> Option<oxredis::Result<Self>> {
+        // An error reply goes the usual way, so that it is raised.
+        (!frame.is_error()).then(|| Ok(Reply::Frame(frame.clone())))
+    }
+}
+
+/// [`shaped`] of a [`Reply`].
+pub(crate) fn shaped_reply(
+    py: Python<'_>,
+    reply: Reply,
+    shape: Shape,
+    decode: bool,
+) -> PyResult<PyObject> {
+    match reply {
+        Reply::Value(v) => shaped(py, v, shape, decode),
+        Reply::Frame(frame) => match (shape == Shape::Raw)
+            .then(|| flat(py, &frame, decode))
+            .flatten()
+        {
+            Some(obj) => obj,
+            None => {
+                let v = frame
+                    .into_value()
+                    .map_err(|e| crate::errors::to_pyerr(py, &e))?;
+                shaped(py, v, shape, decode)
+            }
+        },
+    }
+}
+
+/// A flat array (or RESP3 set) frame as a `list` (a `set`), each element made from its bytes
+/// in the frame; `None` when the frame is not flat (the caller converts its `Value`).
+fn flat(py: Python<'_>, frame: &Frame, decode: bool) -> Option<PyResult<PyObject>> {
+    let mut items = Vec::new();
+    let mut failed = None;
+    let done = frame.for_each_flat(|element| {
+        let obj = match element {
+            FlatElement::Bulk { payload, .. } => text(py, payload, decode),
+            FlatElement::Other(v) => raw(py, v, decode),
+        };
+        match obj {
+            Ok(obj) => {
+                items.push(obj);
+                Ok(())
+            }
+            Err(e) => {
+                failed = Some(e);
+                Err(oxredis::Error::new(
+                    ErrorKind::Data,
+                    "element conversion failed",
+                ))
+            }
+        }
+    })?;
+    if let Some(e) = failed {
+        return Some(Err(e));
+    }
+    if let Err(e) = done {
+        return Some(Err(crate::errors::to_pyerr(py, &e)));
+    }
+    Some(if frame.is_set() {
+        match PySet::new(py, &items) {
+            Ok(s) => Ok(s.into_any().unbind()),
+            Err(_) => PyList::new(py, items).map(|l| l.into_any().unbind()),
+        }
+    } else {
+        PyList::new(py, items).map(|l| l.into_any().unbind())
+    })
+}
+
 pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> PyResult<PyObject> {
     let v = match v {
         Value::Attribute { data, .. } => *data,

@@ -240,10 +240,16 @@ impl Sink for FirstLeaf {
 }
 
 /// One element of a flat aggregate read by [`Frame::for_each_flat`].
-pub(crate) enum FlatElement<'a> {
+#[derive(Debug)]
+pub enum FlatElement<'a> {
     /// A bulk string: its payload, a sub-slice of `frame` (`frame.slice_ref(payload)` makes it
     /// a zero-copy [`Bytes`]).
-    Bulk { payload: &'a [u8], frame: &'a Bytes },
+    Bulk {
+        /// The string's bytes.
+        payload: &'a [u8],
+        /// The whole frame's bytes, which `payload` is part of.
+        frame: &'a Bytes,
+    },
     /// Any other element that is not an aggregate (nil, integer, simple string, error...).
     Other(Value),
 }
@@ -276,6 +282,16 @@ impl Frame {
         }
     }
 
+    /// Whether this is a RESP3 set (`~`), which [`for_each_flat`](Self::for_each_flat) reads
+    /// like an array.
+    pub fn is_set(&self) -> bool {
+        match &self.0 {
+            Repr::Raw { bytes, .. } => bytes.first() == Some(&b'~'),
+            Repr::Leaf { .. } => false,
+            Repr::Value(v) => matches!(v, Value::Set(_)),
+        }
+    }
+
     /// Whether this is an error reply (`-` or `!`).
     pub fn is_error(&self) -> bool {
         match &self.0 {
@@ -292,7 +308,31 @@ impl Frame {
     /// is anything else or holds a nested aggregate or a streamed string: the caller then
     /// falls back to [`into_value`](Self::into_value). `Some(Err(e))`: `f` failed with `e`,
     /// and reading stopped there.
-    pub(crate) fn for_each_flat(
+    ///
+    /// This is how a language binding builds its own objects straight from the bytes read,
+    /// one per element, with no [`Value`] tree in between.
+    ///
+    /// # Examples
+    /// ```
+    /// use bytes::BytesMut;
+    /// use oxredis::resp::{Decoder, FlatElement};
+    ///
+    /// let mut buf = BytesMut::from(&b"*3\r\n$1\r\na\r\n$-1\r\n$2\r\nbc\r\n"[..]);
+    /// let frame = Decoder::default().decode_frame(&mut buf)?.unwrap();
+    /// let mut seen = Vec::new();
+    /// frame
+    ///     .for_each_flat(|element| {
+    ///         seen.push(match element {
+    ///             FlatElement::Bulk { payload, .. } => Some(payload.to_vec()),
+    ///             FlatElement::Other(_nil) => None,
+    ///         });
+    ///         Ok(())
+    ///     })
+    ///     .unwrap()?;
+    /// assert_eq!(seen, [Some(b"a".to_vec()), None, Some(b"bc".to_vec())]);
+    /// # Ok::<(), oxredis::Error>(())
+    /// ```
+    pub fn for_each_flat(
         &self,
         f: impl FnMut(FlatElement<'_>) -> Result<()>,
     ) -> Option<Result<()>> {

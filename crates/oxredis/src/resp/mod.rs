@@ -3,7 +3,7 @@
 mod decode;
 mod encode;
 
-pub use decode::{Decoder, DecoderLimits, Frame};
+pub use decode::{Decoder, DecoderLimits, FlatElement, Frame};
 pub use encode::encode_value;
 
 #[cfg(test)]
