@@ -334,13 +334,18 @@ impl Frame {
     /// ```
     pub fn for_each_flat(
         &self,
-        f: impl FnMut(FlatElement<'_>) -> Result<()>,
+        mut f: impl FnMut(FlatElement<'_>) -> Result<()>,
     ) -> Option<Result<()>> {
         let Repr::Raw { bytes, limits } = &self.0 else {
             return None;
         };
         if !matches!(bytes.first(), Some(b'*' | b'~')) {
             return None;
+        }
+        match flat_counted(bytes, limits, &mut f) {
+            FastFlat::Done(result) => return Some(result),
+            FastFlat::GaveUp => return None,
+            FastFlat::NotCounted => {}
         }
         let mut sink = Flat {
             frame: bytes,
@@ -390,6 +395,81 @@ impl Frame {
             Ok(())
         })?;
         Some(done.map(|()| out))
+    }
+}
+
+/// What [`flat_counted`] made of a frame.
+enum FastFlat {
+    /// Every element was handed on (or `f` failed, and reading stopped there).
+    Done(Result<()>),
+    /// A nested aggregate or a streamed string was met, after `f` may have seen elements.
+    GaveUp,
+    /// Not a counted aggregate (`*?` streamed, `*-1` nil): nothing was handed on.
+    NotCounted,
+}
+
+/// The elements of a counted flat aggregate frame handed to `f` by a loop made for the common
+/// case, an array of bulk strings (LRANGE, MGET, SMEMBERS...): a bulk string or a nil is read
+/// in place, without the general parser; any other element is parsed alone by it. Gives the
+/// same elements as [`Frame::for_each_flat`]'s general path (the decode fuzz target checks
+/// that); the frame was validated by the scan, so the checks here only keep it safe.
+#[inline]
+fn flat_counted<F: FnMut(FlatElement<'_>) -> Result<()>>(
+    frame: &Bytes,
+    limits: &DecoderLimits,
+    f: &mut F,
+) -> FastFlat {
+    let Ok(Some((count, mut pos))) = read_int(frame, 1) else {
+        return FastFlat::NotCounted;
+    };
+    let Ok(Some(count)) = to_len(count) else {
+        return FastFlat::NotCounted;
+    };
+    for _ in 0..count {
+        let element = if frame.get(pos) == Some(&b'$') {
+            let Ok(Some((len, next))) = read_int(frame, pos + 1) else {
+                return FastFlat::GaveUp;
+            };
+            match to_len(len) {
+                Ok(None) => {
+                    pos = next;
+                    FlatElement::Other(Value::Nil)
+                }
+                Ok(Some(len)) => {
+                    let end = match next.checked_add(len) {
+                        Some(end) if frame.get(end..end.saturating_add(2)) == Some(b"\r\n") => end,
+                        _ => return FastFlat::GaveUp,
+                    };
+                    let Some(payload) = frame.get(next..end) else {
+                        return FastFlat::GaveUp;
+                    };
+                    pos = end + 2;
+                    FlatElement::Bulk { payload, frame }
+                }
+                Err(_) => return FastFlat::GaveUp,
+            }
+        } else {
+            // Any other element, alone: a leaf is handed on, an aggregate ends the fast read.
+            let rest = frame.slice(pos.min(frame.len())..);
+            let mut sink = FirstLeaf::default();
+            let len = match Parser::default().run(&rest, limits, &mut sink) {
+                Ok(Status::Done(len)) if !sink.nested => len,
+                _ => return FastFlat::GaveUp,
+            };
+            let Some(Ok(value)) = sink.leaf.map(|leaf| leaf_value(&rest, leaf)) else {
+                return FastFlat::GaveUp;
+            };
+            pos += len;
+            FlatElement::Other(value)
+        };
+        if let Err(e) = f(element) {
+            return FastFlat::Done(Err(e));
+        }
+    }
+    if pos == frame.len() {
+        FastFlat::Done(Ok(()))
+    } else {
+        FastFlat::GaveUp
     }
 }
 

@@ -677,3 +677,94 @@ fn decode_speed() {
         println!("{name}: {per:?} per reply ({} bytes)", bytes.len());
     }
 }
+
+/// What `Frame::for_each_flat` hands on for `input`: `Some(elements)` as values (a bulk
+/// string's payload as `Value::Bulk`), `None` when it declines the frame.
+fn flat_elements(input: &[u8]) -> Option<Vec<Value>> {
+    let mut buf = BytesMut::from(input);
+    let frame = Decoder::default().decode_frame(&mut buf).unwrap().unwrap();
+    let mut seen = Vec::new();
+    let done = frame.for_each_flat(|element| {
+        seen.push(match element {
+            super::FlatElement::Bulk { payload, .. } => {
+                Value::Bulk(Bytes::copy_from_slice(payload))
+            }
+            super::FlatElement::Other(v) => v,
+        });
+        Ok(())
+    })?;
+    done.unwrap();
+    Some(seen)
+}
+
+#[test]
+fn for_each_flat_hands_on_each_element_of_a_flat_aggregate() {
+    // Bulk strings (binary, empty, CRLF inside), nils of both protocols, and every other leaf,
+    // in arrays and sets, counted; the fast loop and the single-element parse both run here.
+    let nul = Value::Bulk(Bytes::from_static(b"a\0\r\n"));
+    assert_eq!(
+        flat_elements(b"*4\r\n$4\r\na\0\r\n\r\n$0\r\n\r\n$-1\r\n_\r\n"),
+        Some(vec![nul, bulk(""), Value::Nil, Value::Nil])
+    );
+    assert_eq!(
+        flat_elements(b"~3\r\n$1\r\nx\r\n:-7\r\n+OK\r\n"),
+        Some(vec![bulk("x"), Value::Int(-7), simple("OK")])
+    );
+    assert_eq!(
+        flat_elements(
+            b"*5\r\n,1.5\r\n#t\r\n(12345678901234567890\r\n=8\r\ntxt:abcd\r\n$2\r\nzz\r\n"
+        ),
+        Some(vec![
+            Value::Double(1.5),
+            Value::Boolean(true),
+            Value::BigNumber(Bytes::from_static(b"12345678901234567890")),
+            Value::Verbatim {
+                format: *b"txt",
+                text: Bytes::from_static(b"abcd")
+            },
+            bulk("zz"),
+        ])
+    );
+    assert_eq!(
+        flat_elements(b"*2\r\n-ERR no\r\n!5\r\nE bad\r\n"),
+        Some(vec![
+            Value::Error(ServerError::from_line(b"ERR no")),
+            Value::Error(ServerError::from_line(b"E bad")),
+        ])
+    );
+    assert_eq!(flat_elements(b"*0\r\n"), Some(vec![]));
+    // Streamed aggregates go the general way, and give the same.
+    assert_eq!(
+        flat_elements(b"*?\r\n$1\r\na\r\n:2\r\n.\r\n"),
+        Some(vec![bulk("a"), Value::Int(2)])
+    );
+    // Declined: a nested aggregate (after the elements before it), a streamed string element,
+    // a nil array, a map.
+    assert_eq!(
+        flat_elements(b"*3\r\n$1\r\na\r\n*1\r\n:1\r\n$1\r\nb\r\n"),
+        None
+    );
+    assert_eq!(
+        flat_elements(b"*2\r\n$1\r\na\r\n$?\r\n;1\r\nb\r\n;0\r\n"),
+        None
+    );
+    assert_eq!(flat_elements(b"*-1\r\n"), None);
+    assert_eq!(flat_elements(b"%1\r\n$1\r\nk\r\n$1\r\nv\r\n"), None);
+}
+
+#[test]
+fn for_each_flat_stops_at_the_first_failed_element() {
+    let mut buf = BytesMut::from(&b"*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n"[..]);
+    let frame = Decoder::default().decode_frame(&mut buf).unwrap().unwrap();
+    let mut calls = 0;
+    let done = frame.for_each_flat(|_| {
+        calls += 1;
+        if calls == 2 {
+            Err(crate::Error::new(ErrorKind::Data, "second"))
+        } else {
+            Ok(())
+        }
+    });
+    assert_eq!(calls, 2);
+    assert_eq!(done.unwrap().unwrap_err().kind(), ErrorKind::Data);
+}
