@@ -8,8 +8,11 @@ use libfuzzer_sys::fuzz_target;
 use oxredis::resp::{Decoder, DecoderLimits, FlatElement};
 use oxredis::Value;
 
-/// Debug renderings, so NaN doubles compare equal to themselves.
-const LIMITS: DecoderLimits = DecoderLimits { max_depth: 64, max_bulk_len: 1 << 16, max_elements: 1 << 12 };
+const LIMITS: DecoderLimits = DecoderLimits {
+    max_depth: 64,
+    max_bulk_len: 1 << 16,
+    max_elements: 1 << 12,
+};
 
 /// Every frame in `data`: when `for_each_flat` reads it, its elements are the `Value`'s.
 fn check_flat(data: &[u8]) {
@@ -36,6 +39,7 @@ fn check_flat(data: &[u8]) {
     }
 }
 
+/// Debug renderings, so NaN doubles compare equal to themselves.
 fn decode_all(chunks: &[&[u8]]) -> Vec<String> {
     let mut decoder = Decoder::new(LIMITS);
     let mut buf = BytesMut::new();

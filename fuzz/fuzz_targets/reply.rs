@@ -7,7 +7,11 @@ use libfuzzer_sys::fuzz_target;
 use oxredis::resp::{Decoder, DecoderLimits};
 
 fuzz_target!(|data: &[u8]| {
-    let limits = DecoderLimits { max_depth: 32, max_bulk_len: 1 << 14, max_elements: 1 << 10 };
+    let limits = DecoderLimits {
+        max_depth: 32,
+        max_bulk_len: 1 << 14,
+        max_elements: 1 << 10,
+    };
     let mut decoder = Decoder::new(limits);
     let mut buf = BytesMut::from(data);
     while let Ok(Some(value)) = decoder.decode(&mut buf) {
