@@ -1,6 +1,7 @@
 //! Feeds arbitrary bytes to the RESP decoder, whole and in two chunks: it must never panic, and
 //! both ways must agree; and each frame read element by element (`Frame::for_each_flat`, whose
-//! fast loop skips the general parser) must give the elements of the frame's `Value`. Run with `scripts/fuzz.sh decode <seconds>` (stable Rust).
+//! fast loop skips the general parser) must give the elements of the frame's `Value`.
+//! Run with `scripts/fuzz.sh decode <seconds>` (stable Rust).
 #![no_main]
 
 use bytes::BytesMut;
@@ -8,6 +9,7 @@ use libfuzzer_sys::fuzz_target;
 use oxredis::resp::{Decoder, DecoderLimits, FlatElement};
 use oxredis::Value;
 
+/// Small limits, so that the fuzzer reaches them.
 const LIMITS: DecoderLimits = DecoderLimits {
     max_depth: 64,
     max_bulk_len: 1 << 16,
