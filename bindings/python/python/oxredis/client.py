@@ -43,7 +43,12 @@ COMMAND_SHAPES = {
     "INFO": INFO, "SCAN": SCAN, "SSCAN": SCAN, "HSCAN": HSCAN, "ZSCAN": ZSCAN,
     "SCRIPT LOAD": STR, "SCRIPT EXISTS": BOOL_LIST, "SETEX": OK, "PSETEX": OK, "LSET": OK, "LTRIM": OK, "SMOVE": BOOL,
     "COPY": BOOL, "BLPOP": TUPLE, "BRPOP": TUPLE, "ZPOPMIN": SCORED, "ZPOPMAX": SCORED,
+    "PFMERGE": OK,
 }
+
+# Commands whose reply shape depends on their subcommand: looked up as "NAME SUBCOMMAND".
+_CONTAINER_COMMANDS = frozenset({"SCRIPT", "XGROUP", "XINFO", "CONFIG", "CLIENT", "ACL",
+                                 "FUNCTION", "OBJECT"})
 
 
 def _seconds(value: Any) -> int:
@@ -80,8 +85,10 @@ class CoreCommands:
         """Sends any command; the reply is shaped as redis-py shapes that command's reply."""
         name = args[0].upper() if isinstance(args[0], str) else args[0]
         if isinstance(name, str) and " " in name:
-            args = tuple(name.split(" ")) + args[1:]
-            name = args[0]
+            args = tuple(args[0].split(" ")) + args[1:]
+            name = name.split(" ")[0]
+        if name in _CONTAINER_COMMANDS and len(args) > 1 and isinstance(args[1], str):
+            name = f"{name} {args[1].upper()}"
         return self._cmd(COMMAND_SHAPES.get(name, RAW), *args)
 
     # --- strings -------------------------------------------------------------------------
@@ -703,6 +710,73 @@ class CoreCommands:
         """ZREM: how many members were removed."""
         return self._cmd(RAW, "ZREM", name, *values)
 
+    # --- HyperLogLog -------------------------------------------------------------------
+    def pfadd(self, name, *values):
+        """PFADD: 1 if the estimated cardinality changed, else 0."""
+        return self._cmd(RAW, "PFADD", name, *values)
+
+    def pfcount(self, *sources):
+        """PFCOUNT: the estimated cardinality of the union of ``sources``."""
+        return self._cmd(RAW, "PFCOUNT", *sources)
+
+    def pfmerge(self, dest, *sources):
+        """PFMERGE: ``True``."""
+        return self._cmd(OK, "PFMERGE", dest, *sources)
+
+    # --- bitmaps -------------------------------------------------------------------------
+    def setbit(self, name, offset, value):
+        """SETBIT (``value`` truthy sets 1): the bit's old value."""
+        return self._cmd(RAW, "SETBIT", name, offset, 1 if value else 0)
+
+    def getbit(self, name, offset):
+        """GETBIT: 0 or 1."""
+        return self._cmd(RAW, "GETBIT", name, offset)
+
+    def bitcount(self, key, start=None, end=None, mode=None):
+        """BITCOUNT, optionally of the range ``start``..``end`` (``mode`` BYTE or BIT,
+        Redis 7+)."""
+        args: list = ["BITCOUNT", key]
+        if start is not None and end is not None:
+            args += [start, end]
+        elif start is not None or end is not None:
+            raise DataError("Both start and end must be specified")
+        if mode is not None:
+            args.append(mode)
+        return self._cmd(RAW, *args)
+
+    def bitpos(self, key, bit, start=None, end=None, mode=None):
+        """BITPOS: the position of the first ``bit`` (0 or 1), or -1."""
+        if bit not in (0, 1):
+            raise DataError("bit must be 0 or 1")
+        args: list = ["BITPOS", key, bit]
+        if start is not None:
+            args.append(start)
+        if start is not None and end is not None:
+            args.append(end)
+        elif start is None and end is not None:
+            raise DataError("start argument is not set, when end is specified")
+        if mode is not None:
+            args.append(mode)
+        return self._cmd(RAW, *args)
+
+    def bitop(self, operation, dest, *keys):
+        """BITOP ``operation`` (AND, OR, XOR, NOT): the length of the string stored in
+        ``dest``."""
+        return self._cmd(RAW, "BITOP", operation, dest, *keys)
+
+    def bitfield(self, key, default_overflow=None):
+        """A ``BitFieldOperation`` on ``key``: chain ``set``/``get``/``incrby``/``overflow``,
+        then ``execute()``."""
+        return BitFieldOperation(self, key, default_overflow=default_overflow)
+
+    def bitfield_ro(self, key, encoding, offset, items=None):
+        """BITFIELD_RO: the values of ``GET encoding offset`` and of each
+        ``(encoding, offset)`` in ``items``, as a list of ints."""
+        args: list = ["BITFIELD_RO", key, "GET", encoding, offset]
+        for enc, off in items or []:
+            args += ["GET", enc, off]
+        return self._cmd(RAW, *args)
+
     # --- scripting ---------------------------------------------------------------------
     def eval(self, script, numkeys, *keys_and_args):
         """EVAL."""
@@ -756,6 +830,67 @@ class CoreCommands:
         if section is None:
             return self._cmd(INFO, "INFO")
         return self._cmd(INFO, "INFO", section, *args)
+
+
+class BitFieldOperation:
+    """redis-py's BITFIELD builder: ``r.bitfield(key).set("u8", 0, 255).incrby("u8", 0, 1)
+    .get("u8", 0).execute()`` sends one BITFIELD and returns its list of results (on a
+    pipeline, ``execute()`` queues it; on the asyncio client it returns an awaitable)."""
+
+    def __init__(self, client, key, default_overflow=None):
+        self.client = client
+        self.key = key
+        self._default_overflow = default_overflow
+        self.operations: list = []
+        self._last_overflow = "WRAP"
+        self.reset()
+
+    def reset(self) -> None:
+        """Drops the queued operations (the default overflow is queued again)."""
+        self.operations = []
+        self._last_overflow = "WRAP"
+        self.overflow(self._default_overflow or self._last_overflow)
+
+    def overflow(self, overflow: str) -> "BitFieldOperation":
+        """OVERFLOW WRAP, SAT or FAIL for the operations that follow."""
+        overflow = overflow.upper()
+        if overflow != self._last_overflow:
+            self._last_overflow = overflow
+            self.operations.append(("OVERFLOW", overflow))
+        return self
+
+    def incrby(self, fmt, offset, increment, overflow=None) -> "BitFieldOperation":
+        """INCRBY ``fmt`` (``i8``, ``u16``...) at ``offset`` (``#n`` multiplies by the
+        width)."""
+        if overflow is not None:
+            self.overflow(overflow)
+        self.operations.append(("INCRBY", fmt, offset, increment))
+        return self
+
+    def get(self, fmt, offset) -> "BitFieldOperation":
+        """GET ``fmt`` at ``offset``."""
+        self.operations.append(("GET", fmt, offset))
+        return self
+
+    def set(self, fmt, offset, value) -> "BitFieldOperation":
+        """SET ``fmt`` at ``offset`` to ``value`` (its result is the old value)."""
+        self.operations.append(("SET", fmt, offset, value))
+        return self
+
+    @property
+    def command(self) -> list:
+        """The BITFIELD command as it will be sent."""
+        cmd: list = ["BITFIELD", self.key]
+        for ops in self.operations:
+            cmd.extend(ops)
+        return cmd
+
+    def execute(self):
+        """Sends the BITFIELD: a list of integers (``None`` for an operation that failed
+        under OVERFLOW FAIL); the builder is reset."""
+        command = self.command
+        self.reset()
+        return self.client.execute_command(*command)
 
 
 class Redis(CoreCommands):
