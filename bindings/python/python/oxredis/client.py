@@ -31,6 +31,19 @@ TUPLE = _native.SHAPE_TUPLE
 BOOL_LIST = _native.SHAPE_BOOL_LIST
 STR = _native.SHAPE_STR
 RANK_SCORE = _native.SHAPE_RANK_SCORE
+STR_LIST = _native.SHAPE_STR_LIST
+GEOPOS = _native.SHAPE_GEOPOS
+GEOSEARCH = _native.SHAPE_GEOSEARCH
+STREAM = _native.SHAPE_STREAM
+XREAD = _native.SHAPE_XREAD
+XPENDING = _native.SHAPE_XPENDING
+XPENDING_RANGE = _native.SHAPE_XPENDING_RANGE
+XAUTOCLAIM = _native.SHAPE_XAUTOCLAIM
+XAUTOCLAIM_JUSTID = _native.SHAPE_XAUTOCLAIM_JUSTID
+XINFO_STREAM = _native.SHAPE_XINFO_STREAM
+DICT_LIST = _native.SHAPE_DICT_LIST
+STR_DICT = _native.SHAPE_STR_DICT
+CLIENT_LIST = _native.SHAPE_CLIENT_LIST
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -44,6 +57,7 @@ COMMAND_SHAPES = {
     "SCRIPT LOAD": STR, "SCRIPT EXISTS": BOOL_LIST, "SETEX": OK, "PSETEX": OK, "LSET": OK, "LTRIM": OK, "SMOVE": BOOL,
     "COPY": BOOL, "BLPOP": TUPLE, "BRPOP": TUPLE, "ZPOPMIN": SCORED, "ZPOPMAX": SCORED,
     "PFMERGE": OK,
+    "GEODIST": FLOAT, "GEOHASH": STR_LIST, "GEOPOS": GEOPOS,
 }
 
 # Commands whose reply shape depends on their subcommand: looked up as "NAME SUBCOMMAND".
@@ -776,6 +790,146 @@ class CoreCommands:
         for enc, off in items or []:
             args += ["GET", enc, off]
         return self._cmd(RAW, *args)
+
+    # --- geo ---------------------------------------------------------------------------
+    def geoadd(self, name, values, nx=False, xx=False, ch=False):
+        """GEOADD ``values`` = ``(lon, lat, member, lon, lat, member...)``: how many members
+        were added (changed, with ``ch``)."""
+        if nx and xx:
+            raise DataError("GEOADD allows either 'nx' or 'xx', not both")
+        if len(values) % 3 != 0:
+            raise DataError("GEOADD requires places with lon, lat and name values")
+        args: list = ["GEOADD", name]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (ch, "CH")):
+            if flag:
+                args.append(word)
+        args.extend(values)
+        return self._cmd(RAW, *args)
+
+    def geodist(self, name, place1, place2, unit=None):
+        """GEODIST in ``unit`` (m, km, mi, ft): a float, or ``None``."""
+        args: list = ["GEODIST", name, place1, place2]
+        if unit and unit not in ("m", "km", "mi", "ft"):
+            raise DataError("GEODIST invalid unit")
+        elif unit:
+            args.append(unit)
+        return self._cmd(FLOAT, *args)
+
+    def geohash(self, name, *values):
+        """GEOHASH: a list of ``str`` (``None`` for a missing member)."""
+        return self._cmd(STR_LIST, "GEOHASH", name, *values)
+
+    def geopos(self, name, *values):
+        """GEOPOS: a list of ``(longitude, latitude)`` float tuples (``None`` for a missing
+        member)."""
+        return self._cmd(GEOPOS, "GEOPOS", name, *values)
+
+    def geosearch(self, name, member=None, longitude=None, latitude=None, unit="m",
+                  radius=None, width=None, height=None, sort=None, count=None, any=False,
+                  withcoord=False, withdist=False, withhash=False):
+        """GEOSEARCH from ``member`` or ``longitude``/``latitude`` within ``radius`` or a
+        ``width`` x ``height`` box: members, or with ``withdist``/``withhash``/``withcoord``
+        lists ``[member, dist, hash, (lon, lat)]`` (those asked for, in that order)."""
+        args = self._geosearch_args("GEOSEARCH", [name], member, longitude, latitude, unit,
+                                    radius, width, height, sort, count, any, withcoord,
+                                    withdist, withhash, False)
+        return self._cmd(GEOSEARCH, *args)
+
+    def geosearchstore(self, dest, name, member=None, longitude=None, latitude=None, unit="m",
+                       radius=None, width=None, height=None, sort=None, count=None, any=False,
+                       storedist=False):
+        """GEOSEARCHSTORE: as ``geosearch``, stored in ``dest`` (with the distances as scores
+        with ``storedist``); how many members were stored."""
+        args = self._geosearch_args("GEOSEARCHSTORE", [dest, name], member, longitude,
+                                    latitude, unit, radius, width, height, sort, count, any,
+                                    False, False, False, storedist)
+        return self._cmd(RAW, *args)
+
+    @staticmethod
+    def _geosearch_args(command, keys, member, longitude, latitude, unit, radius, width,
+                        height, sort, count, any, withcoord, withdist, withhash, storedist):
+        """redis-py's ``_geosearchgeneric``: the arguments and their checks."""
+        args: list = [command, *keys]
+        if member is None and (longitude is None or latitude is None):
+            raise DataError("GEOSEARCH must have member or longitude and latitude")
+        if member:
+            if longitude or latitude:
+                raise DataError("GEOSEARCH member and longitude or latitude can't be set together")
+            args += ["FROMMEMBER", member]
+        if longitude is not None and latitude is not None:
+            args += ["FROMLONLAT", longitude, latitude]
+        if radius is None and (width is None or height is None):
+            raise DataError("GEOSEARCH must have radius or width and height")
+        if unit is None:
+            raise DataError("GEOSEARCH must have unit")
+        if unit.lower() not in ("m", "km", "mi", "ft"):
+            raise DataError("GEOSEARCH invalid unit")
+        if radius:
+            if width or height:
+                raise DataError("GEOSEARCH radius and width or height can't be set together")
+            args += ["BYRADIUS", radius, unit]
+        if width and height:
+            args += ["BYBOX", width, height, unit]
+        if sort:
+            if sort.upper() not in ("ASC", "DESC"):
+                raise DataError("GEOSEARCH invalid sort")
+            args.append(sort.upper())
+        if count:
+            args += ["COUNT", count]
+            if any:
+                args.append("ANY")
+        elif any:
+            raise DataError("GEOSEARCH ``any`` can't be provided without count")
+        for flag, word in ((withdist, "WITHDIST"), (withcoord, "WITHCOORD"),
+                           (withhash, "WITHHASH"), (storedist, "STOREDIST")):
+            if flag:
+                args.append(word)
+        return args
+
+    def georadius(self, name, longitude, latitude, radius, unit=None, withdist=False,
+                  withcoord=False, withhash=False, count=None, sort=None, store=None,
+                  store_dist=None, any=False):
+        """GEORADIUS (deprecated by Redis for GEOSEARCH): as ``geosearch``; with ``store`` or
+        ``store_dist`` how many members were stored."""
+        return self._georadius("GEORADIUS", [name, longitude, latitude, radius], unit,
+                               withdist, withcoord, withhash, count, sort, store, store_dist,
+                               any)
+
+    def georadiusbymember(self, name, member, radius, unit=None, withdist=False,
+                          withcoord=False, withhash=False, count=None, sort=None, store=None,
+                          store_dist=None, any=False):
+        """GEORADIUSBYMEMBER: as ``georadius``, around ``member``."""
+        return self._georadius("GEORADIUSBYMEMBER", [name, member, radius], unit, withdist,
+                               withcoord, withhash, count, sort, store, store_dist, any)
+
+    def _georadius(self, command, pieces, unit, withdist, withcoord, withhash, count, sort,
+                   store, store_dist, any):
+        """redis-py's ``_georadiusgeneric``."""
+        args: list = [command, *pieces]
+        if unit and unit not in ("m", "km", "mi", "ft"):
+            raise DataError("GEORADIUS invalid unit")
+        args.append(unit or "m")
+        if any and count is None:
+            raise DataError("``any`` can't be provided without ``count``")
+        for flag, word in ((withdist, "WITHDIST"), (withcoord, "WITHCOORD"),
+                           (withhash, "WITHHASH")):
+            if flag:
+                args.append(word)
+        if count is not None:
+            args += ["COUNT", count]
+            if any:
+                args.append("ANY")
+        if sort:
+            if sort not in ("ASC", "DESC"):
+                raise DataError("GEORADIUS invalid sort")
+            args.append(sort)
+        if store and store_dist:
+            raise DataError("GEORADIUS store and store_dist can't be set together")
+        if store:
+            args += ["STORE", store]
+        if store_dist:
+            args += ["STOREDIST", store_dist]
+        return self._cmd(RAW if store or store_dist else GEOSEARCH, *args)
 
     # --- scripting ---------------------------------------------------------------------
     def eval(self, script, numkeys, *keys_and_args):
