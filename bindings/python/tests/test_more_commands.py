@@ -222,3 +222,195 @@ def test_geo_decoded_pipeline_asyncio(rd, server, protocol):
 
     asyncio.run(main())
 
+
+# --- streams ---------------------------------------------------------------------------------
+def _stream(r):
+    assert r.xadd("s", {"a": 1, "b": "x"}, id="1-0") == b"1-0"
+    assert r.xadd("s", {"a": 2}, id="2-0") == b"2-0"
+    assert r.xadd("s", {"c": 3}, id="3-5") == b"3-5"
+
+
+E1 = (b"1-0", {b"a": b"1", b"b": b"x"})
+E2 = (b"2-0", {b"a": b"2"})
+E3 = (b"3-5", {b"c": b"3"})
+
+
+def test_xadd_xrange_xdel_xtrim(r):
+    _stream(r)
+    auto = r.xadd("a", {"d": b"\x00"})
+    assert isinstance(auto, bytes) and auto.count(b"-") == 1
+    assert int(auto.split(b"-")[0]) > 1_700_000_000_000  # a millisecond timestamp
+    assert r.xrange("a") == [(auto, {b"d": b"\x00"})]
+    assert r.xadd("nos", {"a": 1}, nomkstream=True) is None
+    assert r.exists("nos") == 0
+    assert r.xlen("s") == 3
+    assert r.xlen("missing") == 0
+    assert r.xrange("s", max="3-5") == [E1, E2, E3]
+    assert r.xrange("s", "2", "+", count=1) == [E2]
+    assert r.xrevrange("s", "3-5", count=2) == [E3, E2]
+    assert r.xrevrange("s", min="2-0") == [E3, E2]
+    assert r.xrange("missing") == []
+    with pytest.raises(DataError):
+        r.xrange("s", count=0)
+    with pytest.raises(DataError):
+        r.xadd("s", {})
+    with pytest.raises(DataError):
+        r.xadd("s", {"a": 1}, maxlen=1, minid="1")
+    assert r.xdel("s", "1-0", "8-8") == 1
+    assert r.xadd("s", {"e": 5}, id="4-0", maxlen=2, approximate=False) == b"4-0"
+    assert r.xrange("s") == [E3, (b"4-0", {b"e": b"5"})]
+    assert r.xadd("s", {"f": 6}, id="5-0", minid="4-0", approximate=False) == b"5-0"
+    assert r.xlen("s") == 2
+    assert r.xadd("s", {"g": 7}, id="6-0", maxlen=100, limit=10) == b"6-0"
+    assert r.xtrim("s", maxlen=1, approximate=False) == 2
+    assert r.xrange("s") == [(b"6-0", {b"g": b"7"})]
+    assert r.xadd("s", {"h": 8}, id="8-0") == b"8-0"
+    assert r.xtrim("s", minid="7-0", approximate=False) == 1
+    assert r.xtrim("s", minid="9-0", limit=10) == 1  # approximate: the node is all below
+    assert r.xlen("s") == 0
+    assert r.xtrim("s", maxlen=0, limit=5) == 0
+    with pytest.raises(DataError):
+        r.xtrim("s")
+    with pytest.raises(DataError):
+        r.xtrim("s", maxlen=1, minid="1")
+    assert r.execute_command("XRANGE", "s", "-", "+") == []
+
+
+def test_xread(r):
+    _stream(r)
+    assert r.xread({"s": "1-0"}) == [[b"s", [E2, E3]]]
+    assert r.xread({"s": 0, "missing": 0}, count=1) == [[b"s", [E1]]]
+    r.xadd("t", {"z": 1}, id="9-0")
+    assert r.xread({"s": "2-0", "t": "0"}) == [[b"s", [E3]], [b"t", [(b"9-0", {b"z": b"1"})]]]
+    assert r.xread({"s": "$"}, block=10) == []
+    assert r.xread({"s": "9-0"}) == []
+    with pytest.raises(DataError):
+        r.xread({})
+    with pytest.raises(DataError):
+        r.xread({"s": 0}, block=-1)
+
+
+def test_consumer_groups(r):
+    _stream(r)
+    assert r.xgroup_create("s", "g1", id="0") is True
+    with pytest.raises(ResponseError):
+        r.xgroup_create("s", "g1")
+    assert r.xgroup_create("s2", "g2", mkstream=True, entries_read=0) is True
+    assert r.xgroup_createconsumer("s", "g1", "c0") == 1
+    assert r.xgroup_createconsumer("s", "g1", "c0") == 0
+    assert r.xreadgroup("g1", "c1", {"s": ">"}, count=2) == [[b"s", [E1, E2]]]
+    assert r.xreadgroup("g1", "c1", {"s": "0"}) == [[b"s", [E1, E2]]]
+    assert r.xreadgroup("g2", "c1", {"s2": ">"}, block=10) == []
+    assert r.xpending("s", "g1") == {
+        "pending": 2, "min": b"1-0", "max": b"2-0", "consumers": [{"name": b"c1", "pending": 2}]}
+    assert r.xpending("s2", "g2") == {"pending": 0, "min": None, "max": None, "consumers": []}
+    detail = r.xpending_range("s", "g1", "-", "+", 10)
+    assert [sorted(d) for d in detail] == [
+        ["consumer", "message_id", "time_since_delivered", "times_delivered"]] * 2
+    assert [(d["message_id"], d["consumer"], d["times_delivered"]) for d in detail] == [
+        (b"1-0", b"c1", 2), (b"2-0", b"c1", 2)]
+    assert all(isinstance(d["time_since_delivered"], int) and d["time_since_delivered"] >= 0
+               for d in detail)
+    assert r.xpending_range("s", "g1", "-", "+", 10, consumername="c0") == []
+    assert r.xpending_range("s", "g1", "-", "+", 1, idle=3_600_000) == []
+    assert r.xpending_range("s", "g1", None, None, None) == r.xpending("s", "g1")
+    with pytest.raises(DataError):
+        r.xpending_range("s", "g1", "-", None, 10)
+    # claiming
+    assert r.xclaim("s", "g1", "c2", 0, ["1-0"]) == [E1]
+    assert r.xclaim("s", "g1", "c2", 0, ["2-0"], justid=True) == [b"2-0"]
+    assert r.xclaim("s", "g1", "c2", 3_600_000, ["1-0"]) == []
+    assert r.xclaim("s", "g1", "c2", 0, ("1-0",), idle=5000, retrycount=7) == [E1]
+    assert r.xpending_range("s", "g1", "1-0", "1-0", 1)[0]["times_delivered"] == 7
+    with pytest.raises(DataError):
+        r.xclaim("s", "g1", "c2", 0, [])
+    assert r.xautoclaim("s", "g1", "c3", 0, count=1) == [b"2-0", [E1], []]
+    assert r.xautoclaim("s", "g1", "c3", 0, start_id="2-0") == [b"0-0", [E2], []]
+    assert r.xautoclaim("s", "g1", "c3", 0, justid=True) == [b"1-0", b"2-0"]
+    assert r.xack("s", "g1", "1-0", "9-9") == 1
+    assert r.xgroup_delconsumer("s", "g1", "c3") == 1  # 2-0 was still pending
+    assert r.xgroup_delconsumer("s", "g1", "nobody") == 0
+    assert r.xgroup_setid("s", "g1", "0", entries_read=0) is True
+    assert r.xreadgroup("g1", "c4", {"s": ">"}, noack=True) == [[b"s", [E1, E2, E3]]]
+    assert r.xpending("s", "g1")["pending"] == 0
+    assert r.xgroup_destroy("s", "g1") is True
+    assert r.xgroup_destroy("s", "g1") is False
+
+
+def test_xinfo(r):
+    _stream(r)
+    r.xgroup_create("s", "g1", id="0")
+    r.xreadgroup("g1", "c1", {"s": ">"}, count=2)
+    info = r.xinfo_stream("s")
+    assert {k: info[k] for k in ("length", "radix-tree-keys", "radix-tree-nodes", "groups",
+                                 "last-generated-id", "first-entry", "last-entry")} == {
+        "length": 3, "radix-tree-keys": 1, "radix-tree-nodes": 2, "groups": 1,
+        "last-generated-id": b"3-5", "first-entry": E1, "last-entry": E3}
+    assert {k: info[k] for k in ("max-deleted-entry-id", "entries-added",
+                                 "recorded-first-entry-id")} == {
+        "max-deleted-entry-id": b"0-0", "entries-added": 3, "recorded-first-entry-id": b"1-0"}
+    full = r.xinfo_stream("s", full=True)
+    assert full["length"] == 3
+    assert full["entries"] == {E1[0]: E1[1], E2[0]: E2[1], E3[0]: E3[1]}
+    [group] = full["groups"]
+    assert {k: group[k] for k in ("name", "last-delivered-id", "pel-count")} == {
+        "name": b"g1", "last-delivered-id": b"2-0", "pel-count": 2}
+    assert [p[:2] for p in group["pending"]] == [[b"1-0", b"c1"], [b"2-0", b"c1"]]
+    [consumer] = group["consumers"]
+    assert consumer["name"] == b"c1" and consumer["pel-count"] == 2
+    assert isinstance(consumer["seen-time"], int)
+    assert [[p[0], p[2]] for p in consumer["pending"]] == [[b"1-0", 1], [b"2-0", 1]]
+    [g] = r.xinfo_groups("s")
+    assert {k: g[k] for k in ("name", "consumers", "pending", "last-delivered-id")} == {
+        "name": b"g1", "consumers": 1, "pending": 2, "last-delivered-id": b"2-0"}
+    [c] = r.xinfo_consumers("s", "g1")
+    assert c["name"] == b"c1" and c["pending"] == 2
+    assert isinstance(c["idle"], int) and c["idle"] >= 0
+    assert r.execute_command("XINFO GROUPS", "s")[0]["name"] == b"g1"
+    r.xtrim("s", maxlen=0, approximate=False)
+    empty = r.xinfo_stream("s")
+    assert (empty["length"], empty["first-entry"], empty["last-entry"]) == (0, None, None)
+    with pytest.raises(ResponseError):
+        r.xinfo_stream("missing")
+
+
+def test_streams_decoded(rd):
+    assert rd.xadd("s", {"é": "ü"}, id="1-0") == "1-0"
+    assert rd.xrange("s") == [("1-0", {"é": "ü"})]
+    assert rd.xread({"s": 0}) == [["s", [("1-0", {"é": "ü"})]]]
+    rd.xgroup_create("s", "g", id="0")
+    assert rd.xreadgroup("g", "c", {"s": ">"}) == [["s", [("1-0", {"é": "ü"})]]]
+    assert rd.xpending("s", "g") == {
+        "pending": 1, "min": "1-0", "max": "1-0", "consumers": [{"name": "c", "pending": 1}]}
+    assert rd.xinfo_stream("s")["first-entry"] == ("1-0", {"é": "ü"})
+    assert rd.xinfo_groups("s")[0]["name"] == "g"
+
+
+def test_streams_pipeline_and_asyncio(r, server, protocol):
+    pipe = r.pipeline()
+    pipe.xadd("s", {"a": 1}, id="1-0").xadd("s", {"a": 2}, id="2-0").xlen("s")
+    pipe.xrange("s").xread({"s": "1-0"}).xgroup_create("s", "g", id="0")
+    pipe.xreadgroup("g", "c", {"s": ">"}, count=1).xpending("s", "g")
+    assert pipe.execute() == [
+        b"1-0", b"2-0", 2, [(b"1-0", {b"a": b"1"}), (b"2-0", {b"a": b"2"})],
+        [[b"s", [(b"2-0", {b"a": b"2"})]]], True, [[b"s", [(b"1-0", {b"a": b"1"})]]],
+        {"pending": 1, "min": b"1-0", "max": b"1-0", "consumers": [{"name": b"c", "pending": 1}]}]
+
+    async def main():
+        a = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+        assert await a.xrevrange("s") == [(b"2-0", {b"a": b"2"}), (b"1-0", {b"a": b"1"})]
+        assert await a.xautoclaim("s", "g", "d", 0) == [b"0-0", [(b"1-0", {b"a": b"1"})], []]
+        assert (await a.xinfo_stream("s"))["last-entry"] == (b"2-0", {b"a": b"2"})
+        # XREAD BLOCK on the asyncio client (a connection of its own), answered by an XADD
+        # from this task (or at once, if the XADD ran first: the same entry either way).
+        reader = asyncio.ensure_future(a.xread({"s": "2-0"}, block=10000))
+        await asyncio.sleep(0.2)
+        assert await a.xadd("s", {"b": 3}, id="3-0") == b"3-0"
+        assert await asyncio.wait_for(reader, 20) == [[b"s", [(b"3-0", {b"b": b"3"})]]]
+        async with a.pipeline() as p:
+            p.xack("s", "g", "1-0").xdel("s", "1-0").xtrim("s", maxlen=1, approximate=False)
+            assert await p.execute() == [1, 1, 1]
+        await a.aclose()
+
+    asyncio.run(main())
+

@@ -58,6 +58,10 @@ COMMAND_SHAPES = {
     "COPY": BOOL, "BLPOP": TUPLE, "BRPOP": TUPLE, "ZPOPMIN": SCORED, "ZPOPMAX": SCORED,
     "PFMERGE": OK,
     "GEODIST": FLOAT, "GEOHASH": STR_LIST, "GEOPOS": GEOPOS,
+    "XRANGE": STREAM, "XREVRANGE": STREAM, "XCLAIM": STREAM, "XREAD": XREAD,
+    "XREADGROUP": XREAD, "XPENDING": XPENDING, "XAUTOCLAIM": XAUTOCLAIM,
+    "XGROUP CREATE": OK, "XGROUP DESTROY": BOOL, "XGROUP SETID": OK,
+    "XINFO STREAM": XINFO_STREAM, "XINFO GROUPS": DICT_LIST, "XINFO CONSUMERS": DICT_LIST,
 }
 
 # Commands whose reply shape depends on their subcommand: looked up as "NAME SUBCOMMAND".
@@ -930,6 +934,231 @@ class CoreCommands:
         if store_dist:
             args += ["STOREDIST", store_dist]
         return self._cmd(RAW if store or store_dist else GEOSEARCH, *args)
+
+    # --- streams -----------------------------------------------------------------------
+    def xadd(self, name, fields, id="*", maxlen=None, approximate=True, nomkstream=False,
+             minid=None, limit=None):
+        """XADD ``fields`` (a dict): the new entry's id (``None`` with ``nomkstream`` when the
+        stream does not exist)."""
+        if maxlen is not None and minid is not None:
+            raise DataError("Only one of ```maxlen``` or ```minid``` may be specified")
+        args: list = ["XADD", name]
+        if nomkstream:
+            args.append("NOMKSTREAM")
+        if maxlen is not None:
+            if not isinstance(maxlen, int) or maxlen < 0:
+                raise DataError("XADD maxlen must be non-negative integer")
+            args.append("MAXLEN")
+            if approximate:
+                args.append("~")
+            args.append(str(maxlen))
+        if minid is not None:
+            args.append("MINID")
+            if approximate:
+                args.append("~")
+            args.append(minid)
+        if limit is not None:
+            args += ["LIMIT", limit]
+        args.append(id)
+        if not isinstance(fields, dict) or len(fields) == 0:
+            raise DataError("XADD fields must be a non-empty dict")
+        for pair in fields.items():
+            args.extend(pair)
+        return self._cmd(RAW, *args)
+
+    def xlen(self, name):
+        """XLEN."""
+        return self._cmd(RAW, "XLEN", name)
+
+    def xrange(self, name, min="-", max="+", count=None):
+        """XRANGE: a list of ``(id, {field: value})``."""
+        args: list = ["XRANGE", name, min, max]
+        if count is not None:
+            if not isinstance(count, int) or count < 1:
+                raise DataError("XRANGE count must be a positive integer")
+            args += ["COUNT", str(count)]
+        return self._cmd(STREAM, *args)
+
+    def xrevrange(self, name, max="+", min="-", count=None):
+        """XREVRANGE: a list of ``(id, {field: value})``, newest first."""
+        args: list = ["XREVRANGE", name, max, min]
+        if count is not None:
+            if not isinstance(count, int) or count < 1:
+                raise DataError("XREVRANGE count must be a positive integer")
+            args += ["COUNT", str(count)]
+        return self._cmd(STREAM, *args)
+
+    def xdel(self, name, *ids):
+        """XDEL: how many entries were deleted."""
+        return self._cmd(RAW, "XDEL", name, *ids)
+
+    def xtrim(self, name, maxlen=None, approximate=True, minid=None, limit=None):
+        """XTRIM by ``maxlen`` or ``minid``: how many entries were deleted."""
+        if maxlen is not None and minid is not None:
+            raise DataError("Only one of ``maxlen`` or ``minid`` may be specified")
+        if maxlen is None and minid is None:
+            raise DataError("One of ``maxlen`` or ``minid`` must be specified")
+        args: list = ["XTRIM", name, "MAXLEN" if maxlen is not None else "MINID"]
+        if approximate:
+            args.append("~")
+        args.append(maxlen if maxlen is not None else minid)
+        if limit is not None:
+            args += ["LIMIT", limit]
+        return self._cmd(RAW, *args)
+
+    @staticmethod
+    def _xread_streams(command, streams):
+        if not isinstance(streams, dict) or len(streams) == 0:
+            raise DataError(f"{command} streams must be a non empty dict")
+        return ["STREAMS", *streams.keys(), *streams.values()]
+
+    def xread(self, streams, count=None, block=None):
+        """XREAD from ``{stream: last_id}``: ``[[stream, [(id, {field: value})]]...]``, or
+        ``[]`` when ``block`` milliseconds passed without an entry."""
+        args: list = ["XREAD"]
+        if block is not None:
+            if not isinstance(block, int) or block < 0:
+                raise DataError("XREAD block must be a non-negative integer")
+            args += ["BLOCK", str(block)]
+        if count is not None:
+            if not isinstance(count, int) or count < 1:
+                raise DataError("XREAD count must be a positive integer")
+            args += ["COUNT", str(count)]
+        args += self._xread_streams("XREAD", streams)
+        return self._cmd(XREAD, *args)
+
+    def xreadgroup(self, groupname, consumername, streams, count=None, block=None,
+                   noack=False):
+        """XREADGROUP as ``consumername`` of ``groupname``: as ``xread`` (``>`` reads new
+        entries, an id the consumer's pending ones)."""
+        args: list = ["XREADGROUP", "GROUP", groupname, consumername]
+        if count is not None:
+            if not isinstance(count, int) or count < 1:
+                raise DataError("XREADGROUP count must be a positive integer")
+            args += ["COUNT", str(count)]
+        if block is not None:
+            if not isinstance(block, int) or block < 0:
+                raise DataError("XREADGROUP block must be a non-negative integer")
+            args += ["BLOCK", str(block)]
+        if noack:
+            args.append("NOACK")
+        args += self._xread_streams("XREADGROUP", streams)
+        return self._cmd(XREAD, *args)
+
+    def xgroup_create(self, name, groupname, id="$", mkstream=False, entries_read=None):
+        """XGROUP CREATE: ``True``."""
+        args: list = ["XGROUP", "CREATE", name, groupname, id]
+        if mkstream:
+            args.append("MKSTREAM")
+        if entries_read is not None:
+            args += ["ENTRIESREAD", entries_read]
+        return self._cmd(OK, *args)
+
+    def xgroup_destroy(self, name, groupname):
+        """XGROUP DESTROY: ``True`` if the group existed."""
+        return self._cmd(BOOL, "XGROUP", "DESTROY", name, groupname)
+
+    def xgroup_createconsumer(self, name, groupname, consumername):
+        """XGROUP CREATECONSUMER: 1 if created, 0 if it existed."""
+        return self._cmd(RAW, "XGROUP", "CREATECONSUMER", name, groupname, consumername)
+
+    def xgroup_delconsumer(self, name, groupname, consumername):
+        """XGROUP DELCONSUMER: how many pending entries the consumer had."""
+        return self._cmd(RAW, "XGROUP", "DELCONSUMER", name, groupname, consumername)
+
+    def xgroup_setid(self, name, groupname, id, entries_read=None):
+        """XGROUP SETID: ``True``."""
+        args: list = ["XGROUP", "SETID", name, groupname, id]
+        if entries_read is not None:
+            args += ["ENTRIESREAD", entries_read]
+        return self._cmd(OK, *args)
+
+    def xack(self, name, groupname, *ids):
+        """XACK: how many entries were acknowledged."""
+        return self._cmd(RAW, "XACK", name, groupname, *ids)
+
+    def xpending(self, name, groupname):
+        """XPENDING summary: ``{"pending": n, "min": id, "max": id, "consumers": [{"name":
+        consumer, "pending": n}]}``."""
+        return self._cmd(XPENDING, "XPENDING", name, groupname)
+
+    def xpending_range(self, name, groupname, min, max, count, consumername=None, idle=None):
+        """XPENDING's extended form: a list of ``{"message_id", "consumer",
+        "time_since_delivered", "times_delivered"}``."""
+        if {min, max, count} == {None}:
+            if idle is not None or consumername is not None:
+                raise DataError("if XPENDING is provided with idle time or consumername, it "
+                                "must be provided with min, max and count parameters")
+            return self.xpending(name, groupname)
+        if min is None or max is None or count is None:
+            raise DataError("XPENDING must be provided with min, max and count parameters, "
+                            "or none of them.")
+        args: list = ["XPENDING", name, groupname]
+        if idle is not None:
+            if int(idle) < 0:
+                raise DataError("XPENDING idle must be a integer >= 0")
+            args += ["IDLE", idle]
+        if int(count) < 0:
+            raise DataError("XPENDING count must be a integer >= 0")
+        args += [min, max, count]
+        if consumername:
+            args.append(consumername)
+        return self._cmd(XPENDING_RANGE, *args)
+
+    def xclaim(self, name, groupname, consumername, min_idle_time, message_ids, idle=None,
+               time=None, retrycount=None, force=False, justid=False):
+        """XCLAIM: the claimed entries as ``(id, {field: value})`` (their ids with
+        ``justid``)."""
+        if not isinstance(min_idle_time, int) or min_idle_time < 0:
+            raise DataError("XCLAIM min_idle_time must be a non negative integer")
+        if not isinstance(message_ids, (list, tuple)) or not message_ids:
+            raise DataError("XCLAIM message_ids must be a non empty list or tuple of message "
+                            "IDs to claim")
+        args: list = ["XCLAIM", name, groupname, consumername, str(min_idle_time),
+                      *message_ids]
+        for value, word in ((idle, "IDLE"), (time, "TIME"), (retrycount, "RETRYCOUNT")):
+            if value is not None:
+                if not isinstance(value, int):
+                    raise DataError(f"XCLAIM {word.lower()} must be an integer")
+                args += [word, str(value)]
+        if force:
+            args.append("FORCE")
+        if justid:
+            args.append("JUSTID")
+            return self._cmd(RAW, *args)
+        return self._cmd(STREAM, *args)
+
+    def xautoclaim(self, name, groupname, consumername, min_idle_time, start_id="0-0",
+                   count=None, justid=False):
+        """XAUTOCLAIM: ``[next_start_id, [(id, {field: value})], deleted_ids]`` (the claimed
+        ids only, with ``justid``)."""
+        if int(min_idle_time) < 0:
+            raise DataError("XAUTOCLAIM min_idle_time must be a nonnegative integer")
+        args: list = ["XAUTOCLAIM", name, groupname, consumername, min_idle_time, start_id]
+        if count is not None:
+            if int(count) < 0:
+                raise DataError("XPENDING count must be a integer >= 0")
+            args += ["COUNT", count]
+        if justid:
+            args.append("JUSTID")
+            return self._cmd(XAUTOCLAIM_JUSTID, *args)
+        return self._cmd(XAUTOCLAIM, *args)
+
+    def xinfo_stream(self, name, full=False):
+        """XINFO STREAM: a dict with ``str`` keys (``first-entry``/``last-entry`` as
+        ``(id, {field: value})``; with ``full`` the entries as ``{id: {field: value}}`` and
+        the groups as dicts)."""
+        if full:
+            return self._cmd(XINFO_STREAM, "XINFO", "STREAM", name, "FULL")
+        return self._cmd(XINFO_STREAM, "XINFO", "STREAM", name)
+
+    def xinfo_groups(self, name):
+        """XINFO GROUPS: a list of dicts with ``str`` keys."""
+        return self._cmd(DICT_LIST, "XINFO", "GROUPS", name)
+
+    def xinfo_consumers(self, name, groupname):
+        """XINFO CONSUMERS: a list of dicts with ``str`` keys."""
+        return self._cmd(DICT_LIST, "XINFO", "CONSUMERS", name, groupname)
 
     # --- scripting ---------------------------------------------------------------------
     def eval(self, script, numkeys, *keys_and_args):
