@@ -414,3 +414,127 @@ def test_streams_pipeline_and_asyncio(r, server, protocol):
 
     asyncio.run(main())
 
+
+# --- server ----------------------------------------------------------------------------------
+def test_object(r):
+    r.rpush("l", 1)
+    r.set("n", 12)
+    assert r.object("encoding", "l") == b"quicklist"
+    assert r.object("ENCODING", "n") == b"int"
+    assert r.object("refcount", "l") == 1
+    assert r.object("idletime", "l") in (0, 1)
+    assert r.object("encoding", "missing") is None
+    with pytest.raises(ResponseError):
+        r.object("freq", "l")  # no LFU policy
+    try:
+        assert r.config_set("maxmemory-policy", "allkeys-lfu") is True
+        freq = r.object("freq", "l")
+        assert isinstance(freq, int) and 0 <= freq <= 255
+    finally:
+        assert r.config_set("maxmemory-policy", "noeviction") is True
+
+
+def test_config(r, rd):
+    assert r.config_get("maxmemory-samples") == {"maxmemory-samples": "5"}
+    assert r.config_get("timeout", "databases") == {"databases": "16", "timeout": "0"}
+    assert r.config_get("no-such-parameter") == {}
+    assert r.execute_command("CONFIG GET", "timeout") == {"timeout": "0"}
+    assert r.config_set("maxmemory-samples", 7) is True
+    assert rd.config_get("maxmemory-samples") == {"maxmemory-samples": "7"}
+    assert r.config_set("maxmemory-samples", 5, "timeout", 0) is True
+    assert r.config_get("maxmemory-sam*") == {"maxmemory-samples": "5"}
+    with pytest.raises(ResponseError):
+        r.config_set("no-such-parameter", 1)
+    r.get("x")
+    assert r.info("stats")["keyspace_misses"] >= 1
+    assert r.config_resetstat() is True
+    assert r.info("stats")["keyspace_misses"] == 0
+    all_params = r.config_get()
+    assert all_params["databases"] == "16" and len(all_params) > 100
+
+
+def test_client_commands(r):
+    pipe = r.pipeline(transaction=False)  # one connection for every command
+    pipe.client_getname().client_setname("oxpy-me").client_getname().client_id()
+    before, set_ok, name, cid = pipe.execute()
+    assert (before, set_ok, name) == (None, True, "oxpy-me")
+    assert isinstance(cid, int) and cid > 0
+    [me] = r.client_list(client_id=[cid])
+    assert (me["id"], me["name"], me["db"]) == (str(cid), "oxpy-me", "0")
+    assert {"addr", "laddr", "fd", "age", "idle", "flags", "cmd", "user"} <= set(me)
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in me.items())
+    normal = r.client_list(_type="normal")
+    assert str(cid) in [c["id"] for c in normal]
+    assert r.client_list(_type="pubsub") == []
+    with pytest.raises(DataError):
+        r.client_list(_type="nobody")
+    with pytest.raises(DataError):
+        r.client_list(client_id=cid)
+    assert r.execute_command("CLIENT GETNAME") in (None, "oxpy-me")
+
+
+def test_acl(r, rd):
+    assert r.acl_whoami() == "default"
+    assert rd.acl_whoami() == "default"
+    assert r.execute_command("ACL", "SETUSER", "oxpy-more", "off") == b"OK"
+    try:
+        users = r.acl_users()
+        assert "default" in users and "oxpy-more" in users
+        assert users == sorted(users) and all(isinstance(u, str) for u in users)
+    finally:
+        r.execute_command("ACL", "DELUSER", "oxpy-more")
+    assert "oxpy-more" not in r.acl_users()
+    # As redis-py: only the joined form of a subcommand gets its reply shape.
+    assert r.execute_command("ACL WHOAMI") == "default"
+    assert r.execute_command("ACL", "WHOAMI") == b"default"
+
+
+LIB = ("#!lua name=oxlib\n"
+       "redis.register_function('echo1', function(keys, args) return args[1] end)\n"
+       "redis.register_function{function_name='get1', callback=function(keys, args) "
+       "return redis.call('GET', keys[1]) end, flags={'no-writes'}}\n")
+
+
+def test_functions(r):
+    assert r.function_flush() is True
+    assert r.function_load(LIB) == b"oxlib"
+    with pytest.raises(ResponseError):
+        r.function_load(LIB)
+    assert r.function_load(LIB, replace=True) == b"oxlib"
+    assert r.fcall("echo1", 0, "hello") == b"hello"
+    r.set("k", "v")
+    assert r.fcall_ro("get1", 1, "k") == b"v"
+    assert r.fcall_ro("get1", 1, "missing") is None
+    with pytest.raises(ResponseError):
+        r.fcall_ro("echo1", 0, "x")  # not flagged no-writes
+    pipe = r.pipeline()
+    pipe.fcall("echo1", 0, 42).function_delete("oxlib")
+    assert pipe.execute() == [b"42", True]
+    with pytest.raises(ResponseError):
+        r.function_delete("oxlib")
+    assert r.function_load(LIB) == b"oxlib"
+    assert r.function_flush("ASYNC") is True
+    with pytest.raises(ResponseError):
+        r.fcall("echo1", 0, "x")
+
+
+def test_server_commands_asyncio(server, protocol):
+    async def main():
+        a = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+        assert await a.config_get("databases") == {"databases": "16"}
+        assert await a.acl_whoami() == "default"
+        assert await a.function_load(LIB, replace=True) == b"oxlib"
+        assert await a.fcall("echo1", 0, "hi") == b"hi"
+        assert await a.function_delete("oxlib") is True
+        clients = await a.client_list()
+        assert clients and all(isinstance(c, dict) and "id" in c for c in clients)
+        await a.aclose()
+
+    asyncio.run(main())
+
+
+def test_execute_command_joined_subcommand_shapes(r):
+    sha = r.execute_command("SCRIPT LOAD", "return 1")
+    assert sha == "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"
+    assert r.execute_command("script load", "return 1") == sha
+    assert r.execute_command("SCRIPT", "LOAD", "return 1") == sha.encode()

@@ -62,11 +62,10 @@ COMMAND_SHAPES = {
     "XREADGROUP": XREAD, "XPENDING": XPENDING, "XAUTOCLAIM": XAUTOCLAIM,
     "XGROUP CREATE": OK, "XGROUP DESTROY": BOOL, "XGROUP SETID": OK,
     "XINFO STREAM": XINFO_STREAM, "XINFO GROUPS": DICT_LIST, "XINFO CONSUMERS": DICT_LIST,
+    "CONFIG GET": STR_DICT, "CONFIG SET": OK, "CONFIG RESETSTAT": OK, "CLIENT LIST": CLIENT_LIST,
+    "CLIENT GETNAME": STR, "CLIENT SETNAME": OK, "ACL WHOAMI": STR, "ACL USERS": STR_LIST,
+    "FUNCTION DELETE": OK, "FUNCTION FLUSH": OK,
 }
-
-# Commands whose reply shape depends on their subcommand: looked up as "NAME SUBCOMMAND".
-_CONTAINER_COMMANDS = frozenset({"SCRIPT", "XGROUP", "XINFO", "CONFIG", "CLIENT", "ACL",
-                                 "FUNCTION", "OBJECT"})
 
 
 def _seconds(value: Any) -> int:
@@ -101,12 +100,12 @@ class CoreCommands:
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
         """Sends any command; the reply is shaped as redis-py shapes that command's reply."""
+        # As redis-py: the shape is looked up by the first argument as given, so
+        # ``("SCRIPT LOAD", src)`` is shaped as SCRIPT LOAD's reply, ``("SCRIPT", "LOAD", src)``
+        # comes back as sent (redis-py finds no callback for "SCRIPT").
         name = args[0].upper() if isinstance(args[0], str) else args[0]
         if isinstance(name, str) and " " in name:
-            args = tuple(args[0].split(" ")) + args[1:]
-            name = name.split(" ")[0]
-        if name in _CONTAINER_COMMANDS and len(args) > 1 and isinstance(args[1], str):
-            name = f"{name} {args[1].upper()}"
+            args = tuple(args[0].split()) + args[1:]
         return self._cmd(COMMAND_SHAPES.get(name, RAW), *args)
 
     # --- strings -------------------------------------------------------------------------
@@ -1207,6 +1206,80 @@ class CoreCommands:
         if asynchronous:
             return self._cmd(OK, "FLUSHALL", "ASYNC")
         return self._cmd(OK, "FLUSHALL")
+
+    def object(self, infotype, key, **kwargs):
+        """OBJECT ``infotype`` (ENCODING, REFCOUNT, IDLETIME, FREQ) of ``key``."""
+        return self._cmd(RAW, "OBJECT", infotype, key)
+
+    def config_get(self, pattern="*", *args, **kwargs):
+        """CONFIG GET: a dict of ``str`` to ``str``."""
+        return self._cmd(STR_DICT, "CONFIG", "GET", pattern, *args)
+
+    def config_set(self, name, value, *args, **kwargs):
+        """CONFIG SET (more ``name, value`` pairs in ``args``): ``True``."""
+        return self._cmd(OK, "CONFIG", "SET", name, value, *args)
+
+    def config_resetstat(self, **kwargs):
+        """CONFIG RESETSTAT: ``True``."""
+        return self._cmd(OK, "CONFIG", "RESETSTAT")
+
+    def client_list(self, _type=None, client_id=[], **kwargs):  # noqa: B006 - redis-py's
+        """CLIENT LIST: a list of dicts of ``str`` (``_type``: normal, master, replica,
+        pubsub; ``client_id``: a list of ids)."""
+        args: list = ["CLIENT", "LIST"]
+        if _type is not None:
+            client_types = ("normal", "master", "replica", "pubsub")
+            if str(_type).lower() not in client_types:
+                raise DataError(f"CLIENT LIST _type must be one of {client_types!r}")
+            args += ["TYPE", _type]
+        if not isinstance(client_id, list):
+            raise DataError("client_id must be a list")
+        if client_id:
+            args.append("ID")
+            args += client_id
+        return self._cmd(CLIENT_LIST, *args)
+
+    def client_id(self, **kwargs):
+        """CLIENT ID of the connection the command runs on."""
+        return self._cmd(RAW, "CLIENT", "ID")
+
+    def client_getname(self, **kwargs):
+        """CLIENT GETNAME: a ``str``, or ``None``."""
+        return self._cmd(STR, "CLIENT", "GETNAME")
+
+    def client_setname(self, name, **kwargs):
+        """CLIENT SETNAME on the connection the command runs on: ``True``."""
+        return self._cmd(OK, "CLIENT", "SETNAME", name)
+
+    def acl_whoami(self, **kwargs):
+        """ACL WHOAMI: the user name (``str``)."""
+        return self._cmd(STR, "ACL", "WHOAMI")
+
+    def acl_users(self, **kwargs):
+        """ACL USERS: a list of ``str``."""
+        return self._cmd(STR_LIST, "ACL", "USERS")
+
+    def function_load(self, code, replace=False):
+        """FUNCTION LOAD (REPLACE with ``replace``): the library's name."""
+        if replace:
+            return self._cmd(RAW, "FUNCTION", "LOAD", "REPLACE", code)
+        return self._cmd(RAW, "FUNCTION", "LOAD", code)
+
+    def function_delete(self, library):
+        """FUNCTION DELETE: ``True``."""
+        return self._cmd(OK, "FUNCTION", "DELETE", library)
+
+    def function_flush(self, mode="SYNC"):
+        """FUNCTION FLUSH (SYNC or ASYNC): ``True``."""
+        return self._cmd(OK, "FUNCTION", "FLUSH", mode)
+
+    def fcall(self, function, numkeys, *keys_and_args):
+        """FCALL: the function's reply."""
+        return self._cmd(RAW, "FCALL", function, numkeys, *keys_and_args)
+
+    def fcall_ro(self, function, numkeys, *keys_and_args):
+        """FCALL_RO: the read-only function's reply."""
+        return self._cmd(RAW, "FCALL_RO", function, numkeys, *keys_and_args)
 
     def info(self, section=None, *args, **kwargs):
         """INFO parsed into a dict, as redis-py's ``parse_info`` does."""
