@@ -47,6 +47,43 @@ pub(crate) enum Shape {
     Str = 14,
     /// `[rank, score]` becomes `[int, float]`; nil stays `None` (ZRANK/ZREVRANK ... WITHSCORE).
     RankScore = 15,
+    /// An array of strings becomes a list of `str` whatever `decode_responses` says; nil
+    /// elements stay `None` (GEOHASH, ACL USERS).
+    StrList = 16,
+    /// An array of `[lon, lat]` (or nil) becomes a list of `(float, float)` tuples or `None`
+    /// (GEOPOS).
+    GeoPos = 17,
+    /// GEOSEARCH/GEORADIUS: plain members stay a list; each `[member, dist?, hash?, coord?]`
+    /// becomes `[member, float dist, int hash, (float, float)]` (what it has, in that order).
+    GeoSearch = 18,
+    /// Stream entries `[[id, [field, value...]]...]` become `[(id, {field: value})]`; a nil
+    /// entry is `(None, None)`, a nil reply `None` (XRANGE, XREVRANGE, XCLAIM).
+    Stream = 19,
+    /// XREAD/XREADGROUP: `[[stream, entries]...]` (a map in RESP3) becomes
+    /// `[[stream, [(id, {field: value})]]...]`; nil (timed out) becomes `[]`.
+    XRead = 20,
+    /// XPENDING's summary becomes `{"pending": n, "min": id, "max": id, "consumers":
+    /// [{"name": name, "pending": int}]}`.
+    XPending = 21,
+    /// XPENDING's extended form becomes a list of `{"message_id", "consumer",
+    /// "time_since_delivered", "times_delivered"}` dicts.
+    XPendingRange = 22,
+    /// XAUTOCLAIM: `[next_id, entries, deleted...]` with the entries as [`Shape::Stream`].
+    XAutoClaim = 23,
+    /// XAUTOCLAIM ... JUSTID: the claimed ids only (the reply's second element).
+    XAutoClaimJustId = 24,
+    /// XINFO STREAM (with or without FULL): a dict with `str` keys; `first-entry` and
+    /// `last-entry` as `(id, {field: value})`; FULL's `entries` as `{id: {field: value}}` and
+    /// its groups and their consumers as dicts with `str` keys.
+    XInfoStream = 25,
+    /// An array of field/value pairs (flat in RESP2, maps in RESP3) becomes a list of dicts
+    /// with `str` keys (XINFO GROUPS, XINFO CONSUMERS).
+    DictList = 26,
+    /// Field/value pairs become a dict whose keys and values are `str` whatever
+    /// `decode_responses` says (CONFIG GET).
+    StrDict = 27,
+    /// CLIENT LIST text becomes a list of dicts of `str` (one per line, `key=value` tokens).
+    ClientList = 28,
 }
 
 impl Shape {
@@ -68,6 +105,19 @@ impl Shape {
         ("SHAPE_BOOL_LIST", Shape::BoolList),
         ("SHAPE_STR", Shape::Str),
         ("SHAPE_RANK_SCORE", Shape::RankScore),
+        ("SHAPE_STR_LIST", Shape::StrList),
+        ("SHAPE_GEOPOS", Shape::GeoPos),
+        ("SHAPE_GEOSEARCH", Shape::GeoSearch),
+        ("SHAPE_STREAM", Shape::Stream),
+        ("SHAPE_XREAD", Shape::XRead),
+        ("SHAPE_XPENDING", Shape::XPending),
+        ("SHAPE_XPENDING_RANGE", Shape::XPendingRange),
+        ("SHAPE_XAUTOCLAIM", Shape::XAutoClaim),
+        ("SHAPE_XAUTOCLAIM_JUSTID", Shape::XAutoClaimJustId),
+        ("SHAPE_XINFO_STREAM", Shape::XInfoStream),
+        ("SHAPE_DICT_LIST", Shape::DictList),
+        ("SHAPE_STR_DICT", Shape::StrDict),
+        ("SHAPE_CLIENT_LIST", Shape::ClientList),
     ];
 
     /// The shape numbered `n`; unknown numbers are [`Shape::Raw`].
@@ -279,6 +329,348 @@ fn parse_info(py: Python<'_>, body: &[u8]) -> PyResult<PyObject> {
     Ok(info.into_any().unbind())
 }
 
+/// Field/value pairs of a flat array (RESP2) or a map (RESP3); `Err` gives the value back.
+fn pairs(v: Value) -> Result<Vec<(Value, Value)>, Value> {
+    match v {
+        Value::Map(pairs) => Ok(pairs),
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len() / 2);
+            let mut it = items.into_iter();
+            while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                out.push((k, v));
+            }
+            Ok(out)
+        }
+        v => Err(v),
+    }
+}
+
+/// A string as `str` whatever `decode_responses` says (redis-py's `str_if_bytes`, invalid
+/// UTF-8 replaced); anything else as [`raw`].
+fn str_of(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Bulk(b) | Value::Simple(b) | Value::Verbatim { text: b, .. } => {
+            Ok(PyString::new(py, &String::from_utf8_lossy(&b))
+                .into_any()
+                .unbind())
+        }
+        v => raw(py, v, decode),
+    }
+}
+
+/// A dict of `pairs` with `str` keys and values as [`raw`] (redis-py's
+/// `pairs_to_dict(decode_keys=True)`); not pairs: [`raw`].
+fn str_key_dict(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match pairs(v) {
+        Ok(pairs) => {
+            let out = PyDict::new(py);
+            for (k, v) in pairs {
+                out.set_item(str_of(py, k, decode)?, raw(py, v, decode)?)?;
+            }
+            Ok(out.into_any().unbind())
+        }
+        Err(v) => raw(py, v, decode),
+    }
+}
+
+/// A dict of field/value pairs as [`raw`] (redis-py's `pairs_to_dict`).
+fn pairs_dict(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match pairs(v) {
+        Ok(pairs) => dict(py, pairs, decode).map(|d| d.into_any().unbind()),
+        Err(v) => raw(py, v, decode),
+    }
+}
+
+/// One stream entry `[id, [field, value...]]` as `(id, {field: value})`; nil as
+/// `(None, None)`.
+fn stream_entry(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Array(items) if items.len() == 2 => {
+            let mut it = items.into_iter();
+            match (it.next(), it.next()) {
+                (Some(id), Some(fields)) => {
+                    let fields = match fields {
+                        Value::Nil => py.None(),
+                        f => pairs_dict(py, f, decode)?,
+                    };
+                    Ok(PyTuple::new(py, [raw(py, id, decode)?, fields])?
+                        .into_any()
+                        .unbind())
+                }
+                _ => Ok(py.None()),
+            }
+        }
+        Value::Nil => Ok(PyTuple::new(py, [py.None(), py.None()])?
+            .into_any()
+            .unbind()),
+        v => raw(py, v, decode),
+    }
+}
+
+/// A list of stream entries (see [`Shape::Stream`]).
+fn stream_list(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Array(items) => {
+            let entries = items
+                .into_iter()
+                .map(|e| stream_entry(py, e, decode))
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(PyList::new(py, entries)?.into_any().unbind())
+        }
+        v => raw(py, v, decode),
+    }
+}
+
+/// `[lon, lat]` as `(float, float)`; anything else as [`raw`].
+fn coord(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Array(items) if items.len() == 2 => {
+            let mut it = items.into_iter();
+            match (it.next(), it.next()) {
+                (Some(lon), Some(lat)) => Ok(PyTuple::new(
+                    py,
+                    [float_obj(py, lon, decode)?, float_obj(py, lat, decode)?],
+                )?
+                .into_any()
+                .unbind()),
+                _ => Ok(py.None()),
+            }
+        }
+        v => raw(py, v, decode),
+    }
+}
+
+/// One GEOSEARCH result with options: the member as is, then a distance (string or double)
+/// as `float`, a hash (integer) as `int`, coordinates as `(float, float)`.
+fn geo_item(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                out.push(match item {
+                    item if i == 0 => raw(py, item, decode)?,
+                    item @ Value::Array(_) => coord(py, item, decode)?,
+                    item => float_or_int(py, item, decode)?,
+                });
+            }
+            Ok(PyList::new(py, out)?.into_any().unbind())
+        }
+        v => raw(py, v, decode),
+    }
+}
+
+/// An integer as `int`, anything numeric as `float`.
+fn float_or_int(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Int(i) => Ok(i.into_pyobject(py)?.into_any().unbind()),
+        v => float_obj(py, v, decode),
+    }
+}
+
+/// An integer, or a string of digits, as `int` (redis-py's `int(...)`).
+fn int_of(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let parsed = match &v {
+        Value::Int(i) => Some(*i),
+        Value::Bulk(b) | Value::Simple(b) => {
+            std::str::from_utf8(b).ok().and_then(|s| s.parse().ok())
+        }
+        _ => None,
+    };
+    match parsed {
+        Some(i) => Ok(i.into_pyobject(py)?.into_any().unbind()),
+        None => raw(py, v, decode),
+    }
+}
+
+/// XREAD's reply (see [`Shape::XRead`]).
+fn xread(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let streams: Vec<(Value, Value)> = match v {
+        Value::Nil => Vec::new(),
+        Value::Map(pairs) => pairs,
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                if let Value::Array(kv) = item {
+                    let mut it = kv.into_iter();
+                    if let (Some(k), Some(v)) = (it.next(), it.next()) {
+                        out.push((k, v));
+                    }
+                }
+            }
+            out
+        }
+        v => return raw(py, v, decode),
+    };
+    let out = streams
+        .into_iter()
+        .map(|(name, entries)| {
+            Ok(PyList::new(
+                py,
+                [raw(py, name, decode)?, stream_list(py, entries, decode)?],
+            )?
+            .into_any()
+            .unbind())
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(PyList::new(py, out)?.into_any().unbind())
+}
+
+/// XPENDING's summary (see [`Shape::XPending`]).
+fn xpending(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Array(items) if items.len() == 4 => {
+            let mut it = items.into_iter();
+            let out = PyDict::new(py);
+            for key in ["pending", "min", "max"] {
+                out.set_item(key, raw(py, it.next().unwrap_or(Value::Nil), decode)?)?;
+            }
+            let consumers = PyList::empty(py);
+            if let Some(Value::Array(list)) = it.next() {
+                for c in list {
+                    if let Value::Array(pair) = c {
+                        let mut p = pair.into_iter();
+                        if let (Some(name), Some(n)) = (p.next(), p.next()) {
+                            let d = PyDict::new(py);
+                            d.set_item("name", raw(py, name, decode)?)?;
+                            d.set_item("pending", int_of(py, n, decode)?)?;
+                            consumers.append(d)?;
+                        }
+                    }
+                }
+            }
+            out.set_item("consumers", consumers)?;
+            Ok(out.into_any().unbind())
+        }
+        v => raw(py, v, decode),
+    }
+}
+
+/// XPENDING's extended form (see [`Shape::XPendingRange`]).
+fn xpending_range(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    const KEYS: [&str; 4] = [
+        "message_id",
+        "consumer",
+        "time_since_delivered",
+        "times_delivered",
+    ];
+    match v {
+        Value::Array(items) => {
+            let out = items
+                .into_iter()
+                .map(|item| match item {
+                    Value::Array(fields) => {
+                        let d = PyDict::new(py);
+                        for (k, f) in KEYS.iter().zip(fields) {
+                            d.set_item(*k, raw(py, f, decode)?)?;
+                        }
+                        Ok(d.into_any().unbind())
+                    }
+                    other => raw(py, other, decode),
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(PyList::new(py, out)?.into_any().unbind())
+        }
+        v => raw(py, v, decode),
+    }
+}
+
+/// XINFO STREAM (see [`Shape::XInfoStream`]).
+fn xinfo_stream(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let pairs = match pairs(v) {
+        Ok(p) => p,
+        Err(v) => return raw(py, v, decode),
+    };
+    let out = PyDict::new(py);
+    for (k, v) in pairs {
+        let key = str_of(py, k, decode)?;
+        let name: String = key.extract(py).unwrap_or_default();
+        let value = match (name.as_str(), v) {
+            ("first-entry" | "last-entry", Value::Nil) => py.None(),
+            ("first-entry" | "last-entry", v) => stream_entry(py, v, decode)?,
+            ("entries", Value::Array(entries)) => {
+                let d = PyDict::new(py);
+                for e in entries {
+                    if let Value::Array(pair) = e {
+                        let mut it = pair.into_iter();
+                        if let (Some(id), Some(fields)) = (it.next(), it.next()) {
+                            d.set_item(raw(py, id, decode)?, pairs_dict(py, fields, decode)?)?;
+                        }
+                    }
+                }
+                d.into_any().unbind()
+            }
+            ("groups", Value::Array(groups)) => {
+                let list = groups
+                    .into_iter()
+                    .map(|g| xinfo_full_group(py, g, decode))
+                    .collect::<PyResult<Vec<_>>>()?;
+                PyList::new(py, list)?.into_any().unbind()
+            }
+            (_, v) => raw(py, v, decode)?,
+        };
+        out.set_item(key, value)?;
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// One group of XINFO STREAM FULL: a dict with `str` keys, its consumers too.
+fn xinfo_full_group(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let pairs = match pairs(v) {
+        Ok(p) => p,
+        Err(v) => return raw(py, v, decode),
+    };
+    let out = PyDict::new(py);
+    for (k, v) in pairs {
+        let is_consumers =
+            matches!(&k, Value::Bulk(b) | Value::Simple(b) if &b[..] == b"consumers");
+        let value = match v {
+            Value::Array(cs) if is_consumers => dict_list(py, cs, decode)?,
+            v => raw(py, v, decode)?,
+        };
+        out.set_item(str_of(py, k, decode)?, value)?;
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// Each element as a dict with `str` keys (see [`Shape::DictList`]).
+fn dict_list(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<PyObject> {
+    let out = items
+        .into_iter()
+        .map(|i| str_key_dict(py, i, decode))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(PyList::new(py, out)?.into_any().unbind())
+}
+
+/// CLIENT LIST text to a list of dicts, as redis-py's `parse_client_list`: tokens split on
+/// spaces, `key=value`; a token without `=` continues the previous value (a path with a
+/// space).
+fn client_list(py: Python<'_>, body: &[u8]) -> PyResult<PyObject> {
+    let body = String::from_utf8_lossy(body);
+    let out = PyList::empty(py);
+    for line in body.lines() {
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for token in line.split(' ') {
+            match token.split_once('=') {
+                Some((k, v)) => fields.push((k.to_owned(), v.to_owned())),
+                None => {
+                    if let Some((_, last)) = fields.last_mut() {
+                        last.push(' ');
+                        last.push_str(token);
+                    }
+                }
+            }
+        }
+        if !fields.is_empty() {
+            let d = PyDict::new(py);
+            for (k, v) in fields {
+                d.set_item(k, v)?;
+            }
+            out.append(d)?;
+        }
+    }
+    Ok(out.into_any().unbind())
+}
+
 fn is_text(v: &Value, word: &[u8]) -> bool {
     matches!(v, Value::Simple(b) | Value::Bulk(b) if b.eq_ignore_ascii_case(word))
 }
@@ -443,6 +835,82 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
                     .unbind()),
                     _ => Ok(py.None()),
                 }
+            }
+            v => raw(py, v, decode),
+        },
+        Shape::StrList => match v {
+            Value::Array(items) | Value::Set(items) => {
+                let out = items
+                    .into_iter()
+                    .map(|i| str_of(py, i, decode))
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyList::new(py, out)?.into_any().unbind())
+            }
+            v => raw(py, v, decode),
+        },
+        Shape::GeoPos => match v {
+            Value::Array(items) => {
+                let out = items
+                    .into_iter()
+                    .map(|i| coord(py, i, decode))
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyList::new(py, out)?.into_any().unbind())
+            }
+            v => raw(py, v, decode),
+        },
+        Shape::GeoSearch => match v {
+            Value::Array(items) => {
+                let out = items
+                    .into_iter()
+                    .map(|i| geo_item(py, i, decode))
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyList::new(py, out)?.into_any().unbind())
+            }
+            v => raw(py, v, decode),
+        },
+        Shape::Stream => stream_list(py, v, decode),
+        Shape::XRead => xread(py, v, decode),
+        Shape::XPending => xpending(py, v, decode),
+        Shape::XPendingRange => xpending_range(py, v, decode),
+        Shape::XAutoClaim => match v {
+            Value::Array(items) => {
+                let out = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| match i {
+                        1 => stream_list(py, item, decode),
+                        _ => raw(py, item, decode),
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyList::new(py, out)?.into_any().unbind())
+            }
+            v => raw(py, v, decode),
+        },
+        Shape::XAutoClaimJustId => match v {
+            Value::Array(items) if items.len() >= 2 => {
+                raw(py, items.into_iter().nth(1).unwrap_or(Value::Nil), decode)
+            }
+            v => raw(py, v, decode),
+        },
+        Shape::XInfoStream => xinfo_stream(py, v, decode),
+        Shape::DictList => match v {
+            Value::Array(items) => dict_list(py, items, decode),
+            v => raw(py, v, decode),
+        },
+        Shape::StrDict => match pairs(v) {
+            Ok(pairs) => {
+                let out = PyDict::new(py);
+                for (k, v) in pairs {
+                    out.set_item(str_of(py, k, decode)?, str_of(py, v, decode)?)?;
+                }
+                Ok(out.into_any().unbind())
+            }
+            Err(Value::Nil) => Ok(PyDict::new(py).into_any().unbind()),
+            Err(v) => raw(py, v, decode),
+        },
+        Shape::ClientList => match v {
+            Value::Bulk(b) | Value::Simple(b) | Value::Verbatim { text: b, .. } => {
+                client_list(py, &b)
             }
             v => raw(py, v, decode),
         },

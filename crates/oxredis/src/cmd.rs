@@ -451,6 +451,22 @@ fn timeout_arg(arg: Option<&[u8]>, millis: bool) -> BlockTime {
 }
 
 impl Cmd {
+    /// Whether this command may hold its connection waiting for data (BLPOP, XREAD BLOCK...),
+    /// so that the async client runs it on a dedicated connection: a declaration's `BLOCKING`
+    /// flag, or, for a command built by hand ([`Cmd::new`], [`Cmd::empty`], as the Python
+    /// binding builds every command), a blocking command recognised by name and arguments
+    /// ([`block_time`](Self::block_time)). WAIT and WAITAOF are not: they wait for their own
+    /// connection's writes, so they must run on it.
+    pub(crate) fn is_blocking(&self) -> bool {
+        if !self.spec.name.is_empty() {
+            return self.spec.flags.contains(CommandFlags::BLOCKING);
+        }
+        let waits = self.args().next().is_some_and(|name| {
+            name.eq_ignore_ascii_case(b"WAIT") || name.eq_ignore_ascii_case(b"WAITAOF")
+        });
+        !waits && self.block_time() != BlockTime::No
+    }
+
     /// How long the server may hold this command before replying, read from its arguments, so
     /// the reply deadline can allow for it. Declared commands other than the blocking ones cost
     /// one flag test; commands built by hand are recognised by name.

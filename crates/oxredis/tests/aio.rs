@@ -226,6 +226,68 @@ async fn a_waiting_blpop_does_not_delay_other_tasks() {
     assert!(start.elapsed() >= Duration::from_millis(1900));
 }
 
+/// A blocking command built by hand (`Cmd::new`, as the Python binding builds every command)
+/// runs on a connection of its own too: it used to go to the shared connection (only
+/// declared commands' `BLOCKING` flag was looked at), where a BLPOP held up every other task
+/// and an XREAD BLOCK held up the XADD that would have answered it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking_commands_built_by_hand_do_not_delay_other_tasks() {
+    let server = RedisServer::new();
+    let r = client(&server, Protocol::Resp2);
+    let start = Instant::now();
+    let blpop = {
+        let r = r.clone();
+        let mut cmd = oxredis::Cmd::new("BLPOP");
+        cmd.arg("list").arg(5);
+        tokio::spawn(async move { r.run::<Option<(String, String)>>(cmd).await })
+    };
+    let xread = {
+        let r = r.clone();
+        let mut cmd = oxredis::Cmd::new("XREAD");
+        cmd.arg("BLOCK").arg(5000).arg("STREAMS").arg("s").arg("$");
+        tokio::spawn(async move { r.run::<Value>(cmd).await })
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let info: HashMap<String, Value> = r.info("clients").await.unwrap();
+        if info.get("blocked_clients") == Some(&Value::Int(2)) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "BLPOP and XREAD never both blocked"
+        );
+        tokio::task::yield_now().await;
+    }
+    // Answered by commands of this task on the shared connection.
+    let mut push = oxredis::Cmd::new("RPUSH");
+    push.arg("list").arg("v");
+    assert_eq!(r.run::<i64>(push).await.unwrap(), 1);
+    let mut add = oxredis::Cmd::new("XADD");
+    add.arg("s").arg("1-0").arg("f").arg("x");
+    assert_eq!(r.run::<String>(add).await.unwrap(), "1-0");
+    assert_eq!(
+        blpop.await.unwrap().unwrap(),
+        Some(("list".to_owned(), "v".to_owned()))
+    );
+    let entries = xread.await.unwrap().unwrap();
+    assert_eq!(
+        format!("{entries:?}").matches("1-0").count(),
+        1,
+        "{entries:?}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    // WAIT built by hand stays on the shared connection (it waits for that connection's
+    // writes); with no replica and a 10 ms timeout it answers 0.
+    let mut wait = oxredis::Cmd::new("WAIT");
+    wait.arg(0).arg(10);
+    assert_eq!(r.run::<i64>(wait).await.unwrap(), 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_blocking_command_closes_its_connection_only() {
     let server = RedisServer::new();

@@ -31,6 +31,19 @@ TUPLE = _native.SHAPE_TUPLE
 BOOL_LIST = _native.SHAPE_BOOL_LIST
 STR = _native.SHAPE_STR
 RANK_SCORE = _native.SHAPE_RANK_SCORE
+STR_LIST = _native.SHAPE_STR_LIST
+GEOPOS = _native.SHAPE_GEOPOS
+GEOSEARCH = _native.SHAPE_GEOSEARCH
+STREAM = _native.SHAPE_STREAM
+XREAD = _native.SHAPE_XREAD
+XPENDING = _native.SHAPE_XPENDING
+XPENDING_RANGE = _native.SHAPE_XPENDING_RANGE
+XAUTOCLAIM = _native.SHAPE_XAUTOCLAIM
+XAUTOCLAIM_JUSTID = _native.SHAPE_XAUTOCLAIM_JUSTID
+XINFO_STREAM = _native.SHAPE_XINFO_STREAM
+DICT_LIST = _native.SHAPE_DICT_LIST
+STR_DICT = _native.SHAPE_STR_DICT
+CLIENT_LIST = _native.SHAPE_CLIENT_LIST
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -43,6 +56,15 @@ COMMAND_SHAPES = {
     "INFO": INFO, "SCAN": SCAN, "SSCAN": SCAN, "HSCAN": HSCAN, "ZSCAN": ZSCAN,
     "SCRIPT LOAD": STR, "SCRIPT EXISTS": BOOL_LIST, "SETEX": OK, "PSETEX": OK, "LSET": OK, "LTRIM": OK, "SMOVE": BOOL,
     "COPY": BOOL, "BLPOP": TUPLE, "BRPOP": TUPLE, "ZPOPMIN": SCORED, "ZPOPMAX": SCORED,
+    "PFMERGE": OK,
+    "GEODIST": FLOAT, "GEOHASH": STR_LIST, "GEOPOS": GEOPOS,
+    "XRANGE": STREAM, "XREVRANGE": STREAM, "XCLAIM": STREAM, "XREAD": XREAD,
+    "XREADGROUP": XREAD, "XPENDING": XPENDING, "XAUTOCLAIM": XAUTOCLAIM,
+    "XGROUP CREATE": OK, "XGROUP DESTROY": BOOL, "XGROUP SETID": OK,
+    "XINFO STREAM": XINFO_STREAM, "XINFO GROUPS": DICT_LIST, "XINFO CONSUMERS": DICT_LIST,
+    "CONFIG GET": STR_DICT, "CONFIG SET": OK, "CONFIG RESETSTAT": OK, "CLIENT LIST": CLIENT_LIST,
+    "CLIENT GETNAME": STR, "CLIENT SETNAME": OK, "ACL WHOAMI": STR, "ACL USERS": STR_LIST,
+    "FUNCTION DELETE": OK, "FUNCTION FLUSH": OK,
 }
 
 
@@ -78,10 +100,12 @@ class CoreCommands:
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
         """Sends any command; the reply is shaped as redis-py shapes that command's reply."""
+        # As redis-py: the shape is looked up by the first argument as given, so
+        # ``("SCRIPT LOAD", src)`` is shaped as SCRIPT LOAD's reply, ``("SCRIPT", "LOAD", src)``
+        # comes back as sent (redis-py finds no callback for "SCRIPT").
         name = args[0].upper() if isinstance(args[0], str) else args[0]
         if isinstance(name, str) and " " in name:
-            args = tuple(name.split(" ")) + args[1:]
-            name = args[0]
+            args = tuple(args[0].split()) + args[1:]
         return self._cmd(COMMAND_SHAPES.get(name, RAW), *args)
 
     # --- strings -------------------------------------------------------------------------
@@ -703,6 +727,438 @@ class CoreCommands:
         """ZREM: how many members were removed."""
         return self._cmd(RAW, "ZREM", name, *values)
 
+    # --- HyperLogLog -------------------------------------------------------------------
+    def pfadd(self, name, *values):
+        """PFADD: 1 if the estimated cardinality changed, else 0."""
+        return self._cmd(RAW, "PFADD", name, *values)
+
+    def pfcount(self, *sources):
+        """PFCOUNT: the estimated cardinality of the union of ``sources``."""
+        return self._cmd(RAW, "PFCOUNT", *sources)
+
+    def pfmerge(self, dest, *sources):
+        """PFMERGE: ``True``."""
+        return self._cmd(OK, "PFMERGE", dest, *sources)
+
+    # --- bitmaps -------------------------------------------------------------------------
+    def setbit(self, name, offset, value):
+        """SETBIT (``value`` truthy sets 1): the bit's old value."""
+        return self._cmd(RAW, "SETBIT", name, offset, 1 if value else 0)
+
+    def getbit(self, name, offset):
+        """GETBIT: 0 or 1."""
+        return self._cmd(RAW, "GETBIT", name, offset)
+
+    def bitcount(self, key, start=None, end=None, mode=None):
+        """BITCOUNT, optionally of the range ``start``..``end`` (``mode`` BYTE or BIT,
+        Redis 7+)."""
+        args: list = ["BITCOUNT", key]
+        if start is not None and end is not None:
+            args += [start, end]
+        elif start is not None or end is not None:
+            raise DataError("Both start and end must be specified")
+        if mode is not None:
+            args.append(mode)
+        return self._cmd(RAW, *args)
+
+    def bitpos(self, key, bit, start=None, end=None, mode=None):
+        """BITPOS: the position of the first ``bit`` (0 or 1), or -1."""
+        if bit not in (0, 1):
+            raise DataError("bit must be 0 or 1")
+        args: list = ["BITPOS", key, bit]
+        if start is not None:
+            args.append(start)
+        if start is not None and end is not None:
+            args.append(end)
+        elif start is None and end is not None:
+            raise DataError("start argument is not set, when end is specified")
+        if mode is not None:
+            args.append(mode)
+        return self._cmd(RAW, *args)
+
+    def bitop(self, operation, dest, *keys):
+        """BITOP ``operation`` (AND, OR, XOR, NOT): the length of the string stored in
+        ``dest``."""
+        return self._cmd(RAW, "BITOP", operation, dest, *keys)
+
+    def bitfield(self, key, default_overflow=None):
+        """A ``BitFieldOperation`` on ``key``: chain ``set``/``get``/``incrby``/``overflow``,
+        then ``execute()``."""
+        return BitFieldOperation(self, key, default_overflow=default_overflow)
+
+    def bitfield_ro(self, key, encoding, offset, items=None):
+        """BITFIELD_RO: the values of ``GET encoding offset`` and of each
+        ``(encoding, offset)`` in ``items``, as a list of ints."""
+        args: list = ["BITFIELD_RO", key, "GET", encoding, offset]
+        for enc, off in items or []:
+            args += ["GET", enc, off]
+        return self._cmd(RAW, *args)
+
+    # --- geo ---------------------------------------------------------------------------
+    def geoadd(self, name, values, nx=False, xx=False, ch=False):
+        """GEOADD ``values`` = ``(lon, lat, member, lon, lat, member...)``: how many members
+        were added (changed, with ``ch``)."""
+        if nx and xx:
+            raise DataError("GEOADD allows either 'nx' or 'xx', not both")
+        if len(values) % 3 != 0:
+            raise DataError("GEOADD requires places with lon, lat and name values")
+        args: list = ["GEOADD", name]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (ch, "CH")):
+            if flag:
+                args.append(word)
+        args.extend(values)
+        return self._cmd(RAW, *args)
+
+    def geodist(self, name, place1, place2, unit=None):
+        """GEODIST in ``unit`` (m, km, mi, ft): a float, or ``None``."""
+        args: list = ["GEODIST", name, place1, place2]
+        if unit and unit not in ("m", "km", "mi", "ft"):
+            raise DataError("GEODIST invalid unit")
+        elif unit:
+            args.append(unit)
+        return self._cmd(FLOAT, *args)
+
+    def geohash(self, name, *values):
+        """GEOHASH: a list of ``str`` (``None`` for a missing member)."""
+        return self._cmd(STR_LIST, "GEOHASH", name, *values)
+
+    def geopos(self, name, *values):
+        """GEOPOS: a list of ``(longitude, latitude)`` float tuples (``None`` for a missing
+        member)."""
+        return self._cmd(GEOPOS, "GEOPOS", name, *values)
+
+    def geosearch(self, name, member=None, longitude=None, latitude=None, unit="m",
+                  radius=None, width=None, height=None, sort=None, count=None, any=False,
+                  withcoord=False, withdist=False, withhash=False):
+        """GEOSEARCH from ``member`` or ``longitude``/``latitude`` within ``radius`` or a
+        ``width`` x ``height`` box: members, or with ``withdist``/``withhash``/``withcoord``
+        lists ``[member, dist, hash, (lon, lat)]`` (those asked for, in that order)."""
+        args = self._geosearch_args("GEOSEARCH", [name], member, longitude, latitude, unit,
+                                    radius, width, height, sort, count, any, withcoord,
+                                    withdist, withhash, False)
+        return self._cmd(GEOSEARCH, *args)
+
+    def geosearchstore(self, dest, name, member=None, longitude=None, latitude=None, unit="m",
+                       radius=None, width=None, height=None, sort=None, count=None, any=False,
+                       storedist=False):
+        """GEOSEARCHSTORE: as ``geosearch``, stored in ``dest`` (with the distances as scores
+        with ``storedist``); how many members were stored."""
+        args = self._geosearch_args("GEOSEARCHSTORE", [dest, name], member, longitude,
+                                    latitude, unit, radius, width, height, sort, count, any,
+                                    False, False, False, storedist)
+        return self._cmd(RAW, *args)
+
+    @staticmethod
+    def _geosearch_args(command, keys, member, longitude, latitude, unit, radius, width,
+                        height, sort, count, any, withcoord, withdist, withhash, storedist):
+        """redis-py's ``_geosearchgeneric``: the arguments and their checks."""
+        args: list = [command, *keys]
+        if member is None and (longitude is None or latitude is None):
+            raise DataError("GEOSEARCH must have member or longitude and latitude")
+        if member:
+            if longitude or latitude:
+                raise DataError("GEOSEARCH member and longitude or latitude can't be set together")
+            args += ["FROMMEMBER", member]
+        if longitude is not None and latitude is not None:
+            args += ["FROMLONLAT", longitude, latitude]
+        if radius is None and (width is None or height is None):
+            raise DataError("GEOSEARCH must have radius or width and height")
+        if unit is None:
+            raise DataError("GEOSEARCH must have unit")
+        if unit.lower() not in ("m", "km", "mi", "ft"):
+            raise DataError("GEOSEARCH invalid unit")
+        if radius:
+            if width or height:
+                raise DataError("GEOSEARCH radius and width or height can't be set together")
+            args += ["BYRADIUS", radius, unit]
+        if width and height:
+            args += ["BYBOX", width, height, unit]
+        if sort:
+            if sort.upper() not in ("ASC", "DESC"):
+                raise DataError("GEOSEARCH invalid sort")
+            args.append(sort.upper())
+        if count:
+            args += ["COUNT", count]
+            if any:
+                args.append("ANY")
+        elif any:
+            raise DataError("GEOSEARCH ``any`` can't be provided without count")
+        for flag, word in ((withdist, "WITHDIST"), (withcoord, "WITHCOORD"),
+                           (withhash, "WITHHASH"), (storedist, "STOREDIST")):
+            if flag:
+                args.append(word)
+        return args
+
+    def georadius(self, name, longitude, latitude, radius, unit=None, withdist=False,
+                  withcoord=False, withhash=False, count=None, sort=None, store=None,
+                  store_dist=None, any=False):
+        """GEORADIUS (deprecated by Redis for GEOSEARCH): as ``geosearch``; with ``store`` or
+        ``store_dist`` how many members were stored."""
+        return self._georadius("GEORADIUS", [name, longitude, latitude, radius], unit,
+                               withdist, withcoord, withhash, count, sort, store, store_dist,
+                               any)
+
+    def georadiusbymember(self, name, member, radius, unit=None, withdist=False,
+                          withcoord=False, withhash=False, count=None, sort=None, store=None,
+                          store_dist=None, any=False):
+        """GEORADIUSBYMEMBER: as ``georadius``, around ``member``."""
+        return self._georadius("GEORADIUSBYMEMBER", [name, member, radius], unit, withdist,
+                               withcoord, withhash, count, sort, store, store_dist, any)
+
+    def _georadius(self, command, pieces, unit, withdist, withcoord, withhash, count, sort,
+                   store, store_dist, any):
+        """redis-py's ``_georadiusgeneric``."""
+        args: list = [command, *pieces]
+        if unit and unit not in ("m", "km", "mi", "ft"):
+            raise DataError("GEORADIUS invalid unit")
+        args.append(unit or "m")
+        if any and count is None:
+            raise DataError("``any`` can't be provided without ``count``")
+        for flag, word in ((withdist, "WITHDIST"), (withcoord, "WITHCOORD"),
+                           (withhash, "WITHHASH")):
+            if flag:
+                args.append(word)
+        if count is not None:
+            args += ["COUNT", count]
+            if any:
+                args.append("ANY")
+        if sort:
+            if sort not in ("ASC", "DESC"):
+                raise DataError("GEORADIUS invalid sort")
+            args.append(sort)
+        if store and store_dist:
+            raise DataError("GEORADIUS store and store_dist can't be set together")
+        if store:
+            args += ["STORE", store]
+        if store_dist:
+            args += ["STOREDIST", store_dist]
+        return self._cmd(RAW if store or store_dist else GEOSEARCH, *args)
+
+    # --- streams -----------------------------------------------------------------------
+    def xadd(self, name, fields, id="*", maxlen=None, approximate=True, nomkstream=False,
+             minid=None, limit=None):
+        """XADD ``fields`` (a dict): the new entry's id (``None`` with ``nomkstream`` when the
+        stream does not exist)."""
+        if maxlen is not None and minid is not None:
+            raise DataError("Only one of ```maxlen``` or ```minid``` may be specified")
+        args: list = ["XADD", name]
+        if nomkstream:
+            args.append("NOMKSTREAM")
+        if maxlen is not None:
+            if not isinstance(maxlen, int) or maxlen < 0:
+                raise DataError("XADD maxlen must be non-negative integer")
+            args.append("MAXLEN")
+            if approximate:
+                args.append("~")
+            args.append(str(maxlen))
+        if minid is not None:
+            args.append("MINID")
+            if approximate:
+                args.append("~")
+            args.append(minid)
+        if limit is not None:
+            args += ["LIMIT", limit]
+        args.append(id)
+        if not isinstance(fields, dict) or len(fields) == 0:
+            raise DataError("XADD fields must be a non-empty dict")
+        for pair in fields.items():
+            args.extend(pair)
+        return self._cmd(RAW, *args)
+
+    def xlen(self, name):
+        """XLEN."""
+        return self._cmd(RAW, "XLEN", name)
+
+    def xrange(self, name, min="-", max="+", count=None):
+        """XRANGE: a list of ``(id, {field: value})``."""
+        args: list = ["XRANGE", name, min, max]
+        if count is not None:
+            if not isinstance(count, int) or count < 1:
+                raise DataError("XRANGE count must be a positive integer")
+            args += ["COUNT", str(count)]
+        return self._cmd(STREAM, *args)
+
+    def xrevrange(self, name, max="+", min="-", count=None):
+        """XREVRANGE: a list of ``(id, {field: value})``, newest first."""
+        args: list = ["XREVRANGE", name, max, min]
+        if count is not None:
+            if not isinstance(count, int) or count < 1:
+                raise DataError("XREVRANGE count must be a positive integer")
+            args += ["COUNT", str(count)]
+        return self._cmd(STREAM, *args)
+
+    def xdel(self, name, *ids):
+        """XDEL: how many entries were deleted."""
+        return self._cmd(RAW, "XDEL", name, *ids)
+
+    def xtrim(self, name, maxlen=None, approximate=True, minid=None, limit=None):
+        """XTRIM by ``maxlen`` or ``minid``: how many entries were deleted."""
+        if maxlen is not None and minid is not None:
+            raise DataError("Only one of ``maxlen`` or ``minid`` may be specified")
+        if maxlen is None and minid is None:
+            raise DataError("One of ``maxlen`` or ``minid`` must be specified")
+        args: list = ["XTRIM", name, "MAXLEN" if maxlen is not None else "MINID"]
+        if approximate:
+            args.append("~")
+        args.append(maxlen if maxlen is not None else minid)
+        if limit is not None:
+            args += ["LIMIT", limit]
+        return self._cmd(RAW, *args)
+
+    @staticmethod
+    def _xread_streams(command, streams):
+        if not isinstance(streams, dict) or len(streams) == 0:
+            raise DataError(f"{command} streams must be a non empty dict")
+        return ["STREAMS", *streams.keys(), *streams.values()]
+
+    def xread(self, streams, count=None, block=None):
+        """XREAD from ``{stream: last_id}``: ``[[stream, [(id, {field: value})]]...]``, or
+        ``[]`` when ``block`` milliseconds passed without an entry."""
+        args: list = ["XREAD"]
+        if block is not None:
+            if not isinstance(block, int) or block < 0:
+                raise DataError("XREAD block must be a non-negative integer")
+            args += ["BLOCK", str(block)]
+        if count is not None:
+            if not isinstance(count, int) or count < 1:
+                raise DataError("XREAD count must be a positive integer")
+            args += ["COUNT", str(count)]
+        args += self._xread_streams("XREAD", streams)
+        return self._cmd(XREAD, *args)
+
+    def xreadgroup(self, groupname, consumername, streams, count=None, block=None,
+                   noack=False):
+        """XREADGROUP as ``consumername`` of ``groupname``: as ``xread`` (``>`` reads new
+        entries, an id the consumer's pending ones)."""
+        args: list = ["XREADGROUP", "GROUP", groupname, consumername]
+        if count is not None:
+            if not isinstance(count, int) or count < 1:
+                raise DataError("XREADGROUP count must be a positive integer")
+            args += ["COUNT", str(count)]
+        if block is not None:
+            if not isinstance(block, int) or block < 0:
+                raise DataError("XREADGROUP block must be a non-negative integer")
+            args += ["BLOCK", str(block)]
+        if noack:
+            args.append("NOACK")
+        args += self._xread_streams("XREADGROUP", streams)
+        return self._cmd(XREAD, *args)
+
+    def xgroup_create(self, name, groupname, id="$", mkstream=False, entries_read=None):
+        """XGROUP CREATE: ``True``."""
+        args: list = ["XGROUP", "CREATE", name, groupname, id]
+        if mkstream:
+            args.append("MKSTREAM")
+        if entries_read is not None:
+            args += ["ENTRIESREAD", entries_read]
+        return self._cmd(OK, *args)
+
+    def xgroup_destroy(self, name, groupname):
+        """XGROUP DESTROY: ``True`` if the group existed."""
+        return self._cmd(BOOL, "XGROUP", "DESTROY", name, groupname)
+
+    def xgroup_createconsumer(self, name, groupname, consumername):
+        """XGROUP CREATECONSUMER: 1 if created, 0 if it existed."""
+        return self._cmd(RAW, "XGROUP", "CREATECONSUMER", name, groupname, consumername)
+
+    def xgroup_delconsumer(self, name, groupname, consumername):
+        """XGROUP DELCONSUMER: how many pending entries the consumer had."""
+        return self._cmd(RAW, "XGROUP", "DELCONSUMER", name, groupname, consumername)
+
+    def xgroup_setid(self, name, groupname, id, entries_read=None):
+        """XGROUP SETID: ``True``."""
+        args: list = ["XGROUP", "SETID", name, groupname, id]
+        if entries_read is not None:
+            args += ["ENTRIESREAD", entries_read]
+        return self._cmd(OK, *args)
+
+    def xack(self, name, groupname, *ids):
+        """XACK: how many entries were acknowledged."""
+        return self._cmd(RAW, "XACK", name, groupname, *ids)
+
+    def xpending(self, name, groupname):
+        """XPENDING summary: ``{"pending": n, "min": id, "max": id, "consumers": [{"name":
+        consumer, "pending": n}]}``."""
+        return self._cmd(XPENDING, "XPENDING", name, groupname)
+
+    def xpending_range(self, name, groupname, min, max, count, consumername=None, idle=None):
+        """XPENDING's extended form: a list of ``{"message_id", "consumer",
+        "time_since_delivered", "times_delivered"}``."""
+        if {min, max, count} == {None}:
+            if idle is not None or consumername is not None:
+                raise DataError("if XPENDING is provided with idle time or consumername, it "
+                                "must be provided with min, max and count parameters")
+            return self.xpending(name, groupname)
+        if min is None or max is None or count is None:
+            raise DataError("XPENDING must be provided with min, max and count parameters, "
+                            "or none of them.")
+        args: list = ["XPENDING", name, groupname]
+        if idle is not None:
+            if int(idle) < 0:
+                raise DataError("XPENDING idle must be a integer >= 0")
+            args += ["IDLE", idle]
+        if int(count) < 0:
+            raise DataError("XPENDING count must be a integer >= 0")
+        args += [min, max, count]
+        if consumername:
+            args.append(consumername)
+        return self._cmd(XPENDING_RANGE, *args)
+
+    def xclaim(self, name, groupname, consumername, min_idle_time, message_ids, idle=None,
+               time=None, retrycount=None, force=False, justid=False):
+        """XCLAIM: the claimed entries as ``(id, {field: value})`` (their ids with
+        ``justid``)."""
+        if not isinstance(min_idle_time, int) or min_idle_time < 0:
+            raise DataError("XCLAIM min_idle_time must be a non negative integer")
+        if not isinstance(message_ids, (list, tuple)) or not message_ids:
+            raise DataError("XCLAIM message_ids must be a non empty list or tuple of message "
+                            "IDs to claim")
+        args: list = ["XCLAIM", name, groupname, consumername, str(min_idle_time),
+                      *message_ids]
+        for value, word in ((idle, "IDLE"), (time, "TIME"), (retrycount, "RETRYCOUNT")):
+            if value is not None:
+                if not isinstance(value, int):
+                    raise DataError(f"XCLAIM {word.lower()} must be an integer")
+                args += [word, str(value)]
+        if force:
+            args.append("FORCE")
+        if justid:
+            args.append("JUSTID")
+            return self._cmd(RAW, *args)
+        return self._cmd(STREAM, *args)
+
+    def xautoclaim(self, name, groupname, consumername, min_idle_time, start_id="0-0",
+                   count=None, justid=False):
+        """XAUTOCLAIM: ``[next_start_id, [(id, {field: value})], deleted_ids]`` (the claimed
+        ids only, with ``justid``)."""
+        if int(min_idle_time) < 0:
+            raise DataError("XAUTOCLAIM min_idle_time must be a nonnegative integer")
+        args: list = ["XAUTOCLAIM", name, groupname, consumername, min_idle_time, start_id]
+        if count is not None:
+            if int(count) < 0:
+                raise DataError("XPENDING count must be a integer >= 0")
+            args += ["COUNT", count]
+        if justid:
+            args.append("JUSTID")
+            return self._cmd(XAUTOCLAIM_JUSTID, *args)
+        return self._cmd(XAUTOCLAIM, *args)
+
+    def xinfo_stream(self, name, full=False):
+        """XINFO STREAM: a dict with ``str`` keys (``first-entry``/``last-entry`` as
+        ``(id, {field: value})``; with ``full`` the entries as ``{id: {field: value}}`` and
+        the groups as dicts)."""
+        if full:
+            return self._cmd(XINFO_STREAM, "XINFO", "STREAM", name, "FULL")
+        return self._cmd(XINFO_STREAM, "XINFO", "STREAM", name)
+
+    def xinfo_groups(self, name):
+        """XINFO GROUPS: a list of dicts with ``str`` keys."""
+        return self._cmd(DICT_LIST, "XINFO", "GROUPS", name)
+
+    def xinfo_consumers(self, name, groupname):
+        """XINFO CONSUMERS: a list of dicts with ``str`` keys."""
+        return self._cmd(DICT_LIST, "XINFO", "CONSUMERS", name, groupname)
+
     # --- scripting ---------------------------------------------------------------------
     def eval(self, script, numkeys, *keys_and_args):
         """EVAL."""
@@ -751,11 +1207,146 @@ class CoreCommands:
             return self._cmd(OK, "FLUSHALL", "ASYNC")
         return self._cmd(OK, "FLUSHALL")
 
+    def object(self, infotype, key, **kwargs):
+        """OBJECT ``infotype`` (ENCODING, REFCOUNT, IDLETIME, FREQ) of ``key``."""
+        return self._cmd(RAW, "OBJECT", infotype, key)
+
+    def config_get(self, pattern="*", *args, **kwargs):
+        """CONFIG GET: a dict of ``str`` to ``str``."""
+        return self._cmd(STR_DICT, "CONFIG", "GET", pattern, *args)
+
+    def config_set(self, name, value, *args, **kwargs):
+        """CONFIG SET (more ``name, value`` pairs in ``args``): ``True``."""
+        return self._cmd(OK, "CONFIG", "SET", name, value, *args)
+
+    def config_resetstat(self, **kwargs):
+        """CONFIG RESETSTAT: ``True``."""
+        return self._cmd(OK, "CONFIG", "RESETSTAT")
+
+    def client_list(self, _type=None, client_id=[], **kwargs):  # noqa: B006 - redis-py's
+        """CLIENT LIST: a list of dicts of ``str`` (``_type``: normal, master, replica,
+        pubsub; ``client_id``: a list of ids)."""
+        args: list = ["CLIENT", "LIST"]
+        if _type is not None:
+            client_types = ("normal", "master", "replica", "pubsub")
+            if str(_type).lower() not in client_types:
+                raise DataError(f"CLIENT LIST _type must be one of {client_types!r}")
+            args += ["TYPE", _type]
+        if not isinstance(client_id, list):
+            raise DataError("client_id must be a list")
+        if client_id:
+            args.append("ID")
+            args += client_id
+        return self._cmd(CLIENT_LIST, *args)
+
+    def client_id(self, **kwargs):
+        """CLIENT ID of the connection the command runs on."""
+        return self._cmd(RAW, "CLIENT", "ID")
+
+    def client_getname(self, **kwargs):
+        """CLIENT GETNAME: a ``str``, or ``None``."""
+        return self._cmd(STR, "CLIENT", "GETNAME")
+
+    def client_setname(self, name, **kwargs):
+        """CLIENT SETNAME on the connection the command runs on: ``True``."""
+        return self._cmd(OK, "CLIENT", "SETNAME", name)
+
+    def acl_whoami(self, **kwargs):
+        """ACL WHOAMI: the user name (``str``)."""
+        return self._cmd(STR, "ACL", "WHOAMI")
+
+    def acl_users(self, **kwargs):
+        """ACL USERS: a list of ``str``."""
+        return self._cmd(STR_LIST, "ACL", "USERS")
+
+    def function_load(self, code, replace=False):
+        """FUNCTION LOAD (REPLACE with ``replace``): the library's name."""
+        if replace:
+            return self._cmd(RAW, "FUNCTION", "LOAD", "REPLACE", code)
+        return self._cmd(RAW, "FUNCTION", "LOAD", code)
+
+    def function_delete(self, library):
+        """FUNCTION DELETE: ``True``."""
+        return self._cmd(OK, "FUNCTION", "DELETE", library)
+
+    def function_flush(self, mode="SYNC"):
+        """FUNCTION FLUSH (SYNC or ASYNC): ``True``."""
+        return self._cmd(OK, "FUNCTION", "FLUSH", mode)
+
+    def fcall(self, function, numkeys, *keys_and_args):
+        """FCALL: the function's reply."""
+        return self._cmd(RAW, "FCALL", function, numkeys, *keys_and_args)
+
+    def fcall_ro(self, function, numkeys, *keys_and_args):
+        """FCALL_RO: the read-only function's reply."""
+        return self._cmd(RAW, "FCALL_RO", function, numkeys, *keys_and_args)
+
     def info(self, section=None, *args, **kwargs):
         """INFO parsed into a dict, as redis-py's ``parse_info`` does."""
         if section is None:
             return self._cmd(INFO, "INFO")
         return self._cmd(INFO, "INFO", section, *args)
+
+
+class BitFieldOperation:
+    """redis-py's BITFIELD builder: ``r.bitfield(key).set("u8", 0, 255).incrby("u8", 0, 1)
+    .get("u8", 0).execute()`` sends one BITFIELD and returns its list of results (on a
+    pipeline, ``execute()`` queues it; on the asyncio client it returns an awaitable)."""
+
+    def __init__(self, client, key, default_overflow=None):
+        self.client = client
+        self.key = key
+        self._default_overflow = default_overflow
+        self.operations: list = []
+        self._last_overflow = "WRAP"
+        self.reset()
+
+    def reset(self) -> None:
+        """Drops the queued operations (the default overflow is queued again)."""
+        self.operations = []
+        self._last_overflow = "WRAP"
+        self.overflow(self._default_overflow or self._last_overflow)
+
+    def overflow(self, overflow: str) -> "BitFieldOperation":
+        """OVERFLOW WRAP, SAT or FAIL for the operations that follow."""
+        overflow = overflow.upper()
+        if overflow != self._last_overflow:
+            self._last_overflow = overflow
+            self.operations.append(("OVERFLOW", overflow))
+        return self
+
+    def incrby(self, fmt, offset, increment, overflow=None) -> "BitFieldOperation":
+        """INCRBY ``fmt`` (``i8``, ``u16``...) at ``offset`` (``#n`` multiplies by the
+        width)."""
+        if overflow is not None:
+            self.overflow(overflow)
+        self.operations.append(("INCRBY", fmt, offset, increment))
+        return self
+
+    def get(self, fmt, offset) -> "BitFieldOperation":
+        """GET ``fmt`` at ``offset``."""
+        self.operations.append(("GET", fmt, offset))
+        return self
+
+    def set(self, fmt, offset, value) -> "BitFieldOperation":
+        """SET ``fmt`` at ``offset`` to ``value`` (its result is the old value)."""
+        self.operations.append(("SET", fmt, offset, value))
+        return self
+
+    @property
+    def command(self) -> list:
+        """The BITFIELD command as it will be sent."""
+        cmd: list = ["BITFIELD", self.key]
+        for ops in self.operations:
+            cmd.extend(ops)
+        return cmd
+
+    def execute(self):
+        """Sends the BITFIELD: a list of integers (``None`` for an operation that failed
+        under OVERFLOW FAIL); the builder is reset."""
+        command = self.command
+        self.reset()
+        return self.client.execute_command(*command)
 
 
 class Redis(CoreCommands):

@@ -275,7 +275,7 @@ impl Redis {
         if let Err(e) = cmd.check_shared_connection() {
             return (Err(e), Some(cmd));
         }
-        if cmd.flags().contains(CommandFlags::BLOCKING) {
+        if cmd.is_blocking() {
             // Boxed: the cold paths' (large) states stay out of every command's future.
             let result = Box::pin(self.blocking_request(&cmd)).await;
             return (result, Some(cmd));

@@ -15,7 +15,6 @@ use tokio::sync::Mutex;
 
 use crate::cmd::BlockTime;
 use crate::commands::options::*;
-use crate::commands::CommandFlags;
 use crate::convert::check_utf8;
 use crate::pipeline::{
     after_batch, after_multi, assemble, exec_cmd, expected_replies, multi_cmd, pack,
@@ -310,10 +309,7 @@ impl Pipeline {
         }
         // Before connecting: the batch may run on the shared connection.
         batch.check_shared_connection()?;
-        let blocking = batch
-            .commands()
-            .iter()
-            .any(|c| c.flags().contains(CommandFlags::BLOCKING));
+        let blocking = batch.commands().iter().any(Cmd::is_blocking);
         let span =
             crate::trace::Span::pipeline(self.transaction, batch.len(), self.client.config());
         let transaction = self.transaction;
