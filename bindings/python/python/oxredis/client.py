@@ -113,6 +113,10 @@ class CoreCommands:
             get=False, exat=None, pxat=None):
         """SET; ``True`` when set, ``None`` when NX/XX prevented it (or the old value with
         ``get=True``)."""
+        if (ex is None and px is None and exat is None and pxat is None
+                and not (nx or xx or keepttl or get)):
+            # The common plain SET (pipelines of thousands): no list built and unpacked.
+            return self._cmd(OK, "SET", name, value)
         args: list = ["SET", name, value]
         if ex is not None:
             args += ["EX", _seconds(ex)]
