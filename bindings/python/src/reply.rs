@@ -760,6 +760,27 @@ fn flat(py: Python<'_>, frame: &Frame, decode: bool) -> Option<PyResult<PyObject
     })
 }
 
+/// An array (and, when `sets`, a RESP3 set) as a `list` of `element(item)`; any other reply
+/// as it is.
+fn list_of(
+    py: Python<'_>,
+    v: Value,
+    decode: bool,
+    sets: bool,
+    element: fn(Python<'_>, Value, bool) -> PyResult<PyObject>,
+) -> PyResult<PyObject> {
+    let items = match v {
+        Value::Array(items) => items,
+        Value::Set(items) if sets => items,
+        v => return raw(py, v, decode),
+    };
+    let out = items
+        .into_iter()
+        .map(|i| element(py, i, decode))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(PyList::new(py, out)?.into_any().unbind())
+}
+
 pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> PyResult<PyObject> {
     let v = match v {
         Value::Attribute { data, .. } => *data,
@@ -838,36 +859,9 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
             }
             v => raw(py, v, decode),
         },
-        Shape::StrList => match v {
-            Value::Array(items) | Value::Set(items) => {
-                let out = items
-                    .into_iter()
-                    .map(|i| str_of(py, i, decode))
-                    .collect::<PyResult<Vec<_>>>()?;
-                Ok(PyList::new(py, out)?.into_any().unbind())
-            }
-            v => raw(py, v, decode),
-        },
-        Shape::GeoPos => match v {
-            Value::Array(items) => {
-                let out = items
-                    .into_iter()
-                    .map(|i| coord(py, i, decode))
-                    .collect::<PyResult<Vec<_>>>()?;
-                Ok(PyList::new(py, out)?.into_any().unbind())
-            }
-            v => raw(py, v, decode),
-        },
-        Shape::GeoSearch => match v {
-            Value::Array(items) => {
-                let out = items
-                    .into_iter()
-                    .map(|i| geo_item(py, i, decode))
-                    .collect::<PyResult<Vec<_>>>()?;
-                Ok(PyList::new(py, out)?.into_any().unbind())
-            }
-            v => raw(py, v, decode),
-        },
+        Shape::StrList => list_of(py, v, decode, true, str_of),
+        Shape::GeoPos => list_of(py, v, decode, false, coord),
+        Shape::GeoSearch => list_of(py, v, decode, false, geo_item),
         Shape::Stream => stream_list(py, v, decode),
         Shape::XRead => xread(py, v, decode),
         Shape::XPending => xpending(py, v, decode),
