@@ -975,19 +975,17 @@ class CoreCommands:
 
     def xrange(self, name, min="-", max="+", count=None):
         """XRANGE: a list of ``(id, {field: value})``."""
-        args: list = ["XRANGE", name, min, max]
-        if count is not None:
-            if not isinstance(count, int) or count < 1:
-                raise DataError("XRANGE count must be a positive integer")
-            args += ["COUNT", str(count)]
-        return self._cmd(STREAM, *args)
+        return self._stream_range("XRANGE", name, min, max, count)
 
     def xrevrange(self, name, max="+", min="-", count=None):
         """XREVRANGE: a list of ``(id, {field: value})``, newest first."""
-        args: list = ["XREVRANGE", name, max, min]
+        return self._stream_range("XREVRANGE", name, max, min, count)
+
+    def _stream_range(self, command, name, start, end, count):
+        args: list = [command, name, start, end]
         if count is not None:
             if not isinstance(count, int) or count < 1:
-                raise DataError("XREVRANGE count must be a positive integer")
+                raise DataError(f"{command} count must be a positive integer")
             args += ["COUNT", str(count)]
         return self._cmd(STREAM, *args)
 
