@@ -405,6 +405,21 @@ mod tests {
         assert!(!s.is_slave() && !s.is_odown() && !s.is_disconnected() && !s.is_sentinel());
         assert_eq!(s.get_int("quorum"), Some(2));
         assert_eq!(s.get("nope"), None);
+        // Every other flag, each read from the list (RESP3 map form).
+        let replica = Value::Map(
+            [
+                ("name", "127.0.0.1:6381"),
+                ("port", "6381"),
+                ("flags", "slave,o_down,disconnected,master_down"),
+            ]
+            .iter()
+            .map(|(k, v)| (bulk(k), bulk(v)))
+            .collect(),
+        );
+        let r = SentinelInstance::from_value(replica).unwrap();
+        assert!(r.is_slave() && r.is_odown() && r.is_disconnected() && r.is_master_down());
+        assert!(!r.is_master() && !r.is_sdown() && !r.is_sentinel());
+        assert!(!s.is_master_down());
         let map = Value::Map(vec![(bulk("port"), bulk("x"))]);
         let e = SentinelInstance::from_value(map).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Data, "{e}");
