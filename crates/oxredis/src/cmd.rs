@@ -478,6 +478,17 @@ impl Cmd {
         {
             return BlockTime::No;
         }
+        // Every command that can block starts with B, W or X: the others (nearly all commands
+        // built by hand, e.g. each SET of a Python pipeline) stop here, without a pass over
+        // their arguments.
+        let blocking_initial = self
+            .args()
+            .next()
+            .and_then(|name| name.first())
+            .is_some_and(|c| matches!(c.to_ascii_uppercase(), b'B' | b'W' | b'X'));
+        if !blocking_initial {
+            return BlockTime::No;
+        }
         let args: Vec<&[u8]> = self.args().collect();
         let Some(name) = args.first() else {
             return BlockTime::No;
@@ -526,6 +537,27 @@ mod block_time_tests {
             c.arg(*w);
         }
         c
+    }
+
+    #[test]
+    fn arguments_read_back_as_written_whatever_their_length() {
+        let long = vec![b'x'; 1000];
+        let binary: &[u8] = b"a\r\n$3\r\n\0";
+        let mut c = Cmd::empty();
+        c.arg("SET").arg("").arg("123456789").arg("0123456789");
+        c.arg(&long[..]).arg(binary);
+        let args: Vec<&[u8]> = c.args().collect();
+        assert_eq!(
+            args,
+            [
+                &b"SET"[..],
+                b"",
+                b"123456789",
+                b"0123456789",
+                &long[..],
+                binary
+            ]
+        );
     }
 
     #[test]
@@ -843,8 +875,20 @@ impl<'a> Iterator for ArgIter<'a> {
     fn next(&mut self) -> Option<&'a [u8]> {
         // The buffer was written by `write_bulk`, so it is well formed: `$<len>\r\n<bytes>\r\n`.
         let rest = self.rest.strip_prefix(b"$")?;
-        let crlf = memchr::memchr(b'\r', rest)?;
-        let len: usize = std::str::from_utf8(&rest[..crlf]).ok()?.parse().ok()?;
+        // The length's digits, read in place (no UTF-8 check and `str::parse`: this runs
+        // several times per command built by hand).
+        let mut len = 0usize;
+        let mut crlf = 0;
+        loop {
+            match *rest.get(crlf)? {
+                b'\r' => break,
+                d @ b'0'..=b'9' => {
+                    len = len.checked_mul(10)?.checked_add(usize::from(d - b'0'))?;
+                }
+                _ => return None,
+            }
+            crlf += 1;
+        }
         let start = crlf + 2;
         let arg = rest.get(start..start + len)?;
         self.rest = rest.get(start + len + 2..).unwrap_or_default();
