@@ -6,12 +6,13 @@
 
 use oxredis::Value;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::PyTuple;
 
 use crate::args::build_cmd;
 use crate::bridge::{Completer, Finish};
 use crate::client::results_to_list;
 use crate::errors::to_pyerr;
+use crate::queue::CommandQueue;
 use crate::reply::{shaped, Shape};
 
 /// The async client; cheap to clone on the Rust side (every clone shares the connection).
@@ -69,23 +70,21 @@ impl AsyncClient {
         })
     }
 
-    /// Sends `commands` (a list of `(args, shape)`) as one request, as MULTI/EXEC when
+    /// Sends `commands` (the pipeline's queued commands, taken from it) as one request, as MULTI/EXEC when
     /// `transaction`; one value per command resolves `fut` (errors as in
     /// `Client.execute_pipeline`).
     fn execute_pipeline(
         &self,
-        commands: &Bound<'_, PyList>,
+        commands: &Bound<'_, CommandQueue>,
         transaction: bool,
         raise_on_error: bool,
         fut: Bound<'_, PyAny>,
         completer: &Completer,
     ) -> PyResult<()> {
         let mut pipe = self.inner.pipeline(transaction);
-        let mut shapes = Vec::with_capacity(commands.len());
-        for item in commands.iter() {
-            let (args, shape): (Bound<'_, PyTuple>, u8) = item.extract()?;
-            pipe.queue(build_cmd(&args)?);
-            shapes.push(Shape::from_u8(shape));
+        let (cmds, shapes) = commands.borrow_mut().take()?;
+        for cmd in cmds {
+            pipe.queue(cmd);
         }
         let decode = self.decode;
         completer.spawn(fut, async move {

@@ -9,6 +9,7 @@ use pyo3::types::{PyList, PyTuple};
 
 use crate::args::build_cmd;
 use crate::errors::{exception_object, to_pyerr};
+use crate::queue::CommandQueue;
 use crate::reply::{shaped, shaped_reply, Reply, Shape};
 
 /// A pool of connections to one server, and whether replies are decoded to `str`.
@@ -150,22 +151,20 @@ impl Client {
         }
     }
 
-    /// Sends `commands` (a list of `(args, shape)`) in one write, as MULTI/EXEC when
+    /// Sends `commands` (the pipeline's queued commands, taken from it) in one write, as MULTI/EXEC when
     /// `transaction`, and returns one value per command. A command's error reply is raised
     /// (the first one) when `raise_on_error`, else returned in its place as an exception object.
     fn execute_pipeline(
         &self,
         py: Python<'_>,
-        commands: &Bound<'_, PyList>,
+        commands: &Bound<'_, CommandQueue>,
         transaction: bool,
         raise_on_error: bool,
     ) -> PyResult<PyObject> {
         let mut pipe = self.inner.pipeline(transaction);
-        let mut shapes = Vec::with_capacity(commands.len());
-        for item in commands.iter() {
-            let (args, shape): (Bound<'_, PyTuple>, u8) = item.extract()?;
-            pipe.queue(build_cmd(&args)?);
-            shapes.push(Shape::from_u8(shape));
+        let (cmds, shapes) = commands.borrow_mut().take()?;
+        for cmd in cmds {
+            pipe.queue(cmd);
         }
         let results = py
             .allow_threads(|| pipe.execute_raw())
@@ -285,22 +284,20 @@ impl Watched {
             .map_err(|e| to_pyerr(py, &e))
     }
 
-    /// Sends `commands` (a list of `(args, shape)`) as MULTI/EXEC on the watched connection
+    /// Sends `commands` (the pipeline's queued commands, taken from it) as MULTI/EXEC on the watched connection
     /// and releases it. A changed watched key raises `WatchError`.
     fn execute_transaction(
         &self,
         py: Python<'_>,
-        commands: &Bound<'_, PyList>,
+        commands: &Bound<'_, CommandQueue>,
         raise_on_error: bool,
     ) -> PyResult<PyObject> {
+        let (cmds, shapes) = commands.borrow_mut().take()?;
         let mut watched = self.lock()?.take().ok_or_else(released)?;
-        let mut shapes = Vec::with_capacity(commands.len());
         {
             let queue = watched.multi();
-            for item in commands.iter() {
-                let (args, shape): (Bound<'_, PyTuple>, u8) = item.extract()?;
-                queue.queue(build_cmd(&args)?);
-                shapes.push(Shape::from_u8(shape));
+            for cmd in cmds {
+                queue.queue(cmd);
             }
         }
         let results = py

@@ -14,6 +14,7 @@ mod client;
 mod errors;
 mod monitor;
 mod pubsub;
+mod queue;
 mod reply;
 
 /// The module initialiser: registers the client class and the reply-shape constants.
@@ -26,6 +27,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pubsub::AsyncPubSubConn>()?;
     m.add_class::<pubsub::PubSubConn>()?;
     m.add_class::<monitor::MonitorConn>()?;
+    m.add_class::<queue::CommandQueue>()?;
     for (name, shape) in reply::Shape::ALL {
         m.add(*name, *shape as u8)?;
     }

@@ -7,7 +7,7 @@ import pytest
 
 import oxredis
 import oxredis.asyncio as aredis
-from oxredis.exceptions import ResponseError
+from oxredis.exceptions import DataError, ResponseError
 
 
 def run(coro):
@@ -110,6 +110,13 @@ def test_pipeline_and_transaction(server, protocol):
             await pipe.execute()
         assert await r.get("s") == b"y"
         assert await r.pipeline().execute() == []
+        # as redis-py: an argument that cannot be encoded fails execute(), nothing is sent
+        pipe.set("n", 1).set("n", None)
+        assert len(pipe) == 2
+        assert pipe.command_stack[0] == ((b"SET", b"n", b"1"), {})
+        with pytest.raises(DataError, match="NoneType"):
+            await pipe.execute()
+        assert len(pipe) == 0 and await r.get("n") is None
         with pytest.raises(NotImplementedError, match="watch"):
             await r.pipeline().watch("a")
 

@@ -75,3 +75,45 @@ def test_pipeline_context_manager_and_reset(r):
         pipe.reset()
         assert pipe.execute() == []
     assert r.get("a") is None
+
+
+def test_queued_commands_are_listed_and_dropped_by_reset(r):
+    pipe = r.pipeline(transaction=False)
+    assert pipe.set("a", "x").get("a") is pipe
+    # redis-py's (args, options) pairs; here each argument as the bytes that will be sent
+    assert pipe.command_stack == [((b"SET", b"a", b"x"), {}), ((b"GET", b"a"), {})]
+    pipe.reset()
+    assert len(pipe) == 0 and pipe.command_stack == []
+    assert pipe.execute() == []
+    assert r.get("a") is None
+
+
+@pytest.mark.parametrize("transaction", [True, False])
+def test_an_argument_that_cannot_be_encoded_fails_execute_and_sends_nothing(r, transaction):
+    pipe = r.pipeline(transaction=transaction)
+    # as redis-py: queueing does not encode, execute() raises DataError
+    assert pipe.set("a", 1).set("b", None).set("c", 3) is pipe
+    assert len(pipe) == 3
+    with pytest.raises(oxredis.DataError, match="NoneType"):
+        pipe.execute()
+    assert len(pipe) == 0
+    assert r.get("a") is None and r.get("c") is None
+    # the pipeline is usable again, and the bad argument is forgotten
+    assert pipe.set("a", 1).execute() == [True]
+
+
+def test_watched_pipeline_runs_commands_at_once_until_multi(r):
+    r.set("a", 5)
+    with r.pipeline() as pipe:
+        pipe.watch("a")
+        # before multi(): run at once, the reply returned (nothing queued)
+        assert pipe.get("a") == b"5"
+        assert len(pipe) == 0
+        pipe.multi()
+        assert pipe.set("a", 6) is pipe
+        assert pipe.get("a") is pipe
+        assert len(pipe) == 2
+        assert pipe.execute() == [True, b"6"]
+        # after execute() the pipeline queues again
+        assert pipe.get("a") is pipe
+        assert pipe.execute() == [b"6"]

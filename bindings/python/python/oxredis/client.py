@@ -1579,7 +1579,7 @@ class Script:
             return client.evalsha(self.sha, len(keys), *keys, *args)
 
 
-class Pipeline(CoreCommands):
+class Pipeline(_native.CommandQueue, CoreCommands):
     """Queued commands sent in one write by ``execute()`` (one Rust call).
 
     After ``watch(*names)`` commands run at once on the watched connection (to read values),
@@ -1588,9 +1588,10 @@ class Pipeline(CoreCommands):
     """
 
     def __init__(self, client: Redis, transaction: bool = True):
+        # The queue itself, and `_cmd`, `__len__` and `command_stack`, are native
+        # (`_native.CommandQueue`): each command is packed as it is queued.
         self._client = client
         self.transaction = transaction
-        self.command_stack: list = []
         self._watched = None
         self.explicit_transaction = False
         self._scripts: dict = {}
@@ -1599,15 +1600,6 @@ class Pipeline(CoreCommands):
     def watching(self) -> bool:
         """Whether keys are WATCHed."""
         return self._watched is not None
-
-    def _cmd(self, shape, *args):
-        if self._watched is not None and not self.explicit_transaction:
-            return self._watched.execute(args, shape)
-        self.command_stack.append((args, shape))
-        return self
-
-    def __len__(self) -> int:
-        return len(self.command_stack)
 
     def __bool__(self) -> bool:
         return True
@@ -1626,7 +1618,8 @@ class Pipeline(CoreCommands):
 
     def reset(self) -> None:
         """Drops the queued commands and releases a watched connection (UNWATCH)."""
-        self.command_stack = []
+        self._clear()
+        self._set_run_now(None)
         self.explicit_transaction = False
         self._scripts = {}
         watched, self._watched = self._watched, None
@@ -1638,9 +1631,11 @@ class Pipeline(CoreCommands):
         if self.explicit_transaction:
             raise RedisError("Cannot issue a WATCH after a MULTI")
         if self._watched is None:
-            if self.command_stack:
+            if len(self):
                 raise RedisError("Cannot issue a WATCH after commands were queued")
             self._watched = self._client._native.watch(names)
+            # Until multi(), commands run at once on the watched connection (to read values).
+            self._set_run_now(self._watched.execute)
         else:
             self._watched.watch(names)
 
@@ -1654,9 +1649,10 @@ class Pipeline(CoreCommands):
         """Starts queueing the transaction's commands (after ``watch``)."""
         if self.explicit_transaction:
             raise RedisError("Cannot issue nested calls to MULTI")
-        if self.command_stack:
+        if len(self):
             raise RedisError("Commands without an initial WATCH have already been issued")
         self.explicit_transaction = True
+        self._set_run_now(None)
 
     def execute(self, raise_on_error: bool = True) -> list:
         """Sends the queued commands and returns their replies, in order. With
@@ -1668,11 +1664,12 @@ class Pipeline(CoreCommands):
             for sha, known in zip(shas, self._client.script_exists(*shas)):
                 if not known:
                     self._client.script_load(scripts[sha].script)
-        stack, self.command_stack = self.command_stack, []
         watched, self._watched = self._watched, None
         self.explicit_transaction = False
+        self._set_run_now(None)
+        # Both take the queued commands, so the pipeline is empty afterwards whatever happens.
         if watched is not None:
-            return watched.execute_transaction(stack, raise_on_error)
-        if not stack:
+            return watched.execute_transaction(self, raise_on_error)
+        if not len(self):
             return []
-        return self._client._native.execute_pipeline(stack, self.transaction, raise_on_error)
+        return self._client._native.execute_pipeline(self, self.transaction, raise_on_error)

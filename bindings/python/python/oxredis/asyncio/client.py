@@ -180,22 +180,16 @@ class Redis(CoreCommands):
 StrictRedis = Redis
 
 
-class Pipeline(CoreCommands):
+class Pipeline(_native.CommandQueue, CoreCommands):
     """Queued commands (each method returns the pipeline, for chaining) sent in one request by
     ``await execute()``. ``watch`` (optimistic transactions) is not implemented yet."""
 
     def __init__(self, client: Redis, transaction: bool = True):
+        # The queue, `_cmd`, `__len__` and `command_stack` are native
+        # (`_native.CommandQueue`): each command is packed as it is queued.
         self._client = client
         self.transaction = transaction
-        self.command_stack: list = []
         self._scripts: dict = {}
-
-    def _cmd(self, shape, *args):
-        self.command_stack.append((args, shape))
-        return self
-
-    def __len__(self) -> int:
-        return len(self.command_stack)
 
     def __bool__(self) -> bool:
         return True
@@ -213,7 +207,7 @@ class Pipeline(CoreCommands):
 
     async def reset(self) -> None:
         """Drops the queued commands."""
-        self.command_stack = []
+        self._clear()
         self._scripts = {}
 
     async def aclose(self) -> None:
@@ -236,11 +230,11 @@ class Pipeline(CoreCommands):
             for sha, known in zip(shas, await self._client.script_exists(*shas)):
                 if not known:
                     await self._client.script_load(scripts[sha].script)
-        stack, self.command_stack = self.command_stack, []
-        if not stack:
+        if not len(self):
             return []
         fut, completer = _future()
-        self._client._native.execute_pipeline(stack, self.transaction, raise_on_error, fut,
+        # Takes the queued commands: the pipeline is empty afterwards.
+        self._client._native.execute_pipeline(self, self.transaction, raise_on_error, fut,
                                               completer)
         return await fut
 
