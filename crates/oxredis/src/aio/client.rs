@@ -308,7 +308,7 @@ impl Redis {
         let (tx, rx) = oneshot::channel();
         let submitted = self
             .submit(Request {
-                payload: Payload::One(cmd),
+                payload: Payload::One(Box::new(cmd)),
                 reply: ReplyTo::One(tx),
                 allowance,
                 ticket,
@@ -316,7 +316,7 @@ impl Redis {
             .await;
         if let Err((e, req)) = submitted {
             let cmd = match req.payload {
-                Payload::One(cmd) => Some(cmd),
+                Payload::One(cmd) => Some(*cmd),
                 Payload::Packed(..) => None,
             };
             return (Err(e), cmd);
@@ -325,6 +325,7 @@ impl Redis {
         // stopped answering. A dropped receiver (the caller gave up) is fine: the late reply is
         // still read, in order, and discarded, so the shared connection stays in sync.
         let (reply, cmd) = rx.await.unwrap_or_else(|_| (Err(driver_gone()), None));
+        let cmd = cmd.map(|cmd| *cmd);
         let result = reply.and_then(|reply| {
             if self.inner.config.decode_responses {
                 check_utf8(&reply)?;
