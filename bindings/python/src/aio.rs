@@ -4,6 +4,9 @@
 //! future through the loop's [`Completer`](crate::bridge::Completer); the reply is shaped into
 //! Python objects in Rust, on the event loop thread.
 
+use std::sync::Arc;
+
+use oxredis::aio::WatchedPipeline;
 use oxredis::Value;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -100,4 +103,155 @@ impl AsyncClient {
     fn pubsub(&self) -> crate::pubsub::AsyncPubSubConn {
         crate::pubsub::AsyncPubSubConn::new(self.inner.clone(), self.decode)
     }
+
+    /// Opens a dedicated connection and WATCHes `keys` on it; an [`AsyncWatched`] resolves
+    /// `fut` (the start of an asyncio WATCH/MULTI/EXEC transaction, redis-py's
+    /// `Pipeline.watch`).
+    fn watch(
+        &self,
+        keys: &Bound<'_, PyTuple>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let keys = build_cmd(keys)?;
+        let watching = self.inner.pipeline(true).watch(keys);
+        let decode = self.decode;
+        completer.spawn(fut, async move {
+            let watched = watching.await;
+            Box::new(move |py: Python<'_>| match watched {
+                Ok(w) => {
+                    let watched = AsyncWatched {
+                        inner: Arc::new(tokio::sync::Mutex::new(Some(w))),
+                        decode,
+                    };
+                    Ok(Py::new(py, watched)?.into_any())
+                }
+                Err(e) => Err(to_pyerr(py, &e)),
+            }) as Finish
+        })
+    }
+}
+
+/// A dedicated async connection with WATCHed keys (an asyncio `Pipeline` after `watch()`):
+/// commands run at once on it until the queued transaction is executed (MULTI/EXEC,
+/// `WatchError` if a watched key changed) or the watch is reset. Each call resolves an
+/// asyncio future; the calls of one pipeline run one after another (a tokio mutex).
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct AsyncWatched {
+    inner: Arc<tokio::sync::Mutex<Option<WatchedPipeline>>>,
+    decode: bool,
+}
+
+fn released() -> oxredis::Error {
+    oxredis::Error::new(
+        oxredis::ErrorKind::Connection,
+        "the watched connection was released",
+    )
+}
+
+#[pymethods]
+impl AsyncWatched {
+    /// Runs one command at once on the watched connection; its reply, in `shape`, resolves
+    /// `fut`.
+    fn execute(
+        &self,
+        args: &Bound<'_, PyTuple>,
+        shape: u8,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let cmd = build_cmd(args)?;
+        let inner = Arc::clone(&self.inner);
+        let (decode, shape) = (self.decode, Shape::from_u8(shape));
+        completer.spawn(fut, async move {
+            let reply = match inner.lock().await.as_ref() {
+                Some(watched) => watched.run::<Value>(cmd).await,
+                None => Err(released()),
+            };
+            Box::new(move |py: Python<'_>| match reply {
+                Ok(v) => shaped(py, v, shape, decode),
+                Err(e) => Err(to_pyerr(py, &e)),
+            }) as Finish
+        })
+    }
+
+    /// WATCHes more keys on the same connection; `None` resolves `fut`.
+    fn watch(
+        &self,
+        keys: &Bound<'_, PyTuple>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let keys = build_cmd(keys)?;
+        let inner = Arc::clone(&self.inner);
+        completer.spawn(fut, async move {
+            let done = match inner.lock().await.as_mut() {
+                Some(watched) => watched.watch(keys).await,
+                None => Err(released()),
+            };
+            none_or_error(done)
+        })
+    }
+
+    /// UNWATCHes every key (the connection stays the pipeline's); `None` resolves `fut`.
+    fn unwatch(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let inner = Arc::clone(&self.inner);
+        completer.spawn(fut, async move {
+            let done = match inner.lock().await.as_mut() {
+                Some(watched) => watched.unwatch().await,
+                None => Err(released()),
+            };
+            none_or_error(done)
+        })
+    }
+
+    /// Sends the pipeline's queued commands (taken from it) as MULTI/EXEC on the watched
+    /// connection, which is then released; one value per command resolves `fut` (a changed
+    /// watched key: `WatchError`).
+    fn execute_transaction(
+        &self,
+        commands: &Bound<'_, CommandQueue>,
+        raise_on_error: bool,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let (cmds, shapes) = commands.borrow_mut().take()?;
+        let inner = Arc::clone(&self.inner);
+        let decode = self.decode;
+        completer.spawn(fut, async move {
+            let taken = inner.lock().await.take();
+            let results = match taken {
+                Some(mut watched) => {
+                    let queue = watched.multi();
+                    for cmd in cmds {
+                        queue.queue(cmd);
+                    }
+                    watched.execute_raw().await
+                }
+                None => Err(released()),
+            };
+            Box::new(move |py: Python<'_>| {
+                let results = results.map_err(|e| to_pyerr(py, &e))?;
+                results_to_list(py, results, shapes, decode, raise_on_error)
+            }) as Finish
+        })
+    }
+
+    /// Releases the connection, which ends the watch (idempotent; the connection closes once
+    /// a command still running on it is done).
+    fn reset(&self) -> PyResult<()> {
+        let inner = Arc::clone(&self.inner);
+        crate::bridge::runtime()?.spawn(async move {
+            inner.lock().await.take();
+        });
+        Ok(())
+    }
+}
+
+/// `None` for the caller's future, or the error.
+fn none_or_error(done: oxredis::Result<()>) -> Finish {
+    Box::new(move |py: Python<'_>| match done {
+        Ok(()) => Ok(py.None()),
+        Err(e) => Err(to_pyerr(py, &e)),
+    })
 }

@@ -23,6 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::Watched>()?;
     m.add_class::<aio::AsyncClient>()?;
+    m.add_class::<aio::AsyncWatched>()?;
     m.add_class::<bridge::Completer>()?;
     m.add_class::<pubsub::AsyncPubSubConn>()?;
     m.add_class::<pubsub::PubSubConn>()?;

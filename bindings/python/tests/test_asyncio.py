@@ -7,7 +7,7 @@ import pytest
 
 import oxredis
 import oxredis.asyncio as aredis
-from oxredis.exceptions import DataError, ResponseError
+from oxredis.exceptions import DataError, RedisError, ResponseError, WatchError
 
 
 def run(coro):
@@ -117,8 +117,6 @@ def test_pipeline_and_transaction(server, protocol):
         with pytest.raises(DataError, match="NoneType"):
             await pipe.execute()
         assert len(pipe) == 0 and await r.get("n") is None
-        with pytest.raises(NotImplementedError, match="watch"):
-            await r.pipeline().watch("a")
 
     run(main())
 
@@ -249,3 +247,78 @@ def test_unwired_names_say_so():
     from oxredis.cluster import RedisCluster
     from oxredis.sentinel import Sentinel
     assert RedisCluster is oxredis.RedisCluster and Sentinel is oxredis.Sentinel
+
+
+def test_watch_multi_execute(server, protocol):
+    async def main():
+        r = client(server, protocol)
+        other = client(server, protocol)
+        await r.flushdb()
+        await r.set("a", 5)
+        async with r.pipeline() as pipe:
+            await pipe.watch("a")
+            assert pipe.watching
+            # before multi(): the command runs at once on the watched connection
+            value = await pipe.get("a")
+            assert value == b"5"
+            assert len(pipe) == 0
+            pipe.multi()
+            assert pipe.set("a", int(value) + 1) is pipe
+            pipe.get("a")
+            assert await pipe.execute() == [True, b"6"]
+            assert not pipe.watching
+            # a watched key changed by another client aborts the transaction
+            await pipe.watch("a")
+            await other.set("a", 100)
+            pipe.multi()
+            pipe.set("a", 7)
+            with pytest.raises(WatchError):
+                await pipe.execute()
+            assert await r.get("a") == b"100"
+            # after unwatch() another client's write no longer matters
+            await pipe.watch("a")
+            assert await pipe.unwatch() is True
+            await other.set("a", 200)
+            pipe.multi()
+            pipe.incr("a")
+            assert await pipe.execute() == [201]
+            with pytest.raises(RedisError, match="nested"):
+                pipe.multi()
+                pipe.multi()
+            await pipe.reset()
+            # reset() released the watch: the pipeline queues again
+            pipe.set("b", 1)
+            assert await pipe.execute() == [True]
+
+    run(main())
+
+
+def test_transaction_retries_when_a_watched_key_changes(server, protocol):
+    async def main():
+        r = client(server, protocol)
+        other = client(server, protocol)
+        await r.flushdb()
+        await r.set("c", 1)
+        calls = 0
+
+        async def increment(pipe):
+            nonlocal calls
+            calls += 1
+            current = int(await pipe.get("c"))
+            if calls == 1:
+                await other.set("c", 100)
+            pipe.multi()
+            pipe.set("c", current + 1)
+            return current + 1
+
+        assert await r.transaction(increment, "c", value_from_callable=True) == 101
+        assert calls == 2
+        assert await r.get("c") == b"101"
+
+        def plain(pipe):
+            pipe.multi()
+            pipe.incr("c")
+
+        assert await r.transaction(plain, "c") == [102]
+
+    run(main())

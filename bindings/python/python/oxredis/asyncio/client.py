@@ -20,7 +20,7 @@ from typing import Any, AsyncIterator, Callable, Optional
 from .. import _native
 from .. import client as _sync
 from ..client import RAW, CoreCommands
-from ..exceptions import NoScriptError, PubSubError, RedisError
+from ..exceptions import NoScriptError, PubSubError, RedisError, WatchError
 from ..pubsub import _SUBSCRIBE_TYPES, _key
 
 
@@ -163,6 +163,26 @@ class Redis(CoreCommands):
             for item in data:
                 yield item
 
+    async def transaction(self, func, *watches, shard_hint=None, value_from_callable=False,
+                          watch_delay=None):
+        """Runs ``func(pipe)`` (a coroutine function or a plain one) with ``watches``
+        WATCHed, then EXEC; again from the start when a watched key changed (``WatchError``).
+        Returns EXEC's replies, or ``func``'s value with ``value_from_callable=True``."""
+        async with self.pipeline(True) as pipe:
+            while True:
+                try:
+                    if watches:
+                        await pipe.watch(*watches)
+                    func_value = func(pipe)
+                    if inspect.isawaitable(func_value):
+                        func_value = await func_value
+                    exec_value = await pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    if watch_delay is not None and watch_delay > 0:
+                        await asyncio.sleep(watch_delay)
+                    continue
+
     def _not_yet(name: str):  # type: ignore[misc]
         def method(self, *args, **kwargs):
             raise NotImplementedError(
@@ -170,7 +190,6 @@ class Redis(CoreCommands):
         method.__name__ = name
         return method
 
-    transaction = _not_yet("transaction")
     lock = _not_yet("lock")
     monitor = _not_yet("monitor")
     set_response_callback = _not_yet("set_response_callback")
@@ -182,7 +201,10 @@ StrictRedis = Redis
 
 class Pipeline(_native.CommandQueue, CoreCommands):
     """Queued commands (each method returns the pipeline, for chaining) sent in one request by
-    ``await execute()``. ``watch`` (optimistic transactions) is not implemented yet."""
+    ``await execute()``. After ``await watch(*names)`` commands run at once on the watched
+    connection (``await pipe.get(key)``) until ``multi()``; from then on they queue, and
+    ``await execute()`` runs them in MULTI/EXEC, raising ``WatchError`` if a watched key
+    changed."""
 
     def __init__(self, client: Redis, transaction: bool = True):
         # The queue, `_cmd`, `__len__` and `command_stack` are native
@@ -190,6 +212,19 @@ class Pipeline(_native.CommandQueue, CoreCommands):
         self._client = client
         self.transaction = transaction
         self._scripts: dict = {}
+        self._watched = None
+        self.explicit_transaction = False
+
+    @property
+    def watching(self) -> bool:
+        """Whether keys are WATCHed."""
+        return self._watched is not None
+
+    def _run_now(self, args, shape):
+        # Between watch() and multi(): the command runs at once on the watched connection.
+        fut, completer = _future()
+        self._watched.execute(args, shape, fut, completer)
+        return fut
 
     def __bool__(self) -> bool:
         return True
@@ -208,18 +243,49 @@ class Pipeline(_native.CommandQueue, CoreCommands):
     async def reset(self) -> None:
         """Drops the queued commands."""
         self._clear()
+        self._set_run_now(None)
+        self.explicit_transaction = False
         self._scripts = {}
+        watched, self._watched = self._watched, None
+        if watched is not None:
+            watched.reset()
 
     async def aclose(self) -> None:
         """As ``reset()``."""
         await self.reset()
 
     def multi(self) -> None:
-        """Kept for redis-py compatibility (a transaction pipeline already uses MULTI/EXEC)."""
+        """Starts queueing the transaction's commands (after ``watch``)."""
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue nested calls to MULTI")
+        if len(self):
+            raise RedisError("Commands without an initial WATCH have already been issued")
+        self.explicit_transaction = True
+        self._set_run_now(None)
 
     async def watch(self, *names) -> None:
-        """Not implemented yet for asyncio."""
-        raise NotImplementedError("oxredis: asyncio Pipeline.watch() is not implemented yet")
+        """WATCHes keys on a connection of the pipeline's own; commands then run at once
+        (``await pipe.get(key)``) until ``multi()``."""
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue a WATCH after a MULTI")
+        fut, completer = _future()
+        if self._watched is None:
+            if len(self):
+                raise RedisError("Cannot issue a WATCH after commands were queued")
+            self._client._native.watch(names, fut, completer)
+            self._watched = await fut
+            self._set_run_now(self._run_now)
+        else:
+            self._watched.watch(names, fut, completer)
+            await fut
+
+    async def unwatch(self) -> bool:
+        """UNWATCHes every key."""
+        if self._watched is not None:
+            fut, completer = _future()
+            self._watched.unwatch(fut, completer)
+            await fut
+        return True
 
     async def execute(self, raise_on_error: bool = True) -> list:
         """Sends the queued commands; their replies, in order. With ``raise_on_error=False`` a
@@ -230,6 +296,14 @@ class Pipeline(_native.CommandQueue, CoreCommands):
             for sha, known in zip(shas, await self._client.script_exists(*shas)):
                 if not known:
                     await self._client.script_load(scripts[sha].script)
+        watched, self._watched = self._watched, None
+        self.explicit_transaction = False
+        self._set_run_now(None)
+        if watched is not None:
+            fut, completer = _future()
+            # Takes the queued commands and releases the watched connection.
+            watched.execute_transaction(self, raise_on_error, fut, completer)
+            return await fut
         if not len(self):
             return []
         fut, completer = _future()
