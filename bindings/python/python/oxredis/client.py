@@ -44,6 +44,18 @@ XINFO_STREAM = _native.SHAPE_XINFO_STREAM
 DICT_LIST = _native.SHAPE_DICT_LIST
 STR_DICT = _native.SHAPE_STR_DICT
 CLIENT_LIST = _native.SHAPE_CLIENT_LIST
+FLOAT_LIST = _native.SHAPE_FLOAT_LIST
+KEY_MEMBER_SCORE = _native.SHAPE_KEY_MEMBER_SCORE
+RESP2 = _native.SHAPE_RESP2
+FLAT_PAIRS = _native.SHAPE_FLAT_PAIRS
+BYTES = _native.SHAPE_BYTES
+CLIENT_INFO = _native.SHAPE_CLIENT_INFO
+DEBUG_OBJECT = _native.SHAPE_DEBUG_OBJECT
+ACL_GETUSER = _native.SHAPE_ACL_GETUSER
+ACL_LOG = _native.SHAPE_ACL_LOG
+SCORED_TEXT = _native.SHAPE_SCORED_TEXT
+ZSCAN_TEXT = _native.SHAPE_ZSCAN_TEXT
+RANK_SCORE_TEXT = _native.SHAPE_RANK_SCORE_TEXT
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -91,12 +103,52 @@ def _list_or_args(keys: Any, args: tuple) -> list:
     return keys
 
 
+def _safe_cast(cast):
+    """redis-py's ``_wrap_score_cast_func``: ``cast`` of a score's RESP2 text, through
+    ``float`` when ``cast`` refuses the text (``int(b"1e+20")``)."""
+    def safe(x):
+        try:
+            return cast(x)
+        except (ValueError, TypeError):
+            return cast(float(x))
+    return safe
+
+
+def _cast_pairs(cast):
+    """Applies ``cast`` to the scores of ``[(member, score_text)]``."""
+    cast = _safe_cast(cast)
+    return lambda r: [(m, cast(s)) for m, s in r] if r else r
+
+
+def _cast_zscan(cast):
+    """Applies ``cast`` to the scores of ZSCAN's ``(cursor, [(member, score_text)])``."""
+    pairs = _cast_pairs(cast)
+    return lambda r: (r[0], pairs(r[1]))
+
+
+def _cast_rank(cast):
+    """Applies ``cast`` to the score of ``[rank, score_text]`` (``None`` stays)."""
+    cast = _safe_cast(cast)
+    return lambda r: [r[0], cast(r[1])] if r else r
+
+
 class CoreCommands:
     """The command methods shared by ``Redis`` and ``Pipeline`` (redis-py's names and
     signatures)."""
 
     def _cmd(self, shape: int, *args: Any) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def _cmd_post(self, post, shape: int, *args: Any) -> Any:  # pragma: no cover - overridden
+        """As ``_cmd``, with ``post`` applied in Python to the shaped reply (a
+        ``score_cast_func``, a response callback)."""
+        raise NotImplementedError
+
+    def _scored(self, cast, *args: Any) -> Any:
+        """A WITHSCORES command: scores as ``float`` (in Rust), or ``cast`` of their text."""
+        if cast is float:
+            return self._cmd(SCORED, *args)
+        return self._cmd_post(_cast_pairs(cast), SCORED_TEXT, *args)
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
         """Sends any command; the reply is shaped as redis-py shapes that command's reply."""
@@ -331,10 +383,11 @@ class CoreCommands:
         return self._cmd(HSCAN, *args)
 
     def zscan(self, name, cursor=0, match=None, count=None, score_cast_func=float):
-        """ZSCAN: ``(next_cursor, [(member, score)])``."""
-        if score_cast_func is not float:
-            raise NotImplementedError("oxredis: score_cast_func other than float")
-        return self._cmd(ZSCAN, *self._scan_args("ZSCAN", name, cursor, match, count))
+        """ZSCAN: ``(next_cursor, [(member, score)])`` (scores through ``score_cast_func``)."""
+        args = self._scan_args("ZSCAN", name, cursor, match, count)
+        if score_cast_func is float:
+            return self._cmd(ZSCAN, *args)
+        return self._cmd_post(_cast_zscan(score_cast_func), ZSCAN_TEXT, *args)
 
     @staticmethod
     def _scan_args(command, name, cursor, match, count):
@@ -588,11 +641,12 @@ class CoreCommands:
 
     def zrange(self, name, start, end, desc=False, withscores=False, score_cast_func=float,
                byscore=False, bylex=False, offset=None, num=None):
-        """ZRANGE: members, or ``(member, score)`` tuples with ``withscores``."""
-        if score_cast_func is not float:
-            raise NotImplementedError("oxredis: score_cast_func other than float")
+        """ZRANGE: members, or ``(member, score)`` tuples with ``withscores`` (scores through
+        ``score_cast_func``)."""
+        if byscore and bylex:
+            raise DataError("``byscore`` and ``bylex`` can not be specified together.")
         if (offset is None) != (num is None):
-            raise DataError("``offset`` and ``num`` must both be specified together.")
+            raise DataError("``offset`` and ``num`` must both be specified.")
         if bylex and withscores:
             raise DataError("``withscores`` not supported in combination with ``bylex``.")
         args: list = ["ZRANGE", name, start, end]
@@ -606,7 +660,7 @@ class CoreCommands:
             args += ["LIMIT", offset, num]
         if withscores:
             args.append("WITHSCORES")
-            return self._cmd(SCORED, *args)
+            return self._scored(score_cast_func, *args)
         return self._cmd(RAW, *args)
 
     def zrangestore(self, dest, name, start, end, byscore=False, bylex=False, desc=False,
@@ -616,7 +670,7 @@ class CoreCommands:
         if byscore and bylex:
             raise DataError("``byscore`` and ``bylex`` can not be specified together.")
         if (offset is None) != (num is None):
-            raise DataError("``offset`` and ``num`` must both be specified together.")
+            raise DataError("``offset`` and ``num`` must both be specified.")
         args: list = ["ZRANGESTORE", dest, name, start, end]
         if byscore:
             args.append("BYSCORE")
@@ -629,19 +683,24 @@ class CoreCommands:
         return self._cmd(RAW, *args)
 
     @staticmethod
-    def _zaggregate_args(command, dest, keys, aggregate):
-        """redis-py's ``_zaggregate``: ``keys`` a list, or a dict of key to weight."""
-        args: list = [command, dest, len(keys)]
+    def _zaggregate_args(command, dest, keys, aggregate, withscores=False):
+        """redis-py's ``_zaggregate``: ``keys`` a list, or a dict of key to weight; no
+        ``dest`` for ZUNION/ZINTER."""
+        args: list = [command] if dest is None else [command, dest]
+        args.append(len(keys))
         if isinstance(keys, dict):
             args += list(keys.keys())
-            args.append("WEIGHTS")
-            args += list(keys.values())
+            if keys:
+                args.append("WEIGHTS")
+                args += list(keys.values())
         else:
             args += list(keys)
         if aggregate:
-            if aggregate.upper() not in ("SUM", "MIN", "MAX"):
-                raise DataError("aggregate can be sum, min or max.")
+            if aggregate.upper() not in ("SUM", "MIN", "MAX", "COUNT"):
+                raise DataError("aggregate can be sum, min, max or count.")
             args += ["AGGREGATE", aggregate]
+        if withscores:
+            args.append("WITHSCORES")
         return args
 
     def zunionstore(self, dest, keys, aggregate=None):
@@ -654,46 +713,126 @@ class CoreCommands:
         stored in ``dest``; the number of members stored."""
         return self._cmd(RAW, *self._zaggregate_args("ZINTERSTORE", dest, keys, aggregate))
 
+    def zunion(self, keys, aggregate=None, withscores=False, score_cast_func=float):
+        """ZUNION of ``keys`` (a list, or a dict of key to weight): members, or ``(member,
+        score)`` tuples with ``withscores``."""
+        args = self._zaggregate_args("ZUNION", None, keys, aggregate, withscores)
+        if withscores:
+            return self._scored(score_cast_func, *args)
+        return self._cmd(RAW, *args)
+
+    def zinter(self, keys, aggregate=None, withscores=False):
+        """ZINTER of ``keys`` (a list, or a dict of key to weight): members, or ``(member,
+        score)`` tuples with ``withscores``."""
+        args = self._zaggregate_args("ZINTER", None, keys, aggregate, withscores)
+        return self._cmd(SCORED if withscores else RAW, *args)
+
+    def zdiff(self, keys, withscores=False):
+        """ZDIFF of the first of ``keys`` and the others: members; with ``withscores`` the
+        flat ``[member, score_text, ...]`` redis-py gives (no score parsing, as redis-py)."""
+        args: list = ["ZDIFF", len(keys), *keys]
+        if withscores:
+            args.append("WITHSCORES")
+            return self._cmd(FLAT_PAIRS, *args)
+        return self._cmd(RAW, *args)
+
+    def zdiffstore(self, dest, keys):
+        """ZDIFFSTORE: the difference stored in ``dest``; the number of members stored."""
+        return self._cmd(RAW, "ZDIFFSTORE", dest, len(keys), *keys)
+
+    def zintercard(self, numkeys, keys, limit=0):
+        """ZINTERCARD (Redis 7+): the size of the intersection, stopping at ``limit``
+        (0: none)."""
+        return self._cmd(RAW, "ZINTERCARD", numkeys, *keys, "LIMIT", limit)
+
+    def zmscore(self, key, members):
+        """ZMSCORE: a list of ``float`` scores (``None`` for a missing member)."""
+        if not members:
+            raise DataError("ZMSCORE members must be a non-empty list")
+        return self._cmd(FLOAT_LIST, "ZMSCORE", key, *members)
+
+    def zrandmember(self, key, count=None, withscores=False):
+        """ZRANDMEMBER: one member (``None`` for a missing key), a list with ``count``, or with
+        ``withscores`` the flat ``[member, score_text, ...]`` redis-py gives."""
+        args: list = ["ZRANDMEMBER", key]
+        if count is not None:
+            args.append(count)
+        if withscores:
+            args.append("WITHSCORES")
+            return self._cmd(FLAT_PAIRS, *args)
+        return self._cmd(RAW, *args)
+
+    def zlexcount(self, name, min, max):
+        """ZLEXCOUNT: how many members lie between ``min`` and ``max`` (``[a``, ``(a``, ``-``,
+        ``+``)."""
+        return self._cmd(RAW, "ZLEXCOUNT", name, min, max)
+
+    def zrangebylex(self, name, min, max, start=None, num=None):
+        """ZRANGEBYLEX: members between ``min`` and ``max``."""
+        if (start is None) != (num is None):
+            raise DataError("``start`` and ``num`` must both be specified")
+        args: list = ["ZRANGEBYLEX", name, min, max]
+        if start is not None:
+            args += ["LIMIT", start, num]
+        return self._cmd(RAW, *args)
+
+    def zrevrangebylex(self, name, max, min, start=None, num=None):
+        """ZREVRANGEBYLEX: members between ``max`` and ``min``, in reverse order."""
+        if (start is None) != (num is None):
+            raise DataError("``start`` and ``num`` must both be specified")
+        args: list = ["ZREVRANGEBYLEX", name, max, min]
+        if start is not None:
+            args += ["LIMIT", start, num]
+        return self._cmd(RAW, *args)
+
     def zrangebyscore(self, name, min, max, start=None, num=None, withscores=False,
                       score_cast_func=float):
         """ZRANGEBYSCORE: members, or ``(member, score)`` tuples with ``withscores``."""
-        if score_cast_func is not float:
-            raise NotImplementedError("oxredis: score_cast_func other than float")
+        return self._by_score("ZRANGEBYSCORE", name, min, max, start, num, withscores,
+                              score_cast_func)
+
+    def zrevrangebyscore(self, name, max, min, start=None, num=None, withscores=False,
+                         score_cast_func=float):
+        """ZREVRANGEBYSCORE: members from ``max`` down to ``min``, or ``(member, score)``
+        tuples with ``withscores``."""
+        return self._by_score("ZREVRANGEBYSCORE", name, max, min, start, num, withscores,
+                              score_cast_func)
+
+    def _by_score(self, command, name, first, last, start, num, withscores, cast):
         if (start is None) != (num is None):
             raise DataError("``start`` and ``num`` must both be specified")
-        args: list = ["ZRANGEBYSCORE", name, min, max]
+        args: list = [command, name, first, last]
         if start is not None:
             args += ["LIMIT", start, num]
         if withscores:
             args.append("WITHSCORES")
-            return self._cmd(SCORED, *args)
+            return self._scored(cast, *args)
         return self._cmd(RAW, *args)
 
     def zrevrange(self, name, start, end, withscores=False, score_cast_func=float):
         """ZREVRANGE: members, highest score first (tuples with ``withscores``)."""
-        if score_cast_func is not float:
-            raise NotImplementedError("oxredis: score_cast_func other than float")
         if withscores:
-            return self._cmd(SCORED, "ZREVRANGE", name, start, end, "WITHSCORES")
+            return self._scored(score_cast_func, "ZREVRANGE", name, start, end, "WITHSCORES")
         return self._cmd(RAW, "ZREVRANGE", name, start, end)
 
     def zrank(self, name, value, withscore=False, score_cast_func=float):
         """ZRANK: the 0-based rank, or ``None``; with ``withscore=True`` (Redis 7.2+)
         ``[rank, score]``."""
         if withscore:
-            if score_cast_func is not float:
-                raise NotImplementedError("oxredis: score_cast_func other than float")
-            return self._cmd(RANK_SCORE, "ZRANK", name, value, "WITHSCORE")
+            return self._rank_score(score_cast_func, "ZRANK", name, value, "WITHSCORE")
         return self._cmd(RAW, "ZRANK", name, value)
 
     def zrevrank(self, name, value, withscore=False, score_cast_func=float):
         """ZREVRANK: the rank from the highest score, or ``None``; with ``withscore=True``
         (Redis 7.2+) ``[rank, score]``."""
         if withscore:
-            if score_cast_func is not float:
-                raise NotImplementedError("oxredis: score_cast_func other than float")
-            return self._cmd(RANK_SCORE, "ZREVRANK", name, value, "WITHSCORE")
+            return self._rank_score(score_cast_func, "ZREVRANK", name, value, "WITHSCORE")
         return self._cmd(RAW, "ZREVRANK", name, value)
+
+    def _rank_score(self, cast, *args):
+        if cast is float:
+            return self._cmd(RANK_SCORE, *args)
+        return self._cmd_post(_cast_rank(cast), RANK_SCORE_TEXT, *args)
 
     def zcount(self, name, min, max):
         """ZCOUNT."""
@@ -714,6 +853,45 @@ class CoreCommands:
     def zremrangebyscore(self, name, min, max):
         """ZREMRANGEBYSCORE: how many were removed."""
         return self._cmd(RAW, "ZREMRANGEBYSCORE", name, min, max)
+
+    def zremrangebyrank(self, name, min, max):
+        """ZREMRANGEBYRANK: how many were removed."""
+        return self._cmd(RAW, "ZREMRANGEBYRANK", name, min, max)
+
+    def zremrangebylex(self, name, min, max):
+        """ZREMRANGEBYLEX: how many were removed."""
+        return self._cmd(RAW, "ZREMRANGEBYLEX", name, min, max)
+
+    def bzpopmin(self, keys, timeout=0):
+        """BZPOPMIN: ``(key, member, score)`` from the first non-empty sorted set of ``keys``,
+        or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(KEY_MEMBER_SCORE, "BZPOPMIN", *_list_or_args(keys, ()), timeout or 0)
+
+    def bzpopmax(self, keys, timeout=0):
+        """BZPOPMAX: ``(key, member, score)`` from the first non-empty sorted set of ``keys``,
+        or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(KEY_MEMBER_SCORE, "BZPOPMAX", *_list_or_args(keys, ()), timeout or 0)
+
+    def zmpop(self, num_keys, keys, min=False, max=False, count=1):
+        """ZMPOP (Redis 7+): ``[key, [[member, score_text]...]]`` from the first non-empty
+        sorted set of ``keys`` (the MIN or MAX end), or ``None``."""
+        args: list = ["ZMPOP", num_keys, *keys]
+        if (min and max) or (not min and not max):
+            raise DataError
+        args.append("MIN" if min else "MAX")
+        if count != 1:
+            args += ["COUNT", count]
+        return self._cmd(RESP2, *args)
+
+    def bzmpop(self, timeout, numkeys, keys, min=False, max=False, count=1):
+        """BZMPOP (Redis 7+): as ``zmpop``, waiting up to ``timeout`` seconds (0: forever);
+        ``None`` when it timed out."""
+        args: list = ["BZMPOP", timeout, numkeys, *keys]
+        if (min and max) or (not min and not max):
+            raise DataError("Either min or max, but not both must be set")
+        args.append("MIN" if min else "MAX")
+        args += ["COUNT", count]
+        return self._cmd(RESP2, *args)
 
     def zscore(self, name, value):
         """ZSCORE: a float, or ``None``."""
@@ -1390,6 +1568,9 @@ class Redis(CoreCommands):
     def _cmd(self, shape, *args):
         return self._execute(args, shape)
 
+    def _cmd_post(self, post, shape, *args):
+        return post(self._execute(args, shape))
+
     # The hottest commands skip the `_cmd` frame (same arguments and reply as CoreCommands').
     def get(self, name):
         """GET: the value, or ``None``."""
@@ -1594,6 +1775,7 @@ class Pipeline(CoreCommands):
         self._watched = None
         self.explicit_transaction = False
         self._scripts: dict = {}
+        self._posts: dict = {}
 
     @property
     def watching(self) -> bool:
@@ -1603,6 +1785,13 @@ class Pipeline(CoreCommands):
     def _cmd(self, shape, *args):
         if self._watched is not None and not self.explicit_transaction:
             return self._watched.execute(args, shape)
+        self.command_stack.append((args, shape))
+        return self
+
+    def _cmd_post(self, post, shape, *args):
+        if self._watched is not None and not self.explicit_transaction:
+            return post(self._watched.execute(args, shape))
+        self._posts[len(self.command_stack)] = post
         self.command_stack.append((args, shape))
         return self
 
@@ -1629,6 +1818,7 @@ class Pipeline(CoreCommands):
         self.command_stack = []
         self.explicit_transaction = False
         self._scripts = {}
+        self._posts = {}
         watched, self._watched = self._watched, None
         if watched is not None:
             watched.reset()
@@ -1669,10 +1859,24 @@ class Pipeline(CoreCommands):
                 if not known:
                     self._client.script_load(scripts[sha].script)
         stack, self.command_stack = self.command_stack, []
+        posts, self._posts = self._posts, {}
         watched, self._watched = self._watched, None
         self.explicit_transaction = False
         if watched is not None:
-            return watched.execute_transaction(stack, raise_on_error)
+            return _apply_posts(watched.execute_transaction(stack, raise_on_error), posts)
         if not stack:
             return []
-        return self._client._native.execute_pipeline(stack, self.transaction, raise_on_error)
+        return _apply_posts(
+            self._client._native.execute_pipeline(stack, self.transaction, raise_on_error),
+            posts)
+
+
+def _apply_posts(results, posts: dict):
+    """Applies each queued command's ``post`` (by index) to its result; an error returned in
+    place of a result (``raise_on_error=False``) stays as it is. ``None`` (a transaction that
+    did not run) stays ``None``."""
+    if posts and results is not None:
+        for i, post in posts.items():
+            if i < len(results) and not isinstance(results[i], Exception):
+                results[i] = post(results[i])
+    return results

@@ -47,6 +47,11 @@ def _future():
     return loop.create_future(), c
 
 
+async def _posted(fut, post):
+    """``post`` of the awaited reply."""
+    return post(await fut)
+
+
 class Redis(CoreCommands):
     """An asyncio Redis client with redis-py's API: ``await r.get("k")``. Takes the same
     keyword arguments as ``oxredis.Redis`` (and ``connection_pool=``). All commands share one
@@ -75,6 +80,9 @@ class Redis(CoreCommands):
         fut = loop.create_future()
         self._execute(args, shape, fut, self._completer)
         return fut
+
+    def _cmd_post(self, post, shape, *args):
+        return _posted(self._cmd(shape, *args), post)
 
     def get(self, name):
         """GET: the value, or ``None`` (awaitable)."""
@@ -189,8 +197,14 @@ class Pipeline(CoreCommands):
         self.transaction = transaction
         self.command_stack: list = []
         self._scripts: dict = {}
+        self._posts: dict = {}
 
     def _cmd(self, shape, *args):
+        self.command_stack.append((args, shape))
+        return self
+
+    def _cmd_post(self, post, shape, *args):
+        self._posts[len(self.command_stack)] = post
         self.command_stack.append((args, shape))
         return self
 
@@ -215,6 +229,7 @@ class Pipeline(CoreCommands):
         """Drops the queued commands."""
         self.command_stack = []
         self._scripts = {}
+        self._posts = {}
 
     async def aclose(self) -> None:
         """As ``reset()``."""
@@ -237,12 +252,13 @@ class Pipeline(CoreCommands):
                 if not known:
                     await self._client.script_load(scripts[sha].script)
         stack, self.command_stack = self.command_stack, []
+        posts, self._posts = self._posts, {}
         if not stack:
             return []
         fut, completer = _future()
         self._client._native.execute_pipeline(stack, self.transaction, raise_on_error, fut,
                                               completer)
-        return await fut
+        return _sync._apply_posts(await fut, posts)
 
 
 class Script:
