@@ -263,3 +263,92 @@ def test_sorted_sets_asyncio(server, protocol):
         await a.aclose()
 
     asyncio.run(main())
+
+
+# --- lists, sets, hashes ---------------------------------------------------------------------
+def test_blmove_lmpop_blmpop(r):
+    r.rpush("l1", "a", "b", "c")
+    r.rpush("l2", "x")
+    assert r.blmove("l1", "l2", 1) == b"a"
+    assert r.blmove("l1", "l2", 1, "RIGHT", "LEFT") == b"c"
+    assert r.blmove("missing", "l2", 0.05) is None
+    assert r.lrange("l2", 0, -1) == [b"c", b"x", b"a"]
+    assert r.lmove("l2", "l1", "LEFT", "LEFT") == b"c"
+    assert r.lmpop(2, "missing", "l2", direction="LEFT") == [b"l2", [b"x"]]
+    assert r.lmpop(1, "l1", direction="RIGHT", count=5) == [b"l1", [b"b", b"c"]]
+    assert r.lmpop(1, "l1", direction="RIGHT") is None
+    with pytest.raises(TypeError):
+        r.lmpop(1, "l1")  # direction is keyword-only and required, as in redis-py
+    r.rpush("l3", 1, 2, 3)
+    assert r.blmpop(1, 2, "missing", "l3", direction="RIGHT", count=2) == [b"l3", [b"3", b"2"]]
+    assert r.blmpop(0.05, 1, "missing", direction="LEFT") is None
+    assert r.lpos("l3", 1) == 0 and r.lpos("l3", 9) is None
+
+    def push():
+        time.sleep(0.2)
+        oxredis.Redis(host="127.0.0.1", port=r.get_connection_kwargs()["port"]).rpush("w", "v")
+
+    t = threading.Thread(target=push)
+    t.start()
+    assert r.blmove("w", "dst", 10, "LEFT", "RIGHT") == b"v"
+    t.join()
+    assert r.lrange("dst", 0, -1) == [b"v"]
+
+
+def test_smismember_sintercard(r, rd):
+    r.sadd("s1", "a", "b", "c")
+    r.sadd("s2", "b", "c", "d")
+    assert r.smismember("s1", ["a", "z", "c"]) == [1, 0, 1]
+    assert r.smismember("s1", "a", "b") == [1, 1]
+    assert r.smismember("missing", ["a"]) == [0]
+    assert rd.smismember("s1", ["d"]) == [0]
+    assert r.sintercard(2, ["s1", "s2"]) == 2
+    assert r.sintercard(2, ["s1", "s2"], limit=1) == 1
+    assert r.sintercard(2, ["s1", "missing"]) == 0
+    r.set("str", "x")
+    with pytest.raises(ResponseError):
+        r.smismember("str", ["a"])
+
+
+def test_hrandfield(r, rd):
+    r.hset("h", mapping={"f": "v"})
+    assert r.hrandfield("h") == b"f"
+    assert r.hrandfield("missing") is None
+    assert r.hrandfield("h", 2) == [b"f"]
+    assert r.hrandfield("h", -2) == [b"f", b"f"]
+    # As redis-py: WITHVALUES is the flat reply.
+    assert r.hrandfield("h", 1, withvalues=True) == [b"f", b"v"]
+    assert r.hrandfield("h", -2, withvalues=True) == [b"f", b"v", b"f", b"v"]
+    assert r.hrandfield("missing", 2, withvalues=True) == []
+    rd.hset("h2", mapping={"a": 1, "b": 2})
+    flat = rd.hrandfield("h2", 5, withvalues=True)
+    assert sorted(zip(flat[::2], flat[1::2])) == [("a", "1"), ("b", "2")]
+
+
+def test_lists_sets_hashes_pipeline_and_asyncio(r, server, protocol):
+    r.hset("h", "f", "v")
+    r.sadd("s", "a")
+    r.rpush("l", "1", "2")
+    pipe = r.pipeline()
+    pipe.hrandfield("h", 1, True).smismember("s", ["a", "b"]).sintercard(1, ["s"])
+    pipe.lmpop(1, "l", direction="LEFT").blmpop(1, 1, "l", direction="LEFT").blmove("l", "m", 0.05)
+    assert pipe.execute() == [[b"f", b"v"], [1, 0], 1, [b"l", [b"1"]], [b"l", [b"2"]], None]
+
+    async def main():
+        a = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+        assert await a.hrandfield("h", -1, withvalues=True) == [b"f", b"v"]
+        assert await a.smismember("s", "a", "z") == [1, 0]
+        # BLMOVE and BLMPOP wait on connections of their own, answered by this task.
+        mover = asyncio.ensure_future(a.blmove("src", "dst", 10))
+        popper = asyncio.ensure_future(a.blmpop(10, 1, "src2", direction="RIGHT", count=3))
+        await asyncio.sleep(0.2)
+        assert await a.rpush("src", "v") == 1
+        assert await a.rpush("src2", "p", "q") == 2
+        assert await asyncio.wait_for(mover, 20) == b"v"
+        assert await asyncio.wait_for(popper, 20) == [b"src2", [b"q", b"p"]]
+        async with a.pipeline(transaction=False) as p:
+            p.lmpop(1, "dst", direction="LEFT").sintercard(1, ["s"], limit=5)
+            assert await p.execute() == [[b"dst", [b"v"]], 1]
+        await a.aclose()
+
+    asyncio.run(main())

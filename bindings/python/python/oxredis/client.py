@@ -461,6 +461,17 @@ class CoreCommands:
         """HSTRLEN."""
         return self._cmd(RAW, "HSTRLEN", name, key)
 
+    def hrandfield(self, key, count=None, withvalues=False):
+        """HRANDFIELD: one field (``None`` for a missing key), a list with ``count``, or with
+        ``withvalues`` the flat ``[field, value, ...]`` redis-py gives."""
+        args: list = ["HRANDFIELD", key]
+        if count is not None:
+            args.append(count)
+        if withvalues:
+            args.append("WITHVALUES")
+            return self._cmd(FLAT_PAIRS, *args)
+        return self._cmd(RAW, *args)
+
     def hincrby(self, name, key, amount=1):
         """HINCRBY: the new value."""
         return self._cmd(RAW, "HINCRBY", name, key, amount)
@@ -561,6 +572,23 @@ class CoreCommands:
         """LMOVE: the moved value."""
         return self._cmd(RAW, "LMOVE", first_list, second_list, src, dest)
 
+    def blmove(self, first_list, second_list, timeout, src="LEFT", dest="RIGHT"):
+        """BLMOVE: the moved value, or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(RAW, "BLMOVE", first_list, second_list, src, dest, timeout)
+
+    def lmpop(self, num_keys, *args, direction, count=1):
+        """LMPOP (Redis 7+) from the ``direction`` end (LEFT/RIGHT) of the first non-empty list
+        of ``args``: ``[key, [values]]``, or ``None``."""
+        cmd_args: list = ["LMPOP", num_keys, *args, direction]
+        if count != 1:
+            cmd_args += ["COUNT", count]
+        return self._cmd(RAW, *cmd_args)
+
+    def blmpop(self, timeout, numkeys, *args, direction, count=1):
+        """BLMPOP (Redis 7+): as ``lmpop``, waiting up to ``timeout`` seconds (0: forever);
+        ``None`` when it timed out."""
+        return self._cmd(RAW, "BLMPOP", timeout, numkeys, *args, direction, "COUNT", count)
+
     def blpop(self, keys, timeout=0):
         """BLPOP: ``(key, value)``, or ``None`` after ``timeout`` seconds (0: forever)."""
         return self._cmd(TUPLE, "BLPOP", *_list_or_args(keys, ()), timeout or 0)
@@ -585,6 +613,16 @@ class CoreCommands:
     def sismember(self, name, value):
         """SISMEMBER: ``True`` or ``False``."""
         return self._cmd(BOOL, "SISMEMBER", name, value)
+
+    def smismember(self, name, values, *args):
+        """SMISMEMBER: 1 or 0 for each of ``values`` (a list, or several arguments), as
+        redis-py returns them."""
+        return self._cmd(RAW, "SMISMEMBER", name, *_list_or_args(values, args))
+
+    def sintercard(self, numkeys, keys, limit=0):
+        """SINTERCARD (Redis 7+): the size of the intersection of ``keys``, stopping at
+        ``limit`` (0: none)."""
+        return self._cmd(RAW, "SINTERCARD", numkeys, *keys, "LIMIT", limit)
 
     def scard(self, name):
         """SCARD."""
