@@ -470,6 +470,7 @@ fn acl_getuser(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
     };
     let out = PyDict::new(py);
     let mut enabled = false;
+    let mut category_list = None;
     for (k, v) in fields {
         let key = string_of(&k).unwrap_or_default();
         let value = match key.as_str() {
@@ -485,13 +486,17 @@ fn acl_getuser(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
                 let rules = string_of(&v).unwrap_or_default();
                 let (categories, commands): (Vec<&str>, Vec<&str>) =
                     rules.split(' ').partition(|r| r.contains('@'));
-                out.set_item("categories", PyList::new(py, categories)?)?;
+                category_list = Some(PyList::new(py, categories)?);
                 PyList::new(py, commands)?.into_any().unbind()
             }
             "selectors" => list_of(py, v, decode, false, acl_selector)?,
             _ => raw(py, v, decode)?,
         };
         out.set_item(key, value)?;
+    }
+    // redis-py's order: the split-off categories after every field of the reply.
+    if let Some(categories) = category_list {
+        out.set_item("categories", categories)?;
     }
     out.set_item("enabled", enabled)?;
     Ok(out.into_any().unbind())

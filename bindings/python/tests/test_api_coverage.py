@@ -352,3 +352,278 @@ def test_lists_sets_hashes_pipeline_and_asyncio(r, server, protocol):
         await a.aclose()
 
     asyncio.run(main())
+
+
+# --- server: CLIENT ----------------------------------------------------------------------------
+def test_client_info(r, rd):
+    pipe = r.pipeline(transaction=False)  # one connection for both
+    pipe.client_setname("oxpy-info").client_info().client_id()
+    _, info, cid = pipe.execute()
+    assert (info["id"], info["name"], info["db"], info["user"]) == (cid, "oxpy-info", 0, "default")
+    assert info["cmd"] == "client|info"
+    assert {"addr", "laddr", "fd", "age", "idle", "flags", "sub", "psub", "multi", "qbuf",
+            "argv-mem", "obl", "oll", "omem", "tot-mem", "events", "resp"} <= set(info)
+    ints = {"id", "age", "idle", "db", "sub", "psub", "multi", "qbuf", "qbuf-free", "obl",
+            "argv-mem", "oll", "omem", "tot-mem"}
+    assert all(isinstance(v, int) if k in ints else isinstance(v, str) for k, v in info.items())
+    assert info["resp"] == str(r.get_protocol())
+    assert rd.client_info()["user"] == "default"
+    assert r.execute_command("CLIENT INFO")["db"] == 0
+
+
+def test_client_kill(r, server, protocol):
+    clients = []  # kept open until killed
+
+    def victim():
+        v = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                          client_name="oxpy-victim")
+        assert v.ping() is True
+        clients.append(v)
+        [me] = [c for c in r.client_list() if c["name"] == "oxpy-victim"]
+        return me
+
+    me = victim()
+    assert r.client_kill(me["addr"]) is True
+    assert [c for c in r.client_list() if c["name"] == "oxpy-victim"] == []
+    with pytest.raises(ResponseError, match="No such client"):
+        r.client_kill(me["addr"])
+    me = victim()
+    assert r.client_kill_filter(_id=me["id"]) == 1
+    assert r.client_kill_filter(_id=me["id"]) == 0
+    me = victim()
+    assert r.client_kill_filter(addr=me["addr"], skipme=True) == 1
+    assert [c for c in r.client_list() if c["name"] == "oxpy-victim"] == []
+    assert r.client_kill_filter(_type="master") == 0
+    with pytest.raises(ResponseError, match="No such user"):
+        r.client_kill_filter(user="nobody", skipme=False)
+    with pytest.raises(DataError, match="must specify at least one filter"):
+        r.client_kill_filter()
+    with pytest.raises(DataError, match="CLIENT KILL type must be one of"):
+        r.client_kill_filter(_type="nobody")
+    with pytest.raises(DataError, match="skipme must be a bool"):
+        r.client_kill_filter(_id=1, skipme="yes")
+
+
+def test_client_pause_evict_tracking(r, rd):
+    assert r.client_pause(1) is True
+    assert r.client_pause(1, all=False) is True
+    assert r.client_unpause() == b"OK"
+    assert rd.client_unpause() == "OK"
+    with pytest.raises(DataError, match="CLIENT PAUSE timeout must be an integer"):
+        r.client_pause(1.5)
+    assert r.client_no_evict("on") == b"OK"
+    assert r.client_no_evict("off") == b"OK"
+    with pytest.raises(ResponseError):
+        r.client_no_evict("maybe")
+    pipe = r.pipeline(transaction=False)  # tracking is per connection: on, then off again
+    pipe.client_tracking_on(bcast=True, prefix=["a:", "b:"]).client_tracking_off()
+    pipe.client_tracking(on=True, optin=True).client_tracking(on=False)
+    assert pipe.execute() == [b"OK"] * 4
+    with pytest.raises(DataError, match="Prefix can only be used with bcast"):
+        r.client_tracking_on(prefix=["a"])
+    with pytest.raises(ResponseError):
+        r.client_tracking_on(clientid=999_999_999)  # no such client to redirect to
+
+
+def test_client_no_touch(r):
+    if _version(r) < (7, 2):
+        pytest.skip("CLIENT NO-TOUCH needs Redis 7.2")
+    assert r.client_no_touch("ON") == b"OK"
+    assert r.client_no_touch("OFF") == b"OK"
+
+
+# --- server: ACL -------------------------------------------------------------------------------
+SECRET1_SHA = "5b11618c2e44027877d0cd0921ed166b9f176f50587fc91e7534dd2946db77d6"
+
+
+def test_acl_setuser_getuser_list_deluser(r, rd):
+    try:
+        assert r.acl_setuser("oxpy-u1", enabled=True, passwords=["+secret1"],
+                             categories=["+@hyperloglog"], commands=["+get"],
+                             keys=["k*", "%R~r*"], channels=["ch*"],
+                             selectors=[("+get", "sel*")]) is True
+        u1 = r.acl_getuser("oxpy-u1")
+        assert {k: u1[k] for k in ("flags", "passwords", "commands", "categories", "keys",
+                                   "channels", "selectors", "enabled")} == {
+            "flags": ["on"], "passwords": [SECRET1_SHA], "commands": ["+get"],
+            "categories": ["-@all", "+@hyperloglog"], "keys": ["~k*", "%R~r*"],
+            "channels": ["&ch*"], "enabled": True,
+            # Valkey adds its "databases" rule to each selector (and to the user).
+            "selectors": [["commands", "-@all +get", "keys", "~sel*", "channels", ""]
+                          + (["databases", "alldbs"] if "databases" in u1 else [])]}
+        assert rd.acl_getuser("oxpy-u1")["passwords"] == [SECRET1_SHA]
+        assert r.acl_setuser("oxpy-u2", nopass=True, reset=True) is True
+        u2 = r.acl_getuser("oxpy-u2")
+        assert {k: u2[k] for k in ("passwords", "commands", "categories", "keys", "channels",
+                                   "selectors", "enabled")} == {
+            "passwords": [], "commands": [], "categories": ["-@all"], "keys": [],
+            "channels": [], "selectors": [], "enabled": False}
+        assert u2["flags"][:2] == ["off", "nopass"]
+        assert r.acl_setuser("oxpy-u3", hashed_passwords=["+" + "a" * 64], reset_keys=True,
+                             reset_channels=True, reset_passwords=True) is True
+        assert r.acl_getuser("oxpy-u3")["passwords"] == ["a" * 64]
+        assert r.acl_setuser("oxpy-u3", hashed_passwords=["-" + "a" * 64]) is True
+        assert r.acl_getuser("oxpy-u3")["passwords"] == []
+        assert r.acl_getuser("nobody") is None
+        rules = r.acl_list()
+        assert all(isinstance(x, str) for x in rules)
+        assert "user default on nopass ~* &* +@all" in rules
+        [u1_rules] = [x for x in rules if x.startswith("user oxpy-u1 ")]
+        assert u1_rules.startswith(f"user oxpy-u1 on #{SECRET1_SHA} ~k* %R~r* resetchannels "
+                                   "&ch* -@all +@hyperloglog +get (~sel* ")
+        assert r.acl_dryrun("oxpy-u1", "get", "kx") == b"OK"
+        assert rd.acl_dryrun("oxpy-u1", "set", "kx", "v") != "OK"  # a reason, as text
+        for bad in (dict(passwords=["x"]), dict(hashed_passwords=["x"]),
+                    dict(nopass=True, passwords=["+x"]), dict(categories=["read"]),
+                    dict(commands=["get"]), dict(selectors=[("get", "k")])):
+            with pytest.raises(DataError):
+                r.acl_setuser("oxpy-bad", **bad)
+        with pytest.raises(ResponseError):
+            r.acl_setuser("oxpy-bad", commands=["+nosuchcommand"])
+    finally:
+        assert r.acl_deluser("oxpy-u1", "oxpy-u2", "oxpy-u3", "nobody") == 3
+    assert r.acl_deluser("oxpy-u1") == 0
+
+
+def test_acl_cat_genpass_log(r, rd, server, protocol):
+    cats = r.acl_cat()
+    assert {"keyspace", "read", "write", "hyperloglog", "dangerous"} <= set(cats)
+    assert all(isinstance(c, str) for c in cats)
+    assert sorted(rd.acl_cat("hyperloglog")) == [
+        "pfadd", "pfcount", "pfdebug", "pfmerge", "pfselftest"]
+    with pytest.raises(ResponseError):
+        r.acl_cat("nosuchcategory")
+    p = r.acl_genpass()
+    assert isinstance(p, str) and len(p) == 64 and int(p, 16) >= 0
+    assert len(r.acl_genpass(32)) == 8
+    assert len(r.acl_genpass("8")) == 2
+    with pytest.raises(DataError, match="between 0 and 4096"):
+        r.acl_genpass(5000)
+    assert r.acl_log_reset() is True
+    assert r.acl_log() == []
+    r.acl_setuser("oxpy-logged", enabled=True, passwords=["+pw"], commands=["+get"],
+                  keys=["allowed*"])
+    try:
+        u = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                          username="oxpy-logged", password="pw")
+        with pytest.raises(oxredis.exceptions.NoPermissionError):
+            u.get("forbidden")
+        [entry] = r.acl_log(count=1)
+        assert {k: entry[k] for k in ("count", "reason", "context", "object", "username")} == {
+            "count": 1, "reason": "key", "context": "toplevel", "object": "forbidden",
+            "username": "oxpy-logged"}
+        assert isinstance(entry["age-seconds"], float) and entry["age-seconds"] >= 0
+        info = entry["client-info"]
+        assert (info["user"], info["cmd"], info["db"]) == ("oxpy-logged", "get", 0)
+        assert isinstance(info["id"], int) and isinstance(info["addr"], str)
+        assert rd.acl_log(count=1)[0]["object"] == "forbidden"
+        with pytest.raises(DataError, match="ACL LOG count must be an integer"):
+            r.acl_log(count="1")
+        assert r.execute_command("ACL LOG", "RESET") is True
+        assert r.acl_log() == []
+    finally:
+        r.acl_deluser("oxpy-logged")
+
+
+# --- server: functions, memory, debug, config --------------------------------------------------
+FLIB = ("#!lua name=oxcov\n"
+        "redis.register_function('echo1', function(keys, args) return args[1] end)\n"
+        "redis.register_function{function_name='get1', callback=function(keys, args) "
+        "return redis.call('GET', keys[1]) end, flags={'no-writes'}}\n")
+FLIB_FUNCTIONS = [[b"name", b"echo1", b"description", None, b"flags", []],
+                  [b"name", b"get1", b"description", None, b"flags", [b"no-writes"]]]
+
+
+def _libs(reply):
+    """FUNCTION LIST with each library's functions sorted (the server's order is a hash's)."""
+    return [[sorted(v) if k == b"functions" else v for k, v in zip(lib[::2], lib[1::2])]
+            for lib in reply]
+
+
+
+
+def test_function_list_stats_dump_restore(r, rd):
+    assert r.function_flush() is True
+    assert r.function_list() == []
+    assert r.function_load(FLIB) == b"oxcov"
+    # As RESP2 sends it (flat lists), on RESP3 too.
+    listed = r.function_list()
+    assert [lib[::2] for lib in listed] == [[b"library_name", b"engine", b"functions"]]
+    assert _libs(listed) == [[b"oxcov", b"LUA", FLIB_FUNCTIONS]]
+    assert _libs(r.function_list(library="ox*", withcode=True)) == [
+        [b"oxcov", b"LUA", FLIB_FUNCTIONS, FLIB.encode()]]
+    assert r.function_list(library="zzz") == []
+    assert rd.function_list()[0][:4] == ["library_name", "oxcov", "engine", "LUA"]
+    assert r.function_stats() == [
+        b"running_script", None, b"engines", [b"LUA", [b"libraries_count", 1,
+                                                      b"functions_count", 2]]]
+    dump = rd.function_dump()
+    assert isinstance(dump, bytes) and len(dump) > 20  # bytes even when decoding
+    with pytest.raises(ResponseError, match="already exists"):
+        r.function_restore(dump)
+    assert r.function_restore(dump, "REPLACE") is True
+    assert r.function_flush() is True
+    assert r.function_restore(dump, policy="FLUSH") is True
+    assert [lib[1] for lib in r.function_list()] == [b"oxcov"]
+    assert r.fcall("echo1", 0, "back") == b"back"
+    pipe = r.pipeline()
+    pipe.function_dump().function_flush().function_restore(dump).function_list("oxcov")
+    pipe.function_stats()
+    got = pipe.execute()
+    assert got[0] == dump and got[1:3] == [True, True]
+    assert _libs(got[3]) == [[b"oxcov", b"LUA", FLIB_FUNCTIONS]]
+    assert got[4][2:] == [b"engines", [b"LUA", [b"libraries_count", 1, b"functions_count", 2]]]
+    assert r.function_flush() is True
+
+
+def test_memory_usage_debug_object_config_rewrite(r, rd):
+    r.rpush("l", "a")
+    r.set("n", 5)
+    r.set("s", "x" * 100)
+    usage = r.memory_usage("s")
+    assert isinstance(usage, int) and usage > 100
+    assert isinstance(r.memory_usage("l", samples=0), int)
+    assert r.memory_usage("missing") is None
+    n = r.debug_object("n")
+    assert {k: n[k] for k in ("type", "encoding", "serializedlength")} == {
+        "type": "Value", "encoding": "int", "serializedlength": 2}
+    assert isinstance(n["at"], str) and n["at"].startswith("0x")
+    assert all(isinstance(n[k], int) for k in ("refcount", "lru", "lru_seconds_idle"))
+    r.hset("h", "f", "v")
+    h = rd.debug_object("h")
+    assert (h["type"], h["encoding"], h["refcount"]) == ("Value", "listpack", 1)
+    with pytest.raises(ResponseError, match="no such key"):
+        r.debug_object("missing")
+    # The test server runs without a config file: redis-py raises the server's error.
+    with pytest.raises(ResponseError, match="without a config file"):
+        r.config_rewrite()
+
+
+def test_server_commands_pipeline_and_asyncio(r, server, protocol):
+    r.set("k", "v")
+    pipe = r.pipeline(transaction=False)
+    pipe.client_info().acl_cat("hyperloglog").acl_genpass(8).memory_usage("missing")
+    pipe.debug_object("k").acl_log_reset()
+    info, cat, pw, usage, dbg, reset = pipe.execute()
+    assert isinstance(info["id"], int) and sorted(cat)[0] == "pfadd"
+    assert len(pw) == 2 and usage is None and dbg["encoding"] == "embstr" and reset is True
+
+    async def main():
+        a = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+        assert (await a.client_info())["db"] == 0
+        assert await a.client_no_evict("off") == b"OK"
+        assert await a.acl_setuser("oxpy-async", nopass=True) is True
+        assert (await a.acl_getuser("oxpy-async"))["enabled"] is False
+        assert await a.acl_deluser("oxpy-async") == 1
+        assert (await a.debug_object("k"))["type"] == "Value"
+        assert await a.function_load(FLIB, replace=True) == b"oxcov"
+        assert (await a.function_list())[0][1] == b"oxcov"
+        assert await a.function_delete("oxcov") is True
+        async with a.pipeline() as p:
+            p.memory_usage("k").acl_list().function_stats()
+            usage, rules, stats = await p.execute()
+            assert isinstance(usage, int) and "user default on nopass ~* &* +@all" in rules
+            assert stats[:2] == [b"running_script", None]
+        await a.aclose()
+
+    asyncio.run(main())

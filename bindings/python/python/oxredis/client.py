@@ -77,7 +77,30 @@ COMMAND_SHAPES = {
     "CONFIG GET": STR_DICT, "CONFIG SET": OK, "CONFIG RESETSTAT": OK, "CLIENT LIST": CLIENT_LIST,
     "CLIENT GETNAME": STR, "CLIENT SETNAME": OK, "ACL WHOAMI": STR, "ACL USERS": STR_LIST,
     "FUNCTION DELETE": OK, "FUNCTION FLUSH": OK,
+    "ZMSCORE": FLOAT_LIST, "BZPOPMIN": KEY_MEMBER_SCORE, "BZPOPMAX": KEY_MEMBER_SCORE,
+    "ZMPOP": RESP2, "BZMPOP": RESP2, "ZDIFF": FLAT_PAIRS, "ZRANDMEMBER": FLAT_PAIRS,
+    "HRANDFIELD": FLAT_PAIRS, "CLIENT INFO": CLIENT_INFO, "CLIENT KILL": OK,
+    "CLIENT PAUSE": OK, "ACL CAT": STR_LIST, "ACL LIST": STR_LIST, "ACL GENPASS": STR,
+    "ACL GETUSER": ACL_GETUSER, "ACL LOG": ACL_LOG, "ACL SETUSER": OK,
+    "FUNCTION LIST": RESP2, "FUNCTION STATS": RESP2, "FUNCTION DUMP": BYTES,
+    "FUNCTION RESTORE": OK, "DEBUG OBJECT": DEBUG_OBJECT,
 }
+
+
+def _encode(value: Any) -> bytes:
+    """A value as redis-py's encoder sends it (``str`` as UTF-8, numbers as text)."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, float):
+        return repr(value).encode()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value).encode()
+    raise DataError(f"Invalid input of type: '{type(value).__name__}'. Convert to a bytes, "
+                    "string, int or float first.")
 
 
 def _seconds(value: Any) -> int:
@@ -1429,6 +1452,23 @@ class CoreCommands:
         """OBJECT ``infotype`` (ENCODING, REFCOUNT, IDLETIME, FREQ) of ``key``."""
         return self._cmd(RAW, "OBJECT", infotype, key)
 
+    def memory_usage(self, key, samples=None, **kwargs):
+        """MEMORY USAGE: the bytes ``key`` takes (``samples`` nested values looked at), or
+        ``None`` for a missing key."""
+        if isinstance(samples, int):
+            return self._cmd(RAW, "MEMORY", "USAGE", key, "SAMPLES", samples)
+        return self._cmd(RAW, "MEMORY", "USAGE", key)
+
+    def debug_object(self, key, **kwargs):
+        """DEBUG OBJECT: a dict (``type``, ``encoding``... as ``str``; ``refcount``,
+        ``serializedlength``, ``lru``, ``lru_seconds_idle`` as ``int``)."""
+        return self._cmd(DEBUG_OBJECT, "DEBUG", "OBJECT", key)
+
+    def config_rewrite(self, **kwargs):
+        """CONFIG REWRITE: ``b"OK"`` (a server started without a config file answers an
+        error)."""
+        return self._cmd(RAW, "CONFIG", "REWRITE")
+
     def config_get(self, pattern="*", *args, **kwargs):
         """CONFIG GET: a dict of ``str`` to ``str``."""
         return self._cmd(STR_DICT, "CONFIG", "GET", pattern, *args)
@@ -1469,6 +1509,200 @@ class CoreCommands:
         """CLIENT SETNAME on the connection the command runs on: ``True``."""
         return self._cmd(OK, "CLIENT", "SETNAME", name)
 
+    def client_info(self, **kwargs):
+        """CLIENT INFO of the connection the command runs on: a dict of ``str``, the counters
+        (``id``, ``age``, ``idle``, ``db``...) as ``int``."""
+        return self._cmd(CLIENT_INFO, "CLIENT", "INFO")
+
+    def client_kill(self, address, **kwargs):
+        """CLIENT KILL ``ip:port``: ``True``."""
+        return self._cmd(OK, "CLIENT", "KILL", address)
+
+    def client_kill_filter(self, _id=None, _type=None, addr=None, skipme=None, laddr=None,
+                           user=None, maxage=None, **kwargs):
+        """CLIENT KILL with filters (ID, TYPE, ADDR, LADDR, USER, MAXAGE, SKIPME): how many
+        clients were killed."""
+        args: list = ["CLIENT", "KILL"]
+        if _type is not None:
+            client_types = ("normal", "master", "slave", "replica", "pubsub")
+            if str(_type).lower() not in client_types:
+                raise DataError(f"CLIENT KILL type must be one of {client_types!r}")
+            args += ["TYPE", _type]
+        if skipme is not None:
+            if not isinstance(skipme, bool):
+                raise DataError("CLIENT KILL skipme must be a bool")
+            args += ["SKIPME", "YES" if skipme else "NO"]
+        for value, word in ((_id, "ID"), (addr, "ADDR"), (laddr, "LADDR"), (user, "USER"),
+                            (maxage, "MAXAGE")):
+            if value is not None:
+                args += [word, value]
+        if len(args) == 2:
+            raise DataError("CLIENT KILL <filter> <value> ... ... <filter> <value> must specify "
+                            "at least one filter")
+        return self._cmd(OK, *args)
+
+    def client_pause(self, timeout, all=True, **kwargs):
+        """CLIENT PAUSE for ``timeout`` milliseconds (only writes with ``all=False``):
+        ``True``."""
+        if not isinstance(timeout, int):
+            raise DataError("CLIENT PAUSE timeout must be an integer")
+        if not all:
+            return self._cmd(OK, "CLIENT", "PAUSE", str(timeout), "WRITE")
+        return self._cmd(OK, "CLIENT", "PAUSE", str(timeout))
+
+    def client_unpause(self, **kwargs):
+        """CLIENT UNPAUSE: ``b"OK"`` (as redis-py, unparsed)."""
+        return self._cmd(RAW, "CLIENT", "UNPAUSE")
+
+    def client_no_evict(self, mode):
+        """CLIENT NO-EVICT ``on``/``off`` for the connection the command runs on: ``b"OK"``."""
+        return self._cmd(RAW, "CLIENT", "NO-EVICT", mode)
+
+    def client_no_touch(self, mode):
+        """CLIENT NO-TOUCH ``ON``/``OFF`` (Redis 7.2+) for the connection the command runs on:
+        ``b"OK"``."""
+        return self._cmd(RAW, "CLIENT", "NO-TOUCH", mode)
+
+    def client_tracking(self, on=True, clientid=None, prefix=[], bcast=False, optin=False,
+                        optout=False, noloop=False, **kwargs):  # noqa: B006 - redis-py's
+        """CLIENT TRACKING ON/OFF for the connection the command runs on (invalidations
+        redirected to ``clientid``): ``b"OK"``."""
+        if len(prefix) != 0 and bcast is False:
+            raise DataError("Prefix can only be used with bcast")
+        args: list = ["CLIENT", "TRACKING", "ON" if on else "OFF"]
+        if clientid is not None:
+            args += ["REDIRECT", clientid]
+        for p in prefix:
+            args += ["PREFIX", p]
+        for flag, word in ((bcast, "BCAST"), (optin, "OPTIN"), (optout, "OPTOUT"),
+                           (noloop, "NOLOOP")):
+            if flag:
+                args.append(word)
+        return self._cmd(RAW, *args)
+
+    def client_tracking_on(self, clientid=None, prefix=[], bcast=False, optin=False,
+                           optout=False, noloop=False):  # noqa: B006 - redis-py's
+        """CLIENT TRACKING ON (see ``client_tracking``)."""
+        return self.client_tracking(True, clientid, prefix, bcast, optin, optout, noloop)
+
+    def client_tracking_off(self, clientid=None, prefix=[], bcast=False, optin=False,
+                            optout=False, noloop=False):  # noqa: B006 - redis-py's
+        """CLIENT TRACKING OFF (see ``client_tracking``)."""
+        return self.client_tracking(False, clientid, prefix, bcast, optin, optout, noloop)
+
+    def acl_cat(self, category=None, **kwargs):
+        """ACL CAT: the command categories, or the commands of ``category`` (a list of
+        ``str``)."""
+        if category:
+            return self._cmd(STR_LIST, "ACL", "CAT", category)
+        return self._cmd(STR_LIST, "ACL", "CAT")
+
+    def acl_deluser(self, *username, **kwargs):
+        """ACL DELUSER: how many users were deleted."""
+        return self._cmd(RAW, "ACL", "DELUSER", *username)
+
+    def acl_dryrun(self, username, *args, **kwargs):
+        """ACL DRYRUN (Redis 7+): ``b"OK"`` if ``username`` may run the command ``args``, else
+        the reason (as redis-py, unparsed)."""
+        return self._cmd(RAW, "ACL", "DRYRUN", username, *args)
+
+    def acl_genpass(self, bits=None, **kwargs):
+        """ACL GENPASS: a random password (``str``) of ``bits`` bits (256 by default)."""
+        if bits is None:
+            return self._cmd(STR, "ACL", "GENPASS")
+        try:
+            b = int(bits)
+            if b < 0 or b > 4096:
+                raise ValueError
+        except ValueError:
+            raise DataError("genpass optionally accepts a bits argument, between 0 and 4096.")
+        return self._cmd(STR, "ACL", "GENPASS", b)
+
+    def acl_getuser(self, username, **kwargs):
+        """ACL GETUSER: redis-py's dict (``flags``, ``passwords``, ``commands``,
+        ``categories``, ``keys``, ``channels``, ``selectors``, ``enabled``...), or ``None``."""
+        return self._cmd(ACL_GETUSER, "ACL", "GETUSER", username)
+
+    def acl_list(self, **kwargs):
+        """ACL LIST: each user's rules as a ``str``."""
+        return self._cmd(STR_LIST, "ACL", "LIST")
+
+    def acl_log(self, count=None, **kwargs):
+        """ACL LOG: the latest denials, newest first, as dicts (``client-info`` parsed,
+        ``age-seconds`` a float)."""
+        if count is not None:
+            if not isinstance(count, int):
+                raise DataError("ACL LOG count must be an integer")
+            return self._cmd(ACL_LOG, "ACL", "LOG", count)
+        return self._cmd(ACL_LOG, "ACL", "LOG")
+
+    def acl_log_reset(self, **kwargs):
+        """ACL LOG RESET: ``True``."""
+        return self._cmd(ACL_LOG, "ACL", "LOG", "RESET")
+
+    def acl_setuser(self, username, enabled=False, nopass=False, passwords=None,
+                    hashed_passwords=None, categories=None, commands=None, keys=None,
+                    channels=None, selectors=None, reset=False, reset_keys=False,
+                    reset_channels=False, reset_passwords=False, **kwargs):
+        """ACL SETUSER from redis-py's keywords (``passwords`` prefixed ``+``/``-``,
+        ``categories`` and ``commands`` ``+``/``-``, ``keys`` patterns, ``selectors`` as
+        ``(command, key)`` pairs): ``True``."""
+        pieces: list = [username]
+        if reset:
+            pieces.append(b"reset")
+        if reset_keys:
+            pieces.append(b"resetkeys")
+        if reset_channels:
+            pieces.append(b"resetchannels")
+        if reset_passwords:
+            pieces.append(b"resetpass")
+        pieces.append(b"on" if enabled else b"off")
+        if (passwords or hashed_passwords) and nopass:
+            raise DataError("Cannot set 'nopass' and supply 'passwords' or 'hashed_passwords'")
+        for rule, plus, minus, what in ((passwords, b">", b"<", "Password"),
+                                        (hashed_passwords, b"#", b"!", "Hashed password")):
+            if rule:
+                for i, password in enumerate(_list_or_args(rule, ())):
+                    password = _encode(password)
+                    if password.startswith(b"+"):
+                        pieces.append(plus + password[1:])
+                    elif password.startswith(b"-"):
+                        pieces.append(minus + password[1:])
+                    else:
+                        raise DataError(f'{what} {i} must be prefixed with a "+" to add or a '
+                                        f'"-" to remove')
+        if nopass:
+            pieces.append(b"nopass")
+        for category in categories or ():
+            category = _encode(category)
+            if category.startswith((b"+@", b"-@")):
+                pieces.append(category)
+            elif category.startswith((b"+", b"-")):
+                pieces.append(category[:1] + b"@" + category[1:])
+            else:
+                raise DataError(f'Category "{category.decode(errors="replace")}" must be '
+                                f'prefixed with "+" or "-"')
+        for cmd in commands or ():
+            cmd = _encode(cmd)
+            if not cmd.startswith((b"+", b"-")):
+                raise DataError(f'Command "{cmd.decode(errors="replace")}" must be prefixed '
+                                f'with "+" or "-"')
+            pieces.append(cmd)
+        for key in keys or ():
+            key = _encode(key)
+            pieces.append(key if key.startswith((b"%", b"~")) else b"~" + key)
+        for channel in channels or ():
+            pieces.append(b"&" + _encode(channel))
+        for cmd, key in selectors or ():
+            cmd, key = _encode(cmd), _encode(key)
+            if not cmd.startswith((b"+", b"-")):
+                raise DataError(f'Command "{cmd.decode(errors="replace")}" must be prefixed '
+                                f'with "+" or "-"')
+            if not key.startswith((b"%", b"~")):
+                key = b"~" + key
+            pieces.append(b"(" + cmd + b" " + key + b")")
+        return self._cmd(OK, "ACL", "SETUSER", *pieces)
+
     def acl_whoami(self, **kwargs):
         """ACL WHOAMI: the user name (``str``)."""
         return self._cmd(STR, "ACL", "WHOAMI")
@@ -1490,6 +1724,28 @@ class CoreCommands:
     def function_flush(self, mode="SYNC"):
         """FUNCTION FLUSH (SYNC or ASYNC): ``True``."""
         return self._cmd(OK, "FUNCTION", "FLUSH", mode)
+
+    def function_list(self, library="*", withcode=False):
+        """FUNCTION LIST of the libraries matching ``library`` (with their code with
+        ``withcode``): as RESP2 sends it, each library a flat ``[key, value, ...]`` list, its
+        functions too."""
+        if withcode:
+            return self._cmd(RESP2, "FUNCTION", "LIST", "LIBRARYNAME", library, "WITHCODE")
+        return self._cmd(RESP2, "FUNCTION", "LIST", "LIBRARYNAME", library)
+
+    def function_dump(self):
+        """FUNCTION DUMP: the serialized libraries (``bytes``, even with
+        ``decode_responses``)."""
+        return self._cmd(BYTES, "FUNCTION", "DUMP")
+
+    def function_restore(self, payload, policy="APPEND"):
+        """FUNCTION RESTORE a ``function_dump`` payload (``policy`` APPEND, REPLACE or FLUSH):
+        ``True``."""
+        return self._cmd(OK, "FUNCTION", "RESTORE", payload, policy)
+
+    def function_stats(self):
+        """FUNCTION STATS: as RESP2 sends it, ``[b"running_script", ..., b"engines", [...]]``."""
+        return self._cmd(RESP2, "FUNCTION", "STATS")
 
     def fcall(self, function, numkeys, *keys_and_args):
         """FCALL: the function's reply."""
