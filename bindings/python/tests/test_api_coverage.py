@@ -627,3 +627,120 @@ def test_server_commands_pipeline_and_asyncio(r, server, protocol):
         await a.aclose()
 
     asyncio.run(main())
+
+
+# --- set_response_callback, single_connection_client -------------------------------------------
+def test_set_response_callback(r, server, protocol):
+    r.set("k", "v")
+    r.hset("h", "f", "v")
+    r.zadd("z", {"a": 1})
+    assert r.get("k") == b"v"  # nothing set yet
+    r.set_response_callback("GET", lambda resp, **kw: ("cb", resp))
+    r.set_response_callback("hget", lambda resp: ("hcb", resp))  # any case
+    r.set_response_callback("CONFIG GET", lambda resp: ("cfg", type(resp).__name__))
+    r.set_response_callback("ZRANGE", lambda resp: ("z", resp))
+    assert r.get("k") == ("cb", b"v")
+    assert r.get("nope") == ("cb", None)
+    assert r["k"] == ("cb", b"v")
+    assert r.hget("h", "f") == ("hcb", b"v")
+    # The callback gets the reply as the server sent it: a flat list on RESP2, a map (dict)
+    # and [member, double] pairs on RESP3, as in redis-py.
+    assert r.config_get("timeout") == ("cfg", "list" if protocol == 2 else "dict")
+    assert r.zrange("z", 0, -1, withscores=True, score_cast_func=int) == (
+        ("z", [b"a", b"1"]) if protocol == 2 else ("z", [[b"a", 1.0]]))
+    assert r.execute_command("GET", "k") == ("cb", b"v")
+    assert r.execute_command("CONFIG GET", "timeout")[0] == "cfg"
+    assert r.set("k2", "w") is True  # other commands keep their shapes
+    assert "get" in r.response_callbacks and r.response_callbacks["Get"]("x") == ("cb", "x")
+    # Pipelines use the client's callbacks, also those set after the pipeline was made.
+    pipe = r.pipeline()
+    pipe.get("k").set("x", 1).hget("h", "f")
+    r.set_response_callback("SET", lambda resp: ("set", resp))
+    assert pipe.execute() == [("cb", b"v"), ("set", b"OK"), ("hcb", b"v")]
+    with r.pipeline() as tx:
+        tx.watch("k")
+        assert tx.get("k") == ("cb", b"v")  # at once, on the watched connection
+        tx.multi()
+        tx.get("k")
+        assert tx.execute() == [("cb", b"v")]
+    # Only this client: another one on the same server is untouched.
+    other = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+    assert other.get("k") == b"v"
+    r.response_callbacks["GET"] = lambda resp: len(resp)
+    assert r.get("k") == 1
+
+
+def test_set_response_callback_asyncio(server, protocol):
+    async def main():
+        a = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+        await a.flushdb()
+        await a.set("k", "v")
+        assert await a.get("k") == b"v"
+        a.set_response_callback("GET", lambda resp: ("acb", resp))
+        assert await a.get("k") == ("acb", b"v")
+        assert await a.execute_command("GET", "k") == ("acb", b"v")
+        assert await a.hget("nope", "f") is None
+        async with a.pipeline() as p:
+            p.get("k").hset("h", "f", "v")
+            assert await p.execute() == [("acb", b"v"), 1]
+        await a.aclose()
+
+    asyncio.run(main())
+
+
+def test_single_connection_client(server, protocol):
+    s = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                      single_connection_client=True)
+    assert s.single_connection_client is True and s.connection is not None
+    cid = s.client_id()
+    assert [s.client_id() for _ in range(3)] == [cid] * 3
+    # Connection state holds from one command to the next, as on redis-py's one connection.
+    assert s.execute_command("SELECT", 1) is True
+    assert s.set("in-db1", "y") is True
+    assert s.get("in-db1") == b"y"
+    assert s.execute_command("SELECT", 0) is True
+    assert s.get("in-db1") is None
+    assert s.client_setname("oxpy-single") is True and s.client_getname() == "oxpy-single"
+    # Threads take turns on the one connection.
+    ids = []
+
+    def worker():
+        for _ in range(25):
+            ids.append(s.client_id())
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert ids == [cid] * 100
+    # A pipeline takes a connection of its own from the pool, as in redis-py.
+    [pipe_id] = s.pipeline(transaction=False).client_id().execute()
+    assert pipe_id != cid
+    # Killed by the server: the next command runs on a new connection.
+    r = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+    assert r.client_kill_filter(_id=cid) == 1
+    time.sleep(0.05)
+    new_id = s.client_id()
+    assert new_id != cid and s.client_id() == new_id
+    s.close()  # back to the pool; the next command checks one out again
+    assert s.ping() is True
+    s.close()
+    with pytest.raises(oxredis.exceptions.ConnectionError):
+        oxredis.Redis(host="127.0.0.1", port=1, single_connection_client=True)
+
+
+def test_single_connection_client_from_url_and_asyncio(server, protocol):
+    s = oxredis.Redis.from_url(f"redis://127.0.0.1:{server.port}/0", protocol=protocol,
+                               single_connection_client=True)
+    assert s.client_id() == s.client_id()
+
+    async def main():
+        # The asyncio client shares one connection already: the flag changes nothing.
+        a = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                         single_connection_client=True)
+        assert a.connection is None
+        assert await a.client_id() == await a.client_id()
+        await a.aclose()
+
+    asyncio.run(main())

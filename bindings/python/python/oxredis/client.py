@@ -126,6 +126,97 @@ def _list_or_args(keys: Any, args: tuple) -> list:
     return keys
 
 
+# Commands whose name is two words (redis-py's ``execute_command("CONFIG GET", ...)``): a
+# response callback is looked up by both words.
+_CONTAINERS = frozenset({
+    "ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION", "LATENCY", "MEMORY",
+    "MODULE", "PUBSUB", "SCRIPT", "SLOWLOG", "XGROUP", "XINFO",
+})
+
+
+def _upper(word: Any) -> str:
+    if isinstance(word, (bytes, bytearray)):
+        word = bytes(word).decode("utf-8", "replace")
+    return str(word).upper()
+
+
+def _command_name(args: tuple) -> str:
+    """The name a response callback is registered under: ``GET``, ``CONFIG GET``..."""
+    name = _upper(args[0])
+    if name in _CONTAINERS and len(args) > 1:
+        return f"{name} {_upper(args[1])}"
+    return name
+
+
+class _ResponseCallbacks(dict):
+    """``Redis.response_callbacks``: the callbacks set on a client (by upper-case command
+    name). Setting one switches the client to looking them up before each command (until then
+    commands pay nothing for them)."""
+
+    def __init__(self, client):
+        super().__init__()
+        self._client = client
+
+    def __setitem__(self, command, callback):
+        super().__setitem__(_upper(command), callback)
+        _use_callbacks(self._client)
+
+    def __getitem__(self, command):
+        return super().__getitem__(_upper(command))
+
+    def __contains__(self, command):
+        return super().__contains__(_upper(command))
+
+    def get(self, command, default=None):
+        return super().get(_upper(command), default)
+
+    def update(self, *args, **kwargs):
+        for command, callback in dict(*args, **kwargs).items():
+            self[command] = callback
+
+
+def _use_callbacks(client) -> None:
+    """Makes ``client`` (blocking or asyncio) look up its response callbacks: its ``_cmd`` and
+    ``_cmd_post`` become the checking ones, and its fast GET/HGET the ordinary methods."""
+    if client.__dict__.get("_callbacks_on"):
+        return
+    cls = type(client)
+    callbacks = client.response_callbacks
+    plain_cmd, plain_post = cls._cmd, cls._cmd_post
+
+    def _cmd(shape, *args):
+        callback = callbacks.get(_command_name(args)) if callbacks else None
+        if callback is None:
+            return plain_cmd(client, shape, *args)
+        return plain_post(client, callback, RAW, *args)
+
+    def _cmd_post(post, shape, *args):
+        callback = callbacks.get(_command_name(args)) if callbacks else None
+        if callback is None:
+            return plain_post(client, post, shape, *args)
+        return plain_post(client, callback, RAW, *args)
+
+    client._cmd = _cmd
+    client._cmd_post = _cmd_post
+    client.get = CoreCommands.get.__get__(client)
+    client.hget = CoreCommands.hget.__get__(client)
+    client._callbacks_on = True
+
+
+def _pipeline_callbacks(stack: list, posts: dict, callbacks) -> tuple:
+    """A pipeline's queued commands with the client's response callbacks applied: a command
+    that has one is sent for its raw reply and its callback becomes its ``post``."""
+    if not callbacks:
+        return stack, posts
+    posts = dict(posts)
+    for i, (args, shape) in enumerate(stack):
+        callback = callbacks.get(_command_name(args))
+        if callback is not None:
+            stack[i] = (args, RAW)
+            posts[i] = callback
+    return stack, posts
+
+
 def _safe_cast(cast):
     """redis-py's ``_wrap_score_cast_func``: ``cast`` of a score's RESP2 text, through
     ``float`` when ``cast`` refuses the text (``int(b"1e+20")``)."""
@@ -1858,6 +1949,16 @@ class Redis(CoreCommands):
         self.connection_pool = connection_pool
         self._native = connection_pool._native
         self._execute = self._native.execute
+        self.response_callbacks = _ResponseCallbacks(self)
+        self.single_connection_client = single_connection_client
+        self.connection = None
+        if single_connection_client and self._SINGLE:
+            # One connection, checked out (and connected) now; commands run on it in turn.
+            self.connection = self._native.single()
+            self._execute = self.connection.execute
+
+    # The asyncio client reuses this constructor; its commands share one connection anyway.
+    _SINGLE = True
 
     def _cmd(self, shape, *args):
         return self._execute(args, shape)
@@ -1884,7 +1985,16 @@ class Redis(CoreCommands):
         self.close()
 
     def close(self) -> None:
-        """Closes the client (connections close when the last reference goes)."""
+        """Closes the client: a ``single_connection_client`` gives its connection back to the
+        pool (the others close when the last reference goes)."""
+        if self.connection is not None:
+            self.connection.close()
+
+    def set_response_callback(self, command: str, callback) -> None:
+        """Replaces the reply shaping of ``command`` (``"GET"``, ``"CONFIG GET"``...) on this
+        client and its pipelines: ``callback(reply)`` gets the reply as the server sent it
+        (``bytes``, lists; a RESP3 map as a dict) and returns the command's result."""
+        self.response_callbacks[command] = callback
 
     def get_connection_kwargs(self) -> dict:
         """The keyword arguments of the client's connection pool."""
@@ -1986,15 +2096,6 @@ class Redis(CoreCommands):
     def __contains__(self, name):
         return bool(self.exists(name))
 
-    # Names of redis-py's API not implemented yet: clear errors rather than AttributeError.
-    def _not_yet(name: str):  # type: ignore[misc]
-        def method(self, *args, **kwargs):
-            raise NotImplementedError(f"oxredis: Redis.{name}() is not implemented yet")
-        method.__name__ = name
-        return method
-
-    set_response_callback = _not_yet("set_response_callback")
-    del _not_yet
 
 
 StrictRedis = Redis
@@ -2078,13 +2179,21 @@ class Pipeline(CoreCommands):
 
     def _cmd(self, shape, *args):
         if self._watched is not None and not self.explicit_transaction:
-            return self._watched.execute(args, shape)
+            return self._run_watched(None, shape, args)
         self.command_stack.append((args, shape))
         return self
 
+    def _run_watched(self, post, shape, args):
+        """Runs a command at once on the watched connection (between WATCH and MULTI)."""
+        callback = self._client.response_callbacks.get(_command_name(args))
+        if callback is not None:
+            post, shape = callback, RAW
+        reply = self._watched.execute(args, shape)
+        return reply if post is None else post(reply)
+
     def _cmd_post(self, post, shape, *args):
         if self._watched is not None and not self.explicit_transaction:
-            return post(self._watched.execute(args, shape))
+            return self._run_watched(post, shape, args)
         self._posts[len(self.command_stack)] = post
         self.command_stack.append((args, shape))
         return self
@@ -2154,6 +2263,7 @@ class Pipeline(CoreCommands):
                     self._client.script_load(scripts[sha].script)
         stack, self.command_stack = self.command_stack, []
         posts, self._posts = self._posts, {}
+        stack, posts = _pipeline_callbacks(stack, posts, self._client.response_callbacks)
         watched, self._watched = self._watched, None
         self.explicit_transaction = False
         if watched is not None:

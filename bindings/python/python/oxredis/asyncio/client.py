@@ -65,6 +65,10 @@ class Redis(CoreCommands):
         kwargs = _url_kwargs(url, kwargs)
         return cls(_url=url, _explicit=frozenset(kwargs), **kwargs)
 
+    # `single_connection_client=True` changes nothing: every command already shares one
+    # connection (blocking commands excepted).
+    _SINGLE = False
+
     def __init__(self, *args: Any, **kwargs: Any):
         # The blocking client's constructor builds (or takes) the ConnectionPool.
         _sync.Redis.__init__(self, *args, **kwargs)
@@ -82,7 +86,7 @@ class Redis(CoreCommands):
         return fut
 
     def _cmd_post(self, post, shape, *args):
-        return _posted(self._cmd(shape, *args), post)
+        return _posted(Redis._cmd(self, shape, *args), post)
 
     def get(self, name):
         """GET: the value, or ``None`` (awaitable)."""
@@ -181,8 +185,13 @@ class Redis(CoreCommands):
     transaction = _not_yet("transaction")
     lock = _not_yet("lock")
     monitor = _not_yet("monitor")
-    set_response_callback = _not_yet("set_response_callback")
     del _not_yet
+
+    def set_response_callback(self, command: str, callback) -> None:
+        """Replaces the reply shaping of ``command`` (``"GET"``, ``"CONFIG GET"``...) on this
+        client and its pipelines: ``callback(reply)`` gets the reply as the server sent it and
+        returns the command's result."""
+        self.response_callbacks[command] = callback
 
 
 StrictRedis = Redis
@@ -253,6 +262,7 @@ class Pipeline(CoreCommands):
                     await self._client.script_load(scripts[sha].script)
         stack, self.command_stack = self.command_stack, []
         posts, self._posts = self._posts, {}
+        stack, posts = _sync._pipeline_callbacks(stack, posts, self._client.response_callbacks)
         if not stack:
             return []
         fut, completer = _future()
