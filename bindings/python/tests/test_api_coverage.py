@@ -668,6 +668,10 @@ def test_set_response_callback(r, server, protocol):
     assert other.get("k") == b"v"
     r.response_callbacks["GET"] = lambda resp: len(resp)
     assert r.get("k") == 1
+    del r.response_callbacks["get"]  # back to the usual shape
+    assert r.get("k") == b"v"
+    assert r.response_callbacks.pop("Hget")("x") == ("hcb", "x")
+    assert r.hget("h", "f") == b"v"
 
 
 def test_set_response_callback_asyncio(server, protocol):

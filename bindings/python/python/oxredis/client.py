@@ -170,6 +170,12 @@ class _ResponseCallbacks(dict):
     def get(self, command, default=None):
         return super().get(_upper(command), default)
 
+    def __delitem__(self, command):
+        super().__delitem__(_upper(command))
+
+    def pop(self, command, *default):
+        return super().pop(_upper(command), *default)
+
     def update(self, *args, **kwargs):
         for command, callback in dict(*args, **kwargs).items():
             self[command] = callback
