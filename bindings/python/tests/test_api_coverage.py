@@ -404,6 +404,18 @@ def test_client_kill(r, server, protocol):
         r.client_kill_filter(_id=1, skipme="yes")
 
 
+def test_read_after_the_server_closed_the_pooled_connection(r, server, protocol):
+    # The server closes the one pooled connection; the next GET, sent within a millisecond
+    # (before the pool's idle probe would notice), reads EOF and is retried on a new
+    # connection, as redis-py retries it (a read: running it twice is harmless).
+    v = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol, max_connections=1)
+    assert v.set("k", "v") is True
+    for _ in range(20):
+        assert r.client_kill_filter(_id=v.client_id()) == 1
+        assert v.get("k") == b"v"
+        assert v.execute_command("STRLEN", "k") == 1
+
+
 def test_client_pause_evict_tracking(r, rd):
     assert r.client_pause(1) is True
     assert r.client_pause(1, all=False) is True
