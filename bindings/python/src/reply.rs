@@ -119,6 +119,14 @@ pub(crate) enum Shape {
     ZScanText = 39,
     /// As [`Shape::RankScore`] with the score as RESP2's text.
     RankScoreText = 40,
+    /// Pairs (flat in RESP2, a map in RESP3) become a list of `(a, b)` tuples (PUBSUB NUMSUB).
+    PairList = 41,
+    /// SLOWLOG GET entries become dicts (`id`, `start_time`, `duration`, `command` joined by
+    /// spaces, `client_address`, `client_name`; `complexity` where the server puts one), the
+    /// strings as `bytes` whatever `decode_responses` says, as redis-py reads them.
+    SlowlogGet = 42,
+    /// An array becomes a tuple of `int`, digits parsed (TIME).
+    IntTuple = 43,
 }
 
 impl Shape {
@@ -165,6 +173,9 @@ impl Shape {
         ("SHAPE_SCORED_TEXT", Shape::ScoredText),
         ("SHAPE_ZSCAN_TEXT", Shape::ZScanText),
         ("SHAPE_RANK_SCORE_TEXT", Shape::RankScoreText),
+        ("SHAPE_PAIR_LIST", Shape::PairList),
+        ("SHAPE_SLOWLOG_GET", Shape::SlowlogGet),
+        ("SHAPE_INT_TUPLE", Shape::IntTuple),
     ];
 
     /// The shape numbered `n`; unknown numbers are [`Shape::Raw`].
@@ -499,6 +510,43 @@ fn acl_getuser(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
         out.set_item("categories", categories)?;
     }
     out.set_item("enabled", enabled)?;
+    Ok(out.into_any().unbind())
+}
+
+/// One SLOWLOG GET entry (see [`Shape::SlowlogGet`]).
+fn slowlog_entry(py: Python<'_>, v: Value, _decode: bool) -> PyResult<PyObject> {
+    let items = match v {
+        Value::Array(items) if items.len() >= 4 => items,
+        v => return raw(py, v, false),
+    };
+    let out = PyDict::new(py);
+    let mut it = items.into_iter();
+    for key in ["id", "start_time", "duration"] {
+        let v = it.next().unwrap_or(Value::Nil);
+        out.set_item(key, int_of(py, v, false)?)?;
+    }
+    let mut rest: Vec<Value> = it.collect();
+    // Redis Enterprise puts the complexity before the command (not an array).
+    if !matches!(rest.first(), Some(Value::Array(_))) && !rest.is_empty() {
+        out.set_item("complexity", raw(py, rest.remove(0), false)?)?;
+    }
+    let mut rest = rest.into_iter();
+    if let Some(Value::Array(words)) = rest.next() {
+        let mut joined: Vec<u8> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                joined.push(b' ');
+            }
+            if let Value::Bulk(b) | Value::Simple(b) = w {
+                joined.extend_from_slice(b);
+            }
+        }
+        out.set_item("command", PyBytes::new(py, &joined))?;
+    }
+    if let (Some(addr), Some(name)) = (rest.next(), rest.next()) {
+        out.set_item("client_address", raw(py, addr, false)?)?;
+        out.set_item("client_name", raw(py, name, false)?)?;
+    }
     Ok(out.into_any().unbind())
 }
 
@@ -1118,6 +1166,33 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
             v => raw(py, v, decode),
         },
         Shape::Resp2 => resp2(py, v, decode),
+        Shape::PairList => match pairs(v) {
+            Ok(pairs) => {
+                let out = pairs
+                    .into_iter()
+                    .map(|(a, b)| {
+                        Ok(
+                            PyTuple::new(py, [raw(py, a, decode)?, raw(py, b, decode)?])?
+                                .into_any()
+                                .unbind(),
+                        )
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyList::new(py, out)?.into_any().unbind())
+            }
+            Err(v) => raw(py, v, decode),
+        },
+        Shape::SlowlogGet => list_of(py, v, decode, false, slowlog_entry),
+        Shape::IntTuple => match v {
+            Value::Array(items) => {
+                let items = items
+                    .into_iter()
+                    .map(|i| int_of(py, i, decode))
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyTuple::new(py, items)?.into_any().unbind())
+            }
+            v => raw(py, v, decode),
+        },
         Shape::FlatPairs => flat_pairs(py, v, decode),
         Shape::Bytes => raw(py, v, false),
         Shape::ClientInfo => match string_of(&v) {

@@ -3,6 +3,7 @@ reply in redis-py 8's ``protocol=2`` shape, the same Python values on RESP2 and 
 ``r``/``rd`` fixtures run on both), on the blocking client, pipelines and the asyncio client."""
 
 import asyncio
+import datetime
 import threading
 import time
 
@@ -757,6 +758,216 @@ def test_single_connection_client_from_url_and_asyncio(server, protocol):
                          single_connection_client=True)
         assert a.connection is None
         assert await a.client_id() == await a.client_id()
+        await a.aclose()
+
+    asyncio.run(main())
+
+
+# --- keys, strings, lists, sets, hashes, scripting, pub/sub and server: more methods -----------
+def test_key_expiry_and_moves(r, rd):
+    r.set("k", "hello")
+    r.set("k2", "hallo")
+    assert r.pexpireat("k", 4102444800000) is True
+    assert r.pexpireat("k", datetime.datetime(2100, 1, 1), gt=True) is False  # not later
+    assert r.pexpireat("missing", 4102444800000) is False
+    assert r.expiretime("k") == 4102444800
+    assert r.pexpiretime("k") == 4102444800000
+    assert (r.expiretime("k2"), r.expiretime("missing")) == (-1, -2)
+    assert r.touch("k", "k2", "missing") == 2
+    try:
+        assert r.move("k2", 1) is True
+        assert r.move("missing", 1) is False
+        assert r.exists("k2") == 0
+    finally:
+        r.execute_command("FLUSHALL")
+    r.set("k", "hello")
+    assert r.renamenx("k", "k3") is True
+    r.set("k4", "x")
+    assert r.renamenx("k3", "k4") is False
+    dumped = rd.dump("k3")
+    assert isinstance(dumped, bytes) and dumped.startswith(b"\x00\x05hello")
+    assert r.dump("missing") is None
+    assert r.restore("k5", 0, dumped) == b"OK"
+    with pytest.raises(ResponseError, match="BUSYKEY"):
+        r.restore("k5", 0, dumped)
+    assert r.restore("k5", 0, dumped, replace=True, idletime=10) == b"OK"
+    assert r.restore("k5", 0, dumped, replace=True, frequency=5) == b"OK"
+    assert rd.restore("k6", 4102444800000, dumped, absttl=True) == "OK"
+    assert r.get("k5") == b"hello" and r.expiretime("k6") == 4102444800
+    with pytest.raises(DataError):
+        r.restore("k7", 0, dumped, idletime="soon")
+
+
+def test_strings_substr_lcs(r, rd):
+    r.set("k", "hello")
+    assert r.substr("k", 1, 3) == b"ell"
+    assert r.substr("k", 2) == b"llo"
+    r.set("a", "ohmytext")
+    r.set("b", "mynewtext")
+    assert r.lcs("a", "b") == b"mytext"
+    assert r.lcs("a", "b", len=True) == 6
+    # As RESP2 sends it (a flat list), on RESP3 too.
+    assert r.lcs("a", "b", idx=True) == [
+        b"matches", [[[4, 7], [5, 8]], [[2, 3], [0, 1]]], b"len", 6]
+    assert r.lcs("a", "b", idx=True, minmatchlen=4, withmatchlen=True) == [
+        b"matches", [[[4, 7], [5, 8], 4]], b"len", 6]
+    assert rd.lcs("a", "b", idx=True)[0] == "matches"
+    assert r.lcs("a", "missing") == b""
+
+
+def test_lists_sets_hashes_more(r):
+    assert r.lpushx("l", "a") == 0
+    assert r.exists("l") == 0
+    assert r.rpush("l", "b") == 1
+    assert r.lpushx("l", "c", "d") == 3
+    assert r.rpushx("l", "e") == 4
+    assert r.lrange("l", 0, -1) == [b"d", b"c", b"b", b"e"]
+    assert r.brpoplpush("l", "l2", 1) == b"e"
+    assert r.brpoplpush("missing", "l2", 0.05) is None
+    assert r.lrange("l2", 0, -1) == [b"e"]
+    r.sadd("s1", "a", "b")
+    r.sadd("s2", "b", "c")
+    assert r.sinterstore("si", ["s1", "s2"]) == 1
+    assert r.sunionstore("su", "s1", "s2") == 3
+    assert r.sdiffstore("sd", ["s1"], "s2") == 1
+    assert (r.smembers("si"), r.smembers("su"), r.smembers("sd")) == (
+        {b"b"}, {b"a", b"b", b"c"}, {b"a"})
+    with pytest.warns(DeprecationWarning, match="hmset"):
+        assert r.hmset("h", {"f": 1, "g": 2}) is True
+    assert r.hgetall("h") == {b"f": b"1", b"g": b"2"}
+    with pytest.raises(DataError), pytest.warns(DeprecationWarning):
+        r.hmset("h", {})
+
+
+def test_scripting_ro_and_kill(r):
+    r.set("a", "text")
+    assert r.eval_ro("return redis.call('GET', KEYS[1])", 1, "a") == b"text"
+    sha = r.script_load("return ARGV[1]")
+    assert r.evalsha_ro(sha, 0, "x") == b"x"
+    with pytest.raises(ResponseError, match="Write commands are not allowed"):
+        r.eval_ro("return redis.call('SET', KEYS[1], 'x')", 1, "a")
+    with pytest.raises(ResponseError, match="NOTBUSY"):
+        r.script_kill()
+    with pytest.raises(ResponseError, match="NOTBUSY"):
+        r.function_kill()
+
+
+def test_script_kill_of_a_running_script(r, server, protocol):
+    # A script loops (read-only, so SCRIPT KILL may stop it); another client kills it.
+    looper = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+    errors = []
+
+    def run():
+        try:
+            looper.eval("local i = 0 while true do i = i + 1 end", 0)
+        except ResponseError as e:
+            errors.append(str(e))
+
+    # The server answers others (BUSY) once a script has run this long: 100 ms, not 5 s.
+    assert r.config_set("busy-reply-threshold", 100) is True
+    t = threading.Thread(target=run)
+    t.start()
+    deadline = time.monotonic() + 10
+    while True:
+        time.sleep(0.05)
+        try:
+            assert r.script_kill() is True
+            break
+        except ResponseError as e:
+            assert "NOTBUSY" in str(e) and time.monotonic() < deadline
+    t.join(10)
+    assert r.config_set("busy-reply-threshold", 5000) is True
+    assert len(errors) == 1 and "killed" in errors[0].lower()
+
+
+def test_pubsub_introspection(r, rd):
+    assert r.spublish("ch", "m") == 0
+    ps = r.pubsub()
+    ps.subscribe("c1", "c2")
+    ps.psubscribe("p*")
+    for _ in range(3):
+        assert ps.get_message(timeout=5)["type"] in ("subscribe", "psubscribe")
+    try:
+        assert sorted(r.pubsub_channels()) == [b"c1", b"c2"]
+        assert rd.pubsub_channels("c1*") == ["c1"]
+        assert r.pubsub_numpat() == 1
+        assert r.pubsub_numsub("c1", "nope") == [(b"c1", 1), (b"nope", 0)]
+        assert rd.pubsub_numsub("c2") == [("c2", 1)]
+        assert r.pubsub_numsub() == []
+        assert r.pubsub_shardchannels() == []
+        assert r.pubsub_shardnumsub("sc") == [(b"sc", 0)]
+        assert r.execute_command("PUBSUB NUMSUB", "c1") == [(b"c1", 1)]
+    finally:
+        ps.close()
+
+
+def test_server_time_lastsave_swapdb_role_lolwut(r, rd):
+    seconds, micros = r.time()
+    assert abs(seconds - time.time()) < 60 and 0 <= micros < 1_000_000
+    saved = r.lastsave()
+    assert isinstance(saved, datetime.datetime) and saved <= datetime.datetime.now()
+    r.set("in0", "x")
+    assert r.swapdb(0, 1) is True
+    assert r.get("in0") is None
+    assert r.swapdb(0, 1) is True
+    assert r.get("in0") == b"x"
+    assert r.role() == [b"master", 0, []]
+    assert rd.role() == ["master", 0, []]
+    art = r.lolwut()
+    assert isinstance(art, bytes) and b"ver." in art
+    server = r.info("server")  # Valkey's art names its own version
+    version = server.get("valkey_version", server["redis_version"])
+    assert r.lolwut(5, 1, 1, 1).endswith(f" ver. {version}\n".encode())
+
+
+def test_slowlog(r, rd):
+    assert r.slowlog_reset() is True
+    assert r.slowlog_get() == []
+    try:
+        assert r.config_set("slowlog-log-slower-than", 0) is True
+        assert r.set("slow", "x") is True
+    finally:
+        assert r.config_set("slowlog-log-slower-than", 10000) is True
+    entries = r.slowlog_get(3)
+    # Newest first; the CONFIG SET back to 10 ms is judged by its new threshold: not logged.
+    assert [e["command"] for e in entries] == [
+        b"SET slow x", b"CONFIG SET slowlog-log-slower-than 0"]
+    first = entries[0]
+    assert set(first) == {"id", "start_time", "duration", "command", "client_address",
+                          "client_name"}
+    assert all(isinstance(first[k], int) for k in ("id", "start_time", "duration"))
+    assert isinstance(first["client_address"], bytes) and first["client_name"] == b""
+    # As redis-py: bytes even when decoding.
+    assert rd.slowlog_get(1)[0]["command"] == b"SET slow x"
+    assert r.slowlog_len() == 2
+    assert r.slowlog_reset() is True and r.slowlog_len() == 0
+
+
+def test_more_methods_pipeline_and_asyncio(r, server, protocol):
+    r.set("k", "v")
+    pipe = r.pipeline()
+    pipe.touch("k").dump("k").pexpiretime("k").time().pubsub_numsub("c").lpushx("nol", 1)
+    pipe.sunionstore("u", "nos").slowlog_len().renamenx("k", "k2")
+    touched, dumped, pexp, now, numsub, pushed, stored, slow, renamed = pipe.execute()
+    assert (touched, pexp, numsub, pushed, stored, renamed) == (1, -1, [(b"c", 0)], 0, 0, True)
+    assert dumped.startswith(b"\x00\x01v") and len(now) == 2 and isinstance(slow, int)
+
+    async def main():
+        a = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+        assert await a.renamenx("k2", "k") is True
+        assert (await a.dump("k")).startswith(b"\x00\x01v")
+        assert isinstance(await a.lastsave(), datetime.datetime)
+        assert await a.pubsub_numsub("c") == [(b"c", 0)]
+        # BRPOPLPUSH on a connection of its own, answered by this task.
+        mover = asyncio.ensure_future(a.brpoplpush("src", "dst", 10))
+        await asyncio.sleep(0.2)
+        assert await a.rpush("src", "x") == 1
+        assert await asyncio.wait_for(mover, 20) == b"x"
+        async with a.pipeline() as p:
+            p.lastsave().time().rpushx("dst", "y").lcs("k", "k", len=True)
+            saved, now, pushed, common = await p.execute()
+            assert isinstance(saved, datetime.datetime) and len(now) == 2
+            assert (pushed, common) == (2, 1)
         await a.aclose()
 
     asyncio.run(main())

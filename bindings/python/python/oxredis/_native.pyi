@@ -43,6 +43,9 @@ SHAPE_ACL_LOG: int
 SHAPE_SCORED_TEXT: int
 SHAPE_ZSCAN_TEXT: int
 SHAPE_RANK_SCORE_TEXT: int
+SHAPE_PAIR_LIST: int
+SHAPE_SLOWLOG_GET: int
+SHAPE_INT_TUPLE: int
 
 class Client:
     def __init__(

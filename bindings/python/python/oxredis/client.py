@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import time as _time
+import warnings
 from typing import Any, Iterator, Optional
 
 from . import _native
@@ -56,6 +57,9 @@ ACL_LOG = _native.SHAPE_ACL_LOG
 SCORED_TEXT = _native.SHAPE_SCORED_TEXT
 ZSCAN_TEXT = _native.SHAPE_ZSCAN_TEXT
 RANK_SCORE_TEXT = _native.SHAPE_RANK_SCORE_TEXT
+PAIR_LIST = _native.SHAPE_PAIR_LIST
+SLOWLOG_GET = _native.SHAPE_SLOWLOG_GET
+INT_TUPLE = _native.SHAPE_INT_TUPLE
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -84,6 +88,9 @@ COMMAND_SHAPES = {
     "ACL GETUSER": ACL_GETUSER, "ACL LOG": ACL_LOG, "ACL SETUSER": OK,
     "FUNCTION LIST": RESP2, "FUNCTION STATS": RESP2, "FUNCTION DUMP": BYTES,
     "FUNCTION RESTORE": OK, "DEBUG OBJECT": DEBUG_OBJECT,
+    "MOVE": BOOL, "RENAMENX": BOOL, "PEXPIREAT": BOOL, "HMSET": OK, "SWAPDB": OK,
+    "SCRIPT KILL": OK, "SLOWLOG RESET": OK, "SLOWLOG GET": SLOWLOG_GET, "TIME": INT_TUPLE,
+    "PUBSUB NUMSUB": PAIR_LIST, "PUBSUB SHARDNUMSUB": PAIR_LIST, "DUMP": BYTES, "LCS": RESP2,
 }
 
 
@@ -101,6 +108,16 @@ def _encode(value: Any) -> bytes:
         return str(value).encode()
     raise DataError(f"Invalid input of type: '{type(value).__name__}'. Convert to a bytes, "
                     "string, int or float first.")
+
+
+def _timestamp_to_datetime(response):
+    """redis-py's ``timestamp_to_datetime``: a Unix time as a local ``datetime``."""
+    if not response:
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(int(response))
+    except ValueError:
+        return None
 
 
 def _seconds(value: Any) -> int:
@@ -396,6 +413,24 @@ class CoreCommands:
         """APPEND: the new length."""
         return self._cmd(RAW, "APPEND", key, value)
 
+    def substr(self, name, start, end=-1):
+        """SUBSTR (GETRANGE's old name)."""
+        return self._cmd(RAW, "SUBSTR", name, start, end)
+
+    def lcs(self, key1, key2, len=False, idx=False, minmatchlen=0, withmatchlen=False):
+        """LCS (Redis 7+): the longest common subsequence of two strings, its length with
+        ``len``, or with ``idx`` the flat ``[b"matches", [...], b"len", n]`` RESP2 sends."""
+        args: list = ["LCS", key1, key2]
+        if len:
+            args.append("LEN")
+        if idx:
+            args.append("IDX")
+        if minmatchlen is not None and minmatchlen != 0:
+            args += ["MINMATCHLEN", minmatchlen]
+        if withmatchlen:
+            args.append("WITHMATCHLEN")
+        return self._cmd(RESP2, *args)
+
     def strlen(self, name):
         """STRLEN."""
         return self._cmd(RAW, "STRLEN", name)
@@ -454,6 +489,62 @@ class CoreCommands:
     def randomkey(self, **kwargs):
         """RANDOMKEY: a key, or ``None`` when the database is empty."""
         return self._cmd(RAW, "RANDOMKEY")
+
+    def pexpireat(self, name, when, nx=False, xx=False, gt=False, lt=False):
+        """PEXPIREAT (a timestamp in milliseconds or a ``datetime``): ``True`` if set."""
+        if isinstance(when, datetime.datetime):
+            when = int(when.timestamp() * 1000)
+        args: list = ["PEXPIREAT", name, when]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT")):
+            if flag:
+                args.append(word)
+        return self._cmd(BOOL, *args)
+
+    def expiretime(self, key):
+        """EXPIRETIME (Redis 7+): the expiry as a Unix time in seconds (-1 none, -2 no key)."""
+        return self._cmd(RAW, "EXPIRETIME", key)
+
+    def pexpiretime(self, key):
+        """PEXPIRETIME (Redis 7+): the expiry as a Unix time in milliseconds."""
+        return self._cmd(RAW, "PEXPIRETIME", key)
+
+    def touch(self, *args):
+        """TOUCH: how many of the keys exist (their access time updated)."""
+        return self._cmd(RAW, "TOUCH", *args)
+
+    def move(self, name, db):
+        """MOVE to database ``db``: ``True`` if moved."""
+        return self._cmd(BOOL, "MOVE", name, db)
+
+    def renamenx(self, src, dst):
+        """RENAMENX: ``True`` if renamed (``dst`` did not exist)."""
+        return self._cmd(BOOL, "RENAMENX", src, dst)
+
+    def dump(self, name):
+        """DUMP: the serialized value (``bytes``, even with ``decode_responses``), or
+        ``None``."""
+        return self._cmd(BYTES, "DUMP", name)
+
+    def restore(self, name, ttl, value, replace=False, absttl=False, idletime=None,
+                frequency=None):
+        """RESTORE a ``dump`` payload into ``name`` (``ttl`` milliseconds, 0: none):
+        ``b"OK"``."""
+        args: list = ["RESTORE", name, ttl, value]
+        if replace:
+            args.append("REPLACE")
+        if absttl:
+            args.append("ABSTTL")
+        if idletime is not None:
+            try:
+                args += ["IDLETIME", int(idletime)]
+            except ValueError:
+                raise DataError("idletimemust be an integer")
+        if frequency is not None:
+            try:
+                args += ["FREQ", int(frequency)]
+            except ValueError:
+                raise DataError("frequency must be an integer")
+        return self._cmd(RAW, *args)
 
     def persist(self, name):
         """PERSIST: ``True`` if a timeout was removed."""
@@ -581,6 +672,17 @@ class CoreCommands:
         """HSTRLEN."""
         return self._cmd(RAW, "HSTRLEN", name, key)
 
+    def hmset(self, name, mapping):
+        """HMSET (deprecated by redis-py for ``hset(mapping=)``, with its warning): ``True``."""
+        warnings.warn("Call to deprecated hmset. (Use 'hset' instead.) -- Deprecated since "
+                      "version 4.0.0.", DeprecationWarning, stacklevel=2)
+        if not mapping:
+            raise DataError("'hmset' with 'mapping' of length 0")
+        items: list = []
+        for pair in mapping.items():
+            items.extend(pair)
+        return self._cmd(OK, "HMSET", name, *items)
+
     def hrandfield(self, key, count=None, withvalues=False):
         """HRANDFIELD: one field (``None`` for a missing key), a list with ``count``, or with
         ``withvalues`` the flat ``[field, value, ...]`` redis-py gives."""
@@ -692,6 +794,18 @@ class CoreCommands:
         """LMOVE: the moved value."""
         return self._cmd(RAW, "LMOVE", first_list, second_list, src, dest)
 
+    def lpushx(self, name, *values):
+        """LPUSHX: the new length (0, nothing pushed, when the list does not exist)."""
+        return self._cmd(RAW, "LPUSHX", name, *values)
+
+    def rpushx(self, name, *values):
+        """RPUSHX: the new length (0, nothing pushed, when the list does not exist)."""
+        return self._cmd(RAW, "RPUSHX", name, *values)
+
+    def brpoplpush(self, src, dst, timeout=0):
+        """BRPOPLPUSH: the moved value, or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(RAW, "BRPOPLPUSH", src, dst, timeout or 0)
+
     def blmove(self, first_list, second_list, timeout, src="LEFT", dest="RIGHT"):
         """BLMOVE: the moved value, or ``None`` after ``timeout`` seconds (0: forever)."""
         return self._cmd(RAW, "BLMOVE", first_list, second_list, src, dest, timeout)
@@ -759,6 +873,18 @@ class CoreCommands:
     def sdiff(self, keys, *args):
         """SDIFF: a ``set``."""
         return self._cmd(SET, "SDIFF", *_list_or_args(keys, args))
+
+    def sinterstore(self, dest, keys, *args):
+        """SINTERSTORE: the intersection stored in ``dest``; its size."""
+        return self._cmd(RAW, "SINTERSTORE", dest, *_list_or_args(keys, args))
+
+    def sunionstore(self, dest, keys, *args):
+        """SUNIONSTORE: the union stored in ``dest``; its size."""
+        return self._cmd(RAW, "SUNIONSTORE", dest, *_list_or_args(keys, args))
+
+    def sdiffstore(self, dest, keys, *args):
+        """SDIFFSTORE: the difference stored in ``dest``; its size."""
+        return self._cmd(RAW, "SDIFFSTORE", dest, *_list_or_args(keys, args))
 
     def smove(self, src, dst, value):
         """SMOVE: ``True`` if moved."""
@@ -1506,6 +1632,18 @@ class CoreCommands:
         """EVALSHA."""
         return self._cmd(RAW, "EVALSHA", sha, numkeys, *keys_and_args)
 
+    def eval_ro(self, script, numkeys, *keys_and_args):
+        """EVAL_RO (Redis 7+): a read-only script's reply."""
+        return self._cmd(RAW, "EVAL_RO", script, numkeys, *keys_and_args)
+
+    def evalsha_ro(self, sha, numkeys, *keys_and_args):
+        """EVALSHA_RO (Redis 7+): a read-only script's reply, by its SHA1."""
+        return self._cmd(RAW, "EVALSHA_RO", sha, numkeys, *keys_and_args)
+
+    def script_kill(self):
+        """SCRIPT KILL of the running script: ``True`` (``NOTBUSY`` error when none runs)."""
+        return self._cmd(OK, "SCRIPT", "KILL")
+
     def script_load(self, script):
         """SCRIPT LOAD: the SHA1 (``str``)."""
         return self._cmd(STR, "SCRIPT", "LOAD", script)
@@ -1521,6 +1659,30 @@ class CoreCommands:
         return self._cmd(OK, "SCRIPT", "FLUSH", sync_type)
 
     # --- server --------------------------------------------------------------------------
+    def spublish(self, shard_channel, message):
+        """SPUBLISH (Redis 7+): how many shard-channel subscribers received it."""
+        return self._cmd(RAW, "SPUBLISH", shard_channel, message)
+
+    def pubsub_channels(self, pattern="*", **kwargs):
+        """PUBSUB CHANNELS: the channels with subscribers matching ``pattern``."""
+        return self._cmd(RAW, "PUBSUB", "CHANNELS", pattern)
+
+    def pubsub_shardchannels(self, pattern="*", **kwargs):
+        """PUBSUB SHARDCHANNELS (Redis 7+): the shard channels with subscribers."""
+        return self._cmd(RAW, "PUBSUB", "SHARDCHANNELS", pattern)
+
+    def pubsub_numpat(self, **kwargs):
+        """PUBSUB NUMPAT: how many patterns are subscribed."""
+        return self._cmd(RAW, "PUBSUB", "NUMPAT")
+
+    def pubsub_numsub(self, *args, **kwargs):
+        """PUBSUB NUMSUB: ``[(channel, subscribers)]``."""
+        return self._cmd(PAIR_LIST, "PUBSUB", "NUMSUB", *args)
+
+    def pubsub_shardnumsub(self, *args, **kwargs):
+        """PUBSUB SHARDNUMSUB (Redis 7+): ``[(shard_channel, subscribers)]``."""
+        return self._cmd(PAIR_LIST, "PUBSUB", "SHARDNUMSUB", *args)
+
     def publish(self, channel, message):
         """PUBLISH: how many subscribers received it."""
         return self._cmd(RAW, "PUBLISH", channel, message)
@@ -1548,6 +1710,44 @@ class CoreCommands:
     def object(self, infotype, key, **kwargs):
         """OBJECT ``infotype`` (ENCODING, REFCOUNT, IDLETIME, FREQ) of ``key``."""
         return self._cmd(RAW, "OBJECT", infotype, key)
+
+    def time(self, **kwargs):
+        """TIME: ``(seconds, microseconds)``."""
+        return self._cmd(INT_TUPLE, "TIME")
+
+    def lastsave(self, **kwargs):
+        """LASTSAVE: the last save as a local ``datetime`` (``None`` for 0)."""
+        return self._cmd_post(_timestamp_to_datetime, RAW, "LASTSAVE")
+
+    def swapdb(self, first, second, **kwargs):
+        """SWAPDB: ``True``."""
+        return self._cmd(OK, "SWAPDB", first, second)
+
+    def role(self):
+        """ROLE: ``[b"master", offset, replicas]`` (or a replica's or sentinel's form)."""
+        return self._cmd(RAW, "ROLE")
+
+    def lolwut(self, *version_numbers, **kwargs):
+        """LOLWUT: the server's art and version (``bytes``)."""
+        if version_numbers:
+            return self._cmd(RAW, "LOLWUT", "VERSION", *version_numbers)
+        return self._cmd(RAW, "LOLWUT")
+
+    def slowlog_get(self, num=None, **kwargs):
+        """SLOWLOG GET: the latest slow commands as dicts (``id``, ``start_time``,
+        ``duration``, ``command``, ``client_address``, ``client_name``; ``bytes`` even with
+        ``decode_responses``, as redis-py)."""
+        if num is not None:
+            return self._cmd(SLOWLOG_GET, "SLOWLOG", "GET", num)
+        return self._cmd(SLOWLOG_GET, "SLOWLOG", "GET")
+
+    def slowlog_len(self, **kwargs):
+        """SLOWLOG LEN."""
+        return self._cmd(RAW, "SLOWLOG", "LEN")
+
+    def slowlog_reset(self, **kwargs):
+        """SLOWLOG RESET: ``True``."""
+        return self._cmd(OK, "SLOWLOG", "RESET")
 
     def memory_usage(self, key, samples=None, **kwargs):
         """MEMORY USAGE: the bytes ``key`` takes (``samples`` nested values looked at), or
@@ -1829,6 +2029,11 @@ class CoreCommands:
         if withcode:
             return self._cmd(RESP2, "FUNCTION", "LIST", "LIBRARYNAME", library, "WITHCODE")
         return self._cmd(RESP2, "FUNCTION", "LIST", "LIBRARYNAME", library)
+
+    def function_kill(self):
+        """FUNCTION KILL of the running function: ``b"OK"`` (``NOTBUSY`` error when none
+        runs)."""
+        return self._cmd(RAW, "FUNCTION", "KILL")
 
     def function_dump(self):
         """FUNCTION DUMP: the serialized libraries (``bytes``, even with
