@@ -127,6 +127,12 @@ pub(crate) enum Shape {
     SlowlogGet = 42,
     /// An array becomes a tuple of `int`, digits parsed (TIME).
     IntTuple = 43,
+    /// MEMORY STATS becomes a dict with `str` keys and values (integers stay `int`, doubles
+    /// their RESP2 text), each `db.N` a dict likewise (redis-py's `parse_memory_stats`).
+    MemoryStats = 44,
+    /// CLIENT TRACKINGINFO becomes the flat list RESP2 sends, its labels as `str` (redis-py's
+    /// `list(map(str_if_bytes, r))`).
+    TrackingInfo = 45,
 }
 
 impl Shape {
@@ -176,6 +182,8 @@ impl Shape {
         ("SHAPE_PAIR_LIST", Shape::PairList),
         ("SHAPE_SLOWLOG_GET", Shape::SlowlogGet),
         ("SHAPE_INT_TUPLE", Shape::IntTuple),
+        ("SHAPE_MEMORY_STATS", Shape::MemoryStats),
+        ("SHAPE_TRACKING_INFO", Shape::TrackingInfo),
     ];
 
     /// The shape numbered `n`; unknown numbers are [`Shape::Raw`].
@@ -511,6 +519,47 @@ fn acl_getuser(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
     }
     out.set_item("enabled", enabled)?;
     Ok(out.into_any().unbind())
+}
+
+/// MEMORY STATS (see [`Shape::MemoryStats`]): `pairs_to_dict(decode_keys=True,
+/// decode_string_values=True)`, nested for the `db.N` entries.
+fn memory_stats(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let fields = match pairs(v) {
+        Ok(p) => p,
+        Err(v) => return raw(py, v, decode),
+    };
+    let out = PyDict::new(py);
+    for (k, v) in fields {
+        let key = string_of(&k).unwrap_or_default();
+        let value = match v {
+            v @ (Value::Array(_) | Value::Map(_)) if key.starts_with("db.") => {
+                memory_stats(py, v, decode)?
+            }
+            Value::Double(d) => double_text(py, d, true)?,
+            v => str_of(py, v, decode)?,
+        };
+        out.set_item(key, value)?;
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// CLIENT TRACKINGINFO (see [`Shape::TrackingInfo`]).
+fn tracking_info(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let flat: Vec<Value> = match v {
+        Value::Map(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect(),
+        Value::Array(items) => items,
+        v => return raw(py, v, decode),
+    };
+    let out = flat
+        .into_iter()
+        .map(|item| match item {
+            s @ (Value::Bulk(_) | Value::Simple(_) | Value::Verbatim { .. }) => {
+                str_of(py, s, decode)
+            }
+            other => resp2(py, other, decode),
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(PyList::new(py, out)?.into_any().unbind())
 }
 
 /// One SLOWLOG GET entry (see [`Shape::SlowlogGet`]).
@@ -1183,6 +1232,8 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
             Err(v) => raw(py, v, decode),
         },
         Shape::SlowlogGet => list_of(py, v, decode, false, slowlog_entry),
+        Shape::MemoryStats => memory_stats(py, v, decode),
+        Shape::TrackingInfo => tracking_info(py, v, decode),
         Shape::IntTuple => match v {
             Value::Array(items) => {
                 let items = items

@@ -971,3 +971,154 @@ def test_more_methods_pipeline_and_asyncio(r, server, protocol):
         await a.aclose()
 
     asyncio.run(main())
+
+
+# --- hash field expiry, more server methods ----------------------------------------------------
+def _has_command(r, name):
+    """Whether the server knows ``name`` (Valkey 9 has Redis 8's hash field commands but
+    reports redis_version 7.2.4, so the version cannot tell)."""
+    return r.execute_command("COMMAND", "INFO", name) != [None]
+
+
+def test_hash_field_expiry(r, rd):
+    if not _has_command(r, "HEXPIRE"):
+        pytest.skip("HEXPIRE & co. need Redis 7.4 / Valkey 9")
+    r.hset("h", mapping={"a": 1, "b": 2, "c": 3})
+    assert r.hexpire("h", 100, "a", "nope") == [1, -2]
+    assert r.hexpire("h", 100, "a", nx=True) == [0]
+    with pytest.raises(ValueError, match="Only one of 'nx', 'xx', 'gt', 'lt'"):
+        r.hexpire("h", 100, "a", nx=True, xx=True)
+    assert r.hpexpire("h", datetime.timedelta(seconds=200), "b", gt=True) == [0]  # no TTL yet
+    assert r.hpexpire("h", 200_000, "b") == [1]
+    assert r.hexpireat("h", 4102444800, "c") == [1]
+    assert r.hpexpireat("h", datetime.datetime(2100, 1, 2), "c", lt=True) == [0]  # later
+    assert r.hexpiretime("h", "c", "nope") == [4102444800, -2]
+    assert r.hpexpiretime("h", "c") == [4102444800000]
+    assert r.httl("h", "a", "nope") == [100, -2]
+    [pttl] = r.hpttl("h", "b")
+    assert 190_000 < pttl <= 200_000
+    assert r.hpersist("h", "a", "a", "nope") == [1, -1, -2]
+    assert r.httl("missing", "a") == [-2]
+    assert r.hexpire("h", 0, "c") == [2]  # expires now: deleted
+    assert rd.hgetall("h") == {"a": "1", "b": "2"}
+
+
+def test_hgetdel_hgetex_hsetex(r, rd):
+    if not _has_command(r, "HSETEX"):
+        pytest.skip("HGETDEL/HGETEX/HSETEX need Redis 8 / Valkey 9")
+    r.hset("h", mapping={"a": 1, "b": 2})
+    assert r.hgetdel("h", "b", "nope") == [b"2", None]
+    with pytest.raises(DataError, match="at least one key"):
+        r.hgetdel("h")
+    assert r.hgetex("h", "a", ex=100) == [b"1"] and r.httl("h", "a") == [100]
+    assert rd.hgetex("h", "a", persist=True) == ["1"] and r.httl("h", "a") == [-1]
+    assert r.hgetex("h", "a", px=datetime.timedelta(seconds=50)) == [b"1"]
+    assert r.hgetex("h", "a", exat=4102444800) == [b"1"]
+    assert r.hexpiretime("h", "a") == [4102444800]
+    with pytest.raises(DataError, match="mutually exclusive"):
+        r.hgetex("h", "a", ex=1, px=1)
+    assert r.hsetex("h", "d", 4, ex=100) == 1 and r.httl("h", "d") == [100]
+    assert r.hsetex("h", mapping={"e": 5, "f": 6}, px=100_000, data_persist_option="FNX") == 1
+    assert r.hsetex("h", items=["e", 7], data_persist_option="FNX") == 0  # e exists
+    assert r.hsetex("h", "d", 9, keepttl=True) == 1 and r.httl("h", "d") == [100]
+    assert r.hsetex("h", "g", 1, exat=datetime.datetime(2100, 1, 1)) == 1
+    assert r.hmget("h", ["d", "e", "g"]) == [b"9", b"5", b"1"]
+    with pytest.raises(DataError, match="no key value pairs"):
+        r.hsetex("h")
+    with pytest.raises(DataError, match="odd number of items"):
+        r.hsetex("h", items=["x"])
+
+
+def test_client_tracking_info_unblock_setinfo(r, rd, server, protocol):
+    assert r.client_getredir() == -1
+    assert r.client_trackinginfo() == ["flags", [b"off"], "redirect", -1, "prefixes", []]
+    assert rd.client_trackinginfo() == ["flags", ["off"], "redirect", -1, "prefixes", []]
+    pipe = r.pipeline(transaction=False)  # one connection: tracking on, read, off
+    pipe.client_tracking_on(bcast=True, prefix=["p:"]).client_trackinginfo()
+    pipe.client_getredir().client_tracking_off()
+    _, info, redir, _ = pipe.execute()
+    assert info[::2] == ["flags", "redirect", "prefixes"]
+    assert sorted(info[1]) == [b"bcast", b"on"] and info[5] == [b"p:"]
+    assert redir == 0  # tracking, not redirected
+    assert r.client_unblock(999_999) is False
+    assert r.client_unblock(999_999, error=True) is False
+    # A client blocked in BLPOP, unblocked by id (with an error: UNBLOCKED).
+    blocked = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                            client_name="oxpy-blocked")
+    errors = []
+
+    def wait():
+        try:
+            errors.append(blocked.blpop("never", 30))
+        except ResponseError as e:
+            errors.append(str(e))
+
+    t = threading.Thread(target=wait)
+    t.start()
+    deadline = time.monotonic() + 10
+    while True:
+        ids = [c["id"] for c in r.client_list() if c["name"] == "oxpy-blocked"
+               and "b" in c["flags"]]  # blocked
+        if ids:
+            break
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert r.client_unblock(int(ids[0]), error=True) is True
+    t.join(10)
+    assert len(errors) == 1 and "UNBLOCKED" in errors[0]
+    if _version(r) >= (7, 2):
+        assert r.client_setinfo("LIB-NAME", "oxpy") is True
+        with pytest.raises(ResponseError):
+            r.client_setinfo("LIB-NAME", "has space")
+
+
+def test_acl_help_load_save_memory_latency_command(r, rd):
+    lines = r.acl_help()
+    assert all(isinstance(x, str) for x in lines) and lines[0].startswith("ACL <subcommand>")
+    # The test server has no ACL file: the server's error, as redis-py raises it.
+    with pytest.raises(ResponseError, match="not configured to use an ACL file"):
+        r.acl_load()
+    with pytest.raises(ResponseError, match="not configured to use an ACL file"):
+        r.acl_save()
+    r.set("k", "v")
+    stats = r.memory_stats()
+    assert {"peak.allocated", "total.allocated", "keys.count", "dataset.bytes",
+            "fragmentation"} <= set(stats)
+    assert isinstance(stats["total.allocated"], int) and stats["keys.count"] >= 1
+    assert isinstance(stats["fragmentation"], str) and float(stats["fragmentation"]) > 0
+    assert isinstance(stats["db.0"], dict) and stats["db.0"]["overhead.hashtable.main"] > 0
+    assert rd.memory_stats()["keys.count"] == stats["keys.count"]
+    assert isinstance(r.memory_malloc_stats(), bytes)
+    assert r.memory_purge() is True
+    for name in ("memory_doctor", "memory_help", "latency_doctor", "latency_graph",
+                 "latency_histogram", "command_info", "command_docs"):
+        with pytest.raises(NotImplementedError, match="intentionally not implemented"):
+            getattr(r, name)()
+    assert r.latency_reset() >= 0
+    assert r.latency_latest() == []
+    assert r.latency_history("command") == []
+    assert r.command_count() > 150
+    assert sorted(r.command_list(pattern="zrange*")) == [
+        b"zrange", b"zrangebylex", b"zrangebyscore", b"zrangestore"]
+    assert sorted(rd.command_list(category="hyperloglog")) == [
+        "pfadd", "pfcount", "pfdebug", "pfmerge", "pfselftest"]
+    assert r.command_getkeys("MSET", "a", "1", "b", "2") == ["a", "b"]
+    assert r.command_getkeysandflags("LMOVE", "src", "dst", "LEFT", "RIGHT") == [
+        [b"src", [b"RW", b"access", b"delete"]], [b"dst", [b"RW", b"insert"]]]
+
+
+def test_save_bgsave_wait(r):
+    assert r.save() is True
+    assert r.bgsave() is True  # SCHEDULE: accepted even while another save runs
+    deadline = time.monotonic() + 20
+    while r.info("persistence")["rdb_bgsave_in_progress"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert r.lastsave() >= datetime.datetime.now() - datetime.timedelta(minutes=1)
+    assert r.bgrewriteaof() is True
+    while r.info("persistence")["aof_rewrite_in_progress"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert r.wait(0, 10) == 0
+    if _version(r) >= (7, 2):
+        assert r.waitaof(0, 0, 10) == [0, 0]

@@ -46,6 +46,8 @@ SHAPE_RANK_SCORE_TEXT: int
 SHAPE_PAIR_LIST: int
 SHAPE_SLOWLOG_GET: int
 SHAPE_INT_TUPLE: int
+SHAPE_MEMORY_STATS: int
+SHAPE_TRACKING_INFO: int
 
 class Client:
     def __init__(

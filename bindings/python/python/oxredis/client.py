@@ -60,6 +60,8 @@ RANK_SCORE_TEXT = _native.SHAPE_RANK_SCORE_TEXT
 PAIR_LIST = _native.SHAPE_PAIR_LIST
 SLOWLOG_GET = _native.SHAPE_SLOWLOG_GET
 INT_TUPLE = _native.SHAPE_INT_TUPLE
+MEMORY_STATS = _native.SHAPE_MEMORY_STATS
+TRACKING_INFO = _native.SHAPE_TRACKING_INFO
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -91,6 +93,9 @@ COMMAND_SHAPES = {
     "MOVE": BOOL, "RENAMENX": BOOL, "PEXPIREAT": BOOL, "HMSET": OK, "SWAPDB": OK,
     "SCRIPT KILL": OK, "SLOWLOG RESET": OK, "SLOWLOG GET": SLOWLOG_GET, "TIME": INT_TUPLE,
     "PUBSUB NUMSUB": PAIR_LIST, "PUBSUB SHARDNUMSUB": PAIR_LIST, "DUMP": BYTES, "LCS": RESP2,
+    "CLIENT UNBLOCK": BOOL, "CLIENT SETINFO": OK, "CLIENT TRACKINGINFO": TRACKING_INFO,
+    "ACL HELP": STR_LIST, "ACL LOAD": OK, "ACL SAVE": OK, "MEMORY STATS": MEMORY_STATS,
+    "MEMORY PURGE": OK, "COMMAND GETKEYS": STR_LIST, "SAVE": OK,
 }
 
 
@@ -108,6 +113,38 @@ def _encode(value: Any) -> bytes:
         return str(value).encode()
     raise DataError(f"Invalid input of type: '{type(value).__name__}'. Convert to a bytes, "
                     "string, int or float first.")
+
+
+def _expire_flags(ex=None, px=None, exat=None, pxat=None) -> list:
+    """redis-py's ``extract_expire_flags``: EX/PX/EXAT/PXAT and the value (the first set)."""
+    if ex is not None:
+        if isinstance(ex, datetime.timedelta):
+            return ["EX", int(ex.total_seconds())]
+        if isinstance(ex, int):
+            return ["EX", ex]
+        if isinstance(ex, str) and ex.isdigit():
+            return ["EX", int(ex)]
+        raise DataError("ex must be datetime.timedelta or int")
+    if px is not None:
+        if isinstance(px, datetime.timedelta):
+            return ["PX", int(px.total_seconds() * 1000)]
+        if isinstance(px, int):
+            return ["PX", px]
+        raise DataError("px must be datetime.timedelta or int")
+    if exat is not None:
+        if isinstance(exat, datetime.datetime):
+            exat = int(exat.timestamp())
+        return ["EXAT", exat]
+    if pxat is not None:
+        if isinstance(pxat, datetime.datetime):
+            pxat = int(pxat.timestamp() * 1000)
+        return ["PXAT", pxat]
+    return []
+
+
+def _true(response):
+    """redis-py's ``lambda r: True`` (BGSAVE, BGREWRITEAOF)."""
+    return True
 
 
 def _timestamp_to_datetime(response):
@@ -671,6 +708,109 @@ class CoreCommands:
     def hstrlen(self, name, key):
         """HSTRLEN."""
         return self._cmd(RAW, "HSTRLEN", name, key)
+
+    def _hash_field_expiry(self, command, name, when, fields, nx, xx, gt, lt):
+        if sum((bool(nx), bool(xx), bool(gt), bool(lt))) > 1:
+            raise ValueError("Only one of 'nx', 'xx', 'gt', 'lt' can be specified.")
+        args: list = [command, name, when]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT")):
+            if flag:
+                args.append(word)
+        return self._cmd(RAW, *args, "FIELDS", len(fields), *fields)
+
+    def hexpire(self, name, seconds, *fields, nx=False, xx=False, gt=False, lt=False):
+        """HEXPIRE (Redis 7.4+, Valkey 9) of ``fields`` in ``seconds`` (or a ``timedelta``):
+        one code per field (2 expired now, 1 set, 0 condition not met, -2 no such field)."""
+        if isinstance(seconds, datetime.timedelta):
+            seconds = int(seconds.total_seconds())
+        return self._hash_field_expiry("HEXPIRE", name, seconds, fields, nx, xx, gt, lt)
+
+    def hpexpire(self, name, milliseconds, *fields, nx=False, xx=False, gt=False, lt=False):
+        """HPEXPIRE: as ``hexpire``, in milliseconds."""
+        if isinstance(milliseconds, datetime.timedelta):
+            milliseconds = int(milliseconds.total_seconds() * 1000)
+        return self._hash_field_expiry("HPEXPIRE", name, milliseconds, fields, nx, xx, gt, lt)
+
+    def hexpireat(self, name, unix_time_seconds, *fields, nx=False, xx=False, gt=False,
+                  lt=False):
+        """HEXPIREAT: as ``hexpire``, at a Unix time in seconds (or a ``datetime``)."""
+        if isinstance(unix_time_seconds, datetime.datetime):
+            unix_time_seconds = int(unix_time_seconds.timestamp())
+        return self._hash_field_expiry("HEXPIREAT", name, unix_time_seconds, fields, nx, xx,
+                                       gt, lt)
+
+    def hpexpireat(self, name, unix_time_milliseconds, *fields, nx=False, xx=False, gt=False,
+                   lt=False):
+        """HPEXPIREAT: as ``hexpire``, at a Unix time in milliseconds (or a ``datetime``)."""
+        if isinstance(unix_time_milliseconds, datetime.datetime):
+            unix_time_milliseconds = int(unix_time_milliseconds.timestamp() * 1000)
+        return self._hash_field_expiry("HPEXPIREAT", name, unix_time_milliseconds, fields, nx,
+                                       xx, gt, lt)
+
+    def hpersist(self, name, *fields):
+        """HPERSIST: one code per field (1 expiry removed, -1 had none, -2 no such field)."""
+        return self._cmd(RAW, "HPERSIST", name, "FIELDS", len(fields), *fields)
+
+    def hexpiretime(self, key, *fields):
+        """HEXPIRETIME: each field's expiry as a Unix time in seconds (-1 none, -2 no
+        field)."""
+        return self._cmd(RAW, "HEXPIRETIME", key, "FIELDS", len(fields), *fields)
+
+    def hpexpiretime(self, key, *fields):
+        """HPEXPIRETIME: each field's expiry as a Unix time in milliseconds."""
+        return self._cmd(RAW, "HPEXPIRETIME", key, "FIELDS", len(fields), *fields)
+
+    def httl(self, key, *fields):
+        """HTTL: each field's time to live in seconds (-1 none, -2 no field)."""
+        return self._cmd(RAW, "HTTL", key, "FIELDS", len(fields), *fields)
+
+    def hpttl(self, key, *fields):
+        """HPTTL: each field's time to live in milliseconds."""
+        return self._cmd(RAW, "HPTTL", key, "FIELDS", len(fields), *fields)
+
+    def hgetdel(self, name, *keys):
+        """HGETDEL (Redis 8+, Valkey 9): the values of ``keys``, deleting them."""
+        if len(keys) == 0:
+            raise DataError("'hgetdel' should have at least one key provided")
+        return self._cmd(RAW, "HGETDEL", name, "FIELDS", len(keys), *keys)
+
+    def hgetex(self, name, *keys, ex=None, px=None, exat=None, pxat=None, persist=False):
+        """HGETEX (Redis 8+, Valkey 9): the values of ``keys``, setting (or with ``persist``
+        removing) their expiry."""
+        if not keys:
+            raise DataError("'hgetex' should have at least one key provided")
+        if sum(x is not None for x in (ex, px, exat, pxat)) + bool(persist) > 1:
+            raise DataError("``ex``, ``px``, ``exat``, ``pxat``, and ``persist`` are mutually "
+                            "exclusive.")
+        args: list = ["HGETEX", name, *_expire_flags(ex, px, exat, pxat)]
+        if persist:
+            args.append("PERSIST")
+        return self._cmd(RAW, *args, "FIELDS", len(keys), *keys)
+
+    def hsetex(self, name, key=None, value=None, mapping=None, items=None, ex=None, px=None,
+               exat=None, pxat=None, data_persist_option=None, keepttl=False):
+        """HSETEX (Redis 8+, Valkey 9): sets fields with an expiry (``data_persist_option``
+        FNX/FXX: only if none/all exist): 1 if set, 0 if not."""
+        if key is None and not mapping and not items:
+            raise DataError("'hsetex' with no key value pairs")
+        if items and len(items) % 2 != 0:
+            raise DataError("'hsetex' with odd number of items. 'items' must contain a list of "
+                            "key/value pairs.")
+        if sum(x is not None for x in (ex, px, exat, pxat)) + bool(keepttl) > 1:
+            raise DataError("``ex``, ``px``, ``exat``, ``pxat``, and ``keepttl`` are mutually "
+                            "exclusive.")
+        args: list = ["HSETEX", name, *_expire_flags(ex, px, exat, pxat)]
+        if data_persist_option:
+            args.append(getattr(data_persist_option, "value", data_persist_option))
+        if keepttl:
+            args.append("KEEPTTL")
+        pieces: list = list(items) if items else []
+        if key is not None:
+            pieces += [key, value]
+        if mapping:
+            for pair in mapping.items():
+                pieces.extend(pair)
+        return self._cmd(RAW, *args, "FIELDS", len(pieces) // 2, *pieces)
 
     def hmset(self, name, mapping):
         """HMSET (deprecated by redis-py for ``hset(mapping=)``, with its warning): ``True``."""
@@ -1710,6 +1850,128 @@ class CoreCommands:
     def object(self, infotype, key, **kwargs):
         """OBJECT ``infotype`` (ENCODING, REFCOUNT, IDLETIME, FREQ) of ``key``."""
         return self._cmd(RAW, "OBJECT", infotype, key)
+
+    def client_getredir(self, **kwargs):
+        """CLIENT GETREDIR: the id tracking invalidations go to (-1 none, 0 tracking off)."""
+        return self._cmd(RAW, "CLIENT", "GETREDIR")
+
+    def client_trackinginfo(self, **kwargs):
+        """CLIENT TRACKINGINFO: the flat list RESP2 sends, labels as ``str`` (``["flags",
+        [b"off"], "redirect", -1, "prefixes", []]``)."""
+        return self._cmd(TRACKING_INFO, "CLIENT", "TRACKINGINFO")
+
+    def client_unblock(self, client_id, error=False, **kwargs):
+        """CLIENT UNBLOCK a client blocked in BLPOP & co. (with an UNBLOCKED error with
+        ``error``): ``True`` if it was blocked."""
+        if error:
+            return self._cmd(BOOL, "CLIENT", "UNBLOCK", int(client_id), "ERROR")
+        return self._cmd(BOOL, "CLIENT", "UNBLOCK", int(client_id))
+
+    def client_setinfo(self, attr, value, **kwargs):
+        """CLIENT SETINFO (Redis 7.2+) LIB-NAME or LIB-VER of the connection: ``True``."""
+        return self._cmd(OK, "CLIENT", "SETINFO", attr, value)
+
+    def acl_help(self, **kwargs):
+        """ACL HELP: its lines (``str``)."""
+        return self._cmd(STR_LIST, "ACL", "HELP")
+
+    def acl_load(self, **kwargs):
+        """ACL LOAD from the server's ACL file: ``True``."""
+        return self._cmd(OK, "ACL", "LOAD")
+
+    def acl_save(self, **kwargs):
+        """ACL SAVE to the server's ACL file: ``True``."""
+        return self._cmd(OK, "ACL", "SAVE")
+
+    def memory_stats(self, **kwargs):
+        """MEMORY STATS: a dict with ``str`` keys and values (integers as ``int``), each
+        ``db.N`` a dict likewise."""
+        return self._cmd(MEMORY_STATS, "MEMORY", "STATS")
+
+    def memory_malloc_stats(self, **kwargs):
+        """MEMORY MALLOC-STATS: the allocator's report."""
+        return self._cmd(RAW, "MEMORY", "MALLOC-STATS")
+
+    def memory_purge(self, **kwargs):
+        """MEMORY PURGE: ``True``."""
+        return self._cmd(OK, "MEMORY", "PURGE")
+
+    def latency_latest(self):
+        """LATENCY LATEST: ``[[event, timestamp, latest_ms, max_ms]...]``."""
+        return self._cmd(RAW, "LATENCY", "LATEST")
+
+    def latency_history(self, event):
+        """LATENCY HISTORY of ``event``: ``[[timestamp, ms]...]``."""
+        return self._cmd(RAW, "LATENCY", "HISTORY", event)
+
+    def latency_reset(self, *events):
+        """LATENCY RESET of ``events`` (all when none): how many were reset."""
+        return self._cmd(RAW, "LATENCY", "RESET", *events)
+
+    def command_count(self):
+        """COMMAND COUNT: how many commands the server has."""
+        return self._cmd(RAW, "COMMAND", "COUNT")
+
+    def command_list(self, module=None, category=None, pattern=None):
+        """COMMAND LIST (Redis 7+), filtered by ``module``, ACL ``category`` or ``pattern``."""
+        args: list = []
+        if module is not None:
+            args += ["MODULE", module]
+        if category is not None:
+            args += ["ACLCAT", category]
+        if pattern is not None:
+            args += ["PATTERN", pattern]
+        if args:
+            args.insert(0, "FILTERBY")
+        return self._cmd(RAW, "COMMAND", "LIST", *args)
+
+    def command_getkeys(self, *args):
+        """COMMAND GETKEYS: the keys of the command ``args`` (``str``)."""
+        return self._cmd(STR_LIST, "COMMAND", "GETKEYS", *args)
+
+    def command_getkeysandflags(self, *args):
+        """COMMAND GETKEYSANDFLAGS (Redis 7+): ``[[key, [flag...]]...]`` of the command
+        ``args``, as RESP2 sends it."""
+        return self._cmd(RESP2, "COMMAND", "GETKEYSANDFLAGS", *args)
+
+    def save(self, **kwargs):
+        """SAVE (synchronous): ``True``."""
+        return self._cmd(OK, "SAVE")
+
+    def bgsave(self, schedule=True, **kwargs):
+        """BGSAVE (SCHEDULE when one is running, with ``schedule``): ``True``."""
+        if schedule:
+            return self._cmd_post(_true, RAW, "BGSAVE", "SCHEDULE")
+        return self._cmd_post(_true, RAW, "BGSAVE")
+
+    def bgrewriteaof(self, **kwargs):
+        """BGREWRITEAOF: ``True``."""
+        return self._cmd_post(_true, RAW, "BGREWRITEAOF")
+
+    def wait(self, num_replicas, timeout, **kwargs):
+        """WAIT for ``num_replicas`` to acknowledge this connection's writes, at most
+        ``timeout`` ms: how many did."""
+        return self._cmd(RAW, "WAIT", num_replicas, timeout)
+
+    def waitaof(self, num_local, num_replicas, timeout, **kwargs):
+        """WAITAOF (Redis 7.2+): ``[local, replicas]`` that fsynced this connection's
+        writes."""
+        return self._cmd(RAW, "WAITAOF", num_local, num_replicas, timeout)
+
+    def _intentionally(name: str):  # type: ignore[misc]
+        def method(self, *args, **kwargs):
+            raise NotImplementedError(f"{name} is intentionally not implemented in the client.")
+        return method
+
+    # As redis-py: these raise rather than send.
+    command_info = _intentionally("COMMAND INFO")
+    command_docs = _intentionally("COMMAND DOCS")
+    latency_doctor = _intentionally("LATENCY DOCTOR")
+    latency_graph = _intentionally("LATENCY GRAPH")
+    latency_histogram = _intentionally("LATENCY HISTOGRAM")
+    memory_doctor = _intentionally("MEMORY DOCTOR")
+    memory_help = _intentionally("MEMORY HELP")
+    del _intentionally
 
     def time(self, **kwargs):
         """TIME: ``(seconds, microseconds)``."""
