@@ -3,7 +3,7 @@
 use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
-use oxredis::{ClientBuilder, Protocol, Redis, Value, WatchedPipeline};
+use oxredis::{ClientBuilder, PooledConnection, Protocol, Redis, Value, WatchedPipeline};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
@@ -191,6 +191,20 @@ impl Client {
         Ok(crate::monitor::MonitorConn::new(m))
     }
 
+    /// Checks a connection out of the pool for a `single_connection_client` (connecting now,
+    /// as redis-py does): every command of that client runs on it.
+    fn single(&self, py: Python<'_>) -> PyResult<SingleConn> {
+        let inner = &self.inner;
+        let conn = py
+            .allow_threads(|| inner.get_connection())
+            .map_err(|e| to_pyerr(py, &e))?;
+        Ok(SingleConn {
+            client: self.inner.clone(),
+            conn: Mutex::new(Some(conn)),
+            decode: self.decode,
+        })
+    }
+
     /// Checks out a connection and WATCHes `keys` on it: the start of a WATCH/MULTI/EXEC
     /// transaction (redis-py's `Pipeline.watch`).
     fn watch(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<Watched> {
@@ -315,5 +329,56 @@ impl Watched {
                 .map_err(|e| to_pyerr(py, &e)),
             None => Ok(()),
         }
+    }
+}
+
+/// The one connection of a `single_connection_client` (redis-py's `Redis.connection`): every
+/// command runs on it, one at a time (other threads wait for it, without the GIL). A broken
+/// connection, or one the server closed while it was idle, is replaced by a new one from the
+/// pool before the next command, as redis-py reconnects; `close` gives it back to the pool.
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct SingleConn {
+    client: Redis,
+    conn: Mutex<Option<PooledConnection>>,
+    decode: bool,
+}
+
+#[pymethods]
+impl SingleConn {
+    /// Runs one command on the connection, shaped as `shape` (the GIL released while it runs).
+    fn execute(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, shape: u8) -> PyResult<PyObject> {
+        let cmd = build_cmd(args)?;
+        let client = &self.client;
+        let conn = &self.conn;
+        let reply = py.allow_threads(|| {
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            // As the pool checks an idle connection before reuse: broken, or closed by the
+            // server (CLIENT KILL, timeout) while idle for 1 ms or more (a non-blocking peek).
+            let dead = |c: &mut PooledConnection| {
+                c.is_broken() || (c.idle_for() >= Duration::from_millis(1) && c.peer_closed())
+            };
+            if guard.as_mut().is_none_or(dead) {
+                *guard = None;
+                *guard = Some(client.get_connection()?);
+            }
+            match guard.as_mut() {
+                Some(c) => c.execute::<Reply>(&cmd),
+                None => Err(oxredis::Error::new(
+                    oxredis::ErrorKind::Connection,
+                    "no connection",
+                )),
+            }
+        });
+        match reply {
+            Ok(reply) => shaped_reply(py, reply, Shape::from_u8(shape), self.decode),
+            Err(e) => Err(to_pyerr(py, &e)),
+        }
+    }
+
+    /// Gives the connection back to the pool (the next command checks one out again).
+    fn close(&self, py: Python<'_>) {
+        let conn = &self.conn;
+        let taken = py.allow_threads(|| conn.lock().unwrap_or_else(|p| p.into_inner()).take());
+        drop(taken);
     }
 }

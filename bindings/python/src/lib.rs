@@ -22,6 +22,7 @@ mod reply;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::Watched>()?;
+    m.add_class::<client::SingleConn>()?;
     m.add_class::<aio::AsyncClient>()?;
     m.add_class::<aio::AsyncWatched>()?;
     m.add_class::<bridge::Completer>()?;

@@ -88,6 +88,16 @@ impl CommandQueue {
         self.run_now = run_now;
     }
 
+    /// Changes how the reply of the command at `index` is shaped (a command with a response
+    /// callback is sent for its raw reply).
+    fn _set_shape(&mut self, index: usize, shape: u8) -> PyResult<()> {
+        let slot = self.shapes.get_mut(index).ok_or_else(|| {
+            pyo3::exceptions::PyIndexError::new_err(format!("no queued command {index}"))
+        })?;
+        *slot = Shape::from_u8(shape);
+        Ok(())
+    }
+
     /// Drops the queued commands.
     fn _clear(&mut self) {
         self.queued.clear();

@@ -84,6 +84,55 @@ pub(crate) enum Shape {
     StrDict = 27,
     /// CLIENT LIST text becomes a list of dicts of `str` (one per line, `key=value` tokens).
     ClientList = 28,
+    /// An array of scores (or nil) becomes a list of `float` or `None` (ZMSCORE).
+    FloatList = 29,
+    /// `[key, member, score]` becomes a `(key, member, float)` tuple; nil stays `None`
+    /// (BZPOPMIN/BZPOPMAX).
+    KeyMemberScore = 30,
+    /// The reply as RESP2 would have sent it, whatever the protocol: maps become flat lists of
+    /// keys and values, sets lists, doubles their text (`format(x, ".17g")`, as redis-py
+    /// re-encodes a RESP3 score), booleans 1 or 0 (ZMPOP, FUNCTION LIST, FUNCTION STATS).
+    Resp2 = 31,
+    /// As [`Shape::Resp2`], with pairs nested in the top array (RESP3's `[[member, score]]`)
+    /// flattened to `[member, score, ...]` as RESP2 sends them (ZDIFF and ZRANDMEMBER ...
+    /// WITHSCORES, HRANDFIELD ... WITHVALUES).
+    FlatPairs = 32,
+    /// A bulk string as `bytes` whatever `decode_responses` says (FUNCTION DUMP).
+    Bytes = 33,
+    /// CLIENT INFO text (`key=value` tokens) becomes a dict of `str`, the counters as `int`
+    /// (redis-py's `parse_client_info`).
+    ClientInfo = 34,
+    /// DEBUG OBJECT text becomes a dict of `str` with `type` first and the counters as `int`
+    /// (redis-py's `parse_debug_object`).
+    DebugObject = 35,
+    /// ACL GETUSER becomes redis-py's `parse_acl_getuser` dict: `str` keys, `flags`,
+    /// `passwords`, `keys`, `channels` lists of `str`, `commands` and `categories` split from
+    /// the command rules, `selectors` flat lists of `str`, `enabled`; nil stays `None`.
+    AclGetUser = 36,
+    /// ACL LOG entries become dicts with `str` keys and `str` values (integers stay `int`),
+    /// `age-seconds` a `float` and `client-info` a [`Shape::ClientInfo`] dict.
+    AclLog = 37,
+    /// As [`Shape::Scored`] with each score as RESP2's text (`bytes`, or `str` with
+    /// `decode_responses`), for a `score_cast_func` applied in Python.
+    ScoredText = 38,
+    /// As [`Shape::ZScan`] with each score as RESP2's text.
+    ZScanText = 39,
+    /// As [`Shape::RankScore`] with the score as RESP2's text.
+    RankScoreText = 40,
+    /// Pairs (flat in RESP2, a map in RESP3) become a list of `(a, b)` tuples (PUBSUB NUMSUB).
+    PairList = 41,
+    /// SLOWLOG GET entries become dicts (`id`, `start_time`, `duration`, `command` joined by
+    /// spaces, `client_address`, `client_name`; `complexity` where the server puts one), the
+    /// strings as `bytes` whatever `decode_responses` says, as redis-py reads them.
+    SlowlogGet = 42,
+    /// An array becomes a tuple of `int`, digits parsed (TIME).
+    IntTuple = 43,
+    /// MEMORY STATS becomes a dict with `str` keys and values (integers stay `int`, doubles
+    /// their RESP2 text), each `db.N` a dict likewise (redis-py's `parse_memory_stats`).
+    MemoryStats = 44,
+    /// CLIENT TRACKINGINFO becomes the flat list RESP2 sends, its labels as `str` (redis-py's
+    /// `list(map(str_if_bytes, r))`).
+    TrackingInfo = 45,
 }
 
 impl Shape {
@@ -118,6 +167,23 @@ impl Shape {
         ("SHAPE_DICT_LIST", Shape::DictList),
         ("SHAPE_STR_DICT", Shape::StrDict),
         ("SHAPE_CLIENT_LIST", Shape::ClientList),
+        ("SHAPE_FLOAT_LIST", Shape::FloatList),
+        ("SHAPE_KEY_MEMBER_SCORE", Shape::KeyMemberScore),
+        ("SHAPE_RESP2", Shape::Resp2),
+        ("SHAPE_FLAT_PAIRS", Shape::FlatPairs),
+        ("SHAPE_BYTES", Shape::Bytes),
+        ("SHAPE_CLIENT_INFO", Shape::ClientInfo),
+        ("SHAPE_DEBUG_OBJECT", Shape::DebugObject),
+        ("SHAPE_ACL_GETUSER", Shape::AclGetUser),
+        ("SHAPE_ACL_LOG", Shape::AclLog),
+        ("SHAPE_SCORED_TEXT", Shape::ScoredText),
+        ("SHAPE_ZSCAN_TEXT", Shape::ZScanText),
+        ("SHAPE_RANK_SCORE_TEXT", Shape::RankScoreText),
+        ("SHAPE_PAIR_LIST", Shape::PairList),
+        ("SHAPE_SLOWLOG_GET", Shape::SlowlogGet),
+        ("SHAPE_INT_TUPLE", Shape::IntTuple),
+        ("SHAPE_MEMORY_STATS", Shape::MemoryStats),
+        ("SHAPE_TRACKING_INFO", Shape::TrackingInfo),
     ];
 
     /// The shape numbered `n`; unknown numbers are [`Shape::Raw`].
@@ -224,7 +290,10 @@ fn float_obj(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
     }
 }
 
-fn scored(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<PyObject> {
+/// A score converter: to `float` ([`float_obj`]) or to RESP2's text ([`score_text`]).
+type ScoreFn = fn(Python<'_>, Value, bool) -> PyResult<PyObject>;
+
+fn scored(py: Python<'_>, items: Vec<Value>, decode: bool, score: ScoreFn) -> PyResult<PyObject> {
     let out = PyList::empty(py);
     let nested = matches!(items.first(), Some(Value::Array(_)));
     if nested {
@@ -233,7 +302,7 @@ fn scored(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<PyObject>
             if let Value::Array(pair) = item {
                 let mut it = pair.into_iter();
                 if let (Some(m), Some(s)) = (it.next(), it.next()) {
-                    let t = PyTuple::new(py, [raw(py, m, decode)?, float_obj(py, s, decode)?])?;
+                    let t = PyTuple::new(py, [raw(py, m, decode)?, score(py, s, decode)?])?;
                     out.append(t)?;
                 }
             }
@@ -241,11 +310,317 @@ fn scored(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<PyObject>
     } else {
         let mut it = items.into_iter();
         while let (Some(m), Some(s)) = (it.next(), it.next()) {
-            let t = PyTuple::new(py, [raw(py, m, decode)?, float_obj(py, s, decode)?])?;
+            let t = PyTuple::new(py, [raw(py, m, decode)?, score(py, s, decode)?])?;
             out.append(t)?;
         }
     }
     Ok(out.into_any().unbind())
+}
+
+/// A double as RESP2 sends a score: its text, `format(d, ".17g")` as redis-py re-encodes a
+/// RESP3 double; `str` with `decode_responses`, else `bytes`.
+fn double_text(py: Python<'_>, d: f64, decode: bool) -> PyResult<PyObject> {
+    let s = py
+        .import("builtins")?
+        .getattr("format")?
+        .call1((d, ".17g"))?;
+    if decode {
+        Ok(s.unbind())
+    } else {
+        Ok(s.call_method0("encode")?.unbind())
+    }
+}
+
+/// A score as RESP2's text: a string as sent, a RESP3 double through [`double_text`].
+fn score_text(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Double(d) => double_text(py, d, decode),
+        Value::Int(i) => text(py, i.to_string().as_bytes(), decode),
+        v => raw(py, v, decode),
+    }
+}
+
+/// A score as `float`, nil as `None` (ZMSCORE's elements).
+fn float_or_none(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Nil => Ok(py.None()),
+        v => float_obj(py, v, decode),
+    }
+}
+
+/// The reply as RESP2 would have sent it (see [`Shape::Resp2`]).
+fn resp2(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Map(pairs) => {
+            let mut out = Vec::with_capacity(pairs.len() * 2);
+            for (k, v) in pairs {
+                out.push(resp2(py, k, decode)?);
+                out.push(resp2(py, v, decode)?);
+            }
+            Ok(PyList::new(py, out)?.into_any().unbind())
+        }
+        Value::Array(items) | Value::Set(items) | Value::Push(items) => {
+            let out = items
+                .into_iter()
+                .map(|i| resp2(py, i, decode))
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(PyList::new(py, out)?.into_any().unbind())
+        }
+        Value::Double(d) => double_text(py, d, decode),
+        Value::Boolean(b) => Ok(i64::from(b).into_pyobject(py)?.into_any().unbind()),
+        Value::Attribute { data, .. } => resp2(py, *data, decode),
+        v => raw(py, v, decode),
+    }
+}
+
+/// [`resp2`] of an array whose `[a, b]` elements are flattened into it (see
+/// [`Shape::FlatPairs`]).
+fn flat_pairs(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match v {
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len() * 2);
+            for item in items {
+                match item {
+                    Value::Array(pair) if pair.len() == 2 => {
+                        for x in pair {
+                            out.push(resp2(py, x, decode)?);
+                        }
+                    }
+                    item => out.push(resp2(py, item, decode)?),
+                }
+            }
+            Ok(PyList::new(py, out)?.into_any().unbind())
+        }
+        v => resp2(py, v, decode),
+    }
+}
+
+/// CLIENT INFO's `key=value` tokens as a dict of `str`, redis-py's counters as `int` (see
+/// [`Shape::ClientInfo`]).
+fn client_info(py: Python<'_>, body: &[u8]) -> PyResult<PyObject> {
+    const INTS: [&str; 14] = [
+        "id",
+        "age",
+        "idle",
+        "db",
+        "sub",
+        "psub",
+        "multi",
+        "qbuf",
+        "qbuf-free",
+        "obl",
+        "argv-mem",
+        "oll",
+        "omem",
+        "tot-mem",
+    ];
+    let body = String::from_utf8_lossy(body);
+    let out = PyDict::new(py);
+    for token in body.split_whitespace() {
+        let (k, v) = token.split_once('=').unwrap_or((token, ""));
+        match v.parse::<i64>() {
+            Ok(i) if INTS.contains(&k) => out.set_item(k, i)?,
+            _ => out.set_item(k, v)?,
+        }
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// DEBUG OBJECT's text as redis-py's `parse_debug_object` reads it (see
+/// [`Shape::DebugObject`]).
+fn debug_object(py: Python<'_>, body: &[u8]) -> PyResult<PyObject> {
+    const INTS: [&str; 4] = ["refcount", "serializedlength", "lru", "lru_seconds_idle"];
+    let body = format!("type:{}", String::from_utf8_lossy(body));
+    let out = PyDict::new(py);
+    for token in body.split_whitespace() {
+        let (k, v) = token.split_once(':').unwrap_or((token, ""));
+        match v.parse::<i64>() {
+            Ok(i) if INTS.contains(&k) => out.set_item(k, i)?,
+            _ => out.set_item(k, v)?,
+        }
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// The `str` of a string reply (lossy), `None` for anything else.
+fn string_of(v: &Value) -> Option<String> {
+    match v {
+        Value::Bulk(b) | Value::Simple(b) | Value::Verbatim { text: b, .. } => {
+            Some(String::from_utf8_lossy(b).into_owned())
+        }
+        _ => None,
+    }
+}
+
+/// The elements of an array or set as `str` (see [`str_of`]).
+fn str_list(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    list_of(py, v, decode, true, str_of)
+}
+
+/// A space-separated rule list (`"~a ~b"`) as a list of `str`, `""` as `[]`; an array as
+/// [`raw`].
+fn split_rules(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    match string_of(&v) {
+        Some(s) if s.is_empty() => Ok(PyList::empty(py).into_any().unbind()),
+        Some(s) => Ok(PyList::new(py, s.split(' ').collect::<Vec<_>>())?
+            .into_any()
+            .unbind()),
+        None => raw(py, v, decode),
+    }
+}
+
+/// One ACL GETUSER selector (a flat array in RESP2, a map in RESP3) as a flat list of `str`.
+fn acl_selector(py: Python<'_>, s: Value, decode: bool) -> PyResult<PyObject> {
+    match pairs(s) {
+        Ok(p) => str_list(
+            py,
+            Value::Array(p.into_iter().flat_map(|(k, v)| [k, v]).collect()),
+            decode,
+        ),
+        Err(s) => raw(py, s, decode),
+    }
+}
+
+/// ACL GETUSER (see [`Shape::AclGetUser`]).
+fn acl_getuser(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let fields = match pairs(v) {
+        Ok(p) => p,
+        Err(v) => return raw(py, v, decode),
+    };
+    let out = PyDict::new(py);
+    let mut enabled = false;
+    let mut category_list = None;
+    for (k, v) in fields {
+        let key = string_of(&k).unwrap_or_default();
+        let value = match key.as_str() {
+            "flags" => {
+                if let Value::Array(flags) | Value::Set(flags) = &v {
+                    enabled = flags.iter().any(|f| is_text(f, b"on"));
+                }
+                str_list(py, v, decode)?
+            }
+            "passwords" => str_list(py, v, decode)?,
+            "keys" | "channels" => split_rules(py, v, decode)?,
+            "commands" => {
+                let rules = string_of(&v).unwrap_or_default();
+                let (categories, commands): (Vec<&str>, Vec<&str>) =
+                    rules.split(' ').partition(|r| r.contains('@'));
+                category_list = Some(PyList::new(py, categories)?);
+                PyList::new(py, commands)?.into_any().unbind()
+            }
+            "selectors" => list_of(py, v, decode, false, acl_selector)?,
+            _ => raw(py, v, decode)?,
+        };
+        out.set_item(key, value)?;
+    }
+    // redis-py's order: the split-off categories after every field of the reply.
+    if let Some(categories) = category_list {
+        out.set_item("categories", categories)?;
+    }
+    out.set_item("enabled", enabled)?;
+    Ok(out.into_any().unbind())
+}
+
+/// MEMORY STATS (see [`Shape::MemoryStats`]): `pairs_to_dict(decode_keys=True,
+/// decode_string_values=True)`, nested for the `db.N` entries.
+fn memory_stats(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let fields = match pairs(v) {
+        Ok(p) => p,
+        Err(v) => return raw(py, v, decode),
+    };
+    let out = PyDict::new(py);
+    for (k, v) in fields {
+        let key = string_of(&k).unwrap_or_default();
+        let value = match v {
+            v @ (Value::Array(_) | Value::Map(_)) if key.starts_with("db.") => {
+                memory_stats(py, v, decode)?
+            }
+            Value::Double(d) => double_text(py, d, true)?,
+            v => str_of(py, v, decode)?,
+        };
+        out.set_item(key, value)?;
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// CLIENT TRACKINGINFO (see [`Shape::TrackingInfo`]).
+fn tracking_info(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let flat: Vec<Value> = match v {
+        Value::Map(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect(),
+        Value::Array(items) => items,
+        v => return raw(py, v, decode),
+    };
+    let out = flat
+        .into_iter()
+        .map(|item| match item {
+            s @ (Value::Bulk(_) | Value::Simple(_) | Value::Verbatim { .. }) => {
+                str_of(py, s, decode)
+            }
+            other => resp2(py, other, decode),
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(PyList::new(py, out)?.into_any().unbind())
+}
+
+/// One SLOWLOG GET entry (see [`Shape::SlowlogGet`]).
+fn slowlog_entry(py: Python<'_>, v: Value, _decode: bool) -> PyResult<PyObject> {
+    let items = match v {
+        Value::Array(items) if items.len() >= 4 => items,
+        v => return raw(py, v, false),
+    };
+    let out = PyDict::new(py);
+    let mut it = items.into_iter();
+    for key in ["id", "start_time", "duration"] {
+        let v = it.next().unwrap_or(Value::Nil);
+        out.set_item(key, int_of(py, v, false)?)?;
+    }
+    let mut rest: Vec<Value> = it.collect();
+    // Redis Enterprise puts the complexity before the command (not an array).
+    if !matches!(rest.first(), Some(Value::Array(_))) && !rest.is_empty() {
+        out.set_item("complexity", raw(py, rest.remove(0), false)?)?;
+    }
+    let mut rest = rest.into_iter();
+    if let Some(Value::Array(words)) = rest.next() {
+        let mut joined: Vec<u8> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                joined.push(b' ');
+            }
+            if let Value::Bulk(b) | Value::Simple(b) = w {
+                joined.extend_from_slice(b);
+            }
+        }
+        out.set_item("command", PyBytes::new(py, &joined))?;
+    }
+    if let (Some(addr), Some(name)) = (rest.next(), rest.next()) {
+        out.set_item("client_address", raw(py, addr, false)?)?;
+        out.set_item("client_name", raw(py, name, false)?)?;
+    }
+    Ok(out.into_any().unbind())
+}
+
+/// ACL LOG (see [`Shape::AclLog`]).
+fn acl_log(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+    let entry = |py: Python<'_>, e: Value, decode: bool| -> PyResult<PyObject> {
+        let pairs = match pairs(e) {
+            Ok(p) => p,
+            Err(e) => return raw(py, e, decode),
+        };
+        let out = PyDict::new(py);
+        for (k, v) in pairs {
+            let key = string_of(&k).unwrap_or_default();
+            let value = match (key.as_str(), v) {
+                ("client-info", v) => {
+                    client_info(py, string_of(&v).unwrap_or_default().as_bytes())?
+                }
+                ("age-seconds", v) => float_obj(py, v, decode)?,
+                (_, v) => str_of(py, v, decode)?,
+            };
+            out.set_item(key, value)?;
+        }
+        Ok(out.into_any().unbind())
+    };
+    list_of(py, v, decode, false, entry)
 }
 
 /// One INFO value, typed as redis-py's `parse_info` types it.
@@ -812,7 +1187,80 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
             v => raw(py, v, decode),
         },
         Shape::Scored => match v {
-            Value::Array(items) => scored(py, items, decode),
+            Value::Array(items) => scored(py, items, decode, float_obj),
+            v => raw(py, v, decode),
+        },
+        Shape::ScoredText => match v {
+            Value::Array(items) => scored(py, items, decode, score_text),
+            v => raw(py, v, decode),
+        },
+        Shape::FloatList => list_of(py, v, decode, false, float_or_none),
+        Shape::KeyMemberScore => match v {
+            Value::Array(items) if items.len() == 3 => {
+                let mut it = items.into_iter();
+                match (it.next(), it.next(), it.next()) {
+                    (Some(k), Some(m), Some(s)) => Ok(PyTuple::new(
+                        py,
+                        [
+                            raw(py, k, decode)?,
+                            raw(py, m, decode)?,
+                            float_obj(py, s, decode)?,
+                        ],
+                    )?
+                    .into_any()
+                    .unbind()),
+                    _ => Ok(py.None()),
+                }
+            }
+            v => raw(py, v, decode),
+        },
+        Shape::Resp2 => resp2(py, v, decode),
+        Shape::PairList => match pairs(v) {
+            Ok(pairs) => {
+                let out = pairs
+                    .into_iter()
+                    .map(|(a, b)| {
+                        Ok(
+                            PyTuple::new(py, [raw(py, a, decode)?, raw(py, b, decode)?])?
+                                .into_any()
+                                .unbind(),
+                        )
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyList::new(py, out)?.into_any().unbind())
+            }
+            Err(v) => raw(py, v, decode),
+        },
+        Shape::SlowlogGet => list_of(py, v, decode, false, slowlog_entry),
+        Shape::MemoryStats => memory_stats(py, v, decode),
+        Shape::TrackingInfo => tracking_info(py, v, decode),
+        Shape::IntTuple => match v {
+            Value::Array(items) => {
+                let items = items
+                    .into_iter()
+                    .map(|i| int_of(py, i, decode))
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyTuple::new(py, items)?.into_any().unbind())
+            }
+            v => raw(py, v, decode),
+        },
+        Shape::FlatPairs => flat_pairs(py, v, decode),
+        Shape::Bytes => raw(py, v, false),
+        Shape::ClientInfo => match string_of(&v) {
+            Some(body) => client_info(py, body.as_bytes()),
+            None => raw(py, v, decode),
+        },
+        Shape::DebugObject => match string_of(&v) {
+            Some(body) => debug_object(py, body.as_bytes()),
+            None => raw(py, v, decode),
+        },
+        Shape::AclGetUser => match v {
+            Value::Nil => Ok(py.None()),
+            v => acl_getuser(py, v, decode),
+        },
+        Shape::AclLog => match v {
+            Value::Array(_) => acl_log(py, v, decode),
+            v if is_text(&v, b"OK") => Ok(true.into_pyobject(py)?.to_owned().into_any().unbind()),
             v => raw(py, v, decode),
         },
         Shape::Tuple => match v {
@@ -844,13 +1292,18 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
             Value::Bulk(b) | Value::Simple(b) => text(py, &b, true),
             v => raw(py, v, decode),
         },
-        Shape::RankScore => match v {
+        Shape::RankScore | Shape::RankScoreText => match v {
             Value::Array(items) if items.len() == 2 => {
+                let score: ScoreFn = if shape == Shape::RankScore {
+                    float_obj
+                } else {
+                    score_text
+                };
                 let mut it = items.into_iter();
                 match (it.next(), it.next()) {
-                    (Some(rank), Some(score)) => Ok(PyList::new(
+                    (Some(rank), Some(s)) => Ok(PyList::new(
                         py,
-                        [raw(py, rank, decode)?, float_obj(py, score, decode)?],
+                        [raw(py, rank, decode)?, score(py, s, decode)?],
                     )?
                     .into_any()
                     .unbind()),
@@ -918,7 +1371,7 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
             }
             v => raw(py, v, decode),
         },
-        Shape::Scan | Shape::HScan | Shape::ZScan => match v {
+        Shape::Scan | Shape::HScan | Shape::ZScan | Shape::ZScanText => match v {
             Value::Array(items) if items.len() == 2 => {
                 let mut it = items.into_iter();
                 let (cursor, keys) = match (it.next(), it.next()) {
@@ -937,7 +1390,10 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
                     (Shape::HScan, Value::Array(items)) => {
                         flat_dict(py, items, decode)?.into_any().unbind()
                     }
-                    (Shape::ZScan, Value::Array(items)) => scored(py, items, decode)?,
+                    (Shape::ZScan, Value::Array(items)) => scored(py, items, decode, float_obj)?,
+                    (Shape::ZScanText, Value::Array(items)) => {
+                        scored(py, items, decode, score_text)?
+                    }
                     (_, keys) => raw(py, keys, decode)?,
                 };
                 Ok(

@@ -351,6 +351,19 @@ impl Cmd {
         self.spec.flags
     }
 
+    /// Whether running this command twice is harmless (a retry after a connection error may
+    /// resend it): its declaration's `READONLY` flag or, for a command built by hand
+    /// ([`Cmd::new`], [`Cmd::empty`], `execute_command`, every command of the Python binding),
+    /// that of the declaration of its name ([`declared_spec`]). Looked up on a connection error
+    /// only: the common path never pays the table scan.
+    pub(crate) fn is_read_only(&self) -> bool {
+        if !self.spec.name.is_empty() {
+            return self.spec.flags.contains(CommandFlags::READONLY);
+        }
+        let args: Vec<&[u8]> = self.args().collect();
+        declared_spec(&args).is_some_and(|s| s.flags.contains(CommandFlags::READONLY))
+    }
+
     /// How the reply is normalised before conversion.
     pub(crate) fn reply_shape(&self) -> ReplyShape {
         self.reply
@@ -385,6 +398,24 @@ impl Cmd {
         let args: Vec<&[u8]> = self.args().collect();
         self.spec.keys.key_indices(&args).map(|i| args[i]).collect()
     }
+}
+
+/// The declaration of a command built by hand, found by its first two words (`CONFIG GET`,
+/// `XINFO STREAM`), then its first word; `None` for a name the command table does not know.
+pub(crate) fn declared_spec(args: &[&[u8]]) -> Option<&'static CommandSpec> {
+    let name = |n: usize| -> Option<String> {
+        let words = args.get(..n)?;
+        let words: Option<Vec<&str>> = words.iter().map(|w| std::str::from_utf8(w).ok()).collect();
+        Some(words?.join(" ").to_ascii_uppercase())
+    };
+    for n in [2, 1] {
+        if let Some(name) = name(n) {
+            if let Some(spec) = crate::commands::command_specs().find(|s| s.name == name) {
+                return Some(spec);
+            }
+        }
+    }
+    None
 }
 
 /// How long the server may hold a command before replying, from the command's own arguments.
@@ -524,6 +555,50 @@ impl Cmd {
         } else {
             BlockTime::No
         }
+    }
+}
+
+#[cfg(test)]
+mod read_only_tests {
+    use super::*;
+
+    fn cmd(words: &[&str]) -> Cmd {
+        let mut c = Cmd::empty();
+        for w in words {
+            c.arg(*w);
+        }
+        c
+    }
+
+    #[test]
+    fn hand_built_commands_are_read_only_by_the_declaration_of_their_name() {
+        for (words, read_only) in [
+            (&["GET", "k"][..], true),
+            (&["get", "k"], true),
+            (&["OBJECT", "ENCODING", "k"], true),
+            (&["object", "encoding", "k"], true),
+            (&["XINFO", "STREAM", "s"], true),
+            (&["ZRANGE", "z", "0", "-1"], true),
+            (&["SET", "k", "v"], false),
+            (&["INCR", "k"], false),
+            (&["CONFIG", "SET", "timeout", "0"], false),
+            (&["NO-SUCH-COMMAND"], false),
+            (&[], false),
+        ] {
+            assert_eq!(cmd(words).is_read_only(), read_only, "{words:?}");
+        }
+        assert!(Cmd::new("OBJECT ENCODING").is_read_only());
+        assert!(!Cmd::new("XADD").is_read_only());
+    }
+
+    #[test]
+    fn declared_commands_are_read_only_by_their_flag() {
+        let mut get = crate::commands::build::get("k");
+        assert!(get.is_read_only());
+        let set = crate::commands::build::set("k", "v");
+        assert!(!set.is_read_only());
+        get.arg("extra");
+        assert!(get.is_read_only(), "the declaration decides, not the words");
     }
 }
 

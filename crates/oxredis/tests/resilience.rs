@@ -90,6 +90,42 @@ macro_rules! a_write_cut_off_after_sending_is_reported_not_retried {
 
 both_clients!(a_write_cut_off_after_sending_is_reported_not_retried: a_write_cut_off_after_sending_is_reported_not_retried_blocking, a_write_cut_off_after_sending_is_reported_not_retried_async);
 
+macro_rules! a_hand_built_read_cut_off_after_sending_is_retried {
+    ($build:ident $(, $aw:tt)*) => {{
+        for protocol in PROTOCOLS {
+            let server = RedisServer::new();
+            let proxy = Proxy::start(server.socket_addr());
+            let r = builder(&proxy.url(), protocol)
+                .retry(Retry::new(Backoff::NoBackoff, 5))
+                .$build();
+            assert!(r.set("k", "v") $(.$aw)* .unwrap());
+            // Built by hand, as `execute_command` (and the Python binding, for every command)
+            // builds them: read-only by the declaration of their name, so a reply cut off after
+            // sending is read again on a fresh connection, as for `r.get`.
+            proxy.cut_next_reply_after(0);
+            let got: String = r.execute_command(("get", "k")) $(.$aw)* .unwrap();
+            assert_eq!(got, "v", "{protocol:?}");
+            // A two-word name: OBJECT ENCODING's declaration.
+            proxy.cut_next_reply_after(0);
+            let enc: String = r.execute_command(("OBJECT", "ENCODING", "k")) $(.$aw)* .unwrap();
+            assert_eq!(enc, "embstr", "{protocol:?}");
+            // A hand-built write cut off the same way is reported, and applied once.
+            proxy.cut_next_reply_after(0);
+            let e = r.execute_command::<i64>(("INCR", "n")) $(.$aw)* .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+            assert_eq!(server.cli(&["GET", "n"]), "1", "INCR applied exactly once");
+            // A name the table does not know is not taken for a read (on a connection opened
+            // first, so that the cut falls on the command's reply, not on a handshake's).
+            assert!(r.ping() $(.$aw)* .unwrap());
+            proxy.cut_next_reply_after(0);
+            let e = r.execute_command::<Value>(("NO-SUCH-COMMAND",)) $(.$aw)* .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+        }
+    }};
+}
+
+both_clients!(a_hand_built_read_cut_off_after_sending_is_retried: a_hand_built_read_cut_off_after_sending_is_retried_blocking, a_hand_built_read_cut_off_after_sending_is_retried_async);
+
 macro_rules! server_restart_under_a_live_client {
     ($build:ident $(, $aw:tt)*) => {{
         let mut server = RedisServer::new();

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import time as _time
+import warnings
 from typing import Any, Iterator, Optional
 
 from . import _native
@@ -44,6 +45,23 @@ XINFO_STREAM = _native.SHAPE_XINFO_STREAM
 DICT_LIST = _native.SHAPE_DICT_LIST
 STR_DICT = _native.SHAPE_STR_DICT
 CLIENT_LIST = _native.SHAPE_CLIENT_LIST
+FLOAT_LIST = _native.SHAPE_FLOAT_LIST
+KEY_MEMBER_SCORE = _native.SHAPE_KEY_MEMBER_SCORE
+RESP2 = _native.SHAPE_RESP2
+FLAT_PAIRS = _native.SHAPE_FLAT_PAIRS
+BYTES = _native.SHAPE_BYTES
+CLIENT_INFO = _native.SHAPE_CLIENT_INFO
+DEBUG_OBJECT = _native.SHAPE_DEBUG_OBJECT
+ACL_GETUSER = _native.SHAPE_ACL_GETUSER
+ACL_LOG = _native.SHAPE_ACL_LOG
+SCORED_TEXT = _native.SHAPE_SCORED_TEXT
+ZSCAN_TEXT = _native.SHAPE_ZSCAN_TEXT
+RANK_SCORE_TEXT = _native.SHAPE_RANK_SCORE_TEXT
+PAIR_LIST = _native.SHAPE_PAIR_LIST
+SLOWLOG_GET = _native.SHAPE_SLOWLOG_GET
+INT_TUPLE = _native.SHAPE_INT_TUPLE
+MEMORY_STATS = _native.SHAPE_MEMORY_STATS
+TRACKING_INFO = _native.SHAPE_TRACKING_INFO
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -65,7 +83,78 @@ COMMAND_SHAPES = {
     "CONFIG GET": STR_DICT, "CONFIG SET": OK, "CONFIG RESETSTAT": OK, "CLIENT LIST": CLIENT_LIST,
     "CLIENT GETNAME": STR, "CLIENT SETNAME": OK, "ACL WHOAMI": STR, "ACL USERS": STR_LIST,
     "FUNCTION DELETE": OK, "FUNCTION FLUSH": OK,
+    "ZMSCORE": FLOAT_LIST, "BZPOPMIN": KEY_MEMBER_SCORE, "BZPOPMAX": KEY_MEMBER_SCORE,
+    "ZMPOP": RESP2, "BZMPOP": RESP2, "ZDIFF": FLAT_PAIRS, "ZRANDMEMBER": FLAT_PAIRS,
+    "HRANDFIELD": FLAT_PAIRS, "CLIENT INFO": CLIENT_INFO, "CLIENT KILL": OK,
+    "CLIENT PAUSE": OK, "ACL CAT": STR_LIST, "ACL LIST": STR_LIST, "ACL GENPASS": STR,
+    "ACL GETUSER": ACL_GETUSER, "ACL LOG": ACL_LOG, "ACL SETUSER": OK,
+    "FUNCTION LIST": RESP2, "FUNCTION STATS": RESP2, "FUNCTION DUMP": BYTES,
+    "FUNCTION RESTORE": OK, "DEBUG OBJECT": DEBUG_OBJECT,
+    "MOVE": BOOL, "RENAMENX": BOOL, "PEXPIREAT": BOOL, "HMSET": OK, "SWAPDB": OK,
+    "SCRIPT KILL": OK, "SLOWLOG RESET": OK, "SLOWLOG GET": SLOWLOG_GET, "TIME": INT_TUPLE,
+    "PUBSUB NUMSUB": PAIR_LIST, "PUBSUB SHARDNUMSUB": PAIR_LIST, "DUMP": BYTES, "LCS": RESP2,
+    "CLIENT UNBLOCK": BOOL, "CLIENT SETINFO": OK, "CLIENT TRACKINGINFO": TRACKING_INFO,
+    "ACL HELP": STR_LIST, "ACL LOAD": OK, "ACL SAVE": OK, "MEMORY STATS": MEMORY_STATS,
+    "MEMORY PURGE": OK, "COMMAND GETKEYS": STR_LIST, "SAVE": OK,
 }
+
+
+def _encode(value: Any) -> bytes:
+    """A value as redis-py's encoder sends it (``str`` as UTF-8, numbers as text)."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, float):
+        return repr(value).encode()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value).encode()
+    raise DataError(f"Invalid input of type: '{type(value).__name__}'. Convert to a bytes, "
+                    "string, int or float first.")
+
+
+def _expire_flags(ex=None, px=None, exat=None, pxat=None) -> list:
+    """redis-py's ``extract_expire_flags``: EX/PX/EXAT/PXAT and the value (the first set)."""
+    if ex is not None:
+        if isinstance(ex, datetime.timedelta):
+            return ["EX", int(ex.total_seconds())]
+        if isinstance(ex, int):
+            return ["EX", ex]
+        if isinstance(ex, str) and ex.isdigit():
+            return ["EX", int(ex)]
+        raise DataError("ex must be datetime.timedelta or int")
+    if px is not None:
+        if isinstance(px, datetime.timedelta):
+            return ["PX", int(px.total_seconds() * 1000)]
+        if isinstance(px, int):
+            return ["PX", px]
+        raise DataError("px must be datetime.timedelta or int")
+    if exat is not None:
+        if isinstance(exat, datetime.datetime):
+            exat = int(exat.timestamp())
+        return ["EXAT", exat]
+    if pxat is not None:
+        if isinstance(pxat, datetime.datetime):
+            pxat = int(pxat.timestamp() * 1000)
+        return ["PXAT", pxat]
+    return []
+
+
+def _true(response):
+    """redis-py's ``lambda r: True`` (BGSAVE, BGREWRITEAOF)."""
+    return True
+
+
+def _timestamp_to_datetime(response):
+    """redis-py's ``timestamp_to_datetime``: a Unix time as a local ``datetime``."""
+    if not response:
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(int(response))
+    except ValueError:
+        return None
 
 
 def _seconds(value: Any) -> int:
@@ -91,12 +180,149 @@ def _list_or_args(keys: Any, args: tuple) -> list:
     return keys
 
 
+# Commands whose name is two words (redis-py's ``execute_command("CONFIG GET", ...)``): a
+# response callback is looked up by both words.
+_CONTAINERS = frozenset({
+    "ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION", "LATENCY", "MEMORY",
+    "MODULE", "PUBSUB", "SCRIPT", "SLOWLOG", "XGROUP", "XINFO",
+})
+
+
+def _upper(word: Any) -> str:
+    if isinstance(word, (bytes, bytearray)):
+        word = bytes(word).decode("utf-8", "replace")
+    return str(word).upper()
+
+
+def _command_name(args: tuple) -> str:
+    """The name a response callback is registered under: ``GET``, ``CONFIG GET``..."""
+    name = _upper(args[0])
+    if name in _CONTAINERS and len(args) > 1:
+        return f"{name} {_upper(args[1])}"
+    return name
+
+
+class _ResponseCallbacks(dict):
+    """``Redis.response_callbacks``: the callbacks set on a client (by upper-case command
+    name). Setting one switches the client to looking them up before each command (until then
+    commands pay nothing for them)."""
+
+    def __init__(self, client):
+        super().__init__()
+        self._client = client
+
+    def __setitem__(self, command, callback):
+        super().__setitem__(_upper(command), callback)
+        _use_callbacks(self._client)
+
+    def __getitem__(self, command):
+        return super().__getitem__(_upper(command))
+
+    def __contains__(self, command):
+        return super().__contains__(_upper(command))
+
+    def get(self, command, default=None):
+        return super().get(_upper(command), default)
+
+    def __delitem__(self, command):
+        super().__delitem__(_upper(command))
+
+    def pop(self, command, *default):
+        return super().pop(_upper(command), *default)
+
+    def update(self, *args, **kwargs):
+        for command, callback in dict(*args, **kwargs).items():
+            self[command] = callback
+
+
+def _use_callbacks(client) -> None:
+    """Makes ``client`` (blocking or asyncio) look up its response callbacks: its ``_cmd`` and
+    ``_cmd_post`` become the checking ones, and its fast GET/HGET the ordinary methods."""
+    if client.__dict__.get("_callbacks_on"):
+        return
+    cls = type(client)
+    callbacks = client.response_callbacks
+    plain_cmd, plain_post = cls._cmd, cls._cmd_post
+
+    def _cmd(shape, *args):
+        callback = callbacks.get(_command_name(args)) if callbacks else None
+        if callback is None:
+            return plain_cmd(client, shape, *args)
+        return plain_post(client, callback, RAW, *args)
+
+    def _cmd_post(post, shape, *args):
+        callback = callbacks.get(_command_name(args)) if callbacks else None
+        if callback is None:
+            return plain_post(client, post, shape, *args)
+        return plain_post(client, callback, RAW, *args)
+
+    client._cmd = _cmd
+    client._cmd_post = _cmd_post
+    client.get = CoreCommands.get.__get__(client)
+    client.hget = CoreCommands.hget.__get__(client)
+    client._callbacks_on = True
+
+
+def _queue_callbacks(queue, posts: dict, callbacks) -> dict:
+    """A pipeline's ``posts`` with the client's response callbacks applied: a queued command
+    that has one is switched to its raw reply, and its callback becomes its ``post``."""
+    if not callbacks:
+        return posts
+    posts = dict(posts)
+    for i, (args, _) in enumerate(queue.command_stack):
+        callback = callbacks.get(_command_name(args))
+        if callback is not None:
+            queue._set_shape(i, RAW)
+            posts[i] = callback
+    return posts
+
+
+def _safe_cast(cast):
+    """redis-py's ``_wrap_score_cast_func``: ``cast`` of a score's RESP2 text, through
+    ``float`` when ``cast`` refuses the text (``int(b"1e+20")``)."""
+    def safe(x):
+        try:
+            return cast(x)
+        except (ValueError, TypeError):
+            return cast(float(x))
+    return safe
+
+
+def _cast_pairs(cast):
+    """Applies ``cast`` to the scores of ``[(member, score_text)]``."""
+    cast = _safe_cast(cast)
+    return lambda r: [(m, cast(s)) for m, s in r] if r else r
+
+
+def _cast_zscan(cast):
+    """Applies ``cast`` to the scores of ZSCAN's ``(cursor, [(member, score_text)])``."""
+    pairs = _cast_pairs(cast)
+    return lambda r: (r[0], pairs(r[1]))
+
+
+def _cast_rank(cast):
+    """Applies ``cast`` to the score of ``[rank, score_text]`` (``None`` stays)."""
+    cast = _safe_cast(cast)
+    return lambda r: [r[0], cast(r[1])] if r else r
+
+
 class CoreCommands:
     """The command methods shared by ``Redis`` and ``Pipeline`` (redis-py's names and
     signatures)."""
 
     def _cmd(self, shape: int, *args: Any) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def _cmd_post(self, post, shape: int, *args: Any) -> Any:  # pragma: no cover - overridden
+        """As ``_cmd``, with ``post`` applied in Python to the shaped reply (a
+        ``score_cast_func``, a response callback)."""
+        raise NotImplementedError
+
+    def _scored(self, cast, *args: Any) -> Any:
+        """A WITHSCORES command: scores as ``float`` (in Rust), or ``cast`` of their text."""
+        if cast is float:
+            return self._cmd(SCORED, *args)
+        return self._cmd_post(_cast_pairs(cast), SCORED_TEXT, *args)
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
         """Sends any command; the reply is shaped as redis-py shapes that command's reply."""
@@ -224,6 +450,24 @@ class CoreCommands:
         """APPEND: the new length."""
         return self._cmd(RAW, "APPEND", key, value)
 
+    def substr(self, name, start, end=-1):
+        """SUBSTR (GETRANGE's old name)."""
+        return self._cmd(RAW, "SUBSTR", name, start, end)
+
+    def lcs(self, key1, key2, len=False, idx=False, minmatchlen=0, withmatchlen=False):
+        """LCS (Redis 7+): the longest common subsequence of two strings, its length with
+        ``len``, or with ``idx`` the flat ``[b"matches", [...], b"len", n]`` RESP2 sends."""
+        args: list = ["LCS", key1, key2]
+        if len:
+            args.append("LEN")
+        if idx:
+            args.append("IDX")
+        if minmatchlen is not None and minmatchlen != 0:
+            args += ["MINMATCHLEN", minmatchlen]
+        if withmatchlen:
+            args.append("WITHMATCHLEN")
+        return self._cmd(RESP2, *args)
+
     def strlen(self, name):
         """STRLEN."""
         return self._cmd(RAW, "STRLEN", name)
@@ -283,6 +527,62 @@ class CoreCommands:
         """RANDOMKEY: a key, or ``None`` when the database is empty."""
         return self._cmd(RAW, "RANDOMKEY")
 
+    def pexpireat(self, name, when, nx=False, xx=False, gt=False, lt=False):
+        """PEXPIREAT (a timestamp in milliseconds or a ``datetime``): ``True`` if set."""
+        if isinstance(when, datetime.datetime):
+            when = int(when.timestamp() * 1000)
+        args: list = ["PEXPIREAT", name, when]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT")):
+            if flag:
+                args.append(word)
+        return self._cmd(BOOL, *args)
+
+    def expiretime(self, key):
+        """EXPIRETIME (Redis 7+): the expiry as a Unix time in seconds (-1 none, -2 no key)."""
+        return self._cmd(RAW, "EXPIRETIME", key)
+
+    def pexpiretime(self, key):
+        """PEXPIRETIME (Redis 7+): the expiry as a Unix time in milliseconds."""
+        return self._cmd(RAW, "PEXPIRETIME", key)
+
+    def touch(self, *args):
+        """TOUCH: how many of the keys exist (their access time updated)."""
+        return self._cmd(RAW, "TOUCH", *args)
+
+    def move(self, name, db):
+        """MOVE to database ``db``: ``True`` if moved."""
+        return self._cmd(BOOL, "MOVE", name, db)
+
+    def renamenx(self, src, dst):
+        """RENAMENX: ``True`` if renamed (``dst`` did not exist)."""
+        return self._cmd(BOOL, "RENAMENX", src, dst)
+
+    def dump(self, name):
+        """DUMP: the serialized value (``bytes``, even with ``decode_responses``), or
+        ``None``."""
+        return self._cmd(BYTES, "DUMP", name)
+
+    def restore(self, name, ttl, value, replace=False, absttl=False, idletime=None,
+                frequency=None):
+        """RESTORE a ``dump`` payload into ``name`` (``ttl`` milliseconds, 0: none):
+        ``b"OK"``."""
+        args: list = ["RESTORE", name, ttl, value]
+        if replace:
+            args.append("REPLACE")
+        if absttl:
+            args.append("ABSTTL")
+        if idletime is not None:
+            try:
+                args += ["IDLETIME", int(idletime)]
+            except ValueError:
+                raise DataError("idletimemust be an integer")
+        if frequency is not None:
+            try:
+                args += ["FREQ", int(frequency)]
+            except ValueError:
+                raise DataError("frequency must be an integer")
+        return self._cmd(RAW, *args)
+
     def persist(self, name):
         """PERSIST: ``True`` if a timeout was removed."""
         return self._cmd(BOOL, "PERSIST", name)
@@ -331,10 +631,11 @@ class CoreCommands:
         return self._cmd(HSCAN, *args)
 
     def zscan(self, name, cursor=0, match=None, count=None, score_cast_func=float):
-        """ZSCAN: ``(next_cursor, [(member, score)])``."""
-        if score_cast_func is not float:
-            raise NotImplementedError("oxredis: score_cast_func other than float")
-        return self._cmd(ZSCAN, *self._scan_args("ZSCAN", name, cursor, match, count))
+        """ZSCAN: ``(next_cursor, [(member, score)])`` (scores through ``score_cast_func``)."""
+        args = self._scan_args("ZSCAN", name, cursor, match, count)
+        if score_cast_func is float:
+            return self._cmd(ZSCAN, *args)
+        return self._cmd_post(_cast_zscan(score_cast_func), ZSCAN_TEXT, *args)
 
     @staticmethod
     def _scan_args(command, name, cursor, match, count):
@@ -407,6 +708,131 @@ class CoreCommands:
     def hstrlen(self, name, key):
         """HSTRLEN."""
         return self._cmd(RAW, "HSTRLEN", name, key)
+
+    def _hash_field_expiry(self, command, name, when, fields, nx, xx, gt, lt):
+        if sum((bool(nx), bool(xx), bool(gt), bool(lt))) > 1:
+            raise ValueError("Only one of 'nx', 'xx', 'gt', 'lt' can be specified.")
+        args: list = [command, name, when]
+        for flag, word in ((nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT")):
+            if flag:
+                args.append(word)
+        return self._cmd(RAW, *args, "FIELDS", len(fields), *fields)
+
+    def hexpire(self, name, seconds, *fields, nx=False, xx=False, gt=False, lt=False):
+        """HEXPIRE (Redis 7.4+, Valkey 9) of ``fields`` in ``seconds`` (or a ``timedelta``):
+        one code per field (2 expired now, 1 set, 0 condition not met, -2 no such field)."""
+        if isinstance(seconds, datetime.timedelta):
+            seconds = int(seconds.total_seconds())
+        return self._hash_field_expiry("HEXPIRE", name, seconds, fields, nx, xx, gt, lt)
+
+    def hpexpire(self, name, milliseconds, *fields, nx=False, xx=False, gt=False, lt=False):
+        """HPEXPIRE: as ``hexpire``, in milliseconds."""
+        if isinstance(milliseconds, datetime.timedelta):
+            milliseconds = int(milliseconds.total_seconds() * 1000)
+        return self._hash_field_expiry("HPEXPIRE", name, milliseconds, fields, nx, xx, gt, lt)
+
+    def hexpireat(self, name, unix_time_seconds, *fields, nx=False, xx=False, gt=False,
+                  lt=False):
+        """HEXPIREAT: as ``hexpire``, at a Unix time in seconds (or a ``datetime``)."""
+        if isinstance(unix_time_seconds, datetime.datetime):
+            unix_time_seconds = int(unix_time_seconds.timestamp())
+        return self._hash_field_expiry("HEXPIREAT", name, unix_time_seconds, fields, nx, xx,
+                                       gt, lt)
+
+    def hpexpireat(self, name, unix_time_milliseconds, *fields, nx=False, xx=False, gt=False,
+                   lt=False):
+        """HPEXPIREAT: as ``hexpire``, at a Unix time in milliseconds (or a ``datetime``)."""
+        if isinstance(unix_time_milliseconds, datetime.datetime):
+            unix_time_milliseconds = int(unix_time_milliseconds.timestamp() * 1000)
+        return self._hash_field_expiry("HPEXPIREAT", name, unix_time_milliseconds, fields, nx,
+                                       xx, gt, lt)
+
+    def hpersist(self, name, *fields):
+        """HPERSIST: one code per field (1 expiry removed, -1 had none, -2 no such field)."""
+        return self._cmd(RAW, "HPERSIST", name, "FIELDS", len(fields), *fields)
+
+    def hexpiretime(self, key, *fields):
+        """HEXPIRETIME: each field's expiry as a Unix time in seconds (-1 none, -2 no
+        field)."""
+        return self._cmd(RAW, "HEXPIRETIME", key, "FIELDS", len(fields), *fields)
+
+    def hpexpiretime(self, key, *fields):
+        """HPEXPIRETIME: each field's expiry as a Unix time in milliseconds."""
+        return self._cmd(RAW, "HPEXPIRETIME", key, "FIELDS", len(fields), *fields)
+
+    def httl(self, key, *fields):
+        """HTTL: each field's time to live in seconds (-1 none, -2 no field)."""
+        return self._cmd(RAW, "HTTL", key, "FIELDS", len(fields), *fields)
+
+    def hpttl(self, key, *fields):
+        """HPTTL: each field's time to live in milliseconds."""
+        return self._cmd(RAW, "HPTTL", key, "FIELDS", len(fields), *fields)
+
+    def hgetdel(self, name, *keys):
+        """HGETDEL (Redis 8+, Valkey 9): the values of ``keys``, deleting them."""
+        if len(keys) == 0:
+            raise DataError("'hgetdel' should have at least one key provided")
+        return self._cmd(RAW, "HGETDEL", name, "FIELDS", len(keys), *keys)
+
+    def hgetex(self, name, *keys, ex=None, px=None, exat=None, pxat=None, persist=False):
+        """HGETEX (Redis 8+, Valkey 9): the values of ``keys``, setting (or with ``persist``
+        removing) their expiry."""
+        if not keys:
+            raise DataError("'hgetex' should have at least one key provided")
+        if sum(x is not None for x in (ex, px, exat, pxat)) + bool(persist) > 1:
+            raise DataError("``ex``, ``px``, ``exat``, ``pxat``, and ``persist`` are mutually "
+                            "exclusive.")
+        args: list = ["HGETEX", name, *_expire_flags(ex, px, exat, pxat)]
+        if persist:
+            args.append("PERSIST")
+        return self._cmd(RAW, *args, "FIELDS", len(keys), *keys)
+
+    def hsetex(self, name, key=None, value=None, mapping=None, items=None, ex=None, px=None,
+               exat=None, pxat=None, data_persist_option=None, keepttl=False):
+        """HSETEX (Redis 8+, Valkey 9): sets fields with an expiry (``data_persist_option``
+        FNX/FXX: only if none/all exist): 1 if set, 0 if not."""
+        if key is None and not mapping and not items:
+            raise DataError("'hsetex' with no key value pairs")
+        if items and len(items) % 2 != 0:
+            raise DataError("'hsetex' with odd number of items. 'items' must contain a list of "
+                            "key/value pairs.")
+        if sum(x is not None for x in (ex, px, exat, pxat)) + bool(keepttl) > 1:
+            raise DataError("``ex``, ``px``, ``exat``, ``pxat``, and ``keepttl`` are mutually "
+                            "exclusive.")
+        args: list = ["HSETEX", name, *_expire_flags(ex, px, exat, pxat)]
+        if data_persist_option:
+            args.append(getattr(data_persist_option, "value", data_persist_option))
+        if keepttl:
+            args.append("KEEPTTL")
+        pieces: list = list(items) if items else []
+        if key is not None:
+            pieces += [key, value]
+        if mapping:
+            for pair in mapping.items():
+                pieces.extend(pair)
+        return self._cmd(RAW, *args, "FIELDS", len(pieces) // 2, *pieces)
+
+    def hmset(self, name, mapping):
+        """HMSET (deprecated by redis-py for ``hset(mapping=)``, with its warning): ``True``."""
+        warnings.warn("Call to deprecated hmset. (Use 'hset' instead.) -- Deprecated since "
+                      "version 4.0.0.", DeprecationWarning, stacklevel=2)
+        if not mapping:
+            raise DataError("'hmset' with 'mapping' of length 0")
+        items: list = []
+        for pair in mapping.items():
+            items.extend(pair)
+        return self._cmd(OK, "HMSET", name, *items)
+
+    def hrandfield(self, key, count=None, withvalues=False):
+        """HRANDFIELD: one field (``None`` for a missing key), a list with ``count``, or with
+        ``withvalues`` the flat ``[field, value, ...]`` redis-py gives."""
+        args: list = ["HRANDFIELD", key]
+        if count is not None:
+            args.append(count)
+        if withvalues:
+            args.append("WITHVALUES")
+            return self._cmd(FLAT_PAIRS, *args)
+        return self._cmd(RAW, *args)
 
     def hincrby(self, name, key, amount=1):
         """HINCRBY: the new value."""
@@ -508,6 +934,35 @@ class CoreCommands:
         """LMOVE: the moved value."""
         return self._cmd(RAW, "LMOVE", first_list, second_list, src, dest)
 
+    def lpushx(self, name, *values):
+        """LPUSHX: the new length (0, nothing pushed, when the list does not exist)."""
+        return self._cmd(RAW, "LPUSHX", name, *values)
+
+    def rpushx(self, name, *values):
+        """RPUSHX: the new length (0, nothing pushed, when the list does not exist)."""
+        return self._cmd(RAW, "RPUSHX", name, *values)
+
+    def brpoplpush(self, src, dst, timeout=0):
+        """BRPOPLPUSH: the moved value, or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(RAW, "BRPOPLPUSH", src, dst, timeout or 0)
+
+    def blmove(self, first_list, second_list, timeout, src="LEFT", dest="RIGHT"):
+        """BLMOVE: the moved value, or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(RAW, "BLMOVE", first_list, second_list, src, dest, timeout)
+
+    def lmpop(self, num_keys, *args, direction, count=1):
+        """LMPOP (Redis 7+) from the ``direction`` end (LEFT/RIGHT) of the first non-empty list
+        of ``args``: ``[key, [values]]``, or ``None``."""
+        cmd_args: list = ["LMPOP", num_keys, *args, direction]
+        if count != 1:
+            cmd_args += ["COUNT", count]
+        return self._cmd(RAW, *cmd_args)
+
+    def blmpop(self, timeout, numkeys, *args, direction, count=1):
+        """BLMPOP (Redis 7+): as ``lmpop``, waiting up to ``timeout`` seconds (0: forever);
+        ``None`` when it timed out."""
+        return self._cmd(RAW, "BLMPOP", timeout, numkeys, *args, direction, "COUNT", count)
+
     def blpop(self, keys, timeout=0):
         """BLPOP: ``(key, value)``, or ``None`` after ``timeout`` seconds (0: forever)."""
         return self._cmd(TUPLE, "BLPOP", *_list_or_args(keys, ()), timeout or 0)
@@ -533,6 +988,16 @@ class CoreCommands:
         """SISMEMBER: ``True`` or ``False``."""
         return self._cmd(BOOL, "SISMEMBER", name, value)
 
+    def smismember(self, name, values, *args):
+        """SMISMEMBER: 1 or 0 for each of ``values`` (a list, or several arguments), as
+        redis-py returns them."""
+        return self._cmd(RAW, "SMISMEMBER", name, *_list_or_args(values, args))
+
+    def sintercard(self, numkeys, keys, limit=0):
+        """SINTERCARD (Redis 7+): the size of the intersection of ``keys``, stopping at
+        ``limit`` (0: none)."""
+        return self._cmd(RAW, "SINTERCARD", numkeys, *keys, "LIMIT", limit)
+
     def scard(self, name):
         """SCARD."""
         return self._cmd(RAW, "SCARD", name)
@@ -548,6 +1013,18 @@ class CoreCommands:
     def sdiff(self, keys, *args):
         """SDIFF: a ``set``."""
         return self._cmd(SET, "SDIFF", *_list_or_args(keys, args))
+
+    def sinterstore(self, dest, keys, *args):
+        """SINTERSTORE: the intersection stored in ``dest``; its size."""
+        return self._cmd(RAW, "SINTERSTORE", dest, *_list_or_args(keys, args))
+
+    def sunionstore(self, dest, keys, *args):
+        """SUNIONSTORE: the union stored in ``dest``; its size."""
+        return self._cmd(RAW, "SUNIONSTORE", dest, *_list_or_args(keys, args))
+
+    def sdiffstore(self, dest, keys, *args):
+        """SDIFFSTORE: the difference stored in ``dest``; its size."""
+        return self._cmd(RAW, "SDIFFSTORE", dest, *_list_or_args(keys, args))
 
     def smove(self, src, dst, value):
         """SMOVE: ``True`` if moved."""
@@ -588,11 +1065,12 @@ class CoreCommands:
 
     def zrange(self, name, start, end, desc=False, withscores=False, score_cast_func=float,
                byscore=False, bylex=False, offset=None, num=None):
-        """ZRANGE: members, or ``(member, score)`` tuples with ``withscores``."""
-        if score_cast_func is not float:
-            raise NotImplementedError("oxredis: score_cast_func other than float")
+        """ZRANGE: members, or ``(member, score)`` tuples with ``withscores`` (scores through
+        ``score_cast_func``)."""
+        if byscore and bylex:
+            raise DataError("``byscore`` and ``bylex`` can not be specified together.")
         if (offset is None) != (num is None):
-            raise DataError("``offset`` and ``num`` must both be specified together.")
+            raise DataError("``offset`` and ``num`` must both be specified.")
         if bylex and withscores:
             raise DataError("``withscores`` not supported in combination with ``bylex``.")
         args: list = ["ZRANGE", name, start, end]
@@ -606,7 +1084,7 @@ class CoreCommands:
             args += ["LIMIT", offset, num]
         if withscores:
             args.append("WITHSCORES")
-            return self._cmd(SCORED, *args)
+            return self._scored(score_cast_func, *args)
         return self._cmd(RAW, *args)
 
     def zrangestore(self, dest, name, start, end, byscore=False, bylex=False, desc=False,
@@ -616,7 +1094,7 @@ class CoreCommands:
         if byscore and bylex:
             raise DataError("``byscore`` and ``bylex`` can not be specified together.")
         if (offset is None) != (num is None):
-            raise DataError("``offset`` and ``num`` must both be specified together.")
+            raise DataError("``offset`` and ``num`` must both be specified.")
         args: list = ["ZRANGESTORE", dest, name, start, end]
         if byscore:
             args.append("BYSCORE")
@@ -629,19 +1107,24 @@ class CoreCommands:
         return self._cmd(RAW, *args)
 
     @staticmethod
-    def _zaggregate_args(command, dest, keys, aggregate):
-        """redis-py's ``_zaggregate``: ``keys`` a list, or a dict of key to weight."""
-        args: list = [command, dest, len(keys)]
+    def _zaggregate_args(command, dest, keys, aggregate, withscores=False):
+        """redis-py's ``_zaggregate``: ``keys`` a list, or a dict of key to weight; no
+        ``dest`` for ZUNION/ZINTER."""
+        args: list = [command] if dest is None else [command, dest]
+        args.append(len(keys))
         if isinstance(keys, dict):
             args += list(keys.keys())
-            args.append("WEIGHTS")
-            args += list(keys.values())
+            if keys:
+                args.append("WEIGHTS")
+                args += list(keys.values())
         else:
             args += list(keys)
         if aggregate:
-            if aggregate.upper() not in ("SUM", "MIN", "MAX"):
-                raise DataError("aggregate can be sum, min or max.")
+            if aggregate.upper() not in ("SUM", "MIN", "MAX", "COUNT"):
+                raise DataError("aggregate can be sum, min, max or count.")
             args += ["AGGREGATE", aggregate]
+        if withscores:
+            args.append("WITHSCORES")
         return args
 
     def zunionstore(self, dest, keys, aggregate=None):
@@ -654,46 +1137,126 @@ class CoreCommands:
         stored in ``dest``; the number of members stored."""
         return self._cmd(RAW, *self._zaggregate_args("ZINTERSTORE", dest, keys, aggregate))
 
+    def zunion(self, keys, aggregate=None, withscores=False, score_cast_func=float):
+        """ZUNION of ``keys`` (a list, or a dict of key to weight): members, or ``(member,
+        score)`` tuples with ``withscores``."""
+        args = self._zaggregate_args("ZUNION", None, keys, aggregate, withscores)
+        if withscores:
+            return self._scored(score_cast_func, *args)
+        return self._cmd(RAW, *args)
+
+    def zinter(self, keys, aggregate=None, withscores=False):
+        """ZINTER of ``keys`` (a list, or a dict of key to weight): members, or ``(member,
+        score)`` tuples with ``withscores``."""
+        args = self._zaggregate_args("ZINTER", None, keys, aggregate, withscores)
+        return self._cmd(SCORED if withscores else RAW, *args)
+
+    def zdiff(self, keys, withscores=False):
+        """ZDIFF of the first of ``keys`` and the others: members; with ``withscores`` the
+        flat ``[member, score_text, ...]`` redis-py gives (no score parsing, as redis-py)."""
+        args: list = ["ZDIFF", len(keys), *keys]
+        if withscores:
+            args.append("WITHSCORES")
+            return self._cmd(FLAT_PAIRS, *args)
+        return self._cmd(RAW, *args)
+
+    def zdiffstore(self, dest, keys):
+        """ZDIFFSTORE: the difference stored in ``dest``; the number of members stored."""
+        return self._cmd(RAW, "ZDIFFSTORE", dest, len(keys), *keys)
+
+    def zintercard(self, numkeys, keys, limit=0):
+        """ZINTERCARD (Redis 7+): the size of the intersection, stopping at ``limit``
+        (0: none)."""
+        return self._cmd(RAW, "ZINTERCARD", numkeys, *keys, "LIMIT", limit)
+
+    def zmscore(self, key, members):
+        """ZMSCORE: a list of ``float`` scores (``None`` for a missing member)."""
+        if not members:
+            raise DataError("ZMSCORE members must be a non-empty list")
+        return self._cmd(FLOAT_LIST, "ZMSCORE", key, *members)
+
+    def zrandmember(self, key, count=None, withscores=False):
+        """ZRANDMEMBER: one member (``None`` for a missing key), a list with ``count``, or with
+        ``withscores`` the flat ``[member, score_text, ...]`` redis-py gives."""
+        args: list = ["ZRANDMEMBER", key]
+        if count is not None:
+            args.append(count)
+        if withscores:
+            args.append("WITHSCORES")
+            return self._cmd(FLAT_PAIRS, *args)
+        return self._cmd(RAW, *args)
+
+    def zlexcount(self, name, min, max):
+        """ZLEXCOUNT: how many members lie between ``min`` and ``max`` (``[a``, ``(a``, ``-``,
+        ``+``)."""
+        return self._cmd(RAW, "ZLEXCOUNT", name, min, max)
+
+    def zrangebylex(self, name, min, max, start=None, num=None):
+        """ZRANGEBYLEX: members between ``min`` and ``max``."""
+        if (start is None) != (num is None):
+            raise DataError("``start`` and ``num`` must both be specified")
+        args: list = ["ZRANGEBYLEX", name, min, max]
+        if start is not None:
+            args += ["LIMIT", start, num]
+        return self._cmd(RAW, *args)
+
+    def zrevrangebylex(self, name, max, min, start=None, num=None):
+        """ZREVRANGEBYLEX: members between ``max`` and ``min``, in reverse order."""
+        if (start is None) != (num is None):
+            raise DataError("``start`` and ``num`` must both be specified")
+        args: list = ["ZREVRANGEBYLEX", name, max, min]
+        if start is not None:
+            args += ["LIMIT", start, num]
+        return self._cmd(RAW, *args)
+
     def zrangebyscore(self, name, min, max, start=None, num=None, withscores=False,
                       score_cast_func=float):
         """ZRANGEBYSCORE: members, or ``(member, score)`` tuples with ``withscores``."""
-        if score_cast_func is not float:
-            raise NotImplementedError("oxredis: score_cast_func other than float")
+        return self._by_score("ZRANGEBYSCORE", name, min, max, start, num, withscores,
+                              score_cast_func)
+
+    def zrevrangebyscore(self, name, max, min, start=None, num=None, withscores=False,
+                         score_cast_func=float):
+        """ZREVRANGEBYSCORE: members from ``max`` down to ``min``, or ``(member, score)``
+        tuples with ``withscores``."""
+        return self._by_score("ZREVRANGEBYSCORE", name, max, min, start, num, withscores,
+                              score_cast_func)
+
+    def _by_score(self, command, name, first, last, start, num, withscores, cast):
         if (start is None) != (num is None):
             raise DataError("``start`` and ``num`` must both be specified")
-        args: list = ["ZRANGEBYSCORE", name, min, max]
+        args: list = [command, name, first, last]
         if start is not None:
             args += ["LIMIT", start, num]
         if withscores:
             args.append("WITHSCORES")
-            return self._cmd(SCORED, *args)
+            return self._scored(cast, *args)
         return self._cmd(RAW, *args)
 
     def zrevrange(self, name, start, end, withscores=False, score_cast_func=float):
         """ZREVRANGE: members, highest score first (tuples with ``withscores``)."""
-        if score_cast_func is not float:
-            raise NotImplementedError("oxredis: score_cast_func other than float")
         if withscores:
-            return self._cmd(SCORED, "ZREVRANGE", name, start, end, "WITHSCORES")
+            return self._scored(score_cast_func, "ZREVRANGE", name, start, end, "WITHSCORES")
         return self._cmd(RAW, "ZREVRANGE", name, start, end)
 
     def zrank(self, name, value, withscore=False, score_cast_func=float):
         """ZRANK: the 0-based rank, or ``None``; with ``withscore=True`` (Redis 7.2+)
         ``[rank, score]``."""
         if withscore:
-            if score_cast_func is not float:
-                raise NotImplementedError("oxredis: score_cast_func other than float")
-            return self._cmd(RANK_SCORE, "ZRANK", name, value, "WITHSCORE")
+            return self._rank_score(score_cast_func, "ZRANK", name, value, "WITHSCORE")
         return self._cmd(RAW, "ZRANK", name, value)
 
     def zrevrank(self, name, value, withscore=False, score_cast_func=float):
         """ZREVRANK: the rank from the highest score, or ``None``; with ``withscore=True``
         (Redis 7.2+) ``[rank, score]``."""
         if withscore:
-            if score_cast_func is not float:
-                raise NotImplementedError("oxredis: score_cast_func other than float")
-            return self._cmd(RANK_SCORE, "ZREVRANK", name, value, "WITHSCORE")
+            return self._rank_score(score_cast_func, "ZREVRANK", name, value, "WITHSCORE")
         return self._cmd(RAW, "ZREVRANK", name, value)
+
+    def _rank_score(self, cast, *args):
+        if cast is float:
+            return self._cmd(RANK_SCORE, *args)
+        return self._cmd_post(_cast_rank(cast), RANK_SCORE_TEXT, *args)
 
     def zcount(self, name, min, max):
         """ZCOUNT."""
@@ -714,6 +1277,45 @@ class CoreCommands:
     def zremrangebyscore(self, name, min, max):
         """ZREMRANGEBYSCORE: how many were removed."""
         return self._cmd(RAW, "ZREMRANGEBYSCORE", name, min, max)
+
+    def zremrangebyrank(self, name, min, max):
+        """ZREMRANGEBYRANK: how many were removed."""
+        return self._cmd(RAW, "ZREMRANGEBYRANK", name, min, max)
+
+    def zremrangebylex(self, name, min, max):
+        """ZREMRANGEBYLEX: how many were removed."""
+        return self._cmd(RAW, "ZREMRANGEBYLEX", name, min, max)
+
+    def bzpopmin(self, keys, timeout=0):
+        """BZPOPMIN: ``(key, member, score)`` from the first non-empty sorted set of ``keys``,
+        or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(KEY_MEMBER_SCORE, "BZPOPMIN", *_list_or_args(keys, ()), timeout or 0)
+
+    def bzpopmax(self, keys, timeout=0):
+        """BZPOPMAX: ``(key, member, score)`` from the first non-empty sorted set of ``keys``,
+        or ``None`` after ``timeout`` seconds (0: forever)."""
+        return self._cmd(KEY_MEMBER_SCORE, "BZPOPMAX", *_list_or_args(keys, ()), timeout or 0)
+
+    def zmpop(self, num_keys, keys, min=False, max=False, count=1):
+        """ZMPOP (Redis 7+): ``[key, [[member, score_text]...]]`` from the first non-empty
+        sorted set of ``keys`` (the MIN or MAX end), or ``None``."""
+        args: list = ["ZMPOP", num_keys, *keys]
+        if (min and max) or (not min and not max):
+            raise DataError
+        args.append("MIN" if min else "MAX")
+        if count != 1:
+            args += ["COUNT", count]
+        return self._cmd(RESP2, *args)
+
+    def bzmpop(self, timeout, numkeys, keys, min=False, max=False, count=1):
+        """BZMPOP (Redis 7+): as ``zmpop``, waiting up to ``timeout`` seconds (0: forever);
+        ``None`` when it timed out."""
+        args: list = ["BZMPOP", timeout, numkeys, *keys]
+        if (min and max) or (not min and not max):
+            raise DataError("Either min or max, but not both must be set")
+        args.append("MIN" if min else "MAX")
+        args += ["COUNT", count]
+        return self._cmd(RESP2, *args)
 
     def zscore(self, name, value):
         """ZSCORE: a float, or ``None``."""
@@ -1170,6 +1772,18 @@ class CoreCommands:
         """EVALSHA."""
         return self._cmd(RAW, "EVALSHA", sha, numkeys, *keys_and_args)
 
+    def eval_ro(self, script, numkeys, *keys_and_args):
+        """EVAL_RO (Redis 7+): a read-only script's reply."""
+        return self._cmd(RAW, "EVAL_RO", script, numkeys, *keys_and_args)
+
+    def evalsha_ro(self, sha, numkeys, *keys_and_args):
+        """EVALSHA_RO (Redis 7+): a read-only script's reply, by its SHA1."""
+        return self._cmd(RAW, "EVALSHA_RO", sha, numkeys, *keys_and_args)
+
+    def script_kill(self):
+        """SCRIPT KILL of the running script: ``True`` (``NOTBUSY`` error when none runs)."""
+        return self._cmd(OK, "SCRIPT", "KILL")
+
     def script_load(self, script):
         """SCRIPT LOAD: the SHA1 (``str``)."""
         return self._cmd(STR, "SCRIPT", "LOAD", script)
@@ -1185,6 +1799,30 @@ class CoreCommands:
         return self._cmd(OK, "SCRIPT", "FLUSH", sync_type)
 
     # --- server --------------------------------------------------------------------------
+    def spublish(self, shard_channel, message):
+        """SPUBLISH (Redis 7+): how many shard-channel subscribers received it."""
+        return self._cmd(RAW, "SPUBLISH", shard_channel, message)
+
+    def pubsub_channels(self, pattern="*", **kwargs):
+        """PUBSUB CHANNELS: the channels with subscribers matching ``pattern``."""
+        return self._cmd(RAW, "PUBSUB", "CHANNELS", pattern)
+
+    def pubsub_shardchannels(self, pattern="*", **kwargs):
+        """PUBSUB SHARDCHANNELS (Redis 7+): the shard channels with subscribers."""
+        return self._cmd(RAW, "PUBSUB", "SHARDCHANNELS", pattern)
+
+    def pubsub_numpat(self, **kwargs):
+        """PUBSUB NUMPAT: how many patterns are subscribed."""
+        return self._cmd(RAW, "PUBSUB", "NUMPAT")
+
+    def pubsub_numsub(self, *args, **kwargs):
+        """PUBSUB NUMSUB: ``[(channel, subscribers)]``."""
+        return self._cmd(PAIR_LIST, "PUBSUB", "NUMSUB", *args)
+
+    def pubsub_shardnumsub(self, *args, **kwargs):
+        """PUBSUB SHARDNUMSUB (Redis 7+): ``[(shard_channel, subscribers)]``."""
+        return self._cmd(PAIR_LIST, "PUBSUB", "SHARDNUMSUB", *args)
+
     def publish(self, channel, message):
         """PUBLISH: how many subscribers received it."""
         return self._cmd(RAW, "PUBLISH", channel, message)
@@ -1212,6 +1850,183 @@ class CoreCommands:
     def object(self, infotype, key, **kwargs):
         """OBJECT ``infotype`` (ENCODING, REFCOUNT, IDLETIME, FREQ) of ``key``."""
         return self._cmd(RAW, "OBJECT", infotype, key)
+
+    def client_getredir(self, **kwargs):
+        """CLIENT GETREDIR: the id tracking invalidations go to (-1 none, 0 tracking off)."""
+        return self._cmd(RAW, "CLIENT", "GETREDIR")
+
+    def client_trackinginfo(self, **kwargs):
+        """CLIENT TRACKINGINFO: the flat list RESP2 sends, labels as ``str`` (``["flags",
+        [b"off"], "redirect", -1, "prefixes", []]``)."""
+        return self._cmd(TRACKING_INFO, "CLIENT", "TRACKINGINFO")
+
+    def client_unblock(self, client_id, error=False, **kwargs):
+        """CLIENT UNBLOCK a client blocked in BLPOP & co. (with an UNBLOCKED error with
+        ``error``): ``True`` if it was blocked."""
+        if error:
+            return self._cmd(BOOL, "CLIENT", "UNBLOCK", int(client_id), "ERROR")
+        return self._cmd(BOOL, "CLIENT", "UNBLOCK", int(client_id))
+
+    def client_setinfo(self, attr, value, **kwargs):
+        """CLIENT SETINFO (Redis 7.2+) LIB-NAME or LIB-VER of the connection: ``True``."""
+        return self._cmd(OK, "CLIENT", "SETINFO", attr, value)
+
+    def acl_help(self, **kwargs):
+        """ACL HELP: its lines (``str``)."""
+        return self._cmd(STR_LIST, "ACL", "HELP")
+
+    def acl_load(self, **kwargs):
+        """ACL LOAD from the server's ACL file: ``True``."""
+        return self._cmd(OK, "ACL", "LOAD")
+
+    def acl_save(self, **kwargs):
+        """ACL SAVE to the server's ACL file: ``True``."""
+        return self._cmd(OK, "ACL", "SAVE")
+
+    def memory_stats(self, **kwargs):
+        """MEMORY STATS: a dict with ``str`` keys and values (integers as ``int``), each
+        ``db.N`` a dict likewise."""
+        return self._cmd(MEMORY_STATS, "MEMORY", "STATS")
+
+    def memory_malloc_stats(self, **kwargs):
+        """MEMORY MALLOC-STATS: the allocator's report."""
+        return self._cmd(RAW, "MEMORY", "MALLOC-STATS")
+
+    def memory_purge(self, **kwargs):
+        """MEMORY PURGE: ``True``."""
+        return self._cmd(OK, "MEMORY", "PURGE")
+
+    def latency_latest(self):
+        """LATENCY LATEST: ``[[event, timestamp, latest_ms, max_ms]...]``."""
+        return self._cmd(RAW, "LATENCY", "LATEST")
+
+    def latency_history(self, event):
+        """LATENCY HISTORY of ``event``: ``[[timestamp, ms]...]``."""
+        return self._cmd(RAW, "LATENCY", "HISTORY", event)
+
+    def latency_reset(self, *events):
+        """LATENCY RESET of ``events`` (all when none): how many were reset."""
+        return self._cmd(RAW, "LATENCY", "RESET", *events)
+
+    def command_count(self):
+        """COMMAND COUNT: how many commands the server has."""
+        return self._cmd(RAW, "COMMAND", "COUNT")
+
+    def command_list(self, module=None, category=None, pattern=None):
+        """COMMAND LIST (Redis 7+), filtered by ``module``, ACL ``category`` or ``pattern``."""
+        args: list = []
+        if module is not None:
+            args += ["MODULE", module]
+        if category is not None:
+            args += ["ACLCAT", category]
+        if pattern is not None:
+            args += ["PATTERN", pattern]
+        if args:
+            args.insert(0, "FILTERBY")
+        return self._cmd(RAW, "COMMAND", "LIST", *args)
+
+    def command_getkeys(self, *args):
+        """COMMAND GETKEYS: the keys of the command ``args`` (``str``)."""
+        return self._cmd(STR_LIST, "COMMAND", "GETKEYS", *args)
+
+    def command_getkeysandflags(self, *args):
+        """COMMAND GETKEYSANDFLAGS (Redis 7+): ``[[key, [flag...]]...]`` of the command
+        ``args``, as RESP2 sends it."""
+        return self._cmd(RESP2, "COMMAND", "GETKEYSANDFLAGS", *args)
+
+    def save(self, **kwargs):
+        """SAVE (synchronous): ``True``."""
+        return self._cmd(OK, "SAVE")
+
+    def bgsave(self, schedule=True, **kwargs):
+        """BGSAVE (SCHEDULE when one is running, with ``schedule``): ``True``."""
+        if schedule:
+            return self._cmd_post(_true, RAW, "BGSAVE", "SCHEDULE")
+        return self._cmd_post(_true, RAW, "BGSAVE")
+
+    def bgrewriteaof(self, **kwargs):
+        """BGREWRITEAOF: ``True``."""
+        return self._cmd_post(_true, RAW, "BGREWRITEAOF")
+
+    def wait(self, num_replicas, timeout, **kwargs):
+        """WAIT for ``num_replicas`` to acknowledge this connection's writes, at most
+        ``timeout`` ms: how many did."""
+        return self._cmd(RAW, "WAIT", num_replicas, timeout)
+
+    def waitaof(self, num_local, num_replicas, timeout, **kwargs):
+        """WAITAOF (Redis 7.2+): ``[local, replicas]`` that fsynced this connection's
+        writes."""
+        return self._cmd(RAW, "WAITAOF", num_local, num_replicas, timeout)
+
+    def _intentionally(name: str):  # type: ignore[misc]
+        def method(self, *args, **kwargs):
+            raise NotImplementedError(f"{name} is intentionally not implemented in the client.")
+        return method
+
+    # As redis-py: these raise rather than send.
+    command_info = _intentionally("COMMAND INFO")
+    command_docs = _intentionally("COMMAND DOCS")
+    latency_doctor = _intentionally("LATENCY DOCTOR")
+    latency_graph = _intentionally("LATENCY GRAPH")
+    latency_histogram = _intentionally("LATENCY HISTOGRAM")
+    memory_doctor = _intentionally("MEMORY DOCTOR")
+    memory_help = _intentionally("MEMORY HELP")
+    del _intentionally
+
+    def time(self, **kwargs):
+        """TIME: ``(seconds, microseconds)``."""
+        return self._cmd(INT_TUPLE, "TIME")
+
+    def lastsave(self, **kwargs):
+        """LASTSAVE: the last save as a local ``datetime`` (``None`` for 0)."""
+        return self._cmd_post(_timestamp_to_datetime, RAW, "LASTSAVE")
+
+    def swapdb(self, first, second, **kwargs):
+        """SWAPDB: ``True``."""
+        return self._cmd(OK, "SWAPDB", first, second)
+
+    def role(self):
+        """ROLE: ``[b"master", offset, replicas]`` (or a replica's or sentinel's form)."""
+        return self._cmd(RAW, "ROLE")
+
+    def lolwut(self, *version_numbers, **kwargs):
+        """LOLWUT: the server's art and version (``bytes``)."""
+        if version_numbers:
+            return self._cmd(RAW, "LOLWUT", "VERSION", *version_numbers)
+        return self._cmd(RAW, "LOLWUT")
+
+    def slowlog_get(self, num=None, **kwargs):
+        """SLOWLOG GET: the latest slow commands as dicts (``id``, ``start_time``,
+        ``duration``, ``command``, ``client_address``, ``client_name``; ``bytes`` even with
+        ``decode_responses``, as redis-py)."""
+        if num is not None:
+            return self._cmd(SLOWLOG_GET, "SLOWLOG", "GET", num)
+        return self._cmd(SLOWLOG_GET, "SLOWLOG", "GET")
+
+    def slowlog_len(self, **kwargs):
+        """SLOWLOG LEN."""
+        return self._cmd(RAW, "SLOWLOG", "LEN")
+
+    def slowlog_reset(self, **kwargs):
+        """SLOWLOG RESET: ``True``."""
+        return self._cmd(OK, "SLOWLOG", "RESET")
+
+    def memory_usage(self, key, samples=None, **kwargs):
+        """MEMORY USAGE: the bytes ``key`` takes (``samples`` nested values looked at), or
+        ``None`` for a missing key."""
+        if isinstance(samples, int):
+            return self._cmd(RAW, "MEMORY", "USAGE", key, "SAMPLES", samples)
+        return self._cmd(RAW, "MEMORY", "USAGE", key)
+
+    def debug_object(self, key, **kwargs):
+        """DEBUG OBJECT: a dict (``type``, ``encoding``... as ``str``; ``refcount``,
+        ``serializedlength``, ``lru``, ``lru_seconds_idle`` as ``int``)."""
+        return self._cmd(DEBUG_OBJECT, "DEBUG", "OBJECT", key)
+
+    def config_rewrite(self, **kwargs):
+        """CONFIG REWRITE: ``b"OK"`` (a server started without a config file answers an
+        error)."""
+        return self._cmd(RAW, "CONFIG", "REWRITE")
 
     def config_get(self, pattern="*", *args, **kwargs):
         """CONFIG GET: a dict of ``str`` to ``str``."""
@@ -1253,6 +2068,200 @@ class CoreCommands:
         """CLIENT SETNAME on the connection the command runs on: ``True``."""
         return self._cmd(OK, "CLIENT", "SETNAME", name)
 
+    def client_info(self, **kwargs):
+        """CLIENT INFO of the connection the command runs on: a dict of ``str``, the counters
+        (``id``, ``age``, ``idle``, ``db``...) as ``int``."""
+        return self._cmd(CLIENT_INFO, "CLIENT", "INFO")
+
+    def client_kill(self, address, **kwargs):
+        """CLIENT KILL ``ip:port``: ``True``."""
+        return self._cmd(OK, "CLIENT", "KILL", address)
+
+    def client_kill_filter(self, _id=None, _type=None, addr=None, skipme=None, laddr=None,
+                           user=None, maxage=None, **kwargs):
+        """CLIENT KILL with filters (ID, TYPE, ADDR, LADDR, USER, MAXAGE, SKIPME): how many
+        clients were killed."""
+        args: list = ["CLIENT", "KILL"]
+        if _type is not None:
+            client_types = ("normal", "master", "slave", "replica", "pubsub")
+            if str(_type).lower() not in client_types:
+                raise DataError(f"CLIENT KILL type must be one of {client_types!r}")
+            args += ["TYPE", _type]
+        if skipme is not None:
+            if not isinstance(skipme, bool):
+                raise DataError("CLIENT KILL skipme must be a bool")
+            args += ["SKIPME", "YES" if skipme else "NO"]
+        for value, word in ((_id, "ID"), (addr, "ADDR"), (laddr, "LADDR"), (user, "USER"),
+                            (maxage, "MAXAGE")):
+            if value is not None:
+                args += [word, value]
+        if len(args) == 2:
+            raise DataError("CLIENT KILL <filter> <value> ... ... <filter> <value> must specify "
+                            "at least one filter")
+        return self._cmd(OK, *args)
+
+    def client_pause(self, timeout, all=True, **kwargs):
+        """CLIENT PAUSE for ``timeout`` milliseconds (only writes with ``all=False``):
+        ``True``."""
+        if not isinstance(timeout, int):
+            raise DataError("CLIENT PAUSE timeout must be an integer")
+        if not all:
+            return self._cmd(OK, "CLIENT", "PAUSE", str(timeout), "WRITE")
+        return self._cmd(OK, "CLIENT", "PAUSE", str(timeout))
+
+    def client_unpause(self, **kwargs):
+        """CLIENT UNPAUSE: ``b"OK"`` (as redis-py, unparsed)."""
+        return self._cmd(RAW, "CLIENT", "UNPAUSE")
+
+    def client_no_evict(self, mode):
+        """CLIENT NO-EVICT ``on``/``off`` for the connection the command runs on: ``b"OK"``."""
+        return self._cmd(RAW, "CLIENT", "NO-EVICT", mode)
+
+    def client_no_touch(self, mode):
+        """CLIENT NO-TOUCH ``ON``/``OFF`` (Redis 7.2+) for the connection the command runs on:
+        ``b"OK"``."""
+        return self._cmd(RAW, "CLIENT", "NO-TOUCH", mode)
+
+    def client_tracking(self, on=True, clientid=None, prefix=[], bcast=False, optin=False,
+                        optout=False, noloop=False, **kwargs):  # noqa: B006 - redis-py's
+        """CLIENT TRACKING ON/OFF for the connection the command runs on (invalidations
+        redirected to ``clientid``): ``b"OK"``."""
+        if len(prefix) != 0 and bcast is False:
+            raise DataError("Prefix can only be used with bcast")
+        args: list = ["CLIENT", "TRACKING", "ON" if on else "OFF"]
+        if clientid is not None:
+            args += ["REDIRECT", clientid]
+        for p in prefix:
+            args += ["PREFIX", p]
+        for flag, word in ((bcast, "BCAST"), (optin, "OPTIN"), (optout, "OPTOUT"),
+                           (noloop, "NOLOOP")):
+            if flag:
+                args.append(word)
+        return self._cmd(RAW, *args)
+
+    def client_tracking_on(self, clientid=None, prefix=[], bcast=False, optin=False,
+                           optout=False, noloop=False):  # noqa: B006 - redis-py's
+        """CLIENT TRACKING ON (see ``client_tracking``)."""
+        return self.client_tracking(True, clientid, prefix, bcast, optin, optout, noloop)
+
+    def client_tracking_off(self, clientid=None, prefix=[], bcast=False, optin=False,
+                            optout=False, noloop=False):  # noqa: B006 - redis-py's
+        """CLIENT TRACKING OFF (see ``client_tracking``)."""
+        return self.client_tracking(False, clientid, prefix, bcast, optin, optout, noloop)
+
+    def acl_cat(self, category=None, **kwargs):
+        """ACL CAT: the command categories, or the commands of ``category`` (a list of
+        ``str``)."""
+        if category:
+            return self._cmd(STR_LIST, "ACL", "CAT", category)
+        return self._cmd(STR_LIST, "ACL", "CAT")
+
+    def acl_deluser(self, *username, **kwargs):
+        """ACL DELUSER: how many users were deleted."""
+        return self._cmd(RAW, "ACL", "DELUSER", *username)
+
+    def acl_dryrun(self, username, *args, **kwargs):
+        """ACL DRYRUN (Redis 7+): ``b"OK"`` if ``username`` may run the command ``args``, else
+        the reason (as redis-py, unparsed)."""
+        return self._cmd(RAW, "ACL", "DRYRUN", username, *args)
+
+    def acl_genpass(self, bits=None, **kwargs):
+        """ACL GENPASS: a random password (``str``) of ``bits`` bits (256 by default)."""
+        if bits is None:
+            return self._cmd(STR, "ACL", "GENPASS")
+        try:
+            b = int(bits)
+            if b < 0 or b > 4096:
+                raise ValueError
+        except ValueError:
+            raise DataError("genpass optionally accepts a bits argument, between 0 and 4096.")
+        return self._cmd(STR, "ACL", "GENPASS", b)
+
+    def acl_getuser(self, username, **kwargs):
+        """ACL GETUSER: redis-py's dict (``flags``, ``passwords``, ``commands``,
+        ``categories``, ``keys``, ``channels``, ``selectors``, ``enabled``...), or ``None``."""
+        return self._cmd(ACL_GETUSER, "ACL", "GETUSER", username)
+
+    def acl_list(self, **kwargs):
+        """ACL LIST: each user's rules as a ``str``."""
+        return self._cmd(STR_LIST, "ACL", "LIST")
+
+    def acl_log(self, count=None, **kwargs):
+        """ACL LOG: the latest denials, newest first, as dicts (``client-info`` parsed,
+        ``age-seconds`` a float)."""
+        if count is not None:
+            if not isinstance(count, int):
+                raise DataError("ACL LOG count must be an integer")
+            return self._cmd(ACL_LOG, "ACL", "LOG", count)
+        return self._cmd(ACL_LOG, "ACL", "LOG")
+
+    def acl_log_reset(self, **kwargs):
+        """ACL LOG RESET: ``True``."""
+        return self._cmd(ACL_LOG, "ACL", "LOG", "RESET")
+
+    def acl_setuser(self, username, enabled=False, nopass=False, passwords=None,
+                    hashed_passwords=None, categories=None, commands=None, keys=None,
+                    channels=None, selectors=None, reset=False, reset_keys=False,
+                    reset_channels=False, reset_passwords=False, **kwargs):
+        """ACL SETUSER from redis-py's keywords (``passwords`` prefixed ``+``/``-``,
+        ``categories`` and ``commands`` ``+``/``-``, ``keys`` patterns, ``selectors`` as
+        ``(command, key)`` pairs): ``True``."""
+        pieces: list = [username]
+        if reset:
+            pieces.append(b"reset")
+        if reset_keys:
+            pieces.append(b"resetkeys")
+        if reset_channels:
+            pieces.append(b"resetchannels")
+        if reset_passwords:
+            pieces.append(b"resetpass")
+        pieces.append(b"on" if enabled else b"off")
+        if (passwords or hashed_passwords) and nopass:
+            raise DataError("Cannot set 'nopass' and supply 'passwords' or 'hashed_passwords'")
+        for rule, plus, minus, what in ((passwords, b">", b"<", "Password"),
+                                        (hashed_passwords, b"#", b"!", "Hashed password")):
+            if rule:
+                for i, password in enumerate(_list_or_args(rule, ())):
+                    password = _encode(password)
+                    if password.startswith(b"+"):
+                        pieces.append(plus + password[1:])
+                    elif password.startswith(b"-"):
+                        pieces.append(minus + password[1:])
+                    else:
+                        raise DataError(f'{what} {i} must be prefixed with a "+" to add or a '
+                                        f'"-" to remove')
+        if nopass:
+            pieces.append(b"nopass")
+        for category in categories or ():
+            category = _encode(category)
+            if category.startswith((b"+@", b"-@")):
+                pieces.append(category)
+            elif category.startswith((b"+", b"-")):
+                pieces.append(category[:1] + b"@" + category[1:])
+            else:
+                raise DataError(f'Category "{category.decode(errors="replace")}" must be '
+                                f'prefixed with "+" or "-"')
+        for cmd in commands or ():
+            cmd = _encode(cmd)
+            if not cmd.startswith((b"+", b"-")):
+                raise DataError(f'Command "{cmd.decode(errors="replace")}" must be prefixed '
+                                f'with "+" or "-"')
+            pieces.append(cmd)
+        for key in keys or ():
+            key = _encode(key)
+            pieces.append(key if key.startswith((b"%", b"~")) else b"~" + key)
+        for channel in channels or ():
+            pieces.append(b"&" + _encode(channel))
+        for cmd, key in selectors or ():
+            cmd, key = _encode(cmd), _encode(key)
+            if not cmd.startswith((b"+", b"-")):
+                raise DataError(f'Command "{cmd.decode(errors="replace")}" must be prefixed '
+                                f'with "+" or "-"')
+            if not key.startswith((b"%", b"~")):
+                key = b"~" + key
+            pieces.append(b"(" + cmd + b" " + key + b")")
+        return self._cmd(OK, "ACL", "SETUSER", *pieces)
+
     def acl_whoami(self, **kwargs):
         """ACL WHOAMI: the user name (``str``)."""
         return self._cmd(STR, "ACL", "WHOAMI")
@@ -1274,6 +2283,33 @@ class CoreCommands:
     def function_flush(self, mode="SYNC"):
         """FUNCTION FLUSH (SYNC or ASYNC): ``True``."""
         return self._cmd(OK, "FUNCTION", "FLUSH", mode)
+
+    def function_list(self, library="*", withcode=False):
+        """FUNCTION LIST of the libraries matching ``library`` (with their code with
+        ``withcode``): as RESP2 sends it, each library a flat ``[key, value, ...]`` list, its
+        functions too."""
+        if withcode:
+            return self._cmd(RESP2, "FUNCTION", "LIST", "LIBRARYNAME", library, "WITHCODE")
+        return self._cmd(RESP2, "FUNCTION", "LIST", "LIBRARYNAME", library)
+
+    def function_kill(self):
+        """FUNCTION KILL of the running function: ``b"OK"`` (``NOTBUSY`` error when none
+        runs)."""
+        return self._cmd(RAW, "FUNCTION", "KILL")
+
+    def function_dump(self):
+        """FUNCTION DUMP: the serialized libraries (``bytes``, even with
+        ``decode_responses``)."""
+        return self._cmd(BYTES, "FUNCTION", "DUMP")
+
+    def function_restore(self, payload, policy="APPEND"):
+        """FUNCTION RESTORE a ``function_dump`` payload (``policy`` APPEND, REPLACE or FLUSH):
+        ``True``."""
+        return self._cmd(OK, "FUNCTION", "RESTORE", payload, policy)
+
+    def function_stats(self):
+        """FUNCTION STATS: as RESP2 sends it, ``[b"running_script", ..., b"engines", [...]]``."""
+        return self._cmd(RESP2, "FUNCTION", "STATS")
 
     def fcall(self, function, numkeys, *keys_and_args):
         """FCALL: the function's reply."""
@@ -1386,9 +2422,22 @@ class Redis(CoreCommands):
         self.connection_pool = connection_pool
         self._native = connection_pool._native
         self._execute = self._native.execute
+        self.response_callbacks = _ResponseCallbacks(self)
+        self.single_connection_client = single_connection_client
+        self.connection = None
+        if single_connection_client and self._SINGLE:
+            # One connection, checked out (and connected) now; commands run on it in turn.
+            self.connection = self._native.single()
+            self._execute = self.connection.execute
+
+    # The asyncio client reuses this constructor; its commands share one connection anyway.
+    _SINGLE = True
 
     def _cmd(self, shape, *args):
         return self._execute(args, shape)
+
+    def _cmd_post(self, post, shape, *args):
+        return post(self._execute(args, shape))
 
     # The hottest commands skip the `_cmd` frame (same arguments and reply as CoreCommands').
     def get(self, name):
@@ -1409,7 +2458,16 @@ class Redis(CoreCommands):
         self.close()
 
     def close(self) -> None:
-        """Closes the client (connections close when the last reference goes)."""
+        """Closes the client: a ``single_connection_client`` gives its connection back to the
+        pool (the others close when the last reference goes)."""
+        if self.connection is not None:
+            self.connection.close()
+
+    def set_response_callback(self, command: str, callback) -> None:
+        """Replaces the reply shaping of ``command`` (``"GET"``, ``"CONFIG GET"``...) on this
+        client and its pipelines: ``callback(reply)`` gets the reply as the server sent it
+        (``bytes``, lists; a RESP3 map as a dict) and returns the command's result."""
+        self.response_callbacks[command] = callback
 
     def get_connection_kwargs(self) -> dict:
         """The keyword arguments of the client's connection pool."""
@@ -1511,15 +2569,6 @@ class Redis(CoreCommands):
     def __contains__(self, name):
         return bool(self.exists(name))
 
-    # Names of redis-py's API not implemented yet: clear errors rather than AttributeError.
-    def _not_yet(name: str):  # type: ignore[misc]
-        def method(self, *args, **kwargs):
-            raise NotImplementedError(f"oxredis: Redis.{name}() is not implemented yet")
-        method.__name__ = name
-        return method
-
-    set_response_callback = _not_yet("set_response_callback")
-    del _not_yet
 
 
 StrictRedis = Redis
@@ -1595,11 +2644,30 @@ class Pipeline(_native.CommandQueue, CoreCommands):
         self._watched = None
         self.explicit_transaction = False
         self._scripts: dict = {}
+        self._posts: dict = {}
 
     @property
     def watching(self) -> bool:
         """Whether keys are WATCHed."""
         return self._watched is not None
+
+    def _run_watched(self, post, shape, args):
+        """Runs a command at once on the watched connection (between WATCH and MULTI)."""
+        callback = self._client.response_callbacks.get(_command_name(args))
+        if callback is not None:
+            post, shape = callback, RAW
+        reply = self._watched.execute(args, shape)
+        return reply if post is None else post(reply)
+
+    def _run_now(self, args, shape):
+        # The native `_cmd`'s hook while keys are watched and no MULTI was issued.
+        return self._run_watched(None, shape, args)
+
+    def _cmd_post(self, post, shape, *args):
+        if self._watched is not None and not self.explicit_transaction:
+            return self._run_watched(post, shape, args)
+        self._posts[len(self)] = post
+        return self._cmd(shape, *args)
 
     def __bool__(self) -> bool:
         return True
@@ -1622,6 +2690,7 @@ class Pipeline(_native.CommandQueue, CoreCommands):
         self._set_run_now(None)
         self.explicit_transaction = False
         self._scripts = {}
+        self._posts = {}
         watched, self._watched = self._watched, None
         if watched is not None:
             watched.reset()
@@ -1635,7 +2704,7 @@ class Pipeline(_native.CommandQueue, CoreCommands):
                 raise RedisError("Cannot issue a WATCH after commands were queued")
             self._watched = self._client._native.watch(names)
             # Until multi(), commands run at once on the watched connection (to read values).
-            self._set_run_now(self._watched.execute)
+            self._set_run_now(self._run_now)
         else:
             self._watched.watch(names)
 
@@ -1664,12 +2733,26 @@ class Pipeline(_native.CommandQueue, CoreCommands):
             for sha, known in zip(shas, self._client.script_exists(*shas)):
                 if not known:
                     self._client.script_load(scripts[sha].script)
+        posts, self._posts = self._posts, {}
+        posts = _queue_callbacks(self, posts, self._client.response_callbacks)
         watched, self._watched = self._watched, None
         self.explicit_transaction = False
         self._set_run_now(None)
         # Both take the queued commands, so the pipeline is empty afterwards whatever happens.
         if watched is not None:
-            return watched.execute_transaction(self, raise_on_error)
+            return _apply_posts(watched.execute_transaction(self, raise_on_error), posts)
         if not len(self):
             return []
-        return self._client._native.execute_pipeline(self, self.transaction, raise_on_error)
+        return _apply_posts(
+            self._client._native.execute_pipeline(self, self.transaction, raise_on_error),
+            posts)
+
+def _apply_posts(results, posts: dict):
+    """Applies each queued command's ``post`` (by index) to its result; an error returned in
+    place of a result (``raise_on_error=False``) stays as it is. ``None`` (a transaction that
+    did not run) stays ``None``."""
+    if posts and results is not None:
+        for i, post in posts.items():
+            if i < len(results) and not isinstance(results[i], Exception):
+                results[i] = post(results[i])
+    return results

@@ -6,7 +6,6 @@ use std::time::Duration;
 use tokio::sync::{broadcast, oneshot};
 
 use crate::commands::options::*;
-use crate::commands::CommandFlags;
 use crate::config::ConnectionConfig;
 use crate::convert::check_utf8;
 use crate::retry::{RetryState, Sent};
@@ -231,7 +230,7 @@ impl Redis {
 
     /// The retry loop of [`run`](Self::run) after its first attempt failed with `err`.
     async fn retry_request(&self, cmd: Cmd, mut err: Error) -> Result<Value> {
-        let idempotent = cmd.flags().contains(CommandFlags::READONLY);
+        let idempotent = cmd.is_read_only();
         let mut state = RetryState::new(self.inner.config.retry);
         let mut cmd = cmd;
         loop {

@@ -225,7 +225,7 @@ impl RedisCluster {
         read: bool,
     ) -> Result<Value> {
         let settings = &self.inner.builder.settings;
-        let idempotent = cmd.flags().contains(CommandFlags::READONLY);
+        let idempotent = cmd.is_read_only();
         let mut attempt = Attempt::new(settings, node, slot, read, idempotent);
         loop {
             let action = attempt.next(&mut self.state(), self.now());

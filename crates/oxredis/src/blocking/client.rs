@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use crate::cache::ClientCache;
 use crate::commands::options::*;
-use crate::commands::CommandFlags;
 use crate::config::{Addr, ConnectionConfig, Protocol};
 use crate::conn::finish_reply;
 use crate::retry::{Retry, RetryState, Sent};
@@ -201,7 +200,8 @@ impl Redis {
             }
         }
         let mut retry: Option<RetryState> = None;
-        let idempotent = cmd.flags().contains(CommandFlags::READONLY);
+        // Looked up after a failure only (a hand-built command's costs a table scan).
+        let mut idempotent: Option<bool> = None;
         loop {
             // `sent`: whether the command may have reached the server, so a retry could apply
             // it twice.
@@ -214,6 +214,7 @@ impl Redis {
                 Err(e) => (e, Sent::No),
             };
             let state = retry.get_or_insert_with(|| RetryState::new(self.pool.config().retry));
+            let idempotent = *idempotent.get_or_insert_with(|| cmd.is_read_only());
             match state.on_error(&err, sent, idempotent) {
                 Some(wait) => std::thread::sleep(wait),
                 None => return Err(err),

@@ -3,7 +3,7 @@
 
 use super::key_slot;
 use crate::cmd::Cmd;
-use crate::commands::{command_specs, CommandFlags, CommandSpec, KeySpec, NodeFlag};
+use crate::commands::{CommandFlags, KeySpec, NodeFlag};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Where one command goes.
@@ -26,24 +26,6 @@ pub(crate) enum Route {
     Unknown,
 }
 
-/// The declaration of a hand-built command ([`Cmd::new`], `execute_command`), found by its
-/// first two words, then its first word.
-fn declared(args: &[&[u8]]) -> Option<&'static CommandSpec> {
-    let name = |n: usize| -> Option<String> {
-        let words = args.get(..n)?;
-        let words: Option<Vec<&str>> = words.iter().map(|w| std::str::from_utf8(w).ok()).collect();
-        Some(words?.join(" ").to_ascii_uppercase())
-    };
-    for n in [2, 1] {
-        if let Some(name) = name(n) {
-            if let Some(spec) = command_specs().find(|s| s.name == name) {
-                return Some(spec);
-            }
-        }
-    }
-    None
-}
-
 /// The route of `cmd`: its keys' single slot, the nodes its declaration's `route(...)` names,
 /// or a random primary for a keyless command without one (redis-py 8's default).
 ///
@@ -54,7 +36,7 @@ pub(crate) fn route(cmd: &Cmd) -> Result<Route> {
     let args: Vec<&[u8]> = cmd.args().collect();
     let mut spec = cmd.spec();
     if spec.keys == KeySpec::Unknown {
-        match declared(&args) {
+        match crate::cmd::declared_spec(&args) {
             Some(s) => spec = s,
             None => return Ok(Route::Unknown),
         }
@@ -112,9 +94,9 @@ pub(crate) fn route(cmd: &Cmd) -> Result<Route> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::build;
     use crate::commands::options::*;
     use crate::commands::Aggregate;
+    use crate::commands::{build, command_specs};
 
     fn slot(cmd: &Cmd) -> (u16, bool) {
         match route(cmd).unwrap() {

@@ -47,6 +47,11 @@ def _future():
     return loop.create_future(), c
 
 
+async def _posted(fut, post):
+    """``post`` of the awaited reply."""
+    return post(await fut)
+
+
 class Redis(CoreCommands):
     """An asyncio Redis client with redis-py's API: ``await r.get("k")``. Takes the same
     keyword arguments as ``oxredis.Redis`` (and ``connection_pool=``). All commands share one
@@ -59,6 +64,10 @@ class Redis(CoreCommands):
 
         kwargs = _url_kwargs(url, kwargs)
         return cls(_url=url, _explicit=frozenset(kwargs), **kwargs)
+
+    # `single_connection_client=True` changes nothing: every command already shares one
+    # connection (blocking commands excepted).
+    _SINGLE = False
 
     def __init__(self, *args: Any, **kwargs: Any):
         # The blocking client's constructor builds (or takes) the ConnectionPool.
@@ -75,6 +84,9 @@ class Redis(CoreCommands):
         fut = loop.create_future()
         self._execute(args, shape, fut, self._completer)
         return fut
+
+    def _cmd_post(self, post, shape, *args):
+        return _posted(Redis._cmd(self, shape, *args), post)
 
     def get(self, name):
         """GET: the value, or ``None`` (awaitable)."""
@@ -192,8 +204,13 @@ class Redis(CoreCommands):
 
     lock = _not_yet("lock")
     monitor = _not_yet("monitor")
-    set_response_callback = _not_yet("set_response_callback")
     del _not_yet
+
+    def set_response_callback(self, command: str, callback) -> None:
+        """Replaces the reply shaping of ``command`` (``"GET"``, ``"CONFIG GET"``...) on this
+        client and its pipelines: ``callback(reply)`` gets the reply as the server sent it and
+        returns the command's result."""
+        self.response_callbacks[command] = callback
 
 
 StrictRedis = Redis
@@ -214,17 +231,28 @@ class Pipeline(_native.CommandQueue, CoreCommands):
         self._scripts: dict = {}
         self._watched = None
         self.explicit_transaction = False
+        self._posts: dict = {}
 
     @property
     def watching(self) -> bool:
         """Whether keys are WATCHed."""
         return self._watched is not None
 
-    def _run_now(self, args, shape):
-        # Between watch() and multi(): the command runs at once on the watched connection.
+    def _run_now(self, args, shape, post=None):
+        # Between watch() and multi(): the command runs at once on the watched connection
+        # (the native `_cmd`'s hook then), with the client's response callback if it has one.
+        callback = self._client.response_callbacks.get(_sync._command_name(args))
+        if callback is not None:
+            post, shape = callback, RAW
         fut, completer = _future()
         self._watched.execute(args, shape, fut, completer)
-        return fut
+        return fut if post is None else _posted(fut, post)
+
+    def _cmd_post(self, post, shape, *args):
+        if self._watched is not None and not self.explicit_transaction:
+            return self._run_now(args, shape, post)
+        self._posts[len(self)] = post
+        return self._cmd(shape, *args)
 
     def __bool__(self) -> bool:
         return True
@@ -246,6 +274,7 @@ class Pipeline(_native.CommandQueue, CoreCommands):
         self._set_run_now(None)
         self.explicit_transaction = False
         self._scripts = {}
+        self._posts = {}
         watched, self._watched = self._watched, None
         if watched is not None:
             watched.reset()
@@ -296,6 +325,8 @@ class Pipeline(_native.CommandQueue, CoreCommands):
             for sha, known in zip(shas, await self._client.script_exists(*shas)):
                 if not known:
                     await self._client.script_load(scripts[sha].script)
+        posts, self._posts = self._posts, {}
+        posts = _sync._queue_callbacks(self, posts, self._client.response_callbacks)
         watched, self._watched = self._watched, None
         self.explicit_transaction = False
         self._set_run_now(None)
@@ -303,14 +334,14 @@ class Pipeline(_native.CommandQueue, CoreCommands):
             fut, completer = _future()
             # Takes the queued commands and releases the watched connection.
             watched.execute_transaction(self, raise_on_error, fut, completer)
-            return await fut
+            return _sync._apply_posts(await fut, posts)
         if not len(self):
             return []
         fut, completer = _future()
         # Takes the queued commands: the pipeline is empty afterwards.
         self._client._native.execute_pipeline(self, self.transaction, raise_on_error, fut,
                                               completer)
-        return await fut
+        return _sync._apply_posts(await fut, posts)
 
 
 class Script:
