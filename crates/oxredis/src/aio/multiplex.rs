@@ -217,10 +217,6 @@ impl Multiplexer {
     }
 
     /// Queues a request if the cap allows it, without waiting.
-    #[expect(
-        clippy::result_large_err,
-        reason = "the refused request is handed back by value on the cold path; boxing it would cost an allocation on every request"
-    )]
     pub(crate) fn try_send(&self, req: Request) -> std::result::Result<(), Refused> {
         match self.permits.try_acquire() {
             Ok(permit) => {
