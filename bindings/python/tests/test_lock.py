@@ -88,3 +88,69 @@ def test_mutual_exclusion_between_threads(r):
     for t in threads:
         t.join()
     assert r.get("counter") == b"80"
+
+
+def test_asyncio_lock(server, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+    from oxredis.asyncio.lock import Lock as AsyncLock
+
+    async def main():
+        r = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+        await r.flushdb()
+        async with r.lock("my-lock-key", blocking_timeout=5) as lock:
+            assert isinstance(lock, AsyncLock)
+            assert await lock.locked() is True
+            assert await lock.owned() is True
+            assert await r.ttl("my-lock-key") == -1
+        assert await r.get("my-lock-key") is None
+
+        holder = r.lock("L", timeout=10)
+        assert await holder.acquire() is True
+        other = r.lock("L", sleep=0.05)
+        assert await other.acquire(blocking=False) is False
+        start = time.monotonic()
+        assert await other.acquire(blocking_timeout=0.3) is False
+        assert 0.2 <= time.monotonic() - start < 2
+        with pytest.raises(LockError, match="Unable to acquire lock"):
+            async with r.lock("L", blocking_timeout=0.1):
+                pass
+        assert 9000 <= await r.pttl("L") <= 10000
+        assert await holder.extend(5) is True
+        assert 14000 <= await r.pttl("L") <= 15000
+        assert await holder.extend(3, replace_ttl=True) is True
+        assert 2000 <= await r.pttl("L") <= 3000
+        assert await holder.reacquire() is True
+        assert 9000 <= await r.pttl("L") <= 10000
+        await holder.release()
+        assert await r.get("L") is None
+
+        assert await other.acquire(blocking=False) is True
+        await r.set("L", "someone-else")
+        assert await other.owned() is False
+        with pytest.raises(LockNotOwnedError):
+            await other.release()
+        with pytest.raises(LockError, match="unlocked"):
+            await other.release()
+        no_timeout = r.lock("N")
+        assert await no_timeout.acquire() is True
+        with pytest.raises(LockError, match="no timeout"):
+            await no_timeout.extend(1)
+
+        # a waiting task takes the lock once the holder releases it
+        first = r.lock("W", timeout=5)
+        assert await first.acquire() is True
+
+        async def release_later():
+            await asyncio.sleep(0.2)
+            await first.release()
+
+        releasing = asyncio.create_task(release_later())
+        second = r.lock("W", sleep=0.05)
+        assert await second.acquire(blocking_timeout=3) is True
+        await releasing
+        assert await second.owned() is True
+        await second.release()
+
+    asyncio.run(main())

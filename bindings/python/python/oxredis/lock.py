@@ -96,23 +96,38 @@ class Lock:
     def acquire(self, sleep: Optional[float] = None, blocking: Optional[bool] = None,
                 blocking_timeout: Optional[float] = None, token=None) -> bool:
         """Takes the lock; ``False`` when not blocking (or past ``blocking_timeout``) and taken."""
-        sleep = self.sleep if sleep is None else sleep
-        token = uuid.uuid1().hex.encode() if token is None else _encode(token)
-        blocking = self.blocking if blocking is None else blocking
-        blocking_timeout = self.blocking_timeout if blocking_timeout is None else blocking_timeout
-        stop_trying_at = None
-        if blocking_timeout is not None:
-            stop_trying_at = mod_time.monotonic() + blocking_timeout
+        sleep, token, blocking, stop_trying_at = self._acquire_args(
+            sleep, blocking, blocking_timeout, token, mod_time.monotonic())
         while True:
             if self.do_acquire(token):
                 self.local.token = token
                 return True
-            if not blocking:
-                return False
-            next_try_at = mod_time.monotonic() + sleep
-            if stop_trying_at is not None and next_try_at > stop_trying_at:
+            if not self._try_again(blocking, sleep, stop_trying_at, mod_time.monotonic()):
                 return False
             mod_time.sleep(sleep)
+
+    def _acquire_args(self, sleep, blocking, blocking_timeout, token, now):
+        """``acquire``'s arguments with the lock's defaults filled in: the pause between tries,
+        the token (a new random one by default), whether to wait, and when to stop trying."""
+        sleep = self.sleep if sleep is None else sleep
+        token = uuid.uuid1().hex.encode() if token is None else _encode(token)
+        blocking = self.blocking if blocking is None else blocking
+        blocking_timeout = self.blocking_timeout if blocking_timeout is None else blocking_timeout
+        stop_trying_at = None if blocking_timeout is None else now + blocking_timeout
+        return sleep, token, blocking, stop_trying_at
+
+    def _check_held(self, what: str) -> None:
+        """``LockError`` unless this lock is held and has a timeout (to ``what``: extend or
+        reacquire)."""
+        if self._token() is None:
+            raise LockError(f"Cannot {what} an unlocked lock", lock_name=self.name)
+        if self.timeout is None:
+            raise LockError(f"Cannot {what} a lock with no timeout", lock_name=self.name)
+
+    @staticmethod
+    def _try_again(blocking, sleep, stop_trying_at, now) -> bool:
+        """After a failed try: whether to sleep ``sleep`` and try again."""
+        return blocking and (stop_trying_at is None or now + sleep <= stop_trying_at)
 
     def do_acquire(self, token) -> bool:
         timeout = int(self.timeout * 1000) if self.timeout else None
@@ -143,10 +158,7 @@ class Lock:
 
     def extend(self, additional_time: float, replace_ttl: bool = False) -> bool:
         """Adds ``additional_time`` seconds to the lock's TTL (or sets it, ``replace_ttl``)."""
-        if self._token() is None:
-            raise LockError("Cannot extend an unlocked lock", lock_name=self.name)
-        if self.timeout is None:
-            raise LockError("Cannot extend a lock with no timeout", lock_name=self.name)
+        self._check_held("extend")
         ms = int(additional_time * 1000)
         if not bool(self.lua_extend(keys=[self.name], args=[self._token(), ms, int(replace_ttl)],
                                     client=self.redis)):
@@ -156,10 +168,7 @@ class Lock:
 
     def reacquire(self) -> bool:
         """Resets the lock's TTL to ``timeout``."""
-        if self._token() is None:
-            raise LockError("Cannot reacquire an unlocked lock", lock_name=self.name)
-        if self.timeout is None:
-            raise LockError("Cannot reacquire a lock with no timeout", lock_name=self.name)
+        self._check_held("reacquire")
         ms = int(self.timeout * 1000)
         if not bool(self.lua_reacquire(keys=[self.name], args=[self._token(), ms],
                                        client=self.redis)):

@@ -175,6 +175,15 @@ class Redis(CoreCommands):
             for item in data:
                 yield item
 
+    def lock(self, name, timeout=None, sleep=0.1, blocking=True, blocking_timeout=None,
+             lock_class=None, thread_local=True, raise_on_release_error=True):
+        """An asyncio ``Lock`` on key ``name`` (``async with r.lock(name):``)."""
+        if lock_class is None:
+            from .lock import Lock as lock_class
+        return lock_class(self, name, timeout=timeout, sleep=sleep, blocking=blocking,
+                          blocking_timeout=blocking_timeout, thread_local=thread_local,
+                          raise_on_release_error=raise_on_release_error)
+
     async def transaction(self, func, *watches, shard_hint=None, value_from_callable=False,
                           watch_delay=None):
         """Runs ``func(pipe)`` (a coroutine function or a plain one) with ``watches``
@@ -202,7 +211,6 @@ class Redis(CoreCommands):
         method.__name__ = name
         return method
 
-    lock = _not_yet("lock")
     monitor = _not_yet("monitor")
     del _not_yet
 
