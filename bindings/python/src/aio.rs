@@ -104,6 +104,18 @@ impl AsyncClient {
         crate::pubsub::AsyncPubSubConn::new(self.inner.clone(), self.decode)
     }
 
+    /// Opens a connection of its own and sends MONITOR; an `AsyncMonitorConn` resolves `fut`.
+    fn monitor(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let inner = self.inner.clone();
+        completer.spawn(fut, async move {
+            let monitor = inner.monitor().await;
+            Box::new(move |py: Python<'_>| match monitor {
+                Ok(m) => Ok(Py::new(py, crate::monitor::AsyncMonitorConn::new(m))?.into_any()),
+                Err(e) => Err(to_pyerr(py, &e)),
+            }) as Finish
+        })
+    }
+
     /// Opens a dedicated connection and WATCHes `keys` on it; an [`AsyncWatched`] resolves
     /// `fut` (the start of an asyncio WATCH/MULTI/EXEC transaction, redis-py's
     /// `Pipeline.watch`).

@@ -29,6 +29,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pubsub::AsyncPubSubConn>()?;
     m.add_class::<pubsub::PubSubConn>()?;
     m.add_class::<monitor::MonitorConn>()?;
+    m.add_class::<monitor::AsyncMonitorConn>()?;
     m.add_class::<queue::CommandQueue>()?;
     for (name, shape) in reply::Shape::ALL {
         m.add(*name, *shape as u8)?;

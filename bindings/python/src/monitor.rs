@@ -1,6 +1,6 @@
 //! `_native.MonitorConn`: a MONITOR connection giving redis-py's command dicts.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oxredis::monitor::MonitorEntry;
@@ -8,6 +8,7 @@ use oxredis::Monitor;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::bridge::{Completer, Finish};
 use crate::errors::to_pyerr;
 
 /// A connection in MONITOR mode (its own, not from the pool).
@@ -69,5 +70,51 @@ impl MonitorConn {
         py.allow_threads(|| {
             inner.lock().unwrap_or_else(|p| p.into_inner()).take();
         });
+    }
+}
+
+/// An async connection in MONITOR mode (its own) for `oxredis.asyncio`: each call resolves an
+/// asyncio future; the calls of one monitor run one after another (a tokio mutex).
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct AsyncMonitorConn {
+    inner: Arc<tokio::sync::Mutex<Option<oxredis::aio::Monitor>>>,
+}
+
+impl AsyncMonitorConn {
+    /// Wraps a connected async monitor.
+    pub(crate) fn new(inner: oxredis::aio::Monitor) -> Self {
+        AsyncMonitorConn {
+            inner: Arc::new(tokio::sync::Mutex::new(Some(inner))),
+        }
+    }
+}
+
+#[pymethods]
+impl AsyncMonitorConn {
+    /// The next command the server ran, as redis-py's dict, resolves `fut`.
+    fn next_command(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let inner = Arc::clone(&self.inner);
+        completer.spawn(fut, async move {
+            let entry = match inner.lock().await.as_mut() {
+                Some(m) => m.next_command().await,
+                None => Err(oxredis::Error::new(
+                    oxredis::ErrorKind::Connection,
+                    "the MONITOR connection is closed",
+                )),
+            };
+            Box::new(move |py: Python<'_>| match entry {
+                Ok(e) => entry_dict(py, &e),
+                Err(e) => Err(to_pyerr(py, &e)),
+            }) as Finish
+        })
+    }
+
+    /// Closes the connection (once a call still waiting on it is done).
+    fn close(&self) -> PyResult<()> {
+        let inner = Arc::clone(&self.inner);
+        crate::bridge::runtime()?.spawn(async move {
+            inner.lock().await.take();
+        });
+        Ok(())
     }
 }

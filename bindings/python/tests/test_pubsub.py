@@ -136,3 +136,29 @@ def test_monitor(r, server, protocol):
         assert command["client_address"] == "127.0.0.1"
         assert command["client_port"].isdigit()
         assert isinstance(command["time"], float) and command["time"] > 1.6e9
+
+
+def test_asyncio_monitor(server, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    async def main():
+        r = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+        other = aredis.Redis(host="127.0.0.1", port=server.port, db=5, protocol=protocol)
+        async with r.monitor() as m:
+            await other.set("monitored", "a b")
+            async for command in m.listen():
+                if command["command"].startswith("SET"):
+                    break
+            assert command["command"] == "SET monitored a b"
+            assert command["db"] == 5
+            assert command["client_type"] == "tcp"
+            assert command["client_address"] == "127.0.0.1"
+            assert command["client_port"].isdigit()
+            assert isinstance(command["time"], float) and command["time"] > 1.6e9
+            await other.get("monitored")
+            command = await asyncio.wait_for(m.next_command(), 5)
+            assert command["command"] == "GET monitored"
+
+    asyncio.run(main())

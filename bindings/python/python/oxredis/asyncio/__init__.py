@@ -7,7 +7,7 @@ pub/sub, ``Script``), ``ConnectionPool`` / ``BlockingConnectionPool``. ``RedisCl
 
 from ..connection import BlockingConnectionPool, ConnectionPool
 from ..unsupported import _placeholder
-from .client import Pipeline, PubSub, Redis, Script, StrictRedis
+from .client import Monitor, Pipeline, PubSub, Redis, Script, StrictRedis
 
 RedisCluster = _placeholder(
     "asyncio.RedisCluster", "the Rust core has an async cluster client (oxredis::aio) but the "
@@ -22,5 +22,5 @@ def from_url(url, **kwargs):
     return Redis.from_url(url, **kwargs)
 
 
-__all__ = ["BlockingConnectionPool", "ConnectionPool", "Pipeline", "PubSub", "Redis",
+__all__ = ["BlockingConnectionPool", "ConnectionPool", "Monitor", "Pipeline", "PubSub", "Redis",
            "RedisCluster", "Script", "Sentinel", "StrictRedis", "from_url"]

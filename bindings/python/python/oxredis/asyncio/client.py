@@ -175,6 +175,11 @@ class Redis(CoreCommands):
             for item in data:
                 yield item
 
+    def monitor(self) -> "Monitor":
+        """MONITOR on a connection of its own: ``async with r.monitor() as m:``, then
+        ``await m.next_command()`` or ``async for command in m.listen()``."""
+        return Monitor(self)
+
     def lock(self, name, timeout=None, sleep=0.1, blocking=True, blocking_timeout=None,
              lock_class=None, thread_local=True, raise_on_release_error=True):
         """An asyncio ``Lock`` on key ``name`` (``async with r.lock(name):``)."""
@@ -211,7 +216,6 @@ class Redis(CoreCommands):
         method.__name__ = name
         return method
 
-    monitor = _not_yet("monitor")
     del _not_yet
 
     def set_response_callback(self, command: str, callback) -> None:
@@ -350,6 +354,44 @@ class Pipeline(_native.CommandQueue, CoreCommands):
         self._client._native.execute_pipeline(self, self.transaction, raise_on_error, fut,
                                               completer)
         return _sync._apply_posts(await fut, posts)
+
+
+class Monitor:
+    """MONITOR on a connection of its own (redis-py's asyncio ``Monitor``), opened by
+    ``async with`` or the first ``next_command()``; each command the server runs as a dict:
+    ``time``, ``db``, ``client_address``, ``client_port``, ``client_type``, ``command``."""
+
+    def __init__(self, client: Redis):
+        self._client = client
+        self._native = None
+
+    async def connect(self) -> None:
+        """Opens the connection and sends MONITOR (once)."""
+        if self._native is None:
+            fut, completer = _future()
+            self._client._native.monitor(fut, completer)
+            self._native = await fut
+
+    async def __aenter__(self) -> "Monitor":
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self._native is not None:
+            self._native.close()
+            self._native = None
+
+    async def next_command(self) -> dict:
+        """The next command the server ran."""
+        await self.connect()
+        fut, completer = _future()
+        self._native.next_command(fut, completer)
+        return await fut
+
+    async def listen(self) -> AsyncIterator[dict]:
+        """Every command, as it runs."""
+        while True:
+            yield await self.next_command()
 
 
 class Script:
