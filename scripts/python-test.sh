@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 venv="${OXREDIS_PY_VENV:-target/python-venv}"
 python3 -m venv --clear "$venv"
 start=$(date +%s)
-"$venv/bin/pip" install --quiet ./bindings/python pytest
+"$venv/bin/pip" install --quiet ./bindings/python pytest trustme  # trustme: TLS test certificates
 echo "python package built and installed in $(( $(date +%s) - start )) s"
 "$venv/bin/python" -m pytest -q bindings/python/tests "$@"

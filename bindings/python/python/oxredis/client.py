@@ -2392,8 +2392,9 @@ class Redis(CoreCommands):
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> "Redis":
-        """A client from ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` (not
-        yet) or ``unix://path``; keyword arguments win over the URL."""
+        """A client from ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` (TLS,
+        with redis-py's ``ssl_*`` query options) or ``unix://path``; keyword arguments win over
+        the URL."""
         from .connection import _url_kwargs
 
         kwargs = _url_kwargs(url, kwargs)
@@ -2418,6 +2419,8 @@ class Redis(CoreCommands):
                 decode_responses=decode_responses, ssl=ssl, max_connections=max_connections,
                 health_check_interval=health_check_interval, client_name=client_name,
                 username=username, protocol=protocol,
+                # redis-py's ssl_keyfile, ssl_certfile, ssl_ca_certs... (see connection.py)
+                **{k: v for k, v in kwargs.items() if k.startswith("ssl_")},
             )
         self.connection_pool = connection_pool
         self._native = connection_pool._native

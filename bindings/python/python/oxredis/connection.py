@@ -22,14 +22,59 @@ _IGNORED = {
 }
 
 
+# redis-py's TLS keywords; the core reads them as the same-named query options of a rediss://
+# URL (`ConnectionConfig::from_url`), so their rules live in one place.
+_SSL_OPTIONS = (
+    "ssl_keyfile", "ssl_certfile", "ssl_cert_reqs", "ssl_ca_certs", "ssl_ca_path",
+    "ssl_ca_data", "ssl_check_hostname", "ssl_min_version", "ssl_password", "ssl_ciphers",
+)
+
+# `ssl.CERT_NONE`, `CERT_OPTIONAL`, `CERT_REQUIRED` by value.
+_CERT_REQS = {0: "none", 1: "optional", 2: "required"}
+
+
+def _ssl_query_value(key: str, value) -> str:
+    """A TLS keyword's value as the URL option's text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if key == "ssl_cert_reqs" and isinstance(value, int):
+        return _CERT_REQS.get(int(value), str(value))
+    if key == "ssl_min_version" and hasattr(value, "name"):  # ssl.TLSVersion.TLSv1_3
+        return value.name
+    if isinstance(value, bytes):
+        return value.decode()
+    return str(value)
+
+
+def _tls_url(url: Optional[str], kw: dict) -> Optional[str]:
+    """For ``ssl=True`` or a ``rediss://`` URL: the ``rediss://`` URL carrying the ``ssl_*``
+    keywords as query options (keywords win over the URL's own); else ``url`` unchanged."""
+    ssl = kw.pop("ssl", False)
+    options = {k: kw.pop(k) for k in _SSL_OPTIONS if k in kw}
+    options = {k: v for k, v in options.items() if v is not None}
+    if not ssl and not (url or "").startswith("rediss://"):
+        return url
+    if url is None:
+        host = kw.get("host", "localhost")
+        host = f"[{host}]" if ":" in host else host
+        url = f"rediss://{host}:{int(kw.get('port', 6379))}/"
+    parts = urllib.parse.urlsplit(url)
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k not in options]
+    query += [(k, _ssl_query_value(k, v)) for k, v in options.items()]
+    return urllib.parse.urlunsplit(
+        ("rediss", parts.netloc, parts.path, urllib.parse.urlencode(query), parts.fragment))
+
+
 def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
                  pool_timeout: Optional[float]) -> "_native.Client":
     """The Rust pool for a URL and/or redis-py connection keywords (keywords passed
     explicitly win over the URL)."""
     kw = dict(kwargs)
-    ssl = kw.pop("ssl", False)
-    if ssl or (url or "").startswith("rediss://"):
-        raise NotImplementedError("oxredis: TLS (ssl=True, rediss://) is not supported yet")
+    tls_url = _tls_url(url, kw)
+    if tls_url is not None and url is None:
+        # ssl=True with host/port keywords: every keyword given is applied over the URL.
+        explicit = frozenset(kw)
+    url = tls_url
     encoding = kw.pop("encoding", "utf-8") or "utf-8"
     encoding_errors = kw.pop("encoding_errors", "strict")
     if encoding.lower().replace("-", "") != "utf8" or encoding_errors != "strict":
