@@ -12,9 +12,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::args::build_cmd;
-use crate::bridge::{Completer, Finish};
+use crate::bridge::{finish, Completer};
 use crate::client::results_to_list;
-use crate::errors::to_pyerr;
 use crate::queue::CommandQueue;
 use crate::reply::{shaped, Shape};
 
@@ -66,10 +65,7 @@ impl AsyncClient {
         let shape = Shape::from_u8(shape);
         completer.spawn(fut, async move {
             let reply = inner.run::<Value>(cmd).await;
-            Box::new(move |py: Python<'_>| match reply {
-                Ok(v) => shaped(py, v, shape, decode),
-                Err(e) => Err(to_pyerr(py, &e)),
-            }) as Finish
+            finish(reply, move |py, v| shaped(py, v, shape, decode))
         })
     }
 
@@ -92,10 +88,9 @@ impl AsyncClient {
         let decode = self.decode;
         completer.spawn(fut, async move {
             let results = pipe.execute_raw().await;
-            Box::new(move |py: Python<'_>| {
-                let results = results.map_err(|e| to_pyerr(py, &e))?;
+            finish(results, move |py, results| {
                 results_to_list(py, results, shapes, decode, raise_on_error)
-            }) as Finish
+            })
         })
     }
 
@@ -109,10 +104,9 @@ impl AsyncClient {
         let inner = self.inner.clone();
         completer.spawn(fut, async move {
             let monitor = inner.monitor().await;
-            Box::new(move |py: Python<'_>| match monitor {
-                Ok(m) => Ok(Py::new(py, crate::monitor::AsyncMonitorConn::new(m))?.into_any()),
-                Err(e) => Err(to_pyerr(py, &e)),
-            }) as Finish
+            finish(monitor, |py, m| {
+                Ok(Py::new(py, crate::monitor::AsyncMonitorConn::new(m))?.into_any())
+            })
         })
     }
 
@@ -130,16 +124,13 @@ impl AsyncClient {
         let decode = self.decode;
         completer.spawn(fut, async move {
             let watched = watching.await;
-            Box::new(move |py: Python<'_>| match watched {
-                Ok(w) => {
-                    let watched = AsyncWatched {
-                        inner: Arc::new(tokio::sync::Mutex::new(Some(w))),
-                        decode,
-                    };
-                    Ok(Py::new(py, watched)?.into_any())
-                }
-                Err(e) => Err(to_pyerr(py, &e)),
-            }) as Finish
+            finish(watched, move |py, w| {
+                let watched = AsyncWatched {
+                    inner: Arc::new(tokio::sync::Mutex::new(Some(w))),
+                    decode,
+                };
+                Ok(Py::new(py, watched)?.into_any())
+            })
         })
     }
 }
@@ -180,10 +171,7 @@ impl AsyncWatched {
                 Some(watched) => watched.run::<Value>(cmd).await,
                 None => Err(released()),
             };
-            Box::new(move |py: Python<'_>| match reply {
-                Ok(v) => shaped(py, v, shape, decode),
-                Err(e) => Err(to_pyerr(py, &e)),
-            }) as Finish
+            finish(reply, move |py, v| shaped(py, v, shape, decode))
         })
     }
 
@@ -201,7 +189,7 @@ impl AsyncWatched {
                 Some(watched) => watched.watch(keys).await,
                 None => Err(released()),
             };
-            none_or_error(done)
+            finish(done, |py, ()| Ok(py.None()))
         })
     }
 
@@ -213,7 +201,7 @@ impl AsyncWatched {
                 Some(watched) => watched.unwatch().await,
                 None => Err(released()),
             };
-            none_or_error(done)
+            finish(done, |py, ()| Ok(py.None()))
         })
     }
 
@@ -242,10 +230,9 @@ impl AsyncWatched {
                 }
                 None => Err(released()),
             };
-            Box::new(move |py: Python<'_>| {
-                let results = results.map_err(|e| to_pyerr(py, &e))?;
+            finish(results, move |py, results| {
                 results_to_list(py, results, shapes, decode, raise_on_error)
-            }) as Finish
+            })
         })
     }
 
@@ -258,12 +245,4 @@ impl AsyncWatched {
         });
         Ok(())
     }
-}
-
-/// `None` for the caller's future, or the error.
-fn none_or_error(done: oxredis::Result<()>) -> Finish {
-    Box::new(move |py: Python<'_>| match done {
-        Ok(()) => Ok(py.None()),
-        Err(e) => Err(to_pyerr(py, &e)),
-    })
 }

@@ -20,6 +20,18 @@ use pyo3::prelude::*;
 /// Makes the Python value of a finished command (run on the event loop thread, with the GIL).
 pub(crate) type Finish = Box<dyn FnOnce(Python<'_>) -> PyResult<PyObject> + Send>;
 
+/// The [`Finish`] of a command's result: `ok` makes the Python value of a success; an error
+/// is raised as its Python exception.
+pub(crate) fn finish<T: Send + 'static>(
+    result: oxredis::Result<T>,
+    ok: impl FnOnce(Python<'_>, T) -> PyResult<PyObject> + Send + 'static,
+) -> Finish {
+    Box::new(move |py: Python<'_>| match result {
+        Ok(v) => ok(py, v),
+        Err(e) => Err(crate::errors::to_pyerr(py, &e)),
+    })
+}
+
 struct Inner {
     queue: Mutex<Vec<(Py<PyAny>, Finish)>>,
     /// Tasks spawned, and tasks whose command finished (diagnostics: `Completer.stats()`).

@@ -8,7 +8,7 @@ use oxredis::Monitor;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::bridge::{Completer, Finish};
+use crate::bridge::{finish, Completer};
 use crate::errors::to_pyerr;
 
 /// A connection in MONITOR mode (its own, not from the pool).
@@ -102,10 +102,7 @@ impl AsyncMonitorConn {
                     "the MONITOR connection is closed",
                 )),
             };
-            Box::new(move |py: Python<'_>| match entry {
-                Ok(e) => entry_dict(py, &e),
-                Err(e) => Err(to_pyerr(py, &e)),
-            }) as Finish
+            finish(entry, |py, e| entry_dict(py, &e))
         })
     }
 

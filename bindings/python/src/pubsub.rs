@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::args::build_cmd;
-use crate::bridge::{Completer, Finish};
+use crate::bridge::{finish, Completer, Finish};
 use crate::errors::to_pyerr;
 use crate::reply::{raw, Shape};
 
@@ -254,10 +254,7 @@ impl AsyncPubSubConn {
                 (SubOp::SUnsubscribe, false) => p.sunsubscribe(c).await,
             };
             drop(p);
-            Box::new(move |py: Python<'_>| match r {
-                Ok(()) => Ok(py.None()),
-                Err(e) => Err(to_pyerr(py, &e)),
-            }) as Finish
+            finish(r, |py, ()| Ok(py.None()))
         })
     }
 }
@@ -309,11 +306,10 @@ impl AsyncPubSubConn {
         let decode = self.decode;
         completer.spawn(fut, async move {
             let r = inner.lock().await.get_message(timeout).await;
-            Box::new(move |py: Python<'_>| match r {
-                Ok(Some(m)) => message_dict(py, m, decode),
-                Ok(None) => Ok(py.None()),
-                Err(e) => Err(to_pyerr(py, &e)),
-            }) as Finish
+            finish(r, move |py, m| match m {
+                Some(m) => message_dict(py, m, decode),
+                None => Ok(py.None()),
+            })
         })
     }
 

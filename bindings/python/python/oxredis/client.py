@@ -2533,10 +2533,16 @@ class Redis(CoreCommands):
              lock_class=None, thread_local=True, raise_on_release_error=True):
         """A ``Lock`` on key ``name`` (redis-py's ``Redis.lock``)."""
         if lock_class is None:
-            from .lock import Lock as lock_class
+            lock_class = self._lock_class()
         return lock_class(self, name, timeout=timeout, sleep=sleep, blocking=blocking,
                           blocking_timeout=blocking_timeout, thread_local=thread_local,
                           raise_on_release_error=raise_on_release_error)
+
+    @staticmethod
+    def _lock_class():
+        from .lock import Lock
+
+        return Lock
 
     def register_script(self, script) -> "Script":
         """A callable ``Script`` for the Lua source ``script`` (EVALSHA, loaded on demand)."""

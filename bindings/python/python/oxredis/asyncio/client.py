@@ -180,14 +180,14 @@ class Redis(CoreCommands):
         ``await m.next_command()`` or ``async for command in m.listen()``."""
         return Monitor(self)
 
-    def lock(self, name, timeout=None, sleep=0.1, blocking=True, blocking_timeout=None,
-             lock_class=None, thread_local=True, raise_on_release_error=True):
-        """An asyncio ``Lock`` on key ``name`` (``async with r.lock(name):``)."""
-        if lock_class is None:
-            from .lock import Lock as lock_class
-        return lock_class(self, name, timeout=timeout, sleep=sleep, blocking=blocking,
-                          blocking_timeout=blocking_timeout, thread_local=thread_local,
-                          raise_on_release_error=raise_on_release_error)
+    # An asyncio ``Lock`` (``async with r.lock(name):``), with the blocking client's arguments.
+    lock = _sync.Redis.lock
+
+    @staticmethod
+    def _lock_class():
+        from .lock import Lock
+
+        return Lock
 
     async def transaction(self, func, *watches, shard_hint=None, value_from_callable=False,
                           watch_delay=None):
