@@ -130,12 +130,17 @@ def test_monitor(r, server, protocol):
             assert command is not None
             if command["command"].startswith("SET"):
                 break
-        assert command["command"] == "SET monitored a b"
-        assert command["db"] == 5
-        assert command["client_type"] == "tcp"
-        assert command["client_address"] == "127.0.0.1"
-        assert command["client_port"].isdigit()
-        assert isinstance(command["time"], float) and command["time"] > 1.6e9
+        _check_monitored_set(command)
+
+
+def _check_monitored_set(command):
+    """The MONITOR entry of ``SET monitored "a b"`` sent by a TCP client on db 5."""
+    assert command["command"] == "SET monitored a b"
+    assert command["db"] == 5
+    assert command["client_type"] == "tcp"
+    assert command["client_address"] == "127.0.0.1"
+    assert command["client_port"].isdigit()
+    assert isinstance(command["time"], float) and command["time"] > 1.6e9
 
 
 def test_asyncio_monitor(server, protocol):
@@ -151,12 +156,7 @@ def test_asyncio_monitor(server, protocol):
             async for command in m.listen():
                 if command["command"].startswith("SET"):
                     break
-            assert command["command"] == "SET monitored a b"
-            assert command["db"] == 5
-            assert command["client_type"] == "tcp"
-            assert command["client_address"] == "127.0.0.1"
-            assert command["client_port"].isdigit()
-            assert isinstance(command["time"], float) and command["time"] > 1.6e9
+            _check_monitored_set(command)
             await other.get("monitored")
             command = await asyncio.wait_for(m.next_command(), 5)
             assert command["command"] == "GET monitored"
