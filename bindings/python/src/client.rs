@@ -20,6 +20,67 @@ pub(crate) struct Client {
     protocol: u8,
 }
 
+/// A Python `Retry` as `(backoff kind, cap, base, retries, retried error kinds)`
+/// (`oxredis/retry.py`); negative `retries` retry forever, as in redis-py.
+type RetrySpec = (String, f64, f64, i64, Vec<String>);
+
+/// The core's retry policy for a Python `Retry`.
+fn retry_policy((kind, cap, base, retries, on): RetrySpec) -> PyResult<oxredis::retry::Retry> {
+    let mut kinds = oxredis::retry::ErrorKinds::NONE;
+    for name in &on {
+        kinds = kinds.with(error_kind(name)?);
+    }
+    let retries = u32::try_from(retries).unwrap_or(u32::MAX);
+    Ok(oxredis::retry::Retry::new(backoff(&kind, cap, base)?, retries).with_retry_on(kinds))
+}
+
+/// A backoff strategy by its name in `oxredis/backoff.py`, with redis-py's `cap` and `base`
+/// (seconds; `base` is the wait of `ConstantBackoff`).
+pub(crate) fn backoff(kind: &str, cap: f64, base: f64) -> PyResult<oxredis::retry::Backoff> {
+    use oxredis::retry::Backoff;
+    let (cap, base) = (seconds(cap)?, seconds(base)?);
+    Ok(match kind {
+        "none" => Backoff::NoBackoff,
+        "constant" => Backoff::Constant(base),
+        "exponential" => Backoff::exponential(cap, base),
+        "full_jitter" => Backoff::full_jitter(cap, base),
+        "equal_jitter" => Backoff::equal_jitter(cap, base),
+        "decorrelated_jitter" => Backoff::decorrelated_jitter(cap, base),
+        "exponential_with_jitter" => Backoff::exponential_with_jitter(cap, base),
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown backoff {other:?}"
+            )))
+        }
+    })
+}
+
+/// An error kind retried by a `Retry`, by its name in `oxredis/retry.py`.
+fn error_kind(name: &str) -> PyResult<oxredis::ErrorKind> {
+    use oxredis::ErrorKind;
+    Ok(match name {
+        "connection" => ErrorKind::Connection,
+        "timeout" => ErrorKind::Timeout,
+        "busy_loading" => ErrorKind::BusyLoading,
+        "read_only" => ErrorKind::ReadOnly,
+        "try_again" => ErrorKind::TryAgain,
+        "cluster_down" => ErrorKind::ClusterDown,
+        "master_down" => ErrorKind::MasterDown,
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown error kind {other:?}"
+            )))
+        }
+    })
+}
+
+/// redis-py's `AbstractBackoff.compute(failures)` for a strategy of `oxredis/backoff.py`, in
+/// seconds, computed by the core.
+#[pyfunction]
+pub(crate) fn backoff_compute(kind: &str, cap: f64, base: f64, failures: u32) -> PyResult<f64> {
+    Ok(backoff(kind, cap, base)?.compute(failures).as_secs_f64())
+}
+
 fn seconds(s: f64) -> PyResult<Duration> {
     Duration::try_from_secs_f64(s)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("bad timeout {s}: {e}")))
@@ -35,7 +96,7 @@ impl Client {
     #[pyo3(signature = (url=None, host=None, port=None, db=None, username=None, password=None,
         socket_timeout=None, socket_connect_timeout=None, socket_keepalive=None, protocol=None,
         client_name=None, max_connections=None, unix_socket_path=None, health_check_interval=None,
-        decode_responses=false, pool_block=true, pool_timeout=None))]
+        decode_responses=false, pool_block=true, pool_timeout=None, retry=None))]
     #[expect(clippy::too_many_arguments, reason = "redis-py's keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -56,6 +117,7 @@ impl Client {
         decode_responses: bool,
         pool_block: bool,
         pool_timeout: Option<f64>,
+        retry: Option<RetrySpec>,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::default();
         if let Some(url) = url {
@@ -105,6 +167,9 @@ impl Client {
         }
         if let Some(name) = client_name {
             b = b.client_name(name);
+        }
+        if let Some(spec) = retry {
+            b = b.retry(retry_policy(spec)?);
         }
         if let Some(n) = max_connections {
             b = b.max_connections(n);

@@ -21,6 +21,7 @@ mod reply;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
+    m.add_function(wrap_pyfunction!(client::backoff_compute, m)?)?;
     m.add_class::<client::Watched>()?;
     m.add_class::<client::SingleConn>()?;
     m.add_class::<aio::AsyncClient>()?;

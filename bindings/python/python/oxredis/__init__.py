@@ -5,7 +5,7 @@ command methods, ``pipeline()`` and ``redis.exceptions`` work as in redis-py 8. 
 implemented yet (see the README) raises ``NotImplementedError`` with its name.
 """
 
-from . import exceptions
+from . import backoff, exceptions, retry  # noqa: F401 - redis.backoff, redis.retry
 from .client import Pipeline, Redis, Script, StrictRedis
 from .lock import Lock
 from .exceptions import (

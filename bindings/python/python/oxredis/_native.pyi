@@ -49,6 +49,8 @@ SHAPE_INT_TUPLE: int
 SHAPE_MEMORY_STATS: int
 SHAPE_TRACKING_INFO: int
 
+def backoff_compute(kind: str, cap: float, base: float, failures: int) -> float: ...
+
 class Client:
     def __init__(
         self,
@@ -69,6 +71,7 @@ class Client:
         decode_responses: bool = False,
         pool_block: bool = True,
         pool_timeout: Optional[float] = None,
+        retry: Optional[tuple[str, float, float, int, list[str]]] = None,
     ) -> None: ...
     def asynchronous(self) -> AsyncClient: ...
     @property

@@ -2418,7 +2418,7 @@ class Redis(CoreCommands):
                 encoding=encoding, encoding_errors=encoding_errors,
                 decode_responses=decode_responses, ssl=ssl, max_connections=max_connections,
                 health_check_interval=health_check_interval, client_name=client_name,
-                username=username, protocol=protocol,
+                username=username, protocol=protocol, retry=retry,
                 # redis-py's ssl_keyfile, ssl_certfile, ssl_ca_certs... (see connection.py)
                 **{k: v for k, v in kwargs.items() if k.startswith("ssl_")},
             )

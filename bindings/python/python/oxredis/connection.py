@@ -15,7 +15,7 @@ from . import _native
 
 # redis-py keywords that oxredis accepts and ignores (no effect on the Rust client).
 _IGNORED = {
-    "socket_keepalive_options", "retry_on_timeout", "retry", "retry_on_error", "lib_name",
+    "socket_keepalive_options", "retry_on_timeout", "retry_on_error", "lib_name",
     "lib_version", "single_connection_client", "connection_class", "queue_class",
     "socket_type", "redis_connect_func", "credential_provider", "cache_factory", "cache",
     "cache_config", "event_dispatcher", "driver_info",
@@ -90,16 +90,20 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
         "health_check_interval": kw.get("health_check_interval") or None,
     }
     decode = bool(kw.get("decode_responses", False))
+    # A redis-py `Retry` (oxredis.retry) becomes the core's policy; None keeps the default.
+    retry = kw.get("retry")
+    retry = retry._spec() if retry is not None else None
     if url is not None:
         given = {k: v for k, v in common.items() if k in explicit and v is not None}
         return _native.Client(url=url, decode_responses=decode, pool_block=pool_block,
-                              pool_timeout=pool_timeout, **given)
+                              pool_timeout=pool_timeout, retry=retry, **given)
     if common["db"] is not None:
         common["db"] = int(common["db"])
     return _native.Client(
         host=kw.get("host", "localhost"), port=int(kw.get("port", 6379)),
         unix_socket_path=kw.get("unix_socket_path") or kw.get("path"),
-        decode_responses=decode, pool_block=pool_block, pool_timeout=pool_timeout, **common,
+        decode_responses=decode, pool_block=pool_block, pool_timeout=pool_timeout, retry=retry,
+        **common,
     )
 
 

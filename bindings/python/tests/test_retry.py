@@ -1,0 +1,114 @@
+"""redis-py's ``Retry`` and backoff strategies: the waits (computed by the core) and a client's
+retry policy taken from ``retry=``."""
+
+import socket
+import threading
+import time
+
+import pytest
+
+import oxredis
+from oxredis.backoff import (
+    DEFAULT_BASE, DEFAULT_CAP, ConstantBackoff, DecorrelatedJitterBackoff, EqualJitterBackoff,
+    ExponentialBackoff, ExponentialWithJitterBackoff, FullJitterBackoff, NoBackoff,
+    default_backoff,
+)
+from oxredis.exceptions import BusyLoadingError, ConnectionError, ReadOnlyError, TimeoutError
+from oxredis.retry import Retry
+
+
+def test_backoff_waits():
+    assert NoBackoff().compute(5) == 0
+    assert ConstantBackoff(0.25).compute(1) == 0.25
+    assert ConstantBackoff(0.25).compute(9) == 0.25
+    exp = ExponentialBackoff(cap=1.0, base=0.1)
+    assert [round(exp.compute(f), 6) for f in (0, 1, 2, 3, 4)] == [0.1, 0.2, 0.4, 0.8, 1.0]
+    for _ in range(200):
+        for failures in (1, 2, 3):
+            full = 0.1 * 2 ** failures
+            assert 0 <= FullJitterBackoff(cap=10, base=0.1).compute(failures) <= full
+            assert full / 2 <= EqualJitterBackoff(cap=10, base=0.1).compute(failures) <= full
+            assert 0.1 <= DecorrelatedJitterBackoff(cap=0.5, base=0.1).compute(failures) <= 0.5
+            assert 0 <= ExponentialWithJitterBackoff(cap=0.5, base=0.1).compute(failures) <= 0.5
+    assert (DEFAULT_CAP, DEFAULT_BASE) == (0.512, 0.008)
+    assert default_backoff() == EqualJitterBackoff(cap=0.512, base=0.008)
+    assert ExponentialBackoff(1, 0.1) != ExponentialBackoff(1, 0.2)
+
+
+def test_retry_object():
+    r = Retry(NoBackoff(), 3)
+    assert r.get_retries() == 3
+    r.update_retries(5)
+    assert r.get_retries() == 5
+    assert r._spec() == ("none", 0.0, 0.0, 5, ["busy_loading", "connection", "timeout"])
+    r.update_supported_errors([ReadOnlyError])
+    assert "read_only" in r._spec()[4]
+    assert Retry(NoBackoff(), 1) == Retry(NoBackoff(), 1)
+    # call_with_retry: two supported failures, then success
+    calls, failed = [], []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) < 3:
+            raise ConnectionError("down")
+        return "ok"
+
+    assert Retry(NoBackoff(), 2).call_with_retry(flaky, failed.append) == "ok"
+    assert len(calls) == 3 and len(failed) == 2
+    calls.clear()
+    with pytest.raises(ConnectionError):
+        Retry(NoBackoff(), 1).call_with_retry(flaky, lambda e: None)
+    assert len(calls) == 2
+    with pytest.raises(KeyError):  # not a supported error: not retried
+        Retry(NoBackoff(), 5).call_with_retry(lambda: {}["x"], lambda e: None)
+    assert TimeoutError in Retry(NoBackoff(), 1)._supported_errors
+    assert socket.timeout in Retry(NoBackoff(), 1)._supported_errors
+    assert BusyLoadingError.__mro__[1] is ConnectionError
+
+
+def _in_thread(call):
+    """Runs ``call()`` in a thread; its value or error lands in the returned dict."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = call()
+        except Exception as e:  # noqa: BLE001 - the test inspects it
+            outcome["error"] = e
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def _kill_while_running(server, command: str) -> int:
+    """Closes (CLIENT KILL) the connection blocked in ``command``, once it shows."""
+    admin = oxredis.Redis(host="127.0.0.1", port=server.port)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        for c in admin.client_list():
+            # flag b: blocked in the command now (cmd alone is only the last one run)
+            if c["cmd"] == command and "b" in c["flags"]:
+                return admin.client_kill_filter(_id=c["id"])
+        time.sleep(0.01)
+    return 0
+
+
+def test_a_clients_retry_policy_is_the_one_given(server, protocol):
+    # A read (XREAD BLOCK) whose connection the server closes while it runs: the default
+    # policy (redis-py 6+: three retries) sends it again, which blocks again and times out
+    # empty; with retries=0 the error reaches the caller.
+    never = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                          retry=Retry(NoBackoff(), 0))
+    thread, outcome = _in_thread(lambda: never.xread({"retry-stream": "$"}, block=2000))
+    assert _kill_while_running(server, "xread") == 1
+    thread.join(10)
+    assert isinstance(outcome.get("error"), ConnectionError), outcome
+    assert never.ping() is True  # the broken connection was dropped
+
+    default = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+    thread, outcome = _in_thread(lambda: default.xread({"retry-stream": "$"}, block=1000))
+    assert _kill_while_running(server, "xread") == 1
+    thread.join(10)
+    assert "error" not in outcome, outcome
+    assert outcome["value"] in ([], {}), outcome  # blocked again, then timed out empty
