@@ -112,3 +112,22 @@ def test_a_clients_retry_policy_is_the_one_given(server, protocol):
     thread.join(10)
     assert "error" not in outcome, outcome
     assert outcome["value"] in ([], {}), outcome  # blocked again, then timed out empty
+
+
+def test_the_asyncio_client_takes_the_same_policy(server, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    async def xread_while_killed(**kw):
+        r = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol, **kw)
+        killer = threading.Thread(target=_kill_while_running, args=(server, "xread"))
+        killer.start()
+        try:
+            return await r.xread({"retry-stream": "$"}, block=1000)
+        finally:
+            killer.join()
+
+    with pytest.raises(ConnectionError):
+        asyncio.run(xread_while_killed(retry=Retry(NoBackoff(), 0)))
+    assert asyncio.run(xread_while_killed()) in ([], {})
