@@ -426,7 +426,13 @@ fn flat_counted<F: FnMut(FlatElement<'_>) -> Result<()>>(
         return FastFlat::NotCounted;
     };
     for _ in 0..count {
-        let element = if frame.get(pos) == Some(&b'$') {
+        let element = if let Some((start, end)) = bulk_span(frame, pos, usize::MAX) {
+            pos = end + 2;
+            match frame.get(start..end) {
+                Some(payload) => FlatElement::Bulk { payload, frame },
+                None => return FastFlat::GaveUp,
+            }
+        } else if frame.get(pos) == Some(&b'$') {
             let Ok(Some((len, next))) = read_int(frame, pos + 1) else {
                 return FastFlat::GaveUp;
             };
@@ -649,6 +655,9 @@ enum Leaf {
 
 /// Receives parse events. The scan pass ignores them; the build pass makes values.
 trait Sink {
+    /// Whether the sink ignores leaves (the scan pass): then a run of bulk strings inside a
+    /// counted aggregate is skipped by a tight loop instead of one parse step per element.
+    const IGNORES_LEAVES: bool = false;
     fn leaf(&mut self, leaf: Leaf) -> Result<()>;
     /// An aggregate opens; `n` is its declared element count (pairs for maps/attributes) or 0
     /// when streamed, `room` the bytes left in the input (to bound pre-allocation).
@@ -662,6 +671,7 @@ trait Sink {
 struct Scan;
 
 impl Sink for Scan {
+    const IGNORES_LEAVES: bool = true;
     #[inline(always)]
     fn leaf(&mut self, _: Leaf) -> Result<()> {
         Ok(())
@@ -921,6 +931,43 @@ fn to_len(n: i64) -> Result<Option<usize>> {
     }
 }
 
+/// The payload of a whole, well-formed, non-null bulk string starting at `pos`
+/// (`$<digits>\r\n<payload>\r\n`, at most `max` bytes of payload): its start and end
+/// offsets. `None` for anything else (another type, a nil, a sign, a length or CRLF out of
+/// place, too few bytes yet): the general parser then decides, so this only ever agrees with it.
+#[inline(always)]
+fn bulk_span(data: &[u8], pos: usize, max: usize) -> Option<(usize, usize)> {
+    let (&ty, rest) = data.get(pos..)?.split_first()?;
+    if ty != b'$' {
+        return None;
+    }
+    // At most MAX_DIGITS digits: their value always fits in a u64, so no overflow checks.
+    let mut n: u64 = 0;
+    let mut digits = 0;
+    while let Some(&c) = rest.get(digits) {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if digits == MAX_DIGITS {
+            return None;
+        }
+        n = n * 10 + u64::from(d);
+        digits += 1;
+    }
+    if digits == 0 || rest.get(digits..digits + 2)? != b"\r\n" {
+        return None;
+    }
+    let n = usize::try_from(n).ok().filter(|&n| n <= max)?;
+    // Offsets from `pos`: the type byte, the digits, CRLF, then the payload and its CRLF.
+    let start = pos + 1 + digits + 2;
+    let end = start.checked_add(n)?;
+    if data.get(end..end.checked_add(2)?)? != b"\r\n" {
+        return None;
+    }
+    Some((start, end))
+}
+
 impl Parser {
     /// Parses from `self.pos` until the frame is complete or the input runs out.
     #[inline(always)]
@@ -952,6 +999,22 @@ impl Parser {
             };
         }
         loop {
+            if S::IGNORES_LEAVES {
+                // The elements of an array of bulk strings (LRANGE, MGET...), all but the
+                // aggregate's last: each is whole and well formed, or the general step below
+                // takes it (and reports what is wrong with it, or waits for more bytes).
+                if let Some(top) = self.stack.last_mut().filter(|l| !l.streamed) {
+                    while top.remaining > 1 {
+                        match bulk_span(data, pos, limits.max_bulk_len) {
+                            Some((_, end)) => {
+                                pos = end + 2;
+                                top.remaining -= 1;
+                            }
+                            None => break,
+                        }
+                    }
+                }
+            }
             let ty = need!(data.get(pos).copied(), pos + 1);
             let body = pos + 1;
             if in_string && ty != b';' {

@@ -768,3 +768,53 @@ fn for_each_flat_stops_at_the_first_failed_element() {
     assert_eq!(calls, 2);
     assert_eq!(done.unwrap().unwrap_err().kind(), ErrorKind::Data);
 }
+
+/// Arrays of bulk strings take the scan's fast loop for all but their last element; what that
+/// loop does not take (a nil, a sign, leading zeros, a split, a bad byte) the general step does,
+/// with the same result and the same errors.
+#[test]
+fn arrays_of_bulk_strings_scan_like_any_other_frame() {
+    check(
+        b"*5\r\n$3\r\nabc\r\n$0\r\n\r\n$-1\r\n$+2\r\nhi\r\n$03\r\nxyz\r\n",
+        &Value::Array(vec![
+            bulk("abc"),
+            bulk(""),
+            Value::Nil,
+            bulk("hi"),
+            bulk("xyz"),
+        ]),
+    );
+    // Payloads holding CR, LF and `$`, and a nested array after a run of bulk strings.
+    check(
+        b"*4\r\n$4\r\n\r\n\r\n\r\n$1\r\n$\r\n$2\r\n$1\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n",
+        &Value::Array(vec![
+            bulk("\r\n\r\n"),
+            bulk("$"),
+            bulk("$1"),
+            Value::Array(vec![bulk("a"), bulk("b")]),
+        ]),
+    );
+    // Read from the frame element by element, the same elements.
+    assert_eq!(
+        flat_elements(b"*4\r\n$+2\r\nhi\r\n$03\r\nxyz\r\n$-1\r\n$2\r\n$1\r\n"),
+        Some(vec![bulk("hi"), bulk("xyz"), Value::Nil, bulk("$1")])
+    );
+    hostile(b"*3\r\n$1\r\na\r\n$2\r\nabX\r\n$1\r\nc\r\n");
+    hostile(b"*3\r\n$1\r\na\r\n$2\r\nab\rX$1\r\nc\r\n");
+    hostile(b"*3\r\n$1\r\na\r\n$1x\r\nb\r\n$1\r\nc\r\n");
+    hostile(b"*3\r\n$1\r\na\r\n$\r\n$1\r\nc\r\n");
+    hostile(b"*3\r\n$1\r\na\r\n$99999999999999999999\r\n$1\r\nc\r\n");
+    let small = DecoderLimits {
+        max_depth: 4,
+        max_bulk_len: 10,
+        max_elements: 5,
+    };
+    protocol_error(b"*3\r\n$1\r\na\r\n$11\r\n0123456789a\r\n$1\r\nc\r\n", small);
+    // At the limit is fine.
+    let mut dec = Decoder::new(small);
+    let mut buf = BytesMut::from(&b"*3\r\n$1\r\na\r\n$10\r\n0123456789\r\n$1\r\nc\r\n"[..]);
+    assert_eq!(
+        dec.decode(&mut buf).unwrap(),
+        Some(Value::Array(vec![bulk("a"), bulk("0123456789"), bulk("c")]))
+    );
+}
