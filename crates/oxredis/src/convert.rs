@@ -106,7 +106,7 @@ impl FromValue for bool {
 
 macro_rules! int_from_value {
     ($t:ty => bytes) => {
-        int_from_value!(@impl $t, fn from_string_reply(bytes: &[u8]) -> Option<Vec<u8>> {
+        int_from_value!(@impl $t, #[inline] fn from_string_reply(bytes: &[u8]) -> Option<Vec<u8>> {
             Some(bytes.to_vec())
         });
     };
@@ -262,6 +262,7 @@ impl<T: FromValue> FromValue for Vec<T> {
             .collect()
     }
 
+    #[inline]
     fn from_bulk(payload: &[u8], frame: &Bytes) -> Result<Self> {
         match T::from_string_reply(payload) {
             Some(v) => Ok(v),
