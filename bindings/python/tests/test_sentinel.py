@@ -74,6 +74,9 @@ def test_unknown_service_and_unreachable_sentinels(topo):
     with pytest.raises(MasterNotFoundError, match="no sentinel reachable"):
         lost.discover_master(SERVICE)
     assert lost.discover_slaves(SERVICE) == []
+    # (redis-py raises SlaveNotFoundError here; the core does not tell the roles apart.)
+    with pytest.raises(MasterNotFoundError, match="no sentinel reachable"):
+        lost.slave_for(SERVICE).ping()
 
 
 def test_master_for_writes_and_slave_for_reads(topo, protocol):
