@@ -86,6 +86,23 @@ fn seconds(s: f64) -> PyResult<Duration> {
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("bad timeout {s}: {e}")))
 }
 
+impl Client {
+    /// The settings of every connection of this client.
+    pub(crate) fn config(&self) -> &oxredis::ConnectionConfig {
+        self.inner.config()
+    }
+
+    /// A client with this one's Python-side settings (`decode_responses`, protocol) on a new
+    /// pool of connections made with `config`.
+    pub(crate) fn with_config(&self, config: oxredis::ConnectionConfig) -> Client {
+        Client {
+            inner: Redis::new(config),
+            decode: self.decode,
+            protocol: self.protocol,
+        }
+    }
+}
+
 #[pymethods]
 impl Client {
     /// Builds the pool from a URL and/or redis-py's keyword arguments (keywords win over the

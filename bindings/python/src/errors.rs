@@ -29,6 +29,9 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Data => "DataError",
         ErrorKind::Protocol => "InvalidResponse",
         ErrorKind::PoolExhausted => "MaxConnectionsError",
+        // redis-py raises MasterNotFoundError as well when no sentinel answers.
+        ErrorKind::MasterNotFound | ErrorKind::SentinelUnreachable => "MasterNotFoundError",
+        ErrorKind::ReplicaNotFound => "SlaveNotFoundError",
         _ => "RedisError",
     }
 }

@@ -16,6 +16,7 @@ mod monitor;
 mod pubsub;
 mod queue;
 mod reply;
+mod sentinel;
 
 /// The module initialiser: registers the client class and the reply-shape constants.
 #[pymodule]
@@ -32,6 +33,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<monitor::MonitorConn>()?;
     m.add_class::<monitor::AsyncMonitorConn>()?;
     m.add_class::<queue::CommandQueue>()?;
+    m.add_class::<sentinel::Sentinel>()?;
+    m.add_class::<sentinel::AsyncSentinel>()?;
     for (name, shape) in reply::Shape::ALL {
         m.add(*name, *shape as u8)?;
     }

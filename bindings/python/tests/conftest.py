@@ -19,20 +19,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class Server:
-    """A redis-server process of our own."""
+def _server_binary() -> str:
+    binary = os.environ.get("OXREDIS_SERVER_BIN") or shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server not found on PATH (set OXREDIS_SERVER_BIN)")
+    return binary
 
-    def __init__(self):
-        binary = os.environ.get("OXREDIS_SERVER_BIN") or shutil.which("redis-server")
-        if binary is None:
-            raise RuntimeError("redis-server not found on PATH (set OXREDIS_SERVER_BIN)")
+
+class Server:
+    """A redis-server process of our own; ``args`` are more command-line options (e.g.
+    ``--requirepass``, ``--replicaof``)."""
+
+    def __init__(self, args=()):
+        binary = _server_binary()
         self.dir = tempfile.mkdtemp(prefix="oxredis-py-")
         self.port = _free_port()
         self.unix_socket = os.path.join(self.dir, "redis.sock")
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", self.dir, "--unixsocket", self.unix_socket,
-             "--unixsocketperm", "700", "--enable-debug-command", "yes"],
+             "--unixsocketperm", "700", "--enable-debug-command", "yes", *args],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
@@ -40,7 +46,8 @@ class Server:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
                     s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
+                    # +PONG, or -NOAUTH from a server with a password: it is up.
+                    if s.recv(16).startswith((b"+PONG", b"-NOAUTH")):
                         break
             except OSError:
                 pass
@@ -56,6 +63,121 @@ class Server:
             self.proc.kill()
             self.proc.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class SentinelTopology:
+    """One primary, one replica and three sentinels (``<server binary> sentinel.conf
+    --sentinel``) on free loopback ports: quorum 2, ``down-after-milliseconds`` 1000. The data
+    servers require ``password``; the sentinels require none. The constructor returns once
+    every sentinel sees the primary, a replica that is up, and the two other sentinels (about
+    2.5 s)."""
+
+    SERVICE = "mymaster"
+
+    def __init__(self, password: str):
+        self.password = password
+        auth = ["--requirepass", password, "--masterauth", password,
+                "--repl-diskless-sync-delay", "0"]
+        self.primary = Server(auth)
+        self.replica = Server(auth + ["--replicaof", "127.0.0.1", str(self.primary.port)])
+        self.servers = {self.primary.port: self.primary, self.replica.port: self.replica}
+        self.sentinel_dirs = []
+        self.sentinel_procs = []
+        self.sentinel_ports = []
+        try:
+            for _ in range(3):
+                self._start_sentinel()
+            self._wait_stable()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start_sentinel(self) -> None:
+        path = tempfile.mkdtemp(prefix="oxredis-py-sentinel-")
+        port = _free_port()
+        svc = self.SERVICE
+        with open(os.path.join(path, "sentinel.conf"), "w") as conf:
+            conf.write(f"port {port}\nbind 127.0.0.1\ndaemonize no\ndir {path}\n"
+                       f"sentinel monitor {svc} 127.0.0.1 {self.primary.port} 2\n"
+                       f"sentinel down-after-milliseconds {svc} 1000\n"
+                       f"sentinel failover-timeout {svc} 10000\n"
+                       f"sentinel parallel-syncs {svc} 1\n"
+                       f"sentinel auth-pass {svc} {self.password}\n")
+        self.sentinel_dirs.append(path)
+        self.sentinel_procs.append(subprocess.Popen(
+            [_server_binary(), os.path.join(path, "sentinel.conf"), "--sentinel"], cwd=path,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        self.sentinel_ports.append(port)
+
+    @property
+    def sentinel_addrs(self) -> list:
+        """The sentinels' ``(host, port)``."""
+        return [("127.0.0.1", p) for p in self.sentinel_ports]
+
+    def sentinel_client(self, i: int = 0) -> "oxredis.Redis":
+        """A plain client of sentinel ``i`` (replies decoded)."""
+        return oxredis.Redis(host="127.0.0.1", port=self.sentinel_ports[i], socket_timeout=2,
+                             decode_responses=True)
+
+    def _state(self, port: int) -> dict:
+        try:
+            c = oxredis.Redis(host="127.0.0.1", port=port, socket_timeout=1,
+                              decode_responses=True)
+            master = c.execute_command("SENTINEL", "MASTER", self.SERVICE)
+            replicas = c.execute_command("SENTINEL", "REPLICAS", self.SERVICE)
+        except oxredis.RedisError:
+            return {}
+        state = dict(zip(master[::2], master[1::2]))
+        state["replica flags"] = [dict(zip(r[::2], r[1::2])).get("flags") for r in replicas]
+        return state
+
+    def _wait_stable(self, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            states = [self._state(p) for p in self.sentinel_ports]
+            if all(s.get("flags") == "master" and s.get("num-slaves") == "1"
+                   and s.get("num-other-sentinels") == "2" and "slave" in s["replica flags"]
+                   for s in states):
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"sentinels not stable after {timeout} s: {states}")
+            time.sleep(0.05)
+
+    def master_ports(self) -> list:
+        """The primary's port as each sentinel reports it (``None``: no answer)."""
+        ports = []
+        for i in range(len(self.sentinel_ports)):
+            try:
+                addr = self.sentinel_client(i).execute_command(
+                    "SENTINEL", "GET-MASTER-ADDR-BY-NAME", self.SERVICE)
+                ports.append(int(addr[1]) if addr else None)
+            except oxredis.RedisError:
+                ports.append(None)
+        return ports
+
+    def wait_for_switch(self, old_port: int, timeout: float = 15) -> int:
+        """Waits until every sentinel reports a primary other than ``old_port``; returns it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            ports = self.master_ports()
+            if ports[0] not in (None, old_port) and len(set(ports)) == 1:
+                return ports[0]
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no switch from {old_port} within {timeout} s: {ports}")
+            time.sleep(0.02)
+
+    def data_client(self, port: int) -> "oxredis.Redis":
+        """A plain client of the data server on ``port``."""
+        return oxredis.Redis(host="127.0.0.1", port=port, password=self.password)
+
+    def stop(self) -> None:
+        for proc in self.sentinel_procs:
+            proc.kill()
+            proc.wait()
+        for path in self.sentinel_dirs:
+            shutil.rmtree(path, ignore_errors=True)
+        for server in self.servers.values():
+            server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,10 @@
 //!    cannot be reached or answers with an error is skipped, and the first that answers moves
 //!    to the front of the list;
 //! 2. `SENTINEL GET-MASTER-ADDR-BY-NAME <name>`; a null answer (this sentinel does not know the
-//!    name) moves on to the next sentinel;
+//!    name) moves on to the next sentinel (with
+//!    [`min_other_sentinels`](SentinelOptions::min_other_sentinels), redis-py's check:
+//!    `SENTINEL MASTER <name>`, and an answer counts only for a primary that is up and sees
+//!    enough other sentinels);
 //! 3. connect to the address and check with `ROLE` that it is a primary; if it is not (a stale
 //!    sentinel, or a primary being demoted), wait a few hundred ms and start again from 1.
 //!
@@ -76,6 +79,17 @@ pub struct SentinelOptions {
     /// primary as soon as the sentinels announce the switch (default on). It only speeds
     /// things up: every new connection still asks the sentinels and checks `ROLE`.
     pub watch_switch: bool,
+    /// How many other sentinels a sentinel must see for its answer about the primary to count
+    /// (redis-py's `min_other_sentinels`; default 0). Above 0 the primary is asked for with
+    /// `SENTINEL MASTER <name>` instead of `GET-MASTER-ADDR-BY-NAME`, and an answer counts only
+    /// when it describes a primary that is neither `s_down` nor `o_down` and whose
+    /// `num-other-sentinels` is at least this; another answer is treated as a null one.
+    pub min_other_sentinels: u32,
+    /// A host to connect to instead of the IP the sentinels report for the primary (redis-py's
+    /// `force_master_ip`, for a primary behind NAT); the port stays the reported one. It
+    /// applies to every primary address: discovered, announced by `+switch-master`, or used as
+    /// `slave_for`'s fallback.
+    pub force_master_ip: Option<String>,
 }
 
 impl Default for SentinelOptions {
@@ -92,6 +106,8 @@ impl Default for SentinelOptions {
             role_retry_wait: DEFAULT_ROLE_RETRY_WAIT,
             rounds: DEFAULT_ROUNDS,
             watch_switch: true,
+            min_other_sentinels: 0,
+            force_master_ip: None,
         }
     }
 }
@@ -120,6 +136,19 @@ impl SentinelOptions {
     /// Whether to watch `+switch-master` (see [`watch_switch`](Self::watch_switch)).
     pub fn watch_switch(mut self, on: bool) -> Self {
         self.watch_switch = on;
+        self
+    }
+
+    /// The fewest other sentinels a sentinel must see (see
+    /// [`min_other_sentinels`](Self::min_other_sentinels)).
+    pub fn min_other_sentinels(mut self, n: u32) -> Self {
+        self.min_other_sentinels = n;
+        self
+    }
+
+    /// The host to use for the primary (see [`force_master_ip`](Self::force_master_ip)).
+    pub fn force_master_ip(mut self, host: impl Into<String>) -> Self {
+        self.force_master_ip = Some(host.into());
         self
     }
 }
@@ -495,6 +524,10 @@ pub(crate) struct Discovery {
     goal: Goal,
     role_retry_wait: Duration,
     rounds: u32,
+    /// [`SentinelOptions::min_other_sentinels`].
+    min_other_sentinels: u32,
+    /// [`SentinelOptions::force_master_ip`].
+    force_master_ip: Option<String>,
     round: u32,
     phase: Phase,
     /// The first sentinel that answered, to move to the front.
@@ -545,6 +578,8 @@ impl Discovery {
             goal,
             role_retry_wait: opts.role_retry_wait,
             rounds: opts.rounds.max(1),
+            min_other_sentinels: opts.min_other_sentinels,
+            force_master_ip: opts.force_master_ip.clone(),
             round: 1,
             phase: Phase::Finished,
             responsive: None,
@@ -612,10 +647,37 @@ impl Discovery {
 
     fn ask_master(&mut self, i: usize) -> Step {
         self.phase = Phase::AskMaster(i);
+        // With a minimum of other sentinels, the primary's whole state is needed to check it.
+        let cmd = if self.min_other_sentinels > 0 {
+            build::sentinel_master(&self.name)
+        } else {
+            build::sentinel_get_master_addr_by_name(&self.name)
+        };
         Step::Ask {
             addr: self.sentinels[i].clone(),
-            cmd: build::sentinel_get_master_addr_by_name(&self.name),
+            cmd,
         }
+    }
+
+    /// The primary's address in a sentinel's answer to [`ask_master`](Self::ask_master)'s
+    /// command; `None` for a null answer, or a state that does not pass the checks of
+    /// [`SentinelOptions::min_other_sentinels`].
+    fn master_in_answer(&self, v: Value) -> Result<Option<Addr>> {
+        let found = if self.min_other_sentinels > 0 {
+            let state = SentinelInstance::from_value(v)?;
+            let others = state.get_int("num-other-sentinels").unwrap_or(0);
+            let usable = state.is_master()
+                && !state.is_sdown()
+                && !state.is_odown()
+                && others >= i64::from(self.min_other_sentinels)
+                && state.port != 0;
+            usable.then_some((state.ip, state.port))
+        } else {
+            <Option<(String, u16)>>::from_value(v)?
+        };
+        Ok(found.map(|(host, port)| {
+            forced_master(self.force_master_ip.as_deref(), Addr::Tcp { host, port })
+        }))
     }
 
     fn ask_replicas(&mut self, i: usize) -> Step {
@@ -666,9 +728,8 @@ impl Discovery {
 
     fn on_master_answer(&mut self, i: usize, event: Event) -> Step {
         let addr = match self.sentinel_answer(i, event) {
-            Some(v) => match <Option<(String, u16)>>::from_value(v) {
-                Ok(Some((host, port))) => Some(Addr::Tcp { host, port }),
-                Ok(None) => None,
+            Some(v) => match self.master_in_answer(v) {
+                Ok(addr) => addr,
                 Err(e) => {
                     self.refused = Some(e);
                     None
@@ -949,6 +1010,18 @@ impl Discovery {
     }
 }
 
+/// The address to connect to for a primary the sentinels report at `addr`: with a
+/// [`force_master_ip`](SentinelOptions::force_master_ip), its host instead of theirs.
+pub(crate) fn forced_master(force_master_ip: Option<&str>, addr: Addr) -> Addr {
+    match (force_master_ip, addr) {
+        (Some(host), Addr::Tcp { port, .. }) => Addr::Tcp {
+            host: host.to_owned(),
+            port,
+        },
+        (_, addr) => addr,
+    }
+}
+
 /// The role word of a `ROLE` reply (`master`, `slave`, `sentinel`).
 fn role_of(v: &Value) -> Option<String> {
     match v {
@@ -1035,6 +1108,8 @@ mod tests {
         Replicas(&'static [(u16, &'static str)]),
         /// The wait is over.
         Waited,
+        /// SENTINEL MASTER's answer (RESP2 pairs): `(port, flags, num-other-sentinels)`.
+        State(u16, &'static str, u32),
     }
 
     fn event(e: E) -> Event {
@@ -1061,6 +1136,18 @@ mod tests {
                     .collect(),
             )),
             E::Waited => Event::Waited,
+            E::State(port, flags, others) => Event::Reply(Value::Array(
+                [
+                    ("name", "svc".to_owned()),
+                    ("ip", "127.0.0.1".to_owned()),
+                    ("port", port.to_string()),
+                    ("flags", flags.to_owned()),
+                    ("num-other-sentinels", others.to_string()),
+                ]
+                .iter()
+                .flat_map(|(k, v)| [bulk(k), bulk(v)])
+                .collect(),
+            )),
         }
     }
 
@@ -1220,6 +1307,83 @@ mod tests {
             });
             assert_eq!(front, responsive, "{name}: the sentinel moved to the front");
         }
+    }
+
+    #[test]
+    fn min_other_sentinels_checks_the_primary_state_and_force_master_ip_its_host() {
+        use E::*;
+        let sentinels: Vec<Addr> = (26380..26383).map(addr).collect();
+        let opts = SentinelOptions::default().min_other_sentinels(2);
+        let steps = |goal, events: &[E]| {
+            let mut d = Discovery::new("svc", sentinels.clone(), goal, &opts);
+            let mut shown = vec![show(&d.start())];
+            for &e in events {
+                shown.push(show(&d.on_event(event(e))));
+            }
+            shown
+        };
+        // Too few other sentinels, then objectively down: skipped; the third one counts.
+        assert_eq!(
+            steps(
+                Goal::Master,
+                &[
+                    State(7000, "master", 1),
+                    State(7000, "master,o_down", 2),
+                    State(7000, "master", 2),
+                    Role("master")
+                ]
+            ),
+            [
+                "ask 26380 MASTER",
+                "ask 26381 MASTER",
+                "ask 26382 MASTER",
+                "verify 7000",
+                "found 7000"
+            ]
+        );
+        // A replica's state, s_down, or an unknown name (an error reply): no primary.
+        assert_eq!(
+            steps(
+                Goal::MasterAddr,
+                &[
+                    State(7000, "slave", 2),
+                    State(7000, "s_down,master", 2),
+                    Refused
+                ]
+            ),
+            [
+                "ask 26380 MASTER",
+                "ask 26381 MASTER",
+                "ask 26382 MASTER",
+                "error MasterNotFound"
+            ]
+        );
+        // force_master_ip: the reported port with the forced host, for both answer forms.
+        for opts in [
+            SentinelOptions::default().force_master_ip("10.9.8.7"),
+            SentinelOptions::default()
+                .force_master_ip("10.9.8.7")
+                .min_other_sentinels(1),
+        ] {
+            let mut d = Discovery::new("svc", sentinels.clone(), Goal::MasterAddr, &opts);
+            d.start();
+            let answer = if opts.min_other_sentinels > 0 {
+                State(7000, "master", 2)
+            } else {
+                Named(7000)
+            };
+            match d.on_event(event(answer)) {
+                Step::Done(Ok(Found::Addr(a))) => assert_eq!(
+                    a,
+                    Addr::Tcp {
+                        host: "10.9.8.7".into(),
+                        port: 7000
+                    }
+                ),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(forced_master(None, addr(7000)), addr(7000));
     }
 
     #[test]

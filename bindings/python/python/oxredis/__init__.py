@@ -32,10 +32,12 @@ from .exceptions import (
 )
 from .exceptions import LockError, LockNotOwnedError, NoScriptError, ExecAbortError  # noqa: F401
 from .connection import BlockingConnectionPool, ConnectionPool
+from .sentinel import Sentinel, SentinelConnectionPool
 from .unsupported import (
     Connection,
     RedisCluster,
-    Sentinel,
+    SentinelManagedConnection,
+    SentinelManagedSSLConnection,
     SSLConnection,
     UnixDomainSocketConnection,
 )
@@ -56,6 +58,7 @@ __all__ = [
     "InvalidPipelineStack", "InvalidResponse", "Lock", "MaxConnectionsError", "NoPermissionError",
     "OutOfMemoryError", "Pipeline", "PubSubError", "ReadOnlyError", "Redis", "RedisCluster",
     "RedisClusterException", "RedisError", "ResponseError", "SSLConnection", "Script", "Sentinel",
+    "SentinelConnectionPool", "SentinelManagedConnection", "SentinelManagedSSLConnection",
     "StrictRedis", "TimeoutError", "UnixDomainSocketConnection", "WatchError", "exceptions",
     "from_url",
 ]

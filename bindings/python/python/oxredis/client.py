@@ -99,6 +99,89 @@ COMMAND_SHAPES = {
 }
 
 
+def _text(value: Any) -> Any:
+    """redis-py's ``str_if_bytes``: ``bytes`` as ``str`` (UTF-8, invalid bytes replaced)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+# The integer fields of a sentinel's view of an instance (redis-py's SENTINEL_STATE_TYPES).
+_SENTINEL_INT_FIELDS = frozenset({
+    "can-failover-its-master", "config-epoch", "down-after-milliseconds", "failover-timeout",
+    "info-refresh", "last-hello-message", "last-ok-ping-reply", "last-ping-reply",
+    "last-ping-sent", "master-link-down-time", "master-port", "num-other-sentinels",
+    "num-slaves", "o-down-time", "pending-commands", "parallel-syncs", "port", "quorum",
+    "role-reported-time", "s-down-time", "slave-priority", "slave-repl-offset",
+    "voted-leader-epoch",
+})
+
+# The flag behind each boolean redis-py adds to a sentinel state.
+_SENTINEL_FLAGS = (
+    ("is_master", "master"), ("is_slave", "slave"), ("is_sdown", "s_down"),
+    ("is_odown", "o_down"), ("is_sentinel", "sentinel"), ("is_disconnected", "disconnected"),
+    ("is_master_down", "master_down"),
+)
+
+
+def _sentinel_state(pairs) -> dict:
+    """redis-py's ``parse_sentinel_state`` of one instance's flat ``[field, value, ...]``
+    (RESP3's map is flattened in Rust): ``str`` keys and values, the counters as ``int``,
+    ``flags`` as sent plus ``is_master``, ``is_sdown``... booleans."""
+    it = iter(map(_text, pairs))
+    state = {}
+    for key, value in zip(it, it):
+        if key in _SENTINEL_INT_FIELDS:
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                pass
+        state[key] = value
+    flags = set(state.get("flags", "").split(","))
+    for name, flag in _SENTINEL_FLAGS:
+        state[name] = flag in flags
+    return state
+
+
+def _sentinel_masters(response) -> dict:
+    """SENTINEL MASTERS: each primary's state (``_sentinel_state``), by name."""
+    masters = {}
+    for item in response:
+        state = _sentinel_state(item)
+        masters[state["name"]] = state
+    return masters
+
+
+def _sentinel_states(response) -> list:
+    """SENTINEL SLAVES / SENTINELS: a list of states (``_sentinel_state``)."""
+    return [_sentinel_state(item) for item in response]
+
+
+def _sentinel_get_master(response):
+    """SENTINEL GET-MASTER-ADDR-BY-NAME: ``(ip, int port)``, or ``None``."""
+    return (response[0], int(response[1])) if response else None
+
+
+def _bool_ok(response) -> bool:
+    """redis-py's ``bool_ok``: whether the reply is exactly ``OK`` (so ``False`` for
+    CKQUORUM's ``OK 3 usable Sentinels...`` and RESET's count, as in redis-py)."""
+    return _text(response) == "OK"
+
+
+# Commands sent through ``execute_command`` whose reply is shaped in Rust (the shape) and
+# then by a function in Python: the SENTINEL commands (their callers, ``SentinelCommands``,
+# go through ``execute_command`` so that ``Sentinel`` can send them to every sentinel).
+COMMAND_POSTS = {
+    "SENTINEL GET-MASTER-ADDR-BY-NAME": (RAW, _sentinel_get_master),
+    "SENTINEL MASTER": (RESP2, _sentinel_state),
+    "SENTINEL MASTERS": (RESP2, _sentinel_masters),
+    "SENTINEL SLAVES": (RESP2, _sentinel_states),
+    "SENTINEL SENTINELS": (RESP2, _sentinel_states),
+    **{f"SENTINEL {name}": (RAW, _bool_ok) for name in (
+        "CKQUORUM", "FAILOVER", "FLUSHCONFIG", "MONITOR", "RESET", "REMOVE", "SET")},
+}
+
+
 def _encode(value: Any) -> bytes:
     """A value as redis-py's encoder sends it (``str`` as UTF-8, numbers as text)."""
     if isinstance(value, bytes):
@@ -184,7 +267,7 @@ def _list_or_args(keys: Any, args: tuple) -> list:
 # response callback is looked up by both words.
 _CONTAINERS = frozenset({
     "ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION", "LATENCY", "MEMORY",
-    "MODULE", "PUBSUB", "SCRIPT", "SLOWLOG", "XGROUP", "XINFO",
+    "MODULE", "PUBSUB", "SCRIPT", "SENTINEL", "SLOWLOG", "XGROUP", "XINFO",
 })
 
 
@@ -306,7 +389,75 @@ def _cast_rank(cast):
     return lambda r: [r[0], cast(r[1])] if r else r
 
 
-class CoreCommands:
+class SentinelCommands:
+    """The SENTINEL commands (redis-py's ``redis.commands.SentinelCommands``), for a client
+    of a sentinel (``Sentinel.sentinels[i]``) and for ``Sentinel`` itself, whose
+    ``execute_command`` sends them to every sentinel (``once``: to one of them) and returns
+    whether all succeeded, or their replies with ``return_responses=True``."""
+
+    def sentinel(self, *args):
+        """Deprecated in redis-py (a warning, nothing sent): use the ``sentinel_*`` methods."""
+        warnings.warn(DeprecationWarning("Use the individual sentinel_* methods"))
+
+    def sentinel_get_master_addr_by_name(self, service_name, return_responses=False):
+        """SENTINEL GET-MASTER-ADDR-BY-NAME: ``(ip, port)`` of the primary (``None`` when the
+        name is unknown); on ``Sentinel``, asked of one sentinel."""
+        return self.execute_command("SENTINEL GET-MASTER-ADDR-BY-NAME", service_name,
+                                    once=True, return_responses=return_responses)
+
+    def sentinel_master(self, service_name, return_responses=False):
+        """SENTINEL MASTER: the primary's state as a dict (``ip``, ``port``, ``flags``,
+        ``num-other-sentinels``..., and ``is_master``, ``is_sdown``... booleans)."""
+        return self.execute_command("SENTINEL MASTER", service_name,
+                                    return_responses=return_responses)
+
+    def sentinel_masters(self):
+        """SENTINEL MASTERS: every monitored primary's state (see ``sentinel_master``), by
+        name."""
+        return self.execute_command("SENTINEL MASTERS")
+
+    def sentinel_monitor(self, name, ip, port, quorum):
+        """SENTINEL MONITOR: starts monitoring a primary; ``True``."""
+        return self.execute_command("SENTINEL MONITOR", name, ip, port, quorum)
+
+    def sentinel_remove(self, name):
+        """SENTINEL REMOVE: stops monitoring ``name``; ``True``."""
+        return self.execute_command("SENTINEL REMOVE", name)
+
+    def sentinel_sentinels(self, service_name, return_responses=False):
+        """SENTINEL SENTINELS: the other sentinels of ``service_name``, a list of states."""
+        return self.execute_command("SENTINEL SENTINELS", service_name,
+                                    return_responses=return_responses)
+
+    def sentinel_set(self, name, option, value):
+        """SENTINEL SET: changes a monitoring parameter of ``name``; ``True``."""
+        return self.execute_command("SENTINEL SET", name, option, value)
+
+    def sentinel_slaves(self, service_name):
+        """SENTINEL SLAVES: the replicas of ``service_name``, a list of states."""
+        return self.execute_command("SENTINEL SLAVES", service_name)
+
+    def sentinel_reset(self, pattern):
+        """SENTINEL RESET: resets the primaries matching ``pattern`` (``False`` on a client,
+        as redis-py's ``bool_ok`` of the count; on ``Sentinel``, sent to one sentinel)."""
+        return self.execute_command("SENTINEL RESET", pattern, once=True)
+
+    def sentinel_failover(self, new_master_name):
+        """SENTINEL FAILOVER: forces a failover of ``new_master_name``; ``True``."""
+        return self.execute_command("SENTINEL FAILOVER", new_master_name)
+
+    def sentinel_ckquorum(self, new_master_name):
+        """SENTINEL CKQUORUM (``False`` on a client even when the quorum is reachable, as
+        redis-py's ``bool_ok`` of ``OK 3 usable Sentinels...``; on ``Sentinel``, sent to one
+        sentinel)."""
+        return self.execute_command("SENTINEL CKQUORUM", new_master_name, once=True)
+
+    def sentinel_flushconfig(self):
+        """SENTINEL FLUSHCONFIG: rewrites the sentinel's configuration file; ``True``."""
+        return self.execute_command("SENTINEL FLUSHCONFIG")
+
+
+class CoreCommands(SentinelCommands):
     """The command methods shared by ``Redis`` and ``Pipeline`` (redis-py's names and
     signatures)."""
 
@@ -332,6 +483,9 @@ class CoreCommands:
         name = args[0].upper() if isinstance(args[0], str) else args[0]
         if isinstance(name, str) and " " in name:
             args = tuple(args[0].split()) + args[1:]
+            posted = COMMAND_POSTS.get(name)
+            if posted is not None:
+                return self._cmd_post(posted[1], posted[0], *args)
         return self._cmd(COMMAND_SHAPES.get(name, RAW), *args)
 
     # --- strings -------------------------------------------------------------------------
@@ -2399,6 +2553,14 @@ class Redis(CoreCommands):
 
         kwargs = _url_kwargs(url, kwargs)
         return cls(_url=url, _explicit=frozenset(kwargs), **kwargs)
+
+    @classmethod
+    def from_pool(cls, connection_pool) -> "Redis":
+        """A client on ``connection_pool`` (redis-py's: the client owns the pool; here the
+        pool's connections close when the last client using it goes)."""
+        client = cls(connection_pool=connection_pool)
+        client.auto_close_connection_pool = True
+        return client
 
     def __init__(self, host="localhost", port=6379, db=0, password=None, socket_timeout=None,
                  socket_connect_timeout=None, socket_keepalive=None, socket_keepalive_options=None,

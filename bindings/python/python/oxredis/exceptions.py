@@ -25,6 +25,19 @@ class BusyLoadingError(ConnectionError):
     """The server is loading its dataset (LOADING)."""
 
 
+class MasterNotFoundError(ConnectionError):
+    """The sentinels know no usable primary for the service, or none of them answered
+    (``redis.sentinel.MasterNotFoundError``)."""
+
+
+class SlaveNotFoundError(ConnectionError):
+    """Neither a replica of the service nor its primary answered
+    (``redis.sentinel.SlaveNotFoundError``)."""
+
+
+ReplicaNotFoundError = SlaveNotFoundError
+
+
 class MaxConnectionsError(ConnectionError):
     """The connection pool is exhausted."""
 

@@ -9,12 +9,15 @@ def _placeholder(name: str, what: str) -> type:
     return type(name, (), {"__init__": __init__, "__doc__": f"Not implemented yet: {what}."})
 
 
-Sentinel = _placeholder(
-    "Sentinel", "the Rust core has a Sentinel client (oxredis::Sentinel) but the Python "
-    "binding does not wire it yet")
 RedisCluster = _placeholder(
     "RedisCluster", "the Rust core has a cluster client (oxredis::cluster) but the Python "
     "binding does not wire it yet")
 Connection = _placeholder("Connection", "connections are managed in Rust")
 SSLConnection = _placeholder("SSLConnection", "TLS is not exposed to Python yet")
+SentinelManagedConnection = _placeholder(
+    "SentinelManagedConnection", "connections are managed in Rust; Sentinel.master_for and "
+    "slave_for return clients whose connections ask the sentinels")
+SentinelManagedSSLConnection = _placeholder(
+    "SentinelManagedSSLConnection", "connections are managed in Rust; pass ssl=True to "
+    "Sentinel or master_for/slave_for")
 UnixDomainSocketConnection = _placeholder("UnixDomainSocketConnection", "use unix_socket_path=")

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::config::{Addr, ConnectionConfig};
 use crate::sentinel::{
-    parse_switch_master, subscribe_switch, switch_payload, Discovery, Event, Found, Goal, Role,
-    SentinelOptions, SentinelTarget, Shared, Step,
+    forced_master, parse_switch_master, subscribe_switch, switch_payload, Discovery, Event, Found,
+    Goal, Role, SentinelOptions, SentinelTarget, Shared, Step,
 };
 use crate::{Cmd, Error, ErrorKind, Result};
 
@@ -292,7 +292,8 @@ async fn watch(weak: &Weak<Shared>, addr: &Addr) {
                             let event = switch_payload(&frame).and_then(parse_switch_master);
                             if let Some((name, addr)) = event {
                                 if let Some(service) = shared.watched(&name) {
-                                    service.switched(&addr);
+                                    let force = shared.options.force_master_ip.as_deref();
+                                    service.switched(&forced_master(force, addr));
                                 }
                             }
                         }

@@ -1,20 +1,18 @@
 """``oxredis.asyncio``: redis-py's asyncio API (``redis.asyncio``) over oxredis's tokio client.
 
 ``Redis`` / ``StrictRedis`` (awaitable command methods, ``from_url``, async pipelines, async
-pub/sub, ``Script``), ``ConnectionPool`` / ``BlockingConnectionPool``. ``RedisCluster`` and
-``Sentinel`` import but raise ``NotImplementedError``.
+pub/sub, ``Script``), ``ConnectionPool`` / ``BlockingConnectionPool``, ``Sentinel``
+(``oxredis.asyncio.sentinel``). ``RedisCluster`` imports but raises ``NotImplementedError``.
 """
 
 from ..connection import BlockingConnectionPool, ConnectionPool
 from ..unsupported import _placeholder
 from .client import Monitor, Pipeline, PubSub, Redis, Script, StrictRedis
+from .sentinel import Sentinel, SentinelConnectionPool
 
 RedisCluster = _placeholder(
     "asyncio.RedisCluster", "the Rust core has an async cluster client (oxredis::aio) but the "
     "Python binding does not wire it yet")
-Sentinel = _placeholder(
-    "asyncio.Sentinel", "the Rust core has an async Sentinel client but the Python binding "
-    "does not wire it yet")
 
 
 def from_url(url, **kwargs):
@@ -23,4 +21,4 @@ def from_url(url, **kwargs):
 
 
 __all__ = ["BlockingConnectionPool", "ConnectionPool", "Monitor", "Pipeline", "PubSub", "Redis",
-           "RedisCluster", "Script", "Sentinel", "StrictRedis", "from_url"]
+           "RedisCluster", "Script", "Sentinel", "SentinelConnectionPool", "StrictRedis", "from_url"]

@@ -65,6 +65,9 @@ class Redis(CoreCommands):
         kwargs = _url_kwargs(url, kwargs)
         return cls(_url=url, _explicit=frozenset(kwargs), **kwargs)
 
+    # A client on the given pool (redis-py's ``from_pool``).
+    from_pool = classmethod(_sync.Redis.from_pool.__func__)
+
     # `single_connection_client=True` changes nothing: every command already shares one
     # connection (blocking commands excepted).
     _SINGLE = False
