@@ -22,7 +22,7 @@ pub(crate) struct Client {
 
 /// A Python `Retry` as `(backoff kind, cap, base, retries, retried error kinds)`
 /// (`oxredis/retry.py`); negative `retries` retry forever, as in redis-py.
-type RetrySpec = (String, f64, f64, i64, Vec<String>);
+pub(crate) type RetrySpec = (String, f64, f64, i64, Vec<String>);
 
 /// The core's retry policy for a Python `Retry`.
 fn retry_policy((kind, cap, base, retries, on): RetrySpec) -> PyResult<oxredis::retry::Retry> {
@@ -84,6 +84,13 @@ pub(crate) fn backoff_compute(kind: &str, cap: f64, base: f64, failures: u32) ->
 fn seconds(s: f64) -> PyResult<Duration> {
     Duration::try_from_secs_f64(s)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("bad timeout {s}: {e}")))
+}
+
+impl Client {
+    /// The connection settings the client was built with.
+    pub(crate) fn config(&self) -> &oxredis::ConnectionConfig {
+        self.inner.config()
+    }
 }
 
 #[pymethods]
@@ -194,13 +201,13 @@ impl Client {
 
     /// Whether bulk replies become `str`.
     #[getter]
-    fn decode_responses(&self) -> bool {
+    pub(crate) fn decode_responses(&self) -> bool {
         self.decode
     }
 
     /// The protocol spoken: 2 or 3.
     #[getter]
-    fn protocol(&self) -> u8 {
+    pub(crate) fn protocol(&self) -> u8 {
         self.protocol
     }
 

@@ -32,9 +32,9 @@ from .exceptions import (
 )
 from .exceptions import LockError, LockNotOwnedError, NoScriptError, ExecAbortError  # noqa: F401
 from .connection import BlockingConnectionPool, ConnectionPool
+from .cluster import RedisCluster
 from .unsupported import (
     Connection,
-    RedisCluster,
     Sentinel,
     SSLConnection,
     UnixDomainSocketConnection,

@@ -646,7 +646,7 @@ class CoreCommands:
             args += ["COUNT", count]
         return args
 
-    def dbsize(self):
+    def dbsize(self, **kwargs):
         """DBSIZE."""
         return self._cmd(RAW, "DBSIZE")
 
@@ -1823,7 +1823,7 @@ class CoreCommands:
         """PUBSUB SHARDNUMSUB (Redis 7+): ``[(shard_channel, subscribers)]``."""
         return self._cmd(PAIR_LIST, "PUBSUB", "SHARDNUMSUB", *args)
 
-    def publish(self, channel, message):
+    def publish(self, channel, message, **kwargs):
         """PUBLISH: how many subscribers received it."""
         return self._cmd(RAW, "PUBLISH", channel, message)
 
@@ -1831,7 +1831,7 @@ class CoreCommands:
         """PING: ``True``."""
         return self._cmd(PING, "PING", *args)
 
-    def echo(self, value):
+    def echo(self, value, **kwargs):
         """ECHO."""
         return self._cmd(RAW, "ECHO", value)
 
@@ -1908,7 +1908,7 @@ class CoreCommands:
         """LATENCY RESET of ``events`` (all when none): how many were reset."""
         return self._cmd(RAW, "LATENCY", "RESET", *events)
 
-    def command_count(self):
+    def command_count(self, **kwargs):
         """COMMAND COUNT: how many commands the server has."""
         return self._cmd(RAW, "COMMAND", "COUNT")
 

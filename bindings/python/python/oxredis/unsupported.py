@@ -12,9 +12,6 @@ def _placeholder(name: str, what: str) -> type:
 Sentinel = _placeholder(
     "Sentinel", "the Rust core has a Sentinel client (oxredis::Sentinel) but the Python "
     "binding does not wire it yet")
-RedisCluster = _placeholder(
-    "RedisCluster", "the Rust core has a cluster client (oxredis::cluster) but the Python "
-    "binding does not wire it yet")
 Connection = _placeholder("Connection", "connections are managed in Rust")
 SSLConnection = _placeholder("SSLConnection", "TLS is not exposed to Python yet")
 UnixDomainSocketConnection = _placeholder("UnixDomainSocketConnection", "use unix_socket_path=")

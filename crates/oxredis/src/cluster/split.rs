@@ -23,9 +23,11 @@ pub(crate) struct Part {
 
 /// Splits `cmd` into one command per slot of its keys, in order of each slot's first key.
 /// Only commands whose arguments after the name are all keys, each followed by the same number
-/// of values (`keys(1, -1, step)`: DEL, MGET, MSET...), can be split; `None` for others.
+/// of values (`keys(1, -1, step)`: DEL, MGET, MSET...), can be split; `None` for others. A
+/// command built by hand is split by the declaration of its name; the parts carry that
+/// declaration (and the original's reply shape).
 pub(crate) fn split_by_slot(cmd: &Cmd) -> Option<Vec<Part>> {
-    let spec = cmd.spec();
+    let spec = cmd.route_spec()?;
     let KeySpec::Range { first, last, step } = spec.keys else {
         return None;
     };
