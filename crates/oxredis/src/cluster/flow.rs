@@ -974,18 +974,23 @@ mod tests {
         Value::Bulk(Bytes::copy_from_slice(s.as_bytes()))
     }
 
-    /// Three primaries on 7000-7002 with replicas on 7003-7005, slots as redis-cli assigns them.
-    fn map() -> SlotMap {
+    /// The CLUSTER SLOTS reply of three primaries on 7000-7002 with replicas on 7003-7005,
+    /// slots as redis-cli assigns them.
+    fn full_reply() -> Value {
         let node = |p: i64| Value::Array(vec![bulk("127.0.0.1"), Value::Int(p)]);
         let entry = |s: i64, e: i64, p: i64| {
             Value::Array(vec![Value::Int(s), Value::Int(e), node(p), node(p + 3)])
         };
-        let reply = Value::Array(vec![
+        Value::Array(vec![
             entry(0, 5460, 7000),
             entry(5461, 10922, 7001),
             entry(10923, 16383, 7002),
-        ]);
-        SlotMap::from_cluster_slots(&reply, "127.0.0.1").unwrap()
+        ])
+    }
+
+    /// The map of [`full_reply`].
+    fn map() -> SlotMap {
+        SlotMap::from_cluster_slots(&full_reply(), "127.0.0.1").unwrap()
     }
 
     fn n(port: u16) -> NodeAddr {
@@ -1228,13 +1233,138 @@ mod tests {
         let mut v = TopologyVotes::new();
         let e = Error::new(ErrorKind::Connection, "refused");
         assert!(!v.add(&n(7000), Err(e)));
-        let err = TopologyVotes::new().finish().unwrap_err();
+        let settings = ClusterSettings::default();
+        let err = TopologyVotes::new().finish(&settings).unwrap_err();
         assert!(err.to_string().contains("no node to ask"), "{err}");
         let mut failed = TopologyVotes::new();
         failed.add(&n(7000), Err(Error::new(ErrorKind::Connection, "refused")));
-        let err = failed.finish().unwrap_err();
+        let err = failed.finish(&settings).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connection);
         assert!(err.to_string().contains("127.0.0.1:7000"), "{err}");
         let _ = v;
+    }
+
+    #[test]
+    fn require_full_coverage_refuses_a_map_with_unserved_slots() {
+        let node = |p: i64| Value::Array(vec![bulk("127.0.0.1"), Value::Int(p)]);
+        let partial = Value::Array(vec![
+            Value::Array(vec![Value::Int(0), Value::Int(5460), node(7000)]),
+            Value::Array(vec![Value::Int(10923), Value::Int(16383), node(7002)]),
+        ]);
+        let votes = || {
+            let mut v = TopologyVotes::new();
+            v.add(&n(7000), Ok(partial.clone()));
+            v
+        };
+        let lenient = ClusterSettings::default();
+        assert!(!lenient.require_full_coverage);
+        let map = votes().finish(&lenient).unwrap();
+        assert_eq!(map.covered_slots(), 5461 + 5461);
+        let strict = ClusterSettings {
+            require_full_coverage: true,
+            ..ClusterSettings::default()
+        };
+        let err = votes().finish(&strict).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ClusterDown);
+        assert!(err.to_string().contains("10922 of 16384"), "{err}");
+        // Every slot served: accepted either way.
+        let mut full = TopologyVotes::new();
+        full.add(&n(7000), Ok(full_reply()));
+        assert!(full.finish(&strict).unwrap().is_fully_covered());
+    }
+
+    #[test]
+    fn slot_nodes_list_the_primary_then_its_replicas() {
+        let s = state(LoadBalancingStrategy::Primary);
+        let nodes = s.slot_nodes(12182);
+        assert_eq!(
+            nodes,
+            [
+                ClusterNode::from_addr(&n(7002), ServerType::Primary),
+                ClusterNode::from_addr(&n(7005), ServerType::Replica)
+            ]
+        );
+        let empty = ClusterState::new(
+            SlotMap::empty(),
+            LoadBalancingStrategy::Primary,
+            vec![n(7000)],
+            Duration::ZERO,
+        );
+        assert!(empty.slot_nodes(0).is_empty());
+    }
+
+    #[test]
+    fn hand_built_commands_plan_and_combine_by_their_declaration() {
+        let mut s = state(LoadBalancingStrategy::Primary);
+        let hand = |args: &[&str]| {
+            let mut cmd = Cmd::empty();
+            for a in args {
+                cmd.arg(*a);
+            }
+            cmd
+        };
+        // DBSIZE on every primary sums, as the declared command does.
+        let primaries = TargetNodes::Flag(NodeFlag::Primaries);
+        match s.plan(&hand(&["dbsize"]), Some(&primaries)).unwrap() {
+            Plan::Many {
+                aggregate, read, ..
+            } => assert_eq!((aggregate, read), (Aggregate::Sum, true)),
+            other => panic!("{other:?}"),
+        }
+        // DEL across slots is split, the parts carrying DEL's declaration.
+        match s.plan(&hand(&["DEL", "foo", "bar"]), None).unwrap() {
+            Plan::Split {
+                parts, aggregate, ..
+            } => {
+                assert_eq!(aggregate, Aggregate::Sum);
+                let slots: Vec<u16> = parts.iter().map(|(p, _)| p.slot).collect();
+                assert_eq!(slots, [12182, 5061]);
+                assert!(parts.iter().all(|(p, _)| p.cmd.spec().name == "DEL"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A keyless command sent to one node by its declaration carries its aggregate.
+        match s.plan(&hand(&["SCAN", "0"]), None).unwrap() {
+            Plan::Many { aggregate, .. } => assert_eq!(aggregate, Aggregate::Scan),
+            other => panic!("{other:?}"),
+        }
+        match s.plan(&hand(&["PING"]), None).unwrap() {
+            Plan::One {
+                slot: None,
+                aggregate,
+                ..
+            } => assert_eq!(aggregate, Aggregate::AllOk),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn node_replies_combine_as_run_returns_them() {
+        let one = |v: Value| NodeReplies::Nodes {
+            replies: vec![(ClusterNode::new("127.0.0.1", 7000), v)],
+            aggregate: Aggregate::Scan,
+        };
+        let page = Value::Array(vec![bulk("0"), Value::Array(vec![bulk("k")])]);
+        // One node's reply: as it is for `run`, combined as declared for `combine_all`.
+        assert_eq!(one(page.clone()).combine().unwrap(), page);
+        assert_eq!(
+            one(page).combine_all().unwrap(),
+            Value::Array(vec![
+                Value::Map(vec![(bulk("127.0.0.1:7000"), bulk("0"))]),
+                Value::Array(vec![bulk("k")]),
+            ])
+        );
+        let two = NodeReplies::Nodes {
+            replies: vec![
+                (ClusterNode::new("127.0.0.1", 7000), Value::Int(2)),
+                (ClusterNode::new("127.0.0.1", 7001), Value::Int(3)),
+            ],
+            aggregate: Aggregate::Sum,
+        };
+        assert_eq!(two.combine().unwrap(), Value::Int(5));
+        assert_eq!(
+            NodeReplies::Keyed(Value::Int(1)).combine_all().unwrap(),
+            Value::Int(1)
+        );
     }
 }

@@ -575,6 +575,7 @@ mod tests {
             min_refresh_interval: Duration::from_millis(100),
             backoff: Backoff::exponential(Duration::from_secs(1), Duration::from_millis(100)),
             try_again_delay: Duration::from_millis(50),
+            require_full_coverage: false,
         }
     }
 

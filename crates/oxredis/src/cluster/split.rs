@@ -159,9 +159,16 @@ mod tests {
         let z = build::zunionstore("d", &["a", "b"], &Default::default());
         assert!(split_by_slot(&z).is_none());
         assert!(split_by_slot(&Cmd::new("DEL")).is_none());
-        let mut raw = Cmd::new("DEL");
-        raw.arg("a");
-        assert!(split_by_slot(&raw).is_none(), "undeclared: keys unknown");
+        // Built by hand (execute_command, the Python binding): split by DEL's declaration.
+        let mut raw = Cmd::new("del");
+        raw.arg("foo").arg("123456789");
+        let parts = split_by_slot(&raw).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(args(&parts[0].cmd), ["DEL", "foo"]);
+        assert_eq!(parts[1].cmd.spec().name, "DEL");
+        let mut unknown = Cmd::new("NOTACOMMAND");
+        unknown.arg("a");
+        assert!(split_by_slot(&unknown).is_none(), "undeclared: keys unknown");
     }
 
     #[test]
