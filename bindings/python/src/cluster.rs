@@ -1,5 +1,6 @@
-//! `_native.ClusterClient`: the blocking Redis Cluster client (`oxredis::RedisCluster`) for one
-//! Python `RedisCluster`. Routing, redirects, retries and the combination of several nodes'
+//! `_native.ClusterClient` and `_native.AsyncClusterClient`: the blocking and async Redis
+//! Cluster clients (`oxredis::RedisCluster`, `oxredis::aio::RedisCluster`) for one Python
+//! `RedisCluster` / `oxredis.asyncio.RedisCluster`, built from one `ClusterOptions`. Routing, redirects, retries and the combination of several nodes'
 //! replies are the core's; this module packs arguments (`args.rs`) and shapes replies
 //! (`reply.rs`) as the standalone client does, and gives the per-node replies redis-py's shape.
 
@@ -16,6 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyString, PyTuple};
 
 use crate::args::{arg_bytes, build_cmd};
+use crate::bridge::{finish, Completer};
 use crate::client::{backoff, results_to_list, Client, RetrySpec};
 use crate::errors::{named_error, to_pyerr};
 use crate::pubsub::PubSubConn;
@@ -182,6 +184,35 @@ fn shape_replies(
     }
 }
 
+/// SCAN's MATCH, COUNT and TYPE options from `scan_iter`'s arguments.
+fn scan_options(
+    pattern: Option<&Bound<'_, PyAny>>,
+    count: Option<u64>,
+    type_: Option<String>,
+) -> PyResult<ScanOptions> {
+    let mut options = ScanOptions::default();
+    if let Some(p) = pattern {
+        options = options.pattern(arg_bytes(p)?);
+    }
+    if let Some(c) = count {
+        options = options.count(c);
+    }
+    if let Some(t) = type_ {
+        options = options.type_(t);
+    }
+    Ok(options)
+}
+
+/// The exception for a failed cluster pipeline: keys in several slots of a transaction are
+/// redis-py's `CrossSlotTransactionError`.
+fn pipeline_error(py: Python<'_>, e: &oxredis::Error, transaction: bool) -> PyErr {
+    if transaction && e.kind() == oxredis::ErrorKind::CrossSlot && e.server_error().is_none() {
+        named_error(py, "CrossSlotTransactionError", &e.to_string())
+    } else {
+        to_pyerr(py, e)
+    }
+}
+
 /// A redis-py `LoadBalancingStrategy` by its value.
 fn strategy(py: Python<'_>, name: &str) -> PyResult<LoadBalancingStrategy> {
     Ok(match name {
@@ -198,18 +229,18 @@ fn strategy(py: Python<'_>, name: &str) -> PyResult<LoadBalancingStrategy> {
     })
 }
 
-/// The Rust cluster client of one Python `RedisCluster`, and whether replies are decoded.
+/// The settings of a Python `RedisCluster`, parsed once (no I/O): they build the blocking
+/// client ([`ClusterClient`]) or the async one ([`AsyncClusterClient`]).
 #[pyclass(module = "oxredis._native", frozen)]
-pub(crate) struct ClusterClient {
-    inner: RedisCluster,
+pub(crate) struct ClusterOptions {
+    builder: ClusterBuilder,
     decode: bool,
     protocol: u8,
 }
 
 #[pymethods]
-impl ClusterClient {
-    /// Connects to the cluster (the slot map is fetched now, with the GIL released). Every
-    /// node connection takes the settings of `client`, a `Client` built from the same
+impl ClusterOptions {
+    /// Every node connection takes the settings of `client`, a `Client` built from the same
     /// keywords (`Client::new` parses them; its own pool stays unused). `startup_nodes` are
     /// `(host, port)`; with `client_node` the client's own address (its URL's) is one too.
     /// `retry`, when given, sets the retries and the backoff of the cluster's own retries in
@@ -267,13 +298,36 @@ impl ClusterClient {
                 .cluster_error_retry_attempts(u32::try_from(retries).unwrap_or(u32::MAX)),
             None => b.cluster_error_retry_attempts(cluster_error_retry_attempts),
         };
+        Ok(ClusterOptions {
+            builder: b,
+            decode: client.decode_responses(),
+            protocol: client.protocol(),
+        })
+    }
+}
+
+/// The Rust cluster client of one Python `RedisCluster`, and whether replies are decoded.
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct ClusterClient {
+    inner: RedisCluster,
+    decode: bool,
+    protocol: u8,
+}
+
+#[pymethods]
+impl ClusterClient {
+    /// Connects to the cluster of `options`: the slot map is fetched now, with the GIL
+    /// released.
+    #[new]
+    fn new(py: Python<'_>, options: &ClusterOptions) -> PyResult<Self> {
+        let b = options.builder.clone();
         let inner = py
             .allow_threads(|| b.build())
             .map_err(|e| to_pyerr(py, &e))?;
         Ok(ClusterClient {
             inner,
-            decode: client.decode_responses(),
-            protocol: client.protocol(),
+            decode: options.decode,
+            protocol: options.protocol,
         })
     }
 
@@ -336,16 +390,9 @@ impl ClusterClient {
         for cmd in cmds {
             pipe.queue(cmd);
         }
-        let results = py.allow_threads(|| pipe.execute_raw()).map_err(|e| {
-            if transaction
-                && e.kind() == oxredis::ErrorKind::CrossSlot
-                && e.server_error().is_none()
-            {
-                named_error(py, "CrossSlotTransactionError", &e.to_string())
-            } else {
-                to_pyerr(py, &e)
-            }
-        })?;
+        let results = py
+            .allow_threads(|| pipe.execute_raw())
+            .map_err(|e| pipeline_error(py, &e, transaction))?;
         results_to_list(py, results, shapes, self.decode, raise_on_error)
     }
 
@@ -375,18 +422,8 @@ impl ClusterClient {
         count: Option<u64>,
         type_: Option<String>,
     ) -> PyResult<ClusterScanIter> {
-        let mut options = ScanOptions::default();
-        if let Some(p) = pattern {
-            options = options.pattern(arg_bytes(p)?);
-        }
-        if let Some(c) = count {
-            options = options.count(c);
-        }
-        if let Some(t) = type_ {
-            options = options.type_(t);
-        }
         Ok(ClusterScanIter {
-            inner: Mutex::new(self.inner.scan_iter(options)),
+            inner: Mutex::new(self.inner.scan_iter(scan_options(pattern, count, type_)?)),
             decode: self.decode,
         })
     }
@@ -502,5 +539,225 @@ impl ClusterScanIter {
             Some(Ok(v)) => raw(py, v, self.decode).map(Some),
             Some(Err(e)) => Err(to_pyerr(py, &e)),
         }
+    }
+}
+
+/// The async Rust cluster client (tokio) of one Python `oxredis.asyncio.RedisCluster`: each
+/// call packs its command at once and spawns a tokio task that resolves an asyncio future
+/// through the loop's [`Completer`], as `AsyncClient` does. The slot map is fetched on the
+/// first command (or `initialize`).
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct AsyncClusterClient {
+    inner: oxredis::aio::RedisCluster,
+    decode: bool,
+    protocol: u8,
+}
+
+#[pymethods]
+impl AsyncClusterClient {
+    /// The client of `options` (nothing is opened until the first command).
+    #[new]
+    fn new(py: Python<'_>, options: &ClusterOptions) -> PyResult<Self> {
+        let inner = options
+            .builder
+            .clone()
+            .build_async()
+            .map_err(|e| to_pyerr(py, &e))?;
+        Ok(AsyncClusterClient {
+            inner,
+            decode: options.decode,
+            protocol: options.protocol,
+        })
+    }
+
+    /// Whether bulk replies become `str`.
+    #[getter]
+    fn decode_responses(&self) -> bool {
+        self.decode
+    }
+
+    /// The protocol spoken: 2 or 3.
+    #[getter]
+    fn protocol(&self) -> u8 {
+        self.protocol
+    }
+
+    /// Fetches the slot map now; `None` resolves `fut`.
+    fn initialize(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let inner = self.inner.clone();
+        completer.spawn(fut, async move {
+            let done = inner.initialize().await;
+            finish(done, |py, ()| Ok(py.None()))
+        })
+    }
+
+    /// As `ClusterClient.execute`; the reply resolves `fut` through `completer`.
+    #[pyo3(signature = (args, shape, targets, fut, completer))]
+    fn execute(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, PyTuple>,
+        shape: u8,
+        targets: Option<&Bound<'_, PyAny>>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let cmd = build_cmd(args)?;
+        let targets = match targets {
+            Some(t) if !t.is_none() => Some(self::targets(py, t)?),
+            _ => None,
+        };
+        let per_node_cmd = per_node_in_redis_py(&cmd);
+        let (inner, decode, shape) = (self.inner.clone(), self.decode, Shape::from_u8(shape));
+        completer.spawn(fut, async move {
+            let replies = inner.run_per_node(cmd, targets).await;
+            finish(replies, move |py, r| {
+                shape_replies(py, r, shape, decode, per_node_cmd)
+            })
+        })
+    }
+
+    /// As `ClusterClient.execute_pipeline`; the results resolve `fut`.
+    fn execute_pipeline(
+        &self,
+        commands: &Bound<'_, CommandQueue>,
+        transaction: bool,
+        raise_on_error: bool,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let mut pipe = self.inner.pipeline().transaction(transaction);
+        let (cmds, shapes) = commands.borrow_mut().take()?;
+        for cmd in cmds {
+            pipe.queue(cmd);
+        }
+        let decode = self.decode;
+        completer.spawn(fut, async move {
+            let results = pipe.execute_raw().await;
+            Box::new(move |py: Python<'_>| match results {
+                Ok(results) => results_to_list(py, results, shapes, decode, raise_on_error),
+                Err(e) => Err(pipeline_error(py, &e, transaction)),
+            }) as crate::bridge::Finish
+        })
+    }
+
+    /// As `ClusterClient.mget_nonatomic`; the values resolve `fut`.
+    fn mget_nonatomic(
+        &self,
+        keys: &Bound<'_, PyTuple>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let keys = build_cmd(keys)?;
+        let (inner, decode) = (self.inner.clone(), self.decode);
+        completer.spawn(fut, async move {
+            let values = inner.mget_nonatomic::<Value>(keys).await;
+            finish(values, move |py, v| raw(py, v, decode))
+        })
+    }
+
+    /// As `ClusterClient.mset_nonatomic`; `True` resolves `fut`.
+    fn mset_nonatomic(
+        &self,
+        pairs: &Bound<'_, PyTuple>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let pairs = build_cmd(pairs)?;
+        let inner = self.inner.clone();
+        completer.spawn(fut, async move {
+            let done = inner.mset_nonatomic(pairs).await;
+            finish(done, |py, ok| {
+                Ok(PyBool::new(py, ok).to_owned().into_any().unbind())
+            })
+        })
+    }
+
+    /// An async iterator over every key of every primary (SCAN ... MATCH/COUNT/TYPE).
+    #[pyo3(signature = (pattern=None, count=None, type_=None))]
+    fn scan_iter(
+        &self,
+        pattern: Option<&Bound<'_, PyAny>>,
+        count: Option<u64>,
+        type_: Option<String>,
+    ) -> PyResult<AsyncClusterScanIter> {
+        Ok(AsyncClusterScanIter {
+            inner: std::sync::Arc::new(tokio::sync::Mutex::new(
+                self.inner.scan_iter(scan_options(pattern, count, type_)?),
+            )),
+            decode: self.decode,
+        })
+    }
+
+    /// The hash slot of `key`.
+    fn keyslot(&self, key: &Bound<'_, PyAny>) -> PyResult<u16> {
+        Ok(oxredis::cluster::key_slot(arg_bytes(key)?))
+    }
+
+    /// Every node of the slot map (empty before it is fetched), primaries first.
+    fn get_nodes(&self) -> Vec<NodeTuple> {
+        node_list(self.inner.get_nodes())
+    }
+
+    /// Every primary.
+    fn get_primaries(&self) -> Vec<NodeTuple> {
+        node_list(self.inner.get_primaries())
+    }
+
+    /// Every replica.
+    fn get_replicas(&self) -> Vec<NodeTuple> {
+        node_list(self.inner.get_replicas())
+    }
+
+    /// The node at `host:port`, if the slot map has it.
+    fn get_node(&self, host: &str, port: u16) -> Option<NodeTuple> {
+        self.inner.get_node(host, port).map(node_tuple)
+    }
+
+    /// The nodes of `slot`'s shard, the primary first.
+    fn slot_nodes(&self, slot: u16) -> Vec<NodeTuple> {
+        node_list(self.inner.slot_nodes(slot))
+    }
+
+    /// The node keyless commands go to by default.
+    fn get_default_node(&self) -> NodeTuple {
+        node_tuple(self.inner.get_default_node())
+    }
+
+    /// Makes `host:port` the default node; `False` when the slot map does not have it.
+    fn set_default_node(&self, host: String, port: u16) -> bool {
+        self.inner.set_default_node(&ClusterNode::new(host, port))
+    }
+
+    /// Reads go to replicas too from now on.
+    fn readonly(&self) {
+        self.inner.readonly();
+    }
+
+    /// Reads go to primaries only from now on.
+    fn readwrite(&self) {
+        self.inner.readwrite();
+    }
+}
+
+/// The keys of every primary for `async for` (`AsyncClusterClient.scan_iter`).
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct AsyncClusterScanIter {
+    inner: std::sync::Arc<tokio::sync::Mutex<oxredis::aio::ClusterScanStream<Value>>>,
+    decode: bool,
+}
+
+#[pymethods]
+impl AsyncClusterScanIter {
+    /// The next key resolves `fut`, or `None` at the end.
+    fn next(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let (inner, decode) = (self.inner.clone(), self.decode);
+        completer.spawn(fut, async move {
+            let item = inner.lock().await.next().await;
+            finish(item.transpose(), move |py, key| match key {
+                Some(v) => raw(py, v, decode),
+                None => Ok(py.None()),
+            })
+        })
     }
 }

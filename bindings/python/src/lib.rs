@@ -25,7 +25,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(client::backoff_compute, m)?)?;
     m.add_class::<client::Watched>()?;
     m.add_class::<client::SingleConn>()?;
+    m.add_class::<cluster::ClusterOptions>()?;
     m.add_class::<cluster::ClusterClient>()?;
+    m.add_class::<cluster::AsyncClusterClient>()?;
+    m.add_class::<cluster::AsyncClusterScanIter>()?;
     m.add_class::<cluster::ClusterScanIter>()?;
     m.add_class::<aio::AsyncClient>()?;
     m.add_class::<aio::AsyncWatched>()?;

@@ -448,3 +448,62 @@ def test_lock_and_scripts(rc):
     assert pipe.execute() == [3, b"3"]
     assert rc.script_flush() is True
     assert rc.script_exists(script.sha) == [False]
+
+
+# --- asyncio -----------------------------------------------------------------------------------
+def test_asyncio_cluster(cluster, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+    from oxredis.asyncio.cluster import RedisCluster as AsyncRedisCluster
+
+    assert aredis.RedisCluster is AsyncRedisCluster
+
+    async def main():
+        rc = aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[1], protocol=protocol)
+        assert rc.get_nodes() == []  # the slot map is fetched by initialize()
+        assert await rc.initialize() is rc
+        assert sorted(n.port for n in rc.get_primaries()) == sorted(cluster.ports[:3])
+        assert len(rc.get_replicas()) == 3
+        assert await rc.flushall() == {f"127.0.0.1:{p}": True for p in cluster.ports[:3]}
+        for i, key in enumerate(SHARD_KEYS):
+            assert await rc.set(key, i) is True
+        assert [await rc.get(k) for k in SHARD_KEYS] == [b"0", b"1", b"2"]
+        assert [rc.get_node_from_key(k).port for k in SHARD_KEYS] == cluster.ports[:3]
+        # Many tasks at once, on every shard.
+        await asyncio.gather(*(rc.incr(k) for k in SHARD_KEYS for _ in range(50)))
+        assert await rc.mget_nonatomic(SHARD_KEYS) == [b"50", b"51", b"52"]
+        assert await rc.dbsize(target_nodes=RedisCluster.PRIMARIES) == 3
+        assert await rc.dbsize() == 1
+        assert await rc.ping(target_nodes=RedisCluster.ALL_NODES) is True
+        info = await rc.info("server", target_nodes=RedisCluster.ALL_NODES)
+        assert sorted(info) == sorted(f"127.0.0.1:{p}" for p in cluster.ports)
+        assert sorted(await rc.keys(target_nodes=RedisCluster.PRIMARIES)) == [b"a", b"b", b"c"]
+        assert await rc.mset_nonatomic({"x": 1, "{x}y": 2, "z": 3}) == [True, True]
+        assert await rc.mget_nonatomic("z", "{x}y", "nope") == [b"3", b"2", None]
+        assert await rc.exists("a", "b", "c", "x", "z") == 5
+        keys = [k async for k in rc.scan_iter()]
+        assert sorted(keys) == [b"a", b"b", b"c", b"x", b"z", b"{x}y"]
+        assert [k async for k in rc.scan_iter(match="{x}*")] == [b"{x}y"]
+        async with rc.pipeline() as pipe:
+            pipe.get("a").incr("b").get("c").set("x", "p")
+            assert await pipe.execute() == [b"52", 51, b"51", True]
+        pipe = rc.pipeline(transaction=True)
+        pipe.incr("{x}y").get("x")
+        assert await pipe.execute() == [3, b"p"]
+        with pytest.raises(CrossSlotTransactionError):
+            await rc.pipeline(transaction=True).set("a", 1).set("b", 2).execute()
+        with pytest.raises(RedisClusterException):
+            await rc.mget(["a", "b"])
+        script = rc.register_script("return redis.call('GET', KEYS[1])")
+        assert await script(keys=["x"]) == b"p"
+        assert await rc.delete("a", "b", "c", "x", "z", "{x}y") == 6
+        await rc.aclose()
+        with pytest.raises(ConnectionError):
+            await aredis.RedisCluster(host="127.0.0.1", port=1).initialize()
+        async with aredis.RedisCluster.from_url(
+                f"redis://127.0.0.1:{cluster.ports[0]}", decode_responses=True) as rd:
+            assert await rd.set("s", "é") is True and await rd.get("s") == "é"
+            assert await rd.delete("s") == 1
+
+    asyncio.run(main())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import random
 import socket
 import threading
 import time
@@ -19,6 +20,7 @@ import urllib.parse
 from enum import Enum
 from typing import Any, Iterator, Optional
 
+from . import _native
 from .client import RAW, CoreCommands, Pipeline, Redis, _list_or_args, _ResponseCallbacks
 from .connection import ConnectionPool, _url_kwargs
 from .exceptions import RedisClusterException, SlotNotCoveredError
@@ -90,26 +92,14 @@ def _with_target_nodes(method):
     def call(self, *args, target_nodes=None, **kwargs):
         if target_nodes is None:
             return method(self, *args, **kwargs)
-        targeted = _Targeted(self._native.execute, self._target_spec(target_nodes))
-        return method(targeted, *args, **kwargs)
+        return method(self._targeted(self._target_spec(target_nodes)), *args, **kwargs)
 
     return call
 
 
-class RedisCluster(CoreCommands):
-    """A Redis Cluster client with redis-py's API: ``RedisCluster(host, port)`` or
-    ``RedisCluster(startup_nodes=[ClusterNode(host, port), ...])``; the other keywords are
-    those of ``Redis`` (``password``, ``decode_responses``, ``protocol``, ``ssl``...), applied
-    to every node. The slot map is fetched when the client is made.
-
-    A keyed command goes to the primary of its keys' slot (or, with ``read_from_replicas`` /
-    ``load_balancing_strategy``, a read to a replica); keys in several slots raise
-    ``RedisClusterException``, except for DELETE, EXISTS, TOUCH and UNLINK, which are sent per
-    slot and summed. A keyless command goes where redis-py sends it (``dbsize``, ``ping``,
-    ``info``, ``keys``... to the default node; ``flushall``, ``scan``, ``script_load``... to
-    every primary), or to ``target_nodes=``; replies from several nodes come back as redis-py
-    gives them (DBSIZE summed, PING one ``True``, KEYS merged, INFO a dict per node name).
-    """
+class _ClusterBase:
+    """What the blocking and asyncio ``RedisCluster`` share: node flags, settings, the
+    ``ClusterNode`` accessors and ``keyslot`` (none of which does I/O)."""
 
     RedisClusterRequestTTL = 16
 
@@ -121,18 +111,21 @@ class RedisCluster(CoreCommands):
 
     NODE_FLAGS = {PRIMARIES, REPLICAS, ALL_NODES, RANDOM, DEFAULT_NODE}
 
+    # The standalone client of one node (`ClusterNode.redis_connection`).
+    _redis_class = Redis
+
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> "RedisCluster":
+    def from_url(cls, url: str, **kwargs: Any):
         """A client from ``redis://[[user]:password@]host[:port][/0]`` or ``rediss://``, the
         URL's node a start-up node; keyword arguments win over the URL."""
         return cls(url=url, **kwargs)
 
-    def __init__(self, host=None, port=6379, startup_nodes=None, cluster_error_retry_attempts=3,
-                 retry=None, require_full_coverage=True, reinitialize_steps=5,
-                 read_from_replicas=False, load_balancing_strategy=None,
-                 dynamic_startup_nodes=True, url=None, address_remap=None, cache=None,
-                 cache_config=None, event_dispatcher=None, policy_resolver=None,
-                 maint_notifications_config=None, **kwargs):
+    def _options(self, host, port, startup_nodes, cluster_error_retry_attempts, retry,
+                 require_full_coverage, reinitialize_steps, read_from_replicas,
+                 load_balancing_strategy, url, address_remap, cache, cache_config,
+                 kwargs) -> "_native.ClusterOptions":
+        """Checks redis-py's constructor arguments and parses them into the Rust client's
+        settings (no I/O)."""
         if "db" in kwargs:
             raise RedisClusterException("Argument 'db' is not possible to use in cluster mode")
         if address_remap is not None:
@@ -163,17 +156,6 @@ class RedisCluster(CoreCommands):
         strategy = load_balancing_strategy
         if isinstance(strategy, LoadBalancingStrategy):
             strategy = strategy.value
-        self._native = _native_cluster(
-            self._pool._native, [(n.host, n.port) for n in startup_nodes],
-            client_node=url is not None,
-            cluster_error_retry_attempts=int(cluster_error_retry_attempts),
-            reinitialize_steps=int(reinitialize_steps),
-            read_from_replicas=bool(read_from_replicas),
-            load_balancing_strategy=strategy,
-            require_full_coverage=bool(require_full_coverage),
-            retry=retry._spec() if retry is not None else None,
-        )
-        self._execute = self._native.execute
         self.startup_nodes = startup_nodes
         self.read_from_replicas = read_from_replicas
         self.load_balancing_strategy = load_balancing_strategy
@@ -183,22 +165,16 @@ class RedisCluster(CoreCommands):
         self.response_callbacks = _ResponseCallbacks(self)
         self._nodes: dict = {}
         self._nodes_lock = threading.Lock()
-
-    # --- commands --------------------------------------------------------------------------
-    def _cmd(self, shape, *args):
-        return self._execute(args, shape)
-
-    def _cmd_post(self, post, shape, *args):
-        return post(self._execute(args, shape))
-
-    # The hottest commands skip the `_cmd` frame (same arguments and reply as CoreCommands').
-    def get(self, name):
-        """GET: the value, or ``None``."""
-        return self._execute(("GET", name), RAW)
-
-    def hget(self, name, key):
-        """HGET: the value, or ``None``."""
-        return self._execute(("HGET", name, key), RAW)
+        return _native.ClusterOptions(
+            self._pool._native, [(n.host, n.port) for n in startup_nodes],
+            client_node=url is not None,
+            cluster_error_retry_attempts=int(cluster_error_retry_attempts),
+            reinitialize_steps=int(reinitialize_steps),
+            read_from_replicas=bool(read_from_replicas),
+            load_balancing_strategy=strategy,
+            require_full_coverage=bool(require_full_coverage),
+            retry=retry._spec() if retry is not None else None,
+        )
 
     def _target_spec(self, target_nodes):
         """``target_nodes`` as the Rust client takes it: a node flag, or ``[(host, port)]``."""
@@ -220,6 +196,156 @@ class RedisCluster(CoreCommands):
     def keyslot(self, key) -> int:
         """The hash slot of ``key`` (CRC16 of the key or of its ``{hash tag}``, mod 16384)."""
         return self._native.keyslot(key)
+
+    def _node(self, spec) -> ClusterNode:
+        """The ``ClusterNode`` of a ``(host, port, server_type)`` from the Rust client, one
+        object per node (its ``redis_connection`` made once)."""
+        host, port, server_type = spec
+        name = get_node_name(host, port)
+        with self._nodes_lock:
+            node = self._nodes.get(name)
+            if node is None:
+                node = ClusterNode(host, port, server_type)
+                node.redis_connection = self._node_client(host, port)
+                self._nodes[name] = node
+            elif server_type is not None:
+                node.server_type = server_type
+        return node
+
+    def _node_client(self, host, port):
+        """A standalone client of one node, with the cluster's connection settings."""
+        kwargs = dict(self._pool.connection_kwargs)
+        kwargs.pop("db", None)
+        if self._url is not None:
+            parts = urllib.parse.urlsplit(self._url)
+            userinfo = parts.netloc.rpartition("@")[0]
+            where = f"[{host}]" if ":" in host else host
+            netloc = f"{userinfo}@{where}:{port}" if userinfo else f"{where}:{port}"
+            url = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+            return self._redis_class.from_url(url, **kwargs)
+        kwargs.update(host=host, port=port)
+        return self._redis_class(**kwargs)
+
+    def get_nodes(self) -> list:
+        """Every node of the slot map, primaries first."""
+        return [self._node(n) for n in self._native.get_nodes()]
+
+    def get_primaries(self) -> list:
+        """Every primary."""
+        return [self._node(n) for n in self._native.get_primaries()]
+
+    def get_replicas(self) -> list:
+        """Every replica."""
+        return [self._node(n) for n in self._native.get_replicas()]
+
+    def get_random_node(self) -> ClusterNode:
+        """Any node."""
+        return random.choice(self.get_nodes())
+
+    def get_node(self, host=None, port=None, node_name=None) -> Optional[ClusterNode]:
+        """The node at ``host``/``port`` or named ``node_name`` (``host:port``), ``None`` when
+        the slot map does not have it."""
+        if host is not None and port is not None:
+            if host == "localhost":
+                host = socket.gethostbyname(host)
+        elif node_name is not None:
+            host, _, port = node_name.rpartition(":")
+        else:
+            return None
+        try:
+            port = int(port)
+        except ValueError:
+            return None
+        found = self._native.get_node(host, port)
+        return self._node(found) if found is not None else None
+
+    def get_node_from_key(self, key, replica=False) -> Optional[ClusterNode]:
+        """The primary of ``key``'s slot, or with ``replica=True`` its first replica (``None``
+        when it has none); ``SlotNotCoveredError`` when no node serves the slot."""
+        slot = self.keyslot(key)
+        nodes = self._native.slot_nodes(slot)
+        if not nodes:
+            raise SlotNotCoveredError(f'Slot "{slot}" is not covered by the cluster.')
+        if replica:
+            return self._node(nodes[1]) if len(nodes) > 1 else None
+        return self._node(nodes[0])
+
+    def get_default_node(self) -> ClusterNode:
+        """The node keyless commands without a declared target go to."""
+        return self._node(self._native.get_default_node())
+
+    def set_default_node(self, node) -> bool:
+        """Makes ``node`` the default node; ``False`` when it is not in the cluster."""
+        if node is None:
+            return False
+        return self._native.set_default_node(node.host, node.port)
+
+    def get_redis_connection(self, node):
+        """A standalone client of ``node`` (its ``redis_connection``)."""
+        return self._node((node.host, node.port, node.server_type)).redis_connection
+
+    def get_connection_kwargs(self) -> dict:
+        """The keyword arguments of every node's connections."""
+        return self._pool.connection_kwargs
+
+    def get_protocol(self) -> int:
+        """The RESP version spoken: 2 or 3."""
+        return self._native.protocol
+
+    def set_response_callback(self, command: str, callback) -> None:
+        """Replaces the reply shaping of ``command`` on this client and its pipelines."""
+        self.response_callbacks[command] = callback
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.RedisCluster(protocol={self._native.protocol})>"
+
+
+class RedisCluster(_ClusterBase, CoreCommands):
+    """A Redis Cluster client with redis-py's API: ``RedisCluster(host, port)`` or
+    ``RedisCluster(startup_nodes=[ClusterNode(host, port), ...])``; the other keywords are
+    those of ``Redis`` (``password``, ``decode_responses``, ``protocol``, ``ssl``...), applied
+    to every node. The slot map is fetched when the client is made.
+
+    A keyed command goes to the primary of its keys' slot (or, with ``read_from_replicas`` /
+    ``load_balancing_strategy``, a read to a replica); keys in several slots raise
+    ``RedisClusterException``, except for DELETE, EXISTS, TOUCH and UNLINK, which are sent per
+    slot and summed. A keyless command goes where redis-py sends it (``dbsize``, ``ping``,
+    ``info``, ``keys``... to the default node; ``flushall``, ``scan``, ``script_load``... to
+    every primary), or to ``target_nodes=``; replies from several nodes come back as redis-py
+    gives them (DBSIZE summed, PING one ``True``, KEYS merged, INFO a dict per node name).
+    """
+
+    def __init__(self, host=None, port=6379, startup_nodes=None, cluster_error_retry_attempts=3,
+                 retry=None, require_full_coverage=True, reinitialize_steps=5,
+                 read_from_replicas=False, load_balancing_strategy=None,
+                 dynamic_startup_nodes=True, url=None, address_remap=None, cache=None,
+                 cache_config=None, event_dispatcher=None, policy_resolver=None,
+                 maint_notifications_config=None, **kwargs):
+        options = self._options(host, port, startup_nodes, cluster_error_retry_attempts, retry,
+                                require_full_coverage, reinitialize_steps, read_from_replicas,
+                                load_balancing_strategy, url, address_remap, cache,
+                                cache_config, kwargs)
+        self._native = _native.ClusterClient(options)
+        self._execute = self._native.execute
+
+    # --- commands --------------------------------------------------------------------------
+    def _cmd(self, shape, *args):
+        return self._execute(args, shape)
+
+    def _targeted(self, targets) -> _Targeted:
+        return _Targeted(self._native.execute, targets)
+
+    def _cmd_post(self, post, shape, *args):
+        return post(self._execute(args, shape))
+
+    # The hottest commands skip the `_cmd` frame (same arguments and reply as CoreCommands').
+    def get(self, name):
+        """GET: the value, or ``None``."""
+        return self._execute(("GET", name), RAW)
+
+    def hget(self, name, key):
+        """HGET: the value, or ``None``."""
+        return self._execute(("HGET", name, key), RAW)
 
     def mget_nonatomic(self, keys, *args) -> list:
         """MGET of keys in any slots: one MGET per slot, the values in the order of ``keys``.
@@ -274,100 +400,7 @@ class RedisCluster(CoreCommands):
         self.read_from_replicas = False
         return True
 
-    # --- nodes -----------------------------------------------------------------------------
-    def _node(self, spec) -> ClusterNode:
-        """The ``ClusterNode`` of a ``(host, port, server_type)`` from the Rust client, one
-        object per node (its ``redis_connection`` made once)."""
-        host, port, server_type = spec
-        name = get_node_name(host, port)
-        with self._nodes_lock:
-            node = self._nodes.get(name)
-            if node is None:
-                node = ClusterNode(host, port, server_type)
-                node.redis_connection = self._node_client(host, port)
-                self._nodes[name] = node
-            elif server_type is not None:
-                node.server_type = server_type
-        return node
-
-    def _node_client(self, host, port) -> Redis:
-        """A standalone ``Redis`` of one node, with the cluster's connection settings."""
-        kwargs = dict(self._pool.connection_kwargs)
-        kwargs.pop("db", None)
-        if self._url is not None:
-            parts = urllib.parse.urlsplit(self._url)
-            userinfo = parts.netloc.rpartition("@")[0]
-            where = f"[{host}]" if ":" in host else host
-            netloc = f"{userinfo}@{where}:{port}" if userinfo else f"{where}:{port}"
-            url = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-            return Redis.from_url(url, **kwargs)
-        kwargs.update(host=host, port=port)
-        return Redis(**kwargs)
-
-    def get_nodes(self) -> list:
-        """Every node of the slot map, primaries first."""
-        return [self._node(n) for n in self._native.get_nodes()]
-
-    def get_primaries(self) -> list:
-        """Every primary."""
-        return [self._node(n) for n in self._native.get_primaries()]
-
-    def get_replicas(self) -> list:
-        """Every replica."""
-        return [self._node(n) for n in self._native.get_replicas()]
-
-    def get_random_node(self) -> ClusterNode:
-        """Any node."""
-        import random
-
-        return random.choice(self.get_nodes())
-
-    def get_node(self, host=None, port=None, node_name=None) -> Optional[ClusterNode]:
-        """The node at ``host``/``port`` or named ``node_name`` (``host:port``), ``None`` when
-        the slot map does not have it."""
-        if host is not None and port is not None:
-            if host == "localhost":
-                host = socket.gethostbyname(host)
-        elif node_name is not None:
-            host, _, port = node_name.rpartition(":")
-        else:
-            return None
-        try:
-            port = int(port)
-        except ValueError:
-            return None
-        found = self._native.get_node(host, port)
-        return self._node(found) if found is not None else None
-
-    def get_node_from_key(self, key, replica=False) -> Optional[ClusterNode]:
-        """The primary of ``key``'s slot, or with ``replica=True`` its first replica (``None``
-        when it has none); ``SlotNotCoveredError`` when no node serves the slot."""
-        slot = self.keyslot(key)
-        nodes = self._native.slot_nodes(slot)
-        if not nodes:
-            raise SlotNotCoveredError(f'Slot "{slot}" is not covered by the cluster.')
-        if replica:
-            return self._node(nodes[1]) if len(nodes) > 1 else None
-        return self._node(nodes[0])
-
-    def get_default_node(self) -> ClusterNode:
-        """The node keyless commands without a declared target go to."""
-        return self._node(self._native.get_default_node())
-
-    def set_default_node(self, node) -> bool:
-        """Makes ``node`` the default node; ``False`` when it is not in the cluster."""
-        if node is None:
-            return False
-        return self._native.set_default_node(node.host, node.port)
-
-    def get_redis_connection(self, node) -> Redis:
-        """A standalone ``Redis`` of ``node`` (its ``redis_connection``)."""
-        return self._node((node.host, node.port, node.server_type)).redis_connection
-
     # --- client ----------------------------------------------------------------------------
-    def __repr__(self) -> str:
-        return f"<oxredis.cluster.RedisCluster(protocol={self._native.protocol})>"
-
     def __enter__(self):
         return self
 
@@ -382,18 +415,6 @@ class RedisCluster(CoreCommands):
         for node in nodes:
             if node.redis_connection is not None:
                 node.redis_connection.close()
-
-    def get_connection_kwargs(self) -> dict:
-        """The keyword arguments of every node's connections."""
-        return self._pool.connection_kwargs
-
-    def get_protocol(self) -> int:
-        """The RESP version spoken: 2 or 3."""
-        return self._native.protocol
-
-    def set_response_callback(self, command: str, callback) -> None:
-        """Replaces the reply shaping of ``command`` on this client and its pipelines."""
-        self.response_callbacks[command] = callback
 
     def pipeline(self, transaction=None, shard_hint=None) -> "ClusterPipeline":
         """A ``ClusterPipeline``: commands queue until ``execute()`` sends them grouped per
@@ -423,21 +444,19 @@ class RedisCluster(CoreCommands):
     __contains__ = Redis.__contains__
 
 
-def _native_cluster(client, startup_nodes, **options):
-    from . import _native
+def _take_target_nodes(cls) -> None:
+    """Every command method that takes keyword arguments in redis-py takes ``target_nodes=``
+    in its ``RedisCluster`` (the command then goes to those nodes): so in ``cls``, for the
+    ``CoreCommands`` methods it does not define itself."""
+    for name, method in list(vars(CoreCommands).items()):
+        if name.startswith("__") or not inspect.isfunction(method) or name in vars(cls):
+            continue
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD
+               for p in inspect.signature(method).parameters.values()):
+            setattr(cls, name, _with_target_nodes(method))
 
-    return _native.ClusterClient(client, startup_nodes, **options)
 
-
-# Every command method that takes keyword arguments in redis-py takes `target_nodes=` in
-# its RedisCluster (the command then goes to those nodes).
-for _name, _method in list(vars(CoreCommands).items()):
-    if _name.startswith("__") or not inspect.isfunction(_method) or _name in vars(RedisCluster):
-        continue
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD
-           for p in inspect.signature(_method).parameters.values()):
-        setattr(RedisCluster, _name, _with_target_nodes(_method))
-del _name, _method
+_take_target_nodes(RedisCluster)
 
 
 class ClusterPipeline(Pipeline):
