@@ -93,21 +93,44 @@ fn per_node_in_redis_py(cmd: &Cmd) -> bool {
         })
 }
 
+/// How one reply becomes its Python value: its shape, `decode_responses`, and the Python
+/// function applied to the shaped reply (a response callback, LASTSAVE's `datetime`...), which
+/// redis-py applies to each node's reply before combining them.
+#[derive(Clone, Copy)]
+struct Shaping<'a, 'py> {
+    shape: Shape,
+    decode: bool,
+    post: Option<&'a Bound<'py, PyAny>>,
+}
+
+impl Shaping<'_, '_> {
+    fn apply(&self, py: Python<'_>, v: Value) -> PyResult<PyObject> {
+        let obj = shaped(py, v, self.shape, self.decode)?;
+        self.post_of(obj)
+    }
+
+    fn post_of(&self, obj: PyObject) -> PyResult<PyObject> {
+        match self.post {
+            Some(post) => Ok(post.call1((obj,))?.unbind()),
+            None => Ok(obj),
+        }
+    }
+}
+
 /// `{node name: shaped reply}`, or the one node's shaped reply (redis-py's `_process_result`
 /// without a result callback).
 fn per_node(
     py: Python<'_>,
     replies: Vec<(ClusterNode, Value)>,
-    shape: Shape,
-    decode: bool,
+    how: Shaping<'_, '_>,
 ) -> PyResult<PyObject> {
     if replies.len() == 1 {
         let v = replies.into_iter().next().map_or(Value::Nil, |(_, v)| v);
-        return shaped(py, v, shape, decode);
+        return how.apply(py, v);
     }
     let out = PyDict::new(py);
     for (node, v) in replies {
-        out.set_item(node.name(), shaped(py, v, shape, decode)?)?;
+        out.set_item(node.name(), how.apply(py, v)?)?;
     }
     Ok(out.into_any().unbind())
 }
@@ -156,16 +179,15 @@ fn scan_result(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 fn shape_replies(
     py: Python<'_>,
     replies: NodeReplies,
-    shape: Shape,
-    decode: bool,
+    how: Shaping<'_, '_>,
     per_node_cmd: bool,
 ) -> PyResult<PyObject> {
     let (node_replies, aggregate) = match replies {
-        NodeReplies::Keyed(v) => return shaped(py, v, shape, decode),
+        NodeReplies::Keyed(v) => return how.apply(py, v),
         NodeReplies::Nodes { replies, aggregate } => (replies, aggregate),
     };
     if aggregate == Aggregate::PerNode || per_node_cmd {
-        return per_node(py, node_replies, shape, decode);
+        return per_node(py, node_replies, how);
     }
     let combined = NodeReplies::Nodes {
         replies: node_replies,
@@ -174,13 +196,13 @@ fn shape_replies(
     .combine_all()
     .map_err(|e| to_pyerr(py, &e))?;
     match aggregate {
-        Aggregate::Scan => scan_result(py, combined, decode),
+        Aggregate::Scan => how.post_of(scan_result(py, combined, how.decode)?),
         // redis-py: `all(res.values())`, a bool.
         Aggregate::AllOk => {
-            let ok = shaped(py, combined, shape, decode)?.bind(py).is_truthy()?;
+            let ok = how.apply(py, combined)?.bind(py).is_truthy()?;
             Ok(PyBool::new(py, ok).to_owned().into_any().unbind())
         }
-        _ => shaped(py, combined, shape, decode),
+        _ => how.apply(py, combined),
     }
 }
 
@@ -345,15 +367,16 @@ impl ClusterClient {
 
     /// Sends one command (`args[0]` is its name) where `targets` say (a node flag's value or
     /// a list of `(host, port)`), or where the command's declaration routes it, and returns
-    /// its reply in `shape` (several nodes' replies as redis-py gives them). The GIL is
-    /// released while the cluster works.
-    #[pyo3(signature = (args, shape, targets=None))]
+    /// its reply in `shape`, `post` applied to each node's (several nodes' replies as
+    /// redis-py gives them). The GIL is released while the cluster works.
+    #[pyo3(signature = (args, shape, targets=None, post=None))]
     fn execute(
         &self,
         py: Python<'_>,
         args: &Bound<'_, PyTuple>,
         shape: u8,
         targets: Option<&Bound<'_, PyAny>>,
+        post: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyObject> {
         let cmd = build_cmd(args)?;
         let targets = match targets {
@@ -365,13 +388,12 @@ impl ClusterClient {
         let replies = py
             .allow_threads(|| inner.run_per_node(cmd, targets.as_ref()))
             .map_err(|e| to_pyerr(py, &e))?;
-        shape_replies(
-            py,
-            replies,
-            Shape::from_u8(shape),
-            self.decode,
-            per_node_cmd,
-        )
+        let how = Shaping {
+            shape: Shape::from_u8(shape),
+            decode: self.decode,
+            post: post.filter(|p| !p.is_none()),
+        };
+        shape_replies(py, replies, how, per_node_cmd)
     }
 
     /// Sends `commands` (the pipeline's queued commands, taken from it), grouped per node,
@@ -592,7 +614,11 @@ impl AsyncClusterClient {
     }
 
     /// As `ClusterClient.execute`; the reply resolves `fut` through `completer`.
-    #[pyo3(signature = (args, shape, targets, fut, completer))]
+    #[pyo3(signature = (args, shape, targets, fut, completer, post=None))]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the command, its shaping and its future"
+    )]
     fn execute(
         &self,
         py: Python<'_>,
@@ -601,6 +627,7 @@ impl AsyncClusterClient {
         targets: Option<&Bound<'_, PyAny>>,
         fut: Bound<'_, PyAny>,
         completer: &Completer,
+        post: Option<Py<PyAny>>,
     ) -> PyResult<()> {
         let cmd = build_cmd(args)?;
         let targets = match targets {
@@ -612,7 +639,13 @@ impl AsyncClusterClient {
         completer.spawn(fut, async move {
             let replies = inner.run_per_node(cmd, targets).await;
             finish(replies, move |py, r| {
-                shape_replies(py, r, shape, decode, per_node_cmd)
+                let post = post.map(|p| p.into_bound(py)).filter(|p| !p.is_none());
+                let how = Shaping {
+                    shape,
+                    decode,
+                    post: post.as_ref(),
+                };
+                shape_replies(py, r, how, per_node_cmd)
             })
         })
     }

@@ -4,6 +4,7 @@ multi-node replies in redis-py's shapes, the non-atomic multi-key helpers, pipel
 shards, redirects after a slot migration, SCAN over every primary, replica reads and pub/sub.
 Every test runs on RESP2 and RESP3 unless it says otherwise."""
 
+import datetime
 import time
 
 import pytest
@@ -157,6 +158,14 @@ def test_multi_node_replies_in_redis_py_shapes(cluster, rc):
     assert rc.dbsize(target_nodes=RedisCluster.PRIMARIES) == 0
     with pytest.raises(TypeError):
         rc.ping(target_nodes=42)
+    # A reply's Python post-processing applies to each node's reply, as redis-py's callbacks.
+    saves = rc.lastsave(target_nodes=RedisCluster.ALL_NODES)
+    assert sorted(saves) == sorted(f"127.0.0.1:{p}" for p in cluster.ports)
+    assert all(isinstance(t, datetime.datetime) for t in saves.values())
+    rc.set_response_callback("TIME", lambda reply: ("time", len(reply)))
+    assert rc.time() == ("time", 2)
+    assert rc.time(target_nodes=RedisCluster.PRIMARIES) == {
+        f"127.0.0.1:{p}": ("time", 2) for p in cluster.ports[:3]}
 
 
 def test_mget_mset_nonatomic_and_split_commands(rc):
@@ -478,6 +487,11 @@ def test_asyncio_cluster(cluster, protocol):
         assert await rc.ping(target_nodes=RedisCluster.ALL_NODES) is True
         info = await rc.info("server", target_nodes=RedisCluster.ALL_NODES)
         assert sorted(info) == sorted(f"127.0.0.1:{p}" for p in cluster.ports)
+        saves = await rc.lastsave(target_nodes=RedisCluster.PRIMARIES)
+        assert len(saves) == 3
+        assert all(isinstance(t, datetime.datetime) for t in saves.values())
+        rc.set_response_callback("TIME", lambda reply: ("time", len(reply)))
+        assert await rc.time(target_nodes=rc.get_default_node()) == ("time", 2)
         assert sorted(await rc.keys(target_nodes=RedisCluster.PRIMARIES)) == [b"a", b"b", b"c"]
         assert await rc.mset_nonatomic({"x": 1, "{x}y": 2, "z": 3}) == [True, True]
         assert await rc.mget_nonatomic("z", "{x}y", "nope") == [b"3", b"2", None]

@@ -21,7 +21,15 @@ from enum import Enum
 from typing import Any, Iterator, Optional
 
 from . import _native
-from .client import RAW, CoreCommands, Pipeline, Redis, _list_or_args, _ResponseCallbacks
+from .client import (
+    RAW,
+    CoreCommands,
+    Pipeline,
+    Redis,
+    _command_name,
+    _list_or_args,
+    _ResponseCallbacks,
+)
 from .connection import ConnectionPool, _url_kwargs
 from .exceptions import RedisClusterException, SlotNotCoveredError
 from .pubsub import PubSub
@@ -71,17 +79,23 @@ class LoadBalancingStrategy(Enum):
 
 class _Targeted(CoreCommands):
     """A ``RedisCluster``'s command methods sent to chosen nodes: what a method called with
-    ``target_nodes=`` runs on (its ``_cmd`` passes the targets to the Rust client)."""
+    ``target_nodes=`` runs on (its ``_cmd`` passes the targets to the Rust client, with the
+    client's response callback as the command's ``post``)."""
 
-    def __init__(self, execute, targets):
+    def __init__(self, execute, targets, callbacks):
         self._execute = execute
         self._targets = targets
+        self._callbacks = callbacks
 
     def _cmd(self, shape, *args):
+        callback = self._callbacks.get(_command_name(args)) if self._callbacks else None
+        if callback is not None:
+            return self._execute(args, RAW, self._targets, callback)
         return self._execute(args, shape, self._targets)
 
     def _cmd_post(self, post, shape, *args):
-        return post(self._execute(args, shape, self._targets))
+        # As redis-py applies a response callback: to each node's reply.
+        return self._execute(args, shape, self._targets, post)
 
 
 def _with_target_nodes(method):
@@ -333,10 +347,11 @@ class RedisCluster(_ClusterBase, CoreCommands):
         return self._execute(args, shape)
 
     def _targeted(self, targets) -> _Targeted:
-        return _Targeted(self._native.execute, targets)
+        return _Targeted(self._native.execute, targets, self.response_callbacks)
 
     def _cmd_post(self, post, shape, *args):
-        return post(self._execute(args, shape))
+        # As redis-py applies a response callback: to each node's reply.
+        return self._execute(args, shape, None, post)
 
     # The hottest commands skip the `_cmd` frame (same arguments and reply as CoreCommands').
     def get(self, name):

@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator
 
 from .. import _native
 from .. import client as _sync
-from ..client import RAW, CoreCommands, _list_or_args
+from ..client import RAW, CoreCommands, _command_name, _list_or_args
 from ..cluster import (
     ClusterNode,
     LoadBalancingStrategy,
@@ -23,24 +23,31 @@ from ..cluster import (
     _take_target_nodes,
 )
 from ..exceptions import RedisClusterException
-from .client import Pipeline, Redis, Script, _future, _posted
+from .client import Pipeline, Redis, Script, _future
 
 
 class _Targeted(CoreCommands):
     """The asyncio ``RedisCluster``'s command methods sent to chosen nodes (``target_nodes=``):
     its ``_cmd`` passes the targets to the Rust client and returns a future."""
 
-    def __init__(self, native, targets):
+    def __init__(self, native, targets, callbacks):
         self._native = native
         self._targets = targets
+        self._callbacks = callbacks
 
     def _cmd(self, shape, *args):
+        callback = self._callbacks.get(_command_name(args)) if self._callbacks else None
+        if callback is not None:
+            return self._cmd_post(callback, RAW, *args)
         fut, completer = _future()
         self._native.execute(args, shape, self._targets, fut, completer)
         return fut
 
     def _cmd_post(self, post, shape, *args):
-        return _posted(self._cmd(shape, *args), post)
+        # As redis-py applies a response callback: to each node's reply.
+        fut, completer = _future()
+        self._native.execute(args, shape, self._targets, fut, completer, post)
+        return fut
 
 
 class RedisCluster(_ClusterBase, CoreCommands):
@@ -68,10 +75,13 @@ class RedisCluster(_ClusterBase, CoreCommands):
         return fut
 
     def _cmd_post(self, post, shape, *args):
-        return _posted(RedisCluster._cmd(self, shape, *args), post)
+        # As redis-py applies a response callback: to each node's reply.
+        fut, completer = _future()
+        self._native.execute(args, shape, None, fut, completer, post)
+        return fut
 
     def _targeted(self, targets) -> _Targeted:
-        return _Targeted(self._native, targets)
+        return _Targeted(self._native, targets, self.response_callbacks)
 
     def get(self, name):
         """GET: the value, or ``None`` (awaitable)."""
