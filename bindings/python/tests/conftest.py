@@ -164,20 +164,24 @@ class ClusterServers:
         views = []
         for port in self.ports:
             if b"cluster_state:ok" not in self.cmd(port, "CLUSTER", "INFO"):
+                self.why = f"{port}: cluster_state not ok"
                 return False
             info = self.cmd(port, "INFO", "replication")
             if b"role:slave" in info and b"master_link_status:up" not in info:
+                self.why = f"{port}: replica link down"
                 return False
             views.append(self.shards(port))
-        return (all(v == views[0] for v in views) and len(views[0]) == 3
+        self.why = f"slot maps: {views}"
+        return (all(v == views[0] for v in views)
+                and len({primary for _, _, primary, _ in views[0]}) == 3
                 and all(len(replicas) == 1 for *_, replicas in views[0]))
 
-    @staticmethod
-    def _wait(check, what, timeout=30.0):
+    def _wait(self, check, what, timeout=30.0):
         deadline = time.monotonic() + timeout
+        self.why = ""
         while not check():
             if time.monotonic() > deadline:
-                raise RuntimeError(f"cluster: {what} not reached within {timeout} s")
+                raise RuntimeError(f"cluster: {what} not reached within {timeout} s {self.why}")
             time.sleep(0.02)
 
     def primary_of(self, slot):

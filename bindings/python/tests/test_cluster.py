@@ -12,8 +12,10 @@ import pytest
 import oxredis
 from oxredis.cluster import ClusterNode, LoadBalancingStrategy, RedisCluster
 from oxredis.exceptions import (
+    ClusterDownError,
     ConnectionError,
     CrossSlotTransactionError,
+    MovedError,
     RedisClusterException,
     ResponseError,
     SlotNotCoveredError,
@@ -263,6 +265,9 @@ def test_ask_and_moved_after_a_slot_migration(cluster, protocol):
         # A pipeline with a stale map (a client that learnt the map before the move back).
         stale = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol)
         assert stale.get_node_from_key(key).port == target
+        # Every node learns the target's new config epoch first: a second move made before
+        # could bump the source to the same epoch, and the nodes would disagree for good.
+        cluster._wait(cluster._healthy, "slot map settled")
         back = _Migration(cluster, slot, target, source)
         back.move(key, other)
         back.finish()
@@ -273,6 +278,25 @@ def test_ask_and_moved_after_a_slot_migration(cluster, protocol):
     finally:
         cluster._wait(cluster._healthy, "slot map settled")
     assert cluster.primary_of(slot) == source
+
+
+def test_a_redirect_loop_ends_in_moved_error(cluster):
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0])
+    key = "{loop}k"
+    slot = rc.keyslot(key)
+    owner = rc.get_node_from_key(key).port
+    other = next(p for p in cluster.ports[:3] if p != owner)
+    ids = {p: cluster.cmd(p, "CLUSTER", "MYID").decode() for p in (owner, other)}
+    # The owner hands the (empty) slot to `other`, which still thinks the owner has it: each
+    # answers MOVED to the other.
+    cluster.cmd(owner, "CLUSTER", "SETSLOT", slot, "NODE", ids[other])
+    try:
+        with pytest.raises(MovedError, match=f"MOVED {slot}"):
+            rc.get(key)
+    finally:
+        cluster.cmd(owner, "CLUSTER", "SETSLOT", slot, "NODE", ids[owner])
+        cluster._wait(cluster._healthy, "slot map settled")
+    assert rc.get(key) is None
 
 
 def test_scan_iter_yields_every_key_once(rc):
@@ -422,25 +446,28 @@ def test_errors_and_options(cluster):
     with pytest.raises(ResponseError, match="WRONGTYPE"):
         rc.lpush("u", 1)
     rc.delete("u")
-    with pytest.raises(SlotNotCoveredError):
-        # A start-up node of a cluster whose slots are not all served, with
-        # require_full_coverage (redis-py's default): refused. A fresh cluster-enabled node
-        # serves none.
-        from conftest import Server, _free_cluster_port
+    # A cluster whose slots are not all served: one fresh node serving slots 0-100.
+    from conftest import Server, _free_cluster_port
 
-        lone = Server(["--cluster-enabled", "yes"], port=_free_cluster_port())
-        try:
-            cluster.cmd(lone.port, "CLUSTER", "ADDSLOTSRANGE", 0, 100)
-            partial = RedisCluster(host="127.0.0.1", port=lone.port,
-                                   require_full_coverage=False)
-            key = next(k for k in (f"p{i}" for i in range(10000)) if partial.keyslot(k) <= 100)
-            assert partial.get_node_from_key(key).port == lone.port
-            assert [n.port for n in partial.get_nodes()] == [lone.port]
-            with pytest.raises(SlotNotCoveredError):
-                partial.get_node_from_key("foo")
+    lone = Server(["--cluster-enabled", "yes"], port=_free_cluster_port())
+    try:
+        cluster.cmd(lone.port, "CLUSTER", "ADDSLOTSRANGE", 0, 100)
+        # require_full_coverage (redis-py's default) refuses it.
+        with pytest.raises(SlotNotCoveredError, match="101 of 16384"):
             RedisCluster(host="127.0.0.1", port=lone.port)
-        finally:
-            lone.stop()
+        partial = RedisCluster(host="127.0.0.1", port=lone.port, require_full_coverage=False,
+                               cluster_error_retry_attempts=0)
+        key = next(k for k in (f"p{i}" for i in range(10000)) if partial.keyslot(k) <= 100)
+        assert partial.get_node_from_key(key).port == lone.port
+        assert [n.port for n in partial.get_nodes()] == [lone.port]
+        with pytest.raises(SlotNotCoveredError):
+            partial.get_node_from_key("foo")
+        # The node refuses commands itself: its cluster does not cover every slot
+        # (cluster-require-full-coverage yes, the server's default).
+        with pytest.raises(ClusterDownError, match="CLUSTERDOWN"):
+            partial.get(key)
+    finally:
+        lone.stop()
 
 
 def test_lock_and_scripts(rc):
