@@ -548,6 +548,7 @@ impl ClusterScanIter {
 
 #[pymethods]
 impl ClusterScanIter {
+    /// The iterator itself.
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
         slf
     }

@@ -59,10 +59,16 @@ class RedisCluster(_ClusterBase, CoreCommands):
 
     def __init__(self, host=None, port=6379, startup_nodes=None, require_full_coverage=True,
                  read_from_replicas=False, load_balancing_strategy=None,
-                 reinitialize_steps=5, cluster_error_retry_attempts=3, retry=None,
-                 url=None, address_remap=None, cache=None, cache_config=None,
-                 event_dispatcher=None, policy_resolver=None, dynamic_startup_nodes=True,
+                 dynamic_startup_nodes=True, reinitialize_steps=5,
+                 cluster_error_retry_attempts=3, max_connections=100, retry=None,
+                 retry_on_error=None, db=0, path=None, url=None, address_remap=None,
+                 cache=None, cache_config=None, event_dispatcher=None, policy_resolver=None,
                  maint_notifications_config=None, **kwargs):
+        if db:
+            raise RedisClusterException("Argument 'db' must be 0 or None in cluster mode")
+        if path:
+            raise RedisClusterException("Unix domain socket is not supported in cluster mode")
+        kwargs["max_connections"] = max_connections
         options = self._options(host, port, startup_nodes, cluster_error_retry_attempts, retry,
                                 require_full_coverage, reinitialize_steps, read_from_replicas,
                                 load_balancing_strategy, url, address_remap, cache,
