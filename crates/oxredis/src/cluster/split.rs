@@ -168,7 +168,10 @@ mod tests {
         assert_eq!(parts[1].cmd.spec().name, "DEL");
         let mut unknown = Cmd::new("NOTACOMMAND");
         unknown.arg("a");
-        assert!(split_by_slot(&unknown).is_none(), "undeclared: keys unknown");
+        assert!(
+            split_by_slot(&unknown).is_none(),
+            "undeclared: keys unknown"
+        );
     }
 
     #[test]
