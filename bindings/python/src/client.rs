@@ -22,7 +22,7 @@ pub(crate) struct Client {
 
 /// A Python `Retry` as `(backoff kind, cap, base, retries, retried error kinds)`
 /// (`oxredis/retry.py`); negative `retries` retry forever, as in redis-py.
-type RetrySpec = (String, f64, f64, i64, Vec<String>);
+pub(crate) type RetrySpec = (String, f64, f64, i64, Vec<String>);
 
 /// The core's retry policy for a Python `Retry`.
 fn retry_policy((kind, cap, base, retries, on): RetrySpec) -> PyResult<oxredis::retry::Retry> {
@@ -211,13 +211,13 @@ impl Client {
 
     /// Whether bulk replies become `str`.
     #[getter]
-    fn decode_responses(&self) -> bool {
+    pub(crate) fn decode_responses(&self) -> bool {
         self.decode
     }
 
     /// The protocol spoken: 2 or 3.
     #[getter]
-    fn protocol(&self) -> u8 {
+    pub(crate) fn protocol(&self) -> u8 {
         self.protocol
     }
 

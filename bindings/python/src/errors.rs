@@ -67,9 +67,28 @@ fn server_message(server: &ServerError) -> String {
 }
 
 fn make(py: Python<'_>, kind: ErrorKind, msg: String) -> PyResult<PyObject> {
+    make_named(py, class_name(kind), msg)
+}
+
+fn make_named(py: Python<'_>, class: &str, msg: String) -> PyResult<PyObject> {
     let module = py.import("oxredis.exceptions")?;
-    let class = module.getattr(class_name(kind))?;
+    let class = module.getattr(class)?;
     Ok(class.call1((msg,))?.unbind())
+}
+
+/// The class of an error the cluster client found itself, not a server's error reply, as
+/// redis-py's `RedisCluster` raises it: keys in several slots (`RedisClusterException`, the
+/// server's `CROSSSLOT` being `ClusterCrossSlotError`), a slot or target without a node
+/// (`SlotNotCoveredError`, the server's `CLUSTERDOWN` being `ClusterDownError`).
+fn client_side_class(err: &Error) -> Option<&'static str> {
+    if err.server_error().is_some() {
+        return None;
+    }
+    match err.kind() {
+        ErrorKind::CrossSlot => Some("RedisClusterException"),
+        ErrorKind::ClusterDown => Some("SlotNotCoveredError"),
+        _ => None,
+    }
 }
 
 /// An exception instance for an error reply nested in a reply (pipelines, EXEC).
@@ -84,7 +103,18 @@ pub(crate) fn exception_object(py: Python<'_>, err: &Error) -> PyResult<PyObject
             .into_value(py)
             .into_any());
     }
-    make(py, err.kind(), message(err))
+    match client_side_class(err) {
+        Some(class) => make_named(py, class, message(err)),
+        None => make(py, err.kind(), message(err)),
+    }
+}
+
+/// A Python exception of class `class` (a name in `oxredis.exceptions`) with `msg`.
+pub(crate) fn named_error(py: Python<'_>, class: &str, msg: &str) -> PyErr {
+    match make_named(py, class, msg.to_owned()) {
+        Ok(obj) => PyErr::from_value(obj.into_bound(py)),
+        Err(e) => e,
+    }
 }
 
 /// The Python exception to raise for `err`.
@@ -97,12 +127,8 @@ pub(crate) fn to_pyerr(py: Python<'_>, err: &Error) -> PyErr {
 
 /// A `DataError` with `msg`.
 pub(crate) fn data_error(py: Python<'_>, msg: &str) -> PyErr {
-    let made = py
-        .import("oxredis.exceptions")
-        .and_then(|m| m.getattr("DataError"))
-        .and_then(|c| c.call1((msg,)));
-    match made {
-        Ok(obj) => PyErr::from_value(obj),
+    match make_named(py, "DataError", msg.to_owned()) {
+        Ok(obj) => PyErr::from_value(obj.into_bound(py)),
         Err(_) => PyRuntimeError::new_err(msg.to_owned()),
     }
 }

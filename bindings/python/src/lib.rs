@@ -11,6 +11,7 @@ mod aio;
 mod args;
 mod bridge;
 mod client;
+mod cluster;
 mod errors;
 mod monitor;
 mod pubsub;
@@ -18,13 +19,18 @@ mod queue;
 mod reply;
 mod sentinel;
 
-/// The module initialiser: registers the client class and the reply-shape constants.
+/// The module initialiser: registers the client classes and the reply-shape constants.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_function(wrap_pyfunction!(client::backoff_compute, m)?)?;
     m.add_class::<client::Watched>()?;
     m.add_class::<client::SingleConn>()?;
+    m.add_class::<cluster::ClusterOptions>()?;
+    m.add_class::<cluster::ClusterClient>()?;
+    m.add_class::<cluster::AsyncClusterClient>()?;
+    m.add_class::<cluster::AsyncClusterScanIter>()?;
+    m.add_class::<cluster::ClusterScanIter>()?;
     m.add_class::<aio::AsyncClient>()?;
     m.add_class::<aio::AsyncWatched>()?;
     m.add_class::<bridge::Completer>()?;

@@ -26,14 +26,29 @@ def _server_binary() -> str:
     return binary
 
 
+def _free_cluster_port() -> int:
+    """A free port P whose cluster bus port P + 10000 is free too (so P <= 55535)."""
+    for _ in range(1000):
+        port = _free_port()
+        if port > 55535:
+            continue
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port + 10000))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free port pair for a cluster node")
+
+
 class Server:
     """A redis-server process of our own; ``args`` are more command-line options (e.g.
-    ``--requirepass``, ``--replicaof``)."""
+    ``--requirepass``, ``--replicaof``); on ``port``, else a free one."""
 
-    def __init__(self, args=()):
+    def __init__(self, args=(), port=None):
         binary = _server_binary()
         self.dir = tempfile.mkdtemp(prefix="oxredis-py-")
-        self.port = _free_port()
+        self.port = port or _free_port()
         self.unix_socket = os.path.join(self.dir, "redis.sock")
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
@@ -208,3 +223,102 @@ def rd(server, protocol):
     client.flushdb()
     yield client
     client.close()
+
+
+# Slot ranges of the three primaries, as `redis-cli --cluster create` assigns them.
+CLUSTER_RANGES = [(0, 5460), (5461, 10922), (10923, 16383)]
+
+
+class ClusterServers:
+    """A Redis Cluster of six servers of our own (3 primaries, each with one replica), formed
+    by hand as crates/oxredis-test-support does: CLUSTER ADDSLOTSRANGE on the primaries, MEET,
+    then REPLICATE; ready when every node says ``cluster_state:ok``, every replica's link is
+    up and every node lists the same three shards with their replicas."""
+
+    def __init__(self):
+        args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "2000", "--repl-diskless-sync-delay", "0",
+                # CLUSTER SLOTS lists a replica once its replication offset is above 0:
+                # the primary's PING to its replicas (every 10 s by default) makes it so.
+                "--repl-ping-replica-period", "1"]
+        self.servers = []
+        try:
+            for _ in range(6):
+                self.servers.append(Server(args, port=_free_cluster_port()))
+            self.ports = [s.port for s in self.servers]
+            self._form()
+        except BaseException:
+            self.stop()
+            raise
+
+    def node(self, port, protocol=2):
+        """A standalone client of one node (RESP2 unless told)."""
+        return oxredis.Redis(host="127.0.0.1", port=port, protocol=protocol)
+
+    def cmd(self, port, *args):
+        """Runs a command on one node, its reply as the server sends it."""
+        with self.node(port) as r:
+            return r.execute_command(*args)
+
+    def _form(self):
+        p = self.ports
+        ids = [self.cmd(port, "CLUSTER", "MYID").decode() for port in p]
+        for i, port in enumerate(p):
+            self.cmd(port, "CLUSTER", "SET-CONFIG-EPOCH", i + 1)
+        for port, (start, end) in zip(p, CLUSTER_RANGES):
+            self.cmd(port, "CLUSTER", "ADDSLOTSRANGE", start, end)
+        for port in p[1:]:
+            self.cmd(p[0], "CLUSTER", "MEET", "127.0.0.1", port)
+        for i, port in enumerate(p[3:]):
+            # A replica can only REPLICATE a primary it knows.
+            self._wait(lambda: ids[i].encode() in self.cmd(port, "CLUSTER", "NODES"),
+                       "replicas know their primary")
+            self.cmd(port, "CLUSTER", "REPLICATE", ids[i])
+        self._wait(self._healthy, "every node ok with the same slot map and replicas")
+
+    def shards(self, port=None):
+        """``[(start, end, primary port, [replica ports])]`` of CLUSTER SLOTS, sorted."""
+        slots = self.cmd(port or self.ports[0], "CLUSTER", "SLOTS")
+        return sorted((s[0], s[1], s[2][1], sorted(r[1] for r in s[3:])) for s in slots)
+
+    def _healthy(self):
+        views = []
+        for port in self.ports:
+            if b"cluster_state:ok" not in self.cmd(port, "CLUSTER", "INFO"):
+                self.why = f"{port}: cluster_state not ok"
+                return False
+            info = self.cmd(port, "INFO", "replication")
+            if b"role:slave" in info and b"master_link_status:up" not in info:
+                self.why = f"{port}: replica link down"
+                return False
+            views.append(self.shards(port))
+        self.why = f"slot maps: {views}"
+        return (all(v == views[0] for v in views)
+                and len({primary for _, _, primary, _ in views[0]}) == 3
+                and all(len(replicas) == 1 for *_, replicas in views[0]))
+
+    def _wait(self, check, what, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        self.why = ""
+        while not check():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"cluster: {what} not reached within {timeout} s {self.why}")
+            time.sleep(0.02)
+
+    def primary_of(self, slot):
+        """The port of the primary serving ``slot``."""
+        for start, end, primary, _ in self.shards():
+            if start <= slot <= end:
+                return primary
+        raise LookupError(slot)
+
+    def stop(self):
+        for s in self.servers:
+            s.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    c = ClusterServers()
+    yield c
+    c.stop()

@@ -240,13 +240,12 @@ def test_cancelled_command_does_not_break_the_client(server, protocol):
     run(main())
 
 
-def test_unwired_names_say_so():
-    for cls in (aredis.RedisCluster, oxredis.RedisCluster):
-        with pytest.raises(NotImplementedError, match="not wire"):
-            cls()
+def test_wired_names_are_the_same_classes():
     from oxredis.cluster import RedisCluster
     from oxredis.sentinel import Sentinel
     assert RedisCluster is oxredis.RedisCluster and Sentinel is oxredis.Sentinel
+    assert aredis.RedisCluster.__module__ == "oxredis.asyncio.cluster"
+    assert aredis.Sentinel.__module__ == "oxredis.asyncio.sentinel"
 
 
 def test_watch_multi_execute(server, protocol):

@@ -1,5 +1,7 @@
 //! Command packing: arguments are written straight into a RESP buffer, no per-argument values.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -364,6 +366,18 @@ impl Cmd {
         declared_spec(&args).is_some_and(|s| s.flags.contains(CommandFlags::READONLY))
     }
 
+    /// The declaration a cluster client routes this command by: its own when it names its
+    /// keys, else (a command built by hand: [`Cmd::empty`], `execute_command`, every command of
+    /// the Python binding) that of its name ([`declared_spec`]); `None` for a name the command
+    /// table does not know.
+    pub(crate) fn route_spec(&self) -> Option<&'static CommandSpec> {
+        if self.spec.keys != KeySpec::Unknown {
+            return Some(self.spec);
+        }
+        let args: Vec<&[u8]> = self.args().collect();
+        declared_spec(&args)
+    }
+
     /// How the reply is normalised before conversion.
     pub(crate) fn reply_shape(&self) -> ReplyShape {
         self.reply
@@ -401,18 +415,48 @@ impl Cmd {
 }
 
 /// The declaration of a command built by hand, found by its first two words (`CONFIG GET`,
-/// `XINFO STREAM`), then its first word; `None` for a name the command table does not know.
+/// `XINFO STREAM`), then its first word, case-insensitively; `None` for a name the command
+/// table does not know. An index of the table is built on first use, so a lookup is a hash of
+/// the upper-cased name (a cluster client routes every command of the Python binding this way).
 pub(crate) fn declared_spec(args: &[&[u8]]) -> Option<&'static CommandSpec> {
-    let name = |n: usize| -> Option<String> {
-        let words = args.get(..n)?;
-        let words: Option<Vec<&str>> = words.iter().map(|w| std::str::from_utf8(w).ok()).collect();
-        Some(words?.join(" ").to_ascii_uppercase())
-    };
+    static INDEX: OnceLock<HashMap<&'static str, &'static CommandSpec>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = HashMap::new();
+        for spec in crate::commands::command_specs() {
+            // The first declaration of a name wins, as a scan of the table would find it.
+            index.entry(spec.name).or_insert(spec);
+        }
+        index
+    });
+    // Longer than any command name: no lookup needed.
+    let mut buf = [0u8; 48];
     for n in [2, 1] {
-        if let Some(name) = name(n) {
-            if let Some(spec) = crate::commands::command_specs().find(|s| s.name == name) {
-                return Some(spec);
+        let Some(words) = args.get(..n) else {
+            continue;
+        };
+        let mut len = 0;
+        let mut fits = true;
+        for (i, word) in words.iter().enumerate() {
+            let sep = usize::from(i > 0);
+            let Some(dst) = buf.get_mut(len..len + sep + word.len()) else {
+                fits = false;
+                break;
+            };
+            if sep == 1 {
+                dst[0] = b' ';
             }
+            dst[sep..].copy_from_slice(word);
+            dst[sep..].make_ascii_uppercase();
+            len += sep + word.len();
+        }
+        if !fits {
+            continue;
+        }
+        if let Some(spec) = std::str::from_utf8(&buf[..len])
+            .ok()
+            .and_then(|name| index.get(name))
+        {
+            return Some(spec);
         }
     }
     None

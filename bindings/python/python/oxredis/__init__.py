@@ -33,9 +33,9 @@ from .exceptions import (
 from .exceptions import LockError, LockNotOwnedError, NoScriptError, ExecAbortError  # noqa: F401
 from .connection import BlockingConnectionPool, ConnectionPool
 from .sentinel import Sentinel, SentinelConnectionPool
+from .cluster import RedisCluster
 from .unsupported import (
     Connection,
-    RedisCluster,
     SentinelManagedConnection,
     SentinelManagedSSLConnection,
     SSLConnection,

@@ -800,7 +800,7 @@ class CoreCommands(SentinelCommands):
             args += ["COUNT", count]
         return args
 
-    def dbsize(self):
+    def dbsize(self, **kwargs):
         """DBSIZE."""
         return self._cmd(RAW, "DBSIZE")
 
@@ -1977,7 +1977,7 @@ class CoreCommands(SentinelCommands):
         """PUBSUB SHARDNUMSUB (Redis 7+): ``[(shard_channel, subscribers)]``."""
         return self._cmd(PAIR_LIST, "PUBSUB", "SHARDNUMSUB", *args)
 
-    def publish(self, channel, message):
+    def publish(self, channel, message, **kwargs):
         """PUBLISH: how many subscribers received it."""
         return self._cmd(RAW, "PUBLISH", channel, message)
 
@@ -1985,7 +1985,7 @@ class CoreCommands(SentinelCommands):
         """PING: ``True``."""
         return self._cmd(PING, "PING", *args)
 
-    def echo(self, value):
+    def echo(self, value, **kwargs):
         """ECHO."""
         return self._cmd(RAW, "ECHO", value)
 
@@ -2062,7 +2062,7 @@ class CoreCommands(SentinelCommands):
         """LATENCY RESET of ``events`` (all when none): how many were reset."""
         return self._cmd(RAW, "LATENCY", "RESET", *events)
 
-    def command_count(self):
+    def command_count(self, **kwargs):
         """COMMAND COUNT: how many commands the server has."""
         return self._cmd(RAW, "COMMAND", "COUNT")
 

@@ -1,5 +1,608 @@
-"""``oxredis.cluster``: not implemented yet."""
+"""``oxredis.cluster``: redis-py's ``RedisCluster`` over oxredis's Rust cluster client.
 
-from .unsupported import RedisCluster
+The slot map, routing (by the command table of the Rust core), MOVED/ASK redirects, retries
+after ``CLUSTERDOWN`` or a lost node, and the combination of replies from several nodes all
+happen in Rust (``_native.ClusterClient``). The command methods are the very ones of
+``oxredis.Redis`` (``CoreCommands``); this module adds redis-py's cluster API around them:
+``ClusterNode``, node flags and ``target_nodes=``, ``mget_nonatomic``/``mset_nonatomic``,
+``scan_iter`` over every primary, ``ClusterPipeline`` and ``ClusterPubSub``.
+"""
 
-__all__ = ["RedisCluster"]
+from __future__ import annotations
+
+import functools
+import inspect
+import random
+import socket
+import threading
+import time
+import urllib.parse
+from enum import Enum
+from typing import Any, Iterator, Optional
+
+from . import _native
+from .client import (
+    RAW,
+    CoreCommands,
+    Pipeline,
+    Redis,
+    _command_name,
+    _list_or_args,
+    _ResponseCallbacks,
+)
+from .connection import ConnectionPool, _url_kwargs
+from .exceptions import RedisClusterException, SlotNotCoveredError
+from .pubsub import PubSub
+
+PRIMARY = "primary"
+REPLICA = "replica"
+
+
+def get_node_name(host: str, port) -> str:
+    """``host:port``, a node's name."""
+    return f"{host}:{port}"
+
+
+class ClusterNode:
+    """A cluster node (redis-py's ``ClusterNode``): ``host``, ``port``, ``name``
+    (``host:port``), ``server_type`` (``"primary"``, ``"replica"`` or ``None``) and, for the
+    nodes a ``RedisCluster`` hands out, ``redis_connection``: a ``Redis`` client of that one
+    node (connected on first use). Nodes are equal when their names are."""
+
+    def __init__(self, host, port, server_type=None, redis_connection=None):
+        if host == "localhost":
+            host = socket.gethostbyname(host)
+        self.host = host
+        self.port = int(port)
+        self.name = get_node_name(host, self.port)
+        self.server_type = server_type
+        self.redis_connection = redis_connection
+
+    def __repr__(self) -> str:
+        return (f"[host={self.host},port={self.port},name={self.name},"
+                f"server_type={self.server_type},redis_connection={self.redis_connection}]")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ClusterNode) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+class LoadBalancingStrategy(Enum):
+    """Which node of a shard serves reads (redis-py's ``load_balancing_strategy``)."""
+
+    ROUND_ROBIN = "round_robin"
+    ROUND_ROBIN_REPLICAS = "round_robin_replicas"
+    RANDOM_REPLICA = "random_replica"
+
+
+class _Targeted(CoreCommands):
+    """A ``RedisCluster``'s command methods sent to chosen nodes: what a method called with
+    ``target_nodes=`` runs on (its ``_cmd`` passes the targets to the Rust client, with the
+    client's response callback as the command's ``post``)."""
+
+    def __init__(self, execute, targets, callbacks):
+        self._execute = execute
+        self._targets = targets
+        self._callbacks = callbacks
+
+    def _cmd(self, shape, *args):
+        callback = self._callbacks.get(_command_name(args)) if self._callbacks else None
+        if callback is not None:
+            return self._execute(args, RAW, self._targets, callback)
+        return self._execute(args, shape, self._targets)
+
+    def _cmd_post(self, post, shape, *args):
+        # As redis-py applies a response callback: to each node's reply.
+        return self._execute(args, shape, self._targets, post)
+
+
+def _with_target_nodes(method):
+    """``method`` taking redis-py's ``target_nodes=`` keyword (a node flag, a ``ClusterNode``,
+    a list of them or a dict of them)."""
+
+    @functools.wraps(method)
+    def call(self, *args, target_nodes=None, **kwargs):
+        if target_nodes is None:
+            return method(self, *args, **kwargs)
+        return method(self._targeted(self._target_spec(target_nodes)), *args, **kwargs)
+
+    return call
+
+
+class _ClusterBase:
+    """What the blocking and asyncio ``RedisCluster`` share: node flags, settings, the
+    ``ClusterNode`` accessors and ``keyslot`` (none of which does I/O)."""
+
+    RedisClusterRequestTTL = 16
+
+    PRIMARIES = "primaries"
+    REPLICAS = "replicas"
+    ALL_NODES = "all"
+    RANDOM = "random"
+    DEFAULT_NODE = "default-node"
+
+    NODE_FLAGS = {PRIMARIES, REPLICAS, ALL_NODES, RANDOM, DEFAULT_NODE}
+
+    # The standalone client of one node (`ClusterNode.redis_connection`).
+    _redis_class = Redis
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any):
+        """A client from ``redis://[[user]:password@]host[:port][/0]`` or ``rediss://``, the
+        URL's node a start-up node; keyword arguments win over the URL."""
+        return cls(url=url, **kwargs)
+
+    def _options(self, host, port, startup_nodes, cluster_error_retry_attempts, retry,
+                 require_full_coverage, reinitialize_steps, read_from_replicas,
+                 load_balancing_strategy, url, address_remap, cache, cache_config,
+                 kwargs) -> "_native.ClusterOptions":
+        """Checks redis-py's constructor arguments and parses them into the Rust client's
+        settings (no I/O)."""
+        if "db" in kwargs:
+            raise RedisClusterException("Argument 'db' is not possible to use in cluster mode")
+        if address_remap is not None:
+            raise NotImplementedError("oxredis: RedisCluster(address_remap=...)")
+        if cache is not None or cache_config is not None:
+            raise NotImplementedError("oxredis: client-side caching in RedisCluster")
+        startup_nodes = list(startup_nodes or [])
+        if url is not None:
+            if url.startswith("unix://"):
+                raise RedisClusterException(
+                    "RedisCluster does not currently support Unix Domain Socket connections")
+            kwargs = _url_kwargs(url, kwargs)
+        elif host is not None and port is not None:
+            startup_nodes.append(ClusterNode(host, port))
+        elif not startup_nodes:
+            raise RedisClusterException(
+                "RedisCluster requires at least one node to discover the cluster. Please "
+                "provide one of the followings:\n1. host and port, for example:\n "
+                "RedisCluster(host='localhost', port=6379)\n2. list of startup nodes, for "
+                "example:\n RedisCluster(startup_nodes=[ClusterNode('localhost', 6379), "
+                "ClusterNode('localhost', 6378)])")
+        if retry is not None:
+            kwargs["retry"] = retry
+        # Every node's connection settings, parsed as a standalone client's (its own pool
+        # stays unused).
+        self._url = url
+        self._pool = ConnectionPool(_url=url, _explicit=frozenset(kwargs), **kwargs)
+        strategy = load_balancing_strategy
+        if isinstance(strategy, LoadBalancingStrategy):
+            strategy = strategy.value
+        self.startup_nodes = startup_nodes
+        self.read_from_replicas = read_from_replicas
+        self.load_balancing_strategy = load_balancing_strategy
+        self.reinitialize_steps = reinitialize_steps
+        self.cluster_error_retry_attempts = cluster_error_retry_attempts
+        self.retry = retry
+        self.response_callbacks = _ResponseCallbacks(self)
+        self._nodes: dict = {}
+        self._nodes_lock = threading.Lock()
+        return _native.ClusterOptions(
+            self._pool._native, [(n.host, n.port) for n in startup_nodes],
+            client_node=url is not None,
+            cluster_error_retry_attempts=int(cluster_error_retry_attempts),
+            reinitialize_steps=int(reinitialize_steps),
+            read_from_replicas=bool(read_from_replicas),
+            load_balancing_strategy=strategy,
+            require_full_coverage=bool(require_full_coverage),
+            retry=retry._spec() if retry is not None else None,
+        )
+
+    def _target_spec(self, target_nodes):
+        """``target_nodes`` as the Rust client takes it: a node flag, or ``[(host, port)]``."""
+        if isinstance(target_nodes, str) and target_nodes in self.NODE_FLAGS:
+            return target_nodes
+        if isinstance(target_nodes, ClusterNode):
+            nodes = [target_nodes]
+        elif isinstance(target_nodes, list):
+            nodes = target_nodes
+        elif isinstance(target_nodes, dict):
+            nodes = list(target_nodes.values())
+        else:
+            raise TypeError(
+                "target_nodes type can be one of the following: node_flag (PRIMARIES, "
+                "REPLICAS, RANDOM, ALL_NODES),ClusterNode, list<ClusterNode>, or dict<any, "
+                f"ClusterNode>. The passed type is {type(target_nodes)}")
+        return [(n.host, n.port) for n in nodes]
+
+    def keyslot(self, key) -> int:
+        """The hash slot of ``key`` (CRC16 of the key or of its ``{hash tag}``, mod 16384)."""
+        return self._native.keyslot(key)
+
+    def _node(self, spec) -> ClusterNode:
+        """The ``ClusterNode`` of a ``(host, port, server_type)`` from the Rust client, one
+        object per node (its ``redis_connection`` made once)."""
+        host, port, server_type = spec
+        name = get_node_name(host, port)
+        with self._nodes_lock:
+            node = self._nodes.get(name)
+            if node is None:
+                node = ClusterNode(host, port, server_type)
+                node.redis_connection = self._node_client(host, port)
+                self._nodes[name] = node
+            elif server_type is not None:
+                node.server_type = server_type
+        return node
+
+    def _node_client(self, host, port):
+        """A standalone client of one node, with the cluster's connection settings."""
+        kwargs = dict(self._pool.connection_kwargs)
+        kwargs.pop("db", None)
+        if self._url is not None:
+            parts = urllib.parse.urlsplit(self._url)
+            userinfo = parts.netloc.rpartition("@")[0]
+            where = f"[{host}]" if ":" in host else host
+            netloc = f"{userinfo}@{where}:{port}" if userinfo else f"{where}:{port}"
+            url = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+            return self._redis_class.from_url(url, **kwargs)
+        kwargs.update(host=host, port=port)
+        return self._redis_class(**kwargs)
+
+    def get_nodes(self) -> list:
+        """Every node of the slot map, primaries first."""
+        return [self._node(n) for n in self._native.get_nodes()]
+
+    def get_primaries(self) -> list:
+        """Every primary."""
+        return [self._node(n) for n in self._native.get_primaries()]
+
+    def get_replicas(self) -> list:
+        """Every replica."""
+        return [self._node(n) for n in self._native.get_replicas()]
+
+    def get_random_node(self) -> ClusterNode:
+        """Any node."""
+        return random.choice(self.get_nodes())
+
+    def get_node(self, host=None, port=None, node_name=None) -> Optional[ClusterNode]:
+        """The node at ``host``/``port`` or named ``node_name`` (``host:port``), ``None`` when
+        the slot map does not have it."""
+        if host is not None and port is not None:
+            if host == "localhost":
+                host = socket.gethostbyname(host)
+        elif node_name is not None:
+            host, _, port = node_name.rpartition(":")
+        else:
+            return None
+        try:
+            port = int(port)
+        except ValueError:
+            return None
+        found = self._native.get_node(host, port)
+        return self._node(found) if found is not None else None
+
+    def get_node_from_key(self, key, replica=False) -> Optional[ClusterNode]:
+        """The primary of ``key``'s slot, or with ``replica=True`` its first replica (``None``
+        when it has none); ``SlotNotCoveredError`` when no node serves the slot."""
+        slot = self.keyslot(key)
+        nodes = self._native.slot_nodes(slot)
+        if not nodes:
+            raise SlotNotCoveredError(f'Slot "{slot}" is not covered by the cluster.')
+        if replica:
+            return self._node(nodes[1]) if len(nodes) > 1 else None
+        return self._node(nodes[0])
+
+    def get_default_node(self) -> ClusterNode:
+        """The node keyless commands without a declared target go to."""
+        return self._node(self._native.get_default_node())
+
+    def set_default_node(self, node) -> bool:
+        """Makes ``node`` the default node; ``False`` when it is not in the cluster."""
+        if node is None:
+            return False
+        return self._native.set_default_node(node.host, node.port)
+
+    def get_redis_connection(self, node):
+        """A standalone client of ``node`` (its ``redis_connection``)."""
+        return self._node((node.host, node.port, node.server_type)).redis_connection
+
+    def get_connection_kwargs(self) -> dict:
+        """The keyword arguments of every node's connections."""
+        return self._pool.connection_kwargs
+
+    def get_protocol(self) -> int:
+        """The RESP version spoken: 2 or 3."""
+        return self._native.protocol
+
+    def set_response_callback(self, command: str, callback) -> None:
+        """Replaces the reply shaping of ``command`` on this client and its pipelines."""
+        self.response_callbacks[command] = callback
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.RedisCluster(protocol={self._native.protocol})>"
+
+
+class RedisCluster(_ClusterBase, CoreCommands):
+    """A Redis Cluster client with redis-py's API: ``RedisCluster(host, port)`` or
+    ``RedisCluster(startup_nodes=[ClusterNode(host, port), ...])``; the other keywords are
+    those of ``Redis`` (``password``, ``decode_responses``, ``protocol``, ``ssl``...), applied
+    to every node. The slot map is fetched when the client is made.
+
+    A keyed command goes to the primary of its keys' slot (or, with ``read_from_replicas`` /
+    ``load_balancing_strategy``, a read to a replica); keys in several slots raise
+    ``RedisClusterException``, except for DELETE, EXISTS, TOUCH and UNLINK, which are sent per
+    slot and summed. A keyless command goes where redis-py sends it (``dbsize``, ``ping``,
+    ``info``, ``keys``... to the default node; ``flushall``, ``scan``, ``script_load``... to
+    every primary), or to ``target_nodes=``; replies from several nodes come back as redis-py
+    gives them (DBSIZE summed, PING one ``True``, KEYS merged, INFO a dict per node name).
+    """
+
+    def __init__(self, host=None, port=6379, startup_nodes=None, cluster_error_retry_attempts=3,
+                 retry=None, require_full_coverage=True, reinitialize_steps=5,
+                 read_from_replicas=False, load_balancing_strategy=None,
+                 dynamic_startup_nodes=True, url=None, address_remap=None, cache=None,
+                 cache_config=None, event_dispatcher=None, policy_resolver=None,
+                 maint_notifications_config=None, **kwargs):
+        options = self._options(host, port, startup_nodes, cluster_error_retry_attempts, retry,
+                                require_full_coverage, reinitialize_steps, read_from_replicas,
+                                load_balancing_strategy, url, address_remap, cache,
+                                cache_config, kwargs)
+        self._native = _native.ClusterClient(options)
+        self._execute = self._native.execute
+
+    # --- commands --------------------------------------------------------------------------
+    def _cmd(self, shape, *args):
+        return self._execute(args, shape)
+
+    def _targeted(self, targets) -> _Targeted:
+        return _Targeted(self._native.execute, targets, self.response_callbacks)
+
+    def _cmd_post(self, post, shape, *args):
+        # As redis-py applies a response callback: to each node's reply.
+        return self._execute(args, shape, None, post)
+
+    # The hottest commands skip the `_cmd` frame (same arguments and reply as CoreCommands').
+    def get(self, name):
+        """GET: the value, or ``None``."""
+        return self._execute(("GET", name), RAW)
+
+    def hget(self, name, key):
+        """HGET: the value, or ``None``."""
+        return self._execute(("HGET", name, key), RAW)
+
+    def mget_nonatomic(self, keys, *args) -> list:
+        """MGET of keys in any slots: one MGET per slot, the values in the order of ``keys``.
+        Not atomic across slots."""
+        keys = _list_or_args(keys, args)
+        return self._native.mget_nonatomic(tuple(keys))
+
+    def mset_nonatomic(self, mapping) -> list:
+        """MSET of keys in any slots: one MSET per slot; ``True`` per slot. Not atomic across
+        slots."""
+        flat: list = []
+        for key, value in mapping.items():
+            flat += [key, value]
+        if not flat:
+            return []
+        self._native.mset_nonatomic(tuple(flat))
+        return [True] * len({self.keyslot(key) for key in mapping})
+
+    def scan_iter(self, match=None, count=None, _type=None, **kwargs) -> Iterator:
+        """Every key of every primary (SCAN on each, one page at a time); with
+        ``target_nodes=`` those nodes' keys."""
+        target_nodes = kwargs.pop("target_nodes", None)
+        if target_nodes is None:
+            return iter(self._native.scan_iter(match, count, _type))
+        return self._scan_nodes(match, count, _type, target_nodes)
+
+    def _scan_nodes(self, match, count, _type, target_nodes) -> Iterator:
+        cursors, keys = self.scan(0, match=match, count=count, _type=_type,
+                                  target_nodes=target_nodes)
+        yield from keys
+        for name, cursor in cursors.items():
+            node = self.get_node(node_name=name)
+            while cursor != 0:
+                page, keys = self.scan(cursor, match=match, count=count, _type=_type,
+                                       target_nodes=node)
+                yield from keys
+                cursor = page[name]
+
+    sscan_iter = Redis.sscan_iter
+    hscan_iter = Redis.hscan_iter
+    zscan_iter = Redis.zscan_iter
+
+    def readonly(self, target_nodes=None) -> bool:
+        """Reads may go to replicas from now on (their connections send READONLY); ``True``."""
+        self._native.readonly()
+        self.read_from_replicas = True
+        return True
+
+    def readwrite(self, target_nodes=None) -> bool:
+        """Reads go to primaries only from now on; ``True``."""
+        self._native.readwrite()
+        self.read_from_replicas = False
+        return True
+
+    # --- client ----------------------------------------------------------------------------
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        """Closes the nodes' standalone clients; the cluster's connections close when the
+        client goes."""
+        with self._nodes_lock:
+            nodes = list(self._nodes.values())
+        for node in nodes:
+            if node.redis_connection is not None:
+                node.redis_connection.close()
+
+    def pipeline(self, transaction=None, shard_hint=None) -> "ClusterPipeline":
+        """A ``ClusterPipeline``: commands queue until ``execute()`` sends them grouped per
+        node (each node's share in one write), results in the order queued; with
+        ``transaction=True`` one MULTI/EXEC on the primary of the one slot of every key."""
+        if shard_hint:
+            raise RedisClusterException("shard_hint is deprecated in cluster mode")
+        return ClusterPipeline(self, transaction=bool(transaction))
+
+    def pubsub(self, node=None, host=None, port=None, **kwargs) -> "ClusterPubSub":
+        """A ``ClusterPubSub`` on ``node`` (or ``host``/``port``; the default node when
+        neither is given), and sharded pub/sub on the primary of each shard channel."""
+        return ClusterPubSub(self, node=node, host=host, port=port, **kwargs)
+
+    def monitor(self, target_node=None):
+        """A ``Monitor`` of ``target_node`` (the default node when ``None``)."""
+        if target_node is None:
+            target_node = self.get_default_node()
+        return self.get_redis_connection(target_node).monitor()
+
+    lock = Redis.lock
+    _lock_class = Redis.__dict__["_lock_class"]
+    register_script = Redis.register_script
+    transaction = Redis.transaction
+    __getitem__ = Redis.__getitem__
+    __setitem__ = Redis.__setitem__
+    __contains__ = Redis.__contains__
+
+
+def _take_target_nodes(cls) -> None:
+    """Every command method that takes keyword arguments in redis-py takes ``target_nodes=``
+    in its ``RedisCluster`` (the command then goes to those nodes): so in ``cls``, for the
+    ``CoreCommands`` methods it does not define itself."""
+    for name, method in list(vars(CoreCommands).items()):
+        if name.startswith("__") or not inspect.isfunction(method) or name in vars(cls):
+            continue
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD
+               for p in inspect.signature(method).parameters.values()):
+            setattr(cls, name, _with_target_nodes(method))
+
+
+_take_target_nodes(RedisCluster)
+
+
+class ClusterPipeline(Pipeline):
+    """redis-py's ``ClusterPipeline``: the queued commands are sent grouped per node (each
+    node's share in one write, every node's written before any is read) and the results come
+    back in the order queued; a command redirected (MOVED, ASK) or refused for the cluster's
+    state in between runs again on its own. With ``transaction=True`` the commands run as one
+    MULTI/EXEC on the primary of their one slot (``CrossSlotTransactionError`` otherwise).
+    WATCH is not supported."""
+
+    def __init__(self, client: RedisCluster, transaction: bool = False):
+        super().__init__(client, transaction)
+
+    def watch(self, *names) -> None:
+        """Not supported in a cluster pipeline yet."""
+        raise RedisClusterException("oxredis: WATCH is not supported in a cluster pipeline yet")
+
+    def mget_nonatomic(self, keys, *args):
+        """Not in a pipeline (as redis-py)."""
+        raise RedisClusterException("ERROR: Calling pipelined function mget_nonatomic is "
+                                    "blocked when running redis in cluster mode...")
+
+    def mset_nonatomic(self, mapping):
+        """Not in a pipeline (as redis-py)."""
+        raise RedisClusterException("ERROR: Calling pipelined function mset_nonatomic is "
+                                    "blocked when running redis in cluster mode...")
+
+
+class ClusterPubSub(PubSub):
+    """redis-py's ``ClusterPubSub``: ``subscribe``/``psubscribe`` on one node (any node: a
+    message published anywhere in the cluster reaches every node's subscribers); sharded
+    pub/sub (``ssubscribe``) on the primary serving each shard channel's slot, a connection per
+    slot, which follows the slot when it moves; ``get_sharded_message`` reads those."""
+
+    def __init__(self, redis_cluster: RedisCluster, node=None, host=None, port=None,
+                 push_handler_func=None, **kwargs):
+        if node is None and host is not None and port is not None:
+            node = redis_cluster.get_node(host=host, port=port)
+            if node is None:
+                raise RedisClusterException(f"Node {host}:{port} doesn't exist in the cluster")
+        elif node is not None and redis_cluster.get_node(node_name=node.name) is None:
+            raise RedisClusterException(f"Node {node.name} doesn't exist in the cluster")
+        self.cluster = redis_cluster
+        self.node = node
+        native = redis_cluster._native.pubsub((node.host, node.port) if node else None)
+        super().__init__(native,
+                         ignore_subscribe_messages=kwargs.get("ignore_subscribe_messages",
+                                                              False))
+        self._shards: dict = {}  # slot -> PubSub of that slot's shard channels
+        self._next_shard = 0
+
+    def get_pubsub_node(self) -> ClusterNode:
+        """The node of ``subscribe``/``psubscribe`` (the default node unless one was given)."""
+        return self.node if self.node is not None else self.cluster.get_default_node()
+
+    @property
+    def subscribed(self) -> bool:
+        """Whether anything is subscribed, sharded channels included."""
+        return self._native.subscribed or any(s.subscribed for s in self._shards.values())
+
+    def ssubscribe(self, *args, target_node=None, **kwargs) -> None:
+        """SSUBSCRIBE, each shard channel on the primary of its slot; ``channel=handler``
+        keywords register a handler."""
+        by_slot: dict = {}
+        for channel in args:
+            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[0].append(channel)
+        for channel, handler in kwargs.items():
+            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[1][channel] = handler
+        for slot, (channels, handlers) in by_slot.items():
+            shard = self._shards.get(slot)
+            if shard is None:
+                first = channels[0] if channels else next(iter(handlers))
+                shard = PubSub(self.cluster._native.sharded_pubsub(first),
+                               ignore_subscribe_messages=self.ignore_subscribe_messages)
+                self._shards[slot] = shard
+            shard.ssubscribe(*channels, **handlers)
+
+    def sunsubscribe(self, *args, target_node=None) -> None:
+        """SUNSUBSCRIBE from shard channels (all when none are given)."""
+        if not args:
+            for shard in self._shards.values():
+                shard.sunsubscribe()
+            return
+        by_slot: dict = {}
+        for channel in args:
+            by_slot.setdefault(self.cluster.keyslot(channel), []).append(channel)
+        for slot, channels in by_slot.items():
+            shard = self._shards.get(slot)
+            if shard is not None:
+                shard.sunsubscribe(*channels)
+
+    def _primary_name(self, slot: int) -> Optional[str]:
+        nodes = self.cluster._native.slot_nodes(slot)
+        return get_node_name(nodes[0][0], nodes[0][1]) if nodes else None
+
+    def get_sharded_message(self, ignore_subscribe_messages: bool = False,
+                            timeout: Optional[float] = 0.0, target_node=None) -> Optional[dict]:
+        """The next message of the shard channels (``smessage``, ``ssubscribe``...), or
+        ``None`` when nothing arrived within ``timeout`` seconds (``None``: wait)."""
+        shards = [shard for slot, shard in self._shards.items()
+                  if target_node is None or self._primary_name(slot) == target_node.name]
+        if not shards:
+            return None
+        if len(shards) == 1:
+            return shards[0].get_message(ignore_subscribe_messages, timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            for i in range(len(shards)):
+                shard = shards[(self._next_shard + i) % len(shards)]
+                message = shard.get_message(ignore_subscribe_messages, 0.0)
+                if message is not None:
+                    self._next_shard = (self._next_shard + i + 1) % len(shards)
+                    return message
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            # Wait on one of them a little (no busy loop), in turn.
+            self._next_shard = (self._next_shard + 1) % len(shards)
+            wait = 0.01 if deadline is None else max(0.0, min(0.01, deadline - time.monotonic()))
+            message = shards[self._next_shard].get_message(ignore_subscribe_messages, wait)
+            if message is not None:
+                return message
+
+    def close(self) -> None:
+        """Closes every connection; subscriptions are forgotten."""
+        super().close()
+        for shard in self._shards.values():
+            shard.close()
+        self._shards.clear()
+
+    reset = close
+
+
+__all__ = ["ClusterNode", "ClusterPipeline", "ClusterPubSub", "LoadBalancingStrategy",
+           "RedisCluster", "get_node_name"]

@@ -9,9 +9,6 @@ def _placeholder(name: str, what: str) -> type:
     return type(name, (), {"__init__": __init__, "__doc__": f"Not implemented yet: {what}."})
 
 
-RedisCluster = _placeholder(
-    "RedisCluster", "the Rust core has a cluster client (oxredis::cluster) but the Python "
-    "binding does not wire it yet")
 Connection = _placeholder("Connection", "connections are managed in Rust")
 SSLConnection = _placeholder("SSLConnection", "TLS is not exposed to Python yet")
 SentinelManagedConnection = _placeholder(

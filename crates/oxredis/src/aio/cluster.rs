@@ -14,9 +14,9 @@ use crate::cluster::flow::{
 };
 use crate::cluster::redirect::NodeAddr;
 use crate::cluster::split::{merge_in_key_order, split_by_slot};
-use crate::cluster::{ClusterBuilder, ClusterNode, ServerType, TargetNodes};
+use crate::cluster::{ClusterBuilder, ClusterNode, NodeReplies, ServerType, TargetNodes};
+use crate::commands::build;
 use crate::commands::options::*;
-use crate::commands::{build, CommandFlags};
 use crate::conn::finish_reply;
 use crate::convert::check_utf8;
 use crate::pipeline::{pack, Batch};
@@ -181,7 +181,7 @@ impl RedisCluster {
                 break;
             }
         }
-        votes.finish()
+        votes.finish(&self.inner.builder.settings)
     }
 
     /// Fetches the slot map now (redis-py's `initialize`), and drops the connections of nodes
@@ -256,15 +256,33 @@ impl RedisCluster {
         }
     }
 
-    /// Runs `cmd` where `targets` say (or its declared route) and returns the combined reply.
-    async fn run_value(&self, cmd: Cmd, targets: Option<TargetNodes>) -> Result<Value> {
+    /// Runs `cmd` where `targets` say (or its declared route) and returns the replies before
+    /// they are combined.
+    async fn run_replies(&self, cmd: Cmd, targets: Option<TargetNodes>) -> Result<NodeReplies> {
         cmd.check_shared_connection()?;
         self.ready().await?;
         let plan = self.state().plan(&cmd, targets.as_ref())?;
-        let read = cmd.flags().contains(CommandFlags::READONLY);
         match plan {
-            Plan::One { node, slot, read } => self.run_one(&cmd, node, slot, read).await,
-            Plan::Many { nodes, aggregate } => {
+            Plan::One {
+                node: Some(node),
+                slot: None,
+                read,
+                aggregate,
+            } => {
+                let v = self.run_one(&cmd, Some(node.clone()), None, read).await?;
+                Ok(self.state().node_replies(vec![(node, v)], aggregate))
+            }
+            Plan::One {
+                node, slot, read, ..
+            } => self
+                .run_one(&cmd, node, slot, read)
+                .await
+                .map(NodeReplies::Keyed),
+            Plan::Many {
+                nodes,
+                aggregate,
+                read,
+            } => {
                 // Every node at once, each in a task.
                 let cmd = Arc::new(cmd);
                 let tasks: Vec<_> = nodes
@@ -283,9 +301,13 @@ impl RedisCluster {
                     let v = task.await.map_err(task_failed)??;
                     replies.push((node, v));
                 }
-                combine(aggregate, replies)
+                Ok(self.state().node_replies(replies, aggregate))
             }
-            Plan::Split { parts, aggregate } => {
+            Plan::Split {
+                parts,
+                aggregate,
+                read,
+            } => {
                 let tasks: Vec<_> = parts
                     .into_iter()
                     .map(|(part, node)| {
@@ -302,9 +324,29 @@ impl RedisCluster {
                     let v = task.await.map_err(task_failed)??;
                     replies.push((node, v));
                 }
-                combine(aggregate, replies)
+                combine(aggregate, replies).map(NodeReplies::Keyed)
             }
         }
+    }
+
+    /// Runs `cmd` where `targets` say (or its declared route) and returns the combined reply.
+    async fn run_value(&self, cmd: Cmd, targets: Option<TargetNodes>) -> Result<Value> {
+        self.run_replies(cmd, targets).await?.combine()
+    }
+
+    /// Runs a prepared command (or one built by hand, routed by the declaration of its name)
+    /// on `targets`, or where its declaration routes it, and returns the replies before they
+    /// are combined, as the blocking
+    /// [`RedisCluster::run_per_node`](crate::blocking::RedisCluster::run_per_node).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), without the conversion.
+    pub async fn run_per_node(
+        &self,
+        cmd: Cmd,
+        targets: Option<TargetNodes>,
+    ) -> Result<NodeReplies> {
+        Box::pin(self.run_replies(cmd, targets)).await
     }
 
     /// Runs a prepared command where its declaration routes it, and converts the reply.
@@ -357,6 +399,13 @@ impl RedisCluster {
     /// The node at `host:port`, if it is in the slot map (redis-py's `get_node`).
     pub fn get_node(&self, host: &str, port: u16) -> Option<ClusterNode> {
         self.state().node(host, port)
+    }
+
+    /// The nodes of `slot`'s shard: its primary, then its replicas (redis-py's
+    /// `nodes_manager.slots_cache[slot]`, which its `get_node_from_key(key, replica=True)`
+    /// reads); empty when no node serves the slot.
+    pub fn slot_nodes(&self, slot: u16) -> Vec<ClusterNode> {
+        self.state().slot_nodes(slot)
     }
 
     /// The primary serving `key`'s slot (redis-py's `get_node_from_key`).

@@ -12,9 +12,9 @@ use crate::cluster::flow::{
 };
 use crate::cluster::redirect::NodeAddr;
 use crate::cluster::split::{merge_in_key_order, split_by_slot};
-use crate::cluster::{ClusterBuilder, ClusterNode, ServerType, TargetNodes};
+use crate::cluster::{ClusterBuilder, ClusterNode, NodeReplies, ServerType, TargetNodes};
+use crate::commands::build;
 use crate::commands::options::*;
-use crate::commands::{build, CommandFlags};
 use crate::conn::finish_reply;
 use crate::pipeline::Batch;
 use crate::retry::Sent;
@@ -194,7 +194,7 @@ impl RedisCluster {
                 break;
             }
         }
-        votes.finish()
+        votes.finish(&self.inner.builder.settings)
     }
 
     /// Fetches the slot map again now (redis-py's `NodesManager.initialize`), and drops the
@@ -242,32 +242,66 @@ impl RedisCluster {
         }
     }
 
-    /// Runs `cmd` where `targets` say (or its declared route) and returns the combined reply.
-    fn run_value(&self, cmd: Cmd, targets: Option<&TargetNodes>) -> Result<Value> {
+    /// Runs `cmd` where `targets` say (or its declared route) and returns the replies before
+    /// they are combined.
+    fn run_replies(&self, cmd: Cmd, targets: Option<&TargetNodes>) -> Result<NodeReplies> {
         cmd.check_shared_connection()?;
         let plan = self.state().plan(&cmd, targets)?;
         match plan {
-            Plan::One { node, slot, read } => self.run_one(&cmd, node, slot, read),
-            Plan::Many { nodes, aggregate } => {
-                let read = cmd.flags().contains(CommandFlags::READONLY);
+            Plan::One {
+                node: Some(node),
+                slot: None,
+                read,
+                aggregate,
+            } => {
+                let v = self.run_one(&cmd, Some(node.clone()), None, read)?;
+                Ok(self.state().node_replies(vec![(node, v)], aggregate))
+            }
+            Plan::One {
+                node, slot, read, ..
+            } => self.run_one(&cmd, node, slot, read).map(NodeReplies::Keyed),
+            Plan::Many {
+                nodes,
+                aggregate,
+                read,
+            } => {
                 let mut replies = Vec::with_capacity(nodes.len());
                 for node in nodes {
                     let v = self.run_one(&cmd, Some(node.clone()), None, read)?;
                     replies.push((node, v));
                 }
-                combine(aggregate, replies)
+                Ok(self.state().node_replies(replies, aggregate))
             }
-            Plan::Split { parts, aggregate } => {
-                let read = cmd.flags().contains(CommandFlags::READONLY);
+            Plan::Split {
+                parts,
+                aggregate,
+                read,
+            } => {
                 let mut replies = Vec::with_capacity(parts.len());
                 for (part, node) in parts {
                     let addr = node.clone().unwrap_or_else(|| NodeAddr::new("", 0));
                     let v = self.run_one(&part.cmd, node, Some(part.slot), read)?;
                     replies.push((addr, v));
                 }
-                combine(aggregate, replies)
+                combine(aggregate, replies).map(NodeReplies::Keyed)
             }
         }
+    }
+
+    /// Runs `cmd` where `targets` say (or its declared route) and returns the combined reply.
+    fn run_value(&self, cmd: Cmd, targets: Option<&TargetNodes>) -> Result<Value> {
+        self.run_replies(cmd, targets)?.combine()
+    }
+
+    /// Runs a prepared command (or one built by hand, routed by the declaration of its name)
+    /// on `targets`, or where its declaration routes it, and returns the replies before they
+    /// are combined: for a binding that shapes each node's reply itself (redis-py's
+    /// `RedisCluster` returns `{node name: reply}` for most commands sent to several nodes).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), without the conversion.
+    pub fn run_per_node(&self, cmd: Cmd, targets: Option<&TargetNodes>) -> Result<NodeReplies> {
+        self.run_replies(cmd, targets)
     }
 
     /// Runs a prepared command where its declaration routes it, and converts the reply.
@@ -327,6 +361,13 @@ impl RedisCluster {
     /// The node at `host:port`, if it is in the slot map (redis-py's `get_node`).
     pub fn get_node(&self, host: &str, port: u16) -> Option<ClusterNode> {
         self.state().node(host, port)
+    }
+
+    /// The nodes of `slot`'s shard: its primary, then its replicas (redis-py's
+    /// `nodes_manager.slots_cache[slot]`, which its `get_node_from_key(key, replica=True)`
+    /// reads); empty when no node serves the slot.
+    pub fn slot_nodes(&self, slot: u16) -> Vec<ClusterNode> {
+        self.state().slot_nodes(slot)
     }
 
     /// The primary serving `key`'s slot (redis-py's `get_node_from_key`).

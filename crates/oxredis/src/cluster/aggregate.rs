@@ -1,6 +1,8 @@
 //! Combining the replies of a command sent to several nodes into one, per the command's
 //! declared [`Aggregate`] (redis-py's `RESULT_CALLBACKS`).
 
+use std::collections::HashSet;
+
 use bytes::Bytes;
 
 use super::redirect::NodeAddr;
@@ -68,7 +70,7 @@ fn pairs(how: Aggregate, v: Value) -> Result<Vec<(Value, Value)>> {
 /// - `PerNode`: one node's reply as it is, several as a map `host:port` → reply;
 /// - `Sum`: the integers added; `AnyPositive`: 1 when any is above 0, else 0;
 /// - `AllOk`: the first reply that is not a success, or the first reply when all succeeded;
-/// - `Concat`: the lists (or sets) concatenated into one list;
+/// - `Concat`: the union of the lists (or sets), in first-seen order, as one list;
 /// - `SumPerChannel`: `(channel, count)` pairs (map or flat array) added per channel, in
 ///   first-seen order, in the first reply's form;
 /// - `AllPerPosition`: per position, 1 when every node answered true there, else 0;
@@ -118,9 +120,20 @@ pub(crate) fn aggregate(how: Aggregate, replies: Vec<(NodeAddr, Value)>) -> Resu
             .next()
             .unwrap_or(Value::Nil)),
         Aggregate::Concat => {
+            // A union, as redis-py's `merge_result`: replicas hold their primary's keys, and a
+            // channel may have subscribers on several nodes.
             let mut out = Vec::new();
+            let mut seen: HashSet<Bytes> = HashSet::new();
             for (_, v) in replies {
-                out.extend(items(how, v)?);
+                for item in items(how, v)? {
+                    let new = match &item {
+                        Value::Bulk(b) | Value::Simple(b) => seen.insert(b.clone()),
+                        other => !out.contains(other),
+                    };
+                    if new {
+                        out.push(item);
+                    }
+                }
             }
             Ok(Value::Array(out))
         }
@@ -270,6 +283,16 @@ mod tests {
         ]);
         assert_eq!(
             aggregate(Aggregate::Concat, keys).unwrap(),
+            Value::Array(vec![bulk("a"), bulk("b"), bulk("c")])
+        );
+        // A key on a primary and its replica (KEYS on every node) is listed once.
+        let copies = on3([
+            Value::Array(vec![bulk("a"), bulk("b")]),
+            Value::Array(vec![bulk("b"), bulk("a")]),
+            Value::Array(vec![bulk("c")]),
+        ]);
+        assert_eq!(
+            aggregate(Aggregate::Concat, copies).unwrap(),
             Value::Array(vec![bulk("a"), bulk("b"), bulk("c")])
         );
         let sha = on3([bulk("e0e1"), bulk("e0e1"), bulk("e0e1")]);

@@ -6,16 +6,16 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::node::{ClusterNode, LoadBalancingStrategy, ServerType, TargetNodes};
+use super::node::{ClusterNode, LoadBalancingStrategy, NodeReplies, ServerType, TargetNodes};
 use super::redirect::{
     ClusterSettings, CommandRouting, Decision, NodeAddr, Refresh, RefreshState, Target,
 };
-use super::route::{route, Route};
+use super::route::{route, route_as, Route};
 use super::split::{split_by_slot, Part};
 use super::topology::{LoadBalancer, SlotMap};
 use crate::cmd::Cmd;
 use crate::commands::options::ScanOptions;
-use crate::commands::{Aggregate, CommandFlags, NodeFlag};
+use crate::commands::{Aggregate, CommandFlags, NodeFlag, RoutePolicy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::retry::Sent;
 use crate::scan::{ScanCursor, ScanKind, ScanStep};
@@ -48,6 +48,9 @@ pub(crate) enum Plan {
         slot: Option<u16>,
         /// Whether a replica may serve it.
         read: bool,
+        /// How its reply combines when it went to a node by flag or by name (`slot` is
+        /// `None`): [`NodeReplies::combine_all`] (a SCAN's cursor map names the node).
+        aggregate: Aggregate,
     },
     /// The same command to several nodes, replies combined.
     Many {
@@ -55,6 +58,8 @@ pub(crate) enum Plan {
         nodes: Vec<NodeAddr>,
         /// How the replies combine.
         aggregate: Aggregate,
+        /// Whether the command only reads.
+        read: bool,
     },
     /// One command per slot of its keys (DEL, EXISTS... across slots), replies combined.
     Split {
@@ -62,6 +67,8 @@ pub(crate) enum Plan {
         parts: Vec<(Part, Option<NodeAddr>)>,
         /// How the replies combine.
         aggregate: Aggregate,
+        /// Whether the command only reads.
+        read: bool,
     },
 }
 
@@ -160,6 +167,28 @@ impl ClusterState {
             .unwrap_or_else(|| ClusterNode::new(addr.host.clone(), addr.port))
     }
 
+    /// The node at `addr` with its role from the map (without one when the map does not have
+    /// it).
+    pub(crate) fn cluster_node(&self, addr: &NodeAddr) -> ClusterNode {
+        self.node(&addr.host, addr.port)
+            .unwrap_or_else(|| ClusterNode::new(addr.host.clone(), addr.port))
+    }
+
+    /// The replies of the nodes a command went to by flag or by name, each with its node.
+    pub(crate) fn node_replies(
+        &self,
+        replies: Vec<(NodeAddr, Value)>,
+        aggregate: Aggregate,
+    ) -> NodeReplies {
+        NodeReplies::Nodes {
+            replies: replies
+                .into_iter()
+                .map(|(addr, v)| (self.cluster_node(&addr), v))
+                .collect(),
+            aggregate,
+        }
+    }
+
     /// Replaces the slot map ([`set_map`](Self::set_map)) and returns the addresses of its
     /// nodes: the driver drops its connections to every other node.
     pub(crate) fn replace_map(&mut self, map: SlotMap) -> HashSet<NodeAddr> {
@@ -217,6 +246,23 @@ impl ClusterState {
             .map(|n| n.addr.clone())
     }
 
+    /// The nodes of `slot`'s shard, its primary first, with their roles.
+    pub(crate) fn slot_nodes(&self, slot: u16) -> Vec<ClusterNode> {
+        self.map
+            .slot_nodes(slot)
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let role = if i == 0 {
+                    ServerType::Primary
+                } else {
+                    ServerType::Replica
+                };
+                ClusterNode::from_addr(&n.addr, role)
+            })
+            .collect()
+    }
+
     /// The node of `key`'s slot (its primary).
     pub(crate) fn node_for_key(&self, key: &[u8]) -> Option<ClusterNode> {
         let slot = super::key_slot(key);
@@ -238,19 +284,23 @@ impl ClusterState {
     /// [`ErrorKind::CrossSlot`] for keys in several slots of a command that is not split;
     /// [`ErrorKind::ClusterDown`] when a target flag names no node.
     pub(crate) fn plan(&mut self, cmd: &Cmd, targets: Option<&TargetNodes>) -> Result<Plan> {
-        let policy = cmd.spec().route_policy();
-        let readonly = cmd.flags().contains(CommandFlags::READONLY);
+        // A command built by hand (the Python binding's, `execute_command`) routes and
+        // combines by the declaration of its name.
+        let spec = cmd.route_spec();
+        let policy = spec.map_or(RoutePolicy::KEYS, |s| s.route_policy());
+        let readonly = spec.is_some_and(|s| s.flags.contains(CommandFlags::READONLY));
         let nodes = match targets {
             Some(TargetNodes::Flag(flag)) => self.resolve(*flag, readonly),
             Some(TargetNodes::Node(n)) => vec![n.addr()],
             Some(TargetNodes::Nodes(list)) => list.iter().map(ClusterNode::addr).collect(),
-            None => match route(cmd)? {
+            None => match route_as(cmd, spec)? {
                 Route::Slot { slot, readonly } => {
                     let node = self.node_for_slot(slot, readonly);
                     return Ok(Plan::One {
                         node,
                         slot: Some(slot),
                         read: readonly,
+                        aggregate: policy.aggregate,
                     });
                 }
                 Route::Nodes(flag) => self.resolve(flag, readonly),
@@ -271,6 +321,7 @@ impl ClusterState {
                     return Ok(Plan::Split {
                         parts,
                         aggregate: policy.aggregate,
+                        read: readonly,
                     });
                 }
                 // Not in the table: any primary; a keyed command is redirected by MOVED.
@@ -286,10 +337,12 @@ impl ClusterState {
                 node: nodes.into_iter().next(),
                 slot: None,
                 read: readonly,
+                aggregate: policy.aggregate,
             }),
             _ => Ok(Plan::Many {
                 nodes,
                 aggregate: policy.aggregate,
+                read: readonly,
             }),
         }
     }
@@ -543,9 +596,22 @@ impl TopologyVotes {
     /// The view most answering nodes agree on.
     ///
     /// # Errors
-    /// [`ErrorKind::Connection`] when no node answered with a slot map, naming each failure.
-    pub(crate) fn finish(self) -> Result<SlotMap> {
+    /// [`ErrorKind::Connection`] when no node answered with a slot map, naming each failure;
+    /// [`ErrorKind::ClusterDown`] when the settings require every slot to have a node
+    /// (redis-py's `require_full_coverage`) and some have none.
+    pub(crate) fn finish(self, settings: &ClusterSettings) -> Result<SlotMap> {
         match SlotMap::majority(self.views) {
+            Some((map, _)) if settings.require_full_coverage && !map.is_fully_covered() => {
+                Err(Error::new(
+                    ErrorKind::ClusterDown,
+                    format!(
+                        "not every slot is covered: {} of {} slots have a node \
+                         (require_full_coverage)",
+                        map.covered_slots(),
+                        super::SLOT_COUNT
+                    ),
+                ))
+            }
             Some((map, _)) => Ok(map),
             None => Err(Error::new(
                 ErrorKind::Connection,
@@ -908,18 +974,23 @@ mod tests {
         Value::Bulk(Bytes::copy_from_slice(s.as_bytes()))
     }
 
-    /// Three primaries on 7000-7002 with replicas on 7003-7005, slots as redis-cli assigns them.
-    fn map() -> SlotMap {
+    /// The CLUSTER SLOTS reply of three primaries on 7000-7002 with replicas on 7003-7005,
+    /// slots as redis-cli assigns them.
+    fn full_reply() -> Value {
         let node = |p: i64| Value::Array(vec![bulk("127.0.0.1"), Value::Int(p)]);
         let entry = |s: i64, e: i64, p: i64| {
             Value::Array(vec![Value::Int(s), Value::Int(e), node(p), node(p + 3)])
         };
-        let reply = Value::Array(vec![
+        Value::Array(vec![
             entry(0, 5460, 7000),
             entry(5461, 10922, 7001),
             entry(10923, 16383, 7002),
-        ]);
-        SlotMap::from_cluster_slots(&reply, "127.0.0.1").unwrap()
+        ])
+    }
+
+    /// The map of [`full_reply`].
+    fn map() -> SlotMap {
+        SlotMap::from_cluster_slots(&full_reply(), "127.0.0.1").unwrap()
     }
 
     fn n(port: u16) -> NodeAddr {
@@ -938,7 +1009,9 @@ mod tests {
     fn plans_follow_the_keys_the_route_and_the_targets() {
         let mut s = state(LoadBalancingStrategy::Primary);
         match s.plan(&build::get("foo"), None).unwrap() {
-            Plan::One { node, slot, read } => {
+            Plan::One {
+                node, slot, read, ..
+            } => {
                 assert_eq!((node, slot, read), (Some(n(7002)), Some(12182), true));
             }
             other => panic!("{other:?}"),
@@ -953,7 +1026,9 @@ mod tests {
         }
         let all = TargetNodes::Flag(NodeFlag::AllNodes);
         match s.plan(&build::dbsize(), Some(&all)).unwrap() {
-            Plan::Many { nodes, aggregate } => {
+            Plan::Many {
+                nodes, aggregate, ..
+            } => {
                 assert_eq!(nodes.len(), 6);
                 assert_eq!(aggregate, Aggregate::Sum);
             }
@@ -963,7 +1038,9 @@ mod tests {
             .plan(&build::delete(["foo", "123456789", "{foo}x"]), None)
             .unwrap()
         {
-            Plan::Split { parts, aggregate } => {
+            Plan::Split {
+                parts, aggregate, ..
+            } => {
                 assert_eq!(aggregate, Aggregate::Sum);
                 let slots: Vec<(u16, Option<NodeAddr>)> =
                     parts.iter().map(|(p, n)| (p.slot, n.clone())).collect();
@@ -1156,13 +1233,138 @@ mod tests {
         let mut v = TopologyVotes::new();
         let e = Error::new(ErrorKind::Connection, "refused");
         assert!(!v.add(&n(7000), Err(e)));
-        let err = TopologyVotes::new().finish().unwrap_err();
+        let settings = ClusterSettings::default();
+        let err = TopologyVotes::new().finish(&settings).unwrap_err();
         assert!(err.to_string().contains("no node to ask"), "{err}");
         let mut failed = TopologyVotes::new();
         failed.add(&n(7000), Err(Error::new(ErrorKind::Connection, "refused")));
-        let err = failed.finish().unwrap_err();
+        let err = failed.finish(&settings).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connection);
         assert!(err.to_string().contains("127.0.0.1:7000"), "{err}");
         let _ = v;
+    }
+
+    #[test]
+    fn require_full_coverage_refuses_a_map_with_unserved_slots() {
+        let node = |p: i64| Value::Array(vec![bulk("127.0.0.1"), Value::Int(p)]);
+        let partial = Value::Array(vec![
+            Value::Array(vec![Value::Int(0), Value::Int(5460), node(7000)]),
+            Value::Array(vec![Value::Int(10923), Value::Int(16383), node(7002)]),
+        ]);
+        let votes = || {
+            let mut v = TopologyVotes::new();
+            v.add(&n(7000), Ok(partial.clone()));
+            v
+        };
+        let lenient = ClusterSettings::default();
+        assert!(!lenient.require_full_coverage);
+        let map = votes().finish(&lenient).unwrap();
+        assert_eq!(map.covered_slots(), 5461 + 5461);
+        let strict = ClusterSettings {
+            require_full_coverage: true,
+            ..ClusterSettings::default()
+        };
+        let err = votes().finish(&strict).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ClusterDown);
+        assert!(err.to_string().contains("10922 of 16384"), "{err}");
+        // Every slot served: accepted either way.
+        let mut full = TopologyVotes::new();
+        full.add(&n(7000), Ok(full_reply()));
+        assert!(full.finish(&strict).unwrap().is_fully_covered());
+    }
+
+    #[test]
+    fn slot_nodes_list_the_primary_then_its_replicas() {
+        let s = state(LoadBalancingStrategy::Primary);
+        let nodes = s.slot_nodes(12182);
+        assert_eq!(
+            nodes,
+            [
+                ClusterNode::from_addr(&n(7002), ServerType::Primary),
+                ClusterNode::from_addr(&n(7005), ServerType::Replica)
+            ]
+        );
+        let empty = ClusterState::new(
+            SlotMap::empty(),
+            LoadBalancingStrategy::Primary,
+            vec![n(7000)],
+            Duration::ZERO,
+        );
+        assert!(empty.slot_nodes(0).is_empty());
+    }
+
+    #[test]
+    fn hand_built_commands_plan_and_combine_by_their_declaration() {
+        let mut s = state(LoadBalancingStrategy::Primary);
+        let hand = |args: &[&str]| {
+            let mut cmd = Cmd::empty();
+            for a in args {
+                cmd.arg(*a);
+            }
+            cmd
+        };
+        // DBSIZE on every primary sums, as the declared command does.
+        let primaries = TargetNodes::Flag(NodeFlag::Primaries);
+        match s.plan(&hand(&["dbsize"]), Some(&primaries)).unwrap() {
+            Plan::Many {
+                aggregate, read, ..
+            } => assert_eq!((aggregate, read), (Aggregate::Sum, true)),
+            other => panic!("{other:?}"),
+        }
+        // DEL across slots is split, the parts carrying DEL's declaration.
+        match s.plan(&hand(&["DEL", "foo", "bar"]), None).unwrap() {
+            Plan::Split {
+                parts, aggregate, ..
+            } => {
+                assert_eq!(aggregate, Aggregate::Sum);
+                let slots: Vec<u16> = parts.iter().map(|(p, _)| p.slot).collect();
+                assert_eq!(slots, [12182, 5061]);
+                assert!(parts.iter().all(|(p, _)| p.cmd.spec().name == "DEL"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A keyless command sent to one node by its declaration carries its aggregate.
+        match s.plan(&hand(&["SCAN", "0"]), None).unwrap() {
+            Plan::Many { aggregate, .. } => assert_eq!(aggregate, Aggregate::Scan),
+            other => panic!("{other:?}"),
+        }
+        match s.plan(&hand(&["PING"]), None).unwrap() {
+            Plan::One {
+                slot: None,
+                aggregate,
+                ..
+            } => assert_eq!(aggregate, Aggregate::AllOk),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn node_replies_combine_as_run_returns_them() {
+        let one = |v: Value| NodeReplies::Nodes {
+            replies: vec![(ClusterNode::new("127.0.0.1", 7000), v)],
+            aggregate: Aggregate::Scan,
+        };
+        let page = Value::Array(vec![bulk("0"), Value::Array(vec![bulk("k")])]);
+        // One node's reply: as it is for `run`, combined as declared for `combine_all`.
+        assert_eq!(one(page.clone()).combine().unwrap(), page);
+        assert_eq!(
+            one(page).combine_all().unwrap(),
+            Value::Array(vec![
+                Value::Map(vec![(bulk("127.0.0.1:7000"), bulk("0"))]),
+                Value::Array(vec![bulk("k")]),
+            ])
+        );
+        let two = NodeReplies::Nodes {
+            replies: vec![
+                (ClusterNode::new("127.0.0.1", 7000), Value::Int(2)),
+                (ClusterNode::new("127.0.0.1", 7001), Value::Int(3)),
+            ],
+            aggregate: Aggregate::Sum,
+        };
+        assert_eq!(two.combine().unwrap(), Value::Int(5));
+        assert_eq!(
+            NodeReplies::Keyed(Value::Int(1)).combine_all().unwrap(),
+            Value::Int(1)
+        );
     }
 }

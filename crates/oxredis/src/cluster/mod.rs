@@ -4,7 +4,8 @@
 //!
 //! Public here: [`key_slot`] and [`SLOT_COUNT`], and the names the cluster clients
 //! ([`blocking::RedisCluster`](crate::blocking::RedisCluster), `aio::RedisCluster`) share:
-//! [`ClusterNode`], [`TargetNodes`], [`LoadBalancingStrategy`], [`ClusterBuilder`].
+//! [`ClusterNode`], [`TargetNodes`], [`LoadBalancingStrategy`], [`ClusterBuilder`],
+//! [`NodeReplies`].
 
 mod aggregate;
 pub(crate) mod flow;
@@ -16,7 +17,9 @@ pub(crate) mod split;
 mod topology;
 
 pub use crate::commands::NodeFlag;
-pub use node::{ClusterBuilder, ClusterNode, LoadBalancingStrategy, ServerType, TargetNodes};
+pub use node::{
+    ClusterBuilder, ClusterNode, LoadBalancingStrategy, NodeReplies, ServerType, TargetNodes,
+};
 pub use slot::{key_slot, SLOT_COUNT};
 
 #[cfg(test)]

@@ -5,9 +5,10 @@ use std::fmt;
 use std::time::Duration;
 
 use super::redirect::{ClusterSettings, NodeAddr};
-use crate::commands::NodeFlag;
+use crate::commands::{Aggregate, NodeFlag};
 use crate::config::{Addr, ConnectionConfig, Protocol};
 use crate::error::{Error, ErrorKind, Result};
+use crate::value::Value;
 
 pub use super::topology::LoadBalancingStrategy;
 
@@ -101,6 +102,60 @@ impl From<ClusterNode> for TargetNodes {
 impl From<Vec<ClusterNode>> for TargetNodes {
     fn from(nodes: Vec<ClusterNode>) -> Self {
         TargetNodes::Nodes(nodes)
+    }
+}
+
+/// A command's replies before they are combined ([`RedisCluster::run_per_node`]): the reply
+/// of a command routed by its keys, or each node's reply when it went to nodes by a node flag
+/// or by name, with the combination its declaration names.
+///
+/// `run` returns [`combine`](Self::combine)'s value. A binding that shapes every node's reply
+/// itself uses the replies: redis-py's `RedisCluster` returns a dict `{node name: reply}` for
+/// the commands sent to several nodes that its `RESULT_CALLBACKS` do not combine.
+///
+/// [`RedisCluster::run_per_node`]: crate::blocking::RedisCluster::run_per_node
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeReplies {
+    /// The reply of a command routed by its keys' slot (a command split per slot: the parts'
+    /// replies combined).
+    Keyed(Value),
+    /// Each node's reply, in the order the command was sent (one or more).
+    Nodes {
+        /// The nodes (with their roles when the slot map has them) and their replies.
+        replies: Vec<(ClusterNode, Value)>,
+        /// How the command's declaration combines them.
+        aggregate: Aggregate,
+    },
+}
+
+impl NodeReplies {
+    /// The reply as the cluster client's `run` returns it: a keyed reply, or one node's
+    /// reply, as it is; several nodes' replies combined as declared.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Protocol`] when a reply does not have the shape its combination needs.
+    pub fn combine(self) -> Result<Value> {
+        match self {
+            NodeReplies::Nodes { mut replies, .. } if replies.len() == 1 => {
+                Ok(replies.pop().map_or(Value::Nil, |(_, v)| v))
+            }
+            other => other.combine_all(),
+        }
+    }
+
+    /// The replies combined as declared, even when only one node answered (a SCAN's reply
+    /// then still names the node its cursor belongs to); a keyed reply as it is.
+    ///
+    /// # Errors
+    /// As [`combine`](Self::combine).
+    pub fn combine_all(self) -> Result<Value> {
+        match self {
+            NodeReplies::Keyed(v) => Ok(v),
+            NodeReplies::Nodes { replies, aggregate } => super::aggregate::aggregate(
+                aggregate,
+                replies.into_iter().map(|(n, v)| (n.addr(), v)).collect(),
+            ),
+        }
     }
 }
 
@@ -240,6 +295,14 @@ impl ClusterBuilder {
     /// moved slot is patched (redis-py's `reinitialize_steps`, default 5).
     pub fn reinitialize_steps(mut self, n: u32) -> Self {
         self.settings.reinitialize_steps = n;
+        self
+    }
+
+    /// Refuse a slot map in which some slot has no node (redis-py's `require_full_coverage`,
+    /// which defaults to on there; off by default here): building the client fails with
+    /// [`ErrorKind::ClusterDown`], and a refresh that finds such a map keeps the previous one.
+    pub fn require_full_coverage(mut self, on: bool) -> Self {
+        self.settings.require_full_coverage = on;
         self
     }
 

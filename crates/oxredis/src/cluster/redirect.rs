@@ -119,6 +119,10 @@ pub(crate) struct ClusterSettings {
     /// Wait before resending after `TRYAGAIN` once half of `max_redirects` is used up; before
     /// that it is resent at once (redis-py sleeps 50 ms the same way).
     pub(crate) try_again_delay: Duration,
+    /// redis-py `require_full_coverage`: a slot map in which some slot has no node is refused
+    /// (the client is not built; a refresh keeps the previous map). Off by default here;
+    /// redis-py's default is on, and its Python API passes it.
+    pub(crate) require_full_coverage: bool,
 }
 
 impl Default for ClusterSettings {
@@ -135,6 +139,7 @@ impl Default for ClusterSettings {
                 Duration::from_secs(1),
             ),
             try_again_delay: Duration::from_millis(50),
+            require_full_coverage: false,
         }
     }
 }
@@ -570,6 +575,7 @@ mod tests {
             min_refresh_interval: Duration::from_millis(100),
             backoff: Backoff::exponential(Duration::from_secs(1), Duration::from_millis(100)),
             try_again_delay: Duration::from_millis(50),
+            require_full_coverage: false,
         }
     }
 

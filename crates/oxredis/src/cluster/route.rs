@@ -3,7 +3,7 @@
 
 use super::key_slot;
 use crate::cmd::Cmd;
-use crate::commands::{CommandFlags, KeySpec, NodeFlag};
+use crate::commands::{CommandFlags, CommandSpec, NodeFlag};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Where one command goes.
@@ -33,14 +33,19 @@ pub(crate) enum Route {
 /// [`ErrorKind::CrossSlot`] when its keys hash to different slots, with the slots named;
 /// [`ErrorKind::Data`] when a `SlotId` command's slot argument is missing or not a slot.
 pub(crate) fn route(cmd: &Cmd) -> Result<Route> {
+    route_as(cmd, cmd.route_spec())
+}
+
+/// [`route`] by the declaration `spec` (the command's [`Cmd::route_spec`], looked up once by
+/// the caller).
+///
+/// # Errors
+/// As [`route`].
+pub(crate) fn route_as(cmd: &Cmd, spec: Option<&'static CommandSpec>) -> Result<Route> {
+    let Some(spec) = spec else {
+        return Ok(Route::Unknown);
+    };
     let args: Vec<&[u8]> = cmd.args().collect();
-    let mut spec = cmd.spec();
-    if spec.keys == KeySpec::Unknown {
-        match crate::cmd::declared_spec(&args) {
-            Some(s) => spec = s,
-            None => return Ok(Route::Unknown),
-        }
-    }
     let policy = spec.route_policy();
     match policy.target {
         Some(NodeFlag::SlotId) => {
@@ -96,7 +101,7 @@ mod tests {
     use super::*;
     use crate::commands::options::*;
     use crate::commands::Aggregate;
-    use crate::commands::{build, command_specs};
+    use crate::commands::{build, command_specs, KeySpec};
 
     fn slot(cmd: &Cmd) -> (u16, bool) {
         match route(cmd).unwrap() {

@@ -23,9 +23,11 @@ pub(crate) struct Part {
 
 /// Splits `cmd` into one command per slot of its keys, in order of each slot's first key.
 /// Only commands whose arguments after the name are all keys, each followed by the same number
-/// of values (`keys(1, -1, step)`: DEL, MGET, MSET...), can be split; `None` for others.
+/// of values (`keys(1, -1, step)`: DEL, MGET, MSET...), can be split; `None` for others. A
+/// command built by hand is split by the declaration of its name; the parts carry that
+/// declaration (and the original's reply shape).
 pub(crate) fn split_by_slot(cmd: &Cmd) -> Option<Vec<Part>> {
-    let spec = cmd.spec();
+    let spec = cmd.route_spec()?;
     let KeySpec::Range { first, last, step } = spec.keys else {
         return None;
     };
@@ -157,9 +159,19 @@ mod tests {
         let z = build::zunionstore("d", &["a", "b"], &Default::default());
         assert!(split_by_slot(&z).is_none());
         assert!(split_by_slot(&Cmd::new("DEL")).is_none());
-        let mut raw = Cmd::new("DEL");
-        raw.arg("a");
-        assert!(split_by_slot(&raw).is_none(), "undeclared: keys unknown");
+        // Built by hand (execute_command, the Python binding): split by DEL's declaration.
+        let mut raw = Cmd::new("del");
+        raw.arg("foo").arg("123456789");
+        let parts = split_by_slot(&raw).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(args(&parts[0].cmd), ["DEL", "foo"]);
+        assert_eq!(parts[1].cmd.spec().name, "DEL");
+        let mut unknown = Cmd::new("NOTACOMMAND");
+        unknown.arg("a");
+        assert!(
+            split_by_slot(&unknown).is_none(),
+            "undeclared: keys unknown"
+        );
     }
 
     #[test]

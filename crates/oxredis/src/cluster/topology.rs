@@ -474,13 +474,26 @@ impl SlotMap {
         }
     }
 
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "require_full_coverage is not offered yet")
-    )]
     /// Whether every slot has a node (redis-py's `require_full_coverage` check).
     pub(crate) fn is_fully_covered(&self) -> bool {
         self.slots.iter().all(|&s| s != NONE)
+    }
+
+    /// How many slots have a node.
+    pub(crate) fn covered_slots(&self) -> usize {
+        self.slots.iter().filter(|&&s| s != NONE).count()
+    }
+
+    /// The nodes of `slot`'s shard: its primary, then its replicas (redis-py's
+    /// `slots_cache[slot]`); empty when the slot is unassigned.
+    pub(crate) fn slot_nodes(&self, slot: u16) -> Vec<&Node> {
+        self.shard_of(slot)
+            .map(|s| {
+                std::iter::once(&s.primary)
+                    .chain(s.replicas.iter())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Applies a MOVED reply between full refreshes: `slot` now belongs to `node`. When `node`

@@ -2,17 +2,15 @@
 
 ``Redis`` / ``StrictRedis`` (awaitable command methods, ``from_url``, async pipelines, async
 pub/sub, ``Script``), ``ConnectionPool`` / ``BlockingConnectionPool``, ``Sentinel``
-(``oxredis.asyncio.sentinel``). ``RedisCluster`` imports but raises ``NotImplementedError``.
+(``oxredis.asyncio.sentinel``), ``RedisCluster`` (``oxredis.asyncio.cluster``, on the async
+cluster client).
 """
 
 from ..connection import BlockingConnectionPool, ConnectionPool
-from ..unsupported import _placeholder
 from .client import Monitor, Pipeline, PubSub, Redis, Script, StrictRedis
 from .sentinel import Sentinel, SentinelConnectionPool
 
-RedisCluster = _placeholder(
-    "asyncio.RedisCluster", "the Rust core has an async cluster client (oxredis::aio) but the "
-    "Python binding does not wire it yet")
+from .cluster import RedisCluster
 
 
 def from_url(url, **kwargs):

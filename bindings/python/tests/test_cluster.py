@@ -1,0 +1,550 @@
+"""``oxredis.cluster.RedisCluster`` against a real 6-node cluster (3 primaries, 3 replicas;
+the session's ``cluster`` fixture): routing by key slot, node flags and ``target_nodes=``, the
+multi-node replies in redis-py's shapes, the non-atomic multi-key helpers, pipelines across
+shards, redirects after a slot migration, SCAN over every primary, replica reads and pub/sub.
+Every test runs on RESP2 and RESP3 unless it says otherwise."""
+
+import datetime
+import time
+
+import pytest
+
+import oxredis
+from oxredis.cluster import ClusterNode, LoadBalancingStrategy, RedisCluster
+from oxredis.exceptions import (
+    ClusterDownError,
+    ConnectionError,
+    CrossSlotTransactionError,
+    MovedError,
+    RedisClusterException,
+    ResponseError,
+    SlotNotCoveredError,
+)
+
+# Keys whose slots are served by each of the three primaries (slots 0-5460, 5461-10922,
+# 10923-16383): b 3300, c 7365, a 15495.
+SHARD_KEYS = ["b", "c", "a"]
+
+
+@pytest.fixture
+def rc(cluster, protocol):
+    client = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol)
+    client.flushall()
+    yield client
+    client.close()
+
+
+def _slot_owner(cluster, key):
+    """The primary port of ``key``'s slot, from a node's own CLUSTER KEYSLOT and SLOTS."""
+    return cluster.primary_of(cluster.cmd(cluster.ports[0], "CLUSTER", "KEYSLOT", key))
+
+
+def test_keys_on_every_shard_are_set_and_read_back(cluster, rc):
+    for i, key in enumerate(SHARD_KEYS):
+        assert rc.set(key, f"v{i}") is True
+    assert [rc.get(k) for k in SHARD_KEYS] == [b"v0", b"v1", b"v2"]
+    # Each key is on the primary that serves its slot, one per shard.
+    owners = [_slot_owner(cluster, k) for k in SHARD_KEYS]
+    assert owners == cluster.ports[:3]
+    for key, port, i in zip(SHARD_KEYS, owners, range(3)):
+        assert cluster.cmd(port, "GET", key) == f"v{i}".encode()
+    assert rc.append("a", "+") == 3
+    assert rc.get("a") == b"v2+"
+    assert rc["b"] == b"v0" and "c" in rc and "nope" not in rc
+    assert rc.get_protocol() == rc._native.protocol
+
+
+def test_keyslot_and_hash_tags(cluster):
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[1])
+    assert rc.keyslot("foo") == 12182
+    assert rc.keyslot(b"foo") == 12182
+    assert rc.keyslot("123456789") == 12739
+    assert rc.keyslot("{user1000}.following") == 3443
+    assert rc.keyslot("{user1000}.followers") == 3443
+    assert rc.keyslot("foo{}{bar}") == 8363  # empty tag: the whole key
+    assert rc.keyslot("foo{{bar}}zap") == 4015  # the tag is "{bar"
+    assert rc.keyslot("foo{bar}{zap}") == rc.keyslot("bar") == 5061
+    for key in ("foo", "{user1000}.x", "foo{}{bar}", "foo{{bar}}zap", 12345, "é"):
+        assert rc.keyslot(key) == cluster.cmd(cluster.ports[0], "CLUSTER", "KEYSLOT", key)
+
+
+def test_get_node_from_key_matches_cluster_shards(cluster):
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[2])
+    shards = cluster.cmd(cluster.ports[0], "CLUSTER", "SHARDS")
+    for key in SHARD_KEYS + ["foo", "{user1000}.x", "k:17"]:
+        slot = cluster.cmd(cluster.ports[0], "CLUSTER", "KEYSLOT", key)
+        # CLUSTER SHARDS (RESP2): [b"slots", [start, end, ...], b"nodes", [node...]] per shard,
+        # each node a flat [b"id", id, b"port", port, ..., b"role", b"master"|b"replica"...].
+        for shard in shards:
+            info = dict(zip(shard[::2], shard[1::2]))
+            ranges = info[b"slots"]
+            if any(ranges[i] <= slot <= ranges[i + 1] for i in range(0, len(ranges), 2)):
+                nodes = [dict(zip(n[::2], n[1::2])) for n in info[b"nodes"]]
+                primary = [n[b"port"] for n in nodes if n[b"role"] == b"master"]
+                replica = [n[b"port"] for n in nodes if n[b"role"] == b"replica"]
+                break
+        else:
+            raise AssertionError(f"slot {slot} in no shard")
+        node = rc.get_node_from_key(key)
+        assert (node.host, node.port, node.server_type) == ("127.0.0.1", primary[0], "primary")
+        assert node.name == f"127.0.0.1:{primary[0]}"
+        assert node.redis_connection.get_connection_kwargs()["port"] == primary[0]
+        replica_node = rc.get_node_from_key(key, replica=True)
+        assert (replica_node.port, replica_node.server_type) == (replica[0], "replica")
+
+
+def test_nodes_and_default_node(cluster):
+    rc = RedisCluster(startup_nodes=[ClusterNode("localhost", cluster.ports[4]),
+                                     ClusterNode("127.0.0.1", 1)])
+    assert sorted(n.port for n in rc.get_nodes()) == sorted(cluster.ports)
+    assert sorted(n.port for n in rc.get_primaries()) == sorted(cluster.ports[:3])
+    assert sorted(n.port for n in rc.get_replicas()) == sorted(cluster.ports[3:])
+    assert {n.server_type for n in rc.get_primaries()} == {"primary"}
+    assert {n.server_type for n in rc.get_replicas()} == {"replica"}
+    # ClusterNode: localhost resolved, equality and hash by name.
+    assert ClusterNode("localhost", 7000).name == "127.0.0.1:7000"
+    assert ClusterNode("127.0.0.1", 7000) == ClusterNode("localhost", "7000")
+    assert len({ClusterNode("127.0.0.1", 7000), ClusterNode("localhost", 7000)}) == 1
+    node = rc.get_node(host="localhost", port=cluster.ports[5])
+    assert (node.port, node.server_type) == (cluster.ports[5], "replica")
+    assert rc.get_node(node_name=f"127.0.0.1:{cluster.ports[1]}").server_type == "primary"
+    assert rc.get_node("127.0.0.1", 1) is None and rc.get_node() is None
+    default = rc.get_default_node()
+    assert default.server_type == "primary" and default.port in cluster.ports[:3]
+    other = next(n for n in rc.get_primaries() if n != default)
+    assert rc.set_default_node(other) is True
+    assert rc.get_default_node() == other
+    # DBSIZE goes to the default node: its own count.
+    rc.flushall()
+    key = next(k for k in SHARD_KEYS if _slot_owner(cluster, k) == other.port)
+    rc.set(key, "x")
+    assert rc.dbsize() == 1
+    assert rc.set_default_node(ClusterNode("127.0.0.1", 1)) is False
+    assert rc.set_default_node(None) is False
+    assert rc.get_default_node() == other
+
+
+def test_multi_node_replies_in_redis_py_shapes(cluster, rc):
+    keys = [f"k:{i}" for i in range(30)]
+    for k in keys:
+        rc.set(k, "v")
+    per_primary = [cluster.cmd(p, "DBSIZE") for p in cluster.ports[:3]]
+    assert sum(per_primary) == 30 and all(n > 0 for n in per_primary)
+    assert rc.dbsize(target_nodes=RedisCluster.PRIMARIES) == 30
+    default = rc.get_default_node()
+    assert rc.dbsize() == cluster.cmd(default.port, "DBSIZE")
+    assert rc.dbsize(target_nodes=default) == cluster.cmd(default.port, "DBSIZE")
+    assert sorted(rc.keys(target_nodes=RedisCluster.PRIMARIES)) == sorted(k.encode() for k in keys)
+    assert sorted(rc.keys("k:1*", target_nodes=rc.get_primaries())) == sorted(
+        k.encode() for k in keys if k.startswith("k:1"))
+    assert rc.ping() is True
+    assert rc.ping(target_nodes=RedisCluster.ALL_NODES) is True
+    info = rc.info(target_nodes=RedisCluster.ALL_NODES)
+    assert sorted(info) == sorted(f"127.0.0.1:{p}" for p in cluster.ports)
+    assert {i["role"] for i in info.values()} == {"master", "slave"}
+    assert all(i["tcp_port"] == int(name.rsplit(":", 1)[1]) for name, i in info.items())
+    assert rc.info("server")["tcp_port"] == default.port
+    replica_info = rc.info("replication", target_nodes=RedisCluster.REPLICAS)
+    assert len(replica_info) == 3 and {i["role"] for i in replica_info.values()} == {"slave"}
+    assert rc.config_get("maxmemory-policy") == {"maxmemory-policy": "noeviction"}
+    all_configs = rc.config_get("maxmemory-policy", target_nodes=RedisCluster.ALL_NODES)
+    assert all_configs == {f"127.0.0.1:{p}": {"maxmemory-policy": "noeviction"}
+                           for p in cluster.ports}
+    assert rc.config_set("slowlog-max-len", 200, target_nodes=RedisCluster.ALL_NODES) is True
+    assert {cluster.cmd(p, "CONFIG", "GET", "slowlog-max-len")[1] for p in cluster.ports} == {
+        b"200"}
+    rc.config_set("slowlog-max-len", 128, target_nodes=RedisCluster.ALL_NODES)
+    assert rc.execute_command("DBSIZE", target_nodes=RedisCluster.PRIMARIES) == 30
+    # FLUSHALL goes to every primary; redis-py returns each primary's reply.
+    assert rc.flushall() == {f"127.0.0.1:{p}": True for p in cluster.ports[:3]}
+    assert rc.dbsize(target_nodes=RedisCluster.PRIMARIES) == 0
+    with pytest.raises(TypeError):
+        rc.ping(target_nodes=42)
+    # A reply's Python post-processing applies to each node's reply, as redis-py's callbacks.
+    saves = rc.lastsave(target_nodes=RedisCluster.ALL_NODES)
+    assert sorted(saves) == sorted(f"127.0.0.1:{p}" for p in cluster.ports)
+    assert all(isinstance(t, datetime.datetime) for t in saves.values())
+    rc.set_response_callback("TIME", lambda reply: ("time", len(reply)))
+    assert rc.time() == ("time", 2)
+    assert rc.time(target_nodes=RedisCluster.PRIMARIES) == {
+        f"127.0.0.1:{p}": ("time", 2) for p in cluster.ports[:3]}
+
+
+def test_mget_mset_nonatomic_and_split_commands(rc):
+    mapping = {"b": 1, "c": "two", "a": b"3", "{b}x": 4.5}
+    # One MSET per slot: b and {b}x share slot 3300.
+    assert rc.mset_nonatomic(mapping) == [True, True, True]
+    assert rc.mget_nonatomic(["a", "missing", "{b}x", "c", "b"]) == [
+        b"3", None, b"4.5", b"two", b"1"]
+    assert rc.mget_nonatomic("a", "b") == [b"3", b"1"]
+    assert rc.mget_nonatomic([]) == []
+    assert rc.mset_nonatomic({}) == []
+    with pytest.raises(RedisClusterException, match="slot"):
+        rc.mget(["a", "b"])
+    assert rc.mget(["b", "{b}x"]) == [b"1", b"4.5"]
+    # DEL, EXISTS, TOUCH, UNLINK are split per slot and summed.
+    assert rc.exists("a", "b", "c", "{b}x", "missing") == 4
+    assert rc.touch("a", "b") == 2
+    assert rc.delete("a", "b", "missing") == 2
+    assert rc.unlink("c", "{b}x") == 2
+    assert rc.exists("a", "b", "c", "{b}x") == 0
+
+
+def test_pipeline_across_shards_keeps_the_order(rc):
+    pipe = rc.pipeline()
+    for i, key in enumerate(SHARD_KEYS * 2):
+        pipe.incrby(key, i + 1)
+    pipe.get("a").get("b").get("c").set("s", "x").lpush("s", 1).get("s")
+    assert pipe.execute(raise_on_error=False)[:9] == [1, 2, 3, 5, 7, 9, b"9", b"5", b"7"]
+    results = rc.pipeline().set("s", "x").lpush("s", 1).get("s").execute(raise_on_error=False)
+    assert results[0] is True and results[2] == b"x"
+    assert isinstance(results[1], ResponseError) and "WRONGTYPE" in str(results[1])
+    with pytest.raises(ResponseError, match="WRONGTYPE"):
+        rc.pipeline().lpush("s", 1).execute()
+    assert len(rc.pipeline()) == 0 and rc.pipeline().execute() == []
+    with rc.pipeline() as pipe:
+        pipe.set("{t}1", "a").set("{t}2", "b").mget(["{t}1", "{t}2"])
+        assert pipe.execute() == [True, True, [b"a", b"b"]]
+    # A transaction runs on the primary of its one slot.
+    with rc.pipeline(transaction=True) as tx:
+        tx.incr("{t}n").incr("{t}n").get("{t}1")
+        assert tx.execute() == [1, 2, b"a"]
+    with pytest.raises(CrossSlotTransactionError):
+        rc.pipeline(transaction=True).set("a", 1).set("b", 2).execute()
+    with pytest.raises(RedisClusterException):
+        rc.pipeline(shard_hint="x")
+    with pytest.raises(RedisClusterException):
+        rc.pipeline().watch("a")
+
+
+class _Migration:
+    """Moves a slot from the primary at ``source`` to the one at ``target`` as redis-cli
+    --cluster reshard does: IMPORTING/MIGRATING, MIGRATE of its keys, then SETSLOT NODE."""
+
+    def __init__(self, cluster, slot, source, target):
+        self.cluster, self.slot, self.source, self.target = cluster, slot, source, target
+        self.ids = {p: cluster.cmd(p, "CLUSTER", "MYID").decode() for p in (source, target)}
+        cluster.cmd(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", self.ids[source])
+        cluster.cmd(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", self.ids[target])
+
+    def move(self, *keys):
+        self.cluster.cmd(self.source, "MIGRATE", "127.0.0.1", self.target, "", 0, 5000,
+                         "KEYS", *keys)
+
+    def finish(self):
+        others = [p for p in self.cluster.ports[:3] if p not in (self.source, self.target)]
+        for port in [self.target, self.source, *others]:
+            self.cluster.cmd(port, "CLUSTER", "SETSLOT", self.slot, "NODE",
+                             self.ids[self.target])
+
+
+def test_ask_and_moved_after_a_slot_migration(cluster, protocol):
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol)
+    key, other = "{mv}k", "{mv}other"
+    slot = rc.keyslot(key)
+    source = rc.get_node_from_key(key).port
+    target = next(p for p in cluster.ports[:3] if p != source)
+    rc.set(key, "before")
+    rc.set(other, "stays")
+    rc.delete("b")
+    try:
+        migration = _Migration(cluster, slot, source, target)
+        migration.move(key)
+        # Migrating: the source answers ASK for the moved key (ASKING on the target), and
+        # serves the key it still has.
+        assert rc.get(key) == b"before"
+        assert rc.get(other) == b"stays"
+        assert rc.get_node_from_key(key).port == source  # ASK does not change the map
+        migration.move(other)
+        migration.finish()
+        # Migrated: MOVED to the target, which the client follows and remembers.
+        assert rc.get(key) == b"before"
+        assert rc.set(key, "after") is True
+        assert cluster.cmd(target, "GET", key) == b"after"
+        assert rc.get_node_from_key(key).port == target
+        # A pipeline with a stale map (a client that learnt the map before the move back).
+        stale = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol)
+        assert stale.get_node_from_key(key).port == target
+        # Every node learns the target's new config epoch first: a second move made before
+        # could bump the source to the same epoch, and the nodes would disagree for good.
+        cluster._wait(cluster._healthy, "slot map settled")
+        back = _Migration(cluster, slot, target, source)
+        back.move(key, other)
+        back.finish()
+        assert stale.pipeline().get(key).get(other).get("b").execute() == [
+            b"after", b"stays", None]
+        assert cluster.cmd(source, "GET", key) == b"after"
+        assert stale.get_node_from_key(key).port == source
+    finally:
+        cluster._wait(cluster._healthy, "slot map settled")
+    assert cluster.primary_of(slot) == source
+
+
+def test_a_redirect_loop_ends_in_moved_error(cluster):
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0])
+    key = "{loop}k"
+    slot = rc.keyslot(key)
+    owner = rc.get_node_from_key(key).port
+    other = next(p for p in cluster.ports[:3] if p != owner)
+    ids = {p: cluster.cmd(p, "CLUSTER", "MYID").decode() for p in (owner, other)}
+    # The owner hands the (empty) slot to `other`, which still thinks the owner has it: each
+    # answers MOVED to the other.
+    cluster.cmd(owner, "CLUSTER", "SETSLOT", slot, "NODE", ids[other])
+    try:
+        with pytest.raises(MovedError, match=f"MOVED {slot}"):
+            rc.get(key)
+    finally:
+        cluster.cmd(owner, "CLUSTER", "SETSLOT", slot, "NODE", ids[owner])
+        cluster._wait(cluster._healthy, "slot map settled")
+    assert rc.get(key) is None
+
+
+def test_scan_iter_yields_every_key_once(rc):
+    keys = {f"scan:{i}".encode() for i in range(300)}
+    rc.mset_nonatomic({k: "v" for k in keys})
+    rc.rpush("scan:list", 1)
+    seen = list(rc.scan_iter(count=50))
+    assert len(seen) == len(set(seen)) == 301
+    assert set(seen) == keys | {b"scan:list"}
+    assert set(rc.scan_iter(match="scan:1?")) == {f"scan:1{i}".encode() for i in range(10)}
+    assert list(rc.scan_iter(_type="list")) == [b"scan:list"]
+    primaries = rc.get_primaries()
+    assert set(rc.scan_iter(match="scan:2*", target_nodes=primaries)) == {
+        k for k in keys if k.startswith(b"scan:2")}
+    cursors, page = rc.scan(0, count=1000)
+    assert sorted(cursors) == sorted(n.name for n in primaries)
+    assert set(cursors.values()) == {0} and len(page) == 301
+    node = primaries[0]
+    cursors, page = rc.scan(0, count=1000, target_nodes=node)
+    assert cursors == {node.name: 0}
+    assert set(page) == {k for k in keys | {b"scan:list"}
+                         if rc.get_node_from_key(k).name == node.name}
+
+
+def test_decode_responses(cluster, protocol):
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol,
+                      decode_responses=True)
+    rc.mset_nonatomic({"a": "1", "b": "2"})
+    assert rc.mget_nonatomic(["b", "a"]) == ["2", "1"]
+    assert sorted(rc.scan_iter(match="[ab]")) == ["a", "b"]
+    assert sorted(rc.keys("[ab]", target_nodes=RedisCluster.PRIMARIES)) == ["a", "b"]
+    assert rc.pipeline().get("a").hset("h", "f", "é").hgetall("h").execute() == [
+        "1", 1, {"f": "é"}]
+    rc.delete("a", "b", "h")
+
+
+def _get_calls(cluster, port):
+    stats = cluster.node(port).info("commandstats")
+    return stats.get("cmdstat_get", {}).get("calls", 0)
+
+
+def _replicated(cluster, port, key, value):
+    """Waits until the replica at ``port`` has ``key`` = ``value`` (read after READONLY, on
+    a connection of its own)."""
+    with oxredis.Redis(host="127.0.0.1", port=port, single_connection_client=True) as r:
+        r.execute_command("READONLY")
+        cluster._wait(lambda: r.get(key) == value, "replicated")
+
+
+def test_read_from_replicas(cluster, protocol):
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol,
+                      read_from_replicas=True)
+    key = "b"  # primary ports[0], replica ports[3]
+    primary, replica = rc.get_node_from_key(key), rc.get_node_from_key(key, replica=True)
+    assert (primary.port, replica.port) == (cluster.ports[0], cluster.ports[3])
+    assert rc.set(key, "r") is True
+    _replicated(cluster, replica.port, key, b"r")
+    before = _get_calls(cluster, primary.port), _get_calls(cluster, replica.port)
+    assert [rc.get(key) for _ in range(10)] == [b"r"] * 10
+    after = _get_calls(cluster, primary.port), _get_calls(cluster, replica.port)
+    # Round robin over the primary and its replica.
+    assert (after[0] - before[0], after[1] - before[1]) == (5, 5)
+    # Writes still go to the primary.
+    assert rc.set(key, "w") is True and cluster.cmd(primary.port, "GET", key) == b"w"
+    _replicated(cluster, replica.port, key, b"w")
+    # Replicas only.
+    only = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol,
+                        load_balancing_strategy=LoadBalancingStrategy.ROUND_ROBIN_REPLICAS)
+    before = _get_calls(cluster, primary.port), _get_calls(cluster, replica.port)
+    assert [only.get(key) for _ in range(4)] == [b"w"] * 4
+    after = _get_calls(cluster, primary.port), _get_calls(cluster, replica.port)
+    assert (after[0] - before[0], after[1] - before[1]) == (0, 4)
+    # readwrite(): primaries only again; readonly(): round robin again.
+    assert rc.readwrite() is True and rc.read_from_replicas is False
+    before = _get_calls(cluster, replica.port)
+    assert [rc.get(key) for _ in range(4)] == [b"w"] * 4
+    assert _get_calls(cluster, replica.port) == before
+    assert rc.readonly() is True
+    assert [rc.get(key) for _ in range(4)] == [b"w"] * 4
+    assert _get_calls(cluster, replica.port) == before + 2
+    rc.delete(key)
+
+
+def test_pubsub_and_sharded_pubsub(cluster, rc):
+    p = rc.pubsub()
+    p.subscribe("news")
+    assert p.get_message(timeout=1) == {"type": "subscribe", "pattern": None,
+                                        "channel": b"news", "data": 1}
+    # A message published on any node reaches the subscribers of every node.
+    rc.publish("news", "hello")
+    assert p.get_message(timeout=2) == {"type": "message", "pattern": None,
+                                        "channel": b"news", "data": b"hello"}
+    assert p.get_pubsub_node() == rc.get_default_node()
+    s = rc.pubsub()
+    s.ssubscribe("ch{b}", "ch{a}")  # two slots: two primaries
+    confirmations = [s.get_sharded_message(timeout=1) for _ in range(2)]
+    assert sorted((m["type"], m["channel"], m["data"]) for m in confirmations) == [
+        ("ssubscribe", b"ch{a}", 1), ("ssubscribe", b"ch{b}", 1)]
+    assert rc.spublish("ch{a}", "to a") == 1
+    assert rc.spublish("ch{b}", "to b") == 1
+    messages = [s.get_sharded_message(timeout=2) for _ in range(2)]
+    assert sorted((m["type"], m["channel"], m["data"]) for m in messages) == [
+        ("smessage", b"ch{a}", b"to a"), ("smessage", b"ch{b}", b"to b")]
+    assert s.get_sharded_message(timeout=0.05) is None
+    received = []
+    s.ssubscribe(**{"ch{c}": received.append})
+    assert s.get_sharded_message(ignore_subscribe_messages=True, timeout=0.2) is None
+    rc.spublish("ch{c}", "handled")
+    deadline = time.monotonic() + 2
+    while not received and time.monotonic() < deadline:
+        s.get_sharded_message(timeout=0.1)
+    assert [(m["channel"], m["data"]) for m in received] == [(b"ch{c}", b"handled")]
+    s.sunsubscribe()
+    gone = []
+    deadline = time.monotonic() + 2
+    while len(gone) < 3 and time.monotonic() < deadline:
+        m = s.get_sharded_message(timeout=0.1)
+        if m is not None:
+            gone.append((m["type"], m["channel"]))
+    assert sorted(gone) == [("sunsubscribe", b"ch{a}"), ("sunsubscribe", b"ch{b}"),
+                            ("sunsubscribe", b"ch{c}")]
+    assert rc.spublish("ch{a}", "gone") == 0
+    on_node = rc.pubsub(node=rc.get_primaries()[1])
+    assert on_node.get_pubsub_node() == rc.get_primaries()[1]
+    with pytest.raises(RedisClusterException):
+        rc.pubsub(host="127.0.0.1", port=1)
+    for sub in (p, s, on_node):
+        sub.close()
+
+
+def test_errors_and_options(cluster):
+    port = cluster.ports[0]
+    with pytest.raises(RedisClusterException, match="at least one node"):
+        RedisCluster()
+    with pytest.raises(RedisClusterException, match="'db'"):
+        RedisCluster(host="127.0.0.1", port=port, db=1)
+    with pytest.raises(RedisClusterException, match="db"):
+        RedisCluster.from_url(f"redis://127.0.0.1:{port}/2")
+    with pytest.raises(RedisClusterException, match="Unix"):
+        RedisCluster.from_url("unix:///tmp/nothing.sock")
+    with pytest.raises(ConnectionError):
+        RedisCluster(host="127.0.0.1", port=1)
+    rc = RedisCluster.from_url(f"redis://127.0.0.1:{cluster.ports[2]}/0",
+                               decode_responses=True)
+    assert rc.set("u", 1) is True and rc.get("u") == "1"
+    assert rc.get_connection_kwargs()["decode_responses"] is True
+    with pytest.raises(ResponseError, match="WRONGTYPE"):
+        rc.lpush("u", 1)
+    rc.delete("u")
+    # A cluster whose slots are not all served: one fresh node serving slots 0-100.
+    from conftest import Server, _free_cluster_port
+
+    lone = Server(["--cluster-enabled", "yes"], port=_free_cluster_port())
+    try:
+        cluster.cmd(lone.port, "CLUSTER", "ADDSLOTSRANGE", 0, 100)
+        # require_full_coverage (redis-py's default) refuses it.
+        with pytest.raises(SlotNotCoveredError, match="101 of 16384"):
+            RedisCluster(host="127.0.0.1", port=lone.port)
+        partial = RedisCluster(host="127.0.0.1", port=lone.port, require_full_coverage=False,
+                               cluster_error_retry_attempts=0)
+        key = next(k for k in (f"p{i}" for i in range(10000)) if partial.keyslot(k) <= 100)
+        assert partial.get_node_from_key(key).port == lone.port
+        assert [n.port for n in partial.get_nodes()] == [lone.port]
+        with pytest.raises(SlotNotCoveredError):
+            partial.get_node_from_key("foo")
+        # The node refuses commands itself: its cluster does not cover every slot
+        # (cluster-require-full-coverage yes, the server's default).
+        with pytest.raises(ClusterDownError, match="CLUSTERDOWN"):
+            partial.get(key)
+    finally:
+        lone.stop()
+
+
+def test_lock_and_scripts(rc):
+    with rc.lock("lk", timeout=5) as lock:
+        assert lock.owned() and rc.get("lk") is not None
+    assert rc.get("lk") is None
+    script = rc.register_script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+    assert script(keys=["a"], args=[5]) == 5
+    assert script(keys=["b"], args=[2]) == 2
+    assert rc.script_exists(script.sha) == [True]
+    pipe = rc.pipeline()
+    script(keys=["c"], args=[3], client=pipe)
+    pipe.get("c")
+    assert pipe.execute() == [3, b"3"]
+    assert rc.script_flush() is True
+    assert rc.script_exists(script.sha) == [False]
+
+
+# --- asyncio -----------------------------------------------------------------------------------
+def test_asyncio_cluster(cluster, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+    from oxredis.asyncio.cluster import RedisCluster as AsyncRedisCluster
+
+    assert aredis.RedisCluster is AsyncRedisCluster
+
+    async def main():
+        rc = aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[1], protocol=protocol)
+        assert rc.get_nodes() == []  # the slot map is fetched by initialize()
+        assert await rc.initialize() is rc
+        assert sorted(n.port for n in rc.get_primaries()) == sorted(cluster.ports[:3])
+        assert len(rc.get_replicas()) == 3
+        assert await rc.flushall() == {f"127.0.0.1:{p}": True for p in cluster.ports[:3]}
+        for i, key in enumerate(SHARD_KEYS):
+            assert await rc.set(key, i) is True
+        assert [await rc.get(k) for k in SHARD_KEYS] == [b"0", b"1", b"2"]
+        assert [rc.get_node_from_key(k).port for k in SHARD_KEYS] == cluster.ports[:3]
+        # Many tasks at once, on every shard.
+        await asyncio.gather(*(rc.incr(k) for k in SHARD_KEYS for _ in range(50)))
+        assert await rc.mget_nonatomic(SHARD_KEYS) == [b"50", b"51", b"52"]
+        assert await rc.dbsize(target_nodes=RedisCluster.PRIMARIES) == 3
+        assert await rc.dbsize() == 1
+        assert await rc.ping(target_nodes=RedisCluster.ALL_NODES) is True
+        info = await rc.info("server", target_nodes=RedisCluster.ALL_NODES)
+        assert sorted(info) == sorted(f"127.0.0.1:{p}" for p in cluster.ports)
+        saves = await rc.lastsave(target_nodes=RedisCluster.PRIMARIES)
+        assert len(saves) == 3
+        assert all(isinstance(t, datetime.datetime) for t in saves.values())
+        rc.set_response_callback("TIME", lambda reply: ("time", len(reply)))
+        assert await rc.time(target_nodes=rc.get_default_node()) == ("time", 2)
+        assert sorted(await rc.keys(target_nodes=RedisCluster.PRIMARIES)) == [b"a", b"b", b"c"]
+        assert await rc.mset_nonatomic({"x": 1, "{x}y": 2, "z": 3}) == [True, True]
+        assert await rc.mget_nonatomic("z", "{x}y", "nope") == [b"3", b"2", None]
+        assert await rc.exists("a", "b", "c", "x", "z") == 5
+        keys = [k async for k in rc.scan_iter()]
+        assert sorted(keys) == [b"a", b"b", b"c", b"x", b"z", b"{x}y"]
+        assert [k async for k in rc.scan_iter(match="{x}*")] == [b"{x}y"]
+        async with rc.pipeline() as pipe:
+            pipe.get("a").incr("b").get("c").set("x", "p")
+            assert await pipe.execute() == [b"52", 51, b"51", True]
+        pipe = rc.pipeline(transaction=True)
+        pipe.incr("{x}y").get("x")
+        assert await pipe.execute() == [3, b"p"]
+        with pytest.raises(CrossSlotTransactionError):
+            await rc.pipeline(transaction=True).set("a", 1).set("b", 2).execute()
+        with pytest.raises(RedisClusterException):
+            await rc.mget(["a", "b"])
+        script = rc.register_script("return redis.call('GET', KEYS[1])")
+        assert await script(keys=["x"]) == b"p"
+        assert await rc.delete("a", "b", "c", "x", "z", "{x}y") == 6
+        await rc.aclose()
+        with pytest.raises(ConnectionError):
+            await aredis.RedisCluster(host="127.0.0.1", port=1).initialize()
+        async with aredis.RedisCluster.from_url(
+                f"redis://127.0.0.1:{cluster.ports[0]}", decode_responses=True) as rd:
+            assert await rd.set("s", "é") is True and await rd.get("s") == "é"
+            assert await rd.delete("s") == 1
+
+    asyncio.run(main())
