@@ -330,19 +330,22 @@ pub(crate) struct Watched {
 }
 
 impl Watched {
-    /// The watched pipeline. `try_lock`, not `lock`: a second Python thread waiting here
-    /// would hold the GIL that the first needs to return, a deadlock; it gets an error instead
-    /// (a pipeline is not shared between threads, as in redis-py).
+    /// The watched pipeline (a pipeline is not shared between threads, as in redis-py).
     fn lock(&self) -> PyResult<MutexGuard<'_, Option<WatchedPipeline>>> {
-        match self.inner.try_lock() {
-            Ok(guard) => Ok(guard),
-            Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => {
-                Err(PyErr::new::<pyo3::exceptions::PyRuntimeError, _>(
-                    "the pipeline is in use by another thread",
-                ))
-            }
-        }
+        lock_unshared(&self.inner, "the pipeline")
+    }
+}
+
+/// Locks a native object that Python code should not share between threads: `try_lock`,
+/// not `lock`, since a second thread waiting here would hold the GIL that the first needs to
+/// return (a deadlock); it gets a `RuntimeError` naming `what` instead.
+pub(crate) fn lock_unshared<'a, T>(m: &'a Mutex<T>, what: &str) -> PyResult<MutexGuard<'a, T>> {
+    match m.try_lock() {
+        Ok(guard) => Ok(guard),
+        Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => Err(PyErr::new::<pyo3::exceptions::PyRuntimeError, _>(
+            format!("{what} is in use by another thread"),
+        )),
     }
 }
 

@@ -4,7 +4,7 @@
 //! replies are the core's; this module packs arguments (`args.rs`) and shapes replies
 //! (`reply.rs`) as the standalone client does, and gives the per-node replies redis-py's shape.
 
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::{Mutex, MutexGuard};
 
 use oxredis::blocking::ClusterScanIter as CoreScanIter;
 use oxredis::cluster::{
@@ -531,18 +531,9 @@ pub(crate) struct ClusterScanIter {
 }
 
 impl ClusterScanIter {
-    /// The iterator; `try_lock`, as `Watched` does: a second thread gets an error rather than
-    /// waiting with the GIL held.
+    /// The iterator (not shared between threads).
     fn lock(&self) -> PyResult<MutexGuard<'_, CoreScanIter<Value>>> {
-        match self.inner.try_lock() {
-            Ok(guard) => Ok(guard),
-            Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => {
-                Err(PyErr::new::<pyo3::exceptions::PyRuntimeError, _>(
-                    "the scan iterator is in use by another thread",
-                ))
-            }
-        }
+        crate::client::lock_unshared(&self.inner, "the scan iterator")
     }
 }
 
