@@ -714,7 +714,14 @@ macro_rules! resubscribes_after_client_kill {
                 protocol,
                 url,
                 url,
-                assert_eq!(server.cli(&["CLIENT", "KILL", "TYPE", "pubsub"]), "1")
+                {
+                    // The previous protocol's PubSub is dropped, but the server may not have
+                    // seen its connection close yet: kill only once ours is the one left.
+                    wait_until("one pub/sub client on the server", || {
+                        server.cli(&["CLIENT", "LIST", "TYPE", "pubsub"]).lines().count() == 1
+                    });
+                    assert_eq!(server.cli(&["CLIENT", "KILL", "TYPE", "pubsub"]), "1")
+                }
                 $(, $aw)*
             );
         }
