@@ -8,6 +8,8 @@ use tokio::sync::{broadcast, oneshot};
 use crate::commands::options::*;
 use crate::config::ConnectionConfig;
 use crate::convert::check_utf8;
+use crate::reply::ReplyShape;
+use crate::resp::Frame;
 use crate::retry::{RetryState, Sent};
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
@@ -219,17 +221,19 @@ impl Redis {
 
     /// [`run`](Self::run) without the span and the reply callbacks.
     async fn run_command<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
+        let shape = cmd.reply_shape();
         // The command comes back with its reply, so a retry needs no copy made in advance.
-        match self.request_keeping(cmd).await {
-            (Ok(v), _) => T::from_value(v),
+        let frame = match self.request_keeping(cmd).await {
+            (Ok(frame), _) => frame,
             // Boxed: the retry loop's state stays out of every command's future.
-            (Err(e), Some(cmd)) => T::from_value(Box::pin(self.retry_request(cmd, e)).await?),
-            (Err(e), None) => Err(e),
-        }
+            (Err(e), Some(cmd)) => Box::pin(self.retry_request(cmd, e)).await?,
+            (Err(e), None) => return Err(e),
+        };
+        crate::conn::finish_frame(shape, frame)
     }
 
     /// The retry loop of [`run`](Self::run) after its first attempt failed with `err`.
-    async fn retry_request(&self, cmd: Cmd, mut err: Error) -> Result<Value> {
+    async fn retry_request(&self, cmd: Cmd, mut err: Error) -> Result<Frame> {
         let idempotent = cmd.is_read_only();
         let mut state = RetryState::new(self.inner.config.retry);
         let mut cmd = cmd;
@@ -265,33 +269,30 @@ impl Redis {
     /// [module docs](super)), or the server's error reply; [`ErrorKind::Data`] for a refused
     /// command.
     pub async fn request(&self, cmd: Cmd) -> Result<Value> {
-        self.request_keeping(cmd).await.0
+        let shape = cmd.reply_shape();
+        crate::conn::finish_frame(shape, self.request_keeping(cmd).await.0?)
     }
 
     /// [`request`](Self::request), giving the command back with the result (`None` only when
     /// the driver vanished with it), so a retry costs no copy made in advance.
-    async fn request_keeping(&self, cmd: Cmd) -> (Result<Value>, Option<Cmd>) {
+    async fn request_keeping(&self, cmd: Cmd) -> (Result<Frame>, Option<Cmd>) {
         if let Err(e) = cmd.check_shared_connection() {
             return (Err(e), Some(cmd));
         }
         if cmd.is_blocking() {
             // Boxed: the cold paths' (large) states stay out of every command's future.
             let result = Box::pin(self.blocking_request(&cmd)).await;
-            return (result, Some(cmd));
+            return (
+                result.and_then(|v| self.checked(Frame::from_value(v))),
+                Some(cmd),
+            );
         }
-        let shape = cmd.reply_shape();
         let mut ticket = None;
         if let Some(cache) = self.cache() {
             if cache.wants(&cmd) {
                 if let Some(v) = cache.get(&cmd, std::time::Instant::now()) {
                     // Stored as decoded: the text check is the caller's, as for any reply.
-                    let checked = if self.inner.config.decode_responses {
-                        check_utf8(&v).map(|()| v)
-                    } else {
-                        Ok(v)
-                    };
-                    let result = checked.and_then(|v| crate::conn::finish_reply(shape, v));
-                    return (result, Some(cmd));
+                    return (self.checked(Frame::from_value(v)), Some(cmd));
                 }
                 match self.tracking_epoch().await {
                     Ok(epoch) => ticket = cache.begin(&cmd, epoch).map(Box::new),
@@ -325,13 +326,23 @@ impl Redis {
         // still read, in order, and discarded, so the shared connection stays in sync.
         let (reply, cmd) = rx.await.unwrap_or_else(|_| (Err(driver_gone()), None));
         let cmd = cmd.map(|cmd| *cmd);
-        let result = reply.and_then(|reply| {
-            if self.inner.config.decode_responses {
-                check_utf8(&reply)?;
-            }
-            crate::conn::finish_reply(shape, reply)
-        });
-        (result, cmd)
+        (reply.and_then(|frame| self.checked(frame)), cmd)
+    }
+
+    /// A reply as read: a server error reply made `Err` here, before the retry loop decides
+    /// (`LOADING`, `BUSY`... are retried), and the reply checked to be text under
+    /// `decode_responses` (the reply is then made a [`Value`] here, as the check needs one).
+    fn checked(&self, frame: Frame) -> Result<Frame> {
+        if frame.is_error() {
+            return crate::conn::finish_reply(ReplyShape::Plain, frame.into_value()?)
+                .map(Frame::from_value);
+        }
+        if !self.inner.config.decode_responses {
+            return Ok(frame);
+        }
+        let v = frame.into_value()?;
+        check_utf8(&v)?;
+        Ok(Frame::from_value(v))
     }
 
     /// Sends several packed commands as one unit on the shared connection and returns their
@@ -490,7 +501,7 @@ impl Redis {
                 .await
                 .map_err(Error::mark_unsent)?,
         };
-        let res = conn.request(cmd).await;
+        let res = conn.request_raw(cmd).await;
         if conn.is_reusable() {
             let mut idle = self
                 .inner

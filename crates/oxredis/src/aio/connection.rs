@@ -463,16 +463,22 @@ impl Connection {
     /// As [`read_reply`](Self::read_reply), plus the server's error reply or a timeout (the
     /// connection is then broken).
     pub async fn request(&mut self, cmd: &Cmd) -> Result<Value> {
+        let reply = self.request_raw(cmd).await?;
+        finish_reply(cmd.reply_shape(), reply)
+    }
+
+    /// [`request`](Self::request), the reply as read: not normalised, an error reply a
+    /// [`Value::Error`].
+    pub(crate) async fn request_raw(&mut self, cmd: &Cmd) -> Result<Value> {
         cmd.check_encoded()?;
         let limit = cmd.block_time().reply_deadline(self.socket_timeout);
-        let reply = with_timeout(limit, "waiting for a reply", async {
+        with_timeout(limit, "waiting for a reply", async {
             self.queue(cmd);
             self.flush().await?;
             self.read_reply().await
         })
         .await
-        .map_err(|e| self.state.fail(e))?;
-        finish_reply(cmd.reply_shape(), reply)
+        .map_err(|e| self.state.fail(e))
     }
 
     /// Sends one command and converts its reply to `T`.

@@ -46,6 +46,7 @@ use tokio::time::{Instant, Sleep};
 use super::connection::Stream;
 use crate::config::Protocol;
 use crate::conn::{ConnState, MIN_READ};
+use crate::resp::Frame;
 use crate::{Cmd, Error, ErrorKind, Result, Value};
 
 /// Most requests drained from the queue into one write; bounds the write buffer under a flood.
@@ -88,8 +89,9 @@ pub(crate) enum ReplyTo {
     Many(oneshot::Sender<Result<Vec<Value>>>),
 }
 
-/// A reply to a [`Payload::One`] request, and the command itself, given back.
-pub(crate) type OneReply = (Result<Value>, Option<Box<Cmd>>);
+/// A reply to a [`Payload::One`] request, still in its frame (the caller's conversion reads a
+/// bulk string or a flat array straight from it), and the command itself, given back.
+pub(crate) type OneReply = (Result<Frame>, Option<Box<Cmd>>);
 
 impl Request {
     /// Fails a request that never reached the socket, giving its command back.
@@ -540,9 +542,10 @@ impl Driver {
     }
 
     fn dispatch_frames(&mut self, replied: &mut bool) -> Result<()> {
-        while let Some(frame) = self.state.decode()? {
-            if self.resp3 && matches!(frame, Value::Push(_)) {
-                self.state.route_push(&frame);
+        while let Some(frame) = self.state.decode_frame()? {
+            if self.resp3 && frame.is_push() {
+                let push = self.state.frame_value(frame)?;
+                self.state.route_push(&push);
                 continue;
             }
             *replied = true;
@@ -554,7 +557,7 @@ impl Driver {
             };
             if front.opt_in_pending {
                 front.opt_in_pending = false;
-                if matches!(frame, Value::Error(_)) {
+                if frame.is_error() {
                     // Not opted in: the read's keys may be untracked, so it is not cached.
                     front.ticket = None;
                 }
@@ -568,16 +571,21 @@ impl Driver {
                         ..
                     }) = self.inflight.pop_front()
                     {
-                        if let Some(t) = ticket {
-                            t.complete(&frame, std::time::Instant::now());
-                        }
+                        let frame = match ticket {
+                            Some(t) => {
+                                let v = self.state.frame_value(frame)?;
+                                t.complete(&v, std::time::Instant::now());
+                                Frame::from_value(v)
+                            }
+                            None => frame,
+                        };
                         // The caller may have given up; the reply is then discarded.
                         let _ = tx.send((Ok(frame), cmd));
                         self.released += 1;
                     }
                 }
                 SlotReply::Many { got, want, .. } => {
-                    got.push(frame);
+                    got.push(self.state.frame_value(frame)?);
                     if got.len() >= *want {
                         if let Some(Slot {
                             reply: SlotReply::Many { tx, got, .. },
