@@ -14,7 +14,7 @@ import warnings
 from typing import Any, Iterator, Optional
 
 from . import _native
-from .exceptions import DataError, NoScriptError, RedisError, WatchError
+from .exceptions import ConnectionError, DataError, NoScriptError, RedisError, WatchError
 
 RAW = _native.SHAPE_RAW
 OK = _native.SHAPE_OK_BOOL
@@ -96,6 +96,12 @@ COMMAND_SHAPES = {
     "CLIENT UNBLOCK": BOOL, "CLIENT SETINFO": OK, "CLIENT TRACKINGINFO": TRACKING_INFO,
     "ACL HELP": STR_LIST, "ACL LOAD": OK, "ACL SAVE": OK, "MEMORY STATS": MEMORY_STATS,
     "MEMORY PURGE": OK, "COMMAND GETKEYS": STR_LIST, "SAVE": OK,
+    "AUTH": OK, "QUIT": OK, "SHUTDOWN": OK, "SLAVEOF": OK, "READONLY": OK, "READWRITE": OK,
+    "MODULE LOAD": OK, "MODULE UNLOAD": OK, "SYNC": BYTES, "PSYNC": BYTES,
+    **{f"CLUSTER {name}": OK for name in (
+        "ADDSLOTS", "ADDSLOTSRANGE", "DELSLOTS", "DELSLOTSRANGE", "FAILOVER", "FORGET", "MEET",
+        "REPLICATE", "RESET", "SAVECONFIG", "SET-CONFIG-EPOCH", "SETSLOT")},
+    "CLUSTER GETKEYSINSLOT": STR_LIST, "CLUSTER LINKS": RESP2, "CLUSTER SHARDS": RESP2,
 }
 
 
@@ -168,6 +174,86 @@ def _bool_ok(response) -> bool:
     return _text(response) == "OK"
 
 
+def _pairs_dict(flat) -> dict:
+    """redis-py's ``pairs_to_dict``: ``[k1, v1, k2, v2...]`` as ``{k1: v1...}`` (keys as
+    sent)."""
+    it = iter(flat)
+    return dict(zip(it, it))
+
+
+def _module_list(response) -> list:
+    """MODULE LIST: a dict per module (``name``, ``ver``, ``path``, ``args``; keys as sent),
+    redis-py's ``[pairs_to_dict(m) for m in r]`` of RESP2's flat lists."""
+    return [_pairs_dict(m) for m in response]
+
+
+def _cluster_info(response) -> dict:
+    """redis-py's ``parse_cluster_info``: CLUSTER INFO's ``field:value`` lines as a dict of
+    ``str``."""
+    return dict(line.split(":") for line in _text(response).splitlines() if line)
+
+
+def _cluster_node_slots(ranges) -> tuple:
+    slots, migrations = [], []
+    for item in ranges:
+        if "->-" in item:
+            slot, node = item[1:-1].split("->-", 1)
+            migrations.append({"slot": slot, "node_id": node, "state": "migrating"})
+        elif "-<-" in item:
+            slot, node = item[1:-1].split("-<-", 1)
+            migrations.append({"slot": slot, "node_id": node, "state": "importing"})
+        else:
+            slots.append(item.split("-"))
+    return slots, migrations
+
+
+def _cluster_nodes(response) -> dict:
+    """redis-py's ``parse_cluster_nodes``: CLUSTER NODES (one text, a line per node) or
+    CLUSTER REPLICAS (a list of lines) as ``{"ip:port": {"node_id", "hostname", "flags",
+    "master_id", "last_ping_sent", "last_pong_rcvd", "epoch", "slots", "migrations",
+    "connected"}}``, every value ``str`` but ``connected`` (``bool``) and the lists."""
+    if isinstance(response, (bytes, str)):
+        response = response.splitlines()
+    nodes = {}
+    for line in map(_text, response):
+        items = line.split(" ")
+        node_id, addr, flags, master_id, ping, pong, epoch, connected = items[:8]
+        hostname = addr.split("@")[1].split(",")[1] if "@" in addr and "," in addr else ""
+        slots, migrations = _cluster_node_slots(items[8:])
+        nodes[addr.split("@")[0]] = {
+            "node_id": node_id, "hostname": hostname, "flags": flags, "master_id": master_id,
+            "last_ping_sent": ping, "last_pong_rcvd": pong, "epoch": epoch, "slots": slots,
+            "migrations": migrations, "connected": connected == "connected",
+        }
+    return nodes
+
+
+def _cluster_slots(response) -> dict:
+    """redis-py's ``parse_cluster_slots``: ``{(start, end): {"primary": (ip, port),
+    "replicas": [(ip, port)...]}}``, the ips as ``str``."""
+    slots = {}
+    for entry in response:
+        start, end, primary, *replicas = entry
+        slots[start, end] = {
+            "primary": (_text(primary[0]), primary[1]),
+            "replicas": [(_text(r[0]), r[1]) for r in replicas],
+        }
+    return slots
+
+
+def _cluster_shards(response) -> list:
+    """redis-py's ``parse_cluster_shards`` of RESP2's flat lists: ``[{"slots": [(start,
+    end)...], "nodes": [{field: value}...]}]`` (the nodes' fields as sent)."""
+    shards = []
+    for shard in response:
+        ranges = shard[1]
+        shards.append({
+            "slots": [(ranges[i], ranges[i + 1]) for i in range(0, len(ranges), 2)],
+            "nodes": [_pairs_dict(node) for node in shard[3]],
+        })
+    return shards
+
+
 # Commands sent through ``execute_command`` whose reply is shaped in Rust (the shape) and
 # then by a function in Python: the SENTINEL commands (their callers, ``SentinelCommands``,
 # go through ``execute_command`` so that ``Sentinel`` can send them to every sentinel).
@@ -179,6 +265,19 @@ COMMAND_POSTS = {
     "SENTINEL SENTINELS": (RESP2, _sentinel_states),
     **{f"SENTINEL {name}": (RAW, _bool_ok) for name in (
         "CKQUORUM", "FAILOVER", "FLUSHCONFIG", "MONITOR", "RESET", "REMOVE", "SET")},
+    "MODULE LIST": (RESP2, _module_list),
+    "CLUSTER INFO": (RAW, _cluster_info),
+    "CLUSTER NODES": (RAW, _cluster_nodes),
+    "CLUSTER REPLICAS": (RAW, _cluster_nodes),
+    "CLUSTER SLAVES": (RAW, _cluster_nodes),
+}
+
+# What a ``RedisCluster`` adds (redis-py's ``CLUSTER_COMMANDS_RESPONSE_CALLBACKS``).
+CLUSTER_COMMAND_SHAPES = {**COMMAND_SHAPES, "CLUSTER MYSHARDID": STR}
+CLUSTER_COMMAND_POSTS = {
+    **COMMAND_POSTS,
+    "CLUSTER SLOTS": (RESP2, _cluster_slots),
+    "CLUSTER SHARDS": (RESP2, _cluster_shards),
 }
 
 
@@ -475,6 +574,11 @@ class CoreCommands(SentinelCommands):
             return self._cmd(SCORED, *args)
         return self._cmd_post(_cast_pairs(cast), SCORED_TEXT, *args)
 
+    # The shapes of the commands sent through ``execute_command`` (``RedisCluster`` adds its
+    # own, as redis-py's ``cluster_response_callbacks``).
+    _COMMAND_SHAPES = COMMAND_SHAPES
+    _COMMAND_POSTS = COMMAND_POSTS
+
     def execute_command(self, *args: Any, **options: Any) -> Any:
         """Sends any command; the reply is shaped as redis-py shapes that command's reply."""
         # As redis-py: the shape is looked up by the first argument as given, so
@@ -483,10 +587,10 @@ class CoreCommands(SentinelCommands):
         name = args[0].upper() if isinstance(args[0], str) else args[0]
         if isinstance(name, str) and " " in name:
             args = tuple(args[0].split()) + args[1:]
-            posted = COMMAND_POSTS.get(name)
+            posted = self._COMMAND_POSTS.get(name)
             if posted is not None:
                 return self._cmd_post(posted[1], posted[0], *args)
-        return self._cmd(COMMAND_SHAPES.get(name, RAW), *args)
+        return self._cmd(self._COMMAND_SHAPES.get(name, RAW), *args)
 
     # --- strings -------------------------------------------------------------------------
     def set(self, name, value, ex=None, px=None, nx=False, xx=False, keepttl=False,
@@ -2112,12 +2216,145 @@ class CoreCommands(SentinelCommands):
         writes."""
         return self._cmd(RAW, "WAITAOF", num_local, num_replicas, timeout)
 
+    # --- connection and replication ---------------------------------------------------------
+    # SELECT, AUTH, QUIT, CLIENT REPLY OFF/SKIP, SYNC and PSYNC change or end the session of
+    # the connection they run on: the pooled and asyncio clients (and pipelines) refuse them
+    # with ``DataError`` naming what to use instead (``db=``, ``password=``...); a
+    # ``single_connection_client`` runs them on its connection, which is then closed rather
+    # than given back to the pool.
+    def auth(self, password, username=None, **kwargs):
+        """AUTH as ``username`` (the default user when ``None``) with ``password``: ``True``."""
+        if username is not None:
+            return self._cmd(OK, "AUTH", username, password)
+        return self._cmd(OK, "AUTH", password)
+
+    def select(self, index, **kwargs):
+        """SELECT database ``index`` on the connection: ``True``."""
+        return self._cmd(OK, "SELECT", index)
+
+    def quit(self, **kwargs):
+        """QUIT: the server closes the connection after its ``OK``; ``True``."""
+        return self._cmd(OK, "QUIT")
+
+    def client_reply(self, reply, **kwargs):
+        """CLIENT REPLY ``ON``, ``OFF`` or ``SKIP``: ``b"OK"`` for ON (OFF and SKIP send no
+        reply: on a ``single_connection_client`` with a ``socket_timeout`` the call raises
+        ``TimeoutError``, as in redis-py)."""
+        replies = ["ON", "OFF", "SKIP"]
+        if reply not in replies:
+            raise DataError(f"CLIENT REPLY must be one of {replies!r}")
+        return self._cmd(RAW, "CLIENT", "REPLY", reply)
+
+    def readonly(self, **kwargs):
+        """READONLY: reads on this connection to a cluster replica are served; ``True`` (a
+        server without cluster support answers an error)."""
+        return self._cmd(OK, "READONLY")
+
+    def readwrite(self, **kwargs):
+        """READWRITE: ends READONLY on this connection; ``True``."""
+        return self._cmd(OK, "READWRITE")
+
+    def cluster(self, cluster_arg, *args, **kwargs):
+        """CLUSTER ``cluster_arg`` (``"info"``, ``"nodes"``, ``"slots"``...) with ``args``,
+        the reply shaped as ``execute_command("CLUSTER INFO", ...)`` shapes it (INFO and NODES
+        parsed into dicts, the success flags as ``True``)."""
+        return self.execute_command(f"CLUSTER {cluster_arg.upper()}", *args, **kwargs)
+
+    def replicaof(self, *args, **kwargs):
+        """REPLICAOF ``host port`` (or ``"NO", "ONE"``): the reply (``b"OK"``)."""
+        return self._cmd(RAW, "REPLICAOF", *args)
+
+    def slaveof(self, host=None, port=None, **kwargs):
+        """SLAVEOF ``host port``, or without them SLAVEOF NO ONE (a primary again): ``True``."""
+        if host is None and port is None:
+            return self._cmd(OK, "SLAVEOF", b"NO", b"ONE")
+        return self._cmd(OK, "SLAVEOF", host, port)
+
+    def sync(self):
+        """SYNC: starts a replication stream (the pooled clients refuse it): the reply as
+        ``bytes``."""
+        return self._cmd(BYTES, "SYNC")
+
+    def psync(self, replicationid, offset):
+        """PSYNC ``replicationid`` ``offset``: starts a replication stream (the pooled clients
+        refuse it); the reply as ``bytes`` (``b"FULLRESYNC <replid> <offset>"``...); the
+        connection carries the stream afterwards."""
+        return self._cmd(BYTES, "PSYNC", replicationid, offset)
+
+    def migrate(self, host, port, keys, destination_db, timeout, copy=False, replace=False,
+                auth=None, **kwargs):
+        """MIGRATE ``keys`` to database ``destination_db`` of the server at ``host``:``port``
+        (``timeout`` ms; ``copy`` keeps them here, ``replace`` overwrites there, ``auth`` the
+        password there): ``b"OK"``, or ``b"NOKEY"`` when none of them exists."""
+        keys = _list_or_args(keys, ())
+        if not keys:
+            raise DataError("MIGRATE requires at least one key")
+        args: list = ["MIGRATE", host, port, "", destination_db, timeout]
+        if copy:
+            args.append(b"COPY")
+        if replace:
+            args.append(b"REPLACE")
+        if auth:
+            args += [b"AUTH", auth]
+        return self._cmd(RAW, *args, b"KEYS", *keys)
+
+    def shutdown(self, save=False, nosave=False, now=False, force=False, abort=False,
+                 **kwargs):
+        """SHUTDOWN (``save``/``nosave``, ``now``, ``force``, ``abort``): ``None`` once the
+        server closed the connection; ``RedisError`` when it answered instead (an error reply
+        is raised as such)."""
+        if save and nosave:
+            raise DataError("SHUTDOWN save and nosave cannot both be set")
+        args: list = ["SHUTDOWN"]
+        for flag, word in ((save, "SAVE"), (nosave, "NOSAVE"), (now, "NOW"), (force, "FORCE"),
+                           (abort, "ABORT")):
+            if flag:
+                args.append(word)
+        return self._shutdown(args)
+
+    def _shutdown(self, args):
+        try:
+            self._cmd(RAW, *args)
+        except ConnectionError:
+            # The server went away: what SHUTDOWN does.
+            return None
+        raise RedisError("SHUTDOWN seems to have failed.")
+
+    # --- modules ---------------------------------------------------------------------------
+    def module_load(self, path, *args):
+        """MODULE LOAD the module at ``path`` with ``args``: ``True`` (``ModuleError`` when the
+        server cannot load it)."""
+        return self._cmd(OK, "MODULE", "LOAD", path, *args)
+
+    def module_loadex(self, path, options=None, args=None):
+        """MODULE LOADEX the module at ``path`` with CONFIG ``options`` and ARGS ``args``:
+        ``b"OK"``."""
+        pieces: list = []
+        if options is not None:
+            pieces += ["CONFIG", *options]
+        if args is not None:
+            pieces += ["ARGS", *args]
+        return self._cmd(RAW, "MODULE", "LOADEX", path, *pieces)
+
+    def module_unload(self, name):
+        """MODULE UNLOAD ``name``: ``True`` (``ModuleError`` when no module has that name)."""
+        return self._cmd(OK, "MODULE", "UNLOAD", name)
+
+    def module_list(self):
+        """MODULE LIST: a dict per loaded module (``name``, ``ver``, ``path``, ``args``; keys
+        as sent: ``bytes`` unless decoding), ``[]`` when none is."""
+        return self._cmd_post(_module_list, RESP2, "MODULE", "LIST")
+
     def _intentionally(name: str):  # type: ignore[misc]
         def method(self, *args, **kwargs):
             raise NotImplementedError(f"{name} is intentionally not implemented in the client.")
         return method
 
     # As redis-py: these raise rather than send.
+    hello = _intentionally("HELLO")
+    failover = _intentionally("FAILOVER")
+    script_debug = _intentionally("SCRIPT DEBUG")
+    debug_segfault = _intentionally("DEBUG SEGFAULT")
     command_info = _intentionally("COMMAND INFO")
     command_docs = _intentionally("COMMAND DOCS")
     latency_doctor = _intentionally("LATENCY DOCTOR")
