@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import time as _time
 import warnings
+from enum import Enum
 from typing import Any, Iterator, Optional
 
 from . import _native
@@ -102,7 +103,7 @@ COMMAND_SHAPES = {
         "ADDSLOTS", "ADDSLOTSRANGE", "DELSLOTS", "DELSLOTSRANGE", "FAILOVER", "FORGET", "MEET",
         "REPLICATE", "RESET", "SAVECONFIG", "SET-CONFIG-EPOCH", "SETSLOT")},
     "CLUSTER GETKEYSINSLOT": STR_LIST, "CLUSTER LINKS": RESP2, "CLUSTER SHARDS": RESP2,
-    "CLUSTER SLOTS": RESP2,
+    "CLUSTER SLOTS": RESP2, "INCREX": RESP2,
 }
 
 
@@ -183,9 +184,27 @@ def _pairs_dict(flat) -> dict:
 
 
 def _module_list(response) -> list:
-    """MODULE LIST: a dict per module (``name``, ``ver``, ``path``, ``args``; keys as sent),
-    redis-py's ``[pairs_to_dict(m) for m in r]`` of RESP2's flat lists."""
+    """MODULE LIST (and HOTKEYS GET): a dict per item (MODULE LIST's ``name``, ``ver``,
+    ``path``, ``args``; keys as sent), redis-py's ``[pairs_to_dict(m) for m in r]`` of RESP2's
+    flat lists."""
     return [_pairs_dict(m) for m in response]
+
+
+def _stralgo(len=False, idx=False, withmatchlen=False):
+    """redis-py's ``parse_stralgo`` of RESP2's reply: the LCS as ``str``, its length with
+    ``len``, with ``idx`` ``{"matches": [[(start, end), (start, end)]...], "len": n}`` (each
+    match led by its length with ``withmatchlen``)."""
+    def parse(response):
+        if len:
+            return int(response)
+        if idx:
+            if withmatchlen:
+                matches = [[int(m[-1])] + list(map(tuple, m[:-1])) for m in response[1]]
+            else:
+                matches = [list(map(tuple, m)) for m in response[1]]
+            return {_text(response[0]): matches, _text(response[2]): int(response[3])}
+        return _text(response)
+    return parse
 
 
 def _cluster_info(response) -> dict:
@@ -267,6 +286,7 @@ COMMAND_POSTS = {
     **{f"SENTINEL {name}": (RAW, _bool_ok) for name in (
         "CKQUORUM", "FAILOVER", "FLUSHCONFIG", "MONITOR", "RESET", "REMOVE", "SET")},
     "MODULE LIST": (RESP2, _module_list),
+    "HOTKEYS GET": (RESP2, _module_list),
     "CLUSTER INFO": (RAW, _cluster_info),
     "CLUSTER NODES": (RAW, _cluster_nodes),
     "CLUSTER REPLICAS": (RAW, _cluster_nodes),
@@ -323,6 +343,27 @@ def _expire_flags(ex=None, px=None, exat=None, pxat=None) -> list:
             pxat = int(pxat.timestamp() * 1000)
         return ["PXAT", pxat]
     return []
+
+
+class DataPersistOptions(Enum):
+    """redis-py's ``DataPersistOptions`` (``msetex``, ``hsetex``): set only if none (NX) or
+    all (XX) of the keys exist."""
+
+    NX = "NX"
+    XX = "XX"
+
+
+class HotkeysMetricsTypes(Enum):
+    """redis-py's ``HotkeysMetricsTypes`` (``hotkeys_start``)."""
+
+    CPU = "CPU"
+    NET = "NET"
+
+
+def _experimental(name: str) -> None:
+    """redis-py's ``warn_experimental``: a ``UserWarning`` for an experimental method."""
+    warnings.warn(f"Call to experimental method {name}. Be aware that the function arguments "
+                  "can change or be removed in future versions.", UserWarning, stacklevel=3)
 
 
 def _true(response):
@@ -726,6 +767,116 @@ class CoreCommands(SentinelCommands):
         if withmatchlen:
             args.append("WITHMATCHLEN")
         return self._cmd(RESP2, *args)
+
+    def stralgo(self, algo, value1, value2, specific_argument="strings", len=False,
+                idx=False, minmatchlen=None, withmatchlen=False, **kwargs):
+        """STRALGO LCS (Redis 6 only: Redis 7 replaced it with LCS, see ``lcs``) of two strings
+        or, with ``specific_argument="keys"``, two keys' values: the LCS as ``str``, its length
+        with ``len``, its match positions with ``idx`` (redis-py's ``parse_stralgo``)."""
+        if algo not in ["LCS"]:
+            raise DataError("The supported algorithms are: LCS")
+        if specific_argument not in ["keys", "strings"]:
+            raise DataError("specific_argument can be only keys or strings")
+        if len and idx:
+            raise DataError("len and idx cannot be provided together.")
+        args: list = ["STRALGO", algo, specific_argument.upper(), value1, value2]
+        if len:
+            args.append(b"LEN")
+        if idx:
+            args.append(b"IDX")
+        if minmatchlen is not None:
+            args += [b"MINMATCHLEN", minmatchlen]
+        if withmatchlen:
+            args.append(b"WITHMATCHLEN")
+        return self._cmd_post(_stralgo(len, idx, withmatchlen), RESP2, *args)
+
+    def msetex(self, mapping, data_persist_option=None, ex=None, px=None, exat=None,
+               pxat=None, keepttl=False):
+        """MSETEX (Redis 8.4+, Valkey 9.1): sets every key of ``mapping`` with one expiry
+        (``data_persist_option`` NX/XX: only if none/all exist); 1 if set, 0 if not."""
+        if sum(x is not None for x in (ex, px, exat, pxat)) + bool(keepttl) > 1:
+            raise DataError("``ex``, ``px``, ``exat``, ``pxat``, and ``keepttl`` are mutually "
+                            "exclusive.")
+        options: list = []
+        if data_persist_option:
+            options.append(getattr(data_persist_option, "value", data_persist_option))
+        options += _expire_flags(ex, px, exat, pxat)
+        if keepttl:
+            options.append("KEEPTTL")
+        args: list = ["MSETEX", len(mapping)]
+        for pair in mapping.items():
+            args.extend(pair)
+        return self._cmd(RAW, *args, *options)
+
+    def increx(self, name, *, byfloat=None, byint=None, lbound=None, ubound=None,
+               saturate=False, ex=None, px=None, exat=None, pxat=None, persist=False,
+               enx=False):
+        """INCREX (Redis 8.8+): increments ``name`` by ``byint``/``byfloat`` within
+        ``lbound``..``ubound`` (``saturate``: clamped), setting its expiry; the reply as RESP2
+        sends it."""
+        if byfloat is not None and byint is not None:
+            raise DataError("``byfloat`` and ``byint`` are mutually exclusive.")
+        if sum(x is not None for x in (ex, px, exat, pxat)) + bool(persist) > 1:
+            raise DataError("``ex``, ``px``, ``exat``, ``pxat``, and ``persist`` are mutually "
+                            "exclusive.")
+        if enx and ex is None and px is None and exat is None and pxat is None:
+            raise DataError("``enx`` requires one of ``ex``, ``px``, ``exat``, or ``pxat``.")
+        args: list = ["INCREX", name]
+        if byfloat is not None:
+            args += ["BYFLOAT", byfloat]
+        elif byint is not None:
+            args += ["BYINT", byint]
+        if lbound is not None:
+            args += ["LBOUND", lbound]
+        if ubound is not None:
+            args += ["UBOUND", ubound]
+        if saturate:
+            args.append("SATURATE")
+        args += _expire_flags(ex, px, exat, pxat)
+        if persist:
+            args.append("PERSIST")
+        if enx:
+            args.append("ENX")
+        return self._cmd(RESP2, *args)
+
+    def delex(self, name, ifeq=None, ifne=None, ifdeq=None, ifdne=None):
+        """DELEX (Redis 8.4+): deletes ``name`` if its value equals ``ifeq`` / differs from
+        ``ifne`` (or its DIGEST ``ifdeq`` / ``ifdne``); 1 if deleted. Experimental in redis-py
+        (its warning)."""
+        _experimental("delex")
+        if sum(x is not None for x in (ifeq, ifne, ifdeq, ifdne)) > 1:
+            raise ValueError("Only one of IFEQ/IFNE/IFDEQ/IFDNE may be specified")
+        args: list = ["DELEX", name]
+        for word, value in (("IFEQ", ifeq), ("IFNE", ifne), ("IFDEQ", ifdeq), ("IFDNE", ifdne)):
+            if value is not None:
+                args += [word, value]
+                break
+        return self._cmd(RAW, *args)
+
+    def digest(self, name):
+        """DIGEST (Redis 8.4+): the XXH3 digest of ``name``'s value as hex text, or ``None``.
+        Experimental in redis-py (its warning)."""
+        _experimental("digest")
+        return self._cmd(RAW, "DIGEST", name)
+
+    def digest_local(self, value):
+        """The XXH3-64 digest DIGEST would give ``value``, computed here (needs the optional
+        ``xxhash`` package, as in redis-py): hex ``bytes`` (``str`` when decoding).
+        Experimental in redis-py (its warning)."""
+        _experimental("digest_local")
+        try:
+            import xxhash
+        except ImportError:
+            raise NotImplementedError(
+                "XXHASH support requires the optional 'xxhash' library. Install it with 'pip "
+                "install xxhash' to enable this feature.") from None
+        digest = xxhash.xxh3_64(value).hexdigest()
+        return digest if self._decodes() else digest.encode()
+
+    def _decodes(self) -> bool:
+        """Whether replies are decoded to ``str`` (``decode_responses``)."""
+        native = getattr(getattr(self, "client", self), "_native", None)
+        return bool(getattr(native, "decode_responses", False))
 
     def strlen(self, name):
         """STRLEN."""
@@ -1209,6 +1360,29 @@ class CoreCommands(SentinelCommands):
         """BLMOVE: the moved value, or ``None`` after ``timeout`` seconds (0: forever)."""
         return self._cmd(RAW, "BLMOVE", first_list, second_list, src, dest, timeout)
 
+    @staticmethod
+    def _movem_args(count, mode, ordering) -> list:
+        if count is None:
+            if mode is not None or ordering is not None:
+                raise DataError("``count`` is required when ``mode`` or ``ordering`` is set")
+            return []
+        if ordering is None:
+            raise DataError("``ordering`` (OBO or BULK) is required when ``count`` is set")
+        return [mode or "COUNT", count, ordering]
+
+    def lmovem(self, first_list, second_list, src="LEFT", dest="RIGHT", count=None, mode=None,
+               ordering=None):
+        """LMOVEM (Redis 8.8+): LMOVE of up to ``count`` elements (``mode`` COUNT or EXACT,
+        ``ordering`` OBO or BULK); the reply as sent."""
+        return self._cmd(RAW, "LMOVEM", first_list, second_list, src, dest,
+                         *self._movem_args(count, mode, ordering))
+
+    def blmovem(self, first_list, second_list, timeout, src="LEFT", dest="RIGHT", count=None,
+                mode=None, ordering=None):
+        """BLMOVEM (Redis 8.8+): LMOVEM waiting up to ``timeout`` seconds."""
+        return self._cmd(RAW, "BLMOVEM", first_list, second_list, src, dest, timeout,
+                         *self._movem_args(count, mode, ordering))
+
     def lmpop(self, num_keys, *args, direction, count=1):
         """LMPOP (Redis 7+) from the ``direction`` end (LEFT/RIGHT) of the first non-empty list
         of ``args``: ``[key, [values]]``, or ``None``."""
@@ -1256,6 +1430,19 @@ class CoreCommands(SentinelCommands):
         """SINTERCARD (Redis 7+): the size of the intersection of ``keys``, stopping at
         ``limit`` (0: none)."""
         return self._cmd(RAW, "SINTERCARD", numkeys, *keys, "LIMIT", limit)
+
+    def sunioncard(self, numkeys, keys, limit=0, approx=False):
+        """SUNIONCARD (Redis 8.8+): the size of the union of ``keys`` (capped at ``limit``;
+        ``approx``: a HyperLogLog estimate)."""
+        args: list = ["SUNIONCARD", numkeys, *keys]
+        if approx:
+            args.append("APPROX")
+        return self._cmd(RAW, *args, "LIMIT", limit)
+
+    def sdiffcard(self, numkeys, keys, limit=0):
+        """SDIFFCARD (Redis 8.8+): the size of the first set minus the others (capped at
+        ``limit``)."""
+        return self._cmd(RAW, "SDIFFCARD", numkeys, *keys, "LIMIT", limit)
 
     def scard(self, name):
         """SCARD."""
@@ -1939,6 +2126,57 @@ class CoreCommands(SentinelCommands):
         """XACK: how many entries were acknowledged."""
         return self._cmd(RAW, "XACK", name, groupname, *ids)
 
+    _REF_POLICIES = ("KEEPREF", "DELREF", "ACKED")
+
+    def xackdel(self, name, groupname, *ids, ref_policy="KEEPREF"):
+        """XACKDEL (Redis 8.2+): acknowledges and deletes ``ids`` (``ref_policy`` KEEPREF,
+        DELREF or ACKED for the other groups' references); a code per id."""
+        if not ids:
+            raise DataError("XACKDEL requires at least one message ID")
+        if ref_policy not in self._REF_POLICIES:
+            raise DataError("XACKDEL ref_policy must be one of: KEEPREF, DELREF, ACKED")
+        return self._cmd(RAW, "XACKDEL", name, groupname, ref_policy, "IDS", len(ids), *ids)
+
+    def xdelex(self, name, *ids, ref_policy="KEEPREF"):
+        """XDELEX (Redis 8.2+): deletes ``ids`` with ``ref_policy``; a code per id."""
+        if not ids:
+            raise DataError("XDELEX requires at least one message ID")
+        if ref_policy not in self._REF_POLICIES:
+            raise DataError("XDELEX ref_policy must be one of: KEEPREF, DELREF, ACKED")
+        return self._cmd(RAW, "XDELEX", name, ref_policy, "IDS", len(ids), *ids)
+
+    def xcfgset(self, name, idmp_duration=None, idmp_maxsize=None):
+        """XCFGSET (Redis 8.6+): the stream's idempotent-producer settings; ``b"OK"``."""
+        if idmp_duration is None and idmp_maxsize is None:
+            raise DataError("XCFGSET requires at least one of idmp_duration or idmp_maxsize")
+        args: list = ["XCFGSET", name]
+        if idmp_duration is not None:
+            if not isinstance(idmp_duration, int) or not 1 <= idmp_duration <= 300:
+                raise DataError("XCFGSET idmp_duration must be an integer between 1 and 300")
+            args += [b"IDMP-DURATION", idmp_duration]
+        if idmp_maxsize is not None:
+            if not isinstance(idmp_maxsize, int) or not 1 <= idmp_maxsize <= 1000000:
+                raise DataError("XCFGSET idmp_maxsize must be an integer between 1 and "
+                                "1,000,000")
+            args += [b"IDMP-MAXSIZE", idmp_maxsize]
+        return self._cmd(RAW, *args)
+
+    def xnack(self, name, groupname, mode, *ids, retrycount=None, force=False):
+        """XNACK (Redis 8.8+): gives ``ids`` back to the group (``mode`` SILENT, FAIL or
+        FATAL); the reply as sent."""
+        if not ids:
+            raise DataError("XNACK requires at least one message ID")
+        if mode not in ("SILENT", "FAIL", "FATAL"):
+            raise DataError("XNACK mode must be one of: SILENT, FAIL, FATAL")
+        args: list = ["XNACK", name, groupname, mode, "IDS", len(ids), *ids]
+        if retrycount is not None:
+            if retrycount < 0:
+                raise DataError("XNACK retrycount must be >= 0")
+            args += [b"RETRYCOUNT", retrycount]
+        if force:
+            args.append(b"FORCE")
+        return self._cmd(RAW, *args)
+
     def xpending(self, name, groupname):
         """XPENDING summary: ``{"pending": n, "min": id, "max": id, "consumers": [{"name":
         consumer, "pending": n}]}``."""
@@ -2345,6 +2583,35 @@ class CoreCommands(SentinelCommands):
         """MODULE LIST: a dict per loaded module (``name``, ``ver``, ``path``, ``args``; keys
         as sent: ``bytes`` unless decoding), ``[]`` when none is."""
         return self._cmd_post(_module_list, RESP2, "MODULE", "LIST")
+
+    # --- hot keys (Redis 8.6+) ---------------------------------------------------------------
+    def hotkeys_start(self, metrics, count=None, duration=None, sample_ratio=None, slots=None,
+                      **kwargs):
+        """HOTKEYS START tracking ``metrics`` (``HotkeysMetricsTypes.CPU``/``NET``); the reply
+        as sent."""
+        args: list = ["HOTKEYS", "START", "METRICS", len(metrics)]
+        args += [str(getattr(m, "value", m)) for m in metrics]
+        if count is not None:
+            args += ["COUNT", count]
+        if duration is not None:
+            args += ["DURATION", duration]
+        if sample_ratio is not None:
+            args += ["SAMPLE", sample_ratio]
+        if slots is not None:
+            args += ["SLOTS", len(slots), *slots]
+        return self._cmd(RAW, *args)
+
+    def hotkeys_stop(self, **kwargs):
+        """HOTKEYS STOP; the reply as sent."""
+        return self._cmd(RAW, "HOTKEYS", "STOP")
+
+    def hotkeys_reset(self, **kwargs):
+        """HOTKEYS RESET; the reply as sent."""
+        return self._cmd(RAW, "HOTKEYS", "RESET")
+
+    def hotkeys_get(self, **kwargs):
+        """HOTKEYS GET: a dict (keys as sent) per report, as redis-py's ``pairs_to_dict``."""
+        return self._cmd_post(_module_list, RESP2, "HOTKEYS", "GET")
 
     def _intentionally(name: str):  # type: ignore[misc]
         def method(self, *args, **kwargs):
