@@ -212,3 +212,45 @@ def test_newer_commands_asyncio_and_pipeline(r, server, protocol):
     assert isinstance(results[0], ResponseError) and results[1] is True
     assert str(results[0]).rstrip() == _unknown_message("SDIFFCARD", "2", "a", "b", "LIMIT",
                                                         "0")
+
+
+def test_arrays(r):
+    from oxredis.client import (
+        ArrayAggregateOperations,
+        ArrayPredicateCombinator,
+        ArrayPredicateType,
+        _arinfo,
+    )
+
+    cases = [
+        (lambda: r.arset("a", 3, "x", "y"), "ARSET", "a", "3", "x", "y"),
+        (lambda: r.armset("a", {0: "x", 5: "z"}), "ARMSET", "a", "0", "x", "5", "z"),
+        (lambda: r.arget("a", 2), "ARGET", "a", "2"),
+        (lambda: r.armget("a", 1, 2), "ARMGET", "a", "1", "2"),
+        (lambda: r.argetrange("a", 0, 9), "ARGETRANGE", "a", "0", "9"),
+        (lambda: r.arscan("a", 0, 9, limit=4), "ARSCAN", "a", "0", "9", "LIMIT", "4"),
+        (lambda: r.argrep("a", 0, -1, [(ArrayPredicateType.GLOB, "x*"),
+                                       (ArrayPredicateType.EXACT, "y")],
+                          combinator=ArrayPredicateCombinator.OR, limit=2, withvalues=True,
+                          nocase=True),
+         "ARGREP", "a", "0", "-1", "GLOB", "x*", "EXACT", "y", "OR", "LIMIT", "2",
+         "WITHVALUES", "NOCASE"),
+        (lambda: r.ardel("a", 1, 4), "ARDEL", "a", "1", "4"),
+        (lambda: r.ardelrange("a", (0, 2), (5, 7)), "ARDELRANGE", "a", "0", "2", "5", "7"),
+        (lambda: r.arcount("a"), "ARCOUNT", "a"),
+        (lambda: r.arlen("a"), "ARLEN", "a"),
+        (lambda: r.arinfo("a", full=True), "ARINFO", "a", "FULL"),
+        (lambda: r.arnext("a"), "ARNEXT", "a"),
+        (lambda: r.arseek("a", 7), "ARSEEK", "a", "7"),
+        (lambda: r.arinsert("a", "p", "q"), "ARINSERT", "a", "p", "q"),
+        (lambda: r.arring("a", 8, "p"), "ARRING", "a", "8", "p"),
+        (lambda: r.arlastitems("a", 3, rev=True), "ARLASTITEMS", "a", "3", "REV"),
+        (lambda: r.arop("a", 0, 9, ArrayAggregateOperations.SUM), "AROP", "a", "0", "9", "SUM"),
+        (lambda: r.arop("a", 0, 9, ArrayAggregateOperations.MATCH, "x"), "AROP", "a", "0", "9",
+         "MATCH", "x"),
+    ]
+    for call, name, *args in cases:
+        _assert_sent(r, call, name, *args)
+    # redis-py's parse_arinfo of a RESP2 reply.
+    assert _arinfo([b"len", 3, b"count", 2]) == {"len": 3, "count": 2}
+    _new_command(r, "ARSET")

@@ -190,6 +190,12 @@ def _module_list(response) -> list:
     return [_pairs_dict(m) for m in response]
 
 
+def _arinfo(response) -> dict:
+    """redis-py's ``parse_arinfo`` of RESP2's flat reply: a dict with ``str`` keys."""
+    it = iter(response)
+    return {_text(k): v for k, v in zip(it, it)}
+
+
 def _stralgo(len=False, idx=False, withmatchlen=False):
     """redis-py's ``parse_stralgo`` of RESP2's reply: the LCS as ``str``, its length with
     ``len``, with ``idx`` ``{"matches": [[(start, end), (start, end)]...], "len": n}`` (each
@@ -287,6 +293,7 @@ COMMAND_POSTS = {
         "CKQUORUM", "FAILOVER", "FLUSHCONFIG", "MONITOR", "RESET", "REMOVE", "SET")},
     "MODULE LIST": (RESP2, _module_list),
     "HOTKEYS GET": (RESP2, _module_list),
+    "ARINFO": (RESP2, _arinfo),
     "CLUSTER INFO": (RAW, _cluster_info),
     "CLUSTER NODES": (RAW, _cluster_nodes),
     "CLUSTER REPLICAS": (RAW, _cluster_nodes),
@@ -358,6 +365,35 @@ class HotkeysMetricsTypes(Enum):
 
     CPU = "CPU"
     NET = "NET"
+
+
+class ArrayAggregateOperations(Enum):
+    """redis-py's ``ArrayAggregateOperations`` (``arop``)."""
+
+    SUM = "SUM"
+    MIN = "MIN"
+    MAX = "MAX"
+    AND = "AND"
+    OR = "OR"
+    XOR = "XOR"
+    MATCH = "MATCH"
+    USED = "USED"
+
+
+class ArrayPredicateType(Enum):
+    """redis-py's ``ArrayPredicateType`` (``argrep``)."""
+
+    EXACT = "EXACT"
+    MATCH = "MATCH"
+    GLOB = "GLOB"
+    RE = "RE"
+
+
+class ArrayPredicateCombinator(Enum):
+    """redis-py's ``ArrayPredicateCombinator`` (``argrep``)."""
+
+    AND = "AND"
+    OR = "OR"
 
 
 def _experimental(name: str) -> None:
@@ -627,8 +663,9 @@ class CoreCommands(SentinelCommands):
         # ``("SCRIPT LOAD", src)`` is shaped as SCRIPT LOAD's reply, ``("SCRIPT", "LOAD", src)``
         # comes back as sent (redis-py finds no callback for "SCRIPT").
         name = args[0].upper() if isinstance(args[0], str) else args[0]
-        if isinstance(name, str) and " " in name:
-            args = tuple(args[0].split()) + args[1:]
+        if isinstance(name, str):
+            if " " in name:
+                args = tuple(args[0].split()) + args[1:]
             posted = self._COMMAND_POSTS.get(name)
             if posted is not None:
                 return self._cmd_post(posted[1], posted[0], *args)
@@ -1778,6 +1815,107 @@ class CoreCommands(SentinelCommands):
     def zrem(self, name, *values):
         """ZREM: how many members were removed."""
         return self._cmd(RAW, "ZREM", name, *values)
+
+    # --- arrays (Redis 8.8+) ----------------------------------------------------------------
+    def arset(self, name, index, *values):
+        """ARSET ``values`` from ``index``."""
+        return self._cmd(RAW, "ARSET", name, index, *values)
+
+    def armset(self, name, mapping):
+        """ARMSET ``{index: value}``."""
+        items: list = []
+        for pair in mapping.items():
+            items.extend(pair)
+        return self._cmd(RAW, "ARMSET", name, *items)
+
+    def arget(self, name, index):
+        """ARGET the value at ``index``."""
+        return self._cmd(RAW, "ARGET", name, index)
+
+    def armget(self, name, *indices):
+        """ARMGET the values at ``indices``."""
+        return self._cmd(RAW, "ARMGET", name, *indices)
+
+    def argetrange(self, name, start, end):
+        """ARGETRANGE ``start``..``end``."""
+        return self._cmd(RAW, "ARGETRANGE", name, start, end)
+
+    def arscan(self, name, start, end, limit=None):
+        """ARSCAN ``start``..``end`` (at most ``limit``)."""
+        args: list = ["ARSCAN", name, start, end]
+        if limit is not None:
+            args += [b"LIMIT", limit]
+        return self._cmd(RAW, *args)
+
+    def argrep(self, name, start, end, predicates, combinator=None, limit=None,
+               withvalues=False, nocase=False):
+        """ARGREP ``start``..``end`` by ``predicates`` (``[(ArrayPredicateType, value)]``)."""
+        args: list = ["ARGREP", name, start, end]
+        for kind, value in predicates:
+            args += [kind.value, value]
+        if combinator is not None:
+            args.append(combinator.value)
+        if limit is not None:
+            args += [b"LIMIT", limit]
+        if withvalues:
+            args.append(b"WITHVALUES")
+        if nocase:
+            args.append(b"NOCASE")
+        return self._cmd(RAW, *args)
+
+    def ardel(self, name, *indices):
+        """ARDEL the values at ``indices``."""
+        return self._cmd(RAW, "ARDEL", name, *indices)
+
+    def ardelrange(self, name, *ranges):
+        """ARDELRANGE each ``(start, end)`` of ``ranges``."""
+        args: list = ["ARDELRANGE", name]
+        for start, end in ranges:
+            args += [start, end]
+        return self._cmd(RAW, *args)
+
+    def arcount(self, name):
+        """ARCOUNT: how many values are set."""
+        return self._cmd(RAW, "ARCOUNT", name)
+
+    def arlen(self, name):
+        """ARLEN: the array's length."""
+        return self._cmd(RAW, "ARLEN", name)
+
+    def arinfo(self, name, full=False):
+        """ARINFO (``FULL``): a dict with ``str`` keys (redis-py's ``parse_arinfo``)."""
+        if full:
+            return self._cmd_post(_arinfo, RESP2, "ARINFO", name, b"FULL")
+        return self._cmd_post(_arinfo, RESP2, "ARINFO", name)
+
+    def arnext(self, name):
+        """ARNEXT."""
+        return self._cmd(RAW, "ARNEXT", name)
+
+    def arseek(self, name, index):
+        """ARSEEK to ``index``."""
+        return self._cmd(RAW, "ARSEEK", name, index)
+
+    def arinsert(self, name, *values):
+        """ARINSERT ``values``."""
+        return self._cmd(RAW, "ARINSERT", name, *values)
+
+    def arring(self, name, size, *values):
+        """ARRING ``values`` into a ring of ``size``."""
+        return self._cmd(RAW, "ARRING", name, size, *values)
+
+    def arlastitems(self, name, count, rev=False):
+        """ARLASTITEMS: the last ``count`` values (``rev``: newest first)."""
+        if rev:
+            return self._cmd(RAW, "ARLASTITEMS", name, count, b"REV")
+        return self._cmd(RAW, "ARLASTITEMS", name, count)
+
+    def arop(self, name, start, end, operation, value=None):
+        """AROP ``operation`` (``ArrayAggregateOperations``) over ``start``..``end``."""
+        args: list = ["AROP", name, start, end, operation.value]
+        if value is not None:
+            args.append(value)
+        return self._cmd(RAW, *args)
 
     # --- HyperLogLog -------------------------------------------------------------------
     def pfadd(self, name, *values):
