@@ -479,7 +479,11 @@ impl SingleConn {
                     "no connection",
                 )),
             };
-            if cmd.args().next().is_some_and(|n| n.eq_ignore_ascii_case(b"QUIT")) {
+            if cmd
+                .args()
+                .next()
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"QUIT"))
+            {
                 // The server closes the connection after its reply: the next command takes
                 // a new one.
                 drop(guard.take().map(PooledConnection::detach));
