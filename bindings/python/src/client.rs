@@ -1,5 +1,6 @@
 //! `_native.Client`: the blocking oxredis client (a connection pool) for one Python `Redis`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
@@ -284,6 +285,7 @@ impl Client {
             client: self.inner.clone(),
             conn: Mutex::new(Some(conn)),
             decode: self.decode,
+            changed: AtomicBool::new(false),
         })
     }
 
@@ -426,6 +428,25 @@ pub(crate) struct SingleConn {
     client: Redis,
     conn: Mutex<Option<PooledConnection>>,
     decode: bool,
+    /// Whether a command changed the connection's session (`changes_session`): it is then
+    /// closed rather than given back to the pool.
+    changed: AtomicBool,
+}
+
+/// Whether `cmd` changes the session every later command on the connection relies on (the
+/// database, the user, the protocol, the reply mode) or ends it: SELECT, AUTH, HELLO, RESET,
+/// QUIT, CLIENT REPLY, SYNC, PSYNC. A `single_connection_client` runs them (the pooled clients
+/// refuse them); its connection is then not given back to the pool for others to use.
+fn changes_session(cmd: &oxredis::Cmd) -> bool {
+    let mut args = cmd.args();
+    let Some(name) = args.next() else {
+        return false;
+    };
+    let is = |a: &[u8], w: &str| a.eq_ignore_ascii_case(w.as_bytes());
+    ["SELECT", "AUTH", "HELLO", "RESET", "QUIT", "SYNC", "PSYNC"]
+        .iter()
+        .any(|w| is(name, w))
+        || (is(name, "CLIENT") && args.next().is_some_and(|sub| is(sub, "REPLY")))
 }
 
 #[pymethods]
@@ -435,6 +456,7 @@ impl SingleConn {
         let cmd = build_cmd(args)?;
         let client = &self.client;
         let conn = &self.conn;
+        let changed = &self.changed;
         let reply = py.allow_threads(|| {
             let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
             // As the pool checks an idle connection before reuse: broken, or closed by the
@@ -445,14 +467,28 @@ impl SingleConn {
             if guard.as_mut().is_none_or(dead) {
                 *guard = None;
                 *guard = Some(client.get_connection()?);
+                changed.store(false, Ordering::Relaxed);
             }
-            match guard.as_mut() {
+            if changes_session(&cmd) {
+                changed.store(true, Ordering::Relaxed);
+            }
+            let reply = match guard.as_mut() {
                 Some(c) => c.execute::<Reply>(&cmd),
                 None => Err(oxredis::Error::new(
                     oxredis::ErrorKind::Connection,
                     "no connection",
                 )),
+            };
+            if cmd
+                .args()
+                .next()
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"QUIT"))
+            {
+                // The server closes the connection after its reply: the next command takes
+                // a new one.
+                drop(guard.take().map(PooledConnection::detach));
             }
+            reply
         });
         match reply {
             Ok(reply) => shaped_reply(py, reply, Shape::from_u8(shape), self.decode),
@@ -460,10 +496,16 @@ impl SingleConn {
         }
     }
 
-    /// Gives the connection back to the pool (the next command checks one out again).
+    /// Gives the connection back to the pool (the next command checks one out again), or
+    /// closes it when a command changed its session (SELECT, AUTH...).
     fn close(&self, py: Python<'_>) {
         let conn = &self.conn;
         let taken = py.allow_threads(|| conn.lock().unwrap_or_else(|p| p.into_inner()).take());
-        drop(taken);
+        if self.changed.swap(false, Ordering::Relaxed) {
+            // Its session is not the pool's any more: closed, not given back.
+            drop(taken.map(PooledConnection::detach));
+        } else {
+            drop(taken);
+        }
     }
 }

@@ -91,9 +91,28 @@ fn client_side_class(err: &Error) -> Option<&'static str> {
     }
 }
 
+/// The errors of MODULE LOAD / UNLOAD that redis-py raises as `ModuleError` (its parser's
+/// table: the message after `ERR`, or its start).
+const MODULE_ERRORS: &[&str] = &[
+    "Error loading the extension. Please check the server logs.",
+    "Error unloading module: no such module with that name",
+    "Error unloading module: operation not possible.",
+    "Error unloading module: the module exports one or more module-side data types, can't unload",
+];
+
+/// An exception instance for a server's error reply: its kind's class, or `ModuleError` for
+/// the module errors redis-py's parser names so.
+fn server_error_object(py: Python<'_>, kind: ErrorKind, e: &ServerError) -> PyResult<PyObject> {
+    let msg = server_message(e);
+    if e.code() == "ERR" && MODULE_ERRORS.iter().any(|m| msg.starts_with(m)) {
+        return make_named(py, "ModuleError", msg);
+    }
+    make(py, kind, msg)
+}
+
 /// An exception instance for an error reply nested in a reply (pipelines, EXEC).
 pub(crate) fn server_exception(py: Python<'_>, e: &ServerError) -> PyResult<PyObject> {
-    make(py, e.kind(), server_message(e))
+    server_error_object(py, e.kind(), e)
 }
 
 /// An exception instance (not raised) for `err`; pipelines return these in place of values.
@@ -103,9 +122,10 @@ pub(crate) fn exception_object(py: Python<'_>, err: &Error) -> PyResult<PyObject
             .into_value(py)
             .into_any());
     }
-    match client_side_class(err) {
-        Some(class) => make_named(py, class, message(err)),
-        None => make(py, err.kind(), message(err)),
+    match (client_side_class(err), err.server_error()) {
+        (Some(class), _) => make_named(py, class, message(err)),
+        (None, Some(server)) => server_error_object(py, err.kind(), server),
+        (None, None) => make(py, err.kind(), message(err)),
     }
 }
 

@@ -17,6 +17,7 @@ from oxredis.exceptions import (
     CrossSlotTransactionError,
     MovedError,
     RedisClusterException,
+    RedisError,
     ResponseError,
     SlotNotCoveredError,
 )
@@ -548,3 +549,189 @@ def test_asyncio_cluster(cluster, protocol):
             assert await rd.delete("s") == 1
 
     asyncio.run(main())
+
+
+# --- cluster management (redis-py's ClusterManagementCommands) -----------------------------------
+def _node_id(cluster, port):
+    return cluster.cmd(port, "CLUSTER", "MYID").decode()
+
+
+def test_cluster_management_reads(cluster, rc, protocol):
+    shards = cluster.shards()
+    p = cluster.ports
+    node = {port: rc.get_node("127.0.0.1", port) for port in p}
+    info = rc.cluster_info()
+    assert info["cluster_state"] == "ok" and info["cluster_known_nodes"] == "6"
+    assert info["cluster_slots_assigned"] == "16384" and info["cluster_size"] == "3"
+    every = rc.cluster_info(target_nodes=RedisCluster.ALL_NODES)
+    assert sorted(every) == sorted(f"127.0.0.1:{port}" for port in p)
+    assert all(i["cluster_state"] == "ok" for i in every.values())
+    assert rc.cluster_info(target_nodes=node[p[1]])["cluster_state"] == "ok"
+    assert rc.execute_command("CLUSTER INFO")["cluster_known_nodes"] == "6"
+    assert rc.cluster("info")["cluster_state"] == "ok"
+
+    ids = {port: _node_id(cluster, port) for port in p}
+    assert rc.cluster_myid(node[p[2]]) == ids[p[2]].encode()
+    nodes = rc.cluster_nodes()
+    assert sorted(nodes) == sorted(f"127.0.0.1:{port}" for port in p)
+    for start, end, primary, replicas in shards:
+        entry = nodes[f"127.0.0.1:{primary}"]
+        assert entry["node_id"] == ids[primary] and "master" in entry["flags"]
+        assert [start, end] in [[int(x) for x in s] for s in entry["slots"]]
+        assert entry["master_id"] == "-" and entry["connected"] is True
+        assert entry["migrations"] == []
+        for replica in replicas:
+            r_entry = nodes[f"127.0.0.1:{replica}"]
+            assert "slave" in r_entry["flags"] and r_entry["master_id"] == ids[primary]
+            assert r_entry["slots"] == []
+        replica_view = rc.cluster_replicas(ids[primary])
+        assert sorted(replica_view) == [f"127.0.0.1:{port}" for port in replicas]
+        assert all(v["master_id"] == ids[primary] for v in replica_view.values())
+
+    # CLUSTER SLOTS and SHARDS as redis-py's RedisCluster parses them.
+    slots = rc.cluster_slots()
+    assert slots == {(start, end): {"primary": ("127.0.0.1", primary),
+                                    "replicas": [("127.0.0.1", port) for port in replicas]}
+                     for start, end, primary, replicas in shards}
+    assert rc.cluster_slots(target_nodes=node[p[4]]) == slots
+    parsed = rc.cluster_shards()
+    assert len(parsed) == 3
+    by_range = {tuple(s["slots"][0]): s for s in parsed}
+    for start, end, primary, replicas in shards:
+        shard = by_range[(start, end)]
+        assert shard["slots"] == [(start, end)]
+        roles = {n[b"port"]: n[b"role"] for n in shard["nodes"]}
+        assert roles == {primary: b"master", **{port: b"replica" for port in replicas}}
+        assert {n[b"id"] for n in shard["nodes"]} == {ids[primary].encode()} | {
+            ids[port].encode() for port in replicas}
+
+    assert rc.cluster_keyslot("foo") == 12182 == rc.cluster("keyslot", "foo")
+    rc.set("foo", "1")
+    rc.set("{foo}2", "2")
+    assert rc.cluster_countkeysinslot(12182) == 2
+    assert rc.cluster_countkeysinslot(0) == 0
+    assert sorted(rc.cluster_get_keys_in_slot(12182, 10)) == ["foo", "{foo}2"]
+    assert rc.cluster_get_keys_in_slot(0, 10) == []
+    assert rc.cluster_count_failure_report(ids[p[0]]) == 0
+
+    links = rc.cluster_links(node[p[0]])
+    # Two links (to and from) per other node, each the flat list RESP2 sends.
+    assert len(links) == 10
+    peers = set()
+    for link in links:
+        fields = dict(zip(link[::2], link[1::2]))
+        assert fields[b"direction"] in (b"to", b"from")
+        peers.add(fields[b"node"])
+    assert peers == {ids[port].encode() for port in p[1:]}
+
+    if cluster.cmd(p[0], "COMMAND", "INFO", "CLUSTER|MYSHARDID") == [None]:
+        with pytest.raises(ResponseError):
+            rc.cluster_myshardid()
+        pytest.skip("CLUSTER MYSHARDID needs Redis 7.2 (the rest of the test ran)")
+    start, end, primary, replicas = shards[0]
+    shard_id = rc.cluster_myshardid(target_nodes=node[primary])
+    assert isinstance(shard_id, str) and len(shard_id) == 40
+    assert rc.cluster_myshardid(target_nodes=node[replicas[0]]) == shard_id
+
+
+def test_cluster_management_on_a_node_client(cluster, protocol):
+    port = cluster.ports[3]
+    with cluster.node(port, protocol) as r:
+        assert r.readonly() is True
+        assert r.readwrite() is True
+        assert r.cluster("info")["cluster_state"] == "ok"
+        assert r.cluster("keyslot", "foo") == 12182
+        assert r.cluster("myid") == cluster.cmd(port, "CLUSTER", "MYID")
+        assert f"127.0.0.1:{port}" in r.cluster("nodes")
+        assert r.cluster("getkeysinslot", 0, 1) == []
+        # A standalone client gives CLUSTER SLOTS as sent (redis-py parses it in RedisCluster
+        # only).
+        assert r.cluster("slots") == cluster.cmd(port, "CLUSTER", "SLOTS")
+
+
+def test_cluster_management_writes(cluster, rc, protocol):
+    p = cluster.ports
+    shards = cluster.shards()
+    start, end, owner, replicas = shards[-1]
+    node = {port: rc.get_node("127.0.0.1", port) for port in p}
+    owner_id = _node_id(cluster, owner)
+    slot = end - 5
+    try:
+        # DELSLOTS on the slot's owner then ADDSLOTS back: the map is unchanged.
+        assert rc.cluster_delslots(slot, slot + 1) == [True, True]
+        assert rc.cluster_addslots(node[owner], slot, slot + 1) is True
+        assert rc.cluster_delslotsrange(slot, slot + 2) is True
+        assert rc.cluster_addslotsrange(node[owner], slot, slot + 2) is True
+        with pytest.raises(ResponseError, match="already busy"):
+            rc.cluster_addslots(node[owner], slot)
+    finally:
+        cluster._wait(cluster._healthy, "the cluster healthy again")
+    assert cluster.shards() == shards
+    # SETSLOT ... NODE to its owner, STABLE: no change.
+    assert rc.cluster_setslot(node[owner], owner_id, slot, "NODE") is True
+    assert rc.cluster_setslot_stable(slot) is True
+    with pytest.raises(RedisError, match='For "stable" state please use'):
+        rc.cluster_setslot(node[owner], owner_id, slot, "stable")
+    with pytest.raises(RedisError, match="Invalid slot state: nope"):
+        rc.cluster_setslot(node[owner], owner_id, slot, "nope")
+    # MEET a node it knows; SAVECONFIG.
+    assert rc.cluster_meet("127.0.0.1", p[1], target_nodes=node[p[0]]) is True
+    assert rc.cluster_save_config(target_nodes=node[p[0]]) is True
+    assert rc.cluster_save_config(target_nodes=RedisCluster.PRIMARIES) == {
+        f"127.0.0.1:{port}": True for port in p[:3]}
+    # The rest would change the cluster: their errors show what was sent where.
+    with pytest.raises(ResponseError, match="only when the node does not know any other"):
+        rc.cluster_set_config_epoch(7, target_nodes=node[p[0]])
+    with pytest.raises(ResponseError, match="send CLUSTER FAILOVER to a replica"):
+        rc.cluster_failover(node[owner])
+    with pytest.raises(ResponseError, match="send CLUSTER FAILOVER to a replica"):
+        rc.cluster_failover(node[owner], "force")
+    with pytest.raises(RedisError, match="Invalid option for CLUSTER FAILOVER command: soon"):
+        rc.cluster_failover(node[replicas[0]], "soon")
+    rc.set("a", "1")  # a key on the last shard's primary
+    with pytest.raises(ResponseError, match="containing keys"):
+        rc.cluster_reset(target_nodes=node[owner])
+    with pytest.raises(ResponseError, match="must be empty and without assigned slots"):
+        rc.cluster_replicate(node[owner], _node_id(cluster, p[0]))
+    for call, name in ((rc.cluster_flushslots, "FLUSHSLOTS"),
+                       (rc.cluster_bumpepoch, "BUMPEPOCH")):
+        with pytest.raises(NotImplementedError, match=f"CLUSTER {name} is intentionally"):
+            call()
+    for call, name in ((rc.slaveof, "SLAVEOF"), (rc.replicaof, "REPLICAOF"),
+                       (lambda: rc.swapdb(0, 1), "SWAPDB")):
+        with pytest.raises(RedisClusterException, match=f"{name} is not supported"):
+            call()
+    assert cluster.shards() == shards
+
+
+def test_cluster_management_asyncio(cluster, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    shards = cluster.shards()
+    start, end, owner, replicas = shards[0]
+
+    async def main():
+        async with aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[2],
+                                       protocol=protocol) as rc:
+            node = rc.get_node("127.0.0.1", owner)
+            assert (await rc.cluster_info())["cluster_state"] == "ok"
+            assert (await rc.cluster_myid(node)) == cluster.cmd(owner, "CLUSTER", "MYID")
+            assert len(await rc.cluster_nodes()) == 6
+            slots = await rc.cluster_slots()
+            assert slots[(start, end)]["primary"] == ("127.0.0.1", owner)
+            assert await rc.cluster_keyslot("foo") == 12182
+            assert await rc.cluster_countkeysinslot(start) == 0
+            assert (await rc.cluster_info(target_nodes=RedisCluster.PRIMARIES)).keys() == {
+                f"127.0.0.1:{port}" for port in cluster.ports[:3]}
+            try:
+                assert await rc.cluster_delslots(start, start + 1) == [True, True]
+                assert await rc.cluster_addslots(node, start, start + 1) is True
+            finally:
+                cluster._wait(cluster._healthy, "the cluster healthy again")
+            with pytest.raises(RedisClusterException):
+                rc.slaveof()
+
+    asyncio.run(main())
+    assert cluster.shards() == shards

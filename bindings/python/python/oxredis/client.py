@@ -11,10 +11,11 @@ import datetime
 import hashlib
 import time as _time
 import warnings
+from enum import Enum
 from typing import Any, Iterator, Optional
 
 from . import _native
-from .exceptions import DataError, NoScriptError, RedisError, WatchError
+from .exceptions import ConnectionError, DataError, NoScriptError, RedisError, WatchError
 
 RAW = _native.SHAPE_RAW
 OK = _native.SHAPE_OK_BOOL
@@ -96,6 +97,13 @@ COMMAND_SHAPES = {
     "CLIENT UNBLOCK": BOOL, "CLIENT SETINFO": OK, "CLIENT TRACKINGINFO": TRACKING_INFO,
     "ACL HELP": STR_LIST, "ACL LOAD": OK, "ACL SAVE": OK, "MEMORY STATS": MEMORY_STATS,
     "MEMORY PURGE": OK, "COMMAND GETKEYS": STR_LIST, "SAVE": OK,
+    "AUTH": OK, "QUIT": OK, "SHUTDOWN": OK, "SLAVEOF": OK, "READONLY": OK, "READWRITE": OK,
+    "MODULE LOAD": OK, "MODULE UNLOAD": OK, "SYNC": BYTES, "PSYNC": BYTES,
+    **{f"CLUSTER {name}": OK for name in (
+        "ADDSLOTS", "ADDSLOTSRANGE", "DELSLOTS", "DELSLOTSRANGE", "FAILOVER", "FORGET", "MEET",
+        "REPLICATE", "RESET", "SAVECONFIG", "SET-CONFIG-EPOCH", "SETSLOT")},
+    "CLUSTER GETKEYSINSLOT": STR_LIST, "CLUSTER LINKS": RESP2, "CLUSTER SHARDS": RESP2,
+    "CLUSTER SLOTS": RESP2, "INCREX": RESP2,
 }
 
 
@@ -168,6 +176,110 @@ def _bool_ok(response) -> bool:
     return _text(response) == "OK"
 
 
+def _pairs_dict(flat) -> dict:
+    """redis-py's ``pairs_to_dict``: ``[k1, v1, k2, v2...]`` as ``{k1: v1...}`` (keys as
+    sent)."""
+    it = iter(flat)
+    return dict(zip(it, it))
+
+
+def _module_list(response) -> list:
+    """MODULE LIST (and HOTKEYS GET): a dict per item (MODULE LIST's ``name``, ``ver``,
+    ``path``, ``args``; keys as sent), redis-py's ``[pairs_to_dict(m) for m in r]`` of RESP2's
+    flat lists."""
+    return [_pairs_dict(m) for m in response]
+
+
+def _arinfo(response) -> dict:
+    """redis-py's ``parse_arinfo`` of RESP2's flat reply: a dict with ``str`` keys."""
+    it = iter(response)
+    return {_text(k): v for k, v in zip(it, it)}
+
+
+def _stralgo(len=False, idx=False, withmatchlen=False):
+    """redis-py's ``parse_stralgo`` of RESP2's reply: the LCS as ``str``, its length with
+    ``len``, with ``idx`` ``{"matches": [[(start, end), (start, end)]...], "len": n}`` (each
+    match led by its length with ``withmatchlen``)."""
+    def parse(response):
+        if len:
+            return int(response)
+        if idx:
+            if withmatchlen:
+                matches = [[int(m[-1])] + list(map(tuple, m[:-1])) for m in response[1]]
+            else:
+                matches = [list(map(tuple, m)) for m in response[1]]
+            return {_text(response[0]): matches, _text(response[2]): int(response[3])}
+        return _text(response)
+    return parse
+
+
+def _cluster_info(response) -> dict:
+    """redis-py's ``parse_cluster_info``: CLUSTER INFO's ``field:value`` lines as a dict of
+    ``str``."""
+    return dict(line.split(":") for line in _text(response).splitlines() if line)
+
+
+def _cluster_node_slots(ranges) -> tuple:
+    slots, migrations = [], []
+    for item in ranges:
+        if "->-" in item:
+            slot, node = item[1:-1].split("->-", 1)
+            migrations.append({"slot": slot, "node_id": node, "state": "migrating"})
+        elif "-<-" in item:
+            slot, node = item[1:-1].split("-<-", 1)
+            migrations.append({"slot": slot, "node_id": node, "state": "importing"})
+        else:
+            slots.append(item.split("-"))
+    return slots, migrations
+
+
+def _cluster_nodes(response) -> dict:
+    """redis-py's ``parse_cluster_nodes``: CLUSTER NODES (one text, a line per node) or
+    CLUSTER REPLICAS (a list of lines) as ``{"ip:port": {"node_id", "hostname", "flags",
+    "master_id", "last_ping_sent", "last_pong_rcvd", "epoch", "slots", "migrations",
+    "connected"}}``, every value ``str`` but ``connected`` (``bool``) and the lists."""
+    if isinstance(response, (bytes, str)):
+        response = response.splitlines()
+    nodes = {}
+    for line in map(_text, response):
+        items = line.split(" ")
+        node_id, addr, flags, master_id, ping, pong, epoch, connected = items[:8]
+        hostname = addr.split("@")[1].split(",")[1] if "@" in addr and "," in addr else ""
+        slots, migrations = _cluster_node_slots(items[8:])
+        nodes[addr.split("@")[0]] = {
+            "node_id": node_id, "hostname": hostname, "flags": flags, "master_id": master_id,
+            "last_ping_sent": ping, "last_pong_rcvd": pong, "epoch": epoch, "slots": slots,
+            "migrations": migrations, "connected": connected == "connected",
+        }
+    return nodes
+
+
+def _cluster_slots(response) -> dict:
+    """redis-py's ``parse_cluster_slots``: ``{(start, end): {"primary": (ip, port),
+    "replicas": [(ip, port)...]}}``, the ips as ``str``."""
+    slots = {}
+    for entry in response:
+        start, end, primary, *replicas = entry
+        slots[start, end] = {
+            "primary": (_text(primary[0]), primary[1]),
+            "replicas": [(_text(r[0]), r[1]) for r in replicas],
+        }
+    return slots
+
+
+def _cluster_shards(response) -> list:
+    """redis-py's ``parse_cluster_shards`` of RESP2's flat lists: ``[{"slots": [(start,
+    end)...], "nodes": [{field: value}...]}]`` (the nodes' fields as sent)."""
+    shards = []
+    for shard in response:
+        ranges = shard[1]
+        shards.append({
+            "slots": [(ranges[i], ranges[i + 1]) for i in range(0, len(ranges), 2)],
+            "nodes": [_pairs_dict(node) for node in shard[3]],
+        })
+    return shards
+
+
 # Commands sent through ``execute_command`` whose reply is shaped in Rust (the shape) and
 # then by a function in Python: the SENTINEL commands (their callers, ``SentinelCommands``,
 # go through ``execute_command`` so that ``Sentinel`` can send them to every sentinel).
@@ -179,6 +291,21 @@ COMMAND_POSTS = {
     "SENTINEL SENTINELS": (RESP2, _sentinel_states),
     **{f"SENTINEL {name}": (RAW, _bool_ok) for name in (
         "CKQUORUM", "FAILOVER", "FLUSHCONFIG", "MONITOR", "RESET", "REMOVE", "SET")},
+    "MODULE LIST": (RESP2, _module_list),
+    "HOTKEYS GET": (RESP2, _module_list),
+    "ARINFO": (RESP2, _arinfo),
+    "CLUSTER INFO": (RAW, _cluster_info),
+    "CLUSTER NODES": (RAW, _cluster_nodes),
+    "CLUSTER REPLICAS": (RAW, _cluster_nodes),
+    "CLUSTER SLAVES": (RAW, _cluster_nodes),
+}
+
+# What a ``RedisCluster`` adds (redis-py's ``CLUSTER_COMMANDS_RESPONSE_CALLBACKS``).
+CLUSTER_COMMAND_SHAPES = {**COMMAND_SHAPES, "CLUSTER MYSHARDID": STR}
+CLUSTER_COMMAND_POSTS = {
+    **COMMAND_POSTS,
+    "CLUSTER SLOTS": (RESP2, _cluster_slots),
+    "CLUSTER SHARDS": (RESP2, _cluster_shards),
 }
 
 
@@ -223,6 +350,56 @@ def _expire_flags(ex=None, px=None, exat=None, pxat=None) -> list:
             pxat = int(pxat.timestamp() * 1000)
         return ["PXAT", pxat]
     return []
+
+
+class DataPersistOptions(Enum):
+    """redis-py's ``DataPersistOptions`` (``msetex``, ``hsetex``): set only if none (NX) or
+    all (XX) of the keys exist."""
+
+    NX = "NX"
+    XX = "XX"
+
+
+class HotkeysMetricsTypes(Enum):
+    """redis-py's ``HotkeysMetricsTypes`` (``hotkeys_start``)."""
+
+    CPU = "CPU"
+    NET = "NET"
+
+
+class ArrayAggregateOperations(Enum):
+    """redis-py's ``ArrayAggregateOperations`` (``arop``)."""
+
+    SUM = "SUM"
+    MIN = "MIN"
+    MAX = "MAX"
+    AND = "AND"
+    OR = "OR"
+    XOR = "XOR"
+    MATCH = "MATCH"
+    USED = "USED"
+
+
+class ArrayPredicateType(Enum):
+    """redis-py's ``ArrayPredicateType`` (``argrep``)."""
+
+    EXACT = "EXACT"
+    MATCH = "MATCH"
+    GLOB = "GLOB"
+    RE = "RE"
+
+
+class ArrayPredicateCombinator(Enum):
+    """redis-py's ``ArrayPredicateCombinator`` (``argrep``)."""
+
+    AND = "AND"
+    OR = "OR"
+
+
+def _experimental(name: str) -> None:
+    """redis-py's ``warn_experimental``: a ``UserWarning`` for an experimental method."""
+    warnings.warn(f"Call to experimental method {name}. Be aware that the function arguments "
+                  "can change or be removed in future versions.", UserWarning, stacklevel=3)
 
 
 def _true(response):
@@ -475,18 +652,24 @@ class CoreCommands(SentinelCommands):
             return self._cmd(SCORED, *args)
         return self._cmd_post(_cast_pairs(cast), SCORED_TEXT, *args)
 
+    # The shapes of the commands sent through ``execute_command`` (``RedisCluster`` adds its
+    # own, as redis-py's ``cluster_response_callbacks``).
+    _COMMAND_SHAPES = COMMAND_SHAPES
+    _COMMAND_POSTS = COMMAND_POSTS
+
     def execute_command(self, *args: Any, **options: Any) -> Any:
         """Sends any command; the reply is shaped as redis-py shapes that command's reply."""
         # As redis-py: the shape is looked up by the first argument as given, so
         # ``("SCRIPT LOAD", src)`` is shaped as SCRIPT LOAD's reply, ``("SCRIPT", "LOAD", src)``
         # comes back as sent (redis-py finds no callback for "SCRIPT").
         name = args[0].upper() if isinstance(args[0], str) else args[0]
-        if isinstance(name, str) and " " in name:
-            args = tuple(args[0].split()) + args[1:]
-            posted = COMMAND_POSTS.get(name)
+        if isinstance(name, str):
+            if " " in name:
+                args = tuple(args[0].split()) + args[1:]
+            posted = self._COMMAND_POSTS.get(name)
             if posted is not None:
                 return self._cmd_post(posted[1], posted[0], *args)
-        return self._cmd(COMMAND_SHAPES.get(name, RAW), *args)
+        return self._cmd(self._COMMAND_SHAPES.get(name, RAW), *args)
 
     # --- strings -------------------------------------------------------------------------
     def set(self, name, value, ex=None, px=None, nx=False, xx=False, keepttl=False,
@@ -621,6 +804,116 @@ class CoreCommands(SentinelCommands):
         if withmatchlen:
             args.append("WITHMATCHLEN")
         return self._cmd(RESP2, *args)
+
+    def stralgo(self, algo, value1, value2, specific_argument="strings", len=False,
+                idx=False, minmatchlen=None, withmatchlen=False, **kwargs):
+        """STRALGO LCS (Redis 6 only: Redis 7 replaced it with LCS, see ``lcs``) of two strings
+        or, with ``specific_argument="keys"``, two keys' values: the LCS as ``str``, its length
+        with ``len``, its match positions with ``idx`` (redis-py's ``parse_stralgo``)."""
+        if algo not in ["LCS"]:
+            raise DataError("The supported algorithms are: LCS")
+        if specific_argument not in ["keys", "strings"]:
+            raise DataError("specific_argument can be only keys or strings")
+        if len and idx:
+            raise DataError("len and idx cannot be provided together.")
+        args: list = ["STRALGO", algo, specific_argument.upper(), value1, value2]
+        if len:
+            args.append(b"LEN")
+        if idx:
+            args.append(b"IDX")
+        if minmatchlen is not None:
+            args += [b"MINMATCHLEN", minmatchlen]
+        if withmatchlen:
+            args.append(b"WITHMATCHLEN")
+        return self._cmd_post(_stralgo(len, idx, withmatchlen), RESP2, *args)
+
+    def msetex(self, mapping, data_persist_option=None, ex=None, px=None, exat=None,
+               pxat=None, keepttl=False):
+        """MSETEX (Redis 8.4+, Valkey 9.1): sets every key of ``mapping`` with one expiry
+        (``data_persist_option`` NX/XX: only if none/all exist); 1 if set, 0 if not."""
+        if sum(x is not None for x in (ex, px, exat, pxat)) + bool(keepttl) > 1:
+            raise DataError("``ex``, ``px``, ``exat``, ``pxat``, and ``keepttl`` are mutually "
+                            "exclusive.")
+        options: list = []
+        if data_persist_option:
+            options.append(getattr(data_persist_option, "value", data_persist_option))
+        options += _expire_flags(ex, px, exat, pxat)
+        if keepttl:
+            options.append("KEEPTTL")
+        args: list = ["MSETEX", len(mapping)]
+        for pair in mapping.items():
+            args.extend(pair)
+        return self._cmd(RAW, *args, *options)
+
+    def increx(self, name, *, byfloat=None, byint=None, lbound=None, ubound=None,
+               saturate=False, ex=None, px=None, exat=None, pxat=None, persist=False,
+               enx=False):
+        """INCREX (Redis 8.8+): increments ``name`` by ``byint``/``byfloat`` within
+        ``lbound``..``ubound`` (``saturate``: clamped), setting its expiry; the reply as RESP2
+        sends it."""
+        if byfloat is not None and byint is not None:
+            raise DataError("``byfloat`` and ``byint`` are mutually exclusive.")
+        if sum(x is not None for x in (ex, px, exat, pxat)) + bool(persist) > 1:
+            raise DataError("``ex``, ``px``, ``exat``, ``pxat``, and ``persist`` are mutually "
+                            "exclusive.")
+        if enx and ex is None and px is None and exat is None and pxat is None:
+            raise DataError("``enx`` requires one of ``ex``, ``px``, ``exat``, or ``pxat``.")
+        args: list = ["INCREX", name]
+        if byfloat is not None:
+            args += ["BYFLOAT", byfloat]
+        elif byint is not None:
+            args += ["BYINT", byint]
+        if lbound is not None:
+            args += ["LBOUND", lbound]
+        if ubound is not None:
+            args += ["UBOUND", ubound]
+        if saturate:
+            args.append("SATURATE")
+        args += _expire_flags(ex, px, exat, pxat)
+        if persist:
+            args.append("PERSIST")
+        if enx:
+            args.append("ENX")
+        return self._cmd(RESP2, *args)
+
+    def delex(self, name, ifeq=None, ifne=None, ifdeq=None, ifdne=None):
+        """DELEX (Redis 8.4+): deletes ``name`` if its value equals ``ifeq`` / differs from
+        ``ifne`` (or its DIGEST ``ifdeq`` / ``ifdne``); 1 if deleted. Experimental in redis-py
+        (its warning)."""
+        _experimental("delex")
+        if sum(x is not None for x in (ifeq, ifne, ifdeq, ifdne)) > 1:
+            raise ValueError("Only one of IFEQ/IFNE/IFDEQ/IFDNE may be specified")
+        args: list = ["DELEX", name]
+        for word, value in (("IFEQ", ifeq), ("IFNE", ifne), ("IFDEQ", ifdeq), ("IFDNE", ifdne)):
+            if value is not None:
+                args += [word, value]
+                break
+        return self._cmd(RAW, *args)
+
+    def digest(self, name):
+        """DIGEST (Redis 8.4+): the XXH3 digest of ``name``'s value as hex text, or ``None``.
+        Experimental in redis-py (its warning)."""
+        _experimental("digest")
+        return self._cmd(RAW, "DIGEST", name)
+
+    def digest_local(self, value):
+        """The XXH3-64 digest DIGEST would give ``value``, computed here (needs the optional
+        ``xxhash`` package, as in redis-py): hex ``bytes`` (``str`` when decoding).
+        Experimental in redis-py (its warning)."""
+        _experimental("digest_local")
+        try:
+            import xxhash
+        except ImportError:
+            raise NotImplementedError(
+                "XXHASH support requires the optional 'xxhash' library. Install it with 'pip "
+                "install xxhash' to enable this feature.") from None
+        digest = xxhash.xxh3_64(value).hexdigest()
+        return digest if self._decodes() else digest.encode()
+
+    def _decodes(self) -> bool:
+        """Whether replies are decoded to ``str`` (``decode_responses``)."""
+        native = getattr(getattr(self, "client", self), "_native", None)
+        return bool(getattr(native, "decode_responses", False))
 
     def strlen(self, name):
         """STRLEN."""
@@ -1104,6 +1397,29 @@ class CoreCommands(SentinelCommands):
         """BLMOVE: the moved value, or ``None`` after ``timeout`` seconds (0: forever)."""
         return self._cmd(RAW, "BLMOVE", first_list, second_list, src, dest, timeout)
 
+    @staticmethod
+    def _movem_args(count, mode, ordering) -> list:
+        if count is None:
+            if mode is not None or ordering is not None:
+                raise DataError("``count`` is required when ``mode`` or ``ordering`` is set")
+            return []
+        if ordering is None:
+            raise DataError("``ordering`` (OBO or BULK) is required when ``count`` is set")
+        return [mode or "COUNT", count, ordering]
+
+    def lmovem(self, first_list, second_list, src="LEFT", dest="RIGHT", count=None, mode=None,
+               ordering=None):
+        """LMOVEM (Redis 8.8+): LMOVE of up to ``count`` elements (``mode`` COUNT or EXACT,
+        ``ordering`` OBO or BULK); the reply as sent."""
+        return self._cmd(RAW, "LMOVEM", first_list, second_list, src, dest,
+                         *self._movem_args(count, mode, ordering))
+
+    def blmovem(self, first_list, second_list, timeout, src="LEFT", dest="RIGHT", count=None,
+                mode=None, ordering=None):
+        """BLMOVEM (Redis 8.8+): LMOVEM waiting up to ``timeout`` seconds."""
+        return self._cmd(RAW, "BLMOVEM", first_list, second_list, src, dest, timeout,
+                         *self._movem_args(count, mode, ordering))
+
     def lmpop(self, num_keys, *args, direction, count=1):
         """LMPOP (Redis 7+) from the ``direction`` end (LEFT/RIGHT) of the first non-empty list
         of ``args``: ``[key, [values]]``, or ``None``."""
@@ -1151,6 +1467,19 @@ class CoreCommands(SentinelCommands):
         """SINTERCARD (Redis 7+): the size of the intersection of ``keys``, stopping at
         ``limit`` (0: none)."""
         return self._cmd(RAW, "SINTERCARD", numkeys, *keys, "LIMIT", limit)
+
+    def sunioncard(self, numkeys, keys, limit=0, approx=False):
+        """SUNIONCARD (Redis 8.8+): the size of the union of ``keys`` (capped at ``limit``;
+        ``approx``: a HyperLogLog estimate)."""
+        args: list = ["SUNIONCARD", numkeys, *keys]
+        if approx:
+            args.append("APPROX")
+        return self._cmd(RAW, *args, "LIMIT", limit)
+
+    def sdiffcard(self, numkeys, keys, limit=0):
+        """SDIFFCARD (Redis 8.8+): the size of the first set minus the others (capped at
+        ``limit``)."""
+        return self._cmd(RAW, "SDIFFCARD", numkeys, *keys, "LIMIT", limit)
 
     def scard(self, name):
         """SCARD."""
@@ -1486,6 +1815,107 @@ class CoreCommands(SentinelCommands):
     def zrem(self, name, *values):
         """ZREM: how many members were removed."""
         return self._cmd(RAW, "ZREM", name, *values)
+
+    # --- arrays (Redis 8.8+) ----------------------------------------------------------------
+    def arset(self, name, index, *values):
+        """ARSET ``values`` from ``index``."""
+        return self._cmd(RAW, "ARSET", name, index, *values)
+
+    def armset(self, name, mapping):
+        """ARMSET ``{index: value}``."""
+        items: list = []
+        for pair in mapping.items():
+            items.extend(pair)
+        return self._cmd(RAW, "ARMSET", name, *items)
+
+    def arget(self, name, index):
+        """ARGET the value at ``index``."""
+        return self._cmd(RAW, "ARGET", name, index)
+
+    def armget(self, name, *indices):
+        """ARMGET the values at ``indices``."""
+        return self._cmd(RAW, "ARMGET", name, *indices)
+
+    def argetrange(self, name, start, end):
+        """ARGETRANGE ``start``..``end``."""
+        return self._cmd(RAW, "ARGETRANGE", name, start, end)
+
+    def arscan(self, name, start, end, limit=None):
+        """ARSCAN ``start``..``end`` (at most ``limit``)."""
+        args: list = ["ARSCAN", name, start, end]
+        if limit is not None:
+            args += [b"LIMIT", limit]
+        return self._cmd(RAW, *args)
+
+    def argrep(self, name, start, end, predicates, combinator=None, limit=None,
+               withvalues=False, nocase=False):
+        """ARGREP ``start``..``end`` by ``predicates`` (``[(ArrayPredicateType, value)]``)."""
+        args: list = ["ARGREP", name, start, end]
+        for kind, value in predicates:
+            args += [kind.value, value]
+        if combinator is not None:
+            args.append(combinator.value)
+        if limit is not None:
+            args += [b"LIMIT", limit]
+        if withvalues:
+            args.append(b"WITHVALUES")
+        if nocase:
+            args.append(b"NOCASE")
+        return self._cmd(RAW, *args)
+
+    def ardel(self, name, *indices):
+        """ARDEL the values at ``indices``."""
+        return self._cmd(RAW, "ARDEL", name, *indices)
+
+    def ardelrange(self, name, *ranges):
+        """ARDELRANGE each ``(start, end)`` of ``ranges``."""
+        args: list = ["ARDELRANGE", name]
+        for start, end in ranges:
+            args += [start, end]
+        return self._cmd(RAW, *args)
+
+    def arcount(self, name):
+        """ARCOUNT: how many values are set."""
+        return self._cmd(RAW, "ARCOUNT", name)
+
+    def arlen(self, name):
+        """ARLEN: the array's length."""
+        return self._cmd(RAW, "ARLEN", name)
+
+    def arinfo(self, name, full=False):
+        """ARINFO (``FULL``): a dict with ``str`` keys (redis-py's ``parse_arinfo``)."""
+        if full:
+            return self._cmd_post(_arinfo, RESP2, "ARINFO", name, b"FULL")
+        return self._cmd_post(_arinfo, RESP2, "ARINFO", name)
+
+    def arnext(self, name):
+        """ARNEXT."""
+        return self._cmd(RAW, "ARNEXT", name)
+
+    def arseek(self, name, index):
+        """ARSEEK to ``index``."""
+        return self._cmd(RAW, "ARSEEK", name, index)
+
+    def arinsert(self, name, *values):
+        """ARINSERT ``values``."""
+        return self._cmd(RAW, "ARINSERT", name, *values)
+
+    def arring(self, name, size, *values):
+        """ARRING ``values`` into a ring of ``size``."""
+        return self._cmd(RAW, "ARRING", name, size, *values)
+
+    def arlastitems(self, name, count, rev=False):
+        """ARLASTITEMS: the last ``count`` values (``rev``: newest first)."""
+        if rev:
+            return self._cmd(RAW, "ARLASTITEMS", name, count, b"REV")
+        return self._cmd(RAW, "ARLASTITEMS", name, count)
+
+    def arop(self, name, start, end, operation, value=None):
+        """AROP ``operation`` (``ArrayAggregateOperations``) over ``start``..``end``."""
+        args: list = ["AROP", name, start, end, operation.value]
+        if value is not None:
+            args.append(value)
+        return self._cmd(RAW, *args)
 
     # --- HyperLogLog -------------------------------------------------------------------
     def pfadd(self, name, *values):
@@ -1834,6 +2264,57 @@ class CoreCommands(SentinelCommands):
         """XACK: how many entries were acknowledged."""
         return self._cmd(RAW, "XACK", name, groupname, *ids)
 
+    _REF_POLICIES = ("KEEPREF", "DELREF", "ACKED")
+
+    def xackdel(self, name, groupname, *ids, ref_policy="KEEPREF"):
+        """XACKDEL (Redis 8.2+): acknowledges and deletes ``ids`` (``ref_policy`` KEEPREF,
+        DELREF or ACKED for the other groups' references); a code per id."""
+        if not ids:
+            raise DataError("XACKDEL requires at least one message ID")
+        if ref_policy not in self._REF_POLICIES:
+            raise DataError("XACKDEL ref_policy must be one of: KEEPREF, DELREF, ACKED")
+        return self._cmd(RAW, "XACKDEL", name, groupname, ref_policy, "IDS", len(ids), *ids)
+
+    def xdelex(self, name, *ids, ref_policy="KEEPREF"):
+        """XDELEX (Redis 8.2+): deletes ``ids`` with ``ref_policy``; a code per id."""
+        if not ids:
+            raise DataError("XDELEX requires at least one message ID")
+        if ref_policy not in self._REF_POLICIES:
+            raise DataError("XDELEX ref_policy must be one of: KEEPREF, DELREF, ACKED")
+        return self._cmd(RAW, "XDELEX", name, ref_policy, "IDS", len(ids), *ids)
+
+    def xcfgset(self, name, idmp_duration=None, idmp_maxsize=None):
+        """XCFGSET (Redis 8.6+): the stream's idempotent-producer settings; ``b"OK"``."""
+        if idmp_duration is None and idmp_maxsize is None:
+            raise DataError("XCFGSET requires at least one of idmp_duration or idmp_maxsize")
+        args: list = ["XCFGSET", name]
+        if idmp_duration is not None:
+            if not isinstance(idmp_duration, int) or not 1 <= idmp_duration <= 300:
+                raise DataError("XCFGSET idmp_duration must be an integer between 1 and 300")
+            args += [b"IDMP-DURATION", idmp_duration]
+        if idmp_maxsize is not None:
+            if not isinstance(idmp_maxsize, int) or not 1 <= idmp_maxsize <= 1000000:
+                raise DataError("XCFGSET idmp_maxsize must be an integer between 1 and "
+                                "1,000,000")
+            args += [b"IDMP-MAXSIZE", idmp_maxsize]
+        return self._cmd(RAW, *args)
+
+    def xnack(self, name, groupname, mode, *ids, retrycount=None, force=False):
+        """XNACK (Redis 8.8+): gives ``ids`` back to the group (``mode`` SILENT, FAIL or
+        FATAL); the reply as sent."""
+        if not ids:
+            raise DataError("XNACK requires at least one message ID")
+        if mode not in ("SILENT", "FAIL", "FATAL"):
+            raise DataError("XNACK mode must be one of: SILENT, FAIL, FATAL")
+        args: list = ["XNACK", name, groupname, mode, "IDS", len(ids), *ids]
+        if retrycount is not None:
+            if retrycount < 0:
+                raise DataError("XNACK retrycount must be >= 0")
+            args += [b"RETRYCOUNT", retrycount]
+        if force:
+            args.append(b"FORCE")
+        return self._cmd(RAW, *args)
+
     def xpending(self, name, groupname):
         """XPENDING summary: ``{"pending": n, "min": id, "max": id, "consumers": [{"name":
         consumer, "pending": n}]}``."""
@@ -2112,12 +2593,174 @@ class CoreCommands(SentinelCommands):
         writes."""
         return self._cmd(RAW, "WAITAOF", num_local, num_replicas, timeout)
 
+    # --- connection and replication ---------------------------------------------------------
+    # SELECT, AUTH, QUIT, CLIENT REPLY OFF/SKIP, SYNC and PSYNC change or end the session of
+    # the connection they run on: the pooled and asyncio clients (and pipelines) refuse them
+    # with ``DataError`` naming what to use instead (``db=``, ``password=``...); a
+    # ``single_connection_client`` runs them on its connection, which is then closed rather
+    # than given back to the pool.
+    def auth(self, password, username=None, **kwargs):
+        """AUTH as ``username`` (the default user when ``None``) with ``password``: ``True``."""
+        if username is not None:
+            return self._cmd(OK, "AUTH", username, password)
+        return self._cmd(OK, "AUTH", password)
+
+    def select(self, index, **kwargs):
+        """SELECT database ``index`` on the connection: ``True``."""
+        return self._cmd(OK, "SELECT", index)
+
+    def quit(self, **kwargs):
+        """QUIT: the server closes the connection after its ``OK``; ``True``."""
+        return self._cmd(OK, "QUIT")
+
+    def client_reply(self, reply, **kwargs):
+        """CLIENT REPLY ``ON``, ``OFF`` or ``SKIP``: ``b"OK"`` for ON (OFF and SKIP send no
+        reply: on a ``single_connection_client`` with a ``socket_timeout`` the call raises
+        ``TimeoutError``, as in redis-py)."""
+        replies = ["ON", "OFF", "SKIP"]
+        if reply not in replies:
+            raise DataError(f"CLIENT REPLY must be one of {replies!r}")
+        return self._cmd(RAW, "CLIENT", "REPLY", reply)
+
+    def readonly(self, **kwargs):
+        """READONLY: reads on this connection to a cluster replica are served; ``True`` (a
+        server without cluster support answers an error)."""
+        return self._cmd(OK, "READONLY")
+
+    def readwrite(self, **kwargs):
+        """READWRITE: ends READONLY on this connection; ``True``."""
+        return self._cmd(OK, "READWRITE")
+
+    def cluster(self, cluster_arg, *args, **kwargs):
+        """CLUSTER ``cluster_arg`` (``"info"``, ``"nodes"``, ``"slots"``...) with ``args``,
+        the reply shaped as ``execute_command("CLUSTER INFO", ...)`` shapes it (INFO and NODES
+        parsed into dicts, the success flags as ``True``)."""
+        return self.execute_command(f"CLUSTER {cluster_arg.upper()}", *args, **kwargs)
+
+    def replicaof(self, *args, **kwargs):
+        """REPLICAOF ``host port`` (or ``"NO", "ONE"``): the reply (``b"OK"``)."""
+        return self._cmd(RAW, "REPLICAOF", *args)
+
+    def slaveof(self, host=None, port=None, **kwargs):
+        """SLAVEOF ``host port``, or without them SLAVEOF NO ONE (a primary again): ``True``."""
+        if host is None and port is None:
+            return self._cmd(OK, "SLAVEOF", b"NO", b"ONE")
+        return self._cmd(OK, "SLAVEOF", host, port)
+
+    def sync(self):
+        """SYNC: starts a replication stream (the pooled clients refuse it): the reply as
+        ``bytes``."""
+        return self._cmd(BYTES, "SYNC")
+
+    def psync(self, replicationid, offset):
+        """PSYNC ``replicationid`` ``offset``: starts a replication stream (the pooled clients
+        refuse it); the reply as ``bytes`` (``b"FULLRESYNC <replid> <offset>"``...); the
+        connection carries the stream afterwards."""
+        return self._cmd(BYTES, "PSYNC", replicationid, offset)
+
+    def migrate(self, host, port, keys, destination_db, timeout, copy=False, replace=False,
+                auth=None, **kwargs):
+        """MIGRATE ``keys`` to database ``destination_db`` of the server at ``host``:``port``
+        (``timeout`` ms; ``copy`` keeps them here, ``replace`` overwrites there, ``auth`` the
+        password there): ``b"OK"``, or ``b"NOKEY"`` when none of them exists."""
+        keys = _list_or_args(keys, ())
+        if not keys:
+            raise DataError("MIGRATE requires at least one key")
+        args: list = ["MIGRATE", host, port, "", destination_db, timeout]
+        if copy:
+            args.append(b"COPY")
+        if replace:
+            args.append(b"REPLACE")
+        if auth:
+            args += [b"AUTH", auth]
+        return self._cmd(RAW, *args, b"KEYS", *keys)
+
+    def shutdown(self, save=False, nosave=False, now=False, force=False, abort=False,
+                 **kwargs):
+        """SHUTDOWN (``save``/``nosave``, ``now``, ``force``, ``abort``): ``None`` once the
+        server closed the connection; ``RedisError`` when it answered instead (an error reply
+        is raised as such)."""
+        if save and nosave:
+            raise DataError("SHUTDOWN save and nosave cannot both be set")
+        args: list = ["SHUTDOWN"]
+        for flag, word in ((save, "SAVE"), (nosave, "NOSAVE"), (now, "NOW"), (force, "FORCE"),
+                           (abort, "ABORT")):
+            if flag:
+                args.append(word)
+        return self._shutdown(args)
+
+    def _shutdown(self, args):
+        try:
+            self._cmd(RAW, *args)
+        except ConnectionError:
+            # The server went away: what SHUTDOWN does.
+            return None
+        raise RedisError("SHUTDOWN seems to have failed.")
+
+    # --- modules ---------------------------------------------------------------------------
+    def module_load(self, path, *args):
+        """MODULE LOAD the module at ``path`` with ``args``: ``True`` (``ModuleError`` when the
+        server cannot load it)."""
+        return self._cmd(OK, "MODULE", "LOAD", path, *args)
+
+    def module_loadex(self, path, options=None, args=None):
+        """MODULE LOADEX the module at ``path`` with CONFIG ``options`` and ARGS ``args``:
+        ``b"OK"``."""
+        pieces: list = []
+        if options is not None:
+            pieces += ["CONFIG", *options]
+        if args is not None:
+            pieces += ["ARGS", *args]
+        return self._cmd(RAW, "MODULE", "LOADEX", path, *pieces)
+
+    def module_unload(self, name):
+        """MODULE UNLOAD ``name``: ``True`` (``ModuleError`` when no module has that name)."""
+        return self._cmd(OK, "MODULE", "UNLOAD", name)
+
+    def module_list(self):
+        """MODULE LIST: a dict per loaded module (``name``, ``ver``, ``path``, ``args``; keys
+        as sent: ``bytes`` unless decoding), ``[]`` when none is."""
+        return self._cmd_post(_module_list, RESP2, "MODULE", "LIST")
+
+    # --- hot keys (Redis 8.6+) ---------------------------------------------------------------
+    def hotkeys_start(self, metrics, count=None, duration=None, sample_ratio=None, slots=None,
+                      **kwargs):
+        """HOTKEYS START tracking ``metrics`` (``HotkeysMetricsTypes.CPU``/``NET``); the reply
+        as sent."""
+        args: list = ["HOTKEYS", "START", "METRICS", len(metrics)]
+        args += [str(getattr(m, "value", m)) for m in metrics]
+        if count is not None:
+            args += ["COUNT", count]
+        if duration is not None:
+            args += ["DURATION", duration]
+        if sample_ratio is not None:
+            args += ["SAMPLE", sample_ratio]
+        if slots is not None:
+            args += ["SLOTS", len(slots), *slots]
+        return self._cmd(RAW, *args)
+
+    def hotkeys_stop(self, **kwargs):
+        """HOTKEYS STOP; the reply as sent."""
+        return self._cmd(RAW, "HOTKEYS", "STOP")
+
+    def hotkeys_reset(self, **kwargs):
+        """HOTKEYS RESET; the reply as sent."""
+        return self._cmd(RAW, "HOTKEYS", "RESET")
+
+    def hotkeys_get(self, **kwargs):
+        """HOTKEYS GET: a dict (keys as sent) per report, as redis-py's ``pairs_to_dict``."""
+        return self._cmd_post(_module_list, RESP2, "HOTKEYS", "GET")
+
     def _intentionally(name: str):  # type: ignore[misc]
         def method(self, *args, **kwargs):
             raise NotImplementedError(f"{name} is intentionally not implemented in the client.")
         return method
 
     # As redis-py: these raise rather than send.
+    hello = _intentionally("HELLO")
+    failover = _intentionally("FAILOVER")
+    script_debug = _intentionally("SCRIPT DEBUG")
+    debug_segfault = _intentionally("DEBUG SEGFAULT")
     command_info = _intentionally("COMMAND INFO")
     command_docs = _intentionally("COMMAND DOCS")
     latency_doctor = _intentionally("LATENCY DOCTOR")

@@ -22,6 +22,8 @@ from typing import Any, Iterator, Optional
 
 from . import _native
 from .client import (
+    CLUSTER_COMMAND_POSTS,
+    CLUSTER_COMMAND_SHAPES,
     RAW,
     CoreCommands,
     Pipeline,
@@ -31,7 +33,7 @@ from .client import (
     _ResponseCallbacks,
 )
 from .connection import ConnectionPool, _url_kwargs
-from .exceptions import RedisClusterException, SlotNotCoveredError
+from .exceptions import RedisClusterException, RedisError, SlotNotCoveredError
 from .pubsub import PubSub
 
 PRIMARY = "primary"
@@ -81,6 +83,9 @@ class _Targeted(CoreCommands):
     """A ``RedisCluster``'s command methods sent to chosen nodes: what a method called with
     ``target_nodes=`` runs on (its ``_cmd`` passes the targets to the Rust client, with the
     client's response callback as the command's ``post``)."""
+
+    _COMMAND_SHAPES = CLUSTER_COMMAND_SHAPES
+    _COMMAND_POSTS = CLUSTER_COMMAND_POSTS
 
     def __init__(self, execute, targets, callbacks):
         self._execute = execute
@@ -314,7 +319,157 @@ class _ClusterBase:
         return f"<{type(self).__module__}.RedisCluster(protocol={self._native.protocol})>"
 
 
-class RedisCluster(_ClusterBase, CoreCommands):
+class ClusterManagementCommands:
+    """redis-py's ``ClusterManagementCommands``: the CLUSTER commands of a ``RedisCluster``
+    (blocking or asyncio), each sent to ``target_node(s)`` when given, else where redis-py
+    sends it (CLUSTER INFO, NODES, SLOTS, SHARDS, KEYSLOT... to the default node; CLUSTER
+    COUNTKEYSINSLOT, GETKEYSINSLOT, DELSLOTS, SETSLOT ... STABLE to the node serving the slot),
+    with redis-py's reply shapes; SLAVEOF, REPLICAOF and SWAPDB refused."""
+
+    # The shapes of the commands sent through ``execute_command``: CLUSTER SLOTS, SHARDS and
+    # MYSHARDID parsed as redis-py's ``RedisCluster`` parses them.
+    _COMMAND_SHAPES = CLUSTER_COMMAND_SHAPES
+    _COMMAND_POSTS = CLUSTER_COMMAND_POSTS
+
+    def slaveof(self, *args, **kwargs):
+        """Not in cluster mode (``RedisClusterException``), as in redis-py."""
+        raise RedisClusterException("SLAVEOF is not supported in cluster mode")
+
+    def replicaof(self, *args, **kwargs):
+        """Not in cluster mode (``RedisClusterException``), as in redis-py."""
+        raise RedisClusterException("REPLICAOF is not supported in cluster mode")
+
+    def swapdb(self, *args, **kwargs):
+        """Not in cluster mode (``RedisClusterException``), as in redis-py."""
+        raise RedisClusterException("SWAPDB is not supported in cluster mode")
+
+    def cluster_myid(self, target_node):
+        """CLUSTER MYID of ``target_node``: its node id (``bytes``, ``str`` when decoding)."""
+        return self.execute_command("CLUSTER MYID", target_nodes=target_node)
+
+    def cluster_addslots(self, target_node, *slots):
+        """CLUSTER ADDSLOTS ``slots`` to ``target_node``: ``True``."""
+        return self.execute_command("CLUSTER ADDSLOTS", *slots, target_nodes=target_node)
+
+    def cluster_addslotsrange(self, target_node, *slots):
+        """CLUSTER ADDSLOTSRANGE ``start, end, ...`` to ``target_node``: ``True``."""
+        return self.execute_command("CLUSTER ADDSLOTSRANGE", *slots, target_nodes=target_node)
+
+    def cluster_countkeysinslot(self, slot_id):
+        """CLUSTER COUNTKEYSINSLOT on the node serving ``slot_id``: how many keys it holds."""
+        return self.execute_command("CLUSTER COUNTKEYSINSLOT", slot_id)
+
+    def cluster_count_failure_report(self, node_id):
+        """CLUSTER COUNT-FAILURE-REPORTS of ``node_id`` (on the default node)."""
+        return self.execute_command("CLUSTER COUNT-FAILURE-REPORTS", node_id)
+
+    def cluster_delslots(self, *slots):
+        """CLUSTER DELSLOTS of each slot on the node serving it: a ``True`` per slot."""
+        return [self.execute_command("CLUSTER DELSLOTS", slot) for slot in slots]
+
+    def cluster_delslotsrange(self, *slots):
+        """CLUSTER DELSLOTSRANGE ``start, end, ...`` (on the node serving the first slot):
+        ``True``."""
+        return self.execute_command("CLUSTER DELSLOTSRANGE", *slots)
+
+    def cluster_failover(self, target_node, option=None):
+        """CLUSTER FAILOVER on the replica ``target_node`` (``option`` FORCE or TAKEOVER):
+        ``True``."""
+        if option:
+            if option.upper() not in ["FORCE", "TAKEOVER"]:
+                raise RedisError(f"Invalid option for CLUSTER FAILOVER command: {option}")
+            return self.execute_command("CLUSTER FAILOVER", option, target_nodes=target_node)
+        return self.execute_command("CLUSTER FAILOVER", target_nodes=target_node)
+
+    def cluster_info(self, target_nodes=None):
+        """CLUSTER INFO as a dict of ``str`` (a dict per node name for several nodes)."""
+        return self.execute_command("CLUSTER INFO", target_nodes=target_nodes)
+
+    def cluster_keyslot(self, key):
+        """CLUSTER KEYSLOT of ``key``, asked of the default node."""
+        return self.execute_command("CLUSTER KEYSLOT", key)
+
+    def cluster_meet(self, host, port, target_nodes=None):
+        """CLUSTER MEET ``host``:``port`` from ``target_nodes``: ``True``."""
+        return self.execute_command("CLUSTER MEET", host, port, target_nodes=target_nodes)
+
+    def cluster_nodes(self):
+        """CLUSTER NODES of the default node: ``{"ip:port": {"node_id", "flags", "slots"...}}``
+        (redis-py's ``parse_cluster_nodes``)."""
+        return self.execute_command("CLUSTER NODES")
+
+    def cluster_replicate(self, target_nodes, node_id):
+        """CLUSTER REPLICATE ``node_id`` on ``target_nodes``: ``True``."""
+        return self.execute_command("CLUSTER REPLICATE", node_id, target_nodes=target_nodes)
+
+    def cluster_reset(self, soft=True, target_nodes=None):
+        """CLUSTER RESET SOFT (``soft``) or HARD on ``target_nodes``: ``True``."""
+        return self.execute_command("CLUSTER RESET", b"SOFT" if soft else b"HARD",
+                                    target_nodes=target_nodes)
+
+    def cluster_save_config(self, target_nodes=None):
+        """CLUSTER SAVECONFIG on ``target_nodes``: ``True``."""
+        return self.execute_command("CLUSTER SAVECONFIG", target_nodes=target_nodes)
+
+    def cluster_get_keys_in_slot(self, slot, num_keys):
+        """CLUSTER GETKEYSINSLOT on the node serving ``slot``: up to ``num_keys`` of its keys
+        (``str``, as redis-py)."""
+        return self.execute_command("CLUSTER GETKEYSINSLOT", slot, num_keys)
+
+    def cluster_set_config_epoch(self, epoch, target_nodes=None):
+        """CLUSTER SET-CONFIG-EPOCH ``epoch`` on ``target_nodes``: ``True``."""
+        return self.execute_command("CLUSTER SET-CONFIG-EPOCH", epoch,
+                                    target_nodes=target_nodes)
+
+    def cluster_setslot(self, target_node, node_id, slot_id, state):
+        """CLUSTER SETSLOT ``slot_id`` IMPORTING, MIGRATING or NODE ``node_id`` on
+        ``target_node``: ``True`` (STABLE: ``cluster_setslot_stable``)."""
+        if state.upper() in ("IMPORTING", "NODE", "MIGRATING"):
+            return self.execute_command("CLUSTER SETSLOT", slot_id, state, node_id,
+                                        target_nodes=target_node)
+        if state.upper() == "STABLE":
+            raise RedisError('For "stable" state please use cluster_setslot_stable')
+        raise RedisError(f"Invalid slot state: {state}")
+
+    def cluster_setslot_stable(self, slot_id):
+        """CLUSTER SETSLOT ``slot_id`` STABLE on the node serving it: ``True``."""
+        return self.execute_command("CLUSTER SETSLOT", slot_id, "STABLE")
+
+    def cluster_replicas(self, node_id, target_nodes=None):
+        """CLUSTER REPLICAS of the primary ``node_id``: as ``cluster_nodes``."""
+        return self.execute_command("CLUSTER REPLICAS", node_id, target_nodes=target_nodes)
+
+    def cluster_slots(self, target_nodes=None):
+        """CLUSTER SLOTS: ``{(start, end): {"primary": (ip, port), "replicas": [(ip,
+        port)...]}}`` (redis-py's ``parse_cluster_slots``)."""
+        return self.execute_command("CLUSTER SLOTS", target_nodes=target_nodes)
+
+    def cluster_shards(self, target_nodes=None):
+        """CLUSTER SHARDS (Redis 7+): ``[{"slots": [(start, end)...], "nodes": [{field:
+        value}...]}]`` (redis-py's ``parse_cluster_shards``; the node fields as sent)."""
+        return self.execute_command("CLUSTER SHARDS", target_nodes=target_nodes)
+
+    def cluster_myshardid(self, target_nodes=None):
+        """CLUSTER MYSHARDID (Redis 7.2+): the shard id as ``str``."""
+        return self.execute_command("CLUSTER MYSHARDID", target_nodes=target_nodes)
+
+    def cluster_links(self, target_node):
+        """CLUSTER LINKS of ``target_node``: a flat ``[field, value, ...]`` list per link, as
+        RESP2 sends it."""
+        return self.execute_command("CLUSTER LINKS", target_nodes=target_node)
+
+    def cluster_flushslots(self, target_nodes=None):
+        """As redis-py: raises rather than send."""
+        raise NotImplementedError(
+            "CLUSTER FLUSHSLOTS is intentionally not implemented in the client.")
+
+    def cluster_bumpepoch(self, target_nodes=None):
+        """As redis-py: raises rather than send."""
+        raise NotImplementedError(
+            "CLUSTER BUMPEPOCH is intentionally not implemented in the client.")
+
+
+class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
     """A Redis Cluster client with redis-py's API: ``RedisCluster(host, port)`` or
     ``RedisCluster(startup_nodes=[ClusterNode(host, port), ...])``; the other keywords are
     those of ``Redis`` (``password``, ``decode_responses``, ``protocol``, ``ssl``...), applied
@@ -464,8 +619,10 @@ def _take_target_nodes(cls) -> None:
     in its ``RedisCluster`` (the command then goes to those nodes): so in ``cls``, for the
     ``CoreCommands`` methods it does not define itself."""
     for name, method in list(vars(CoreCommands).items()):
-        if name.startswith("__") or not inspect.isfunction(method) or name in vars(cls):
+        if name.startswith("__") or not inspect.isfunction(method):
             continue
+        if inspect.getattr_static(cls, name) is not method:
+            continue  # the cluster client's own (or a mixin's)
         if any(p.kind is inspect.Parameter.VAR_KEYWORD
                for p in inspect.signature(method).parameters.values()):
             setattr(cls, name, _with_target_nodes(method))
@@ -604,5 +761,5 @@ class ClusterPubSub(PubSub):
     reset = close
 
 
-__all__ = ["ClusterNode", "ClusterPipeline", "ClusterPubSub", "LoadBalancingStrategy",
+__all__ = ["ClusterManagementCommands", "ClusterNode", "ClusterPipeline", "ClusterPubSub", "LoadBalancingStrategy",
            "RedisCluster", "get_node_name"]

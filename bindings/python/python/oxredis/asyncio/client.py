@@ -20,7 +20,7 @@ from typing import Any, AsyncIterator, Callable, Optional
 from .. import _native
 from .. import client as _sync
 from ..client import RAW, CoreCommands
-from ..exceptions import NoScriptError, PubSubError, RedisError, WatchError
+from ..exceptions import ConnectionError, NoScriptError, PubSubError, RedisError, WatchError
 from ..pubsub import _SUBSCRIBE_TYPES, _key
 
 
@@ -50,6 +50,16 @@ def _future():
 async def _posted(fut, post):
     """``post`` of the awaited reply."""
     return post(await fut)
+
+
+async def _shutdown(self, args):
+    """SHUTDOWN awaited: ``None`` once the server closed the connection (the blocking
+    ``_shutdown``'s rule)."""
+    try:
+        await self._cmd(RAW, *args)
+    except ConnectionError:
+        return None
+    raise RedisError("SHUTDOWN seems to have failed.")
 
 
 class Redis(CoreCommands):
@@ -226,6 +236,8 @@ class Redis(CoreCommands):
         client and its pipelines: ``callback(reply)`` gets the reply as the server sent it and
         returns the command's result."""
         self.response_callbacks[command] = callback
+
+    _shutdown = _shutdown
 
 
 StrictRedis = Redis

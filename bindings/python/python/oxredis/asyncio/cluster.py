@@ -11,24 +11,37 @@ by ``await rc.initialize()`` (or ``await rc``, or on the first command); the nod
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, AsyncIterator
 
 from .. import _native
 from .. import client as _sync
-from ..client import RAW, CoreCommands, _command_name, _list_or_args
+from ..client import (
+    CLUSTER_COMMAND_POSTS,
+    CLUSTER_COMMAND_SHAPES,
+    RAW,
+    CoreCommands,
+    _command_name,
+    _list_or_args,
+)
 from ..cluster import (
+    ClusterManagementCommands,
     ClusterNode,
     LoadBalancingStrategy,
     _ClusterBase,
     _take_target_nodes,
 )
 from ..exceptions import RedisClusterException
-from .client import Pipeline, Redis, Script, _future
+from .client import Pipeline, Redis, Script, _future, _shutdown
 
 
 class _Targeted(CoreCommands):
     """The asyncio ``RedisCluster``'s command methods sent to chosen nodes (``target_nodes=``):
     its ``_cmd`` passes the targets to the Rust client and returns a future."""
+
+    _COMMAND_SHAPES = CLUSTER_COMMAND_SHAPES
+    _COMMAND_POSTS = CLUSTER_COMMAND_POSTS
+    _shutdown = _shutdown
 
     def __init__(self, native, targets, callbacks):
         self._native = native
@@ -50,7 +63,7 @@ class _Targeted(CoreCommands):
         return fut
 
 
-class RedisCluster(_ClusterBase, CoreCommands):
+class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
     """An asyncio Redis Cluster client with redis-py's API (``await rc.get("k")``): the
     constructor takes the blocking ``RedisCluster``'s arguments; ``await rc.initialize()``
     fetches the slot map (the first command does too)."""
@@ -186,6 +199,13 @@ class RedisCluster(_ClusterBase, CoreCommands):
 
     lock = _sync.Redis.lock
     _lock_class = Redis.__dict__["_lock_class"]
+    _shutdown = _shutdown
+
+    async def cluster_delslots(self, *slots) -> list:
+        """CLUSTER DELSLOTS of each slot on the node serving it, concurrently: a ``True`` per
+        slot."""
+        return list(await asyncio.gather(
+            *(self.execute_command("CLUSTER DELSLOTS", slot) for slot in slots)))
 
 
 _take_target_nodes(RedisCluster)
