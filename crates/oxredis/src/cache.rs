@@ -704,6 +704,37 @@ impl ClientCache {
         }
     }
 
+    /// This client ran `cmd` on one of its connections (its reply came, or it failed after it
+    /// may have run): drops what it may have changed, so that the client reads its own writes
+    /// at once. The server's invalidation for them comes on another connection (the blocking
+    /// client's redirect connection), possibly after the write's reply: without this, a read
+    /// right after a write could be served the old value. A command whose declaration names
+    /// keys and is not read-only (SET, DEL, EVAL's declared keys...) drops the entries of those
+    /// keys; a write without keys (FLUSHDB, FLUSHALL, SWAPDB) or a command the table does not
+    /// know drops everything; a read-only or keyless non-write command (PING, INFO...) nothing.
+    /// As an invalidation, it also keeps reads of those keys in flight from being stored.
+    pub(crate) fn after_command(&self, cmd: &Cmd) {
+        let Some(spec) = cmd.declaration() else {
+            self.lock().flush();
+            return;
+        };
+        if spec.flags.contains(CommandFlags::READONLY)
+            || spec.flags.contains(CommandFlags::CACHEABLE)
+        {
+            return;
+        }
+        let args: Vec<&[u8]> = cmd.args().collect();
+        let mut keys = spec.keys.key_indices(&args).peekable();
+        if keys.peek().is_some() {
+            let mut inner = self.lock();
+            for i in keys {
+                inner.invalidate_key(args[i]);
+            }
+        } else if spec.flags.contains(CommandFlags::WRITE) {
+            self.lock().flush();
+        }
+    }
+
     /// Applies a push frame: `invalidate` (keys, or null for everything) and
     /// `tracking-redir-broken`. Returns whether it was one of those.
     pub(crate) fn on_push(&self, push: &Value) -> bool {
@@ -1156,6 +1187,45 @@ mod tests {
 
         let (c, e) = ready(CacheConfig::default());
         assert!(c.begin(&build::get("x:1"), e).unwrap().opt_in().is_none());
+    }
+
+    #[test]
+    fn the_clients_own_commands_drop_what_they_may_have_changed() {
+        let (c, e) = ready(CacheConfig::default());
+        let now = Instant::now();
+        let fill = |keys: &[&'static str]| {
+            for k in keys {
+                c.begin(&build::get(*k), e)
+                    .unwrap()
+                    .complete(&bulk("v"), now);
+            }
+        };
+        fill(&["a", "b", "c"]);
+        let raw = |words: &[&str]| {
+            let mut cmd = Cmd::new(words[0]);
+            for w in &words[1..] {
+                cmd.arg(*w);
+            }
+            cmd
+        };
+        c.after_command(&raw(&["PING"]));
+        c.after_command(&raw(&["TTL", "a"]));
+        c.after_command(&raw(&["GET", "a"]));
+        assert_eq!(c.size(), 3, "reads and keyless non-writes change nothing");
+        c.after_command(&build::set("a", "1"));
+        assert_eq!(c.get(&build::get("a"), now), None);
+        c.after_command(&raw(&["hset", "b", "f", "1"]));
+        assert_eq!(c.size(), 1, "a write built by hand: its keys");
+        let inflight = c.begin(&build::get("d"), e).unwrap();
+        c.after_command(&raw(&["EVAL", "return 1", "1", "d"]));
+        inflight.complete(&bulk("old"), now);
+        assert_eq!(c.size(), 1, "a script's declared key, in flight");
+        c.after_command(&raw(&["FLUSHDB"]));
+        assert_eq!(c.size(), 0, "a write without keys: everything");
+        fill(&["a"]);
+        c.after_command(&raw(&["NO.SUCH.COMMAND", "x"]));
+        assert_eq!(c.size(), 0, "unknown: everything");
+        assert_eq!(c.stats().invalidations, 0, "not the server's");
     }
 
     #[test]
