@@ -349,3 +349,20 @@ def test_the_asyncio_client_has_no_cache_config(server):
         return [await r.get("ak"), await r.get("ak")]
 
     assert asyncio.run(main()) == [b"v", b"v"]
+
+
+def test_single_connection_client_reads_bypass_the_cache(server, other):
+    r = cached(server, single_connection_client=True)
+    other.set("k", "v")
+    assert r.get("k") == b"v"
+    assert r.get("k") == b"v"
+    assert calls(other, "get") == 2
+    assert r.get_cache().size == 0
+    r.close()
+
+
+def test_sentinel_pools_have_no_cache_yet():
+    from oxredis.sentinel import SentinelConnectionPool
+
+    with pytest.raises(NotImplementedError, match="Sentinel"):
+        SentinelConnectionPool("mymaster", None, protocol=3, cache_config=CacheConfig())
