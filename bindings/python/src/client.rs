@@ -114,7 +114,7 @@ impl Client {
     #[pyo3(signature = (url=None, host=None, port=None, db=None, username=None, password=None,
         socket_timeout=None, socket_connect_timeout=None, socket_keepalive=None, protocol=None,
         client_name=None, max_connections=None, unix_socket_path=None, health_check_interval=None,
-        decode_responses=false, pool_block=true, pool_timeout=None, retry=None))]
+        decode_responses=false, pool_block=true, pool_timeout=None, retry=None, cache=None))]
     #[expect(clippy::too_many_arguments, reason = "redis-py's keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -136,6 +136,7 @@ impl Client {
         pool_block: bool,
         pool_timeout: Option<f64>,
         retry: Option<RetrySpec>,
+        cache: Option<crate::cache::CacheSpec>,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::default();
         if let Some(url) = url {
@@ -203,6 +204,17 @@ impl Client {
             Protocol::Resp3 => 3,
             _ => 2,
         };
+        if let Some(spec) = cache {
+            // redis-py's check and error; the core's builder would switch to RESP3 instead.
+            if protocol != 3 {
+                return Err(crate::errors::named_error(
+                    py,
+                    "RedisError",
+                    "Client caching is only supported with RESP version 3",
+                ));
+            }
+            b = b.cache_config(crate::cache::cache_config(spec)?);
+        }
         Ok(Client {
             inner: b.build(),
             decode: decode_responses,
@@ -255,9 +267,19 @@ impl Client {
         results_to_list(py, results, shapes, self.decode, raise_on_error)
     }
 
-    /// An async client (`oxredis.asyncio`) with the same settings.
+    /// An async client (`oxredis.asyncio`) with the same settings, without client-side
+    /// caching (redis-py's asyncio client has none).
     fn asynchronous(&self) -> crate::aio::AsyncClient {
-        crate::aio::AsyncClient::new(self.inner.config().clone(), self.decode, self.protocol)
+        let mut config = self.inner.config().clone();
+        config.cache = None;
+        crate::aio::AsyncClient::new(config, self.decode, self.protocol)
+    }
+
+    /// The client-side cache (`Redis.get_cache()`), or `None` without `cache_config`.
+    fn cache(&self) -> Option<crate::cache::Cache> {
+        self.inner
+            .cache()
+            .map(|c| crate::cache::Cache::new(c.clone(), self.inner.clone(), self.decode))
     }
 
     /// A pub/sub session on a connection of its own (opened on first use).

@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 mod aio;
 mod args;
 mod bridge;
+mod cache;
 mod client;
 mod cluster;
 mod errors;
@@ -25,6 +26,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_function(wrap_pyfunction!(client::backoff_compute, m)?)?;
     m.add_class::<client::Watched>()?;
+    m.add_class::<cache::Cache>()?;
+    m.add_function(wrap_pyfunction!(cache::cacheable_commands, m)?)?;
     m.add_class::<client::SingleConn>()?;
     m.add_class::<cluster::ClusterOptions>()?;
     m.add_class::<cluster::ClusterClient>()?;

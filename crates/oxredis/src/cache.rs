@@ -371,9 +371,17 @@ impl std::fmt::Debug for ClientCache {
     }
 }
 
-/// Whether a command's reply may be cached: declared cacheable, with at least one key.
-pub(crate) fn is_cacheable(cmd: &Cmd) -> bool {
-    cmd.flags().contains(CommandFlags::CACHEABLE)
+/// The keys a command's reply depends on, when it may be cached: its declaration (its own,
+/// or that of its name for a command built by hand, see [`Cmd::declaration`]) is marked
+/// cacheable and names at least one key; `None` otherwise.
+pub(crate) fn cacheable_keys(cmd: &Cmd) -> Option<Vec<&[u8]>> {
+    let spec = cmd.declaration()?;
+    if !spec.flags.contains(CommandFlags::CACHEABLE) {
+        return None;
+    }
+    let args: Vec<&[u8]> = cmd.args().collect();
+    let keys: Vec<&[u8]> = spec.keys.key_indices(&args).map(|i| args[i]).collect();
+    (!keys.is_empty()).then_some(keys)
 }
 
 /// Estimated memory held by a value.
@@ -440,8 +448,39 @@ impl ClientCache {
     }
 
     /// Drops every entry (redis-py's `cache.flush()`); replies in flight are not stored.
-    pub fn clear(&self) {
-        self.lock().flush();
+    /// Returns how many entries there were.
+    pub fn clear(&self) -> usize {
+        let mut inner = self.lock();
+        let n = inner.entries.len();
+        inner.flush();
+        n
+    }
+
+    /// Drops the entries that read Redis key `key` (redis-py's
+    /// `cache.delete_by_redis_keys([key])`), as an invalidation of it would; replies in
+    /// flight that read it are not stored. Returns how many entries went.
+    pub fn delete_by_redis_key(&self, key: &[u8]) -> usize {
+        let mut inner = self.lock();
+        let before = inner.entries.len();
+        inner.invalidate_key(key);
+        before - inner.entries.len()
+    }
+
+    /// Drops the entry of `cmd` (the whole command: name and arguments; redis-py's
+    /// `cache.delete_by_cache_keys`). Returns whether there was one.
+    pub fn delete(&self, cmd: &Cmd) -> bool {
+        let key = Bytes::copy_from_slice(cmd.encoded_args());
+        self.lock().remove(&key)
+    }
+
+    /// The cached reply of `cmd` without counting a hit or a miss and without making it the
+    /// most recently used (expired or not yet served entries are `None`).
+    pub fn peek(&self, cmd: &Cmd, now: Instant) -> Option<Value> {
+        let inner = self.lock();
+        match inner.entries.get(cmd.encoded_args()) {
+            Some(e) if inner.up && e.expires.is_none_or(|t| now < t) => Some(e.value.clone()),
+            _ => None,
+        }
     }
 
     /// The counters and current size.
@@ -508,10 +547,7 @@ impl ClientCache {
     /// Whether this cache keeps `cmd`'s reply: the command is declared cacheable, reads at
     /// least one key, and every key it reads falls under [`CacheConfig::prefixes`].
     pub(crate) fn wants(&self, cmd: &Cmd) -> bool {
-        if !is_cacheable(cmd) {
-            return false;
-        }
-        self.prefixes.is_empty() || self.keys_wanted(&cmd.keys())
+        cacheable_keys(cmd).is_some_and(|keys| self.prefixes.is_empty() || self.keys_wanted(&keys))
     }
 
     fn keys_wanted(&self, keys: &[&[u8]]) -> bool {
@@ -587,11 +623,8 @@ impl ClientCache {
     /// [`TrackingMode::OptIn`] the driver sends the ticket's [`opt_in`](Ticket::opt_in)
     /// command right before `cmd`, on the same connection.
     pub(crate) fn begin(self: &Arc<Self>, cmd: &Cmd, conn_epoch: u64) -> Option<Ticket> {
-        if !is_cacheable(cmd) {
-            return None;
-        }
-        let keys = cmd.keys();
-        if keys.is_empty() || !(self.prefixes.is_empty() || self.keys_wanted(&keys)) {
+        let keys = cacheable_keys(cmd)?;
+        if !(self.prefixes.is_empty() || self.keys_wanted(&keys)) {
             return None;
         }
         let keys: Vec<Bytes> = keys.into_iter().map(Bytes::copy_from_slice).collect();
@@ -668,6 +701,37 @@ impl ClientCache {
         drop(inner);
         if evicted > 0 {
             self.evictions.fetch_add(evicted, Ordering::Relaxed);
+        }
+    }
+
+    /// This client ran `cmd` on one of its connections (its reply came, or it failed after it
+    /// may have run): drops what it may have changed, so that the client reads its own writes
+    /// at once. The server's invalidation for them comes on another connection (the blocking
+    /// client's redirect connection), possibly after the write's reply: without this, a read
+    /// right after a write could be served the old value. A command whose declaration names
+    /// keys and is not read-only (SET, DEL, EVAL's declared keys...) drops the entries of those
+    /// keys; a write without keys (FLUSHDB, FLUSHALL, SWAPDB) or a command the table does not
+    /// know drops everything; a read-only or keyless non-write command (PING, INFO...) nothing.
+    /// As an invalidation, it also keeps reads of those keys in flight from being stored.
+    pub(crate) fn after_command(&self, cmd: &Cmd) {
+        let Some(spec) = cmd.declaration() else {
+            self.lock().flush();
+            return;
+        };
+        if spec.flags.contains(CommandFlags::READONLY)
+            || spec.flags.contains(CommandFlags::CACHEABLE)
+        {
+            return;
+        }
+        let args: Vec<&[u8]> = cmd.args().collect();
+        let mut keys = spec.keys.key_indices(&args).peekable();
+        if keys.peek().is_some() {
+            let mut inner = self.lock();
+            for i in keys {
+                inner.invalidate_key(args[i]);
+            }
+        } else if spec.flags.contains(CommandFlags::WRITE) {
+            self.lock().flush();
         }
     }
 
@@ -843,14 +907,57 @@ mod tests {
     }
 
     #[test]
-    fn writes_and_undeclared_commands_are_not_cacheable() {
+    fn writes_and_unknown_commands_are_not_cacheable() {
         let (c, e) = ready(CacheConfig::default());
         assert!(c.begin(&build::set("k", "v"), e).is_none());
-        let mut raw = Cmd::new("GET");
-        raw.arg("k");
-        assert!(c.begin(&raw, e).is_none());
-        assert_eq!(c.get(&raw, Instant::now()), None);
+        let mut set = Cmd::new("set");
+        set.arg("k").arg("v");
+        assert!(c.begin(&set, e).is_none(), "a write built by hand");
+        let mut unknown = Cmd::new("NOSUCHREAD");
+        unknown.arg("k");
+        assert!(c.begin(&unknown, e).is_none());
+        assert_eq!(c.get(&unknown, Instant::now()), None);
+        let mut no_key = Cmd::new("MGET");
+        assert!(
+            c.begin(no_key.arg(Vec::<&str>::new()), e).is_none(),
+            "no key"
+        );
         assert_eq!(c.stats().misses, 0, "not counted");
+    }
+
+    #[test]
+    fn a_command_built_by_hand_is_cached_by_its_names_declaration() {
+        let (c, e) = ready(CacheConfig::default());
+        let now = Instant::now();
+        let mut raw = Cmd::new("get");
+        raw.arg("k");
+        assert!(c.wants(&raw));
+        assert_eq!(c.get(&raw, now), None);
+        c.begin(&raw, e).unwrap().complete(&bulk("v"), now);
+        assert_eq!(c.get(&raw, now), Some(bulk("v")));
+        let mut mget = Cmd::new("MGET");
+        mget.arg(["a", "b"]);
+        c.begin(&mget, e)
+            .unwrap()
+            .complete(&Value::Array(vec![bulk("1"), bulk("2")]), now);
+        assert_eq!(c.size(), 2);
+        assert!(c.on_push(&invalidate(&["b"])));
+        assert_eq!(
+            c.size(),
+            1,
+            "MGET a b read b: its keys came from MGET's key spec"
+        );
+        assert_eq!(c.peek(&raw, now), Some(bulk("v")));
+        assert_eq!(c.delete_by_redis_key(b"k"), 1);
+        assert_eq!(c.delete_by_redis_key(b"k"), 0);
+        c.begin(&raw, e).unwrap().complete(&bulk("v"), now);
+        assert!(c.delete(&raw));
+        assert!(!c.delete(&raw));
+        c.begin(&raw, e).unwrap().complete(&bulk("v"), now);
+        assert_eq!(c.clear(), 1);
+        assert_eq!(c.size(), 0);
+        let s = c.stats();
+        assert_eq!((s.hits, s.misses), (1, 1), "peek counts nothing");
     }
 
     #[test]
@@ -1080,6 +1187,45 @@ mod tests {
 
         let (c, e) = ready(CacheConfig::default());
         assert!(c.begin(&build::get("x:1"), e).unwrap().opt_in().is_none());
+    }
+
+    #[test]
+    fn the_clients_own_commands_drop_what_they_may_have_changed() {
+        let (c, e) = ready(CacheConfig::default());
+        let now = Instant::now();
+        let fill = |keys: &[&'static str]| {
+            for k in keys {
+                c.begin(&build::get(*k), e)
+                    .unwrap()
+                    .complete(&bulk("v"), now);
+            }
+        };
+        fill(&["a", "b", "c"]);
+        let raw = |words: &[&str]| {
+            let mut cmd = Cmd::new(words[0]);
+            for w in &words[1..] {
+                cmd.arg(*w);
+            }
+            cmd
+        };
+        c.after_command(&raw(&["PING"]));
+        c.after_command(&raw(&["TTL", "a"]));
+        c.after_command(&raw(&["GET", "a"]));
+        assert_eq!(c.size(), 3, "reads and keyless non-writes change nothing");
+        c.after_command(&build::set("a", "1"));
+        assert_eq!(c.get(&build::get("a"), now), None);
+        c.after_command(&raw(&["hset", "b", "f", "1"]));
+        assert_eq!(c.size(), 1, "a write built by hand: its keys");
+        let inflight = c.begin(&build::get("d"), e).unwrap();
+        c.after_command(&raw(&["EVAL", "return 1", "1", "d"]));
+        inflight.complete(&bulk("old"), now);
+        assert_eq!(c.size(), 1, "a script's declared key, in flight");
+        c.after_command(&raw(&["FLUSHDB"]));
+        assert_eq!(c.size(), 0, "a write without keys: everything");
+        fill(&["a"]);
+        c.after_command(&raw(&["NO.SUCH.COMMAND", "x"]));
+        assert_eq!(c.size(), 0, "unknown: everything");
+        assert_eq!(c.stats().invalidations, 0, "not the server's");
     }
 
     #[test]

@@ -378,6 +378,19 @@ impl Cmd {
         declared_spec(&args)
     }
 
+    /// The declaration whose flags and key spec this command has: its own when it came from
+    /// one, else (a command built by hand: [`Cmd::new`], `execute_command`, every command of
+    /// the Python binding) that of its name ([`declared_spec`]); `None` for a name the command
+    /// table does not know. The client-side cache asks this of every command of a client that
+    /// caches, so a hand-built `GET` is cached as a declared one is.
+    pub(crate) fn declaration(&self) -> Option<&'static CommandSpec> {
+        if !self.spec.name.is_empty() {
+            return Some(self.spec);
+        }
+        let args: Vec<&[u8]> = self.args().collect();
+        declared_spec(&args)
+    }
+
     /// How the reply is normalised before conversion.
     pub(crate) fn reply_shape(&self) -> ReplyShape {
         self.reply

@@ -235,6 +235,56 @@ async fn async_cache_invalidates_on_writes_flushdb_and_clear() {
     invalidation_body!(&r, &other, await);
 }
 
+/// The blocking client's invalidations come on its redirect connection, possibly after the
+/// write's reply: its own writes must still be read back at once, whatever path they take
+/// (a declared method, a command built by hand, a pipeline, a transaction, FLUSHDB, a script).
+#[test]
+fn blocking_cache_reads_its_own_writes_at_once() {
+    let server = RedisServer::new();
+    let r = Redis::builder()
+        .url(&server.url())
+        .unwrap()
+        .cache_config(CacheConfig::default())
+        .build();
+    let cache = r.cache().unwrap().clone();
+    let get = |k: &str| -> Option<String> { r.get(k).unwrap() };
+    for i in 0..200 {
+        r.set("own:k", i).unwrap();
+        assert_eq!(get("own:k"), Some(i.to_string()), "after SET, round {i}");
+        let _: Value = r
+            .execute_command(("SET", "own:k", format!("h{i}")))
+            .unwrap();
+        assert_eq!(
+            get("own:k"),
+            Some(format!("h{i}")),
+            "after a hand-built SET"
+        );
+        r.pipeline(false)
+            .set("own:k", format!("p{i}"))
+            .execute()
+            .unwrap();
+        assert_eq!(get("own:k"), Some(format!("p{i}")), "after a pipeline");
+        r.pipeline(true).incr("own:n").execute().unwrap();
+        let n: Option<i64> = r.get("own:n").unwrap();
+        assert_eq!(n, Some(i + 1), "after a transaction");
+    }
+    let _: Value = r
+        .execute_command((
+            "EVAL",
+            "return redis.call('SET', KEYS[1], 'lua')",
+            1,
+            "own:k",
+        ))
+        .unwrap();
+    assert_eq!(get("own:k").as_deref(), Some("lua"), "after a script");
+    assert!(cache.size() >= 1);
+    let _: bool = r.flushdb().unwrap();
+    assert_eq!(cache.size(), 0, "FLUSHDB by the client itself");
+    assert_eq!(get("own:k"), None);
+    // The reads of the loop were all misses: every write dropped the entry first.
+    assert_eq!(cache.stats().hits, 0);
+}
+
 #[test]
 fn caching_needs_resp3_on_both_clients() {
     let server = RedisServer::new();

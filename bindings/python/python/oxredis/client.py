@@ -3212,7 +3212,7 @@ class Redis(CoreCommands):
                  retry=None, retry_on_error=None, ssl=False, max_connections=None,
                  single_connection_client=False, health_check_interval=0, client_name=None,
                  lib_name="redis-py", lib_version=None, username=None, protocol=2,
-                 _url=None, _explicit=frozenset(), **kwargs):
+                 cache=None, cache_config=None, _url=None, _explicit=frozenset(), **kwargs):
         if connection_pool is None:
             from .connection import ConnectionPool
 
@@ -3223,10 +3223,15 @@ class Redis(CoreCommands):
                 encoding=encoding, encoding_errors=encoding_errors,
                 decode_responses=decode_responses, ssl=ssl, max_connections=max_connections,
                 health_check_interval=health_check_interval, client_name=client_name,
-                username=username, protocol=protocol, retry=retry,
+                username=username, protocol=protocol, retry=retry, cache=cache,
+                cache_config=cache_config,
                 # redis-py's ssl_keyfile, ssl_certfile, ssl_ca_certs... (see connection.py)
                 **{k: v for k, v in kwargs.items() if k.startswith("ssl_")},
             )
+        elif (cache is not None or cache_config is not None) and connection_pool.get_protocol() != 3:
+            from .exceptions import RedisError
+
+            raise RedisError("Client caching is only supported with RESP version 3")
         self.connection_pool = connection_pool
         self._native = connection_pool._native
         self._execute = self._native.execute
@@ -3284,6 +3289,11 @@ class Redis(CoreCommands):
     def get_protocol(self) -> int:
         """The RESP version spoken: 2 or 3."""
         return self._native.protocol
+
+    def get_cache(self):
+        """The client-side cache (``oxredis.cache.DefaultCache``) made by ``cache_config=``,
+        or ``None``."""
+        return getattr(self.connection_pool, "cache", None)
 
     def pipeline(self, transaction: bool = True, shard_hint=None) -> "Pipeline":
         """A pipeline: commands queue until ``execute()`` sends them in one write (inside

@@ -17,8 +17,8 @@ from . import _native
 _IGNORED = {
     "socket_keepalive_options", "retry_on_timeout", "retry_on_error", "lib_name",
     "lib_version", "single_connection_client", "connection_class", "queue_class",
-    "socket_type", "redis_connect_func", "credential_provider", "cache_factory", "cache",
-    "cache_config", "event_dispatcher", "driver_info",
+    "socket_type", "redis_connect_func", "credential_provider", "cache_factory",
+    "event_dispatcher", "driver_info",
 }
 
 
@@ -66,9 +66,10 @@ def _tls_url(url: Optional[str], kw: dict) -> Optional[str]:
 
 
 def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
-                 pool_timeout: Optional[float]) -> "_native.Client":
+                 pool_timeout: Optional[float], cache=None) -> "_native.Client":
     """The Rust pool for a URL and/or redis-py connection keywords (keywords passed
-    explicitly win over the URL)."""
+    explicitly win over the URL), with client-side caching when ``cache`` (a
+    ``CacheConfig._spec()``) is given."""
     kw = dict(kwargs)
     tls_url = _tls_url(url, kw)
     if tls_url is not None and url is None:
@@ -96,14 +97,14 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
     if url is not None:
         given = {k: v for k, v in common.items() if k in explicit and v is not None}
         return _native.Client(url=url, decode_responses=decode, pool_block=pool_block,
-                              pool_timeout=pool_timeout, retry=retry, **given)
+                              pool_timeout=pool_timeout, retry=retry, cache=cache, **given)
     if common["db"] is not None:
         common["db"] = int(common["db"])
     return _native.Client(
         host=kw.get("host", "localhost"), port=int(kw.get("port", 6379)),
         unix_socket_path=kw.get("unix_socket_path") or kw.get("path"),
         decode_responses=decode, pool_block=pool_block, pool_timeout=pool_timeout, retry=retry,
-        **common,
+        cache=cache, **common,
     )
 
 
@@ -120,7 +121,10 @@ class ConnectionPool:
     """redis-py's ``ConnectionPool(connection_class=Connection, max_connections=None,
     **connection_kwargs)``: at most ``max_connections`` connections (``None``: oxredis's
     default, 64, and a command waits for a free one); when ``max_connections`` is given and
-    all are in use, a command raises ``MaxConnectionsError`` at once, as redis-py's pool does."""
+    all are in use, a command raises ``MaxConnectionsError`` at once, as redis-py's pool does.
+    ``cache_config=CacheConfig(...)`` (or ``cache=DefaultCache(...)``) turns client-side caching
+    on for the pool's clients (RESP3 only: ``RedisError`` otherwise); ``pool.cache`` is then
+    the ``DefaultCache``."""
 
     _block = False
 
@@ -138,6 +142,10 @@ class ConnectionPool:
             raise ValueError('"max_connections" must be a positive integer')
         self.connection_class = connection_class
         self.max_connections = max_connections if max_connections is not None else 2**31
+        from .cache import _client_cache
+
+        self.cache = _client_cache(connection_kwargs.pop("cache_config", None),
+                                   connection_kwargs.pop("cache", None))
         self.connection_kwargs = {k: v for k, v in connection_kwargs.items() if k not in _IGNORED}
         kw = dict(self.connection_kwargs)
         if max_connections is not None:
@@ -146,7 +154,10 @@ class ConnectionPool:
         # Without an explicit limit the core's default pool waits for a free connection.
         block = self._block or max_connections is None
         self._url = _url
-        self._native = _make_native(_url, _explicit, kw, block, _timeout)
+        self._native = _make_native(_url, _explicit, kw, block, _timeout,
+                                    None if self.cache is None else self.cache.config._spec())
+        if self.cache is not None:
+            self.cache._attach(self._native.cache())
         self._async_native = None
 
     def _asynchronous(self):

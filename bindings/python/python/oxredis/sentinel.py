@@ -44,6 +44,9 @@ class SentinelConnectionPool(ConnectionPool):
         self.sentinel_manager = sentinel_manager
         self.master_address = None
         self._slave_rr_counter = None
+        if kwargs.get("cache") is not None or kwargs.get("cache_config") is not None:
+            # The sentinel-directed pool is made from the sentinels' settings, without a cache.
+            raise NotImplementedError("oxredis: client-side caching on Sentinel clients")
         # The keywords make a plain pool's settings; the sentinels then direct its connections.
         super().__init__(**kwargs)
         self._native = sentinel_manager._native.client_for(

@@ -669,8 +669,18 @@ impl Connection {
     pub fn request(&mut self, cmd: &Cmd) -> Result<Value> {
         cmd.check_encoded()?;
         self.send(cmd)?;
-        let reply = self.read_reply()?;
-        finish_reply(cmd.reply_shape(), reply)
+        let reply = self.read_reply();
+        self.after_command(cmd);
+        finish_reply(cmd.reply_shape(), reply?)
+    }
+
+    /// With client-side caching, drops the cache entries `cmd` (sent on this connection) may
+    /// have changed, once its reply came or it failed after sending (see
+    /// [`ClientCache::after_command`](crate::cache::ClientCache)).
+    pub(crate) fn after_command(&self, cmd: &Cmd) {
+        if let Some(cache) = self.state.router().cache() {
+            cache.after_command(cmd);
+        }
     }
 
     /// Sends one command and returns its reply as read (not normalised; an error reply is a
@@ -727,8 +737,9 @@ impl Connection {
         cmd.check_encoded()?;
         self.send(cmd)?;
         // A `Vec` of a flat array reply is read straight from the frame.
-        let frame = self.read_reply_frame()?;
-        finish_frame(cmd.reply_shape(), frame)
+        let frame = self.read_reply_frame();
+        self.after_command(cmd);
+        finish_frame(cmd.reply_shape(), frame?)
     }
 }
 

@@ -32,6 +32,13 @@ pub(crate) fn load_scripts(conn: &mut Connection, scripts: &[Script]) -> Result<
 ///
 /// Any I/O error leaves the connection broken, so the pool discards it; the batch is never sent
 /// again, since the server may already have applied part of it.
+/// With client-side caching, drops the cache entries the batch's commands may have changed.
+fn forget_writes(conn: &Connection, batch: &Batch) {
+    for cmd in batch.commands() {
+        conn.after_command(cmd);
+    }
+}
+
 pub(crate) fn run_batch(
     conn: &mut Connection,
     batch: &Batch,
@@ -59,10 +66,12 @@ pub(crate) fn run_batch(
             Err(e) => {
                 // Whatever failed, the remaining replies are unread: never reuse this socket.
                 conn.mark_broken();
+                forget_writes(conn, batch);
                 return Err(e);
             }
         }
     }
+    forget_writes(conn, batch);
     assemble(batch.commands(), transaction, replies)
 }
 

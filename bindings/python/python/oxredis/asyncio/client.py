@@ -83,6 +83,10 @@ class Redis(CoreCommands):
     _SINGLE = False
 
     def __init__(self, *args: Any, **kwargs: Any):
+        for name in ("cache", "cache_config"):
+            # redis-py's asyncio client has no client-side caching.
+            if name in kwargs:
+                raise TypeError(f"Redis.__init__() got an unexpected keyword argument '{name}'")
         # The blocking client's constructor builds (or takes) the ConnectionPool.
         _sync.Redis.__init__(self, *args, **kwargs)
         self._native = self.connection_pool._asynchronous()
