@@ -28,10 +28,6 @@ pub(crate) fn load_scripts(conn: &mut Connection, scripts: &[Script]) -> Result<
     Ok(())
 }
 
-/// Sends a whole batch in one write and reads every reply.
-///
-/// Any I/O error leaves the connection broken, so the pool discards it; the batch is never sent
-/// again, since the server may already have applied part of it.
 /// With client-side caching, drops the cache entries the batch's commands may have changed.
 fn forget_writes(conn: &Connection, batch: &Batch) {
     for cmd in batch.commands() {
@@ -39,6 +35,10 @@ fn forget_writes(conn: &Connection, batch: &Batch) {
     }
 }
 
+/// Sends a whole batch in one write and reads every reply.
+///
+/// Any I/O error leaves the connection broken, so the pool discards it; the batch is never sent
+/// again, since the server may already have applied part of it.
 pub(crate) fn run_batch(
     conn: &mut Connection,
     batch: &Batch,
