@@ -69,10 +69,16 @@ impl Callbacks {
     }
 
     /// The callback for `cmd`, if one is set for its name.
+    #[inline]
     pub(crate) fn for_cmd(&self, cmd: &Cmd) -> Option<ResponseCallback> {
         if !self.any.load(Ordering::Acquire) {
             return None;
         }
+        self.lookup(cmd)
+    }
+
+    /// [`for_cmd`](Self::for_cmd) once some callback is set.
+    fn lookup(&self, cmd: &Cmd) -> Option<ResponseCallback> {
         let map = self.by_name.read().unwrap_or_else(|e| e.into_inner());
         map.get(&cmd.name()).cloned()
     }

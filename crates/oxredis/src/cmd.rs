@@ -413,9 +413,10 @@ impl Cmd {
 
     /// `Err` (`ErrorKind::Data`) when an argument could not be encoded (see `set_invalid`):
     /// every path that sends a command checks it first.
+    #[inline]
     pub(crate) fn check_encoded(&self) -> crate::Result<()> {
         match &self.invalid {
-            Some(why) => Err(crate::Error::new(crate::ErrorKind::Data, why.to_string())),
+            Some(why) => Err(invalid_argument(why)),
             None => Ok(()),
         }
     }
@@ -425,6 +426,13 @@ impl Cmd {
         let args: Vec<&[u8]> = self.args().collect();
         self.spec.keys.key_indices(&args).map(|i| args[i]).collect()
     }
+}
+
+/// The error of a command whose argument could not be encoded (out of line: it is never on
+/// the path of a command that is sent).
+#[cold]
+fn invalid_argument(why: &str) -> crate::Error {
+    crate::Error::new(crate::ErrorKind::Data, why.to_string())
 }
 
 /// The declaration of a command built by hand, found by its first two words (`CONFIG GET`,
@@ -558,6 +566,7 @@ impl Cmd {
     /// How long the server may hold this command before replying, read from its arguments, so
     /// the reply deadline can allow for it. Declared commands other than the blocking ones cost
     /// one flag test; commands built by hand are recognised by name.
+    #[inline]
     pub(crate) fn block_time(&self) -> BlockTime {
         let declared = !self.spec.name.is_empty();
         if declared
@@ -566,6 +575,12 @@ impl Cmd {
         {
             return BlockTime::No;
         }
+        self.block_time_of_args()
+    }
+
+    /// [`block_time`](Self::block_time) of a command that may block, or built by hand: read
+    /// from its arguments.
+    fn block_time_of_args(&self) -> BlockTime {
         // Every command that can block starts with B, W or X: the others (nearly all commands
         // built by hand, e.g. each SET of a Python pipeline) stop here, without a pass over
         // their arguments.

@@ -109,8 +109,20 @@ impl Decoder {
         if buf.len() < self.need {
             return Ok(None);
         }
-        if self.scan.pos == 0 && !matches!(buf.first(), Some(b'*' | b'~' | b'%' | b'>' | b'|')) {
-            return self.decode_leaf(buf);
+        if self.scan.pos == 0 {
+            // The reply of a GET and its kind: one whole bulk string, taken without the
+            // general scan (`bulk_span` accepts only what the scan would).
+            if let Some((start, end)) = bulk_span(buf, 0, self.limits.max_bulk_len) {
+                self.need = 0;
+                let bytes = buf.split_to(end + 2).freeze();
+                return Ok(Some(Frame(Repr::Leaf {
+                    bytes,
+                    leaf: Leaf::Bulk(start, end),
+                })));
+            }
+            if !matches!(buf.first(), Some(b'*' | b'~' | b'%' | b'>' | b'|')) {
+                return self.decode_leaf(buf);
+            }
         }
         match self.scan.run(&buf[..], &self.limits, &mut Scan) {
             Ok(Status::Incomplete(need)) => {

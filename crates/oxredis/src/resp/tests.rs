@@ -818,3 +818,35 @@ fn arrays_of_bulk_strings_scan_like_any_other_frame() {
         Some(Value::Array(vec![bulk("a"), bulk("0123456789"), bulk("c")]))
     );
 }
+
+/// A whole bulk string at the top (the reply of a GET) skips the general scan; what that path
+/// does not take (a nil, a sign, leading zeros, a split, a bad byte, a payload over the limit)
+/// the scan does, with the same result and the same errors.
+#[test]
+fn top_level_bulk_strings_decode_like_any_other_frame() {
+    check(b"$3\r\nabc\r\n", &bulk("abc"));
+    check(b"$0\r\n\r\n", &bulk(""));
+    check(b"$4\r\n\r\n\r\n\r\n", &bulk("\r\n\r\n"));
+    check(b"$+2\r\nhi\r\n", &bulk("hi"));
+    check(b"$03\r\nxyz\r\n", &bulk("xyz"));
+    check(b"$-1\r\n", &Value::Nil);
+    hostile(b"$2\r\nabX\r\n");
+    hostile(b"$2\r\nab\rX");
+    hostile(b"$1x\r\nb\r\n");
+    hostile(b"$99999999999999999999\r\n");
+    let small = DecoderLimits {
+        max_depth: 4,
+        max_bulk_len: 10,
+        max_elements: 5,
+    };
+    protocol_error(b"$11\r\n0123456789a\r\n", small);
+    // At the limit, and two replies in one read: each comes out whole, in order.
+    let mut dec = Decoder::new(small);
+    let mut buf = BytesMut::from(&b"$10\r\n0123456789\r\n$1\r\na\r\n$2\r\nb"[..]);
+    assert_eq!(dec.decode(&mut buf).unwrap(), Some(bulk("0123456789")));
+    assert_eq!(dec.decode(&mut buf).unwrap(), Some(bulk("a")));
+    assert_eq!(dec.decode(&mut buf).unwrap(), None);
+    buf.extend_from_slice(b"c\r\n");
+    assert_eq!(dec.decode(&mut buf).unwrap(), Some(bulk("bc")));
+    assert!(buf.is_empty());
+}
