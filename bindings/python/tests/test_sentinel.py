@@ -257,6 +257,9 @@ def test_asyncio_sentinel(topo, protocol):
         replies = await s.sentinel_sentinels(SERVICE, return_responses=True)
         assert [len(r) for r in replies] == [2, 2, 2]
         assert PASSWORD not in repr(s)
+        with pytest.raises(TypeError, match="async with"):
+            with s:
+                pass
         async with s:
             pass
 

@@ -82,6 +82,14 @@ class Sentinel(_sync.Sentinel):
         """``aclose`` (awaitable)."""
         return self.aclose()
 
+    def __enter__(self):
+        # The synchronous Sentinel's `with` would leave `aclose()` un-awaited (redis-py's
+        # asyncio Sentinel has no `with` either).
+        raise TypeError("oxredis.asyncio.Sentinel: use 'async with', not 'with'")
+
+    def __exit__(self, *exc):
+        raise TypeError("oxredis.asyncio.Sentinel: use 'async with', not 'with'")
+
     async def __aenter__(self) -> "Sentinel":
         return self
 
