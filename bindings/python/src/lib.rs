@@ -12,6 +12,7 @@ mod args;
 mod bridge;
 mod client;
 mod cluster;
+mod codec;
 mod errors;
 mod monitor;
 mod pubsub;
@@ -24,6 +25,7 @@ mod sentinel;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_function(wrap_pyfunction!(client::backoff_compute, m)?)?;
+    m.add_function(wrap_pyfunction!(args::encode_arg, m)?)?;
     m.add_class::<client::Watched>()?;
     m.add_class::<client::SingleConn>()?;
     m.add_class::<cluster::ClusterOptions>()?;

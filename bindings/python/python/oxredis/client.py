@@ -2809,8 +2809,10 @@ class Pipeline(_native.CommandQueue, CoreCommands):
 
     def __init__(self, client: Redis, transaction: bool = True):
         # The queue itself, and `_cmd`, `__len__` and `command_stack`, are native
-        # (`_native.CommandQueue`): each command is packed as it is queued.
+        # (`_native.CommandQueue`): each command is packed as it is queued, its `str`
+        # arguments in the client's encoding.
         self._client = client
+        self._set_encoding(client._native.encoding, client._native.encoding_errors)
         self.transaction = transaction
         self._watched = None
         self.explicit_transaction = False

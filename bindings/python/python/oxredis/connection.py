@@ -8,6 +8,7 @@ out of the pool (``get_connection`` raises ``NotImplementedError``).
 
 from __future__ import annotations
 
+import codecs
 import urllib.parse
 from typing import Any, Optional
 
@@ -75,10 +76,10 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
         # ssl=True with host/port keywords: every keyword given is applied over the URL.
         explicit = frozenset(kw)
     url = tls_url
-    encoding = kw.pop("encoding", "utf-8") or "utf-8"
-    encoding_errors = kw.pop("encoding_errors", "strict")
-    if encoding.lower().replace("-", "") != "utf8" or encoding_errors != "strict":
-        raise NotImplementedError("oxredis: only encoding='utf-8', encoding_errors='strict'")
+    # Python's canonical name of the codec ("latin-1" -> "iso8859-1"); an unknown one raises
+    # LookupError here (redis-py: at the first command).
+    encoding = codecs.lookup(kw.pop("encoding", "utf-8") or "utf-8").name
+    encoding_errors = kw.pop("encoding_errors", "strict") or "strict"
     protocol = kw.get("protocol", 2)
     common = {
         "db": kw.get("db"), "username": kw.get("username"), "password": kw.get("password"),
@@ -94,16 +95,18 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
     retry = kw.get("retry")
     retry = retry._spec() if retry is not None else None
     if url is not None:
+        url = _without_python_options(url)
         given = {k: v for k, v in common.items() if k in explicit and v is not None}
         return _native.Client(url=url, decode_responses=decode, pool_block=pool_block,
-                              pool_timeout=pool_timeout, retry=retry, **given)
+                              pool_timeout=pool_timeout, retry=retry, encoding=encoding,
+                              encoding_errors=encoding_errors, **given)
     if common["db"] is not None:
         common["db"] = int(common["db"])
     return _native.Client(
         host=kw.get("host", "localhost"), port=int(kw.get("port", 6379)),
         unix_socket_path=kw.get("unix_socket_path") or kw.get("path"),
         decode_responses=decode, pool_block=pool_block, pool_timeout=pool_timeout, retry=retry,
-        **common,
+        encoding=encoding, encoding_errors=encoding_errors, **common,
     )
 
 
@@ -113,7 +116,52 @@ def _url_kwargs(url: str, kwargs: dict) -> dict:
     if "decode_responses" in query and "decode_responses" not in kwargs:
         value = query["decode_responses"][-1].lower()
         kwargs["decode_responses"] = value in ("1", "true", "yes", "y", "on")
+    # So are the codec's (`_make_native` takes them out of the URL).
+    for key in ("encoding", "encoding_errors"):
+        if key in query and key not in kwargs:
+            kwargs[key] = query[key][-1]
     return kwargs
+
+
+# URL options applied by the binding, not by the core's URL parser (the core's own
+# `decode_responses` would check UTF-8 itself, whatever the codec).
+_PYTHON_OPTIONS = ("decode_responses", "encoding", "encoding_errors")
+
+
+def _without_python_options(url: str) -> str:
+    """``url`` without the options of ``_PYTHON_OPTIONS`` (taken by ``_url_kwargs``)."""
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in query if k not in _PYTHON_OPTIONS]
+    if len(kept) == len(query):
+        return url
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(kept)))
+
+
+class Encoder:
+    """redis-py's ``Encoder``: ``encode(value)`` as an argument's bytes, ``decode(value,
+    force=False)`` as a reply's ``str`` when decoding (or ``force``)."""
+
+    __slots__ = ("encoding", "encoding_errors", "decode_responses")
+
+    def __init__(self, encoding: str, encoding_errors: str, decode_responses: bool):
+        self.encoding = encoding
+        self.encoding_errors = encoding_errors
+        self.decode_responses = decode_responses
+
+    def encode(self, value):
+        """``value`` as the bytes sent for it (``DataError`` for other types)."""
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return value
+        if isinstance(value, str):
+            return value.encode(self.encoding, self.encoding_errors)
+        return _native.encode_arg(value)
+
+    def decode(self, value, force: bool = False):
+        """``value`` as ``str`` when decoding (or ``force``) and it is bytes; else as is."""
+        if (self.decode_responses or force) and isinstance(value, (bytes, memoryview)):
+            return bytes(value).decode(self.encoding, self.encoding_errors)
+        return value
 
 
 class ConnectionPool:
@@ -164,9 +212,11 @@ class ConnectionPool:
         """The RESP version spoken: 2 or 3."""
         return self._native.protocol
 
-    def get_encoder(self):
-        """Not provided: encoding is done in Rust."""
-        raise NotImplementedError("oxredis: ConnectionPool.get_encoder()")
+    def get_encoder(self) -> "Encoder":
+        """redis-py's ``Encoder`` of this pool's ``encoding``, ``encoding_errors`` and
+        ``decode_responses`` (the client's own encoding is done in Rust, by the same rules)."""
+        n = self._native
+        return Encoder(n.encoding, n.encoding_errors, n.decode_responses)
 
     def get_connection(self, *args, **kwargs):
         """Not provided: connections are managed in Rust."""
