@@ -120,7 +120,7 @@ impl Client {
         socket_timeout=None, socket_connect_timeout=None, socket_keepalive=None, protocol=None,
         client_name=None, max_connections=None, unix_socket_path=None, health_check_interval=None,
         decode_responses=false, pool_block=true, pool_timeout=None, retry=None,
-        encoding=None, encoding_errors=None))]
+        encoding=None, encoding_errors=None, retry_reads_after_timeout=false))]
     #[expect(clippy::too_many_arguments, reason = "redis-py's keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -144,6 +144,7 @@ impl Client {
         retry: Option<RetrySpec>,
         encoding: Option<&str>,
         encoding_errors: Option<&str>,
+        retry_reads_after_timeout: bool,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::default();
         if let Some(url) = url {
@@ -196,6 +197,11 @@ impl Client {
         }
         if let Some(spec) = retry {
             b = b.retry(retry_policy(spec)?);
+        }
+        if retry_reads_after_timeout {
+            // redis-py's retry_on_timeout: a read whose reply timed out is sent again.
+            let policy = b.config().retry.with_retry_reads_after_timeout(true);
+            b = b.retry(policy);
         }
         if let Some(n) = max_connections {
             b = b.max_connections(n);

@@ -2570,6 +2570,11 @@ class Redis(CoreCommands):
                  single_connection_client=False, health_check_interval=0, client_name=None,
                  lib_name="redis-py", lib_version=None, username=None, protocol=2,
                  _url=None, _explicit=frozenset(), **kwargs):
+        if retry_on_timeout:
+            warnings.warn(f"Call to '{type(self).__name__}.__init__' function with deprecated "
+                          "usage of input argument/s '['retry_on_timeout']'. (TimeoutError is "
+                          "included by default.) -- Deprecated since version 6.0.0.",
+                          DeprecationWarning, stacklevel=2)
         if connection_pool is None:
             from .connection import ConnectionPool
 
@@ -2581,6 +2586,7 @@ class Redis(CoreCommands):
                 decode_responses=decode_responses, ssl=ssl, max_connections=max_connections,
                 health_check_interval=health_check_interval, client_name=client_name,
                 username=username, protocol=protocol, retry=retry,
+                retry_on_timeout=retry_on_timeout, retry_on_error=retry_on_error,
                 # redis-py's ssl_keyfile, ssl_certfile, ssl_ca_certs... (see connection.py)
                 **{k: v for k, v in kwargs.items() if k.startswith("ssl_")},
             )

@@ -9,14 +9,19 @@ out of the pool (``get_connection`` raises ``NotImplementedError``).
 from __future__ import annotations
 
 import codecs
+import copy
+import socket
 import urllib.parse
 from typing import Any, Optional
 
 from . import _native
+from .backoff import ExponentialWithJitterBackoff
+from .exceptions import TimeoutError
+from .retry import Retry
 
 # redis-py keywords that oxredis accepts and ignores (no effect on the Rust client).
 _IGNORED = {
-    "socket_keepalive_options", "retry_on_timeout", "retry_on_error", "lib_name",
+    "socket_keepalive_options", "lib_name",
     "lib_version", "single_connection_client", "connection_class", "queue_class",
     "socket_type", "redis_connect_func", "credential_provider", "cache_factory", "cache",
     "cache_config", "event_dispatcher", "driver_info",
@@ -66,6 +71,33 @@ def _tls_url(url: Optional[str], kw: dict) -> Optional[str]:
         ("rediss", parts.netloc, parts.path, urllib.parse.urlencode(query), parts.fragment))
 
 
+def _retry_policy(retry, retry_on_timeout, retry_on_error) -> tuple:
+    """The core's retry policy (``Retry._spec()``, ``None`` for the core's default) and whether
+    a read that timed out after it was sent is sent again, for redis-py's ``retry=``,
+    ``retry_on_timeout`` and ``retry_on_error``.
+
+    As redis-py does, ``retry_on_timeout=True`` adds ``TimeoutError`` to ``retry_on_error`` and
+    those errors are added to the ``Retry``'s supported errors; without ``retry=`` they are
+    added to the default policy (three retries, jittered exponential backoff: redis-py's
+    ``Redis`` default). Listing ``TimeoutError`` (or a base class of it) is also what lets a
+    read-only command whose reply timed out be sent again; a write that may have reached the
+    server is never re-sent (the core's rule), and without the switches no timeout after
+    sending is retried."""
+    errors = list(retry_on_error or ())
+    if retry_on_timeout:
+        errors.append(TimeoutError)
+    if not errors:
+        return (retry._spec() if retry is not None else None), False
+    if retry is None:
+        retry = Retry(ExponentialWithJitterBackoff(cap=1.0, base=0.01), 3)  # the core's default
+    else:
+        retry = copy.deepcopy(retry)
+    retry.update_supported_errors(errors)
+    timeouts = any(isinstance(e, type) and issubclass(t, e)
+                   for e in errors for t in (TimeoutError, socket.timeout))
+    return retry._spec(), timeouts
+
+
 def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
                  pool_timeout: Optional[float]) -> "_native.Client":
     """The Rust pool for a URL and/or redis-py connection keywords (keywords passed
@@ -91,22 +123,23 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
         "health_check_interval": kw.get("health_check_interval") or None,
     }
     decode = bool(kw.get("decode_responses", False))
-    # A redis-py `Retry` (oxredis.retry) becomes the core's policy; None keeps the default.
-    retry = kw.get("retry")
-    retry = retry._spec() if retry is not None else None
+    retry, reads_after_timeout = _retry_policy(kw.get("retry"), kw.get("retry_on_timeout"),
+                                               kw.get("retry_on_error"))
     if url is not None:
         url = _without_python_options(url)
         given = {k: v for k, v in common.items() if k in explicit and v is not None}
         return _native.Client(url=url, decode_responses=decode, pool_block=pool_block,
                               pool_timeout=pool_timeout, retry=retry, encoding=encoding,
-                              encoding_errors=encoding_errors, **given)
+                              encoding_errors=encoding_errors,
+                              retry_reads_after_timeout=reads_after_timeout, **given)
     if common["db"] is not None:
         common["db"] = int(common["db"])
     return _native.Client(
         host=kw.get("host", "localhost"), port=int(kw.get("port", 6379)),
         unix_socket_path=kw.get("unix_socket_path") or kw.get("path"),
         decode_responses=decode, pool_block=pool_block, pool_timeout=pool_timeout, retry=retry,
-        encoding=encoding, encoding_errors=encoding_errors, **common,
+        encoding=encoding, encoding_errors=encoding_errors,
+        retry_reads_after_timeout=reads_after_timeout, **common,
     )
 
 
