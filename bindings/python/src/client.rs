@@ -292,6 +292,12 @@ impl Client {
         crate::aio::AsyncClient::new(self.inner.config().clone(), self.decode, self.protocol)
     }
 
+    /// A connection of this pool for a redis-py `Connection` object (checked out on its
+    /// `connect()` or first command).
+    fn connection(&self) -> crate::connection::Conn {
+        crate::connection::Conn::new(self.inner.clone(), self.decode)
+    }
+
     /// A pub/sub session on a connection of its own (opened on first use).
     fn pubsub(&self) -> crate::pubsub::PubSubConn {
         crate::pubsub::PubSubConn::new(self.inner.pubsub(), self.decode)

@@ -13,6 +13,7 @@ mod bridge;
 mod client;
 mod cluster;
 mod codec;
+mod connection;
 mod errors;
 mod monitor;
 mod pubsub;
@@ -26,6 +27,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_function(wrap_pyfunction!(client::backoff_compute, m)?)?;
     m.add_function(wrap_pyfunction!(args::encode_arg, m)?)?;
+    m.add_function(wrap_pyfunction!(connection::pack_command, m)?)?;
+    m.add_class::<connection::Conn>()?;
     m.add_class::<client::Watched>()?;
     m.add_class::<client::SingleConn>()?;
     m.add_class::<cluster::ClusterOptions>()?;

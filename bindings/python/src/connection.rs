@@ -1,0 +1,242 @@
+//! `_native.Conn`: one connection taken out of a client's pool, for redis-py's `Connection`
+//! objects (`pool.get_connection()`, `Connection(host=...)`): commands are written and replies
+//! read separately (`send_command` / `read_response`), on the core's connection.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use oxredis::resp::{Decoder, DecoderLimits};
+use oxredis::{Cmd, Error, ErrorKind, PooledConnection, Redis, Value};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyTuple};
+
+use crate::args::build_cmd;
+use crate::codec::Decode;
+use crate::errors::to_pyerr;
+use crate::reply::raw;
+
+/// Commands that change a connection's state for the commands after them: a connection that
+/// ran one is closed, not given back to the pool that other clients share.
+const STATEFUL: &[&[u8]] = &[
+    b"SELECT",
+    b"SUBSCRIBE",
+    b"PSUBSCRIBE",
+    b"SSUBSCRIBE",
+    b"MONITOR",
+    b"MULTI",
+    b"WATCH",
+    b"AUTH",
+    b"HELLO",
+    b"RESET",
+    b"READONLY",
+    b"READWRITE",
+    b"CLIENT",
+];
+
+fn is_stateful(cmd: &Cmd) -> bool {
+    cmd.args()
+        .next()
+        .is_some_and(|name| STATEFUL.iter().any(|s| name.eq_ignore_ascii_case(s)))
+}
+
+/// The connection and what is known of it.
+struct State {
+    conn: Option<PooledConnection>,
+    /// A command of [`STATEFUL`] was sent on `conn`.
+    tainted: bool,
+}
+
+/// One connection of a client's pool, opened on `connect()` (or the first command), given
+/// back to the pool on `release()` when its state is known and no reply is owed, else closed.
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct Conn {
+    client: Redis,
+    state: Mutex<State>,
+    decode: Decode,
+}
+
+impl Conn {
+    /// A connection of `client`'s pool (not checked out yet).
+    pub(crate) fn new(client: Redis, decode: Decode) -> Conn {
+        Conn {
+            client,
+            state: Mutex::new(State {
+                conn: None,
+                tainted: false,
+            }),
+            decode,
+        }
+    }
+
+    /// Runs `f` on the connection (checked out first if there is none, or if the one there
+    /// broke), with the GIL released.
+    fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut PooledConnection, &mut bool) -> oxredis::Result<T> + Send,
+    ) -> PyResult<T> {
+        let (client, state) = (&self.client, &self.state);
+        py.allow_threads(|| {
+            let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+            let state = &mut *guard;
+            if state.conn.as_ref().is_none_or(|c| c.is_broken()) {
+                state.conn = None;
+                state.tainted = false;
+                state.conn = Some(client.get_connection()?);
+            }
+            match state.conn.as_mut() {
+                Some(c) => f(c, &mut state.tainted),
+                None => Err(Error::new(ErrorKind::Connection, "not connected")),
+            }
+        })
+        .map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Writes `cmds` in one write.
+    fn send_all(&self, py: Python<'_>, cmds: Vec<Cmd>) -> PyResult<()> {
+        self.with(py, move |c, tainted| {
+            c.restore_timeout()?;
+            for cmd in &cmds {
+                *tainted |= is_stateful(cmd);
+                c.queue(cmd);
+            }
+            c.flush()
+        })
+    }
+}
+
+/// The commands in `packed` (RESP arrays of bulk strings, as `pack_command` makes them),
+/// decoded in Rust.
+fn unpack(py: Python<'_>, packed: &[u8]) -> PyResult<Vec<Cmd>> {
+    let bad = |why: &str| crate::errors::data_error(py, &format!("send_packed_command: {why}"));
+    let mut buf = BytesMut::from(packed);
+    let mut decoder = Decoder::new(DecoderLimits::default());
+    let mut cmds = Vec::new();
+    while !buf.is_empty() {
+        let value = decoder
+            .decode(&mut buf)
+            .map_err(|e| bad(&e.to_string()))?
+            .ok_or_else(|| bad("an incomplete command"))?;
+        let Value::Array(items) = value else {
+            return Err(bad("not a command (a RESP array of bulk strings)"));
+        };
+        let mut cmd = Cmd::empty();
+        for item in items {
+            match item {
+                Value::Bulk(b) => {
+                    cmd.arg(&b[..]);
+                }
+                _ => return Err(bad("an argument that is not a bulk string")),
+            }
+        }
+        cmds.push(cmd);
+    }
+    Ok(cmds)
+}
+
+#[pymethods]
+impl Conn {
+    /// Checks a connection out of the pool (connecting, with the handshake) unless one is
+    /// already held.
+    fn connect(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, |_, _| Ok(()))
+    }
+
+    /// Whether a connection is held (and not broken).
+    #[getter]
+    fn is_connected(&self) -> bool {
+        let guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        guard.conn.as_ref().is_some_and(|c| !c.is_broken())
+    }
+
+    /// Closes the connection (the next command opens another).
+    fn disconnect(&self, py: Python<'_>) {
+        let state = &self.state;
+        py.allow_threads(|| {
+            let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(mut c) = guard.conn.take() {
+                // Broken: the pool closes it instead of taking it back.
+                c.mark_broken();
+            }
+            guard.tainted = false;
+        });
+    }
+
+    /// Gives the connection back to the pool when it can serve another client (no reply
+    /// owed, no state changed), else closes it.
+    fn release(&self, py: Python<'_>) {
+        let state = &self.state;
+        py.allow_threads(|| {
+            let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(mut c) = guard.conn.take() {
+                if guard.tainted || !c.is_reusable() {
+                    c.mark_broken();
+                }
+            }
+            guard.tainted = false;
+        });
+    }
+
+    /// Packs `args` (`args[0]` the command's name) and writes it.
+    fn send(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        let cmd = build_cmd(args, self.decode.enc)?;
+        self.send_all(py, vec![cmd])
+    }
+
+    /// Writes already packed commands (RESP arrays, as `pack_command` returns them).
+    fn send_packed(&self, py: Python<'_>, packed: &[u8]) -> PyResult<()> {
+        let cmds = unpack(py, packed)?;
+        self.send_all(py, cmds)
+    }
+
+    /// Reads the next reply (`bytes`, or `str` when decoding and not `disable_decoding`); an
+    /// error reply is raised. A timeout or a connection error breaks the connection (the next
+    /// command opens another), as redis-py disconnects.
+    #[pyo3(signature = (disable_decoding=false))]
+    fn read(&self, py: Python<'_>, disable_decoding: bool) -> PyResult<PyObject> {
+        let value = match self.with(py, |c, _| c.read_reply())? {
+            Value::Error(e) => return Err(to_pyerr(py, &Error::from(e))),
+            value => value,
+        };
+        let decode = Decode {
+            on: self.decode.on && !disable_decoding,
+            enc: self.decode.enc,
+        };
+        raw(py, value, decode)
+    }
+
+    /// Whether a reply's bytes are waiting, now or within `timeout` seconds (`None`: no
+    /// limit).
+    #[pyo3(signature = (timeout=0.0))]
+    fn can_read(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
+        let timeout = match timeout {
+            Some(t) => Some(Duration::try_from_secs_f64(t.max(0.0)).map_err(|e| {
+                pyo3::exceptions::PyValueError::new_err(format!("bad timeout {t}: {e}"))
+            })?),
+            None => None,
+        };
+        self.with(py, move |c, _| c.can_read(timeout))
+    }
+
+    /// How long the connection has been idle, in seconds (`None` when none is held).
+    #[getter]
+    fn idle_for(&self) -> Option<f64> {
+        let guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        guard.conn.as_ref().map(|c| c.idle_for().as_secs_f64())
+    }
+}
+
+/// redis-py's `Connection.pack_command(*args)`: the command as the bytes sent for it (one
+/// chunk), `str` arguments in `encoding`.
+#[pyfunction]
+#[pyo3(signature = (args, encoding="utf-8", encoding_errors="strict"))]
+pub(crate) fn pack_command<'py>(
+    py: Python<'py>,
+    args: &Bound<'py, PyTuple>,
+    encoding: &str,
+    encoding_errors: &str,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let cmd = build_cmd(args, crate::codec::intern(encoding, encoding_errors))?;
+    Ok(PyBytes::new(py, &cmd.packed()))
+}
