@@ -107,6 +107,12 @@ impl AsyncClient {
         })
     }
 
+    /// A dedicated connection for an asyncio `Connection` object (opened on its `connect()`
+    /// or first command).
+    fn connection(&self) -> crate::connection::AsyncConn {
+        crate::connection::AsyncConn::new(self.inner.clone(), self.decode)
+    }
+
     /// An async pub/sub session on a connection of its own (opened on the first subscribe).
     fn pubsub(&self) -> crate::pubsub::AsyncPubSubConn {
         crate::pubsub::AsyncPubSubConn::new(self.inner.clone(), self.decode)

@@ -2,7 +2,7 @@
 //! objects (`pool.get_connection()`, `Connection(host=...)`): commands are written and replies
 //! read separately (`send_command` / `read_response`), on the core's connection.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::BytesMut;
@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
 use crate::args::build_cmd;
+use crate::bridge::{finish, Completer};
 use crate::codec::Decode;
 use crate::errors::to_pyerr;
 use crate::reply::raw;
@@ -239,4 +240,183 @@ pub(crate) fn pack_command<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let cmd = build_cmd(args, crate::codec::intern(encoding, encoding_errors))?;
     Ok(PyBytes::new(py, &cmd.packed()))
+}
+
+/// The asyncio `Connection` object's connection: a dedicated connection of the async client
+/// (opened on `connect()` or the first command), each call resolving an asyncio future.
+#[pyclass(module = "oxredis._native", frozen)]
+pub(crate) struct AsyncConn {
+    client: oxredis::aio::Redis,
+    conn: Arc<tokio::sync::Mutex<Option<oxredis::aio::Connection>>>,
+    decode: Decode,
+}
+
+impl AsyncConn {
+    /// A connection with `client`'s settings (not opened yet).
+    pub(crate) fn new(client: oxredis::aio::Redis, decode: Decode) -> AsyncConn {
+        AsyncConn {
+            client,
+            conn: Arc::new(tokio::sync::Mutex::new(None)),
+            decode,
+        }
+    }
+
+    /// Resolves `fut` with `f` run on the connection (opened first if there is none or it
+    /// broke).
+    fn spawn<T, F>(
+        &self,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+        f: F,
+        ok: impl FnOnce(Python<'_>, T) -> PyResult<PyObject> + Send + 'static,
+    ) -> PyResult<()>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(
+                &'c mut oxredis::aio::Connection,
+            ) -> std::pin::Pin<
+                Box<dyn std::future::Future<Output = oxredis::Result<T>> + Send + 'c>,
+            > + Send
+            + 'static,
+    {
+        let (client, conn) = (self.client.clone(), Arc::clone(&self.conn));
+        completer.spawn(fut, async move {
+            let mut guard = conn.lock().await;
+            let result = async {
+                if guard.as_ref().is_none_or(|c| c.is_broken()) {
+                    *guard = None;
+                    *guard = Some(client.get_connection().await?);
+                }
+                match guard.as_mut() {
+                    Some(c) => f(c).await,
+                    None => Err(Error::new(ErrorKind::Connection, "not connected")),
+                }
+            }
+            .await;
+            finish(result, ok)
+        })
+    }
+}
+
+#[pymethods]
+impl AsyncConn {
+    /// Opens the connection unless open; `None` resolves `fut`.
+    fn connect(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        self.spawn(
+            fut,
+            completer,
+            |_| Box::pin(async { Ok(()) }),
+            |py, ()| Ok(py.None()),
+        )
+    }
+
+    /// Whether a connection is open (and not broken); `None` while another call holds it.
+    #[getter]
+    fn is_connected(&self) -> Option<bool> {
+        self.conn
+            .try_lock()
+            .ok()
+            .map(|g| g.as_ref().is_some_and(|c| !c.is_broken()))
+    }
+
+    /// Closes the connection (the next command opens another); `None` resolves `fut`.
+    fn disconnect(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let conn = Arc::clone(&self.conn);
+        completer.spawn(fut, async move {
+            conn.lock().await.take();
+            finish(Ok(()), |py, ()| Ok(py.None()))
+        })
+    }
+
+    /// Packs `args` and writes it; `None` resolves `fut`.
+    fn send(
+        &self,
+        args: &Bound<'_, PyTuple>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let cmd = build_cmd(args, self.decode.enc)?;
+        self.send_all(vec![cmd], fut, completer)
+    }
+
+    /// Writes already packed commands; `None` resolves `fut`.
+    fn send_packed(
+        &self,
+        py: Python<'_>,
+        packed: &[u8],
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let cmds = unpack(py, packed)?;
+        self.send_all(cmds, fut, completer)
+    }
+
+    /// Reads the next reply (within the socket timeout, else `TimeoutError` and the connection
+    /// is closed); it resolves `fut`, an error reply as its exception.
+    #[pyo3(signature = (fut, completer, disable_decoding=false, timeout=None))]
+    fn read(
+        &self,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+        disable_decoding: bool,
+        timeout: Option<f64>,
+    ) -> PyResult<()> {
+        let limit = match timeout {
+            Some(t) => Some(Duration::try_from_secs_f64(t.max(0.0)).map_err(|e| {
+                pyo3::exceptions::PyValueError::new_err(format!("bad timeout {t}: {e}"))
+            })?),
+            None => self.client.config().socket_timeout,
+        };
+        let decode = Decode {
+            on: self.decode.on && !disable_decoding,
+            enc: self.decode.enc,
+        };
+        self.spawn(
+            fut,
+            completer,
+            move |c| {
+                Box::pin(async move {
+                    match limit {
+                        None => c.read_reply().await,
+                        // A read cut short leaves the connection broken: closed at the next use.
+                        Some(t) => tokio::time::timeout(t, c.read_reply())
+                            .await
+                            .unwrap_or_else(|_| {
+                                Err(Error::new(
+                                    ErrorKind::Timeout,
+                                    "Timeout reading from socket",
+                                ))
+                            }),
+                    }
+                })
+            },
+            move |py, value| match value {
+                Value::Error(e) => Err(to_pyerr(py, &Error::from(e))),
+                value => raw(py, value, decode),
+            },
+        )
+    }
+}
+
+impl AsyncConn {
+    fn send_all(
+        &self,
+        cmds: Vec<Cmd>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        self.spawn(
+            fut,
+            completer,
+            move |c| {
+                Box::pin(async move {
+                    for cmd in &cmds {
+                        c.queue(cmd);
+                    }
+                    c.flush().await
+                })
+            },
+            |py, ()| Ok(py.None()),
+        )
+    }
 }

@@ -29,6 +29,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(args::encode_arg, m)?)?;
     m.add_function(wrap_pyfunction!(connection::pack_command, m)?)?;
     m.add_class::<connection::Conn>()?;
+    m.add_class::<connection::AsyncConn>()?;
     m.add_class::<client::Watched>()?;
     m.add_class::<client::SingleConn>()?;
     m.add_class::<cluster::ClusterOptions>()?;

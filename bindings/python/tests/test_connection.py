@@ -167,3 +167,58 @@ def test_blocking_pool_connection_waits(server, protocol):
     again.send_command("PING")
     assert again.read_response() == b"PONG"
     pool.release(again)
+
+
+def test_asyncio_connection_objects(server, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    async def main():
+        pool = aredis.ConnectionPool(host="127.0.0.1", port=server.port, protocol=protocol,
+                                     decode_responses=True, encoding="latin-1")
+        conn = await pool.get_connection()
+        assert isinstance(conn, aredis.Connection) and conn.is_connected
+        await conn.send_command("SET", "conn:aé", "à")
+        assert await conn.read_response() == "OK"
+        await conn.send_command("GET", "conn:aé")
+        assert await conn.read_response() == "à"
+        await conn.send_command("GET", "conn:aé")
+        assert await conn.read_response(disable_decoding=True) == b"\xe0"
+        await conn.send_command("HSET", "conn:ah", "f", "v")
+        assert await conn.read_response() == 1
+        await conn.send_command("HGETALL", "conn:ah")
+        assert await conn.read_response() == (["f", "v"] if protocol == 2 else {"f": "v"})
+        await conn.send_command("INCR", "conn:aé")
+        with pytest.raises(ResponseError):
+            await conn.read_response()
+        await conn.send_packed_command(conn.pack_commands([("DEL", "conn:aé"), ("PING",)]))
+        assert [await conn.read_response(), await conn.read_response()] == [1, "PONG"]
+        await pool.release(conn)
+        assert not conn.is_connected
+        # Directly, and a timeout on a read closes the connection.
+        c = aredis.Connection(host="127.0.0.1", port=server.port, protocol=protocol,
+                              socket_timeout=0.1)
+        await c.connect()
+        await c.send_command("BLPOP", "conn:nothing", 0)
+        with pytest.raises(TimeoutError):
+            await c.read_response()
+        assert not c.is_connected
+        await c.send_command("PING")
+        assert await c.read_response(timeout=5) == b"PONG"
+        await c.disconnect()
+        u = aredis.UnixDomainSocketConnection(path=server.unix_socket, db=6, protocol=protocol)
+        await u.send_command("CLIENT", "INFO")
+        assert b" db=6 " in await u.read_response()
+        await u.disconnect()
+        upool = aredis.ConnectionPool(connection_class=aredis.UnixDomainSocketConnection,
+                                      path=server.unix_socket, protocol=protocol)
+        uc = await upool.get_connection()
+        assert isinstance(uc, aredis.UnixDomainSocketConnection)
+        await uc.send_command("PING")
+        assert await uc.read_response() == b"PONG"
+        await upool.release(uc)
+        r = aredis.Redis(connection_pool=pool)
+        assert await r.delete("conn:ah") == 1
+
+    asyncio.run(main())
