@@ -70,25 +70,32 @@ impl Conn {
         }
     }
 
-    /// Runs `f` on the connection (checked out first if there is none, or if the one there
-    /// broke), with the GIL released.
+    /// Runs `f` on the connection, with the GIL released. With `open`, one is checked out
+    /// first if there is none or the one there broke; without, that is a `ConnectionError`
+    /// (a reply cannot be read from a connection that is gone).
     fn with<T: Send>(
         &self,
         py: Python<'_>,
+        open: bool,
         f: impl FnOnce(&mut PooledConnection, &mut bool) -> oxredis::Result<T> + Send,
     ) -> PyResult<T> {
         let (client, state) = (&self.client, &self.state);
         py.allow_threads(|| {
             let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
             let state = &mut *guard;
-            if state.conn.as_ref().is_none_or(|c| c.is_broken()) {
+            let gone = state.conn.as_ref().is_none_or(|c| c.is_broken());
+            if gone && !open {
+                state.conn = None;
+                return Err(closed());
+            }
+            if gone {
                 state.conn = None;
                 state.tainted = false;
                 state.conn = Some(client.get_connection()?);
             }
             match state.conn.as_mut() {
                 Some(c) => f(c, &mut state.tainted),
-                None => Err(Error::new(ErrorKind::Connection, "not connected")),
+                None => Err(closed()),
             }
         })
         .map_err(|e| to_pyerr(py, &e))
@@ -96,7 +103,7 @@ impl Conn {
 
     /// Writes `cmds` in one write.
     fn send_all(&self, py: Python<'_>, cmds: Vec<Cmd>) -> PyResult<()> {
-        self.with(py, move |c, tainted| {
+        self.with(py, true, move |c, tainted| {
             c.restore_timeout()?;
             for cmd in &cmds {
                 *tainted |= is_stateful(cmd);
@@ -105,6 +112,12 @@ impl Conn {
             c.flush()
         })
     }
+}
+
+/// The error of a read on a connection that is not open (never opened, closed, or broken by
+/// an earlier error).
+fn closed() -> Error {
+    Error::new(ErrorKind::Connection, "Connection closed by server.")
 }
 
 /// The commands in `packed` (RESP arrays of bulk strings, as `pack_command` makes them),
@@ -141,7 +154,7 @@ impl Conn {
     /// Checks a connection out of the pool (connecting, with the handshake) unless one is
     /// already held.
     fn connect(&self, py: Python<'_>) -> PyResult<()> {
-        self.with(py, |_, _| Ok(()))
+        self.with(py, true, |_, _| Ok(()))
     }
 
     /// Whether a connection is held (and not broken).
@@ -196,7 +209,7 @@ impl Conn {
     /// command opens another), as redis-py disconnects.
     #[pyo3(signature = (disable_decoding=false))]
     fn read(&self, py: Python<'_>, disable_decoding: bool) -> PyResult<PyObject> {
-        let value = match self.with(py, |c, _| c.read_reply())? {
+        let value = match self.with(py, false, |c, _| c.read_reply())? {
             Value::Error(e) => return Err(to_pyerr(py, &Error::from(e))),
             value => value,
         };
@@ -217,7 +230,8 @@ impl Conn {
             })?),
             None => None,
         };
-        self.with(py, move |c, _| c.can_read(timeout))
+        // As redis-py: connects first when not connected.
+        self.with(py, true, move |c, _| c.can_read(timeout))
     }
 
     /// How long the connection has been idle, in seconds (`None` when none is held).
@@ -261,12 +275,13 @@ impl AsyncConn {
         }
     }
 
-    /// Resolves `fut` with `f` run on the connection (opened first if there is none or it
-    /// broke).
+    /// Resolves `fut` with `f` run on the connection (with `open`, opened first if there is
+    /// none or it broke; without, that is a `ConnectionError`).
     fn spawn<T, F>(
         &self,
         fut: Bound<'_, PyAny>,
         completer: &Completer,
+        open: bool,
         f: F,
         ok: impl FnOnce(Python<'_>, T) -> PyResult<PyObject> + Send + 'static,
     ) -> PyResult<()>
@@ -285,11 +300,14 @@ impl AsyncConn {
             let result = async {
                 if guard.as_ref().is_none_or(|c| c.is_broken()) {
                     *guard = None;
+                    if !open {
+                        return Err(closed());
+                    }
                     *guard = Some(client.get_connection().await?);
                 }
                 match guard.as_mut() {
                     Some(c) => f(c).await,
-                    None => Err(Error::new(ErrorKind::Connection, "not connected")),
+                    None => Err(closed()),
                 }
             }
             .await;
@@ -305,6 +323,7 @@ impl AsyncConn {
         self.spawn(
             fut,
             completer,
+            true,
             |_| Box::pin(async { Ok(()) }),
             |py, ()| Ok(py.None()),
         )
@@ -374,6 +393,7 @@ impl AsyncConn {
         self.spawn(
             fut,
             completer,
+            false,
             move |c| {
                 Box::pin(async move {
                     match limit {
@@ -408,6 +428,7 @@ impl AsyncConn {
         self.spawn(
             fut,
             completer,
+            true,
             move |c| {
                 Box::pin(async move {
                     for cmd in &cmds {

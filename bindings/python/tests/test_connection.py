@@ -132,6 +132,8 @@ def test_timeout_on_read(server, protocol):
     with pytest.raises(TimeoutError):
         conn.read_response()
     assert conn.is_connected is False  # closed, as redis-py disconnects
+    with pytest.raises(ConnectionError):
+        conn.read_response()  # nothing to read from: not a new connection
     time.sleep(0.3)
     conn.send_command("PING")
     assert conn.read_response() == b"PONG"
@@ -204,6 +206,8 @@ def test_asyncio_connection_objects(server, protocol):
         with pytest.raises(TimeoutError):
             await c.read_response()
         assert not c.is_connected
+        with pytest.raises(ConnectionError):
+            await c.read_response()
         await c.send_command("PING")
         assert await c.read_response(timeout=5) == b"PONG"
         await c.disconnect()
