@@ -14,6 +14,7 @@ use pyo3::types::PyTuple;
 use crate::args::build_cmd;
 use crate::bridge::{finish, Completer};
 use crate::client::results_to_list;
+use crate::codec::Decode;
 use crate::queue::CommandQueue;
 use crate::reply::{shaped, Shape};
 
@@ -21,13 +22,13 @@ use crate::reply::{shaped, Shape};
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct AsyncClient {
     inner: oxredis::aio::Redis,
-    decode: bool,
+    decode: Decode,
     protocol: u8,
 }
 
 impl AsyncClient {
     /// A client on `config` (nothing opened until the first command).
-    pub(crate) fn new(config: oxredis::ConnectionConfig, decode: bool, protocol: u8) -> Self {
+    pub(crate) fn new(config: oxredis::ConnectionConfig, decode: Decode, protocol: u8) -> Self {
         AsyncClient {
             inner: oxredis::aio::Redis::new(config),
             decode,
@@ -41,7 +42,19 @@ impl AsyncClient {
     /// Whether bulk replies become `str`.
     #[getter]
     fn decode_responses(&self) -> bool {
-        self.decode
+        self.decode.on
+    }
+
+    /// redis-py's `encoding`: the codec of `str` arguments and decoded replies.
+    #[getter]
+    fn encoding(&self) -> &'static str {
+        crate::codec::name(self.decode.enc)
+    }
+
+    /// redis-py's `encoding_errors`.
+    #[getter]
+    fn encoding_errors(&self) -> &'static str {
+        crate::codec::errors(self.decode.enc)
     }
 
     /// The protocol spoken: 2 or 3.
@@ -59,7 +72,7 @@ impl AsyncClient {
         fut: Bound<'_, PyAny>,
         completer: &Completer,
     ) -> PyResult<()> {
-        let cmd = build_cmd(args)?;
+        let cmd = build_cmd(args, self.decode.enc)?;
         let inner = self.inner.clone();
         let decode = self.decode;
         let shape = Shape::from_u8(shape);
@@ -94,6 +107,12 @@ impl AsyncClient {
         })
     }
 
+    /// A dedicated connection for an asyncio `Connection` object (opened on its `connect()`
+    /// or first command).
+    fn connection(&self) -> crate::connection::AsyncConn {
+        crate::connection::AsyncConn::new(self.inner.clone(), self.decode)
+    }
+
     /// An async pub/sub session on a connection of its own (opened on the first subscribe).
     fn pubsub(&self) -> crate::pubsub::AsyncPubSubConn {
         crate::pubsub::AsyncPubSubConn::new(self.inner.clone(), self.decode)
@@ -119,7 +138,7 @@ impl AsyncClient {
         fut: Bound<'_, PyAny>,
         completer: &Completer,
     ) -> PyResult<()> {
-        let keys = build_cmd(keys)?;
+        let keys = build_cmd(keys, self.decode.enc)?;
         let watching = self.inner.pipeline(true).watch(keys);
         let decode = self.decode;
         completer.spawn(fut, async move {
@@ -142,7 +161,7 @@ impl AsyncClient {
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct AsyncWatched {
     inner: Arc<tokio::sync::Mutex<Option<WatchedPipeline>>>,
-    decode: bool,
+    decode: Decode,
 }
 
 fn released() -> oxredis::Error {
@@ -163,7 +182,7 @@ impl AsyncWatched {
         fut: Bound<'_, PyAny>,
         completer: &Completer,
     ) -> PyResult<()> {
-        let cmd = build_cmd(args)?;
+        let cmd = build_cmd(args, self.decode.enc)?;
         let inner = Arc::clone(&self.inner);
         let (decode, shape) = (self.decode, Shape::from_u8(shape));
         completer.spawn(fut, async move {
@@ -182,7 +201,7 @@ impl AsyncWatched {
         fut: Bound<'_, PyAny>,
         completer: &Completer,
     ) -> PyResult<()> {
-        let keys = build_cmd(keys)?;
+        let keys = build_cmd(keys, self.decode.enc)?;
         let inner = Arc::clone(&self.inner);
         completer.spawn(fut, async move {
             let done = match inner.lock().await.as_mut() {

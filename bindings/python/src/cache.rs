@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use crate::args::{arg_bytes, build_cmd};
+use crate::codec::Decode;
 use crate::errors::to_pyerr;
 
 /// The core's cache settings for a Python `CacheConfig`: `(max_size, max_bytes, ttl seconds
@@ -40,11 +41,11 @@ pub(crate) struct Cache {
     cache: Arc<ClientCache>,
     /// The client, for `sync` (a round trip on its invalidation connection).
     client: Redis,
-    decode: bool,
+    decode: Decode,
 }
 
 impl Cache {
-    pub(crate) fn new(cache: Arc<ClientCache>, client: Redis, decode: bool) -> Cache {
+    pub(crate) fn new(cache: Arc<ClientCache>, client: Redis, decode: Decode) -> Cache {
         Cache {
             cache,
             client,
@@ -68,18 +69,23 @@ impl Cache {
 
     /// Drops the entries that read Redis key `key` (`bytes`, `str`...); returns how many.
     fn delete_by_redis_key(&self, key: &Bound<'_, PyAny>) -> PyResult<usize> {
-        Ok(self.cache.delete_by_redis_key(&arg_bytes(key)?))
+        Ok(self
+            .cache
+            .delete_by_redis_key(&arg_bytes(key, self.decode.enc)?))
     }
 
     /// Drops the entry of the command `args` (its name first); returns whether there was one.
     fn delete_command(&self, args: &Bound<'_, PyTuple>) -> PyResult<bool> {
-        Ok(self.cache.delete(&build_cmd(args)?))
+        Ok(self.cache.delete(&build_cmd(args, self.decode.enc)?))
     }
 
     /// The cached reply of the command `args` as the server sent it (`bytes`, or `str` when
     /// the client decodes), or `None`; counts no hit and changes no LRU order.
     fn peek(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<PyObject>> {
-        match self.cache.peek(&build_cmd(args)?, Instant::now()) {
+        match self
+            .cache
+            .peek(&build_cmd(args, self.decode.enc)?, Instant::now())
+        {
             Some(v) => Ok(Some(crate::reply::raw(py, v, self.decode)?)),
             None => Ok(None),
         }

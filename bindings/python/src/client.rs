@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use crate::args::build_cmd;
+use crate::codec::Decode;
 use crate::errors::{exception_object, to_pyerr};
 use crate::queue::CommandQueue;
 use crate::reply::{shaped, shaped_reply, Reply, Shape};
@@ -17,7 +18,7 @@ use crate::reply::{shaped, shaped_reply, Reply, Shape};
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct Client {
     inner: Redis,
-    decode: bool,
+    decode: Decode,
     protocol: u8,
 }
 
@@ -93,6 +94,11 @@ impl Client {
         self.inner.config()
     }
 
+    /// How replies are decoded and `str` arguments encoded.
+    pub(crate) fn decode(&self) -> Decode {
+        self.decode
+    }
+
     /// A client with this one's Python-side settings (`decode_responses`, protocol) on a new
     /// pool of connections made with `config`.
     pub(crate) fn with_config(&self, config: oxredis::ConnectionConfig) -> Client {
@@ -114,7 +120,8 @@ impl Client {
     #[pyo3(signature = (url=None, host=None, port=None, db=None, username=None, password=None,
         socket_timeout=None, socket_connect_timeout=None, socket_keepalive=None, protocol=None,
         client_name=None, max_connections=None, unix_socket_path=None, health_check_interval=None,
-        decode_responses=false, pool_block=true, pool_timeout=None, retry=None, cache=None))]
+        decode_responses=false, pool_block=true, pool_timeout=None, retry=None, cache=None,
+        encoding=None, encoding_errors=None, retry_reads_after_timeout=false))]
     #[expect(clippy::too_many_arguments, reason = "redis-py's keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -137,6 +144,9 @@ impl Client {
         pool_timeout: Option<f64>,
         retry: Option<RetrySpec>,
         cache: Option<crate::cache::CacheSpec>,
+        encoding: Option<&str>,
+        encoding_errors: Option<&str>,
+        retry_reads_after_timeout: bool,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::default();
         if let Some(url) = url {
@@ -190,6 +200,11 @@ impl Client {
         if let Some(spec) = retry {
             b = b.retry(retry_policy(spec)?);
         }
+        if retry_reads_after_timeout {
+            // redis-py's retry_on_timeout: a read whose reply timed out is sent again.
+            let policy = b.config().retry.with_retry_reads_after_timeout(true);
+            b = b.retry(policy);
+        }
         if let Some(n) = max_connections {
             b = b.max_connections(n);
         }
@@ -217,7 +232,13 @@ impl Client {
         }
         Ok(Client {
             inner: b.build(),
-            decode: decode_responses,
+            decode: Decode {
+                on: decode_responses,
+                enc: crate::codec::intern(
+                    encoding.unwrap_or("utf-8"),
+                    encoding_errors.unwrap_or("strict"),
+                ),
+            },
             protocol,
         })
     }
@@ -225,7 +246,19 @@ impl Client {
     /// Whether bulk replies become `str`.
     #[getter]
     pub(crate) fn decode_responses(&self) -> bool {
-        self.decode
+        self.decode.on
+    }
+
+    /// redis-py's `encoding`: the codec of `str` arguments and decoded replies.
+    #[getter]
+    fn encoding(&self) -> &'static str {
+        crate::codec::name(self.decode.enc)
+    }
+
+    /// redis-py's `encoding_errors`.
+    #[getter]
+    fn encoding_errors(&self) -> &'static str {
+        crate::codec::errors(self.decode.enc)
     }
 
     /// The protocol spoken: 2 or 3.
@@ -237,7 +270,7 @@ impl Client {
     /// Sends one command (`args[0]` is its name) and returns its reply in `shape`
     /// (a `SHAPE_*` constant). The GIL is released while waiting for the server.
     fn execute(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, shape: u8) -> PyResult<PyObject> {
-        let cmd = build_cmd(args)?;
+        let cmd = build_cmd(args, self.decode.enc)?;
         let inner = &self.inner;
         let reply = py.allow_threads(|| inner.run::<Reply>(cmd));
         match reply {
@@ -282,6 +315,12 @@ impl Client {
             .map(|c| crate::cache::Cache::new(c.clone(), self.inner.clone(), self.decode))
     }
 
+    /// A connection of this pool for a redis-py `Connection` object (checked out on its
+    /// `connect()` or first command).
+    fn connection(&self) -> crate::connection::Conn {
+        crate::connection::Conn::new(self.inner.clone(), self.decode)
+    }
+
     /// A pub/sub session on a connection of its own (opened on first use).
     fn pubsub(&self) -> crate::pubsub::PubSubConn {
         crate::pubsub::PubSubConn::new(self.inner.pubsub(), self.decode)
@@ -314,7 +353,7 @@ impl Client {
     /// Checks out a connection and WATCHes `keys` on it: the start of a WATCH/MULTI/EXEC
     /// transaction (redis-py's `Pipeline.watch`).
     fn watch(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<Watched> {
-        let keys = build_cmd(keys)?;
+        let keys = build_cmd(keys, self.decode.enc)?;
         let pipe = self.inner.pipeline(true);
         let watched = py
             .allow_threads(|| pipe.watch(keys))
@@ -331,7 +370,7 @@ pub(crate) fn results_to_list(
     py: Python<'_>,
     results: Vec<oxredis::Result<Value>>,
     shapes: Vec<Shape>,
-    decode: bool,
+    decode: Decode,
     raise_on_error: bool,
 ) -> PyResult<PyObject> {
     let out = PyList::empty(py);
@@ -350,7 +389,7 @@ pub(crate) fn results_to_list(
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct Watched {
     inner: Mutex<Option<WatchedPipeline>>,
-    decode: bool,
+    decode: Decode,
 }
 
 impl Watched {
@@ -381,7 +420,7 @@ fn released() -> PyErr {
 impl Watched {
     /// Runs one command at once on the watched connection, shaped as `shape`.
     fn execute(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, shape: u8) -> PyResult<PyObject> {
-        let cmd = build_cmd(args)?;
+        let cmd = build_cmd(args, self.decode.enc)?;
         let mut guard = self.lock()?;
         let watched = guard.as_mut().ok_or_else(released)?;
         match py.allow_threads(move || watched.run::<Value>(cmd)) {
@@ -392,7 +431,7 @@ impl Watched {
 
     /// WATCHes more keys on the same connection.
     fn watch(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<()> {
-        let keys = build_cmd(keys)?;
+        let keys = build_cmd(keys, self.decode.enc)?;
         let mut guard = self.lock()?;
         let watched = guard.as_mut().ok_or_else(released)?;
         py.allow_threads(|| watched.watch(keys))
@@ -449,7 +488,7 @@ impl Watched {
 pub(crate) struct SingleConn {
     client: Redis,
     conn: Mutex<Option<PooledConnection>>,
-    decode: bool,
+    decode: Decode,
     /// Whether a command changed the connection's session (`changes_session`): it is then
     /// closed rather than given back to the pool.
     changed: AtomicBool,
@@ -475,7 +514,7 @@ fn changes_session(cmd: &oxredis::Cmd) -> bool {
 impl SingleConn {
     /// Runs one command on the connection, shaped as `shape` (the GIL released while it runs).
     fn execute(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, shape: u8) -> PyResult<PyObject> {
-        let cmd = build_cmd(args)?;
+        let cmd = build_cmd(args, self.decode.enc)?;
         let client = &self.client;
         let conn = &self.conn;
         let changed = &self.changed;

@@ -19,6 +19,7 @@ use pyo3::types::{PyBool, PyDict, PyString, PyTuple};
 use crate::args::{arg_bytes, build_cmd};
 use crate::bridge::{finish, Completer};
 use crate::client::{backoff, results_to_list, Client, RetrySpec};
+use crate::codec::Decode;
 use crate::errors::{named_error, to_pyerr};
 use crate::pubsub::PubSubConn;
 use crate::queue::CommandQueue;
@@ -99,7 +100,7 @@ fn per_node_in_redis_py(cmd: &Cmd) -> bool {
 #[derive(Clone, Copy)]
 struct Shaping<'a, 'py> {
     shape: Shape,
-    decode: bool,
+    decode: Decode,
     post: Option<&'a Bound<'py, PyAny>>,
 }
 
@@ -137,7 +138,7 @@ fn per_node(
 
 /// A cluster SCAN's combined reply `[{node: cursor}, [keys]]` as redis-py's
 /// `parse_scan_result` gives it: `({node name: int cursor}, [keys])`.
-fn scan_result(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn scan_result(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let bad = || {
         to_pyerr(
             py,
@@ -211,10 +212,11 @@ fn scan_options(
     pattern: Option<&Bound<'_, PyAny>>,
     count: Option<u64>,
     type_: Option<String>,
+    decode: Decode,
 ) -> PyResult<ScanOptions> {
     let mut options = ScanOptions::default();
     if let Some(p) = pattern {
-        options = options.pattern(arg_bytes(p)?);
+        options = options.pattern(arg_bytes(p, decode.enc)?);
     }
     if let Some(c) = count {
         options = options.count(c);
@@ -256,7 +258,7 @@ fn strategy(py: Python<'_>, name: &str) -> PyResult<LoadBalancingStrategy> {
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct ClusterOptions {
     builder: ClusterBuilder,
-    decode: bool,
+    decode: Decode,
     protocol: u8,
 }
 
@@ -322,7 +324,7 @@ impl ClusterOptions {
         };
         Ok(ClusterOptions {
             builder: b,
-            decode: client.decode_responses(),
+            decode: client.decode(),
             protocol: client.protocol(),
         })
     }
@@ -332,7 +334,7 @@ impl ClusterOptions {
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct ClusterClient {
     inner: RedisCluster,
-    decode: bool,
+    decode: Decode,
     protocol: u8,
 }
 
@@ -356,7 +358,19 @@ impl ClusterClient {
     /// Whether bulk replies become `str`.
     #[getter]
     fn decode_responses(&self) -> bool {
-        self.decode
+        self.decode.on
+    }
+
+    /// redis-py's `encoding`: the codec of `str` arguments and decoded replies.
+    #[getter]
+    fn encoding(&self) -> &'static str {
+        crate::codec::name(self.decode.enc)
+    }
+
+    /// redis-py's `encoding_errors`.
+    #[getter]
+    fn encoding_errors(&self) -> &'static str {
+        crate::codec::errors(self.decode.enc)
     }
 
     /// The protocol spoken: 2 or 3.
@@ -378,7 +392,7 @@ impl ClusterClient {
         targets: Option<&Bound<'_, PyAny>>,
         post: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyObject> {
-        let cmd = build_cmd(args)?;
+        let cmd = build_cmd(args, self.decode.enc)?;
         let targets = match targets {
             Some(t) if !t.is_none() => Some(self::targets(py, t)?),
             _ => None,
@@ -420,7 +434,7 @@ impl ClusterClient {
 
     /// MGET per slot of `keys` (any slots), the values in the order of `keys`.
     fn mget_nonatomic(&self, py: Python<'_>, keys: &Bound<'_, PyTuple>) -> PyResult<PyObject> {
-        let keys = build_cmd(keys)?;
+        let keys = build_cmd(keys, self.decode.enc)?;
         let inner = &self.inner;
         let v = py
             .allow_threads(|| inner.mget_nonatomic::<Value>(keys))
@@ -430,7 +444,7 @@ impl ClusterClient {
 
     /// MSET per slot of the flat `key, value, ...` arguments.
     fn mset_nonatomic(&self, py: Python<'_>, pairs: &Bound<'_, PyTuple>) -> PyResult<bool> {
-        let pairs = build_cmd(pairs)?;
+        let pairs = build_cmd(pairs, self.decode.enc)?;
         let inner = &self.inner;
         py.allow_threads(|| inner.mset_nonatomic(pairs))
             .map_err(|e| to_pyerr(py, &e))
@@ -445,14 +459,19 @@ impl ClusterClient {
         type_: Option<String>,
     ) -> PyResult<ClusterScanIter> {
         Ok(ClusterScanIter {
-            inner: Mutex::new(self.inner.scan_iter(scan_options(pattern, count, type_)?)),
+            inner: Mutex::new(self.inner.scan_iter(scan_options(
+                pattern,
+                count,
+                type_,
+                self.decode,
+            )?)),
             decode: self.decode,
         })
     }
 
     /// The hash slot of `key` (bytes as sent: `str` as UTF-8, numbers as text).
     fn keyslot(&self, key: &Bound<'_, PyAny>) -> PyResult<u16> {
-        Ok(oxredis::cluster::key_slot(arg_bytes(key)?))
+        Ok(oxredis::cluster::key_slot(arg_bytes(key, self.decode.enc)?))
     }
 
     /// Every node of the slot map, primaries first.
@@ -514,7 +533,7 @@ impl ClusterClient {
     /// A pub/sub session for the shard channels of `channel`'s slot, on the primary serving
     /// it; it follows the slot when it moves (SSUBSCRIBE there).
     fn sharded_pubsub(&self, py: Python<'_>, channel: &Bound<'_, PyAny>) -> PyResult<PubSubConn> {
-        let channel = arg_bytes(channel)?;
+        let channel = arg_bytes(channel, self.decode.enc)?;
         let inner = self
             .inner
             .sharded_pubsub(channel)
@@ -527,7 +546,7 @@ impl ClusterClient {
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct ClusterScanIter {
     inner: Mutex<CoreScanIter<Value>>,
-    decode: bool,
+    decode: Decode,
 }
 
 impl ClusterScanIter {
@@ -563,7 +582,7 @@ impl ClusterScanIter {
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct AsyncClusterClient {
     inner: oxredis::aio::RedisCluster,
-    decode: bool,
+    decode: Decode,
     protocol: u8,
 }
 
@@ -587,7 +606,19 @@ impl AsyncClusterClient {
     /// Whether bulk replies become `str`.
     #[getter]
     fn decode_responses(&self) -> bool {
-        self.decode
+        self.decode.on
+    }
+
+    /// redis-py's `encoding`: the codec of `str` arguments and decoded replies.
+    #[getter]
+    fn encoding(&self) -> &'static str {
+        crate::codec::name(self.decode.enc)
+    }
+
+    /// redis-py's `encoding_errors`.
+    #[getter]
+    fn encoding_errors(&self) -> &'static str {
+        crate::codec::errors(self.decode.enc)
     }
 
     /// The protocol spoken: 2 or 3.
@@ -621,7 +652,7 @@ impl AsyncClusterClient {
         completer: &Completer,
         post: Option<Py<PyAny>>,
     ) -> PyResult<()> {
-        let cmd = build_cmd(args)?;
+        let cmd = build_cmd(args, self.decode.enc)?;
         let targets = match targets {
             Some(t) if !t.is_none() => Some(self::targets(py, t)?),
             _ => None,
@@ -673,7 +704,7 @@ impl AsyncClusterClient {
         fut: Bound<'_, PyAny>,
         completer: &Completer,
     ) -> PyResult<()> {
-        let keys = build_cmd(keys)?;
+        let keys = build_cmd(keys, self.decode.enc)?;
         let (inner, decode) = (self.inner.clone(), self.decode);
         completer.spawn(fut, async move {
             let values = inner.mget_nonatomic::<Value>(keys).await;
@@ -688,7 +719,7 @@ impl AsyncClusterClient {
         fut: Bound<'_, PyAny>,
         completer: &Completer,
     ) -> PyResult<()> {
-        let pairs = build_cmd(pairs)?;
+        let pairs = build_cmd(pairs, self.decode.enc)?;
         let inner = self.inner.clone();
         completer.spawn(fut, async move {
             let done = inner.mset_nonatomic(pairs).await;
@@ -708,7 +739,8 @@ impl AsyncClusterClient {
     ) -> PyResult<AsyncClusterScanIter> {
         Ok(AsyncClusterScanIter {
             inner: std::sync::Arc::new(tokio::sync::Mutex::new(
-                self.inner.scan_iter(scan_options(pattern, count, type_)?),
+                self.inner
+                    .scan_iter(scan_options(pattern, count, type_, self.decode)?),
             )),
             decode: self.decode,
         })
@@ -716,7 +748,7 @@ impl AsyncClusterClient {
 
     /// The hash slot of `key`.
     fn keyslot(&self, key: &Bound<'_, PyAny>) -> PyResult<u16> {
-        Ok(oxredis::cluster::key_slot(arg_bytes(key)?))
+        Ok(oxredis::cluster::key_slot(arg_bytes(key, self.decode.enc)?))
     }
 
     /// Every node of the slot map (empty before it is fetched), primaries first.
@@ -769,7 +801,7 @@ impl AsyncClusterClient {
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct AsyncClusterScanIter {
     inner: std::sync::Arc<tokio::sync::Mutex<oxredis::aio::ClusterScanStream<Value>>>,
-    decode: bool,
+    decode: Decode,
 }
 
 #[pymethods]

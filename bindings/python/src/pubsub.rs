@@ -13,6 +13,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::args::build_cmd;
 use crate::bridge::{finish, Completer, Finish};
+use crate::codec::Decode;
 use crate::errors::to_pyerr;
 use crate::reply::{raw, Shape};
 
@@ -20,12 +21,12 @@ use crate::reply::{raw, Shape};
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct PubSubConn {
     inner: Mutex<PubSub>,
-    decode: bool,
+    decode: Decode,
 }
 
 impl PubSubConn {
     /// Made by `Client.pubsub()`.
-    pub(crate) fn new(inner: PubSub, decode: bool) -> Self {
+    pub(crate) fn new(inner: PubSub, decode: Decode) -> Self {
         PubSubConn {
             inner: Mutex::new(inner),
             decode,
@@ -50,11 +51,11 @@ impl PubSubConn {
     }
 }
 
-fn names(args: &Bound<'_, PyTuple>) -> PyResult<Cmd> {
-    build_cmd(args)
+fn names(args: &Bound<'_, PyTuple>, decode: Decode) -> PyResult<Cmd> {
+    build_cmd(args, decode.enc)
 }
 
-fn bytes_list(py: Python<'_>, items: Vec<bytes::Bytes>, decode: bool) -> PyResult<PyObject> {
+fn bytes_list(py: Python<'_>, items: Vec<bytes::Bytes>, decode: Decode) -> PyResult<PyObject> {
     let out = PyList::empty(py);
     for b in items {
         out.append(raw(py, oxredis::Value::Bulk(b), decode)?)?;
@@ -64,24 +65,36 @@ fn bytes_list(py: Python<'_>, items: Vec<bytes::Bytes>, decode: bool) -> PyResul
 
 #[pymethods]
 impl PubSubConn {
+    /// The client's `encoding` (channel names given as `str` are sent in it).
+    #[getter]
+    fn encoding(&self) -> &'static str {
+        crate::codec::name(self.decode.enc)
+    }
+
+    /// The client's `encoding_errors`.
+    #[getter]
+    fn encoding_errors(&self) -> &'static str {
+        crate::codec::errors(self.decode.enc)
+    }
+
     /// SUBSCRIBE to channels.
     #[pyo3(signature = (*channels))]
     fn subscribe(&self, py: Python<'_>, channels: &Bound<'_, PyTuple>) -> PyResult<()> {
-        let c = names(channels)?;
+        let c = names(channels, self.decode)?;
         self.with(py, move |p| p.subscribe(c))
     }
 
     /// PSUBSCRIBE to patterns.
     #[pyo3(signature = (*patterns))]
     fn psubscribe(&self, py: Python<'_>, patterns: &Bound<'_, PyTuple>) -> PyResult<()> {
-        let c = names(patterns)?;
+        let c = names(patterns, self.decode)?;
         self.with(py, move |p| p.psubscribe(c))
     }
 
     /// SSUBSCRIBE to shard channels.
     #[pyo3(signature = (*channels))]
     fn ssubscribe(&self, py: Python<'_>, channels: &Bound<'_, PyTuple>) -> PyResult<()> {
-        let c = names(channels)?;
+        let c = names(channels, self.decode)?;
         self.with(py, move |p| p.ssubscribe(c))
     }
 
@@ -91,7 +104,7 @@ impl PubSubConn {
         if channels.is_empty() {
             return self.with(py, |p| p.unsubscribe_all());
         }
-        let c = names(channels)?;
+        let c = names(channels, self.decode)?;
         self.with(py, move |p| p.unsubscribe(c))
     }
 
@@ -101,7 +114,7 @@ impl PubSubConn {
         if patterns.is_empty() {
             return self.with(py, |p| p.punsubscribe_all());
         }
-        let c = names(patterns)?;
+        let c = names(patterns, self.decode)?;
         self.with(py, move |p| p.punsubscribe(c))
     }
 
@@ -111,7 +124,7 @@ impl PubSubConn {
         if channels.is_empty() {
             return self.with(py, |p| p.sunsubscribe_all());
         }
-        let c = names(channels)?;
+        let c = names(channels, self.decode)?;
         self.with(py, move |p| p.sunsubscribe(c))
     }
 
@@ -122,7 +135,7 @@ impl PubSubConn {
         match message {
             None => self.with(py, |p| p.ping()),
             Some(m) => {
-                let m = crate::args::arg_bytes(m)?;
+                let m = crate::args::arg_bytes(m, self.decode.enc)?;
                 self.with(py, move |p| p.ping_with(&m[..]))
             }
         }
@@ -179,7 +192,7 @@ impl PubSubConn {
     }
 }
 
-fn message_dict(py: Python<'_>, m: Message, decode: bool) -> PyResult<PyObject> {
+fn message_dict(py: Python<'_>, m: Message, decode: Decode) -> PyResult<PyObject> {
     let d = PyDict::new(py);
     d.set_item("type", m.kind.as_str())?;
     let text = |b: Option<bytes::Bytes>| -> PyResult<PyObject> {
@@ -203,12 +216,12 @@ fn message_dict(py: Python<'_>, m: Message, decode: bool) -> PyResult<PyObject> 
 #[pyclass(module = "oxredis._native", frozen)]
 pub(crate) struct AsyncPubSubConn {
     inner: std::sync::Arc<tokio::sync::Mutex<oxredis::aio::PubSub>>,
-    decode: bool,
+    decode: Decode,
 }
 
 impl AsyncPubSubConn {
     /// Made by `AsyncClient.pubsub()`; connects on the first subscription.
-    pub(crate) fn new(client: oxredis::aio::Redis, decode: bool) -> Self {
+    pub(crate) fn new(client: oxredis::aio::Redis, decode: Decode) -> Self {
         AsyncPubSubConn {
             inner: std::sync::Arc::new(tokio::sync::Mutex::new(oxredis::aio::PubSub::new(
                 client.config().clone(),
@@ -238,7 +251,7 @@ impl AsyncPubSubConn {
         names_tuple: &Bound<'_, PyTuple>,
     ) -> PyResult<()> {
         let all = names_tuple.is_empty();
-        let c = names(names_tuple)?;
+        let c = names(names_tuple, self.decode)?;
         let inner = self.inner.clone();
         completer.spawn(fut, async move {
             let mut p = inner.lock().await;
@@ -261,6 +274,18 @@ impl AsyncPubSubConn {
 
 #[pymethods]
 impl AsyncPubSubConn {
+    /// The client's `encoding` (channel names given as `str` are sent in it).
+    #[getter]
+    fn encoding(&self) -> &'static str {
+        crate::codec::name(self.decode.enc)
+    }
+
+    /// The client's `encoding_errors`.
+    #[getter]
+    fn encoding_errors(&self) -> &'static str {
+        crate::codec::errors(self.decode.enc)
+    }
+
     /// `command` (`"subscribe"`, `"psubscribe"`, `"ssubscribe"`, `"unsubscribe"`,
     /// `"punsubscribe"`, `"sunsubscribe"`; the unsubscribes from everything when no names are
     /// given) on `names`; resolves `fut` once the server confirmed.

@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
 use crate::args::build_cmd;
+use crate::codec::{intern, Enc};
 use crate::reply::Shape;
 
 /// Commands queued by a pipeline, in order, each with the shape of its reply.
@@ -26,6 +27,8 @@ pub(crate) struct CommandQueue {
     /// `execute()` as redis-py does (it encodes a pipeline's commands only then), not by the
     /// method that queued it.
     invalid: Option<PyErr>,
+    /// The codec of `str` arguments (the client's `encoding`; `None`: UTF-8).
+    enc: Enc,
 }
 
 impl CommandQueue {
@@ -55,7 +58,13 @@ impl CommandQueue {
             shapes: Vec::new(),
             run_now: None,
             invalid: None,
+            enc: None,
         }
+    }
+
+    /// Sets the codec of `str` arguments (the client's `encoding` and `encoding_errors`).
+    fn _set_encoding(&mut self, encoding: &str, errors: &str) {
+        self.enc = intern(encoding, errors);
     }
 
     /// The hook every command method calls: queues the command and returns the pipeline
@@ -67,8 +76,8 @@ impl CommandQueue {
         if let Some(run_now) = run_now {
             return run_now.call1(py, (args, shape));
         }
-        let built = build_cmd(args);
         let mut queue = slf.borrow_mut();
+        let built = build_cmd(args, queue.enc);
         let cmd = match built {
             Ok(cmd) => cmd,
             Err(e) => {

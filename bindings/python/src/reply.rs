@@ -6,6 +6,7 @@ use oxredis::{ErrorKind, FromValue, ServerError, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PySet, PyString, PyTuple};
 
+use crate::codec::Decode;
 use crate::errors::server_exception;
 
 /// How a command's reply is shaped for Python; the Python package passes one with each command.
@@ -196,23 +197,18 @@ impl Shape {
     }
 }
 
-/// Text as `str` (when decoding) or `bytes`. Invalid UTF-8 raises Python's own
-/// `UnicodeDecodeError`, as redis-py does.
-fn text(py: Python<'_>, b: &[u8], decode: bool) -> PyResult<PyObject> {
-    if decode {
-        match std::str::from_utf8(b) {
-            Ok(s) => Ok(PyString::new(py, s).into_any().unbind()),
-            Err(_) => Ok(PyBytes::new(py, b)
-                .call_method1("decode", ("utf-8",))?
-                .unbind()),
-        }
+/// Text as `str` (when decoding, in the client's encoding) or `bytes`. Invalid text under
+/// `encoding_errors="strict"` raises Python's own `UnicodeDecodeError`, as redis-py does.
+fn text(py: Python<'_>, b: &[u8], decode: Decode) -> PyResult<PyObject> {
+    if decode.on {
+        decode.str(py, b)
     } else {
         Ok(PyBytes::new(py, b).into_any().unbind())
     }
 }
 
 /// The reply as is (see [`Shape::Raw`]).
-pub(crate) fn raw(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+pub(crate) fn raw(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     Ok(match v {
         Value::Nil => py.None(),
         Value::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
@@ -236,7 +232,7 @@ fn error_value(py: Python<'_>, e: &ServerError) -> PyResult<PyObject> {
     server_exception(py, e)
 }
 
-fn list(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<Bound<'_, PyList>> {
+fn list(py: Python<'_>, items: Vec<Value>, decode: Decode) -> PyResult<Bound<'_, PyList>> {
     // Converted first, then one list of the final size (no append-and-grow per element).
     let converted = items
         .into_iter()
@@ -245,7 +241,7 @@ fn list(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<Bound<'_, P
     PyList::new(py, converted)
 }
 
-fn dict(py: Python<'_>, pairs: Vec<(Value, Value)>, decode: bool) -> PyResult<Bound<'_, PyDict>> {
+fn dict(py: Python<'_>, pairs: Vec<(Value, Value)>, decode: Decode) -> PyResult<Bound<'_, PyDict>> {
     let out = PyDict::new(py);
     for (k, v) in pairs {
         out.set_item(raw(py, k, decode)?, raw(py, v, decode)?)?;
@@ -253,7 +249,7 @@ fn dict(py: Python<'_>, pairs: Vec<(Value, Value)>, decode: bool) -> PyResult<Bo
     Ok(out)
 }
 
-fn flat_dict(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<Bound<'_, PyDict>> {
+fn flat_dict(py: Python<'_>, items: Vec<Value>, decode: Decode) -> PyResult<Bound<'_, PyDict>> {
     let out = PyDict::new(py);
     let mut it = items.into_iter();
     while let (Some(k), Some(v)) = (it.next(), it.next()) {
@@ -263,7 +259,7 @@ fn flat_dict(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<Bound<
 }
 
 /// A RESP3 set as a Python `set`, or a list when an element is unhashable (nested arrays).
-fn set_or_list(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<PyObject> {
+fn set_or_list(py: Python<'_>, items: Vec<Value>, decode: Decode) -> PyResult<PyObject> {
     let converted = items
         .into_iter()
         .map(|v| raw(py, v, decode))
@@ -283,7 +279,7 @@ fn to_float(v: &Value) -> Option<f64> {
     }
 }
 
-fn float_obj(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn float_obj(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match to_float(&v) {
         Some(f) => Ok(f.into_pyobject(py)?.into_any().unbind()),
         None => raw(py, v, decode),
@@ -291,9 +287,9 @@ fn float_obj(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// A score converter: to `float` ([`float_obj`]) or to RESP2's text ([`score_text`]).
-type ScoreFn = fn(Python<'_>, Value, bool) -> PyResult<PyObject>;
+type ScoreFn = fn(Python<'_>, Value, Decode) -> PyResult<PyObject>;
 
-fn scored(py: Python<'_>, items: Vec<Value>, decode: bool, score: ScoreFn) -> PyResult<PyObject> {
+fn scored(py: Python<'_>, items: Vec<Value>, decode: Decode, score: ScoreFn) -> PyResult<PyObject> {
     let out = PyList::empty(py);
     let nested = matches!(items.first(), Some(Value::Array(_)));
     if nested {
@@ -319,12 +315,12 @@ fn scored(py: Python<'_>, items: Vec<Value>, decode: bool, score: ScoreFn) -> Py
 
 /// A double as RESP2 sends a score: its text, `format(d, ".17g")` as redis-py re-encodes a
 /// RESP3 double; `str` with `decode_responses`, else `bytes`.
-fn double_text(py: Python<'_>, d: f64, decode: bool) -> PyResult<PyObject> {
+fn double_text(py: Python<'_>, d: f64, decode: Decode) -> PyResult<PyObject> {
     let s = py
         .import("builtins")?
         .getattr("format")?
         .call1((d, ".17g"))?;
-    if decode {
+    if decode.on {
         Ok(s.unbind())
     } else {
         Ok(s.call_method0("encode")?.unbind())
@@ -332,7 +328,7 @@ fn double_text(py: Python<'_>, d: f64, decode: bool) -> PyResult<PyObject> {
 }
 
 /// A score as RESP2's text: a string as sent, a RESP3 double through [`double_text`].
-fn score_text(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn score_text(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Double(d) => double_text(py, d, decode),
         Value::Int(i) => text(py, i.to_string().as_bytes(), decode),
@@ -341,7 +337,7 @@ fn score_text(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// A score as `float`, nil as `None` (ZMSCORE's elements).
-fn float_or_none(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn float_or_none(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Nil => Ok(py.None()),
         v => float_obj(py, v, decode),
@@ -349,7 +345,7 @@ fn float_or_none(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// The reply as RESP2 would have sent it (see [`Shape::Resp2`]).
-fn resp2(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn resp2(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Map(pairs) => {
             let mut out = Vec::with_capacity(pairs.len() * 2);
@@ -375,7 +371,7 @@ fn resp2(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 
 /// [`resp2`] of an array whose `[a, b]` elements are flattened into it (see
 /// [`Shape::FlatPairs`]).
-fn flat_pairs(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn flat_pairs(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len() * 2);
@@ -453,13 +449,13 @@ fn string_of(v: &Value) -> Option<String> {
 }
 
 /// The elements of an array or set as `str` (see [`str_of`]).
-fn str_list(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn str_list(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     list_of(py, v, decode, true, str_of)
 }
 
 /// A space-separated rule list (`"~a ~b"`) as a list of `str`, `""` as `[]`; an array as
 /// [`raw`].
-fn split_rules(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn split_rules(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match string_of(&v) {
         Some(s) if s.is_empty() => Ok(PyList::empty(py).into_any().unbind()),
         Some(s) => Ok(PyList::new(py, s.split(' ').collect::<Vec<_>>())?
@@ -470,7 +466,7 @@ fn split_rules(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// One ACL GETUSER selector (a flat array in RESP2, a map in RESP3) as a flat list of `str`.
-fn acl_selector(py: Python<'_>, s: Value, decode: bool) -> PyResult<PyObject> {
+fn acl_selector(py: Python<'_>, s: Value, decode: Decode) -> PyResult<PyObject> {
     match pairs(s) {
         Ok(p) => str_list(
             py,
@@ -482,7 +478,7 @@ fn acl_selector(py: Python<'_>, s: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// ACL GETUSER (see [`Shape::AclGetUser`]).
-fn acl_getuser(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn acl_getuser(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let fields = match pairs(v) {
         Ok(p) => p,
         Err(v) => return raw(py, v, decode),
@@ -523,7 +519,7 @@ fn acl_getuser(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 
 /// MEMORY STATS (see [`Shape::MemoryStats`]): `pairs_to_dict(decode_keys=True,
 /// decode_string_values=True)`, nested for the `db.N` entries.
-fn memory_stats(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn memory_stats(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let fields = match pairs(v) {
         Ok(p) => p,
         Err(v) => return raw(py, v, decode),
@@ -535,7 +531,7 @@ fn memory_stats(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
             v @ (Value::Array(_) | Value::Map(_)) if key.starts_with("db.") => {
                 memory_stats(py, v, decode)?
             }
-            Value::Double(d) => double_text(py, d, true)?,
+            Value::Double(d) => double_text(py, d, Decode::utf8(true))?,
             v => str_of(py, v, decode)?,
         };
         out.set_item(key, value)?;
@@ -544,7 +540,7 @@ fn memory_stats(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// CLIENT TRACKINGINFO (see [`Shape::TrackingInfo`]).
-fn tracking_info(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn tracking_info(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let flat: Vec<Value> = match v {
         Value::Map(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect(),
         Value::Array(items) => items,
@@ -563,21 +559,21 @@ fn tracking_info(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// One SLOWLOG GET entry (see [`Shape::SlowlogGet`]).
-fn slowlog_entry(py: Python<'_>, v: Value, _decode: bool) -> PyResult<PyObject> {
+fn slowlog_entry(py: Python<'_>, v: Value, _decode: Decode) -> PyResult<PyObject> {
     let items = match v {
         Value::Array(items) if items.len() >= 4 => items,
-        v => return raw(py, v, false),
+        v => return raw(py, v, Decode::utf8(false)),
     };
     let out = PyDict::new(py);
     let mut it = items.into_iter();
     for key in ["id", "start_time", "duration"] {
         let v = it.next().unwrap_or(Value::Nil);
-        out.set_item(key, int_of(py, v, false)?)?;
+        out.set_item(key, int_of(py, v, Decode::utf8(false))?)?;
     }
     let mut rest: Vec<Value> = it.collect();
     // Redis Enterprise puts the complexity before the command (not an array).
     if !matches!(rest.first(), Some(Value::Array(_))) && !rest.is_empty() {
-        out.set_item("complexity", raw(py, rest.remove(0), false)?)?;
+        out.set_item("complexity", raw(py, rest.remove(0), Decode::utf8(false))?)?;
     }
     let mut rest = rest.into_iter();
     if let Some(Value::Array(words)) = rest.next() {
@@ -593,15 +589,15 @@ fn slowlog_entry(py: Python<'_>, v: Value, _decode: bool) -> PyResult<PyObject> 
         out.set_item("command", PyBytes::new(py, &joined))?;
     }
     if let (Some(addr), Some(name)) = (rest.next(), rest.next()) {
-        out.set_item("client_address", raw(py, addr, false)?)?;
-        out.set_item("client_name", raw(py, name, false)?)?;
+        out.set_item("client_address", raw(py, addr, Decode::utf8(false))?)?;
+        out.set_item("client_name", raw(py, name, Decode::utf8(false))?)?;
     }
     Ok(out.into_any().unbind())
 }
 
 /// ACL LOG (see [`Shape::AclLog`]).
-fn acl_log(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
-    let entry = |py: Python<'_>, e: Value, decode: bool| -> PyResult<PyObject> {
+fn acl_log(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
+    let entry = |py: Python<'_>, e: Value, decode: Decode| -> PyResult<PyObject> {
         let pairs = match pairs(e) {
             Ok(p) => p,
             Err(e) => return raw(py, e, decode),
@@ -722,7 +718,7 @@ fn pairs(v: Value) -> Result<Vec<(Value, Value)>, Value> {
 
 /// A string as `str` whatever `decode_responses` says (redis-py's `str_if_bytes`, invalid
 /// UTF-8 replaced); anything else as [`raw`].
-fn str_of(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn str_of(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Bulk(b) | Value::Simple(b) | Value::Verbatim { text: b, .. } => {
             Ok(PyString::new(py, &String::from_utf8_lossy(&b))
@@ -735,7 +731,7 @@ fn str_of(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 
 /// A dict of `pairs` with `str` keys and values as [`raw`] (redis-py's
 /// `pairs_to_dict(decode_keys=True)`); not pairs: [`raw`].
-fn str_key_dict(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn str_key_dict(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match pairs(v) {
         Ok(pairs) => {
             let out = PyDict::new(py);
@@ -749,7 +745,7 @@ fn str_key_dict(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// A dict of field/value pairs as [`raw`] (redis-py's `pairs_to_dict`).
-fn pairs_dict(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn pairs_dict(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match pairs(v) {
         Ok(pairs) => dict(py, pairs, decode).map(|d| d.into_any().unbind()),
         Err(v) => raw(py, v, decode),
@@ -758,7 +754,7 @@ fn pairs_dict(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 
 /// One stream entry `[id, [field, value...]]` as `(id, {field: value})`; nil as
 /// `(None, None)`.
-fn stream_entry(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn stream_entry(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Array(items) if items.len() == 2 => {
             let mut it = items.into_iter();
@@ -783,7 +779,7 @@ fn stream_entry(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// A list of stream entries (see [`Shape::Stream`]).
-fn stream_list(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn stream_list(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Array(items) => {
             let entries = items
@@ -797,7 +793,7 @@ fn stream_list(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// `[lon, lat]` as `(float, float)`; anything else as [`raw`].
-fn coord(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn coord(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Array(items) if items.len() == 2 => {
             let mut it = items.into_iter();
@@ -817,7 +813,7 @@ fn coord(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 
 /// One GEOSEARCH result with options: the member as is, then a distance (string or double)
 /// as `float`, a hash (integer) as `int`, coordinates as `(float, float)`.
-fn geo_item(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn geo_item(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
@@ -835,7 +831,7 @@ fn geo_item(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// An integer as `int`, anything numeric as `float`.
-fn float_or_int(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn float_or_int(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Int(i) => Ok(i.into_pyobject(py)?.into_any().unbind()),
         v => float_obj(py, v, decode),
@@ -843,7 +839,7 @@ fn float_or_int(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// An integer, or a string of digits, as `int` (redis-py's `int(...)`).
-fn int_of(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn int_of(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let parsed = match &v {
         Value::Int(i) => Some(*i),
         Value::Bulk(b) | Value::Simple(b) => {
@@ -858,7 +854,7 @@ fn int_of(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// XREAD's reply (see [`Shape::XRead`]).
-fn xread(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn xread(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let streams: Vec<(Value, Value)> = match v {
         Value::Nil => Vec::new(),
         Value::Map(pairs) => pairs,
@@ -891,7 +887,7 @@ fn xread(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// XPENDING's summary (see [`Shape::XPending`]).
-fn xpending(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn xpending(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Array(items) if items.len() == 4 => {
             let mut it = items.into_iter();
@@ -921,7 +917,7 @@ fn xpending(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// XPENDING's extended form (see [`Shape::XPendingRange`]).
-fn xpending_range(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn xpending_range(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     const KEYS: [&str; 4] = [
         "message_id",
         "consumer",
@@ -950,7 +946,7 @@ fn xpending_range(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> 
 }
 
 /// XINFO STREAM (see [`Shape::XInfoStream`]).
-fn xinfo_stream(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn xinfo_stream(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let pairs = match pairs(v) {
         Ok(p) => p,
         Err(v) => return raw(py, v, decode),
@@ -989,7 +985,7 @@ fn xinfo_stream(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
 }
 
 /// One group of XINFO STREAM FULL: a dict with `str` keys, its consumers too.
-fn xinfo_full_group(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject> {
+fn xinfo_full_group(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let pairs = match pairs(v) {
         Ok(p) => p,
         Err(v) => return raw(py, v, decode),
@@ -1008,7 +1004,7 @@ fn xinfo_full_group(py: Python<'_>, v: Value, decode: bool) -> PyResult<PyObject
 }
 
 /// Each element as a dict with `str` keys (see [`Shape::DictList`]).
-fn dict_list(py: Python<'_>, items: Vec<Value>, decode: bool) -> PyResult<PyObject> {
+fn dict_list(py: Python<'_>, items: Vec<Value>, decode: Decode) -> PyResult<PyObject> {
     let out = items
         .into_iter()
         .map(|i| str_key_dict(py, i, decode))
@@ -1076,7 +1072,7 @@ pub(crate) fn shaped_reply(
     py: Python<'_>,
     reply: Reply,
     shape: Shape,
-    decode: bool,
+    decode: Decode,
 ) -> PyResult<PyObject> {
     match reply {
         Reply::Value(v) => shaped(py, v, shape, decode),
@@ -1097,7 +1093,7 @@ pub(crate) fn shaped_reply(
 
 /// A flat array (or RESP3 set) frame as a `list` (a `set`), each element made from its bytes
 /// in the frame; `None` when the frame is not flat (the caller converts its `Value`).
-fn flat(py: Python<'_>, frame: &Frame, decode: bool) -> Option<PyResult<PyObject>> {
+fn flat(py: Python<'_>, frame: &Frame, decode: Decode) -> Option<PyResult<PyObject>> {
     let mut items = Vec::new();
     let mut failed = None;
     let done = frame.for_each_flat(|element| {
@@ -1140,9 +1136,9 @@ fn flat(py: Python<'_>, frame: &Frame, decode: bool) -> Option<PyResult<PyObject
 fn list_of(
     py: Python<'_>,
     v: Value,
-    decode: bool,
+    decode: Decode,
     sets: bool,
-    element: fn(Python<'_>, Value, bool) -> PyResult<PyObject>,
+    element: fn(Python<'_>, Value, Decode) -> PyResult<PyObject>,
 ) -> PyResult<PyObject> {
     let items = match v {
         Value::Array(items) => items,
@@ -1156,7 +1152,7 @@ fn list_of(
     Ok(PyList::new(py, out)?.into_any().unbind())
 }
 
-pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> PyResult<PyObject> {
+pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: Decode) -> PyResult<PyObject> {
     let v = match v {
         Value::Attribute { data, .. } => *data,
         v => v,
@@ -1245,7 +1241,7 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
             v => raw(py, v, decode),
         },
         Shape::FlatPairs => flat_pairs(py, v, decode),
-        Shape::Bytes => raw(py, v, false),
+        Shape::Bytes => raw(py, v, Decode::utf8(false)),
         Shape::ClientInfo => match string_of(&v) {
             Some(body) => client_info(py, body.as_bytes()),
             None => raw(py, v, decode),
@@ -1289,7 +1285,7 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: bool) -> Py
             v => raw(py, v, decode),
         },
         Shape::Str => match v {
-            Value::Bulk(b) | Value::Simple(b) => text(py, &b, true),
+            Value::Bulk(b) | Value::Simple(b) => text(py, &b, Decode::utf8(true)),
             v => raw(py, v, decode),
         },
         Shape::RankScore | Shape::RankScoreText => match v {

@@ -222,8 +222,8 @@ def test_constructor_keywords(server, protocol):
     decoding = oxredis.from_url(f"redis://127.0.0.1:{server.port}/3?decode_responses=True",
                                 protocol=protocol)
     assert decoding.get("in3") == "1"
-    with pytest.raises(NotImplementedError, match="oxredis"):
-        oxredis.Redis(port=server.port, encoding="latin-1")
+    latin1 = oxredis.Redis(port=server.port, db=3, encoding="latin-1", protocol=protocol)
+    assert latin1.get("in3") == b"1"
     r.flushdb()
 
 

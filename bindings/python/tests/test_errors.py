@@ -93,9 +93,11 @@ def test_not_implemented_names_are_importable(r):
     import oxredis.cluster
     import oxredis.sentinel
 
-    for cls in (oxredis.Connection, oxredis.sentinel.SentinelManagedConnection):
+    for cls in (oxredis.SentinelManagedConnection, oxredis.sentinel.SentinelManagedConnection):
         with pytest.raises(NotImplementedError, match="not implemented yet"):
             cls()
+    # Implemented since: a connection object, not connected until used.
+    assert oxredis.Connection(port=1).is_connected is False
 
 
 class socket_closed_port:

@@ -131,3 +131,118 @@ def test_the_asyncio_client_takes_the_same_policy(server, protocol):
     with pytest.raises(ConnectionError):
         asyncio.run(xread_while_killed(retry=Retry(NoBackoff(), 0)))
     assert asyncio.run(xread_while_killed()) in ([], {})
+
+
+# --- retry_on_timeout / retry_on_error ----------------------------------------------------------
+
+def _pause(server, ms):
+    """Holds every client's commands for ``ms`` milliseconds (CLIENT PAUSE ... ALL)."""
+    admin = oxredis.Redis(host="127.0.0.1", port=server.port)
+    assert admin.client_pause(ms, all=True) is True
+    admin.close()
+
+
+def test_retry_switches_make_the_policy():
+    from oxredis.connection import _retry_policy
+
+    assert _retry_policy(None, False, None) == (None, False)
+    assert _retry_policy(Retry(NoBackoff(), 2), False, []) == (
+        ("none", 0.0, 0.0, 2, ["busy_loading", "connection", "timeout"]), False)
+    # retry_on_timeout: TimeoutError added (already a default supported error) and reads that
+    # timed out after sending are sent again; the default policy when no retry= is given.
+    spec, reads = _retry_policy(None, True, None)
+    assert spec == ("exponential_with_jitter", 1.0, 0.01, 3,
+                    ["busy_loading", "connection", "timeout"]) and reads is True
+    only_conn = Retry(NoBackoff(), 4, supported_errors=(ConnectionError,))
+    assert _retry_policy(only_conn, False, [TimeoutError]) == (
+        ("none", 0.0, 0.0, 4, ["busy_loading", "connection", "timeout"]), True)
+    assert only_conn._supported_errors == (ConnectionError,)  # copied, not changed
+    assert _retry_policy(only_conn, False, [ReadOnlyError]) == (
+        ("none", 0.0, 0.0, 4, ["busy_loading", "connection", "read_only"]), False)
+    nothing = Retry(NoBackoff(), 1, supported_errors=())
+    assert _retry_policy(nothing, False, [ConnectionError]) == (
+        ("none", 0.0, 0.0, 1, ["busy_loading", "connection"]), False)
+    assert _retry_policy(nothing, False, [oxredis.RedisError])[1] is True
+
+
+def test_retry_on_timeout_sends_a_timed_out_read_again(server, protocol):
+    with pytest.warns(DeprecationWarning, match="retry_on_timeout"):
+        r = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                          socket_timeout=0.1, retry_on_timeout=True,
+                          retry=Retry(ConstantBackoff(0.02), 20))
+    assert r.get_connection_kwargs()["retry_on_timeout"] is True
+    assert r.set("rt:k", "v") is True and r.set("rt:n", 0) is True
+    _pause(server, 400)
+    started = time.monotonic()
+    assert r.get("rt:k") == b"v"  # timed out, sent again until the pause ended
+    assert time.monotonic() - started >= 0.2
+    # A write whose reply timed out is not sent again (a retry would have waited out the
+    # pause and returned 1): TimeoutError. The server drops the paused command of the closed
+    # connection or runs it once, never twice.
+    _pause(server, 400)
+    with pytest.raises(TimeoutError):
+        r.incr("rt:n")
+    time.sleep(0.5)
+    assert r.get("rt:n") in (b"0", b"1")
+    # Without the switch a read's timeout after sending is reported.
+    plain = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                          socket_timeout=0.1, retry=Retry(ConstantBackoff(0.02), 20))
+    assert plain.ping() is True
+    _pause(server, 300)
+    with pytest.raises(TimeoutError):
+        plain.get("rt:k")
+    time.sleep(0.4)
+    r.delete("rt:k", "rt:n")
+
+
+def test_retry_on_error_adds_the_errors(server, protocol):
+    # The Retry retries connection errors only; retry_on_error adds timeouts.
+    r = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                      socket_timeout=0.1, retry_on_error=[TimeoutError],
+                      retry=Retry(ConstantBackoff(0.02), 20, supported_errors=(ConnectionError,)))
+    assert r.set("rt:e", "v") is True
+    _pause(server, 300)
+    assert r.get("rt:e") == b"v"
+    # A Retry that retries nothing, with retry_on_error=[ConnectionError]: a read whose
+    # connection the server closed is sent again on a new one (CLIENT KILL).
+    v = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol, max_connections=1,
+                      retry=Retry(NoBackoff(), 2, supported_errors=()),
+                      retry_on_error=[ConnectionError])
+    admin = oxredis.Redis(host="127.0.0.1", port=server.port)
+    for _ in range(10):
+        assert admin.client_kill_filter(_id=v.client_id()) == 1
+        assert v.get("rt:e") == b"v"
+    r.delete("rt:e")
+
+
+def test_retry_on_timeout_asyncio(server, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    async def main():
+        with pytest.warns(DeprecationWarning):
+            r = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                             socket_timeout=0.1, retry_on_timeout=True,
+                             retry=Retry(ConstantBackoff(0.02), 20))
+        assert await r.set("rt:a", "v") is True
+        assert await r.set("rt:an", 0) is True
+        _pause(server, 400)
+        assert await r.get("rt:a") == b"v"
+        _pause(server, 400)
+        with pytest.raises(TimeoutError):
+            await r.incr("rt:an")
+        await asyncio.sleep(0.5)
+        assert await r.get("rt:an") in (b"0", b"1")
+        plain = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                             socket_timeout=0.1, retry=Retry(ConstantBackoff(0.02), 20))
+        assert await plain.ping() is True
+        _pause(server, 300)
+        with pytest.raises(TimeoutError):
+            await plain.get("rt:a")
+        await asyncio.sleep(0.4)
+        await r.delete("rt:a", "rt:an")
+        await r.aclose()
+        await plain.aclose()
+
+    asyncio.run(main())

@@ -115,6 +115,26 @@ def test_a_trusted_certificate_works_with_keywords_and_url(tls, protocol):
     assert d.ping() is True
 
 
+def test_ssl_connection_objects(tls, protocol):
+    c = oxredis.SSLConnection(host="127.0.0.1", port=tls.port, ssl_ca_certs=tls.files["ca"],
+                              protocol=protocol)
+    c.send_command("SET", "conn", "over tls")
+    assert c.read_response() == b"OK"
+    c.send_command("CONFIG", "GET", "tls-port")
+    reply = c.read_response()
+    assert (reply if protocol == 2 else [x for kv in reply.items() for x in kv]) == [
+        b"tls-port", str(tls.port).encode()]
+    c.disconnect()
+    pool = oxredis.ConnectionPool(connection_class=oxredis.SSLConnection, host="127.0.0.1",
+                                  port=tls.port, ssl_ca_certs=tls.files["ca"], protocol=protocol)
+    conn = pool.get_connection()
+    assert isinstance(conn, oxredis.SSLConnection)
+    conn.send_command("GET", "conn")
+    assert conn.read_response() == b"over tls"
+    pool.release(conn)
+    assert oxredis.Redis(connection_pool=pool).get("conn") == b"over tls"
+
+
 def test_asyncio_over_tls(tls, protocol):
     async def main():
         r = aredis.Redis(host="127.0.0.1", port=tls.port, ssl=True,

@@ -239,7 +239,8 @@ impl Default for ErrorKinds {
 ///   times with [`Retry::backoff`];
 /// - a connection error after the command may have been sent: retried only when the operation
 ///   is idempotent (read-only);
-/// - a timeout after sending: never retried (the server may still be running it);
+/// - a timeout after sending: never retried (the server may still be running it), unless the
+///   command is read-only and [`Retry::retry_reads_after_timeout`] is set;
 /// - a TLS failure ([`Error::tls_failure`](crate::Error::tls_failure): a certificate refused by
 ///   either side, no common version): never retried, it would fail the same way;
 /// - anything else (error replies, pool exhausted...): never retried.
@@ -260,6 +261,13 @@ pub struct Retry {
     /// command, so it is retried, writes included (e.g. `TryAgain`, `ReadOnly`, `MasterDown`
     /// during a failover). Removing `Connection` or `Timeout` stops those retries.
     pub retry_on: ErrorKinds,
+    /// Whether a read-only command whose reply timed out after it was sent is sent again
+    /// (default `false`). A timeout after sending is otherwise never retried: the server may
+    /// still be running the command. A read runs twice harmlessly, so a caller that prefers a
+    /// second try to the error opts in here (redis-py's `retry_on_timeout=True`); a write that
+    /// may have reached the server is never re-sent, whatever this says. Only with
+    /// [`ErrorKind::Timeout`] in [`retry_on`](Self::retry_on).
+    pub retry_reads_after_timeout: bool,
 }
 
 /// Default [`Retry::max_loading_wait`].
@@ -281,6 +289,7 @@ impl Default for Retry {
             retries: 3,
             max_loading_wait: DEFAULT_MAX_LOADING_WAIT,
             retry_on: ErrorKinds::DEFAULT,
+            retry_reads_after_timeout: false,
         }
     }
 }
@@ -294,6 +303,7 @@ impl Retry {
             retries,
             max_loading_wait: DEFAULT_MAX_LOADING_WAIT,
             retry_on: ErrorKinds::DEFAULT,
+            retry_reads_after_timeout: false,
         }
     }
 
@@ -308,6 +318,13 @@ impl Retry {
     /// The same policy retrying the errors in `kinds` (redis-py's `supported_errors`).
     pub fn with_retry_on(mut self, kinds: ErrorKinds) -> Retry {
         self.retry_on = kinds;
+        self
+    }
+
+    /// The same policy, sending a read-only command again after its reply timed out when
+    /// `on` (see [`retry_reads_after_timeout`](Self::retry_reads_after_timeout)).
+    pub fn with_retry_reads_after_timeout(mut self, on: bool) -> Retry {
+        self.retry_reads_after_timeout = on;
         self
     }
 
@@ -359,7 +376,8 @@ impl Sent {
 ///   times with [`Retry::backoff`];
 /// - a connection error after the command may have been sent: retried only when the operation
 ///   is idempotent (read-only);
-/// - a timeout after sending: never retried (the server may still be running it);
+/// - a timeout after sending: never retried (the server may still be running it), unless the
+///   command is read-only and [`Retry::retry_reads_after_timeout`] is set;
 /// - a TLS failure ([`Error::tls_failure`](crate::Error::tls_failure): a certificate refused by
 ///   either side, no common version): never retried, it would fail the same way;
 /// - anything else (error replies, pool exhausted...): never retried.
@@ -418,7 +436,9 @@ impl RetryState {
         }
         let retryable = match kind {
             ErrorKind::Connection => sent == Sent::No || idempotent,
-            ErrorKind::Timeout => sent == Sent::No,
+            ErrorKind::Timeout => {
+                sent == Sent::No || (idempotent && self.policy.retry_reads_after_timeout)
+            }
             // An error reply: the server refused the command, so it did not run.
             _ => err.code().is_some(),
         };
@@ -596,6 +616,35 @@ mod tests {
         assert_eq!(s.on_error(&e, Sent::No, false), Some(ms(5)));
         assert_eq!(s.on_error(&e, Sent::No, false), Some(ms(5)));
         assert_eq!(s.on_error(&e, Sent::No, false), None);
+    }
+
+    #[test]
+    fn reads_after_a_timeout_are_retried_only_when_asked() {
+        let ms = Duration::from_millis;
+        let timeout = err(ErrorKind::Timeout);
+        let base = Retry::new(Backoff::Constant(ms(5)), 2);
+        assert!(!base.retry_reads_after_timeout);
+        assert_eq!(
+            RetryState::new(base).on_error(&timeout, Sent::Maybe, true),
+            None
+        );
+        let reads = base.with_retry_reads_after_timeout(true);
+        // A read that timed out after sending: retried, within the budget.
+        let mut s = RetryState::new(reads);
+        assert_eq!(s.on_error(&timeout, Sent::Maybe, true), Some(ms(5)));
+        assert_eq!(s.on_error(&timeout, Sent::Maybe, true), Some(ms(5)));
+        assert_eq!(s.on_error(&timeout, Sent::Maybe, true), None);
+        // A write that may have reached the server: never.
+        assert_eq!(
+            RetryState::new(reads).on_error(&timeout, Sent::Maybe, false),
+            None
+        );
+        // Not without timeouts in the set.
+        let no_timeout = reads.with_retry_on(ErrorKinds::DEFAULT.without(ErrorKind::Timeout));
+        assert_eq!(
+            RetryState::new(no_timeout).on_error(&timeout, Sent::Maybe, true),
+            None
+        );
     }
 
     #[test]

@@ -230,3 +230,47 @@ fn a_connection_of_its_own_takes_any_command() {
     assert_eq!(conn.request(&get).unwrap(), Value::Nil);
     assert_eq!(r.get::<String>("k").unwrap(), "db0");
 }
+
+/// `Connection::can_read`: false while nothing is owed, true once a reply's bytes arrived
+/// (which stay for the read), and a wait with nothing does not break the connection.
+#[test]
+fn can_read_waits_for_a_reply_without_consuming_it() {
+    let server = RedisServer::new();
+    for protocol in PROTOCOLS {
+        let r = blocking_client(&server, protocol);
+        let mut conn = oxredis::Connection::connect(r.config()).unwrap();
+        assert!(!conn.can_read(Some(std::time::Duration::ZERO)).unwrap());
+        assert!(!conn
+            .can_read(Some(std::time::Duration::from_millis(50)))
+            .unwrap());
+        assert!(!conn.is_broken());
+        let mut ping = Cmd::new("PING");
+        ping.arg("hello");
+        conn.queue(&ping);
+        conn.flush().unwrap();
+        assert!(conn
+            .can_read(Some(std::time::Duration::from_secs(5)))
+            .unwrap());
+        assert!(conn.can_read(Some(std::time::Duration::ZERO)).unwrap());
+        assert_eq!(
+            conn.read_reply().unwrap().as_bytes(),
+            Some(&b"hello"[..]),
+            "{protocol:?}"
+        );
+        assert!(!conn.can_read(Some(std::time::Duration::ZERO)).unwrap());
+        assert!(conn.is_reusable());
+        // The server closes it: the wait reports the close.
+        let mut client_id = Cmd::new("CLIENT");
+        client_id.arg("ID");
+        let Value::Int(id) = conn.request(&client_id).unwrap() else {
+            panic!("CLIENT ID is an integer")
+        };
+        let killed: i64 = r.execute_command(("CLIENT", "KILL", "ID", id)).unwrap();
+        assert_eq!(killed, 1);
+        let e = conn
+            .can_read(Some(std::time::Duration::from_secs(5)))
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+        assert!(conn.is_broken());
+    }
+}

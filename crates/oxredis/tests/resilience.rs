@@ -126,6 +126,67 @@ macro_rules! a_hand_built_read_cut_off_after_sending_is_retried {
 
 both_clients!(a_hand_built_read_cut_off_after_sending_is_retried: a_hand_built_read_cut_off_after_sending_is_retried_blocking, a_hand_built_read_cut_off_after_sending_is_retried_async);
 
+/// Makes the whole server sleep `secs` (DEBUG SLEEP, on a connection of its own in a thread),
+/// and returns once it has started to.
+fn server_sleeps(addr: std::net::SocketAddr, secs: &'static str) -> std::thread::JoinHandle<()> {
+    use std::io::{Read, Write};
+    let handle = std::thread::spawn(move || {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        let cmd = format!(
+            "*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n${}\r\n{secs}\r\n",
+            secs.len()
+        );
+        s.write_all(cmd.as_bytes()).unwrap();
+        let mut reply = [0u8; 5];
+        s.read_exact(&mut reply).unwrap();
+        assert_eq!(&reply, b"+OK\r\n");
+    });
+    // The command is on its way; the server starts sleeping as soon as it reads it.
+    std::thread::sleep(Duration::from_millis(50));
+    handle
+}
+
+macro_rules! a_read_that_timed_out_is_retried_when_asked_a_write_never {
+    ($build:ident $(, $aw:tt)*) => {{
+        let server = RedisServer::new();
+        for protocol in PROTOCOLS {
+            let policy = Retry::new(Backoff::Constant(Duration::from_millis(20)), 20);
+            let r = builder(&server.url(), protocol)
+                .socket_timeout(Duration::from_millis(100))
+                .retry(policy.with_retry_reads_after_timeout(true))
+                .$build();
+            assert!(r.set("k", "v") $(.$aw)* .unwrap());
+            assert!(r.set("n", 0) $(.$aw)* .unwrap());
+            // The server is busy for 400 ms: the read times out after it was sent, and is
+            // sent again until the server answers.
+            let sleeping = server_sleeps(server.socket_addr(), "0.4");
+            let started = Instant::now();
+            let got: Option<String> = r.get("k") $(.$aw)* .unwrap();
+            assert_eq!(got.as_deref(), Some("v"), "{protocol:?}");
+            assert!(started.elapsed() >= Duration::from_millis(200), "{:?}", started.elapsed());
+            sleeping.join().unwrap();
+            // A write that timed out is reported, not sent again: applied once at most.
+            let sleeping = server_sleeps(server.socket_addr(), "0.4");
+            let e = r.incr("n") $(.$aw)* .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+            sleeping.join().unwrap();
+            assert_eq!(server.cli(&["GET", "n"]), "1", "INCR applied exactly once");
+            // Without the opt-in, the read's timeout is reported too.
+            let plain = builder(&server.url(), protocol)
+                .socket_timeout(Duration::from_millis(100))
+                .retry(policy)
+                .$build();
+            assert!(plain.ping() $(.$aw)* .unwrap());
+            let sleeping = server_sleeps(server.socket_addr(), "0.3");
+            let e = plain.get::<Option<String>>("k") $(.$aw)* .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+            sleeping.join().unwrap();
+        }
+    }};
+}
+
+both_clients!(a_read_that_timed_out_is_retried_when_asked_a_write_never: a_read_that_timed_out_is_retried_when_asked_a_write_never_blocking, a_read_that_timed_out_is_retried_when_asked_a_write_never_async);
+
 macro_rules! server_restart_under_a_live_client {
     ($build:ident $(, $aw:tt)*) => {{
         let mut server = RedisServer::new();

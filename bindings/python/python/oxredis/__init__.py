@@ -31,16 +31,16 @@ from .exceptions import (
     WatchError,
 )
 from .exceptions import LockError, LockNotOwnedError, NoScriptError, ExecAbortError  # noqa: F401
-from .connection import BlockingConnectionPool, ConnectionPool
-from .sentinel import Sentinel, SentinelConnectionPool
-from .cluster import RedisCluster
-from .unsupported import (
+from .connection import (
+    BlockingConnectionPool,
     Connection,
-    SentinelManagedConnection,
-    SentinelManagedSSLConnection,
+    ConnectionPool,
     SSLConnection,
     UnixDomainSocketConnection,
 )
+from .sentinel import Sentinel, SentinelConnectionPool
+from .cluster import RedisCluster
+from .unsupported import SentinelManagedConnection, SentinelManagedSSLConnection
 
 __version__ = "0.1.0"
 VERSION = (0, 1, 0)

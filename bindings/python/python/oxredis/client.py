@@ -3213,6 +3213,11 @@ class Redis(CoreCommands):
                  single_connection_client=False, health_check_interval=0, client_name=None,
                  lib_name="redis-py", lib_version=None, username=None, protocol=2,
                  cache=None, cache_config=None, _url=None, _explicit=frozenset(), **kwargs):
+        if retry_on_timeout:
+            warnings.warn(f"Call to '{type(self).__name__}.__init__' function with deprecated "
+                          "usage of input argument/s '['retry_on_timeout']'. (TimeoutError is "
+                          "included by default.) -- Deprecated since version 6.0.0.",
+                          DeprecationWarning, stacklevel=2)
         if connection_pool is None:
             from .connection import ConnectionPool
 
@@ -3225,6 +3230,7 @@ class Redis(CoreCommands):
                 health_check_interval=health_check_interval, client_name=client_name,
                 username=username, protocol=protocol, retry=retry, cache=cache,
                 cache_config=cache_config,
+                retry_on_timeout=retry_on_timeout, retry_on_error=retry_on_error,
                 # redis-py's ssl_keyfile, ssl_certfile, ssl_ca_certs... (see connection.py)
                 **{k: v for k, v in kwargs.items() if k.startswith("ssl_")},
             )
@@ -3462,8 +3468,10 @@ class Pipeline(_native.CommandQueue, CoreCommands):
 
     def __init__(self, client: Redis, transaction: bool = True):
         # The queue itself, and `_cmd`, `__len__` and `command_stack`, are native
-        # (`_native.CommandQueue`): each command is packed as it is queued.
+        # (`_native.CommandQueue`): each command is packed as it is queued, its `str`
+        # arguments in the client's encoding.
         self._client = client
+        self._set_encoding(client._native.encoding, client._native.encoding_errors)
         self.transaction = transaction
         self._watched = None
         self.explicit_transaction = False

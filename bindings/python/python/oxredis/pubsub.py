@@ -15,8 +15,13 @@ _SUBSCRIBE_TYPES = {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "s
                     "sunsubscribe"}
 
 
-def _key(name) -> bytes:
-    return name.encode() if isinstance(name, str) else bytes(name)
+def _key(name, native=None) -> bytes:
+    """``name`` as bytes: a ``str`` in the encoding of ``native`` (a native pub/sub session)."""
+    if isinstance(name, str):
+        if native is None:
+            return name.encode()
+        return name.encode(native.encoding, native.encoding_errors)
+    return bytes(name)
 
 
 class PubSub:
@@ -26,6 +31,10 @@ class PubSub:
         self._native = native
         self.ignore_subscribe_messages = ignore_subscribe_messages
         self._handlers: dict = {}  # channel/pattern (bytes) -> callable or None
+
+    def _key(self, name) -> bytes:
+        """A channel's or pattern's name as bytes, in the client's encoding."""
+        return _key(name, self._native)
 
     def __enter__(self):
         return self
@@ -47,19 +56,19 @@ class PubSub:
 
     @property
     def channels(self) -> dict:
-        return {c: self._handlers.get(_key(c)) for c in self._native.channels}
+        return {c: self._handlers.get(self._key(c)) for c in self._native.channels}
 
     @property
     def patterns(self) -> dict:
-        return {p: self._handlers.get(_key(p)) for p in self._native.patterns}
+        return {p: self._handlers.get(self._key(p)) for p in self._native.patterns}
 
     def _register(self, args, kwargs) -> list:
         names = list(args)
         for name, handler in kwargs.items():
             names.append(name)
-            self._handlers[_key(name)] = handler
+            self._handlers[self._key(name)] = handler
         for name in args:
-            self._handlers.setdefault(_key(name), None)
+            self._handlers.setdefault(self._key(name), None)
         return names
 
     def subscribe(self, *args, **kwargs) -> None:
@@ -101,13 +110,13 @@ class PubSub:
         kind = message["type"]
         if kind in _SUBSCRIBE_TYPES:
             if kind.endswith("unsubscribe") and message["channel"] is not None:
-                self._handlers.pop(_key(message["channel"]), None)
+                self._handlers.pop(self._key(message["channel"]), None)
             if self.ignore_subscribe_messages or ignore_subscribe_messages:
                 return None
             return message
         if kind in ("message", "pmessage", "smessage"):
             source = message["pattern"] if kind == "pmessage" else message["channel"]
-            handler = self._handlers.get(_key(source))
+            handler = self._handlers.get(self._key(source))
             if handler is not None:
                 handler(message)
                 return None

@@ -9,12 +9,9 @@ def _placeholder(name: str, what: str) -> type:
     return type(name, (), {"__init__": __init__, "__doc__": f"Not implemented yet: {what}."})
 
 
-Connection = _placeholder("Connection", "connections are managed in Rust")
-SSLConnection = _placeholder("SSLConnection", "TLS is not exposed to Python yet")
 SentinelManagedConnection = _placeholder(
     "SentinelManagedConnection", "connections are managed in Rust; Sentinel.master_for and "
     "slave_for return clients whose connections ask the sentinels")
 SentinelManagedSSLConnection = _placeholder(
     "SentinelManagedSSLConnection", "connections are managed in Rust; pass ssl=True to "
     "Sentinel or master_for/slave_for")
-UnixDomainSocketConnection = _placeholder("UnixDomainSocketConnection", "use unix_socket_path=")

@@ -621,20 +621,62 @@ impl Connection {
         Ok(res)
     }
 
+    /// Whether bytes of a reply are waiting to be read, now or within `timeout` (`None`: no
+    /// limit): redis-py's `Connection.can_read(timeout)`. What arrives stays in the read buffer
+    /// for the next read; a wait that ends with nothing does not break the connection.
+    ///
+    /// # Errors
+    /// A connection error (the server closed the connection, a reset); the connection is then
+    /// broken.
+    pub fn can_read(&mut self, timeout: Option<Duration>) -> Result<bool> {
+        self.state.check_usable()?;
+        if self.state.has_buffered_bytes() {
+            return Ok(true);
+        }
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let res = self.wait_readable(deadline);
+        let restored = self
+            .stream
+            .set_nonblocking(false)
+            .and_then(|()| self.stream.set_read_timeout(self.read_timeout));
+        let res = res?;
+        restored.map_err(|e| self.state.fail(e))?;
+        Ok(res)
+    }
+
+    /// One read with `deadline` (see [`can_read`](Self::can_read)).
+    fn wait_readable(&mut self, deadline: Option<Instant>) -> Result<bool> {
+        self.set_deadline(deadline)?;
+        match self.fill() {
+            Ok(()) => Ok(self.state.has_buffered_bytes()),
+            Err(e) if is_wait_over(&e) => {
+                // `fill` marked the connection broken, but no byte was lost: undo that.
+                self.state.unmark_broken();
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sets the socket up for a read that must end by `deadline` (`None`: no limit).
+    fn set_deadline(&mut self, deadline: Option<Instant>) -> Result<()> {
+        let set = match deadline {
+            None => self.stream.set_read_timeout(None),
+            Some(d) => match d.checked_duration_since(Instant::now()) {
+                // A zero read timeout is invalid: poll without blocking instead.
+                Some(left) if !left.is_zero() => self.stream.set_read_timeout(Some(left)),
+                _ => self.stream.set_nonblocking(true),
+            },
+        };
+        set.map_err(|e| self.state.fail(e))
+    }
+
     fn read_frame_until(&mut self, deadline: Option<Instant>) -> Result<Option<Value>> {
         loop {
             if let Some(v) = self.state.next_frame()? {
                 return Ok(Some(v));
             }
-            let set = match deadline {
-                None => self.stream.set_read_timeout(None),
-                Some(d) => match d.checked_duration_since(Instant::now()) {
-                    // A zero read timeout is invalid: poll without blocking instead.
-                    Some(left) if !left.is_zero() => self.stream.set_read_timeout(Some(left)),
-                    _ => self.stream.set_nonblocking(true),
-                },
-            };
-            set.map_err(|e| self.state.fail(e))?;
+            self.set_deadline(deadline)?;
             match self.fill() {
                 Ok(()) => {}
                 Err(e) if is_wait_over(&e) => {

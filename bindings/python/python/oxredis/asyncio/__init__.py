@@ -6,8 +6,14 @@ pub/sub, ``Script``), ``ConnectionPool`` / ``BlockingConnectionPool``, ``Sentine
 cluster client).
 """
 
-from ..connection import BlockingConnectionPool, ConnectionPool
 from .client import Monitor, Pipeline, PubSub, Redis, Script, StrictRedis
+from .connection import (
+    BlockingConnectionPool,
+    Connection,
+    ConnectionPool,
+    SSLConnection,
+    UnixDomainSocketConnection,
+)
 from .sentinel import Sentinel, SentinelConnectionPool
 
 from .cluster import RedisCluster
@@ -18,5 +24,6 @@ def from_url(url, **kwargs):
     return Redis.from_url(url, **kwargs)
 
 
-__all__ = ["BlockingConnectionPool", "ConnectionPool", "Monitor", "Pipeline", "PubSub", "Redis",
-           "RedisCluster", "Script", "Sentinel", "SentinelConnectionPool", "StrictRedis", "from_url"]
+__all__ = ["BlockingConnectionPool", "Connection", "ConnectionPool", "Monitor", "Pipeline",
+           "PubSub", "Redis", "RedisCluster", "Script", "Sentinel", "SentinelConnectionPool",
+           "SSLConnection", "StrictRedis", "UnixDomainSocketConnection", "from_url"]

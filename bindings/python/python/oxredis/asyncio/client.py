@@ -256,8 +256,10 @@ class Pipeline(_native.CommandQueue, CoreCommands):
 
     def __init__(self, client: Redis, transaction: bool = True):
         # The queue, `_cmd`, `__len__` and `command_stack` are native
-        # (`_native.CommandQueue`): each command is packed as it is queued.
+        # (`_native.CommandQueue`): each command is packed as it is queued, its `str`
+        # arguments in the client's encoding.
         self._client = client
+        self._set_encoding(client._native.encoding, client._native.encoding_errors)
         self.transaction = transaction
         self._scripts: dict = {}
         self._watched = None
@@ -445,6 +447,10 @@ class PubSub:
         self.ignore_subscribe_messages = ignore_subscribe_messages
         self._handlers: dict = {}
 
+    def _key(self, name) -> bytes:
+        """A channel's or pattern's name as bytes, in the client's encoding."""
+        return _key(name, self._native)
+
     async def __aenter__(self) -> "PubSub":
         return self
 
@@ -466,11 +472,11 @@ class PubSub:
 
     @property
     def channels(self) -> dict:
-        return {c: self._handlers.get(_key(c)) for c in self._native.channels}
+        return {c: self._handlers.get(self._key(c)) for c in self._native.channels}
 
     @property
     def patterns(self) -> dict:
-        return {p: self._handlers.get(_key(p)) for p in self._native.patterns}
+        return {p: self._handlers.get(self._key(p)) for p in self._native.patterns}
 
     def _call(self, method: str, *args):
         fut, completer = _future()
@@ -486,9 +492,9 @@ class PubSub:
         names = list(args)
         for name, handler in kwargs.items():
             names.append(name)
-            self._handlers[_key(name)] = handler
+            self._handlers[self._key(name)] = handler
         for name in args:
-            self._handlers.setdefault(_key(name), None)
+            self._handlers.setdefault(self._key(name), None)
         return names
 
     async def subscribe(self, *args, **kwargs) -> None:
@@ -525,13 +531,13 @@ class PubSub:
         kind = message["type"]
         if kind in _SUBSCRIBE_TYPES:
             if kind.endswith("unsubscribe") and message["channel"] is not None:
-                self._handlers.pop(_key(message["channel"]), None)
+                self._handlers.pop(self._key(message["channel"]), None)
             if self.ignore_subscribe_messages or ignore_subscribe_messages:
                 return None
             return message
         if kind in ("message", "pmessage", "smessage"):
             source = message["pattern"] if kind == "pmessage" else message["channel"]
-            handler = self._handlers.get(_key(source))
+            handler = self._handlers.get(self._key(source))
             if handler is not None:
                 result = handler(message)
                 if inspect.isawaitable(result):
