@@ -398,3 +398,169 @@ def test_timeseries_multi_key_and_info(rts):
     assert ts.info("b").duplicate_policy is None
     with pytest.raises(DataError):
         ts.mrange("-", "+", ["sensor=1"], with_labels=True, select_labels=["x"])
+
+
+# --- Search (Valkey 9.1 with RediSearch 2.10) --------------------------------------------
+from oxredis.commands.search import aggregation, reducers  # noqa: E402
+from oxredis.commands.search.aggregation import AggregateRequest, Asc, Desc  # noqa: E402
+from oxredis.commands.search.field import NumericField, TagField, TextField  # noqa: E402
+from oxredis.commands.search.index_definition import IndexDefinition, IndexType  # noqa: E402
+from oxredis.commands.search.query import NumericFilter, Query  # noqa: E402
+from oxredis.commands.search.result import Result  # noqa: E402
+from oxredis.commands.search.suggestion import Suggestion  # noqa: E402
+
+
+def _docs(result):
+    return [vars(d) for d in result.docs]
+
+
+def _index(r, name="idx"):
+    ft = r.ft(name)
+    ok = ft.create_index(
+        [TextField("title", weight=5.0), TextField("body"), NumericField("price", sortable=True),
+         TagField("tags")],
+        definition=IndexDefinition(prefix=["doc:"], index_type=IndexType.HASH))
+    assert ok in (b"OK", "OK")
+    r.hset("doc:1", mapping={"title": "hello world", "body": "lorem ipsum", "price": 10,
+                             "tags": "a,b"})
+    r.hset("doc:2", mapping={"title": "hello there", "body": "dolor sit", "price": 20,
+                             "tags": "b"})
+    r.hset("doc:3", mapping={"title": "goodbye", "body": "amet world", "price": 30,
+                             "tags": "c"})
+    return ft
+
+
+def test_search_queries(rs):
+    rs.flushall()
+    ft = _index(rs)
+    res = ft.search("hello")
+    assert isinstance(res, Result)
+    assert res.total == 2
+    assert _docs(res) == [
+        {"id": "doc:1", "payload": None, "title": "hello world", "body": "lorem ipsum",
+         "price": "10", "tags": "a,b"},
+        {"id": "doc:2", "payload": None, "title": "hello there", "body": "dolor sit",
+         "price": "20", "tags": "b"}]
+    assert res.docs[0].title == "hello world" and res.docs[0]["price"] == "10"
+    res = ft.search(Query("hello").sort_by("price", asc=False).return_fields("title", "price"))
+    assert _docs(res) == [
+        {"id": "doc:2", "payload": None, "price": "20", "title": "hello there"},
+        {"id": "doc:1", "payload": None, "price": "10", "title": "hello world"}]
+    res = ft.search(Query("world").no_content().sort_by("price"))
+    assert (res.total, _docs(res)) == (2, [{"id": "doc:1", "payload": None},
+                                           {"id": "doc:3", "payload": None}])
+    res = ft.search(Query("@tags:{b}").with_scores().return_field("price").sort_by("price"))
+    assert [(d.id, d.price, type(d.score)) for d in res.docs] == [
+        ("doc:1", "10", float), ("doc:2", "20", float)]
+    res = ft.search(Query("*").add_filter(NumericFilter("price", 15, 40)).sort_by("price")
+                    .paging(0, 1))
+    assert (res.total, [d.id for d in res.docs]) == (2, ["doc:2"])
+    res = ft.search(Query("@price:[$lo $hi]").sort_by("price").return_fields("price"),
+                    query_params={"lo": 5, "hi": 25})
+    assert [(d.id, d.price) for d in res.docs] == [("doc:1", "10"), ("doc:2", "20")]
+    res = ft.search(Query("hello").return_field("title", decode_field=False).sort_by("price"))
+    assert [d.title for d in res.docs] == [b"hello world", b"hello there"]
+    assert ft.search("nothingmatches").total == 0
+    assert "hello" in ft.explain("hello")
+    with pytest.raises(ResponseError):
+        rs.ft("nope").search("x")
+
+
+def test_search_aggregate(rs):
+    rs.flushall()
+    ft = _index(rs)
+    res = ft.aggregate(AggregateRequest("*").group_by("@tags", reducers.count().alias("n"))
+                       .sort_by(Asc("@tags")))
+    assert isinstance(res, aggregation.AggregateResult)
+    assert res.rows == [["tags", "a,b", "n", "1"], ["tags", "b", "n", "1"],
+                        ["tags", "c", "n", "1"]]
+    assert (res.cursor, res.total) == (None, 3)
+    res = ft.aggregate(AggregateRequest("*").load("@price").apply(double="@price*2")
+                       .sort_by(Desc("@double")).limit(0, 2))
+    assert res.rows == [["price", "30", "double", "60"], ["price", "20", "double", "40"]]
+    res = ft.aggregate(AggregateRequest("*").group_by(
+        [], reducers.sum("@price").alias("total"), reducers.avg("@price").alias("avg"),
+        reducers.max("@price").alias(aggregation.FIELDNAME)))
+    assert res.rows == [["total", "60", "avg", "20", "price", "30"]]
+    res = ft.aggregate(AggregateRequest("*").load("@price").sort_by(Asc("@price"))
+                       .cursor(count=2))
+    assert res.rows == [["price", "10"], ["price", "20"]]
+    assert res.cursor.cid != 0
+    res = ft.aggregate(res.cursor)
+    assert (res.rows, res.cursor.cid) == ([["price", "30"]], 0)  # 0: exhausted
+
+
+def test_search_index_management(rs):
+    rs.flushall()
+    ft = _index(rs)
+    info = ft.info()
+    assert (info["index_name"], info["num_docs"]) == ("idx", 3)
+    assert info["attributes"][0][:8] == ["identifier", "title", "attribute", "title", "type",
+                                         "TEXT", "WEIGHT", "5"]
+    assert sorted(ft.tagvals("tags")) == ["a", "b", "c"]
+    assert ft.aliasadd("al") == "OK"
+    assert rs.ft("al").search("goodbye").total == 1
+    assert ft.aliasupdate("al") == "OK"
+    assert ft.aliasdel("al") == "OK"
+    assert ft.alter_schema_add([NumericField("extra")]) == "OK"
+    assert ft.dict_add("d", "foo", "bar") == 2
+    assert sorted(ft.dict_dump("d")) == ["bar", "foo"]
+    assert ft.dict_del("d", "foo") == 1
+    # The score is the term's share of the documents (it depends on what was indexed
+    # before): its text.
+    (entry,) = ft.spellcheck("helo")["helo"]
+    assert entry["suggestion"] == "hello" and float(entry["score"]) > 0
+    assert ft.synupdate("g1", False, "hello", "hi") == "OK"
+    assert ft.syndump() == {"hi": ["g1"], "hello": ["g1"]}
+    assert ft.sugadd("sug", Suggestion("hello", 1.0), Suggestion("help", 2.0)) == 2
+    sugs = ft.sugget("sug", "hel", with_scores=True)
+    assert sorted((s.string, type(s.score)) for s in sugs) == [("hello", float),
+                                                              ("help", float)]
+    assert [str(s) for s in ft.sugget("sug", "hell")] == ["hello"]
+    assert ft.suglen("sug") == 2
+    assert ft.sugdel("sug", "help") == 1
+    assert vars(ft.load_document("doc:1")) == {
+        "id": "doc:1", "payload": None, "title": "hello world", "body": "lorem ipsum",
+        "price": "10", "tags": "a,b"}
+    assert ft.dropindex(delete_documents=True) == "OK"
+    assert rs.exists("doc:1") == 0
+
+
+def test_search_json_index_pipeline_and_bytes(search_server, protocol):
+    r = oxredis.Redis(host="127.0.0.1", port=search_server.port, protocol=protocol)
+    r.flushall()
+    ft = r.ft("jidx")
+    assert ft.create_index(
+        [TextField("$.name", as_name="name"), NumericField("$.age", as_name="age")],
+        definition=IndexDefinition(prefix=["p:"], index_type=IndexType.JSON)) == b"OK"
+    assert r.json().set("p:1", "$", {"name": "ann", "age": 30}) is True
+    assert _docs(ft.search("@name:ann")) == [
+        {"id": "p:1", "payload": None, "json": '{"name":"ann","age":30}'}]
+    assert _docs(ft.search(Query("*").return_field("age"))) == [
+        {"id": "p:1", "payload": None, "age": "30"}]
+    # In a pipeline FT.SEARCH gives the reply as RESP2 sends it (as redis-py does).
+    pipe = ft.pipeline()
+    pipe.search(Query("*"))
+    pipe.json().get("p:1", ".age")
+    assert pipe.execute() == [[1, b"p:1", [b"$", b'{"name":"ann","age":30}']], 30]
+    res = ft.aggregate(AggregateRequest("*").load("@age"))
+    assert res.rows == [[b"age", b"30"]]
+    r.close()
+
+
+def test_search_asyncio(search_server, protocol):
+    async def main():
+        r = aredis.Redis(host="127.0.0.1", port=search_server.port, protocol=protocol,
+                         decode_responses=True)
+        await r.flushall()
+        ft = r.ft("aidx")
+        assert await ft.create_index([TextField("t")]) == "OK"
+        await r.hset("a:1", mapping={"t": "async text"})
+        res = await ft.search("async")
+        assert (res.total, _docs(res)) == (1, [{"id": "a:1", "payload": None,
+                                                "t": "async text"}])
+        res = await ft.aggregate(AggregateRequest("*").load("@t"))
+        assert res.rows == [["t", "async text"]]
+        await r.aclose()
+
+    asyncio.run(main())

@@ -720,6 +720,13 @@ class CoreCommands(SentinelCommands):
 
         return TimeSeries(client=self)
 
+    def ft(self, index_name="idx"):
+        """The Search commands of the index ``index_name``
+        (``oxredis.commands.search.Search``) on this client."""
+        from .commands.search import Search
+
+        return Search(client=self, index_name=index_name)
+
     # --- strings -------------------------------------------------------------------------
     def set(self, name, value, ex=None, px=None, nx=False, xx=False, keepttl=False,
             get=False, exat=None, pxat=None):
