@@ -234,10 +234,11 @@ class ClusterServers:
     """A Redis Cluster of six servers of our own (3 primaries, each with one replica), formed
     by hand as crates/oxredis-test-support does: CLUSTER ADDSLOTSRANGE on the primaries, MEET,
     then REPLICATE; ready when every node says ``cluster_state:ok``, every replica's link is
-    up and every node lists the same three shards with their replicas."""
+    up and every node lists the same three shards with their replicas. ``extra_args`` go to
+    every server (``--loadmodule``...)."""
 
-    def __init__(self):
-        args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+    def __init__(self, extra_args=()):
+        args = [*extra_args, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                 "--cluster-node-timeout", "2000", "--repl-diskless-sync-delay", "0",
                 # CLUSTER SLOTS lists a replica once its replication offset is above 0:
                 # the primary's PING to its replicas (every 10 s by default) makes it so.
@@ -439,3 +440,11 @@ def rs(search_server, protocol):
     client = _module_client(search_server, protocol, decode=True)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def json_bloom_cluster():
+    """A 6-node cluster (as ``cluster``) whose servers load RedisJSON and RedisBloom."""
+    c = ClusterServers(_loadmodule_args(_module_paths("rejson.so", "redisbloom.so")))
+    yield c
+    c.stop()

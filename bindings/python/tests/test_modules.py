@@ -331,6 +331,32 @@ def test_bloom_family_in_pipelines_and_asyncio(rm, json_bloom_server, protocol):
     asyncio.run(main())
 
 
+
+def test_json_and_bloom_on_a_cluster(json_bloom_cluster, protocol):
+    rc = oxredis.RedisCluster(host="127.0.0.1", port=json_bloom_cluster.ports[0],
+                              protocol=protocol)
+    rc.flushall(target_nodes=oxredis.RedisCluster.PRIMARIES)
+    j = rc.json()
+    keys = ["a", "b", "c", "d", "e"]  # in the three primaries' slots
+    assert len({json_bloom_cluster.primary_of(rc.keyslot(k)) for k in keys}) == 3
+    for k in keys:
+        assert j.set(k, "$", {"k": k, "n": 1}) is True
+    assert [j.get(k, ".k") for k in keys] == keys
+    assert [j.numincrby(k, ".n", 1) for k in keys] == [2] * 5
+    assert j.type("c", "$.n") == [b"integer"]
+    assert j.mget(["{t}1", "{t}2"], "$") == [None, None]
+    assert j.mset([("{t}1", "$", 1), ("{t}2", "$", [2])]) is True
+    assert j.mget(["{t}1", "{t}2"], "$") == [[1], [[2]]]
+    assert rc.bf().add("bfk", "x") == 1
+    assert rc.bf().info("bfk").insertedNum == 1
+    assert rc.topk().reserve("tk", 1, 10, 2, 0.5) is True
+    with rc.pipeline() as pipe:
+        pipe.json().get("a", ".k")
+        pipe.bf().exists("bfk", "x")
+        pipe.json().arrappend("{t}2", "$", 3)
+        assert pipe.execute() == ["a", 1, [2]]
+    rc.close()
+
 # --- TimeSeries --------------------------------------------------------------------------
 def _series(rts):
     ts = rts.ts()
