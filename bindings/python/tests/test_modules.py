@@ -15,7 +15,7 @@ import oxredis
 import oxredis.asyncio as aredis
 from oxredis.commands.bf import BFInfo, CFInfo, CMSInfo, TDigestInfo, TopKInfo
 from oxredis.commands.json.path import Path
-from oxredis.commands.timeseries import TSInfo
+from oxredis.commands.timeseries import TSInfo, _n_range, _range_lists
 from oxredis.exceptions import DataError, ResponseError
 
 DOC = {"a": 1, "b": [1, 2], "s": "hi", "t": True, "o": {"x": 1.5}, "n": None}
@@ -163,6 +163,32 @@ def test_json_pipelines(rm):
         plain.json().type("q", ".v")
         plain.get("n")
         assert plain.execute() == [True, 2, b"integer", b"1"]
+
+
+def test_json_set_file_and_set_path(rm, json_bloom_server, protocol, tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "one.json").write_text('{"a": 1}')
+    (tmp_path / "sub" / "two.json").write_text("[1, 2]")
+    (tmp_path / "bad.json").write_text("not json")
+    j = rm.json()
+    assert j.set_file("f", "$", str(tmp_path / "one.json")) is True
+    assert j.get("f") == {"a": 1}
+    base = str(tmp_path)
+    # Each file under its path without the extension; a file that is not JSON: False.
+    assert j.set_path("$", base) == {f"{base}/one.json": True, f"{base}/sub/two.json": True,
+                                     f"{base}/bad.json": False}
+    assert j.get(f"{base}/one") == {"a": 1}
+    assert j.get(f"{base}/sub/two") == [1, 2]
+
+    async def main():
+        r = aredis.Redis(host="127.0.0.1", port=json_bloom_server.port, protocol=protocol)
+        assert await r.json().set_file("af", "$", str(tmp_path / "one.json")) is True
+        assert await r.json().set_path("$", str(tmp_path / "sub")) == {
+            f"{base}/sub/two.json": True}
+        assert await r.json().get("af") == {"a": 1}
+        await r.aclose()
+
+    asyncio.run(main())
 
 
 def test_json_asyncio(json_bloom_server, protocol):
@@ -548,6 +574,25 @@ def test_search_index_management(rs):
     assert vars(ft.load_document("doc:1")) == {
         "id": "doc:1", "payload": None, "title": "hello world", "body": "lorem ipsum",
         "price": "10", "tags": "a,b"}
+    with pytest.warns(DeprecationWarning):
+        assert ft.get("doc:1", "nokey") == [["title", "hello world", "body", "lorem ipsum",
+                                             "price", "10", "tags", "a,b"], None]
+    with pytest.warns(DeprecationWarning):
+        assert ft.config_set("TIMEOUT", 400) is True
+    with pytest.warns(DeprecationWarning):
+        assert ft.config_get("TIMEOUT") == {"TIMEOUT": "400"}
+    with pytest.warns(DeprecationWarning):
+        assert ft.add_document("doc:4", title="added", price=40) == "OK"
+    assert rs.hgetall("doc:4") == {"title": "added", "price": "40"}
+    with pytest.warns(DeprecationWarning):
+        assert ft.delete_document("doc:4", delete_actual_document=True) == 1
+    assert rs.exists("doc:4") == 0
+    indexer = ft.batch_indexer(chunk_size=2)
+    for i in range(5):
+        indexer.add_document(f"doc:b{i}", title=f"batch {i}")
+    assert (indexer.total, indexer.current_chunk) == (5, 1)
+    indexer.commit()
+    assert ft.search(Query("batch").paging(0, 0)).total == 5
     assert ft.dropindex(delete_documents=True) == "OK"
     assert rs.exists("doc:1") == 0
 
@@ -571,6 +616,11 @@ def test_search_json_index_pipeline_and_bytes(search_server, protocol):
     assert pipe.execute() == [[1, b"p:1", [b"$", b'{"name":"ann","age":30}']], 30]
     res = ft.aggregate(AggregateRequest("*").load("@age"))
     assert res.rows == [[b"age", b"30"]]
+    # As redis-py: FT.CONFIG SET's b"OK" is not "OK", so False when not decoding.
+    with pytest.warns(DeprecationWarning):
+        assert ft.config_set("TIMEOUT", 500) is False
+    with pytest.warns(DeprecationWarning):
+        assert ft.config_get("TIMEOUT") == {b"TIMEOUT": b"500"}
     r.close()
 
 
@@ -590,3 +640,45 @@ def test_search_asyncio(search_server, protocol):
         await r.aclose()
 
     asyncio.run(main())
+
+
+def _sent(r, call, name, *args):
+    """``call()`` sent ``name args...`` to a server whose module does not know ``name``
+    (RedisTimeSeries 1.12 predates TS.NRANGE, TS.READ and TS.QUERYLABELS)."""
+    if r.execute_command("COMMAND", "INFO", name) != [None]:
+        return False
+    words = " ".join(f"'{a}'" for a in args)
+    with pytest.raises(ResponseError) as e:
+        call()
+    assert str(e.value).rstrip() == (
+        f"unknown command '{name}', with args beginning with: {words}")
+    return True
+
+
+def test_timeseries_newer_commands(rts):
+    ts = rts.ts()
+    # redis-py's parsers of their RESP2 replies:
+    assert _n_range([[1, [b"1.5", b"2"]], [2, [b"3", b"nan"]]])[0] == [1, [1.5, 2.0]]
+    assert _range_lists([[1, b"1.5"], [2, b"3"]]) == [[1, 1.5], [2, 3.0]]
+    with pytest.raises(DataError, match="At least one key"):
+        ts.nrange([], 0, 10)
+    with pytest.raises(DataError, match="one aggregation spec per key"):
+        ts.nrange(["a", "b"], 0, 10, aggregators=["avg"], bucket_size_msec=5)
+    with pytest.raises(DataError, match="block_min_count requires block_milliseconds"):
+        ts.read("a", 0, block_min_count=2)
+    with pytest.raises(DataError, match="filters cannot be an empty collection"):
+        ts.querylabels(filters=[])
+    unknown = [
+        _sent(rts, lambda: ts.nrange(["a", "b"], 0, 10, count=2, aggregators=["avg", "max"],
+                                     bucket_size_msec=5), "TS.NRANGE", 2, "a", "b", 0, 10,
+              "COUNT", 2, "AGGREGATION", "avg", "max", 5),
+        _sent(rts, lambda: ts.nrevrange(["a"], "-", "+", latest=True, empty=True),
+              "TS.NREVRANGE", 1, "a", "-", "+", "LATEST", "EMPTY"),
+        _sent(rts, lambda: ts.read("a", 5, block_milliseconds=100, max_count=3), "TS.READ",
+              "a", 5, "BLOCK", 100, 1, "MAX_COUNT", 3),
+        _sent(rts, lambda: ts.querylabels("sensor", filters=["area=n"]), "TS.QUERYLABELS",
+              "VALUES", "sensor", "FILTER", "area=n"),
+    ]
+    if all(unknown):
+        pytest.skip("TS.NRANGE, TS.NREVRANGE, TS.READ, TS.QUERYLABELS need RedisTimeSeries "
+                    "1.16+: only what is sent is checked")

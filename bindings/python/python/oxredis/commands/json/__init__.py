@@ -246,28 +246,64 @@ class JSONCommands(ModuleCommands):
             obj = _decode_keys(obj)
         return self._send(None, OK, "JSON.MERGE", name, str(path), self._encode(obj))
 
+    def _is_asyncio(self) -> bool:
+        client = self if self._is_pipeline else self.client
+        return type(client).__module__.startswith("oxredis.asyncio") and not self._is_pipeline
+
     def set_file(self, name, path, file_name, nx=False, xx=False, decode_keys=False,
                  fpha=None):
-        """JSON.SET of the JSON read from the file ``file_name``."""
+        """JSON.SET of the JSON read from the file ``file_name`` (on the asyncio client a
+        coroutine that reads it in a thread)."""
+        if self._is_asyncio():
+            return self._set_file_async(name, path, file_name, nx, xx, decode_keys, fpha)
         with open(file_name) as f:
             content = _json.loads(f.read())
         return self.set(name, path, content, nx=nx, xx=xx, decode_keys=decode_keys,
                         fpha=fpha)
 
+    async def _set_file_async(self, name, path, file_name, nx, xx, decode_keys, fpha):
+        import asyncio
+
+        def read():
+            with open(file_name) as f:
+                return _json.loads(f.read())
+        content = await asyncio.to_thread(read)
+        return await self.set(name, path, content, nx=nx, xx=xx, decode_keys=decode_keys,
+                              fpha=fpha)
+
+    @staticmethod
+    def _json_files(root_folder) -> list:
+        return [os.path.join(root, file) for root, _dirs, files in os.walk(root_folder)
+                for file in files]
+
     def set_path(self, json_path, root_folder, nx=False, xx=False, decode_keys=False,
                  fpha=None):
         """``set_file`` of every file under ``root_folder``, each under its path without
-        the extension as the key; ``{file path: True, or False when not JSON}``."""
+        the extension as the key; ``{file path: True, or False when not JSON}`` (a coroutine
+        on the asyncio client)."""
+        if self._is_asyncio():
+            return self._set_path_async(json_path, root_folder, nx, xx, decode_keys, fpha)
         results = {}
-        for root, _dirs, files in os.walk(root_folder):
-            for file in files:
-                file_path = os.path.join(root, file)
-                try:
-                    self.set_file(file_path.rsplit(".")[0], json_path, file_path, nx=nx,
-                                  xx=xx, decode_keys=decode_keys, fpha=fpha)
-                    results[file_path] = True
-                except _json.JSONDecodeError:
-                    results[file_path] = False
+        for file_path in self._json_files(root_folder):
+            try:
+                self.set_file(file_path.rsplit(".")[0], json_path, file_path, nx=nx, xx=xx,
+                              decode_keys=decode_keys, fpha=fpha)
+                results[file_path] = True
+            except _json.JSONDecodeError:
+                results[file_path] = False
+        return results
+
+    async def _set_path_async(self, json_path, root_folder, nx, xx, decode_keys, fpha):
+        import asyncio
+
+        results = {}
+        for file_path in await asyncio.to_thread(self._json_files, root_folder):
+            try:
+                await self._set_file_async(file_path.rsplit(".")[0], json_path, file_path,
+                                           nx, xx, decode_keys, fpha)
+                results[file_path] = True
+            except _json.JSONDecodeError:
+                results[file_path] = False
         return results
 
     def strlen(self, name, path=None):

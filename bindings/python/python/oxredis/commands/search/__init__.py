@@ -342,6 +342,31 @@ class SearchCommands(ModuleCommands):
             return conn.execute_command(*args)
         return self._send(None, RAW, *args)
 
+    def get(self, *ids):
+        """FT.MGET (deprecated by redis-py): each document's fields as a flat list, or
+        ``None``."""
+        _deprecated("get", "2.0.0", "deprecated since redisearch 2.0")
+        return self._send(None, RESP2, "FT.MGET", self.index_name, *ids)
+
+    def config_set(self, option, value):
+        """FT.CONFIG SET (deprecated by redis-py for CONFIG SET). As redis-py, ``True`` only
+        when the reply compares equal to ``"OK"``: with ``decode_responses`` off the reply is
+        ``b"OK"`` and this is ``False``."""
+        _deprecated("config_set", "8.0.0", "deprecated since Redis 8.0, call config_set from "
+                    "core module instead")
+        return self._send(lambda r: r == "OK", RAW, "FT.CONFIG", "SET", option, value)
+
+    def config_get(self, option):
+        """FT.CONFIG GET (deprecated by redis-py for CONFIG GET): ``{option: value}``."""
+        _deprecated("config_get", "8.0.0", "deprecated since Redis 8.0, call config_get from "
+                    "core module instead")
+
+        def post(res):
+            if isinstance(res, dict):
+                return dict(res)
+            return {kv[0]: kv[1] for kv in res} if res else {}
+        return self._send(post, RAW, "FT.CONFIG", "GET", option)
+
 
 def _spellcheck(res) -> dict:
     corrections = {}
@@ -373,9 +398,47 @@ class Search(SearchCommands, PipelineNamespace):
 
     _COMMANDS = SearchCommands
 
+    class BatchIndexer:
+        """Adds documents (FT.ADD) in pipelines of ``chunk_size``, sent by ``commit()`` (and
+        when a chunk is full). Blocking clients only."""
+
+        def __init__(self, client, chunk_size=1000):
+            self.client = client
+            self.execute_command = client.execute_command
+            self._pipeline = client.pipeline(transaction=False, shard_hint=None)
+            self.total = 0
+            self.chunk_size = chunk_size
+            self.current_chunk = 0
+
+        def __del__(self):
+            if self.current_chunk:
+                self.commit()
+
+        def add_document(self, doc_id, nosave=False, score=1.0, payload=None, replace=False,
+                         partial=False, no_create=False, **fields):
+            """Queues FT.ADD of one document."""
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self._pipeline.add_document(doc_id, nosave=nosave, score=score,
+                                            payload=payload, replace=replace,
+                                            partial=partial, no_create=no_create, **fields)
+            self.current_chunk += 1
+            self.total += 1
+            if self.current_chunk >= self.chunk_size:
+                self.commit()
+
+        def commit(self):
+            """Sends the queued documents."""
+            self._pipeline.execute()
+            self.current_chunk = 0
+
     def __init__(self, client, index_name="idx"):
         PipelineNamespace.__init__(self, client)
         self.index_name = index_name
+
+    def batch_indexer(self, chunk_size=100):
+        """A ``BatchIndexer`` adding documents ``chunk_size`` at a time."""
+        return self.BatchIndexer(self, chunk_size=chunk_size)
 
     def _pipeline_state(self) -> dict:
         return {**PipelineNamespace._pipeline_state(self), "index_name": self.index_name}

@@ -28,6 +28,20 @@ def _range(reply) -> list:
     return [(r[0], *[float(v) for v in r[1:]]) for r in reply]
 
 
+def _range_lists(reply) -> list:
+    """Samples as ``[timestamp, float, ...]`` lists (redis-py's ``parse_range_unified``)."""
+    if not reply:
+        return []
+    return [[r[0], *[float(v) for v in r[1:]]] for r in reply]
+
+
+def _n_range(reply) -> list:
+    """TS.NRANGE's rows: ``[[timestamp, [float...]]]``."""
+    if not reply:
+        return []
+    return [[int(row[0]), [float(v) for v in row[1]]] for row in reply]
+
+
 def _get(reply):
     return (int(reply[0]), float(reply[1])) if reply else None
 
@@ -295,6 +309,82 @@ class TimeSeriesCommands(ModuleCommands):
     def info(self, key):
         """TS.INFO as a ``TSInfo``."""
         return self._send(TSInfo, RAW, "TS.INFO", key)
+
+    def _n_range_params(self, keys, from_time, to_time, count, aggregators, bucket_size_msec,
+                        filter_by_ts, filter_by_min_value, filter_by_max_value, align, latest,
+                        bucket_timestamp, empty):
+        if not keys:
+            raise DataError("At least one key must be provided.")
+        params = [len(keys), *keys, from_time, to_time]
+        self._filters(params, latest, filter_by_ts, filter_by_min_value, filter_by_max_value)
+        if count is not None:
+            params += ["COUNT", count]
+        if align is not None:
+            params += ["ALIGN", align]
+        if aggregators is not None:
+            specs = [aggregators] if isinstance(aggregators, str) else list(aggregators)
+            if len(specs) != len(keys):
+                raise DataError(
+                    "AGGREGATION requires exactly one aggregation spec per key (expected "
+                    f"{len(keys)}, got {len(specs)}); a spec may list multiple "
+                    "comma-separated aggregators.")
+            params += ["AGGREGATION", *specs, bucket_size_msec]
+        if bucket_timestamp is not None:
+            params += ["BUCKETTIMESTAMP", bucket_timestamp]
+        if empty:
+            params.append("EMPTY")
+        return params
+
+    def nrange(self, keys, from_time, to_time, count=None, aggregators=None,
+               bucket_size_msec=0, filter_by_ts=None, filter_by_min_value=None,
+               filter_by_max_value=None, align=None, latest=False, bucket_timestamp=None,
+               empty=False):
+        """TS.NRANGE (RedisTimeSeries 1.16+): the samples of several series side by side,
+        ``[[timestamp, [float per key]]]``."""
+        params = self._n_range_params(keys, from_time, to_time, count, aggregators,
+                                      bucket_size_msec, filter_by_ts, filter_by_min_value,
+                                      filter_by_max_value, align, latest, bucket_timestamp,
+                                      empty)
+        return self._send(_n_range, RESP2, "TS.NRANGE", *params)
+
+    def nrevrange(self, keys, from_time, to_time, count=None, aggregators=None,
+                  bucket_size_msec=0, filter_by_ts=None, filter_by_min_value=None,
+                  filter_by_max_value=None, align=None, latest=False, bucket_timestamp=None,
+                  empty=False):
+        """TS.NREVRANGE: as ``nrange``, newest first."""
+        params = self._n_range_params(keys, from_time, to_time, count, aggregators,
+                                      bucket_size_msec, filter_by_ts, filter_by_min_value,
+                                      filter_by_max_value, align, latest, bucket_timestamp,
+                                      empty)
+        return self._send(_n_range, RESP2, "TS.NREVRANGE", *params)
+
+    def read(self, key, timestamp, block_milliseconds=None, block_min_count=None,
+             max_count=None):
+        """TS.READ (RedisTimeSeries 1.16+): the samples after ``timestamp`` (waiting up to
+        ``block_milliseconds`` for ``block_min_count`` of them), ``[[timestamp, float]]``."""
+        params = [key, timestamp]
+        if block_milliseconds is None:
+            if block_min_count is not None:
+                raise DataError("block_min_count requires block_milliseconds to be set; the "
+                                "BLOCK group is all-or-nothing.")
+        else:
+            params += ["BLOCK", block_milliseconds,
+                       1 if block_min_count is None else block_min_count]
+        if max_count is not None:
+            params += ["MAX_COUNT", max_count]
+        return self._send(_range_lists, RESP2, "TS.READ", *params)
+
+    def querylabels(self, label=None, filters=None):
+        """TS.QUERYLABELS (RedisTimeSeries 1.16+): the label names (or ``label``'s values)
+        of the series matching ``filters`` (all series when ``None``), as a ``set``."""
+        params = ["LABELS"] if label is None else ["VALUES", label]
+        if filters is not None:
+            filters = list(filters)
+            if not filters:
+                raise DataError("filters cannot be an empty collection; pass None to query "
+                                "all indexed series.")
+            params += ["FILTER", *filters]
+        return self._send(lambda r: set(r) if r else set(), RESP2, "TS.QUERYLABELS", *params)
 
     def queryindex(self, filters):
         """TS.QUERYINDEX: the keys matching ``filters`` (``str``)."""
