@@ -15,7 +15,6 @@ import json as _json
 import os
 import re
 from enum import Enum
-from typing import Any
 
 from ...client import OK, RAW, RESP2
 from ...exceptions import DataError

@@ -14,8 +14,8 @@ import itertools
 import time
 import warnings
 
+from ...client import BYTES as _BYTES
 from ...client import RAW, RESP2
-from ...exceptions import DataError
 from .. import ModuleCommands, PipelineNamespace, _text
 from ._util import to_string
 from .aggregation import AggregateRequest, AggregateResult, Cursor
@@ -443,5 +443,3 @@ class Search(SearchCommands, PipelineNamespace):
     def _pipeline_state(self) -> dict:
         return {**PipelineNamespace._pipeline_state(self), "index_name": self.index_name}
 
-
-from ...client import BYTES as _BYTES  # noqa: E402
