@@ -45,8 +45,8 @@ class Server:
     """A redis-server process of our own; ``args`` are more command-line options (e.g.
     ``--requirepass``, ``--replicaof``); on ``port``, else a free one."""
 
-    def __init__(self, args=(), port=None):
-        binary = _server_binary()
+    def __init__(self, args=(), port=None, binary=None, env=None):
+        binary = binary or _server_binary()
         self.dir = tempfile.mkdtemp(prefix="oxredis-py-")
         self.port = port or _free_port()
         self.unix_socket = os.path.join(self.dir, "redis.sock")
@@ -55,6 +55,7 @@ class Server:
              "--appendonly", "no", "--dir", self.dir, "--unixsocket", self.unix_socket,
              "--unixsocketperm", "700", "--enable-debug-command", "yes", *args],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=None if env is None else {**os.environ, **env},
         )
         deadline = time.monotonic() + 10
         while True:
@@ -233,10 +234,11 @@ class ClusterServers:
     """A Redis Cluster of six servers of our own (3 primaries, each with one replica), formed
     by hand as crates/oxredis-test-support does: CLUSTER ADDSLOTSRANGE on the primaries, MEET,
     then REPLICATE; ready when every node says ``cluster_state:ok``, every replica's link is
-    up and every node lists the same three shards with their replicas."""
+    up and every node lists the same three shards with their replicas. ``extra_args`` go to
+    every server (``--loadmodule``...)."""
 
-    def __init__(self):
-        args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+    def __init__(self, extra_args=()):
+        args = [*extra_args, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                 "--cluster-node-timeout", "2000", "--repl-diskless-sync-delay", "0",
                 # CLUSTER SLOTS lists a replica once its replication offset is above 0:
                 # the primary's PING to its replicas (every 10 s by default) makes it so.
@@ -320,5 +322,129 @@ class ClusterServers:
 @pytest.fixture(scope="session")
 def cluster():
     c = ClusterServers()
+    yield c
+    c.stop()
+
+
+# --- Redis Stack modules -------------------------------------------------------------------
+# The libraries `scripts/ensure-modules.sh` fetches into the repository's .servers/ (CI's
+# scripts/test.sh and scripts/python-test.sh run it first), or $OXREDIS_MODULES_DIR.
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+
+
+def modules_dir() -> str:
+    return os.environ.get("OXREDIS_MODULES_DIR") or os.path.join(
+        REPO, ".servers", "redis-stack-0.1.8")
+
+
+def _module_paths(*names) -> list:
+    """The libraries' paths, or a visible skip naming what is missing."""
+    folder = modules_dir()
+    missing = [n for n in names if not os.path.isfile(os.path.join(folder, n))]
+    if missing:
+        pytest.skip(f"needs the Redis Stack module libraries {', '.join(missing)} in {folder} "
+                    "(run scripts/ensure-modules.sh)")
+    return [os.path.join(folder, n) for n in names]
+
+
+def _loadmodule_args(paths) -> list:
+    args = []
+    for path in paths:
+        args += ["--loadmodule", path]
+    return args
+
+
+def _valkey_binary() -> str:
+    """Valkey 9.1 (RediSearch 2.10 loads only there): $OXREDIS_VALKEY_BIN,
+    $OXREDIS_SERVER_BIN when it is Valkey, else scripts/ensure-valkey.sh's copy in .servers/."""
+    for name in ("OXREDIS_VALKEY_BIN", "OXREDIS_SERVER_BIN"):
+        binary = os.environ.get(name)
+        if binary and (name == "OXREDIS_VALKEY_BIN" or "valkey" in binary):
+            return binary
+    servers = os.path.join(REPO, ".servers")
+    found = sorted(
+        os.path.join(servers, d, "valkey-server") for d in os.listdir(servers)
+        if d.startswith("valkey-") and os.path.isfile(os.path.join(servers, d, "valkey-server"))
+    ) if os.path.isdir(servers) else []
+    if not found:
+        pytest.skip(f"needs Valkey 9.1 in {servers} for RediSearch (run scripts/ensure-valkey.sh)")
+    return found[-1]
+
+
+@pytest.fixture(scope="session")
+def json_bloom_server():
+    """The test server (redis-server, or $OXREDIS_SERVER_BIN) with RedisJSON and RedisBloom."""
+    s = Server(_loadmodule_args(_module_paths("rejson.so", "redisbloom.so")))
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def timeseries_server():
+    """The test server with RedisTimeSeries, which needs libssl 1.1 (fetched into ssl1.1/ by
+    ensure-modules.sh) on LD_LIBRARY_PATH."""
+    (path,) = _module_paths("redistimeseries.so")
+    ssl = os.path.join(modules_dir(), "ssl1.1")
+    if not os.path.exists(os.path.join(ssl, "libssl.so.1.1")):
+        pytest.skip(f"needs libssl 1.1 for redistimeseries.so in {ssl} "
+                    "(run scripts/ensure-modules.sh)")
+    s = Server(["--loadmodule", path], env={"LD_LIBRARY_PATH": ssl})
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def search_server():
+    """Valkey 9.1 with RediSearch and RedisJSON (RediSearch 2.10 fails to start on
+    redis-server 7.0.15)."""
+    paths = _module_paths("rejson.so", "redisearch.so")
+    s = Server(_loadmodule_args(paths), binary=_valkey_binary())
+    yield s
+    s.stop()
+
+
+def _module_client(server, protocol, decode=False):
+    client = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol,
+                           decode_responses=decode)
+    client.flushdb()
+    return client
+
+
+@pytest.fixture
+def rm(json_bloom_server, protocol):
+    """A client of the JSON + Bloom server (RESP2 and RESP3)."""
+    client = _module_client(json_bloom_server, protocol)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def rmd(json_bloom_server, protocol):
+    """As ``rm``, with decode_responses=True."""
+    client = _module_client(json_bloom_server, protocol, decode=True)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def rts(timeseries_server, protocol):
+    """A client of the TimeSeries server (RESP2 and RESP3)."""
+    client = _module_client(timeseries_server, protocol)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def rs(search_server, protocol):
+    """A client of the Search server (Valkey; RESP2 and RESP3), decode_responses=True."""
+    client = _module_client(search_server, protocol, decode=True)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def json_bloom_cluster():
+    """A 6-node cluster (as ``cluster``) whose servers load RedisJSON and RedisBloom."""
+    c = ClusterServers(_loadmodule_args(_module_paths("rejson.so", "redisbloom.so")))
     yield c
     c.stop()

@@ -671,6 +671,62 @@ class CoreCommands(SentinelCommands):
                 return self._cmd_post(posted[1], posted[0], *args)
         return self._cmd(self._COMMAND_SHAPES.get(name, RAW), *args)
 
+    # --- modules (redis-py's RedisModuleCommands) -----------------------------------------
+    def json(self, encoder=None, decoder=None):
+        """The RedisJSON commands (``oxredis.commands.json.JSON``) on this client."""
+        from .commands.json import JSON
+
+        kwargs = {}
+        if encoder is not None:
+            kwargs["encoder"] = encoder
+        if decoder is not None:
+            kwargs["decoder"] = decoder
+        return JSON(client=self, **kwargs)
+
+    def bf(self):
+        """The Bloom filter commands (``oxredis.commands.bf.BFBloom``) on this client."""
+        from .commands.bf import BFBloom
+
+        return BFBloom(client=self)
+
+    def cf(self):
+        """The cuckoo filter commands (``oxredis.commands.bf.CFBloom``) on this client."""
+        from .commands.bf import CFBloom
+
+        return CFBloom(client=self)
+
+    def cms(self):
+        """The count-min sketch commands (``oxredis.commands.bf.CMSBloom``) on this client."""
+        from .commands.bf import CMSBloom
+
+        return CMSBloom(client=self)
+
+    def topk(self):
+        """The top-k commands (``oxredis.commands.bf.TOPKBloom``) on this client."""
+        from .commands.bf import TOPKBloom
+
+        return TOPKBloom(client=self)
+
+    def tdigest(self):
+        """The t-digest commands (``oxredis.commands.bf.TDigestBloom``) on this client."""
+        from .commands.bf import TDigestBloom
+
+        return TDigestBloom(client=self)
+
+    def ts(self):
+        """The TimeSeries commands (``oxredis.commands.timeseries.TimeSeries``) on this
+        client."""
+        from .commands.timeseries import TimeSeries
+
+        return TimeSeries(client=self)
+
+    def ft(self, index_name="idx"):
+        """The Search commands of the index ``index_name``
+        (``oxredis.commands.search.Search``) on this client."""
+        from .commands.search import Search
+
+        return Search(client=self, index_name=index_name)
+
     # --- strings -------------------------------------------------------------------------
     def set(self, name, value, ex=None, px=None, nx=False, xx=False, keepttl=False,
             get=False, exat=None, pxat=None):
