@@ -137,8 +137,9 @@ class SentinelTopology:
 
     def _state(self, port: int) -> dict:
         try:
+            # RESP2: the flat field/value lists parsed below.
             c = oxredis.Redis(host="127.0.0.1", port=port, socket_timeout=1,
-                              decode_responses=True)
+                              decode_responses=True, protocol=2)
             master = c.execute_command("SENTINEL", "MASTER", self.SERVICE)
             replicas = c.execute_command("SENTINEL", "REPLICAS", self.SERVICE)
         except oxredis.RedisError:

@@ -275,19 +275,22 @@ def test_writes_and_other_commands_are_not_cached(cr, other):
 
 
 def test_caching_needs_resp3(server):
-    for protocol in (2, None):
-        kwargs = {} if protocol is None else {"protocol": protocol}
-        with pytest.raises(RedisError, match="only supported with RESP version 3"):
-            oxredis.Redis(host="127.0.0.1", port=server.port, cache_config=CacheConfig(),
-                          **kwargs)
+    with pytest.raises(RedisError, match="only supported with RESP version 3"):
+        oxredis.Redis(host="127.0.0.1", port=server.port, cache_config=CacheConfig(), protocol=2)
     url = f"redis://127.0.0.1:{server.port}"
     with pytest.raises(RedisError, match="RESP version 3"):
-        oxredis.Redis.from_url(url, cache_config=CacheConfig())
+        oxredis.Redis.from_url(url + "?protocol=2", cache_config=CacheConfig())
     with pytest.raises(RedisError, match="RESP version 3"):
-        oxredis.ConnectionPool(host="127.0.0.1", port=server.port, cache_config=CacheConfig())
-    pool = oxredis.ConnectionPool(host="127.0.0.1", port=server.port)
+        oxredis.ConnectionPool(host="127.0.0.1", port=server.port, cache_config=CacheConfig(),
+                               protocol=2)
+    pool = oxredis.ConnectionPool(host="127.0.0.1", port=server.port, protocol=2)
     with pytest.raises(RedisError, match="RESP version 3"):
         oxredis.Redis(connection_pool=pool, cache_config=CacheConfig())
+    # As redis-py 8: without `protocol`, RESP3 is spoken, so caching needs nothing more.
+    for r in (oxredis.Redis(host="127.0.0.1", port=server.port, cache_config=CacheConfig()),
+              oxredis.Redis.from_url(url, cache_config=CacheConfig())):
+        assert r.get_protocol() == 3
+        assert r.get_cache() is not None
     assert oxredis.Redis(host="127.0.0.1", port=server.port).get_cache() is None
 
 

@@ -3267,7 +3267,7 @@ class Redis(CoreCommands):
                  encoding_errors="strict", decode_responses=False, retry_on_timeout=False,
                  retry=None, retry_on_error=None, ssl=False, max_connections=None,
                  single_connection_client=False, health_check_interval=0, client_name=None,
-                 lib_name="redis-py", lib_version=None, username=None, protocol=2,
+                 lib_name="redis-py", lib_version=None, username=None, protocol=None,
                  cache=None, cache_config=None, _url=None, _explicit=frozenset(), **kwargs):
         if retry_on_timeout:
             warnings.warn(f"Call to '{type(self).__name__}.__init__' function with deprecated "

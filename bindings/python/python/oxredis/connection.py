@@ -21,6 +21,10 @@ from .backoff import ExponentialWithJitterBackoff
 from .exceptions import ConnectionError, TimeoutError
 from .retry import Retry
 
+# The protocol spoken when none is given, as redis-py 8 (`protocol=None`): RESP3 on the wire;
+# the replies' Python values are RESP2's on both protocols.
+DEFAULT_PROTOCOL = 3
+
 # redis-py keywords that oxredis accepts and ignores (no effect on the Rust client).
 _IGNORED = {
     "socket_keepalive_options", "lib_name", "lib_version", "single_connection_client",
@@ -114,7 +118,7 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
     # LookupError here (redis-py: at the first command).
     encoding = codecs.lookup(kw.pop("encoding", "utf-8") or "utf-8").name
     encoding_errors = kw.pop("encoding_errors", "strict") or "strict"
-    protocol = kw.get("protocol", 2)
+    protocol = kw.get("protocol")
     common = {
         "db": kw.get("db"), "username": kw.get("username"), "password": kw.get("password"),
         "socket_timeout": kw.get("socket_timeout"),
@@ -130,12 +134,17 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
     if url is not None:
         url = _without_python_options(url)
         given = {k: v for k, v in common.items() if k in explicit and v is not None}
+        if "protocol" not in given and "protocol" not in urllib.parse.parse_qs(
+                urllib.parse.urlsplit(url).query):
+            given["protocol"] = DEFAULT_PROTOCOL
         return _native.Client(url=url, decode_responses=decode, pool_block=pool_block,
                               pool_timeout=pool_timeout, retry=retry, cache=cache,
                               encoding=encoding, encoding_errors=encoding_errors,
                               retry_reads_after_timeout=reads_after_timeout, **given)
     if common["db"] is not None:
         common["db"] = int(common["db"])
+    if common["protocol"] is None:
+        common["protocol"] = DEFAULT_PROTOCOL
     return _native.Client(
         host=kw.get("host", "localhost"), port=int(kw.get("port", 6379)),
         unix_socket_path=kw.get("unix_socket_path") or kw.get("path"),
@@ -212,7 +221,7 @@ class AbstractConnection:
                  encoding_errors="strict", decode_responses=False, socket_read_size=65536,
                  health_check_interval=0, client_name=None, lib_name="redis-py",
                  lib_version=None, username=None, retry=None, redis_connect_func=None,
-                 credential_provider=None, protocol=2, command_packer=None,
+                 credential_provider=None, protocol=None, command_packer=None,
                  event_dispatcher=None, **kwargs):
         kwargs.update(
             db=db, password=password, socket_timeout=socket_timeout,
