@@ -20,7 +20,7 @@ use crate::args::{arg_bytes, build_cmd};
 use crate::bridge::{finish, Completer};
 use crate::client::{backoff, results_to_list, Client, RetrySpec};
 use crate::errors::{named_error, to_pyerr};
-use crate::pubsub::PubSubConn;
+use crate::pubsub::{AsyncPubSubConn, PubSubConn};
 use crate::queue::CommandQueue;
 use crate::reply::{raw, shaped, Shape};
 
@@ -225,11 +225,52 @@ fn scan_options(
     Ok(options)
 }
 
+/// The hash slot of one command (`None` for a keyless one), as redis-py's
+/// `determine_slot` checks it: keys in several slots raise `RedisClusterException`
+/// ("... - all keys must map to the same key slot").
+fn one_command_slot(py: Python<'_>, cmd: &Cmd) -> PyResult<Option<u16>> {
+    oxredis::cluster::command_slot(cmd).map_err(|e| {
+        if e.kind() == oxredis::ErrorKind::CrossSlot {
+            let name = cmd.args().next().unwrap_or_default();
+            named_error(
+                py,
+                "RedisClusterException",
+                &format!(
+                    "{} - all keys must map to the same key slot",
+                    String::from_utf8_lossy(name).to_uppercase()
+                ),
+            )
+        } else {
+            to_pyerr(py, &e)
+        }
+    })
+}
+
+/// The distinct slots of a pipeline's queued commands, in order of first use (keyless commands
+/// add none).
+fn queued_slots(py: Python<'_>, queue: &Bound<'_, CommandQueue>) -> PyResult<Vec<u16>> {
+    let queue = queue.borrow();
+    let mut slots: Vec<u16> = Vec::new();
+    for cmd in queue.commands() {
+        if let Some(slot) = one_command_slot(py, cmd)? {
+            if !slots.contains(&slot) {
+                slots.push(slot);
+            }
+        }
+    }
+    Ok(slots)
+}
+
 /// The exception for a failed cluster pipeline: keys in several slots of a transaction are
 /// redis-py's `CrossSlotTransactionError`.
 fn pipeline_error(py: Python<'_>, e: &oxredis::Error, transaction: bool) -> PyErr {
     if transaction && e.kind() == oxredis::ErrorKind::CrossSlot && e.server_error().is_none() {
-        named_error(py, "CrossSlotTransactionError", &e.to_string())
+        // redis-py's words.
+        named_error(
+            py,
+            "CrossSlotTransactionError",
+            "All keys involved in a cluster transaction must map to the same slot",
+        )
     } else {
         to_pyerr(py, e)
     }
@@ -453,6 +494,17 @@ impl ClusterClient {
     /// The hash slot of `key` (bytes as sent: `str` as UTF-8, numbers as text).
     fn keyslot(&self, key: &Bound<'_, PyAny>) -> PyResult<u16> {
         Ok(oxredis::cluster::key_slot(arg_bytes(key)?))
+    }
+
+    /// The hash slot of the command `args` (`None` for a keyless one); keys in several slots
+    /// raise `RedisClusterException`.
+    fn command_slot(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<u16>> {
+        one_command_slot(py, &build_cmd(args)?)
+    }
+
+    /// The distinct slots of a pipeline's queued commands (left queued).
+    fn queued_slots(&self, py: Python<'_>, queue: &Bound<'_, CommandQueue>) -> PyResult<Vec<u16>> {
+        queued_slots(py, queue)
     }
 
     /// Every node of the slot map, primaries first.
@@ -717,6 +769,41 @@ impl AsyncClusterClient {
     /// The hash slot of `key`.
     fn keyslot(&self, key: &Bound<'_, PyAny>) -> PyResult<u16> {
         Ok(oxredis::cluster::key_slot(arg_bytes(key)?))
+    }
+
+    /// The hash slot of the command `args` (`None` for a keyless one); keys in several slots
+    /// raise `RedisClusterException`.
+    fn command_slot(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<u16>> {
+        one_command_slot(py, &build_cmd(args)?)
+    }
+
+    /// The distinct slots of a pipeline's queued commands (left queued).
+    fn queued_slots(&self, py: Python<'_>, queue: &Bound<'_, CommandQueue>) -> PyResult<Vec<u16>> {
+        queued_slots(py, queue)
+    }
+
+    /// An async pub/sub session on `node` (`(host, port)`); it connects on first use.
+    fn pubsub(&self, node: (String, u16)) -> AsyncPubSubConn {
+        let inner = self.inner.pubsub_on(&ClusterNode::new(node.0, node.1));
+        AsyncPubSubConn::from_pubsub(inner, self.decode)
+    }
+
+    /// An async pub/sub session for the shard channels of `channel`'s slot, on the primary
+    /// serving it (it follows the slot when it moves); resolves `fut`.
+    fn sharded_pubsub(
+        &self,
+        channel: &Bound<'_, PyAny>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let channel = arg_bytes(channel)?;
+        let (inner, decode) = (self.inner.clone(), self.decode);
+        completer.spawn(fut, async move {
+            let session = inner.sharded_pubsub(channel).await;
+            finish(session, move |py, p| {
+                Ok(Py::new(py, AsyncPubSubConn::from_pubsub(p, decode))?.into_any())
+            })
+        })
     }
 
     /// Every node of the slot map (empty before it is fetched), primaries first.
