@@ -292,6 +292,24 @@ fn strategy(py: Python<'_>, name: &str) -> PyResult<LoadBalancingStrategy> {
     })
 }
 
+/// redis-py's `address_remap((host, port)) -> (host, port)` for one address the cluster
+/// announced; the address as announced when the function fails or returns something else (its
+/// error is printed as an unraisable exception: it runs on the client's own threads).
+fn remapped(remap: &Py<PyAny>, host: &str, port: u16) -> (String, u16) {
+    Python::with_gil(|py| {
+        match remap
+            .call1(py, ((host, port),))
+            .and_then(|r| r.extract::<(String, u16)>(py))
+        {
+            Ok(addr) => addr,
+            Err(e) => {
+                e.write_unraisable(py, Some(remap.bind(py)));
+                (host.to_owned(), port)
+            }
+        }
+    })
+}
+
 /// The settings of a Python `RedisCluster`, parsed once (no I/O): they build the blocking
 /// client ([`ClusterClient`]) or the async one ([`AsyncClusterClient`]).
 #[pyclass(module = "oxredis._native", frozen)]
@@ -311,7 +329,7 @@ impl ClusterOptions {
     #[new]
     #[pyo3(signature = (client, startup_nodes, client_node=false, cluster_error_retry_attempts=3,
         reinitialize_steps=5, read_from_replicas=false, load_balancing_strategy=None,
-        require_full_coverage=true, retry=None))]
+        require_full_coverage=true, retry=None, address_remap=None))]
     #[expect(clippy::too_many_arguments, reason = "redis-py's keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -324,6 +342,7 @@ impl ClusterOptions {
         load_balancing_strategy: Option<&str>,
         require_full_coverage: bool,
         retry: Option<RetrySpec>,
+        address_remap: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let config = client.config().clone();
         let cluster_error = |msg: &str| named_error(py, "RedisClusterException", msg);
@@ -352,6 +371,9 @@ impl ClusterOptions {
                 .into_iter()
                 .map(|(host, port)| ClusterNode::new(host, port)),
         );
+        if let Some(remap) = address_remap.filter(|f| !f.is_none(py)) {
+            b = b.address_remap(move |host, port| remapped(&remap, host, port));
+        }
         if let Some(name) = load_balancing_strategy {
             b = b.load_balancing_strategy(strategy(py, name)?);
         }

@@ -1043,3 +1043,216 @@ def test_asyncio_scan_iter_target_nodes(cluster, protocol):
             await rc.flushall()
 
     asyncio.run(main())
+
+
+# --- address_remap ------------------------------------------------------------------------------
+class _Forwarder:
+    """A TCP relay per cluster node: listens on ``host`` (127.0.0.2, on the node's own port;
+    127.0.0.1 on a free port when 127.0.0.2 cannot be bound) and relays each connection to the
+    node on 127.0.0.1, counting connections per node port."""
+
+    def __init__(self, ports):
+        import collections
+        import socket
+        import threading
+
+        self._socket, self._threading = socket, threading
+        self.connections = collections.Counter()
+        self.address = {}  # node port -> (host, port) to connect to
+        self._listeners = []
+        for port in ports:
+            listener = socket.socket()
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                listener.bind(("127.0.0.2", port))
+            except OSError:
+                listener.bind(("127.0.0.1", 0))
+            listener.listen(64)
+            self.address[port] = listener.getsockname()[:2]
+            self._listeners.append(listener)
+            threading.Thread(target=self._accept, args=(listener, port), daemon=True).start()
+
+    def remap(self, address):
+        host, port = address
+        assert host == "127.0.0.1", address
+        return self.address[port]
+
+    def _accept(self, listener, port):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            self.connections[port] += 1
+            try:
+                upstream = self._socket.create_connection(("127.0.0.1", port))
+            except OSError:
+                client.close()
+                continue
+            for a, b in ((client, upstream), (upstream, client)):
+                self._threading.Thread(target=self._relay, args=(a, b), daemon=True).start()
+
+    def _relay(self, src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(self._socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        for listener in self._listeners:
+            listener.close()
+
+
+def test_address_remap(cluster, protocol):
+    announced = []
+
+    def identity(address):
+        announced.append(address)
+        return address
+
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol,
+                      address_remap=identity)
+    # Called with each (host, port) the cluster announces, as a tuple.
+    assert set(announced) == {("127.0.0.1", p) for p in cluster.ports}
+    assert sorted(n.name for n in rc.get_nodes()) == sorted(f"127.0.0.1:{p}"
+                                                            for p in cluster.ports)
+    assert rc.set("b", 1) is True and rc.get("b") == b"1"
+    assert rc.delete("b") == 1
+    rc.close()
+
+    relay = _Forwarder(cluster.ports)
+    try:
+        rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol,
+                          address_remap=relay.remap)
+        # The slot map holds the remapped addresses: every node is reached through the relay.
+        assert sorted((n.host, n.port) for n in rc.get_nodes()) == sorted(
+            relay.address[p] for p in cluster.ports)
+        assert sorted((n.host, n.port) for n in rc.get_primaries()) == sorted(
+            relay.address[p] for p in cluster.ports[:3])
+        before = dict(relay.connections)
+        for i, key in enumerate(SHARD_KEYS):
+            assert rc.set(key, f"r{i}") is True
+        assert [rc.get(k) for k in SHARD_KEYS] == [b"r0", b"r1", b"r2"]
+        # Each key's primary was reached through its relay.
+        for i, key in enumerate(SHARD_KEYS):
+            port = _slot_owner(cluster, key)
+            assert relay.connections[port] > before.get(port, 0)
+            assert cluster.cmd(port, "GET", key) == f"r{i}".encode()
+        node = rc.get_node_from_key("a")
+        assert (node.host, node.port) == relay.address[_slot_owner(cluster, "a")]
+        assert node.redis_connection.get("a") == b"r2"
+        with rc.pipeline(transaction=True) as pipe:
+            pipe.watch("a")
+            assert pipe.get("a") == b"r2"
+            pipe.multi()
+            pipe.set("a", "tx")
+            assert pipe.execute() == [True]
+        assert rc.get("a") == b"tx"
+        assert rc.dbsize(target_nodes=RedisCluster.PRIMARIES) == 3
+        assert rc.delete(*SHARD_KEYS) == 3
+        rc.close()
+
+        import asyncio
+
+        import oxredis.asyncio as aredis
+
+        async def main():
+            async with aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[1],
+                                           protocol=protocol,
+                                           address_remap=relay.remap) as arc:
+                assert sorted((n.host, n.port) for n in arc.get_nodes()) == sorted(
+                    relay.address[p] for p in cluster.ports)
+                before = relay.connections[_slot_owner(cluster, "c")]
+                assert await arc.set("c", "async") is True
+                assert await arc.get("c") == b"async"
+                assert relay.connections[_slot_owner(cluster, "c")] > before
+                assert await arc.delete("c") == 1
+
+        asyncio.run(main())
+    finally:
+        relay.close()
+
+
+# --- multi-node replies as redis-py's RESULT_CALLBACKS give them --------------------------------
+def test_ping_with_a_message_and_other_multi_node_replies(cluster, rc, r):
+    # redis-py's PING callback is `reply == "PONG"`: False for PING with a message, on one node
+    # (the default) or combined with all() over several.
+    assert rc.ping() is True
+    assert rc.execute_command("PING", "msg") is False
+    assert rc.execute_command("PING", "msg", target_nodes=RedisCluster.ALL_NODES) is False
+    assert rc.ping("msg", target_nodes=RedisCluster.PRIMARIES) is False
+    assert rc.execute_command("PING", target_nodes=RedisCluster.REPLICAS) is True
+    assert rc.pipeline().ping().execute_command("PING", "x").execute() == [True, False]
+    # The standalone client, as redis-py's.
+    assert r.execute_command("PING", "hello") is False
+    assert r.execute_command("PING") is True
+    # Summed: DBSIZE, WAIT, PUBSUB NUMPAT; CLIENT UNBLOCK 1 when any node unblocked, else 0.
+    rc.mset_nonatomic({"b": 1, "c": 2, "a": 3})
+    assert rc.dbsize(target_nodes=RedisCluster.ALL_NODES) == 6  # replicas hold copies
+    assert rc.wait(1, 5000, target_nodes=RedisCluster.PRIMARIES) == 3
+    assert rc.pubsub_numpat(target_nodes=RedisCluster.ALL_NODES) == 0
+    assert rc.client_unblock(999999, target_nodes=RedisCluster.ALL_NODES) == 0
+    # One bool, all() of the nodes' replies.
+    for method, args in (("config_resetstat", ()), ("slowlog_reset", ()),
+                         ("memory_purge", ()), ("client_setname", ("oxredis-test",)),
+                         ("client_pause", (1,)), ("client_unpause", ()), ("save", ())):
+        assert getattr(rc, method)(*args, target_nodes=RedisCluster.ALL_NODES) is True, method
+    assert rc.config_set("maxmemory-samples", 5, target_nodes=RedisCluster.PRIMARIES) is True
+    # SCRIPT LOAD on every primary: one sha; SCRIPT EXISTS per position over the primaries;
+    # SCRIPT FLUSH one bool.
+    sha = rc.script_load("return 1")
+    assert sha == "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"
+    assert rc.script_exists(sha, "0" * 40) == [True, False]
+    assert rc.script_flush() is True
+    assert rc.script_exists(sha) == [False]
+    # PUBSUB NUMSUB: per channel, summed over the nodes; CHANNELS: merged.
+    p = rc.pubsub(node=rc.get_primaries()[0])
+    q = rc.pubsub(node=rc.get_primaries()[1])
+    p.subscribe("one", "two")
+    q.subscribe("two")
+    for s in (p, q):
+        while s.get_message(timeout=0.5) is not None:
+            pass
+    assert rc.pubsub_numsub("one", "two", "none", target_nodes=RedisCluster.ALL_NODES) == [
+        (b"one", 1), (b"two", 2), (b"none", 0)]
+    assert sorted(rc.pubsub_channels(target_nodes=RedisCluster.ALL_NODES)) == [b"one", b"two"]
+    p.close()
+    q.close()
+    # Anything else: a dict by node name (one node's reply as it is).
+    assert rc.echo("hi", target_nodes=RedisCluster.PRIMARIES) == {
+        f"127.0.0.1:{port}": b"hi" for port in cluster.ports[:3]}
+    assert rc.echo("hi") == b"hi"
+    # READONLY / READWRITE sent to chosen nodes: redis-py's per-node reply.
+    assert rc.readonly(target_nodes=RedisCluster.REPLICAS) == {
+        f"127.0.0.1:{port}": True for port in cluster.ports[3:]}
+    assert rc.readwrite(target_nodes=rc.get_replicas()[0]) is True
+    assert rc.readonly() is True and rc.readwrite() is True
+
+
+def test_asyncio_ping_with_a_message(cluster, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    async def main():
+        async with aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[0],
+                                       protocol=protocol) as rc:
+            assert await rc.ping(target_nodes=RedisCluster.ALL_NODES) is True
+            assert await rc.execute_command("PING", "msg") is False
+            assert await rc.execute_command("PING", "msg",
+                                            target_nodes=RedisCluster.ALL_NODES) is False
+            assert await rc.readonly(target_nodes=RedisCluster.REPLICAS) == {
+                f"127.0.0.1:{port}": True for port in cluster.ports[3:]}
+            assert await rc.readwrite() is True
+
+    asyncio.run(main())

@@ -1,6 +1,6 @@
 """Type stub of the Rust extension module ``oxredis._native`` (private)."""
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 SHAPE_RAW: int
 SHAPE_OK_BOOL: int
@@ -225,6 +225,7 @@ class ClusterOptions:
         load_balancing_strategy: Optional[str] = None,
         require_full_coverage: bool = True,
         retry: Optional[tuple[str, float, float, int, list[str]]] = None,
+        address_remap: Optional[Callable[[tuple[str, int]], tuple[str, int]]] = None,
     ) -> None: ...
 
 class ClusterClient:

@@ -155,8 +155,6 @@ class _ClusterBase:
         settings (no I/O)."""
         if "db" in kwargs:
             raise RedisClusterException("Argument 'db' is not possible to use in cluster mode")
-        if address_remap is not None:
-            raise NotImplementedError("oxredis: RedisCluster(address_remap=...)")
         if cache is not None or cache_config is not None:
             raise NotImplementedError("oxredis: client-side caching in RedisCluster")
         startup_nodes = list(startup_nodes or [])
@@ -201,6 +199,7 @@ class _ClusterBase:
             load_balancing_strategy=strategy,
             require_full_coverage=bool(require_full_coverage),
             retry=retry._spec() if retry is not None else None,
+            address_remap=address_remap,
         )
 
     def _target_spec(self, target_nodes):
@@ -566,16 +565,23 @@ class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
     hscan_iter = Redis.hscan_iter
     zscan_iter = Redis.zscan_iter
 
-    def readonly(self, target_nodes=None) -> bool:
-        """Reads may go to replicas from now on (their connections send READONLY); ``True``."""
+    def readonly(self, target_nodes=None):
+        """Reads may go to replicas from now on (their connections send READONLY); ``True``.
+        With ``target_nodes=`` READONLY is sent to those nodes too and their reply comes back
+        as redis-py gives it (``{node name: True}`` for several)."""
         self._native.readonly()
         self.read_from_replicas = True
+        if target_nodes is not None:
+            return self.execute_command("READONLY", target_nodes=target_nodes)
         return True
 
-    def readwrite(self, target_nodes=None) -> bool:
-        """Reads go to primaries only from now on; ``True``."""
+    def readwrite(self, target_nodes=None):
+        """Reads go to primaries only from now on; ``True`` (with ``target_nodes=``, READWRITE
+        sent there, their reply as redis-py gives it)."""
         self._native.readwrite()
         self.read_from_replicas = False
+        if target_nodes is not None:
+            return self.execute_command("READWRITE", target_nodes=target_nodes)
         return True
 
     # --- client ----------------------------------------------------------------------------

@@ -192,16 +192,22 @@ class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
     hscan_iter = Redis.hscan_iter
     zscan_iter = Redis.zscan_iter
 
-    async def readonly(self, target_nodes=None) -> bool:
-        """Reads may go to replicas from now on; ``True``."""
+    async def readonly(self, target_nodes=None):
+        """Reads may go to replicas from now on; ``True`` (with ``target_nodes=``, READONLY
+        sent there, their reply as redis-py gives it)."""
         self._native.readonly()
         self.read_from_replicas = True
+        if target_nodes is not None:
+            return await self.execute_command("READONLY", target_nodes=target_nodes)
         return True
 
-    async def readwrite(self, target_nodes=None) -> bool:
-        """Reads go to primaries only from now on; ``True``."""
+    async def readwrite(self, target_nodes=None):
+        """Reads go to primaries only from now on; ``True`` (with ``target_nodes=``,
+        READWRITE sent there, their reply as redis-py gives it)."""
         self._native.readwrite()
         self.read_from_replicas = False
+        if target_nodes is not None:
+            return await self.execute_command("READWRITE", target_nodes=target_nodes)
         return True
 
     def pipeline(self, transaction=None, shard_hint=None) -> "ClusterPipeline":
