@@ -1256,3 +1256,45 @@ def test_asyncio_ping_with_a_message(cluster, protocol):
             assert await rc.readwrite() is True
 
     asyncio.run(main())
+
+
+def test_watch_across_a_slot_migration(cluster, protocol):
+    from oxredis.exceptions import WatchError
+
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol)
+    key = "{wm}k"
+    slot = rc.keyslot(key)
+    source = rc.get_node_from_key(key).port
+    target = next(p for p in cluster.ports[:3] if p != source)
+    rc.set(key, "v")
+    try:
+        with rc.pipeline(transaction=True) as pipe:
+            pipe.watch(key)
+            assert pipe.get(key) == b"v"
+            migration = _Migration(cluster, slot, source, target)
+            migration.move(key)
+            migration.finish()
+            pipe.multi()
+            pipe.set(key, "lost")
+            # The slot moved while watched: nothing ran.
+            with pytest.raises(WatchError, match="Slot rebalancing occurred while watching"):
+                pipe.execute()
+        assert cluster.cmd(target, "GET", key) == b"v"
+        # The client's map is stale: WATCH is answered MOVED and goes to the new owner.
+        assert rc.get_node_from_key(key).port == source
+        with rc.pipeline(transaction=True) as pipe:
+            pipe.watch(key)
+            assert pipe.get(key) == b"v"
+            pipe.multi()
+            pipe.set(key, "moved")
+            assert pipe.execute() == [True]
+        assert cluster.cmd(target, "GET", key) == b"moved"
+        cluster._wait(cluster._healthy, "slot map settled")
+        back = _Migration(cluster, slot, target, source)
+        back.move(key)
+        back.finish()
+    finally:
+        cluster._wait(cluster._healthy, "slot map settled")
+    assert cluster.primary_of(slot) == source
+    assert rc.get(key) == b"moved"
+    rc.close()

@@ -36,6 +36,7 @@ from .connection import ConnectionPool, _url_kwargs
 from .exceptions import (
     AskError,
     CrossSlotTransactionError,
+    ExecAbortError,
     MovedError,
     RedisClusterException,
     RedisError,
@@ -775,6 +776,11 @@ class ClusterPipeline(_ClusterWatch, Pipeline):
             return super().execute(raise_on_error)
         except (MovedError, AskError) as e:
             raise WatchError("Slot rebalancing occurred while watching keys") from e
+        except ExecAbortError as e:
+            # A queued command was answered MOVED/ASK (so EXEC aborted): the slot moved.
+            if isinstance(e.__cause__, (MovedError, AskError)):
+                raise WatchError("Slot rebalancing occurred while watching keys") from e
+            raise
         finally:
             self.reset()
 

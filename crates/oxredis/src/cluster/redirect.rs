@@ -101,7 +101,10 @@ pub(crate) fn parse_redirect(err: &ServerError, current_host: &str) -> Option<Re
 /// and in MOVED/ASK redirects) to the address to connect to, for nodes reached through NAT, a
 /// proxy or port forwarding.
 #[derive(Clone)]
-pub(crate) struct AddressRemap(Arc<dyn Fn(&str, u16) -> (String, u16) + Send + Sync>);
+pub(crate) struct AddressRemap(Arc<RemapFn>);
+
+/// The function of an [`AddressRemap`]: announced `(host, port)` to the one to connect to.
+type RemapFn = dyn Fn(&str, u16) -> (String, u16) + Send + Sync;
 
 impl AddressRemap {
     /// The remap of `f`.

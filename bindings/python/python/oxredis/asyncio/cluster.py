@@ -36,6 +36,7 @@ from ..cluster import (
 from ..exceptions import (
     AskError,
     DataError,
+    ExecAbortError,
     MovedError,
     RedisClusterException,
     RedisError,
@@ -312,6 +313,11 @@ class ClusterPipeline(_ClusterWatch, Pipeline):
             return await super().execute(raise_on_error)
         except (MovedError, AskError) as e:
             raise WatchError("Slot rebalancing occurred while watching keys") from e
+        except ExecAbortError as e:
+            # A queued command was answered MOVED/ASK (so EXEC aborted): the slot moved.
+            if isinstance(e.__cause__, (MovedError, AskError)):
+                raise WatchError("Slot rebalancing occurred while watching keys") from e
+            raise
         finally:
             await self.reset()
 
