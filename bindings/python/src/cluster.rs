@@ -21,7 +21,7 @@ use crate::bridge::{finish, Completer};
 use crate::client::{backoff, results_to_list, Client, RetrySpec};
 use crate::codec::Decode;
 use crate::errors::{named_error, to_pyerr};
-use crate::pubsub::PubSubConn;
+use crate::pubsub::{AsyncPubSubConn, PubSubConn};
 use crate::queue::CommandQueue;
 use crate::reply::{raw, shaped, Shape};
 
@@ -227,11 +227,52 @@ fn scan_options(
     Ok(options)
 }
 
+/// The hash slot of one command (`None` for a keyless one), as redis-py's
+/// `determine_slot` checks it: keys in several slots raise `RedisClusterException`
+/// ("... - all keys must map to the same key slot").
+fn one_command_slot(py: Python<'_>, cmd: &Cmd) -> PyResult<Option<u16>> {
+    oxredis::cluster::command_slot(cmd).map_err(|e| {
+        if e.kind() == oxredis::ErrorKind::CrossSlot {
+            let name = cmd.args().next().unwrap_or_default();
+            named_error(
+                py,
+                "RedisClusterException",
+                &format!(
+                    "{} - all keys must map to the same key slot",
+                    String::from_utf8_lossy(name).to_uppercase()
+                ),
+            )
+        } else {
+            to_pyerr(py, &e)
+        }
+    })
+}
+
+/// The distinct slots of a pipeline's queued commands, in order of first use (keyless commands
+/// add none).
+fn queued_slots(py: Python<'_>, queue: &Bound<'_, CommandQueue>) -> PyResult<Vec<u16>> {
+    let queue = queue.borrow();
+    let mut slots: Vec<u16> = Vec::new();
+    for cmd in queue.commands() {
+        if let Some(slot) = one_command_slot(py, cmd)? {
+            if !slots.contains(&slot) {
+                slots.push(slot);
+            }
+        }
+    }
+    Ok(slots)
+}
+
 /// The exception for a failed cluster pipeline: keys in several slots of a transaction are
 /// redis-py's `CrossSlotTransactionError`.
 fn pipeline_error(py: Python<'_>, e: &oxredis::Error, transaction: bool) -> PyErr {
     if transaction && e.kind() == oxredis::ErrorKind::CrossSlot && e.server_error().is_none() {
-        named_error(py, "CrossSlotTransactionError", &e.to_string())
+        // redis-py's words.
+        named_error(
+            py,
+            "CrossSlotTransactionError",
+            "All keys involved in a cluster transaction must map to the same slot",
+        )
     } else {
         to_pyerr(py, e)
     }
@@ -249,6 +290,24 @@ fn strategy(py: Python<'_>, name: &str) -> PyResult<LoadBalancingStrategy> {
                 "RedisClusterException",
                 &format!("unknown load balancing strategy {other:?}"),
             ))
+        }
+    })
+}
+
+/// redis-py's `address_remap((host, port)) -> (host, port)` for one address the cluster
+/// announced; the address as announced when the function fails or returns something else (its
+/// error is printed as an unraisable exception: it runs on the client's own threads).
+fn remapped(remap: &Py<PyAny>, host: &str, port: u16) -> (String, u16) {
+    Python::with_gil(|py| {
+        match remap
+            .call1(py, ((host, port),))
+            .and_then(|r| r.extract::<(String, u16)>(py))
+        {
+            Ok(addr) => addr,
+            Err(e) => {
+                e.write_unraisable(py, Some(remap.bind(py)));
+                (host.to_owned(), port)
+            }
         }
     })
 }
@@ -272,7 +331,7 @@ impl ClusterOptions {
     #[new]
     #[pyo3(signature = (client, startup_nodes, client_node=false, cluster_error_retry_attempts=3,
         reinitialize_steps=5, read_from_replicas=false, load_balancing_strategy=None,
-        require_full_coverage=true, retry=None))]
+        require_full_coverage=true, retry=None, address_remap=None))]
     #[expect(clippy::too_many_arguments, reason = "redis-py's keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -285,6 +344,7 @@ impl ClusterOptions {
         load_balancing_strategy: Option<&str>,
         require_full_coverage: bool,
         retry: Option<RetrySpec>,
+        address_remap: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let config = client.config().clone();
         let cluster_error = |msg: &str| named_error(py, "RedisClusterException", msg);
@@ -313,6 +373,9 @@ impl ClusterOptions {
                 .into_iter()
                 .map(|(host, port)| ClusterNode::new(host, port)),
         );
+        if let Some(remap) = address_remap.filter(|f| !f.is_none(py)) {
+            b = b.address_remap(move |host, port| remapped(&remap, host, port));
+        }
         if let Some(name) = load_balancing_strategy {
             b = b.load_balancing_strategy(strategy(py, name)?);
         }
@@ -472,6 +535,17 @@ impl ClusterClient {
     /// The hash slot of `key` (bytes as sent: `str` as UTF-8, numbers as text).
     fn keyslot(&self, key: &Bound<'_, PyAny>) -> PyResult<u16> {
         Ok(oxredis::cluster::key_slot(arg_bytes(key, self.decode.enc)?))
+    }
+
+    /// The hash slot of the command `args` (`None` for a keyless one); keys in several slots
+    /// raise `RedisClusterException`.
+    fn command_slot(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<u16>> {
+        one_command_slot(py, &build_cmd(args)?)
+    }
+
+    /// The distinct slots of a pipeline's queued commands (left queued).
+    fn queued_slots(&self, py: Python<'_>, queue: &Bound<'_, CommandQueue>) -> PyResult<Vec<u16>> {
+        queued_slots(py, queue)
     }
 
     /// Every node of the slot map, primaries first.
@@ -749,6 +823,41 @@ impl AsyncClusterClient {
     /// The hash slot of `key`.
     fn keyslot(&self, key: &Bound<'_, PyAny>) -> PyResult<u16> {
         Ok(oxredis::cluster::key_slot(arg_bytes(key, self.decode.enc)?))
+    }
+
+    /// The hash slot of the command `args` (`None` for a keyless one); keys in several slots
+    /// raise `RedisClusterException`.
+    fn command_slot(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<u16>> {
+        one_command_slot(py, &build_cmd(args)?)
+    }
+
+    /// The distinct slots of a pipeline's queued commands (left queued).
+    fn queued_slots(&self, py: Python<'_>, queue: &Bound<'_, CommandQueue>) -> PyResult<Vec<u16>> {
+        queued_slots(py, queue)
+    }
+
+    /// An async pub/sub session on `node` (`(host, port)`); it connects on first use.
+    fn pubsub(&self, node: (String, u16)) -> AsyncPubSubConn {
+        let inner = self.inner.pubsub_on(&ClusterNode::new(node.0, node.1));
+        AsyncPubSubConn::from_pubsub(inner, self.decode)
+    }
+
+    /// An async pub/sub session for the shard channels of `channel`'s slot, on the primary
+    /// serving it (it follows the slot when it moves); resolves `fut`.
+    fn sharded_pubsub(
+        &self,
+        channel: &Bound<'_, PyAny>,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+    ) -> PyResult<()> {
+        let channel = arg_bytes(channel)?;
+        let (inner, decode) = (self.inner.clone(), self.decode);
+        completer.spawn(fut, async move {
+            let session = inner.sharded_pubsub(channel).await;
+            finish(session, move |py, p| {
+                Ok(Py::new(py, AsyncPubSubConn::from_pubsub(p, decode))?.into_any())
+            })
+        })
     }
 
     /// Every node of the slot map (empty before it is fetched), primaries first.

@@ -137,10 +137,24 @@ pub(crate) fn named_error(py: Python<'_>, class: &str, msg: &str) -> PyErr {
     }
 }
 
-/// The Python exception to raise for `err`.
+/// The Python exception to raise for `err`. An `ExecAbortError` has the error of the command
+/// the server rejected in the transaction as its `__cause__` (a cluster transaction whose slot
+/// moved under a WATCH tells its MOVED from it).
 pub(crate) fn to_pyerr(py: Python<'_>, err: &Error) -> PyErr {
     match exception_object(py, err) {
-        Ok(obj) => PyErr::from_value(obj.into_bound(py)),
+        Ok(obj) => {
+            let pyerr = PyErr::from_value(obj.into_bound(py));
+            if err.kind() == ErrorKind::ExecAbort {
+                let rejected = err
+                    .chain()
+                    .filter_map(|s| s.downcast_ref::<Error>())
+                    .find(|e| e.kind() != ErrorKind::ExecAbort);
+                if let Some(Ok(cause)) = rejected.map(|r| exception_object(py, r)) {
+                    pyerr.set_cause(py, Some(PyErr::from_value(cause.into_bound(py))));
+                }
+            }
+            pyerr
+        }
         Err(e) => e,
     }
 }

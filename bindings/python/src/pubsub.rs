@@ -229,6 +229,15 @@ impl AsyncPubSubConn {
             decode,
         }
     }
+
+    /// A session made elsewhere: a cluster node's, or a slot's shard channels'
+    /// (`AsyncClusterClient.pubsub` / `sharded_pubsub`).
+    pub(crate) fn from_pubsub(inner: oxredis::aio::PubSub, decode: bool) -> Self {
+        AsyncPubSubConn {
+            inner: std::sync::Arc::new(tokio::sync::Mutex::new(inner)),
+            decode,
+        }
+    }
 }
 
 /// Which subscription call an async method makes.

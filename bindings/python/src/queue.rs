@@ -45,6 +45,11 @@ impl CommandQueue {
             None => Ok((queued, shapes)),
         }
     }
+
+    /// The queued commands, left in the queue.
+    pub(crate) fn commands(&self) -> &[Cmd] {
+        &self.queued
+    }
 }
 
 #[pymethods]

@@ -1165,10 +1165,14 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: Decode) -> 
         Shape::OkBool if is_text(&v, b"OK") => {
             Ok(true.into_pyobject(py)?.to_owned().into_any().unbind())
         }
-        Shape::Ping if is_text(&v, b"PONG") => {
-            Ok(true.into_pyobject(py)?.to_owned().into_any().unbind())
-        }
-        Shape::OkBool | Shape::Ping => raw(py, v, decode),
+        // redis-py's PING callback: `str_if_bytes(r) == "PONG"` (so `False` for the reply to
+        // PING with a message).
+        Shape::Ping => Ok(is_text(&v, b"PONG")
+            .into_pyobject(py)?
+            .to_owned()
+            .into_any()
+            .unbind()),
+        Shape::OkBool => raw(py, v, decode),
         Shape::Bool => match v {
             Value::Int(i) => Ok((i != 0).into_pyobject(py)?.to_owned().into_any().unbind()),
             v => raw(py, v, decode),

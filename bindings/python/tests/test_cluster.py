@@ -735,3 +735,566 @@ def test_cluster_management_asyncio(cluster, protocol):
 
     asyncio.run(main())
     assert cluster.shards() == shards
+
+
+# --- WATCH in cluster transactions (redis-py's TransactionStrategy) ------------------------------
+def test_pipeline_watch_multi_exec(cluster, rc):
+    from oxredis.exceptions import WatchError
+
+    rc.set("{w}n", 5)
+    other = RedisCluster(host="127.0.0.1", port=cluster.ports[2])
+    with rc.pipeline(transaction=True) as pipe:
+        pipe.watch("{w}n", "{w}m")
+        assert pipe.watching is True
+        # Between WATCH and MULTI the commands run at once, on the watched connection.
+        assert pipe.get("{w}n") == b"5"
+        assert pipe.exists("{w}m") == 0
+        pipe.multi()
+        pipe.incrby("{w}n", 10).set("{w}m", "x").get("{w}m")
+        assert pipe.execute() == [15, True, b"x"]
+        assert pipe.watching is False
+    assert rc.get("{w}n") == b"15"
+    # A watched key changed by another client: WatchError, nothing run.
+    with rc.pipeline(transaction=True) as pipe:
+        pipe.watch("{w}n")
+        assert pipe.get("{w}n") == b"15"
+        assert other.set("{w}n", 100) is True
+        pipe.multi()
+        pipe.set("{w}n", 0)
+        with pytest.raises(WatchError):
+            pipe.execute()
+    assert rc.get("{w}n") == b"100"
+    # The pipeline is usable again after the WatchError.
+    with rc.pipeline(transaction=True) as pipe:
+        pipe.watch("{w}n")
+        pipe.multi()
+        pipe.decr("{w}n")
+        assert pipe.execute() == [99]
+    # UNWATCH: a change after it does not abort.
+    with rc.pipeline(transaction=True) as pipe:
+        pipe.watch("{w}n")
+        assert pipe.unwatch() is True
+        other.set("{w}n", 7)
+        pipe.multi()
+        pipe.incr("{w}n")
+        assert pipe.execute() == [8]
+    # The slot rules: WATCH of keys in several slots, a command run at once or queued in
+    # another slot than the watched one, a keyless command between WATCH and MULTI.
+    with rc.pipeline(transaction=True) as pipe:
+        with pytest.raises(RedisClusterException, match="WATCH - all keys must map to the same"):
+            pipe.watch("a", "b")
+        pipe.watch("{w}n")
+        with pytest.raises(CrossSlotTransactionError,
+                           match="Cannot watch or send commands on different slots"):
+            pipe.get("a")
+        with pytest.raises(CrossSlotTransactionError,
+                           match="Cannot watch or send commands on different slots"):
+            pipe.watch("b")
+        with pytest.raises(RedisClusterException, match="Cannot identify slot number for "
+                                                        "command: PING"):
+            pipe.ping()
+        pipe.watch("{w}m")  # the same slot: watched too
+        pipe.multi()
+        pipe.set("{w}n", 1).set("c", 2)
+        with pytest.raises(CrossSlotTransactionError,
+                           match="All keys involved in a cluster transaction must map to the "
+                                 "same slot"):
+            pipe.execute()
+    assert rc.get("{w}n") == b"8" and rc.get("c") is None
+    with pytest.raises(CrossSlotTransactionError,
+                       match="All keys involved in a cluster transaction must map to the same"):
+        rc.pipeline(transaction=True).set("a", 1).set("b", 2).execute()
+    # Outside a transaction, as redis-py.
+    plain = rc.pipeline()
+    for method in ("watch", "multi", "unwatch"):
+        with pytest.raises(RedisClusterException,
+                           match=f"method {method}\\(\\) is not supported outside of "
+                                 "transactional context"):
+            getattr(plain, method)(*(["{w}n"] if method == "watch" else []))
+    with rc.pipeline(transaction=True) as pipe:
+        pipe.watch("{w}n")
+        pipe.multi()
+        with pytest.raises(RedisError, match="Cannot issue a WATCH after a MULTI"):
+            pipe.watch("{w}n")
+        with pytest.raises(RedisError, match="Cannot issue nested calls to MULTI"):
+            pipe.multi()
+    # A response callback applies to the commands run at once and to the queued ones.
+    rc.set_response_callback("GET", lambda v: ("cb", v))
+    with rc.pipeline(transaction=True) as pipe:
+        pipe.watch("{w}n")
+        assert pipe.get("{w}n") == ("cb", b"8")
+        pipe.multi()
+        pipe.get("{w}n")
+        assert pipe.execute() == [("cb", b"8")]
+    other.close()
+
+
+def test_transaction_with_watches(cluster, rc):
+    rc.set("{t}balance", 10)
+    other = RedisCluster(host="127.0.0.1", port=cluster.ports[1])
+    calls = []
+
+    def move(pipe):
+        calls.append(1)
+        balance = int(pipe.get("{t}balance"))
+        if len(calls) == 1:
+            other.incrby("{t}balance", 5)  # changes the watched key: a second round
+        pipe.multi()
+        pipe.set("{t}balance", balance - 3)
+        pipe.rpush("{t}log", balance)
+        return balance
+
+    assert rc.transaction(move, "{t}balance", "{t}log") == [True, 1]
+    assert len(calls) == 2
+    assert rc.get("{t}balance") == b"12" and rc.lrange("{t}log", 0, -1) == [b"15"]
+    assert rc.transaction(move, "{t}balance", value_from_callable=True) == 12
+    assert rc.get("{t}balance") == b"9"
+    other.close()
+
+
+def test_asyncio_pipeline_watch_and_transaction(cluster, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+    from oxredis.exceptions import WatchError
+
+    async def main():
+        async with aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[0],
+                                       protocol=protocol) as rc:
+            await rc.delete("{w}n", "{w}m")
+            await rc.set("{w}n", 5)
+            async with rc.pipeline(transaction=True) as pipe:
+                await pipe.watch("{w}n")
+                assert await pipe.get("{w}n") == b"5"
+                pipe.multi()
+                pipe.incrby("{w}n", 10).set("{w}m", "x")
+                assert await pipe.execute() == [15, True]
+            async with rc.pipeline(transaction=True) as pipe:
+                await pipe.watch("{w}n")
+                assert await pipe.get("{w}n") == b"15"
+                await rc.set("{w}n", 100)  # another connection
+                pipe.multi()
+                pipe.set("{w}n", 0)
+                with pytest.raises(WatchError):
+                    await pipe.execute()
+            assert await rc.get("{w}n") == b"100"
+            async with rc.pipeline(transaction=True) as pipe:
+                with pytest.raises(RedisClusterException, match="all keys must map"):
+                    await pipe.watch("a", "b")
+                await pipe.watch("{w}n")
+                with pytest.raises(CrossSlotTransactionError, match="different slots"):
+                    await pipe.get("a")
+                pipe.multi()
+                pipe.set("{w}m", 1).set("c", 2)
+                with pytest.raises(CrossSlotTransactionError, match="must map to the same slot"):
+                    await pipe.execute()
+            with pytest.raises(RedisClusterException, match="outside of transactional"):
+                await rc.pipeline().watch("{w}n")
+            rounds = []
+
+            async def move(pipe):
+                rounds.append(1)
+                n = int(await pipe.get("{w}n"))
+                if len(rounds) == 1:
+                    await rc.incr("{w}n")
+                pipe.multi()
+                pipe.set("{w}n", n * 2)
+                return n
+
+            assert await rc.transaction(move, "{w}n") == [True]
+            assert len(rounds) == 2 and await rc.get("{w}n") == b"202"
+            assert await rc.transaction(move, "{w}n", value_from_callable=True) == 202
+            await rc.delete("{w}n", "{w}m")
+
+    asyncio.run(main())
+
+
+# --- asyncio ClusterPubSub ----------------------------------------------------------------------
+def test_asyncio_cluster_pubsub(cluster, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+    from oxredis.asyncio.cluster import ClusterPubSub
+    from oxredis.exceptions import DataError
+
+    async def next_message(p, timeout=2.0, sharded=False):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            get = p.get_sharded_message if sharded else p.get_message
+            m = await get(timeout=0.1)
+            if m is not None:
+                return m
+        return None
+
+    async def main():
+        async with aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[0],
+                                       protocol=protocol) as rc:
+            p = rc.pubsub()
+            assert isinstance(p, ClusterPubSub)
+            assert p.get_pubsub_node() is None and p.subscribed is False
+            assert await p.get_message(timeout=0.01) is None
+            await p.subscribe("news{a}")
+            # The node was chosen by the channel's slot.
+            assert p.get_pubsub_node() == rc.get_node_from_key("news{a}")
+            assert await next_message(p) == {"type": "subscribe", "pattern": None,
+                                              "channel": b"news{a}", "data": 1}
+            assert p.subscribed is True and list(p.channels) == [b"news{a}"]
+            # Published through another node (which counts only its own subscribers): it
+            # reaches every node's subscribers.
+            assert await rc.publish("news{a}", "hello",
+                                    target_nodes=rc.get_node_from_key("b")) == 0
+            assert await next_message(p) == {"type": "message", "pattern": None,
+                                              "channel": b"news{a}", "data": b"hello"}
+            await p.psubscribe("n*")
+            assert (await next_message(p))["type"] == "psubscribe"
+            assert await rc.publish("nx", "p", target_nodes=p.get_pubsub_node()) == 1
+            assert await next_message(p) == {"type": "pmessage", "pattern": b"n*",
+                                              "channel": b"nx", "data": b"p"}
+            await p.aclose()
+            assert p.subscribed is False
+
+            s = rc.pubsub()
+            await s.ssubscribe("ch{b}", "ch{a}")  # two slots: two primaries
+            confirmations = [await next_message(s, sharded=True) for _ in range(2)]
+            assert sorted((m["type"], m["channel"], m["data"]) for m in confirmations) == [
+                ("ssubscribe", b"ch{a}", 1), ("ssubscribe", b"ch{b}", 1)]
+            assert await rc.spublish("ch{a}", "to a") == 1
+            assert await rc.spublish("ch{b}", "to b") == 1
+            messages = [await next_message(s, sharded=True) for _ in range(2)]
+            assert sorted((m["type"], m["channel"], m["data"]) for m in messages) == [
+                ("smessage", b"ch{a}", b"to a"), ("smessage", b"ch{b}", b"to b")]
+            # One node's shard channels only.
+            await rc.spublish("ch{a}", "again")
+            node_b = rc.get_node_from_key("ch{b}")
+            assert await s.get_sharded_message(timeout=0.2, target_node=node_b) is None
+            m = await s.get_sharded_message(timeout=2,
+                                            target_node=rc.get_node_from_key("ch{a}"))
+            assert (m["channel"], m["data"]) == (b"ch{a}", b"again")
+            received = []
+
+            async def handler(message):
+                received.append((message["channel"], message["data"]))
+
+            await s.ssubscribe(**{"ch{c}": handler})
+            assert await s.get_sharded_message(ignore_subscribe_messages=True,
+                                               timeout=0.2) is None
+            await rc.spublish("ch{c}", "handled")
+            deadline = time.monotonic() + 2
+            while not received and time.monotonic() < deadline:
+                await s.get_sharded_message(timeout=0.1)
+            assert received == [(b"ch{c}", b"handled")]
+            await s.sunsubscribe("ch{b}")
+            m = await next_message(s, sharded=True)
+            assert (m["type"], m["channel"]) == ("sunsubscribe", b"ch{b}")
+            assert await rc.spublish("ch{b}", "gone") == 0
+            await s.sunsubscribe()
+            gone = []
+            deadline = time.monotonic() + 2
+            while len(gone) < 2 and time.monotonic() < deadline:
+                m = await s.get_sharded_message(timeout=0.1)
+                if m is not None:
+                    gone.append((m["type"], m["channel"]))
+            assert sorted(gone) == [("sunsubscribe", b"ch{a}"), ("sunsubscribe", b"ch{c}")]
+            assert await rc.spublish("ch{a}", "gone") == 0
+            await s.aclose()
+
+            primary = rc.get_primaries()[1]
+            on_node = rc.pubsub(node=primary)
+            assert on_node.get_pubsub_node() == primary
+            await on_node.subscribe("x")
+            assert (await next_message(on_node))["channel"] == b"x"
+            clients = await rc.client_list(target_nodes=primary)
+            assert any(c.get("sub") == "1" for c in clients)
+            await on_node.aclose()
+            by_port = rc.pubsub(host="127.0.0.1", port=primary.port)
+            assert by_port.get_pubsub_node() == primary
+            with pytest.raises(RedisClusterException, match="doesn't exist in the cluster"):
+                rc.pubsub(host="127.0.0.1", port=1)
+            with pytest.raises(DataError, match="Specify both host and port"):
+                rc.pubsub(host="127.0.0.1")
+            with pytest.raises(RedisClusterException, match="doesn't exist in the cluster"):
+                rc.pubsub(node=ClusterNode("127.0.0.1", 1))
+
+    asyncio.run(main())
+
+
+def test_asyncio_scan_iter_target_nodes(cluster, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    async def main():
+        async with aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[0],
+                                       protocol=protocol) as rc:
+            await rc.flushall()
+            keys = {f"k{i}".encode() for i in range(60)}
+            await rc.mset_nonatomic({k: 1 for k in keys})
+            one = rc.get_node_from_key("k1")
+            on_one = [k async for k in rc.scan_iter(count=5, target_nodes=one)]
+            assert sorted(on_one) == sorted(k for k in keys if rc.get_node_from_key(k) == one)
+            assert len(on_one) == len(set(on_one))
+            everywhere = [k async for k in rc.scan_iter(target_nodes=RedisCluster.PRIMARIES,
+                                                        count=7, match="k1*")]
+            assert sorted(everywhere) == sorted(k for k in keys if k.startswith(b"k1"))
+            await rc.set("h", 1)
+            typed = [k async for k in rc.scan_iter(_type="string",
+                                                   target_nodes=rc.get_primaries())]
+            assert len(typed) == 61
+            await rc.flushall()
+
+    asyncio.run(main())
+
+
+# --- address_remap ------------------------------------------------------------------------------
+class _Forwarder:
+    """A TCP relay per cluster node: listens on ``host`` (127.0.0.2, on the node's own port;
+    127.0.0.1 on a free port when 127.0.0.2 cannot be bound) and relays each connection to the
+    node on 127.0.0.1, counting connections per node port."""
+
+    def __init__(self, ports):
+        import collections
+        import socket
+        import threading
+
+        self._socket, self._threading = socket, threading
+        self.connections = collections.Counter()
+        self.address = {}  # node port -> (host, port) to connect to
+        self._listeners = []
+        for port in ports:
+            listener = socket.socket()
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                listener.bind(("127.0.0.2", port))
+            except OSError:
+                listener.bind(("127.0.0.1", 0))
+            listener.listen(64)
+            self.address[port] = listener.getsockname()[:2]
+            self._listeners.append(listener)
+            threading.Thread(target=self._accept, args=(listener, port), daemon=True).start()
+
+    def remap(self, address):
+        host, port = address
+        assert host == "127.0.0.1", address
+        return self.address[port]
+
+    def _accept(self, listener, port):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            self.connections[port] += 1
+            try:
+                upstream = self._socket.create_connection(("127.0.0.1", port))
+            except OSError:
+                client.close()
+                continue
+            for a, b in ((client, upstream), (upstream, client)):
+                self._threading.Thread(target=self._relay, args=(a, b), daemon=True).start()
+
+    def _relay(self, src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(self._socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        for listener in self._listeners:
+            listener.close()
+
+
+def test_address_remap(cluster, protocol):
+    announced = []
+
+    def identity(address):
+        announced.append(address)
+        return address
+
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol,
+                      address_remap=identity)
+    # Called with each (host, port) the cluster announces, as a tuple.
+    assert set(announced) == {("127.0.0.1", p) for p in cluster.ports}
+    assert sorted(n.name for n in rc.get_nodes()) == sorted(f"127.0.0.1:{p}"
+                                                            for p in cluster.ports)
+    assert rc.set("b", 1) is True and rc.get("b") == b"1"
+    assert rc.delete("b") == 1
+    rc.close()
+
+    relay = _Forwarder(cluster.ports)
+    try:
+        rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol,
+                          address_remap=relay.remap)
+        # The slot map holds the remapped addresses: every node is reached through the relay.
+        assert sorted((n.host, n.port) for n in rc.get_nodes()) == sorted(
+            relay.address[p] for p in cluster.ports)
+        assert sorted((n.host, n.port) for n in rc.get_primaries()) == sorted(
+            relay.address[p] for p in cluster.ports[:3])
+        before = dict(relay.connections)
+        for i, key in enumerate(SHARD_KEYS):
+            assert rc.set(key, f"r{i}") is True
+        assert [rc.get(k) for k in SHARD_KEYS] == [b"r0", b"r1", b"r2"]
+        # Each key's primary was reached through its relay.
+        for i, key in enumerate(SHARD_KEYS):
+            port = _slot_owner(cluster, key)
+            assert relay.connections[port] > before.get(port, 0)
+            assert cluster.cmd(port, "GET", key) == f"r{i}".encode()
+        node = rc.get_node_from_key("a")
+        assert (node.host, node.port) == relay.address[_slot_owner(cluster, "a")]
+        assert node.redis_connection.get("a") == b"r2"
+        with rc.pipeline(transaction=True) as pipe:
+            pipe.watch("a")
+            assert pipe.get("a") == b"r2"
+            pipe.multi()
+            pipe.set("a", "tx")
+            assert pipe.execute() == [True]
+        assert rc.get("a") == b"tx"
+        assert rc.dbsize(target_nodes=RedisCluster.PRIMARIES) == 3
+        assert rc.delete(*SHARD_KEYS) == 3
+        rc.close()
+
+        import asyncio
+
+        import oxredis.asyncio as aredis
+
+        async def main():
+            async with aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[1],
+                                           protocol=protocol,
+                                           address_remap=relay.remap) as arc:
+                assert sorted((n.host, n.port) for n in arc.get_nodes()) == sorted(
+                    relay.address[p] for p in cluster.ports)
+                before = relay.connections[_slot_owner(cluster, "c")]
+                assert await arc.set("c", "async") is True
+                assert await arc.get("c") == b"async"
+                assert relay.connections[_slot_owner(cluster, "c")] > before
+                assert await arc.delete("c") == 1
+
+        asyncio.run(main())
+    finally:
+        relay.close()
+
+
+# --- multi-node replies as redis-py's RESULT_CALLBACKS give them --------------------------------
+def test_ping_with_a_message_and_other_multi_node_replies(cluster, rc, r):
+    # redis-py's PING callback is `reply == "PONG"`: False for PING with a message, on one node
+    # (the default) or combined with all() over several.
+    assert rc.ping() is True
+    assert rc.execute_command("PING", "msg") is False
+    assert rc.execute_command("PING", "msg", target_nodes=RedisCluster.ALL_NODES) is False
+    assert rc.ping("msg", target_nodes=RedisCluster.PRIMARIES) is False
+    assert rc.execute_command("PING", target_nodes=RedisCluster.REPLICAS) is True
+    assert rc.pipeline().ping().execute_command("PING", "x").execute() == [True, False]
+    # The standalone client, as redis-py's.
+    assert r.execute_command("PING", "hello") is False
+    assert r.execute_command("PING") is True
+    # Summed: DBSIZE, WAIT, PUBSUB NUMPAT; CLIENT UNBLOCK 1 when any node unblocked, else 0.
+    rc.mset_nonatomic({"b": 1, "c": 2, "a": 3})
+    assert rc.dbsize(target_nodes=RedisCluster.ALL_NODES) == 6  # replicas hold copies
+    assert rc.wait(1, 5000, target_nodes=RedisCluster.PRIMARIES) == 3
+    assert rc.pubsub_numpat(target_nodes=RedisCluster.ALL_NODES) == 0
+    assert rc.client_unblock(999999, target_nodes=RedisCluster.ALL_NODES) == 0
+    # One bool, all() of the nodes' replies.
+    for method, args in (("config_resetstat", ()), ("slowlog_reset", ()),
+                         ("memory_purge", ()), ("client_setname", ("oxredis-test",)),
+                         ("client_pause", (1,)), ("client_unpause", ()), ("save", ())):
+        assert getattr(rc, method)(*args, target_nodes=RedisCluster.ALL_NODES) is True, method
+    assert rc.config_set("maxmemory-samples", 5, target_nodes=RedisCluster.PRIMARIES) is True
+    # SCRIPT LOAD on every primary: one sha; SCRIPT EXISTS per position over the primaries;
+    # SCRIPT FLUSH one bool.
+    sha = rc.script_load("return 1")
+    assert sha == "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"
+    assert rc.script_exists(sha, "0" * 40) == [True, False]
+    assert rc.script_flush() is True
+    assert rc.script_exists(sha) == [False]
+    # PUBSUB NUMSUB: per channel, summed over the nodes; CHANNELS: merged.
+    p = rc.pubsub(node=rc.get_primaries()[0])
+    q = rc.pubsub(node=rc.get_primaries()[1])
+    p.subscribe("one", "two")
+    q.subscribe("two")
+    for s in (p, q):
+        while s.get_message(timeout=0.5) is not None:
+            pass
+    assert rc.pubsub_numsub("one", "two", "none", target_nodes=RedisCluster.ALL_NODES) == [
+        (b"one", 1), (b"two", 2), (b"none", 0)]
+    assert sorted(rc.pubsub_channels(target_nodes=RedisCluster.ALL_NODES)) == [b"one", b"two"]
+    p.close()
+    q.close()
+    # Anything else: a dict by node name (one node's reply as it is).
+    assert rc.echo("hi", target_nodes=RedisCluster.PRIMARIES) == {
+        f"127.0.0.1:{port}": b"hi" for port in cluster.ports[:3]}
+    assert rc.echo("hi") == b"hi"
+    # READONLY / READWRITE sent to chosen nodes: redis-py's per-node reply.
+    assert rc.readonly(target_nodes=RedisCluster.REPLICAS) == {
+        f"127.0.0.1:{port}": True for port in cluster.ports[3:]}
+    assert rc.readwrite(target_nodes=rc.get_replicas()[0]) is True
+    assert rc.readonly() is True and rc.readwrite() is True
+
+
+def test_asyncio_ping_with_a_message(cluster, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    async def main():
+        async with aredis.RedisCluster(host="127.0.0.1", port=cluster.ports[0],
+                                       protocol=protocol) as rc:
+            assert await rc.ping(target_nodes=RedisCluster.ALL_NODES) is True
+            assert await rc.execute_command("PING", "msg") is False
+            assert await rc.execute_command("PING", "msg",
+                                            target_nodes=RedisCluster.ALL_NODES) is False
+            assert await rc.readonly(target_nodes=RedisCluster.REPLICAS) == {
+                f"127.0.0.1:{port}": True for port in cluster.ports[3:]}
+            assert await rc.readwrite() is True
+
+    asyncio.run(main())
+
+
+def test_watch_across_a_slot_migration(cluster, protocol):
+    from oxredis.exceptions import WatchError
+
+    rc = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol)
+    key = "{wm}k"
+    slot = rc.keyslot(key)
+    source = rc.get_node_from_key(key).port
+    target = next(p for p in cluster.ports[:3] if p != source)
+    rc.set(key, "v")
+    try:
+        with rc.pipeline(transaction=True) as pipe:
+            pipe.watch(key)
+            assert pipe.get(key) == b"v"
+            migration = _Migration(cluster, slot, source, target)
+            migration.move(key)
+            migration.finish()
+            pipe.multi()
+            pipe.set(key, "lost")
+            # The slot moved while watched: nothing ran.
+            with pytest.raises(WatchError, match="Slot rebalancing occurred while watching"):
+                pipe.execute()
+        assert cluster.cmd(target, "GET", key) == b"v"
+        # The client's map is stale: WATCH is answered MOVED and goes to the new owner.
+        assert rc.get_node_from_key(key).port == source
+        with rc.pipeline(transaction=True) as pipe:
+            pipe.watch(key)
+            assert pipe.get(key) == b"v"
+            pipe.multi()
+            pipe.set(key, "moved")
+            assert pipe.execute() == [True]
+        assert cluster.cmd(target, "GET", key) == b"moved"
+        cluster._wait(cluster._healthy, "slot map settled")
+        back = _Migration(cluster, slot, target, source)
+        back.move(key)
+        back.finish()
+    finally:
+        cluster._wait(cluster._healthy, "slot map settled")
+    assert cluster.primary_of(slot) == source
+    assert rc.get(key) == b"moved"
+    rc.close()

@@ -64,6 +64,10 @@ def test_transaction_aborted_by_a_rejected_command(r):
         pipe.execute()
     assert isinstance(raised.value, oxredis.exceptions.ExecAbortError)
     assert "Transaction discarded" in str(raised.value)
+    # The rejected command's error is its cause.
+    cause = raised.value.__cause__
+    assert type(cause) is oxredis.ResponseError
+    assert "wrong number of arguments for 'set' command" in str(cause)
     # nothing was applied: EXEC was aborted
     assert r.get("a") is None
 

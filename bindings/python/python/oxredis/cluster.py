@@ -33,7 +33,16 @@ from .client import (
     _ResponseCallbacks,
 )
 from .connection import ConnectionPool, _url_kwargs
-from .exceptions import RedisClusterException, RedisError, SlotNotCoveredError
+from .exceptions import (
+    AskError,
+    CrossSlotTransactionError,
+    ExecAbortError,
+    MovedError,
+    RedisClusterException,
+    RedisError,
+    SlotNotCoveredError,
+    WatchError,
+)
 from .pubsub import PubSub
 
 PRIMARY = "primary"
@@ -147,8 +156,6 @@ class _ClusterBase:
         settings (no I/O)."""
         if "db" in kwargs:
             raise RedisClusterException("Argument 'db' is not possible to use in cluster mode")
-        if address_remap is not None:
-            raise NotImplementedError("oxredis: RedisCluster(address_remap=...)")
         if cache is not None or cache_config is not None:
             raise NotImplementedError("oxredis: client-side caching in RedisCluster")
         startup_nodes = list(startup_nodes or [])
@@ -193,6 +200,7 @@ class _ClusterBase:
             load_balancing_strategy=strategy,
             require_full_coverage=bool(require_full_coverage),
             retry=retry._spec() if retry is not None else None,
+            address_remap=address_remap,
         )
 
     def _target_spec(self, target_nodes):
@@ -558,16 +566,23 @@ class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
     hscan_iter = Redis.hscan_iter
     zscan_iter = Redis.zscan_iter
 
-    def readonly(self, target_nodes=None) -> bool:
-        """Reads may go to replicas from now on (their connections send READONLY); ``True``."""
+    def readonly(self, target_nodes=None):
+        """Reads may go to replicas from now on (their connections send READONLY); ``True``.
+        With ``target_nodes=`` READONLY is sent to those nodes too and their reply comes back
+        as redis-py gives it (``{node name: True}`` for several)."""
         self._native.readonly()
         self.read_from_replicas = True
+        if target_nodes is not None:
+            return self.execute_command("READONLY", target_nodes=target_nodes)
         return True
 
-    def readwrite(self, target_nodes=None) -> bool:
-        """Reads go to primaries only from now on; ``True``."""
+    def readwrite(self, target_nodes=None):
+        """Reads go to primaries only from now on; ``True`` (with ``target_nodes=``, READWRITE
+        sent there, their reply as redis-py gives it)."""
         self._native.readwrite()
         self.read_from_replicas = False
+        if target_nodes is not None:
+            return self.execute_command("READWRITE", target_nodes=target_nodes)
         return True
 
     # --- client ----------------------------------------------------------------------------
@@ -631,20 +646,143 @@ def _take_target_nodes(cls) -> None:
 _take_target_nodes(RedisCluster)
 
 
-class ClusterPipeline(Pipeline):
+class _ClusterWatch:
+    """What the blocking and asyncio ``ClusterPipeline`` share for WATCH in a cluster
+    transaction (redis-py's ``TransactionStrategy``): the watched keys' one slot, and the
+    checks that every command run between ``watch()`` and ``multi()`` or queued for the
+    transaction is in that slot. The watch itself is a connection of the slot's primary's own
+    standalone client (``ClusterNode.redis_connection``), checked out by its ``watch``: the
+    commands in between and the MULTI/EXEC run on it."""
+
+    _watch_slot = None
+
+    def _not_transactional(self, method: str) -> None:
+        if not self.transaction:
+            raise RedisClusterException(
+                f"method {method}() is not supported outside of transactional context")
+
+    def _slot_to_watch(self, names) -> int:
+        """The slot of ``names`` (``RedisClusterException`` for keys in several slots,
+        ``CrossSlotTransactionError`` for a slot other than the one already watched)."""
+        slots = {self._client.keyslot(name) for name in names}
+        if not slots:
+            raise RedisClusterException(
+                "At least a command with a key is needed to identify a node")
+        if len(slots) > 1:
+            raise RedisClusterException("WATCH - all keys must map to the same key slot")
+        slot = slots.pop()
+        self._same_slot(slot)
+        return slot
+
+    def _same_slot(self, slot) -> None:
+        if self._watch_slot is not None and slot != self._watch_slot:
+            raise CrossSlotTransactionError("Cannot watch or send commands on different slots")
+
+    def _check_run_now(self, args) -> None:
+        """A command run at once while keys are watched must be in their slot."""
+        name = _command_name(args)
+        slot = self._client._native.command_slot(args)
+        if slot is None:
+            if name != "UNWATCH":
+                raise RedisClusterException(
+                    f"Cannot identify slot number for command: {name},"
+                    "it cannot be triggered in a transaction")
+            return
+        self._same_slot(slot)
+
+    def _watch_node(self, slot, moved=None):
+        """The node to WATCH on: the primary of ``slot``, or where a MOVED/ASK sent us."""
+        if moved is not None:
+            return self._client._node((moved.host, moved.port, None))
+        nodes = self._client._native.slot_nodes(slot)
+        if not nodes:
+            raise SlotNotCoveredError(f'Slot "{slot}" is not covered by the cluster.')
+        return self._client._node(nodes[0])
+
+    def _check_queued(self) -> None:
+        """Every queued command in the watched slot (``CrossSlotTransactionError`` otherwise,
+        with redis-py's words)."""
+        slots = self._client._native.queued_slots(self)
+        if any(slot != self._watch_slot for slot in slots):
+            raise CrossSlotTransactionError(
+                "All keys involved in a cluster transaction must map to the same slot")
+
+
+class ClusterPipeline(_ClusterWatch, Pipeline):
     """redis-py's ``ClusterPipeline``: the queued commands are sent grouped per node (each
     node's share in one write, every node's written before any is read) and the results come
     back in the order queued; a command redirected (MOVED, ASK) or refused for the cluster's
     state in between runs again on its own. With ``transaction=True`` the commands run as one
-    MULTI/EXEC on the primary of their one slot (``CrossSlotTransactionError`` otherwise).
-    WATCH is not supported."""
+    MULTI/EXEC on the primary of their one slot (``CrossSlotTransactionError`` otherwise);
+    ``watch(*keys)`` (keys of one slot) checks out a connection of that slot's primary, the
+    commands then run at once on it (in that slot only) until ``multi()``, and ``execute()``
+    raises ``WatchError`` when a watched key changed."""
 
     def __init__(self, client: RedisCluster, transaction: bool = False):
         super().__init__(client, transaction)
 
+    def _run_watched(self, post, shape, args):
+        self._check_run_now(args)
+        return super()._run_watched(post, shape, args)
+
     def watch(self, *names) -> None:
-        """Not supported in a cluster pipeline yet."""
-        raise RedisClusterException("oxredis: WATCH is not supported in a cluster pipeline yet")
+        """WATCHes ``names`` (keys of one slot) on a connection of their slot's primary;
+        commands then run at once on it until ``multi()``."""
+        self._not_transactional("watch")
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue a WATCH after a MULTI")
+        slot = self._slot_to_watch(names)
+        if self._watched is not None:
+            self._watched.watch(names)
+            return
+        if len(self):
+            raise RedisError("Cannot issue a WATCH after commands were queued")
+        moved = None
+        for _ in range(self._client.RedisClusterRequestTTL):
+            node = self._watch_node(slot, moved)
+            try:
+                self._watched = node.redis_connection._native.watch(names)
+                break
+            except (MovedError, AskError) as e:
+                moved = e
+        else:
+            raise moved
+        self._watch_slot = slot
+        # Until multi(), commands run at once on the watched connection (to read values).
+        self._set_run_now(self._run_now)
+
+    def unwatch(self) -> bool:
+        """UNWATCHes every key; ``True``."""
+        self._not_transactional("unwatch")
+        return super().unwatch()
+
+    def multi(self) -> None:
+        """Starts queueing the transaction's commands (after ``watch``)."""
+        self._not_transactional("multi")
+        super().multi()
+
+    def reset(self) -> None:
+        """Drops the queued commands and releases a watched connection (UNWATCH)."""
+        self._watch_slot = None
+        super().reset()
+
+    def execute(self, raise_on_error: bool = True) -> list:
+        """Sends the queued commands; their replies in order. After ``watch()``: MULTI/EXEC on
+        the watched connection (``WatchError`` when a watched key changed)."""
+        if self._watched is None:
+            return super().execute(raise_on_error)
+        try:
+            self._check_queued()
+            return super().execute(raise_on_error)
+        except (MovedError, AskError) as e:
+            raise WatchError("Slot rebalancing occurred while watching keys") from e
+        except ExecAbortError as e:
+            # A queued command was answered MOVED/ASK (so EXEC aborted): the slot moved.
+            if isinstance(e.__cause__, (MovedError, AskError)):
+                raise WatchError("Slot rebalancing occurred while watching keys") from e
+            raise
+        finally:
+            self.reset()
 
     def mget_nonatomic(self, keys, *args):
         """Not in a pipeline (as redis-py)."""

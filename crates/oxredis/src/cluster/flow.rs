@@ -612,7 +612,10 @@ impl TopologyVotes {
                     ),
                 ))
             }
-            Some((map, _)) => Ok(map),
+            Some((map, _)) => Ok(match &settings.address_remap {
+                Some(remap) => map.remap(remap),
+                None => map,
+            }),
             None => Err(Error::new(
                 ErrorKind::Connection,
                 format!(
@@ -708,7 +711,7 @@ fn transaction_node(state: &mut ClusterState, cmds: &[Cmd]) -> Result<NodeAddr> 
 /// Whether a transaction failed because its slot moved (a queued command got `MOVED` or
 /// `ASK`, so EXEC aborted): worth another try. A MOVED also patches the map with its node, so
 /// the next try goes there even before a refresh agrees.
-fn transaction_redirected(e: &Error, state: &mut ClusterState) -> bool {
+fn transaction_redirected(e: &Error, state: &mut ClusterState, settings: &ClusterSettings) -> bool {
     let redirected = std::iter::once(e)
         .chain(e.chain().filter_map(|s| s.downcast_ref::<Error>()))
         .find(|x| matches!(x.kind(), ErrorKind::Moved | ErrorKind::Ask));
@@ -720,7 +723,7 @@ fn transaction_redirected(e: &Error, state: &mut ClusterState) -> bool {
         .and_then(|se| super::redirect::parse_redirect(se, &state.default_node.host));
     if let Some(r) = moved {
         if r.kind == super::redirect::RedirectKind::Moved {
-            state.map.apply_moved(r.slot, &r.node);
+            state.map.apply_moved(r.slot, &settings.remap(r.node));
         }
     }
     true
@@ -778,7 +781,7 @@ impl<'a> TransactionAttempt<'a> {
             self.retries += 1;
             self.refresh = true;
             self.retries <= self.settings.cluster_error_retry_attempts
-        } else if transaction_redirected(error, state) {
+        } else if transaction_redirected(error, state, self.settings) {
             self.redirects += 1;
             self.redirects <= self.settings.max_redirects
         } else {
@@ -1172,12 +1175,20 @@ mod tests {
         // EXECABORT caused by a MOVED queued reply calls for another try; other aborts do not.
         let moved = Error::from(crate::ServerError::from_line(b"MOVED 1 127.0.0.1:7001"));
         let abort = Error::with_source(ErrorKind::ExecAbort, "aborted", moved);
-        assert!(transaction_redirected(&abort, &mut s));
+        assert!(transaction_redirected(
+            &abort,
+            &mut s,
+            &ClusterSettings::default()
+        ));
         // The map follows the MOVED at once.
         assert_eq!(s.map().primary_for_slot(1).unwrap().addr, n(7001));
         let wrong = Error::from(crate::ServerError::from_line(b"ERR wrong number"));
         let abort = Error::with_source(ErrorKind::ExecAbort, "aborted", wrong);
-        assert!(!transaction_redirected(&abort, &mut s));
+        assert!(!transaction_redirected(
+            &abort,
+            &mut s,
+            &ClusterSettings::default()
+        ));
     }
 
     #[test]
@@ -1242,6 +1253,32 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::Connection);
         assert!(err.to_string().contains("127.0.0.1:7000"), "{err}");
         let _ = v;
+    }
+
+    #[test]
+    fn address_remap_applies_to_the_slot_map() {
+        let settings = ClusterSettings {
+            address_remap: Some(super::super::redirect::AddressRemap::new(|host, port| {
+                (host.replace("127.0.0.1", "127.0.0.2"), port + 1000)
+            })),
+            ..ClusterSettings::default()
+        };
+        let mut v = TopologyVotes::new();
+        v.add(&n(7000), Ok(full_reply()));
+        let map = v.finish(&settings).unwrap();
+        let plain = {
+            let mut v = TopologyVotes::new();
+            v.add(&n(7000), Ok(full_reply()));
+            v.finish(&ClusterSettings::default()).unwrap()
+        };
+        let remapped: Vec<NodeAddr> = map.nodes().map(|node| node.addr.clone()).collect();
+        let expected: Vec<NodeAddr> = plain
+            .nodes()
+            .map(|node| NodeAddr::new("127.0.0.2", node.addr.port + 1000))
+            .collect();
+        assert_eq!(remapped, expected);
+        assert_eq!(remapped.len(), 6);
+        assert!(map.is_fully_covered());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and the handling of redirects. The blocking and async cluster clients drive this code; none
 //! of the decisions is written twice.
 //!
-//! Public here: [`key_slot`] and [`SLOT_COUNT`], and the names the cluster clients
+//! Public here: [`key_slot`], [`command_slot`] and [`SLOT_COUNT`], and the names the cluster clients
 //! ([`blocking::RedisCluster`](crate::blocking::RedisCluster), `aio::RedisCluster`) share:
 //! [`ClusterNode`], [`TargetNodes`], [`LoadBalancingStrategy`], [`ClusterBuilder`],
 //! [`NodeReplies`].
@@ -20,6 +20,7 @@ pub use crate::commands::NodeFlag;
 pub use node::{
     ClusterBuilder, ClusterNode, LoadBalancingStrategy, NodeReplies, ServerType, TargetNodes,
 };
+pub use route::command_slot;
 pub use slot::{key_slot, SLOT_COUNT};
 
 #[cfg(test)]

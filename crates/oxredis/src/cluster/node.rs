@@ -306,6 +306,18 @@ impl ClusterBuilder {
         self
     }
 
+    /// Connects to each node the cluster announces (in its slot map, and in MOVED/ASK
+    /// redirects) at the address `remap` gives for its announced `(host, port)` (redis-py's
+    /// `address_remap`): for nodes behind NAT, a proxy or port forwarding. The start-up nodes
+    /// are used as given.
+    pub fn address_remap(
+        mut self,
+        remap: impl Fn(&str, u16) -> (String, u16) + Send + Sync + 'static,
+    ) -> Self {
+        self.settings.address_remap = Some(super::redirect::AddressRemap::new(remap));
+        self
+    }
+
     /// Redirects (MOVED, ASK, TRYAGAIN) one command may follow before it fails (redis-py's
     /// `RedisClusterRequestTTL`, default 16).
     pub fn max_redirects(mut self, n: u32) -> Self {

@@ -6,6 +6,7 @@
 //! the driver's choosing (e.g. `Instant::elapsed` of the client's start).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, ServerError};
@@ -96,6 +97,43 @@ pub(crate) fn parse_redirect(err: &ServerError, current_host: &str) -> Option<Re
     Some(Redirect { kind, slot, node })
 }
 
+/// redis-py's `address_remap`: maps each `(host, port)` the cluster announces (in its slot map
+/// and in MOVED/ASK redirects) to the address to connect to, for nodes reached through NAT, a
+/// proxy or port forwarding.
+#[derive(Clone)]
+pub(crate) struct AddressRemap(Arc<RemapFn>);
+
+/// The function of an [`AddressRemap`]: announced `(host, port)` to the one to connect to.
+type RemapFn = dyn Fn(&str, u16) -> (String, u16) + Send + Sync;
+
+impl AddressRemap {
+    /// The remap of `f`.
+    pub(crate) fn new(
+        f: impl Fn(&str, u16) -> (String, u16) + Send + Sync + 'static,
+    ) -> AddressRemap {
+        AddressRemap(Arc::new(f))
+    }
+
+    /// The address to connect to for `addr` as announced.
+    pub(crate) fn apply(&self, addr: &NodeAddr) -> NodeAddr {
+        let (host, port) = (self.0)(&addr.host, addr.port);
+        NodeAddr::new(host, port)
+    }
+}
+
+impl fmt::Debug for AddressRemap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AddressRemap(..)")
+    }
+}
+
+impl PartialEq for AddressRemap {
+    /// The same function (one `Arc`).
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// Cluster settings, named and defaulted as redis-py's `RedisCluster` arguments.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ClusterSettings {
@@ -123,6 +161,18 @@ pub(crate) struct ClusterSettings {
     /// (the client is not built; a refresh keeps the previous map). Off by default here;
     /// redis-py's default is on, and its Python API passes it.
     pub(crate) require_full_coverage: bool,
+    /// redis-py `address_remap`: applied to every address the cluster announces.
+    pub(crate) address_remap: Option<AddressRemap>,
+}
+
+impl ClusterSettings {
+    /// `addr` as announced, remapped when an [`AddressRemap`] is set.
+    pub(crate) fn remap(&self, addr: NodeAddr) -> NodeAddr {
+        match &self.address_remap {
+            Some(remap) => remap.apply(&addr),
+            None => addr,
+        }
+    }
 }
 
 impl Default for ClusterSettings {
@@ -140,6 +190,7 @@ impl Default for ClusterSettings {
             ),
             try_again_delay: Duration::from_millis(50),
             require_full_coverage: false,
+            address_remap: None,
         }
     }
 }
@@ -427,12 +478,13 @@ impl<'a> CommandRouting<'a> {
                 let redirect = error
                     .server_error()
                     .and_then(|e| parse_redirect(e, current_host));
-                let Some(redirect) = redirect else {
+                let Some(mut redirect) = redirect else {
                     return Decision::Fail {
                         error,
                         refresh: Refresh::None,
                     };
                 };
+                redirect.node = settings.remap(redirect.node);
                 if redirect.kind == RedirectKind::Ask {
                     let target = Target::Asking(redirect.node);
                     self.redirect(error, target, Duration::ZERO, Refresh::None)
@@ -576,6 +628,7 @@ mod tests {
             backoff: Backoff::exponential(Duration::from_secs(1), Duration::from_millis(100)),
             try_again_delay: Duration::from_millis(50),
             require_full_coverage: false,
+            address_remap: None,
         }
     }
 
@@ -622,6 +675,45 @@ mod tests {
         );
         assert_eq!(r.redirects(), 1);
         assert_eq!(r.retries(), 0);
+    }
+
+    #[test]
+    fn address_remap_applies_to_moved_and_ask_targets() {
+        let s = ClusterSettings {
+            address_remap: Some(AddressRemap::new(|host, port| {
+                (format!("remapped-{host}"), port + 100)
+            })),
+            ..settings()
+        };
+        let mut shared = RefreshState::new();
+        let t0 = Duration::from_secs(100);
+        shared.refreshed(t0);
+        let mut r = CommandRouting::new(&s, n(7000));
+        let d = r.on_error(err("MOVED 42 :7001"), Sent::Maybe, false, &mut shared, t0);
+        let moved_to = NodeAddr::new("remapped-127.0.0.1", 7101);
+        assert_eq!(
+            retry(d),
+            (
+                Target::Node(moved_to.clone()),
+                Duration::ZERO,
+                Refresh::Slot {
+                    slot: 42,
+                    node: moved_to
+                }
+            )
+        );
+        let mut r = CommandRouting::new(&s, n(7000));
+        let d = r.on_error(
+            err("ASK 42 10.0.0.9:7002"),
+            Sent::Maybe,
+            false,
+            &mut shared,
+            t0,
+        );
+        assert_eq!(
+            retry(d).0,
+            Target::Asking(NodeAddr::new("remapped-10.0.0.9", 7102))
+        );
     }
 
     #[test]

@@ -96,6 +96,31 @@ pub(crate) fn route_as(cmd: &Cmd, spec: Option<&'static CommandSpec>) -> Result<
     })
 }
 
+/// The one hash slot of `cmd`'s keys, found by its declaration in the command table (also
+/// for a command built by hand, by its name): `None` for a keyless command, one the table does
+/// not know, or one whose declaration sends it to chosen nodes (`route(...)`). What a client
+/// holding a connection of its own to one node (WATCH ... MULTI/EXEC in a cluster) checks
+/// before sending a command there.
+///
+/// # Errors
+/// [`ErrorKind::CrossSlot`] when its keys hash to different slots (also for the commands a
+/// cluster client would split per slot: DEL, EXISTS...); [`ErrorKind::Data`] when a command
+/// that takes a slot has none.
+pub fn command_slot(cmd: &Cmd) -> Result<Option<u16>> {
+    match route(cmd)? {
+        Route::Slot { slot, .. } => Ok(Some(slot)),
+        Route::SplitBySlot => Err(Error::new(
+            ErrorKind::CrossSlot,
+            format!(
+                "{}: keys in request don't hash to the same slot; use hash tags ({{...}}) to \
+                 keep them together",
+                String::from_utf8_lossy(cmd.args().next().unwrap_or_default())
+            ),
+        )),
+        Route::Nodes(_) | Route::Unknown => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +133,35 @@ mod tests {
             Route::Slot { slot, readonly } => (slot, readonly),
             other => panic!("{cmd:?}: expected a slot, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn command_slot_of_hand_built_commands() {
+        let hand = |words: &[&str]| {
+            let mut cmd = Cmd::empty();
+            for w in words {
+                cmd.arg(*w);
+            }
+            cmd
+        };
+        assert_eq!(command_slot(&hand(&["GET", "foo"])).unwrap(), Some(12182));
+        assert_eq!(
+            command_slot(&hand(&["mget", "{t}a", "{t}b"])).unwrap(),
+            Some(key_slot("t"))
+        );
+        assert_eq!(command_slot(&build::get("foo")).unwrap(), Some(12182));
+        assert_eq!(command_slot(&hand(&["PING"])).unwrap(), None);
+        assert_eq!(command_slot(&hand(&["DBSIZE"])).unwrap(), None);
+        assert_eq!(command_slot(&hand(&["NOSUCHCOMMAND", "x"])).unwrap(), None);
+        let e = command_slot(&hand(&["MGET", "foo", "123456789"])).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CrossSlot);
+        let e = command_slot(&hand(&["DEL", "foo", "123456789"])).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CrossSlot);
+        assert!(e.to_string().contains("DEL"), "{e}");
+        assert_eq!(
+            command_slot(&hand(&["DEL", "{x}1", "{x}2"])).unwrap(),
+            Some(key_slot("x"))
+        );
     }
 
     #[test]

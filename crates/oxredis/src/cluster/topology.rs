@@ -398,6 +398,18 @@ impl SlotMap {
         }
     }
 
+    /// The map with every node's address passed through `remap` (redis-py's
+    /// `address_remap`).
+    pub(crate) fn remap(mut self, remap: &super::redirect::AddressRemap) -> SlotMap {
+        for shard in &mut self.shards {
+            shard.primary.addr = remap.apply(&shard.primary.addr);
+            for replica in &mut shard.replicas {
+                replica.addr = remap.apply(&replica.addr);
+            }
+        }
+        self
+    }
+
     /// Every primary that serves at least one slot, in slot order.
     pub(crate) fn primaries(&self) -> impl Iterator<Item = &Node> {
         self.shards.iter().map(|s| &s.primary)

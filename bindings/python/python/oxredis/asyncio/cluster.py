@@ -12,7 +12,8 @@ by ``await rc.initialize()`` (or ``await rc``, or on the first command); the nod
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator
+import time
+from typing import Any, AsyncIterator, Optional
 
 from .. import _native
 from .. import client as _sync
@@ -29,10 +30,19 @@ from ..cluster import (
     ClusterNode,
     LoadBalancingStrategy,
     _ClusterBase,
+    _ClusterWatch,
     _take_target_nodes,
 )
-from ..exceptions import RedisClusterException
-from .client import Pipeline, Redis, Script, _future, _shutdown
+from ..exceptions import (
+    AskError,
+    DataError,
+    ExecAbortError,
+    MovedError,
+    RedisClusterException,
+    RedisError,
+    WatchError,
+)
+from .client import Pipeline, PubSub, Redis, Script, _future, _shutdown
 
 
 class _Targeted(CoreCommands):
@@ -153,10 +163,23 @@ class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
         return [True] * len({self.keyslot(key) for key in mapping})
 
     async def scan_iter(self, match=None, count=None, _type=None, **kwargs) -> AsyncIterator:
-        """Every key of every primary (``async for``), one SCAN page at a time."""
-        if kwargs.get("target_nodes") is not None:
-            raise NotImplementedError(
-                "oxredis: asyncio RedisCluster.scan_iter(target_nodes=...)")
+        """Every key of every primary (``async for``), one SCAN page at a time; with
+        ``target_nodes=`` those nodes' keys."""
+        target_nodes = kwargs.pop("target_nodes", None)
+        if target_nodes is not None:
+            cursors, keys = await self.scan(0, match=match, count=count, _type=_type,
+                                            target_nodes=target_nodes)
+            for key in keys:
+                yield key
+            for name, cursor in cursors.items():
+                node = self.get_node(node_name=name)
+                while cursor != 0:
+                    page, keys = await self.scan(cursor, match=match, count=count,
+                                                 _type=_type, target_nodes=node)
+                    for key in keys:
+                        yield key
+                    cursor = page[name]
+            return
         keys = self._native.scan_iter(match, count, _type)
         while True:
             fut, completer = _future()
@@ -170,16 +193,22 @@ class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
     hscan_iter = Redis.hscan_iter
     zscan_iter = Redis.zscan_iter
 
-    async def readonly(self, target_nodes=None) -> bool:
-        """Reads may go to replicas from now on; ``True``."""
+    async def readonly(self, target_nodes=None):
+        """Reads may go to replicas from now on; ``True`` (with ``target_nodes=``, READONLY
+        sent there, their reply as redis-py gives it)."""
         self._native.readonly()
         self.read_from_replicas = True
+        if target_nodes is not None:
+            return await self.execute_command("READONLY", target_nodes=target_nodes)
         return True
 
-    async def readwrite(self, target_nodes=None) -> bool:
-        """Reads go to primaries only from now on; ``True``."""
+    async def readwrite(self, target_nodes=None):
+        """Reads go to primaries only from now on; ``True`` (with ``target_nodes=``,
+        READWRITE sent there, their reply as redis-py gives it)."""
         self._native.readwrite()
         self.read_from_replicas = False
+        if target_nodes is not None:
+            return await self.execute_command("READWRITE", target_nodes=target_nodes)
         return True
 
     def pipeline(self, transaction=None, shard_hint=None) -> "ClusterPipeline":
@@ -188,10 +217,16 @@ class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
             raise RedisClusterException("shard_hint is deprecated in cluster mode")
         return ClusterPipeline(self, transaction=bool(transaction))
 
-    def pubsub(self, *args, **kwargs):
-        """Not implemented yet for the asyncio cluster client."""
-        raise NotImplementedError("oxredis: asyncio RedisCluster.pubsub() is not implemented "
-                                  "yet (the blocking RedisCluster has it)")
+    def pubsub(self, node=None, host=None, port=None, **kwargs) -> "ClusterPubSub":
+        """An asyncio ``ClusterPubSub`` on ``node`` (or ``host``/``port``; else the node
+        serving the first channel's slot, chosen at the first subscription), and sharded
+        pub/sub on the primary of each shard channel's slot."""
+        return ClusterPubSub(self, node=node, host=host, port=port, **kwargs)
+
+    async def _ready(self) -> None:
+        """Fetches the slot map if it is not there yet."""
+        if not self._native.get_nodes():
+            await self.initialize()
 
     def register_script(self, script) -> Script:
         """A callable ``Script``: ``await script(keys=[...], args=[...])``."""
@@ -200,6 +235,7 @@ class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
     lock = _sync.Redis.lock
     _lock_class = Redis.__dict__["_lock_class"]
     _shutdown = _shutdown
+    transaction = Redis.transaction
 
     async def cluster_delslots(self, *slots) -> list:
         """CLUSTER DELSLOTS of each slot on the node serving it, concurrently: a ``True`` per
@@ -211,17 +247,235 @@ class RedisCluster(ClusterManagementCommands, _ClusterBase, CoreCommands):
 _take_target_nodes(RedisCluster)
 
 
-class ClusterPipeline(Pipeline):
-    """The asyncio ``ClusterPipeline``: as the blocking one, ``await pipe.execute()``. WATCH is
-    not supported."""
+class ClusterPipeline(_ClusterWatch, Pipeline):
+    """The asyncio ``ClusterPipeline``: as the blocking one, ``await pipe.execute()``;
+    ``await pipe.watch(*keys)`` (keys of one slot) in a transaction, the commands then
+    awaited at once on the watched connection until ``multi()``."""
 
     def __init__(self, client: RedisCluster, transaction: bool = False):
         super().__init__(client, transaction)
 
+    def _run_now(self, args, shape, post=None):
+        self._check_run_now(args)
+        return super()._run_now(args, shape, post)
+
     async def watch(self, *names) -> None:
-        """Not supported in a cluster pipeline yet."""
-        raise RedisClusterException("oxredis: WATCH is not supported in a cluster pipeline yet")
+        """WATCHes ``names`` (keys of one slot) on a connection of their slot's primary."""
+        self._not_transactional("watch")
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue a WATCH after a MULTI")
+        slot = self._slot_to_watch(names)
+        if self._watched is not None:
+            fut, completer = _future()
+            self._watched.watch(names, fut, completer)
+            await fut
+            return
+        if len(self):
+            raise RedisError("Cannot issue a WATCH after commands were queued")
+        await self._client._ready()
+        moved = None
+        for _ in range(self._client.RedisClusterRequestTTL):
+            node = self._watch_node(slot, moved)
+            fut, completer = _future()
+            node.redis_connection._native.watch(names, fut, completer)
+            try:
+                self._watched = await fut
+                break
+            except (MovedError, AskError) as e:
+                moved = e
+        else:
+            raise moved
+        self._watch_slot = slot
+        self._set_run_now(self._run_now)
+
+    async def unwatch(self) -> bool:
+        """UNWATCHes every key; ``True``."""
+        self._not_transactional("unwatch")
+        return await super().unwatch()
+
+    def multi(self) -> None:
+        """Starts queueing the transaction's commands (after ``watch``)."""
+        self._not_transactional("multi")
+        super().multi()
+
+    async def reset(self) -> None:
+        """Drops the queued commands and releases a watched connection."""
+        self._watch_slot = None
+        await super().reset()
+
+    async def execute(self, raise_on_error: bool = True) -> list:
+        """Sends the queued commands; their replies in order. After ``watch()``: MULTI/EXEC on
+        the watched connection (``WatchError`` when a watched key changed)."""
+        if self._watched is None:
+            return await super().execute(raise_on_error)
+        try:
+            self._check_queued()
+            return await super().execute(raise_on_error)
+        except (MovedError, AskError) as e:
+            raise WatchError("Slot rebalancing occurred while watching keys") from e
+        except ExecAbortError as e:
+            # A queued command was answered MOVED/ASK (so EXEC aborted): the slot moved.
+            if isinstance(e.__cause__, (MovedError, AskError)):
+                raise WatchError("Slot rebalancing occurred while watching keys") from e
+            raise
+        finally:
+            await self.reset()
+
+    def mget_nonatomic(self, keys, *args):
+        """Not in a pipeline (as redis-py)."""
+        raise RedisClusterException("ERROR: Calling pipelined function mget_nonatomic is "
+                                    "blocked when running redis in cluster mode...")
+
+    def mset_nonatomic(self, mapping):
+        """Not in a pipeline (as redis-py)."""
+        raise RedisClusterException("ERROR: Calling pipelined function mset_nonatomic is "
+                                    "blocked when running redis in cluster mode...")
 
 
-__all__ = ["ClusterNode", "ClusterPipeline", "LoadBalancingStrategy", "RedisCluster"]
+def _done(value=None):
+    fut = asyncio.get_running_loop().create_future()
+    fut.set_result(value)
+    return fut
+
+
+class ClusterPubSub(PubSub):
+    """redis-py's asyncio ``ClusterPubSub``: ``subscribe``/``psubscribe`` on one node (the
+    one given, else the node serving the first channel's slot, chosen at the first
+    subscription; a message published anywhere in the cluster reaches every node's
+    subscribers); sharded pub/sub (``ssubscribe``) on the primary serving each shard channel's
+    slot, a connection per slot that follows the slot when it moves;
+    ``get_sharded_message`` reads those."""
+
+    def __init__(self, redis_cluster: RedisCluster, node=None, host=None, port=None,
+                 push_handler_func=None, event_dispatcher=None, **kwargs):
+        if node is not None:
+            if redis_cluster.get_node(node_name=node.name) is None:
+                raise RedisClusterException(
+                    f"Node {node.host}:{node.port} doesn't exist in the cluster")
+        elif host is not None and port is not None:
+            node = redis_cluster.get_node(host=host, port=port)
+            if node is None:
+                raise RedisClusterException(f"Node {host}:{port} doesn't exist in the cluster")
+        elif host is not None or port is not None:
+            raise DataError("Specify both host and port")
+        self.cluster = redis_cluster
+        self.node = node
+        native = redis_cluster._native.pubsub((node.host, node.port)) if node else None
+        super().__init__(native,
+                         ignore_subscribe_messages=kwargs.get("ignore_subscribe_messages",
+                                                              False))
+        self._shards: dict = {}  # slot -> PubSub of that slot's shard channels
+        self._next_shard = 0
+
+    def get_pubsub_node(self) -> Optional[ClusterNode]:
+        """The node of ``subscribe``/``psubscribe``; ``None`` until it is chosen."""
+        return self.node
+
+    @property
+    def subscribed(self) -> bool:
+        """Whether anything is subscribed, sharded channels included."""
+        return ((self._native is not None and self._native.subscribed)
+                or any(s.subscribed for s in self._shards.values()))
+
+    @property
+    def channels(self) -> dict:
+        return super().channels if self._native is not None else {}
+
+    @property
+    def patterns(self) -> dict:
+        return super().patterns if self._native is not None else {}
+
+    def _call(self, method: str, *args):
+        if self._native is None:
+            return _done()
+        return super()._call(method, *args)
+
+    async def _sub(self, command: str, *names):
+        if self._native is None:
+            if command.endswith("unsubscribe"):
+                return None
+            await self.cluster._ready()
+            if self.node is None:
+                self.node = (self.cluster.get_node_from_key(names[0]) if names
+                             else self.cluster.get_random_node())
+            self._native = self.cluster._native.pubsub((self.node.host, self.node.port))
+        return await super()._sub(command, *names)
+
+    async def ssubscribe(self, *args, **kwargs) -> None:
+        """SSUBSCRIBE, each shard channel on the primary of its slot; ``channel=handler``
+        keywords register a handler."""
+        by_slot: dict = {}
+        for channel in args:
+            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[0].append(channel)
+        for channel, handler in kwargs.items():
+            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[1][channel] = handler
+        for slot, (channels, handlers) in by_slot.items():
+            shard = self._shards.get(slot)
+            if shard is None:
+                first = channels[0] if channels else next(iter(handlers))
+                fut, completer = _future()
+                self.cluster._native.sharded_pubsub(first, fut, completer)
+                shard = PubSub(await fut, ignore_subscribe_messages=self.ignore_subscribe_messages)
+                self._shards[slot] = shard
+            await shard.ssubscribe(*channels, **handlers)
+
+    async def sunsubscribe(self, *args) -> None:
+        """SUNSUBSCRIBE from shard channels (all when none are given)."""
+        if not args:
+            for shard in self._shards.values():
+                await shard.sunsubscribe()
+            return
+        by_slot: dict = {}
+        for channel in args:
+            by_slot.setdefault(self.cluster.keyslot(channel), []).append(channel)
+        for slot, channels in by_slot.items():
+            shard = self._shards.get(slot)
+            if shard is not None:
+                await shard.sunsubscribe(*channels)
+
+    def _primary_name(self, slot: int) -> Optional[str]:
+        nodes = self.cluster._native.slot_nodes(slot)
+        return f"{nodes[0][0]}:{nodes[0][1]}" if nodes else None
+
+    async def get_sharded_message(self, ignore_subscribe_messages: bool = False,
+                                  timeout: Optional[float] = 0.0,
+                                  target_node=None) -> Optional[dict]:
+        """The next message of the shard channels (``smessage``, ``ssubscribe``...), or
+        ``None`` when nothing arrived within ``timeout`` seconds (``None``: wait)."""
+        shards = [shard for slot, shard in self._shards.items()
+                  if target_node is None or self._primary_name(slot) == target_node.name]
+        if not shards:
+            return None
+        if len(shards) == 1:
+            return await shards[0].get_message(ignore_subscribe_messages, timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            for i in range(len(shards)):
+                shard = shards[(self._next_shard + i) % len(shards)]
+                message = await shard.get_message(ignore_subscribe_messages, 0.0)
+                if message is not None:
+                    self._next_shard = (self._next_shard + i + 1) % len(shards)
+                    return message
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            # Wait on one of them a little (no busy loop), in turn.
+            self._next_shard = (self._next_shard + 1) % len(shards)
+            wait = 0.01 if deadline is None else max(0.0, min(0.01, deadline - time.monotonic()))
+            message = await shards[self._next_shard].get_message(ignore_subscribe_messages, wait)
+            if message is not None:
+                return message
+
+    async def aclose(self) -> None:
+        """Closes every connection; subscriptions are forgotten."""
+        await super().aclose()
+        for shard in self._shards.values():
+            await shard.aclose()
+        self._shards.clear()
+
+    close = aclose
+    reset = aclose
+
+
+__all__ = ["ClusterNode", "ClusterPipeline", "ClusterPubSub", "LoadBalancingStrategy",
+           "RedisCluster"]
 
