@@ -540,7 +540,7 @@ impl ClusterClient {
     /// The hash slot of the command `args` (`None` for a keyless one); keys in several slots
     /// raise `RedisClusterException`.
     fn command_slot(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<u16>> {
-        one_command_slot(py, &build_cmd(args)?)
+        one_command_slot(py, &build_cmd(args, self.decode.enc)?)
     }
 
     /// The distinct slots of a pipeline's queued commands (left queued).
@@ -828,7 +828,7 @@ impl AsyncClusterClient {
     /// The hash slot of the command `args` (`None` for a keyless one); keys in several slots
     /// raise `RedisClusterException`.
     fn command_slot(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<u16>> {
-        one_command_slot(py, &build_cmd(args)?)
+        one_command_slot(py, &build_cmd(args, self.decode.enc)?)
     }
 
     /// The distinct slots of a pipeline's queued commands (left queued).
@@ -850,7 +850,7 @@ impl AsyncClusterClient {
         fut: Bound<'_, PyAny>,
         completer: &Completer,
     ) -> PyResult<()> {
-        let channel = arg_bytes(channel)?;
+        let channel = arg_bytes(channel, self.decode.enc)?;
         let (inner, decode) = (self.inner.clone(), self.decode);
         completer.spawn(fut, async move {
             let session = inner.sharded_pubsub(channel).await;

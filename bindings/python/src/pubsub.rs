@@ -232,7 +232,7 @@ impl AsyncPubSubConn {
 
     /// A session made elsewhere: a cluster node's, or a slot's shard channels'
     /// (`AsyncClusterClient.pubsub` / `sharded_pubsub`).
-    pub(crate) fn from_pubsub(inner: oxredis::aio::PubSub, decode: bool) -> Self {
+    pub(crate) fn from_pubsub(inner: oxredis::aio::PubSub, decode: Decode) -> Self {
         AsyncPubSubConn {
             inner: std::sync::Arc::new(tokio::sync::Mutex::new(inner)),
             decode,
