@@ -1032,6 +1032,21 @@ mod shape_tests {
         );
     }
 
+    /// `OkText` (SENTINEL CKQUORUM): a status that starts with `OK` is `true`; any other
+    /// status is handed on as it came.
+    #[test]
+    fn ok_text_is_true_only_for_a_status_starting_with_ok() {
+        let ok = Value::Simple(Bytes::from_static(
+            b"OK 3 usable Sentinels. Quorum and failover authorization can be reached",
+        ));
+        assert_eq!(
+            normalize(ReplyShape::OkText, ok).unwrap(),
+            Value::Boolean(true)
+        );
+        let other = Value::Simple(Bytes::from_static(b"QUEUED"));
+        assert_eq!(normalize(ReplyShape::OkText, other.clone()).unwrap(), other);
+    }
+
     #[test]
     fn sort_groups_cut_the_flat_reply_per_get() {
         // SORT ... GET # GET w_*: element, weight, element, weight.

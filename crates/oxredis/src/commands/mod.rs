@@ -691,6 +691,8 @@ mod tests {
         assert_eq!(positions(range(1, 1, 1), &["GET", "k", "x"]), [1]);
         // A positive last past the arguments stops at the last argument.
         assert_eq!(positions(range(1, 2, 1), &["RENAME", "a"]), [1]);
+        // A last of 0 is before the first key: none (it does not count from the end).
+        assert!(positions(range(1, 0, 1), &["CMD", "a", "b"]).is_empty());
         // Negative last counts from the end: -1 is the last argument, -2 the one before.
         assert_eq!(
             positions(range(1, -1, 1), &["MGET", "a", "b", "c"]),
