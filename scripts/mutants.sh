@@ -56,6 +56,7 @@ summary() {
 }
 
 mkdir -p mutation "$out"
+for list in "${lists[@]}"; do touch "mutation/$list.txt"; done
 if [ "${1:-}" = --summary ]; then
   summary
   exit 0
