@@ -334,13 +334,13 @@ impl KeySpec {
                 } else {
                     i64::from(last)
                 };
-                (i64::from(first), last.min(n - 1), i64::from(step.max(1)))
+                (i64::from(first), last, i64::from(step.max(1)))
             }
             KeySpec::NumKeys { .. } => self.bounds(args),
             KeySpec::NumKeyPairs { numkeys } => {
                 let (first, last, _) = KeySpec::NumKeys { numkeys }.bounds(args);
                 // `count` pairs span `2 * count` arguments from `first`.
-                (first, (first + 2 * (last - first + 1) - 1).min(n - 1), 2)
+                (first, first + 2 * (last - first + 1) - 1, 2)
             }
             KeySpec::DestNumKeys { numkeys } => {
                 fixed = 1..2;
@@ -352,7 +352,7 @@ impl KeySpec {
                 startfrom,
                 find,
             } => {
-                fixed = 1..(i64::from(f) + 1).min(n);
+                fixed = 1..i64::from(f) + 1;
                 let is_kw = |i: i64| {
                     let a = args[i as usize];
                     keywords
@@ -362,9 +362,7 @@ impl KeySpec {
                 let found = if startfrom >= 0 {
                     (i64::from(startfrom)..n).find(|&i| is_kw(i))
                 } else {
-                    (1..=(n + i64::from(startfrom)).min(n - 1))
-                        .rev()
-                        .find(|&i| is_kw(i))
+                    (1..=n + i64::from(startfrom)).rev().find(|&i| is_kw(i))
                 };
                 match (found, find) {
                     (None, _) => (1, 0, 1),
@@ -374,6 +372,7 @@ impl KeySpec {
                 }
             }
         };
+        // The arms above need not clamp to `args`: this filter keeps every index inside it.
         fixed
             .chain((first..=last).step_by(step as usize))
             .filter(move |&i| i >= 1 && i < n)
@@ -395,7 +394,7 @@ impl KeySpec {
             .unwrap_or(0)
             .clamp(0, n);
         let first = numkeys as i64 + 1;
-        (first, (first + count - 1).min(n - 1), 1)
+        (first, first + count - 1, 1)
     }
 }
 
