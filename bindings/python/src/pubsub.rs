@@ -369,6 +369,17 @@ impl AsyncPubSubConn {
         bytes_list(py, names, self.decode)
     }
 
+    /// Subscribed shard channels (a snapshot).
+    #[getter]
+    fn shard_channels(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let names = self
+            .inner
+            .try_lock()
+            .map(|p| p.shard_channels())
+            .unwrap_or_default();
+        bytes_list(py, names, self.decode)
+    }
+
     /// Whether anything is subscribed (a snapshot).
     #[getter]
     fn subscribed(&self) -> bool {

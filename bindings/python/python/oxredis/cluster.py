@@ -827,6 +827,14 @@ class ClusterPubSub(PubSub):
         """Whether anything is subscribed, sharded channels included."""
         return self._native.subscribed or any(s.subscribed for s in self._shards.values())
 
+    @property
+    def shard_channels(self) -> dict:
+        """The shard channels of every slot's connection."""
+        merged: dict = {}
+        for shard in self._shards.values():
+            merged.update(shard.shard_channels)
+        return merged
+
     def ssubscribe(self, *args, target_node=None, **kwargs) -> None:
         """SSUBSCRIBE, each shard channel on the primary of its slot; ``channel=handler``
         keywords register a handler."""
@@ -847,8 +855,11 @@ class ClusterPubSub(PubSub):
     def sunsubscribe(self, *args, target_node=None) -> None:
         """SUNSUBSCRIBE from shard channels (all when none are given)."""
         if not args:
+            # Only the shards still holding channels, as redis-py (which unsubscribes its
+            # known shard channels): an empty shard would confirm with no channel (None).
             for shard in self._shards.values():
-                shard.sunsubscribe()
+                if shard.subscribed:
+                    shard.sunsubscribe()
             return
         by_slot: dict = {}
         for channel in args:

@@ -62,6 +62,10 @@ class PubSub:
     def patterns(self) -> dict:
         return {p: self._handlers.get(self._key(p)) for p in self._native.patterns}
 
+    @property
+    def shard_channels(self) -> dict:
+        return {c: self._handlers.get(self._key(c)) for c in self._native.shard_channels}
+
     def _register(self, args, kwargs) -> list:
         names = list(args)
         for name, handler in kwargs.items():

@@ -378,6 +378,14 @@ class ClusterPubSub(PubSub):
                 or any(s.subscribed for s in self._shards.values()))
 
     @property
+    def shard_channels(self) -> dict:
+        """The shard channels of every slot's connection."""
+        merged: dict = {}
+        for shard in self._shards.values():
+            merged.update(shard.shard_channels)
+        return merged
+
+    @property
     def channels(self) -> dict:
         return super().channels if self._native is not None else {}
 
@@ -422,8 +430,11 @@ class ClusterPubSub(PubSub):
     async def sunsubscribe(self, *args) -> None:
         """SUNSUBSCRIBE from shard channels (all when none are given)."""
         if not args:
+            # Only the shards still holding channels, as redis-py (which unsubscribes its
+            # known shard channels): an empty shard would confirm with no channel (None).
             for shard in self._shards.values():
-                await shard.sunsubscribe()
+                if shard.subscribed:
+                    await shard.sunsubscribe()
             return
         by_slot: dict = {}
         for channel in args:
