@@ -753,23 +753,24 @@ fn pairs_dict(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
 }
 
 /// One stream entry `[id, [field, value...]]` as `(id, {field: value})`; nil as
-/// `(None, None)`.
+/// `(None, None)`. An entry XREADGROUP's CLAIM took from another consumer carries more:
+/// `(id, {field: value}, idle_ms, delivery_count)`, as redis-py.
 fn stream_entry(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
-        Value::Array(items) if items.len() == 2 => {
+        Value::Array(items) if items.len() >= 2 => {
             let mut it = items.into_iter();
-            match (it.next(), it.next()) {
-                (Some(id), Some(fields)) => {
-                    let fields = match fields {
-                        Value::Nil => py.None(),
-                        f => pairs_dict(py, f, decode)?,
-                    };
-                    Ok(PyTuple::new(py, [raw(py, id, decode)?, fields])?
-                        .into_any()
-                        .unbind())
-                }
-                _ => Ok(py.None()),
+            let mut out = Vec::with_capacity(it.len());
+            if let (Some(id), Some(fields)) = (it.next(), it.next()) {
+                out.push(raw(py, id, decode)?);
+                out.push(match fields {
+                    Value::Nil => py.None(),
+                    f => pairs_dict(py, f, decode)?,
+                });
             }
+            for extra in it {
+                out.push(raw(py, extra, decode)?);
+            }
+            Ok(PyTuple::new(py, out)?.into_any().unbind())
         }
         Value::Nil => Ok(PyTuple::new(py, [py.None(), py.None()])?
             .into_any()

@@ -6,10 +6,12 @@ its first arguments (``unknown command 'XACKDEL', with args beginning with: 's' 
 where it does (Valkey 9.1 has MSETEX), the values. Each runs on RESP2 and RESP3."""
 
 import asyncio
+import time
 import warnings
 
 import pytest
 
+import oxredis
 import oxredis.asyncio as aredis
 from oxredis.client import DataPersistOptions, HotkeysMetricsTypes, _stralgo
 from oxredis.exceptions import DataError, ResponseError
@@ -180,6 +182,90 @@ def test_stream_commands_of_redis_8(r):
     _assert_sent(r, lambda: r.xnack("s", "g", "FAIL", "1-0", "2-0", retrycount=3, force=True),
                  "XNACK", "s", "g", "FAIL", "IDS", "2", "1-0", "2-0", "RETRYCOUNT", "3", "FORCE")
     _new_command(r, "XACKDEL")
+
+
+def _monitored(r, server, call) -> list:
+    """The words of the MONITOR line of ``call()``, whether the server took it or refused
+    it (a server logs a command with an option it does not know before refusing it)."""
+    watcher = oxredis.Redis(host="127.0.0.1", port=server.port)
+    with watcher.monitor() as m:
+        try:
+            call()
+        except ResponseError:
+            pass
+        line = m.next_command(timeout=5)
+    watcher.close()
+    return line["command"].split(" ")
+
+
+def _knows_option(r, *command) -> bool:
+    try:
+        r.execute_command(*command)
+        return True
+    except ResponseError as e:
+        assert "syntax error" in str(e) or "Invalid stream ID" in str(e), e
+        return False
+
+
+def test_stream_options_of_redis_8(r, server):
+    with pytest.raises(DataError, match="Only one of ```idmpauto``` or ```idmp```"):
+        r.xadd("s", {"a": 1}, idmpauto="p", idmp=("p", "i"))
+    with pytest.raises(DataError, match="IDMPAUTO and IDMP can only be used with id='\\*'"):
+        r.xadd("s", {"a": 1}, id="1-1", idmpauto="p")
+    with pytest.raises(DataError, match="XADD ref_policy must be one of"):
+        r.xadd("s", {"a": 1}, ref_policy="KEEP")
+    with pytest.raises(DataError, match="XADD idmp must be a tuple"):
+        r.xadd("s", {"a": 1}, idmp=["p", "i"])
+    with pytest.raises(DataError, match="XTRIM ref_policy must be one of"):
+        r.xtrim("s", maxlen=1, ref_policy="ALL")
+    with pytest.raises(DataError, match="XREAD max_count must be greater than or equal"):
+        r.xread({"s": 0}, count=5, max_count=2)
+    with pytest.raises(DataError, match="XREAD max_count must be a positive integer"):
+        r.xread({"s": 0}, max_count=0)
+    with pytest.raises(DataError, match="XREADGROUP max_size must be a positive integer"):
+        r.xreadgroup("g", "c", {"s": ">"}, max_size=0)
+    with pytest.raises(DataError, match="claim_min_idle_time must be a non-negative integer"):
+        r.xreadgroup("g", "c", {"s": ">"}, claim_min_idle_time=-1)
+    with pytest.raises(DataError, match="XACKDEL ref_policy must be one of"):
+        r.xackdel("s", "g", "1-0", ref_policy=None)
+    # Where each option goes, as redis-py sends it.
+    assert _monitored(r, server, lambda: r.xadd(
+        "s", {"a": 1}, maxlen=10, ref_policy="DELREF", idmp=("p1", "i1"))) == [
+        "XADD", "s", "DELREF", "IDMP", "p1", "i1", "MAXLEN", "~", "10", "*", "a", "1"]
+    assert _monitored(r, server, lambda: r.xadd(
+        "s", {"a": 1}, nomkstream=True, idmpauto="p1", approximate=False, minid="0-1")) == [
+        "XADD", "s", "NOMKSTREAM", "IDMPAUTO", "p1", "MINID", "0-1", "*", "a", "1"]
+    assert _monitored(r, server, lambda: r.xtrim(
+        "s", minid="0-1", limit=5, ref_policy="ACKED")) == [
+        "XTRIM", "s", "MINID", "~", "0-1", "LIMIT", "5", "ACKED"]
+    assert _monitored(r, server, lambda: r.xread(
+        {"s": "0", "t": "1-0"}, count=2, block=10, max_count=3, max_size=1000)) == [
+        "XREAD", "BLOCK", "10", "COUNT", "2", "MAXCOUNT", "3", "MAXSIZE", "1000", "STREAMS",
+        "s", "t", "0", "1-0"]
+    assert _monitored(r, server, lambda: r.xreadgroup(
+        "g", "c", {"s": ">"}, count=1, block=5, noack=True, claim_min_idle_time=100,
+        max_count=1, max_size=99)) == [
+        "XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "MAXCOUNT", "1", "MAXSIZE", "99",
+        "BLOCK", "5", "NOACK", "CLAIM", "100", "STREAMS", "s", ">"]
+    # An entry XREADGROUP's CLAIM took carries its idle time and delivery count: the reply
+    # shape, from a script returning that form through the server.
+    entries = r._cmd(oxredis.client.XREAD, "EVAL",
+                     "return {{'s', {{'1-0', {'f', 'v'}, 25, 2}, {'2-0', {'g', 'w'}}}}}", 0)
+    assert entries == [[b"s", [(b"1-0", {b"f": b"v"}, 25, 2), (b"2-0", {b"g": b"w"})]]]
+    if not _knows_option(r, "XREADGROUP", "GROUP", "g", "c", "CLAIM", "0", "STREAMS", "s",
+                         ">"):
+        pytest.skip("XADD IDMP and XREADGROUP CLAIM need Redis 8.4+: only what is sent and "
+                    "the reply shape are checked")
+    r.delete("s")
+    r.xgroup_create("s", "g", id="0", mkstream=True)
+    first = r.xadd("s", {"a": 1}, idmp=("p1", "i1"))
+    assert r.xadd("s", {"a": 2}, idmp=("p1", "i1")) == first  # the same entry, not added
+    assert r.xlen("s") == 1
+    assert r.xreadgroup("g", "c1", {"s": ">"}) == [[b"s", [(first, {b"a": b"1"})]]]
+    time.sleep(0.05)
+    [[stream, [claimed]]] = r.xreadgroup("g", "c2", {"s": ">"}, claim_min_idle_time=10)
+    assert (stream, claimed[0], claimed[1], claimed[3]) == (b"s", first, {b"a": b"1"}, 2)
+    assert claimed[2] >= 10
 
 
 def test_hotkeys(r):

@@ -2182,14 +2182,29 @@ class CoreCommands(SentinelCommands):
 
     # --- streams -----------------------------------------------------------------------
     def xadd(self, name, fields, id="*", maxlen=None, approximate=True, nomkstream=False,
-             minid=None, limit=None):
+             minid=None, limit=None, ref_policy=None, idmpauto=None, idmp=None):
         """XADD ``fields`` (a dict): the new entry's id (``None`` with ``nomkstream`` when the
-        stream does not exist)."""
+        stream does not exist). Redis 8.2+: ``ref_policy`` (``KEEPREF``/``DELREF``/``ACKED``)
+        says what trimming does to consumer groups' pending entries; ``idmpauto=producer`` or
+        ``idmp=(producer, idempotent_id)`` add the entry at most once (``id="*"`` only)."""
         if maxlen is not None and minid is not None:
             raise DataError("Only one of ```maxlen``` or ```minid``` may be specified")
+        if idmpauto is not None and idmp is not None:
+            raise DataError("Only one of ```idmpauto``` or ```idmp``` may be specified")
+        if (idmpauto is not None or idmp is not None) and id != "*":
+            raise DataError("IDMPAUTO and IDMP can only be used with id='*'")
+        self._check_ref_policy("XADD", ref_policy)
         args: list = ["XADD", name]
         if nomkstream:
             args.append("NOMKSTREAM")
+        if ref_policy is not None:
+            args.append(ref_policy)
+        if idmpauto is not None:
+            args += ["IDMPAUTO", idmpauto]
+        if idmp is not None:
+            if not isinstance(idmp, tuple) or len(idmp) != 2:
+                raise DataError("XADD idmp must be a tuple of (producer_id, idempotent_id)")
+            args += ["IDMP", *idmp]
         if maxlen is not None:
             if not isinstance(maxlen, int) or maxlen < 0:
                 raise DataError("XADD maxlen must be non-negative integer")
@@ -2235,18 +2250,23 @@ class CoreCommands(SentinelCommands):
         """XDEL: how many entries were deleted."""
         return self._cmd(RAW, "XDEL", name, *ids)
 
-    def xtrim(self, name, maxlen=None, approximate=True, minid=None, limit=None):
-        """XTRIM by ``maxlen`` or ``minid``: how many entries were deleted."""
+    def xtrim(self, name, maxlen=None, approximate=True, minid=None, limit=None,
+              ref_policy=None):
+        """XTRIM by ``maxlen`` or ``minid``: how many entries were deleted (``ref_policy``,
+        Redis 8.2+: as in ``xadd``)."""
         if maxlen is not None and minid is not None:
             raise DataError("Only one of ``maxlen`` or ``minid`` may be specified")
         if maxlen is None and minid is None:
             raise DataError("One of ``maxlen`` or ``minid`` must be specified")
+        self._check_ref_policy("XTRIM", ref_policy)
         args: list = ["XTRIM", name, "MAXLEN" if maxlen is not None else "MINID"]
         if approximate:
             args.append("~")
         args.append(maxlen if maxlen is not None else minid)
         if limit is not None:
             args += ["LIMIT", limit]
+        if ref_policy is not None:
+            args.append(ref_policy)
         return self._cmd(RAW, *args)
 
     @staticmethod
@@ -2255,9 +2275,26 @@ class CoreCommands(SentinelCommands):
             raise DataError(f"{command} streams must be a non empty dict")
         return ["STREAMS", *streams.keys(), *streams.values()]
 
-    def xread(self, streams, count=None, block=None):
+    @staticmethod
+    def _xread_caps(command, count, max_count, max_size) -> list:
+        """MAXCOUNT/MAXSIZE (Redis 8.10+): caps over the whole reply, not per stream."""
+        args: list = []
+        if max_count is not None:
+            if not isinstance(max_count, int) or max_count < 1:
+                raise DataError(f"{command} max_count must be a positive integer")
+            if count is not None and max_count < count:
+                raise DataError(f"{command} max_count must be greater than or equal to count")
+            args += ["MAXCOUNT", str(max_count)]
+        if max_size is not None:
+            if not isinstance(max_size, int) or max_size < 1:
+                raise DataError(f"{command} max_size must be a positive integer")
+            args += ["MAXSIZE", str(max_size)]
+        return args
+
+    def xread(self, streams, count=None, block=None, max_count=None, max_size=None):
         """XREAD from ``{stream: last_id}``: ``[[stream, [(id, {field: value})]]...]``, or
-        ``[]`` when ``block`` milliseconds passed without an entry."""
+        ``[]`` when ``block`` milliseconds passed without an entry. ``max_count`` and
+        ``max_size`` (bytes, a soft cap) bound the whole reply (Redis 8.10+)."""
         args: list = ["XREAD"]
         if block is not None:
             if not isinstance(block, int) or block < 0:
@@ -2267,24 +2304,32 @@ class CoreCommands(SentinelCommands):
             if not isinstance(count, int) or count < 1:
                 raise DataError("XREAD count must be a positive integer")
             args += ["COUNT", str(count)]
+        args += self._xread_caps("XREAD", count, max_count, max_size)
         args += self._xread_streams("XREAD", streams)
         return self._cmd(XREAD, *args)
 
     def xreadgroup(self, groupname, consumername, streams, count=None, block=None,
-                   noack=False):
+                   noack=False, claim_min_idle_time=None, max_count=None, max_size=None):
         """XREADGROUP as ``consumername`` of ``groupname``: as ``xread`` (``>`` reads new
-        entries, an id the consumer's pending ones)."""
+        entries, an id the consumer's pending ones). ``claim_min_idle_time`` (ms, Redis 8.4+)
+        also claims other consumers' entries idle that long: each such entry comes as
+        ``(id, {field: value}, idle_ms, delivery_count)``."""
         args: list = ["XREADGROUP", "GROUP", groupname, consumername]
         if count is not None:
             if not isinstance(count, int) or count < 1:
                 raise DataError("XREADGROUP count must be a positive integer")
             args += ["COUNT", str(count)]
+        args += self._xread_caps("XREADGROUP", count, max_count, max_size)
         if block is not None:
             if not isinstance(block, int) or block < 0:
                 raise DataError("XREADGROUP block must be a non-negative integer")
             args += ["BLOCK", str(block)]
         if noack:
             args.append("NOACK")
+        if claim_min_idle_time is not None:
+            if not isinstance(claim_min_idle_time, int) or claim_min_idle_time < 0:
+                raise DataError("XREADGROUP claim_min_idle_time must be a non-negative integer")
+            args += ["CLAIM", claim_min_idle_time]
         args += self._xread_streams("XREADGROUP", streams)
         return self._cmd(XREAD, *args)
 
@@ -2322,21 +2367,25 @@ class CoreCommands(SentinelCommands):
 
     _REF_POLICIES = ("KEEPREF", "DELREF", "ACKED")
 
+    @classmethod
+    def _check_ref_policy(cls, command, ref_policy, optional=True) -> None:
+        """XADD/XTRIM may omit it; XACKDEL/XDELEX need one (KEEPREF by default)."""
+        if (ref_policy is not None or not optional) and ref_policy not in cls._REF_POLICIES:
+            raise DataError(f"{command} ref_policy must be one of: KEEPREF, DELREF, ACKED")
+
     def xackdel(self, name, groupname, *ids, ref_policy="KEEPREF"):
         """XACKDEL (Redis 8.2+): acknowledges and deletes ``ids`` (``ref_policy`` KEEPREF,
         DELREF or ACKED for the other groups' references); a code per id."""
         if not ids:
             raise DataError("XACKDEL requires at least one message ID")
-        if ref_policy not in self._REF_POLICIES:
-            raise DataError("XACKDEL ref_policy must be one of: KEEPREF, DELREF, ACKED")
+        self._check_ref_policy("XACKDEL", ref_policy, optional=False)
         return self._cmd(RAW, "XACKDEL", name, groupname, ref_policy, "IDS", len(ids), *ids)
 
     def xdelex(self, name, *ids, ref_policy="KEEPREF"):
         """XDELEX (Redis 8.2+): deletes ``ids`` with ``ref_policy``; a code per id."""
         if not ids:
             raise DataError("XDELEX requires at least one message ID")
-        if ref_policy not in self._REF_POLICIES:
-            raise DataError("XDELEX ref_policy must be one of: KEEPREF, DELREF, ACKED")
+        self._check_ref_policy("XDELEX", ref_policy, optional=False)
         return self._cmd(RAW, "XDELEX", name, ref_policy, "IDS", len(ids), *ids)
 
     def xcfgset(self, name, idmp_duration=None, idmp_maxsize=None):
