@@ -534,6 +534,9 @@ impl SingleConn {
                 changed.store(true, Ordering::Relaxed);
             }
             let reply = match guard.as_mut() {
+                // Through the client-side cache (with `cache_config`), unless the session
+                // changed (after SELECT the cache's entries are another database's).
+                Some(c) if !changed.load(Ordering::Relaxed) => client.execute_on::<Reply>(c, &cmd),
                 Some(c) => c.execute::<Reply>(&cmd),
                 None => Err(oxredis::Error::new(
                     oxredis::ErrorKind::Connection,

@@ -354,13 +354,34 @@ def test_the_asyncio_client_has_no_cache_config(server):
     assert asyncio.run(main()) == [b"v", b"v"]
 
 
-def test_single_connection_client_reads_bypass_the_cache(server, other):
+def test_single_connection_client_reads_through_the_cache(server, other):
     r = cached(server, single_connection_client=True)
     other.set("k", "v")
     assert r.get("k") == b"v"
     assert r.get("k") == b"v"
-    assert calls(other, "get") == 2
+    assert calls(other, "get") == 1
+    assert r.get_cache().size == 1
+    # Its own write drops the entry at once; another client's once the invalidation came.
+    r.set("k", "v2")
+    assert r.get("k") == b"v2"
+    other.set("k", "v3")
+    r.get_cache().sync()
+    assert r.get("k") == b"v3"
+    assert r.get("k") == b"v3"
+    assert calls(other, "get") == 3
+    # After SELECT the cache (database 0's entries) is left alone: reads go to the server.
+    assert r.select(1) is True
+    assert r.get("k") is None  # database 1's k, not database 0's cached b"v3"
+    db1 = oxredis.Redis(host="127.0.0.1", port=server.port, db=1)
+    db1.set("j", "in db 1")
+    assert r.get("j") == b"in db 1"
+    assert r.get("j") == b"in db 1"
+    assert calls(other, "get") == 6
+    # SELECT (a command the core's table does not declare) emptied the cache, and nothing
+    # read after it was stored.
     assert r.get_cache().size == 0
+    db1.flushdb()
+    db1.close()
     r.close()
 
 

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use oxredis::cache::CacheConfig;
 use oxredis::commands::options::ClientTrackingOptions;
-use oxredis::{aio, ConnectionConfig, ErrorKind, Protocol, PushHandler, Redis, Value};
+use oxredis::{aio, Cmd, ConnectionConfig, ErrorKind, Protocol, PushHandler, Redis, Value};
 use oxredis_test_support::RedisServer;
 use rand::Rng;
 
@@ -283,6 +283,60 @@ fn blocking_cache_reads_its_own_writes_at_once() {
     assert_eq!(get("own:k"), None);
     // The reads of the loop were all misses: every write dropped the entry first.
     assert_eq!(cache.stats().hits, 0);
+}
+
+/// A connection checked out of a caching client reads through the cache with `execute_on`
+/// (redis-py's `single_connection_client` with `cache_config`): a hit costs no round trip,
+/// its own write drops the entry at once, another client's once its invalidation came, and
+/// an error reply is returned, not stored.
+#[test]
+fn blocking_execute_on_a_checked_out_connection_reads_through_the_cache() {
+    let server = RedisServer::new();
+    let r = Redis::builder()
+        .url(&server.url())
+        .unwrap()
+        .cache_config(CacheConfig::default())
+        .build();
+    let other = Redis::from_url(&server.url()).unwrap();
+    let cache = r.cache().unwrap().clone();
+    let mut conn = r.get_connection().unwrap();
+    let cmd = |words: &[&str]| {
+        let mut c = Cmd::new(words[0]);
+        for w in &words[1..] {
+            c.arg(*w);
+        }
+        c
+    };
+    let get = cmd(&["GET", "on:k"]);
+    other.set("on:k", "v1").unwrap();
+    for _ in 0..3 {
+        let v: Option<String> = r.execute_on(&mut conn, &get).unwrap();
+        assert_eq!(v.as_deref(), Some("v1"));
+    }
+    let s = cache.stats();
+    assert_eq!((s.hits, s.misses, cache.size()), (2, 1, 1));
+    let reply: String = r
+        .execute_on(&mut conn, &cmd(&["SET", "on:k", "v2"]))
+        .unwrap();
+    assert_eq!(reply, "OK");
+    assert_eq!(cache.size(), 0, "its own write dropped the entry");
+    let v: Option<String> = r.execute_on(&mut conn, &get).unwrap();
+    assert_eq!(v.as_deref(), Some("v2"));
+    other.set("on:k", "v3").unwrap();
+    r.sync_cache().unwrap();
+    let v: Option<String> = r.execute_on(&mut conn, &get).unwrap();
+    assert_eq!(v.as_deref(), Some("v3"));
+    let _: i64 = other.rpush("on:l", "x").unwrap();
+    let err = r
+        .execute_on::<Value>(&mut conn, &cmd(&["GET", "on:l"]))
+        .unwrap_err();
+    assert_eq!(err.code(), Some("WRONGTYPE"));
+    let s = cache.stats();
+    assert_eq!(
+        (s.hits, s.misses, cache.size()),
+        (2, 4, 1),
+        "only on:k is stored"
+    );
 }
 
 #[test]

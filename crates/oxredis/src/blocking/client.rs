@@ -98,6 +98,44 @@ impl Redis {
         self.pool.get()
     }
 
+    /// Runs `cmd` once on `conn` (checked out with [`get_connection`](Self::get_connection)),
+    /// through the client-side cache as [`execute`](Self::execute) would: a read the cache
+    /// keeps is served from it, or read and stored; a write drops the entries it may change.
+    /// This is redis-py's `single_connection_client` with `cache_config`. Unlike `execute` it
+    /// never retries (the caller owns the connection) and refuses nothing: on a connection
+    /// of your own, `SELECT` and the like are yours to run.
+    ///
+    /// # Errors
+    /// A connection error, the server's error reply, or a failed conversion.
+    ///
+    /// ```no_run
+    /// # fn main() -> oxredis::Result<()> {
+    /// let r = oxredis::Redis::from_url("redis://127.0.0.1/?protocol=3")?;
+    /// let mut conn = r.get_connection()?;
+    /// let mut get = oxredis::Cmd::new("GET");
+    /// get.arg("k");
+    /// let v: Option<String> = r.execute_on(&mut conn, &get)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn execute_on<T: FromValue>(&self, conn: &mut PooledConnection, cmd: &Cmd) -> Result<T> {
+        if let (Some(tracker), Some(cache)) = (self.pool.tracker(), self.pool.cache()) {
+            if cache.wants(cmd) {
+                match tracker.ensure_started() {
+                    Ok(()) => {
+                        if let Some(v) = cache.get(cmd, Instant::now()) {
+                            return T::from_value(finish_reply(cmd.reply_shape(), v)?);
+                        }
+                        let reply = Self::read_cached(tracker, cache, conn, cmd)?;
+                        return T::from_value(finish_reply(cmd.reply_shape(), reply)?);
+                    }
+                    Err(e) if e.kind() == ErrorKind::InvalidConfig => return Err(e),
+                    Err(_) => {} // no invalidation connection: uncached, as `execute`
+                }
+            }
+        }
+        conn.execute(cmd)
+    }
+
     /// Runs any command given as its words and arguments, e.g. `("OBJECT", "ENCODING", "k")`.
     ///
     /// Commands that would corrupt a pooled connection (`SELECT`, `SUBSCRIBE`, `MONITOR`,
@@ -235,26 +273,12 @@ impl Redis {
         let mut retry: Option<RetryState> = None;
         loop {
             let (err, sent) = match self.pool.get() {
-                Ok(mut conn) => {
-                    let mut ticket = tracker
-                        .prepare(&mut conn)
-                        .and_then(|epoch| cache.begin(cmd, epoch));
-                    let opt_in = ticket.as_ref().and_then(|t| t.opt_in());
-                    match conn.request_raw_after(opt_in, cmd) {
-                        Ok((opted_in, reply)) => {
-                            if !opted_in {
-                                // CLIENT CACHING failed: the read's keys may be untracked.
-                                ticket = None;
-                            }
-                            if let Some(t) = ticket {
-                                t.complete(&reply, Instant::now());
-                            }
-                            return finish_reply(cmd.reply_shape(), reply);
-                        }
-                        Err(e) if e.is_unsent() => (e, Sent::No),
-                        Err(e) => (e, Sent::Maybe),
-                    }
-                }
+                Ok(mut conn) => match Self::read_cached(tracker, cache, &mut conn, cmd) {
+                    // An error reply is returned as it is, not retried.
+                    Ok(reply) => return finish_reply(cmd.reply_shape(), reply),
+                    Err(e) if e.is_unsent() => (e, Sent::No),
+                    Err(e) => (e, Sent::Maybe),
+                },
                 Err(e) => (e, Sent::No),
             };
             let state = retry.get_or_insert_with(|| RetryState::new(self.pool.config().retry));
@@ -263,6 +287,30 @@ impl Redis {
                 None => return Err(err),
             }
         }
+    }
+
+    /// One read of a command the cache keeps, on `conn`: its reply (as read: an error reply
+    /// is a [`Value::Error`]) is stored unless an invalidation of its keys came meanwhile
+    /// (see [`crate::cache`]).
+    fn read_cached(
+        tracker: &Tracker,
+        cache: &Arc<ClientCache>,
+        conn: &mut PooledConnection,
+        cmd: &Cmd,
+    ) -> Result<Value> {
+        let mut ticket = tracker
+            .prepare(conn)
+            .and_then(|epoch| cache.begin(cmd, epoch));
+        let opt_in = ticket.as_ref().and_then(|t| t.opt_in());
+        let (opted_in, reply) = conn.request_raw_after(opt_in, cmd)?;
+        if !opted_in {
+            // CLIENT CACHING failed: the read's keys may be untracked.
+            ticket = None;
+        }
+        if let Some(t) = ticket {
+            t.complete(&reply, Instant::now());
+        }
+        Ok(reply)
     }
 
     /// The client-side cache (redis-py's `get_cache()`), when caching is on
