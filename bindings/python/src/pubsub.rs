@@ -238,6 +238,17 @@ impl AsyncPubSubConn {
             decode,
         }
     }
+
+    /// The names `names` reads off the session, as a list; `[]` while a call holds the
+    /// session (a getter must not wait for a pending `get_message`).
+    fn names(
+        &self,
+        py: Python<'_>,
+        names: impl FnOnce(&oxredis::aio::PubSub) -> Vec<bytes::Bytes>,
+    ) -> PyResult<PyObject> {
+        let names = self.inner.try_lock().map(|p| names(&p)).unwrap_or_default();
+        bytes_list(py, names, self.decode)
+    }
 }
 
 /// Which subscription call an async method makes.
@@ -350,34 +361,19 @@ impl AsyncPubSubConn {
     /// Subscribed channels (a snapshot; `[]` while a call holds the session).
     #[getter]
     fn channels(&self, py: Python<'_>) -> PyResult<PyObject> {
-        let names = self
-            .inner
-            .try_lock()
-            .map(|p| p.channels())
-            .unwrap_or_default();
-        bytes_list(py, names, self.decode)
+        self.names(py, |p| p.channels())
     }
 
     /// Subscribed patterns (a snapshot).
     #[getter]
     fn patterns(&self, py: Python<'_>) -> PyResult<PyObject> {
-        let names = self
-            .inner
-            .try_lock()
-            .map(|p| p.patterns())
-            .unwrap_or_default();
-        bytes_list(py, names, self.decode)
+        self.names(py, |p| p.patterns())
     }
 
     /// Subscribed shard channels (a snapshot).
     #[getter]
     fn shard_channels(&self, py: Python<'_>) -> PyResult<PyObject> {
-        let names = self
-            .inner
-            .try_lock()
-            .map(|p| p.shard_channels())
-            .unwrap_or_default();
-        bytes_list(py, names, self.decode)
+        self.names(py, |p| p.shard_channels())
     }
 
     /// Whether anything is subscribed (a snapshot).

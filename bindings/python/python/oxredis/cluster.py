@@ -795,7 +795,51 @@ class ClusterPipeline(_ClusterWatch, Pipeline):
                                     "blocked when running redis in cluster mode...")
 
 
-class ClusterPubSub(PubSub):
+class _ShardedSubscriptions:
+    """What the blocking and the asyncio ``ClusterPubSub`` share: a PubSub per slot of shard
+    channels (``self._shards``), each on the primary serving that slot."""
+
+    cluster: Any
+    _shards: dict
+
+    @property
+    def shard_channels(self) -> dict:
+        """The shard channels of every slot's connection."""
+        merged: dict = {}
+        for shard in self._shards.values():
+            merged.update(shard.shard_channels)
+        return merged
+
+    def _by_slot(self, args, kwargs) -> dict:
+        """``slot -> (channels, {channel: handler})`` of an SSUBSCRIBE's arguments."""
+        by_slot: dict = {}
+        for channel in args:
+            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[0].append(channel)
+        for channel, handler in kwargs.items():
+            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[1][channel] = handler
+        return by_slot
+
+    def _unsubscriptions(self, args) -> list:
+        """``(shard, channels)`` for a SUNSUBSCRIBE of ``args``. With none, every shard that
+        still holds channels, as redis-py (which unsubscribes its known shard channels): an
+        emptied shard would confirm with no channel (``None``)."""
+        if not args:
+            return [(shard, ()) for shard in self._shards.values() if shard.subscribed]
+        return [(self._shards[slot], channels)
+                for slot, (channels, _) in self._by_slot(args, {}).items()
+                if slot in self._shards]
+
+    def _primary_name(self, slot: int) -> Optional[str]:
+        nodes = self.cluster._native.slot_nodes(slot)
+        return get_node_name(nodes[0][0], nodes[0][1]) if nodes else None
+
+    def _shards_on(self, target_node) -> list:
+        """The shards served by ``target_node`` (all of them for ``None``)."""
+        return [shard for slot, shard in self._shards.items()
+                if target_node is None or self._primary_name(slot) == target_node.name]
+
+
+class ClusterPubSub(_ShardedSubscriptions, PubSub):
     """redis-py's ``ClusterPubSub``: ``subscribe``/``psubscribe`` on one node (any node: a
     message published anywhere in the cluster reaches every node's subscribers); sharded
     pub/sub (``ssubscribe``) on the primary serving each shard channel's slot, a connection per
@@ -827,23 +871,10 @@ class ClusterPubSub(PubSub):
         """Whether anything is subscribed, sharded channels included."""
         return self._native.subscribed or any(s.subscribed for s in self._shards.values())
 
-    @property
-    def shard_channels(self) -> dict:
-        """The shard channels of every slot's connection."""
-        merged: dict = {}
-        for shard in self._shards.values():
-            merged.update(shard.shard_channels)
-        return merged
-
     def ssubscribe(self, *args, target_node=None, **kwargs) -> None:
         """SSUBSCRIBE, each shard channel on the primary of its slot; ``channel=handler``
         keywords register a handler."""
-        by_slot: dict = {}
-        for channel in args:
-            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[0].append(channel)
-        for channel, handler in kwargs.items():
-            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[1][channel] = handler
-        for slot, (channels, handlers) in by_slot.items():
+        for slot, (channels, handlers) in self._by_slot(args, kwargs).items():
             shard = self._shards.get(slot)
             if shard is None:
                 first = channels[0] if channels else next(iter(handlers))
@@ -854,31 +885,14 @@ class ClusterPubSub(PubSub):
 
     def sunsubscribe(self, *args, target_node=None) -> None:
         """SUNSUBSCRIBE from shard channels (all when none are given)."""
-        if not args:
-            # Only the shards still holding channels, as redis-py (which unsubscribes its
-            # known shard channels): an empty shard would confirm with no channel (None).
-            for shard in self._shards.values():
-                if shard.subscribed:
-                    shard.sunsubscribe()
-            return
-        by_slot: dict = {}
-        for channel in args:
-            by_slot.setdefault(self.cluster.keyslot(channel), []).append(channel)
-        for slot, channels in by_slot.items():
-            shard = self._shards.get(slot)
-            if shard is not None:
-                shard.sunsubscribe(*channels)
-
-    def _primary_name(self, slot: int) -> Optional[str]:
-        nodes = self.cluster._native.slot_nodes(slot)
-        return get_node_name(nodes[0][0], nodes[0][1]) if nodes else None
+        for shard, channels in self._unsubscriptions(args):
+            shard.sunsubscribe(*channels)
 
     def get_sharded_message(self, ignore_subscribe_messages: bool = False,
                             timeout: Optional[float] = 0.0, target_node=None) -> Optional[dict]:
         """The next message of the shard channels (``smessage``, ``ssubscribe``...), or
         ``None`` when nothing arrived within ``timeout`` seconds (``None``: wait)."""
-        shards = [shard for slot, shard in self._shards.items()
-                  if target_node is None or self._primary_name(slot) == target_node.name]
+        shards = self._shards_on(target_node)
         if not shards:
             return None
         if len(shards) == 1:

@@ -31,6 +31,7 @@ from ..cluster import (
     LoadBalancingStrategy,
     _ClusterBase,
     _ClusterWatch,
+    _ShardedSubscriptions,
     _take_target_nodes,
 )
 from ..exceptions import (
@@ -338,7 +339,7 @@ def _done(value=None):
     return fut
 
 
-class ClusterPubSub(PubSub):
+class ClusterPubSub(_ShardedSubscriptions, PubSub):
     """redis-py's asyncio ``ClusterPubSub``: ``subscribe``/``psubscribe`` on one node (the
     one given, else the node serving the first channel's slot, chosen at the first
     subscription; a message published anywhere in the cluster reaches every node's
@@ -378,14 +379,6 @@ class ClusterPubSub(PubSub):
                 or any(s.subscribed for s in self._shards.values()))
 
     @property
-    def shard_channels(self) -> dict:
-        """The shard channels of every slot's connection."""
-        merged: dict = {}
-        for shard in self._shards.values():
-            merged.update(shard.shard_channels)
-        return merged
-
-    @property
     def channels(self) -> dict:
         return super().channels if self._native is not None else {}
 
@@ -412,12 +405,7 @@ class ClusterPubSub(PubSub):
     async def ssubscribe(self, *args, **kwargs) -> None:
         """SSUBSCRIBE, each shard channel on the primary of its slot; ``channel=handler``
         keywords register a handler."""
-        by_slot: dict = {}
-        for channel in args:
-            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[0].append(channel)
-        for channel, handler in kwargs.items():
-            by_slot.setdefault(self.cluster.keyslot(channel), ([], {}))[1][channel] = handler
-        for slot, (channels, handlers) in by_slot.items():
+        for slot, (channels, handlers) in self._by_slot(args, kwargs).items():
             shard = self._shards.get(slot)
             if shard is None:
                 first = channels[0] if channels else next(iter(handlers))
@@ -429,32 +417,15 @@ class ClusterPubSub(PubSub):
 
     async def sunsubscribe(self, *args) -> None:
         """SUNSUBSCRIBE from shard channels (all when none are given)."""
-        if not args:
-            # Only the shards still holding channels, as redis-py (which unsubscribes its
-            # known shard channels): an empty shard would confirm with no channel (None).
-            for shard in self._shards.values():
-                if shard.subscribed:
-                    await shard.sunsubscribe()
-            return
-        by_slot: dict = {}
-        for channel in args:
-            by_slot.setdefault(self.cluster.keyslot(channel), []).append(channel)
-        for slot, channels in by_slot.items():
-            shard = self._shards.get(slot)
-            if shard is not None:
-                await shard.sunsubscribe(*channels)
-
-    def _primary_name(self, slot: int) -> Optional[str]:
-        nodes = self.cluster._native.slot_nodes(slot)
-        return f"{nodes[0][0]}:{nodes[0][1]}" if nodes else None
+        for shard, channels in self._unsubscriptions(args):
+            await shard.sunsubscribe(*channels)
 
     async def get_sharded_message(self, ignore_subscribe_messages: bool = False,
                                   timeout: Optional[float] = 0.0,
                                   target_node=None) -> Optional[dict]:
         """The next message of the shard channels (``smessage``, ``ssubscribe``...), or
         ``None`` when nothing arrived within ``timeout`` seconds (``None``: wait)."""
-        shards = [shard for slot, shard in self._shards.items()
-                  if target_node is None or self._primary_name(slot) == target_node.name]
+        shards = self._shards_on(target_node)
         if not shards:
             return None
         if len(shards) == 1:
