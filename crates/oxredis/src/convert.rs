@@ -399,6 +399,21 @@ mod frame_tests {
         fast
     }
 
+    /// The frame path's own contract (the results above match either way): a `Vec` of a flat
+    /// array or set is read straight from the frame; a nested one, or a non-`Vec`, is not.
+    #[test]
+    fn only_a_vec_of_a_flat_aggregate_is_read_from_the_frame() {
+        let got = Vec::<String>::from_flat_frame(&frame(b"*2\r\n$1\r\na\r\n:2\r\n"));
+        assert_eq!(got.transpose().unwrap(), Some(vec!["a".to_owned(), "2".to_owned()]));
+        let got = Option::<Vec<Bytes>>::from_flat_frame(&frame(b"~1\r\n$1\r\nx\r\n"));
+        assert_eq!(
+            got.transpose().unwrap(),
+            Some(Some(vec![Bytes::from_static(b"x")]))
+        );
+        assert!(Vec::<String>::from_flat_frame(&frame(b"*1\r\n*0\r\n")).is_none());
+        assert!(String::from_flat_frame(&frame(b"*1\r\n$1\r\na\r\n")).is_none());
+    }
+
     #[test]
     fn flat_arrays_of_bulk_strings() {
         let wire = b"*3\r\n$1\r\na\r\n$0\r\n\r\n$3\r\nb\x00c\r\n";
