@@ -333,6 +333,30 @@ impl AsyncPubSubConn {
         self.sub(op, fut, completer, names)
     }
 
+    /// PING (or `PING message`) on the pub/sub connection; resolves `fut` once sent (the
+    /// `pong` arrives as a message whose data is `message`, empty without one).
+    #[pyo3(signature = (fut, completer, message=None))]
+    fn ping(
+        &self,
+        fut: Bound<'_, PyAny>,
+        completer: &Completer,
+        message: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let message = message
+            .map(|m| crate::args::arg_bytes(m, self.decode.enc))
+            .transpose()?;
+        let inner = self.inner.clone();
+        completer.spawn(fut, async move {
+            let mut p = inner.lock().await;
+            let r = match message {
+                None => p.ping().await,
+                Some(m) => p.ping_with(&m[..]).await,
+            };
+            drop(p);
+            finish(r, |py, ()| Ok(py.None()))
+        })
+    }
+
     /// The next message as redis-py's dict, or `None` when nothing arrived within `timeout`
     /// seconds (`None`: wait as long as it takes); resolves `fut`.
     #[pyo3(signature = (fut, completer, timeout=None))]

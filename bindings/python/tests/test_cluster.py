@@ -391,6 +391,11 @@ def test_pubsub_and_sharded_pubsub(cluster, rc):
     assert p.get_message(timeout=2) == {"type": "message", "pattern": None,
                                         "channel": b"news", "data": b"hello"}
     assert p.get_pubsub_node() == rc.get_default_node()
+    node_client = p.get_redis_connection()
+    assert node_client.info("server")["tcp_port"] == rc.get_default_node().port
+    p.execute_command("PING", "through the node")
+    assert p.get_message(timeout=2) == {"type": "pong", "pattern": None, "channel": None,
+                                        "data": b"through the node"}
     s = rc.pubsub()
     s.ssubscribe("ch{b}", "ch{a}")  # two slots: two primaries
     confirmations = [s.get_sharded_message(timeout=1) for _ in range(2)]
@@ -936,10 +941,13 @@ def test_asyncio_cluster_pubsub(cluster, protocol):
             p = rc.pubsub()
             assert isinstance(p, ClusterPubSub)
             assert p.get_pubsub_node() is None and p.subscribed is False
+            assert p.get_redis_connection() is None
             assert await p.get_message(timeout=0.01) is None
-            await p.subscribe("news{a}")
+            await p.execute_command("SUBSCRIBE", "news{a}")
             # The node was chosen by the channel's slot.
             assert p.get_pubsub_node() == rc.get_node_from_key("news{a}")
+            node_client = p.get_redis_connection()
+            assert (await node_client.info("server"))["tcp_port"] == p.get_pubsub_node().port
             assert await next_message(p) == {"type": "subscribe", "pattern": None,
                                               "channel": b"news{a}", "data": 1}
             assert p.subscribed is True and list(p.channels) == [b"news{a}"]

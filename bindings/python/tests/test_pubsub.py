@@ -162,3 +162,72 @@ def test_asyncio_monitor(server, protocol):
             assert command["command"] == "GET monitored"
 
     asyncio.run(main())
+
+
+def _next(p, timeout=2.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = p.get_message(timeout=0.1)
+        if m is not None:
+            return m
+    return None
+
+
+def test_execute_command_sends_pubsub_commands(r, server, protocol):
+    from oxredis.exceptions import DataError
+
+    p = r.pubsub()
+    p.execute_command("SUBSCRIBE", "a", "b")
+    assert [_next(p)["channel"] for _ in range(2)] == [b"a", b"b"]
+    p.execute_command(b"psubscribe", "n*")
+    assert _next(p) == {"type": "psubscribe", "pattern": None, "channel": b"n*", "data": 3}
+    assert r.publish("nx", "hello") == 1
+    assert _next(p) == {"type": "pmessage", "pattern": b"n*", "channel": b"nx",
+                        "data": b"hello"}
+    p.execute_command("PING", "hi")
+    assert _next(p) == {"type": "pong", "pattern": None, "channel": None, "data": b"hi"}
+    p.execute_command("Unsubscribe", "a")
+    assert _next(p) == {"type": "unsubscribe", "pattern": None, "channel": b"a", "data": 2}
+    assert sorted(p.channels) == [b"b"]
+    with pytest.raises(DataError, match="GET is not sent on a pub/sub connection"):
+        p.execute_command("GET", "k")
+    with pytest.raises(DataError, match="PING takes one message at the most"):
+        p.execute_command("PING", "a", "b")
+    with pytest.raises(DataError, match="needs a command"):
+        p.execute_command()
+    p.close()
+
+
+def test_asyncio_execute_command_and_ping(server, protocol):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    async def next_message(p):
+        for _ in range(20):
+            m = await p.get_message(timeout=0.1)
+            if m is not None:
+                return m
+        return None
+
+    async def main():
+        r = aredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+        p = r.pubsub()
+        await p.execute_command("SUBSCRIBE", "a")
+        assert await next_message(p) == {"type": "subscribe", "pattern": None,
+                                          "channel": b"a", "data": 1}
+        await p.ping()
+        assert await next_message(p) == {"type": "pong", "pattern": None, "channel": None,
+                                          "data": b""}
+        await p.ping("hello")
+        assert (await next_message(p))["data"] == b"hello"
+        await p.execute_command("PING", "again")
+        assert (await next_message(p))["data"] == b"again"
+        await p.execute_command("UNSUBSCRIBE")
+        assert await next_message(p) == {"type": "unsubscribe", "pattern": None,
+                                          "channel": b"a", "data": 0}
+        assert p.subscribed is False
+        await p.aclose()
+        await r.aclose()
+
+    asyncio.run(main())

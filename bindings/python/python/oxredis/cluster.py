@@ -801,6 +801,7 @@ class _ShardedSubscriptions:
 
     cluster: Any
     _shards: dict
+    get_pubsub_node: Any
 
     @property
     def shard_channels(self) -> dict:
@@ -828,6 +829,11 @@ class _ShardedSubscriptions:
         return [(self._shards[slot], channels)
                 for slot, (channels, _) in self._by_slot(args, {}).items()
                 if slot in self._shards]
+
+    def get_redis_connection(self):
+        """The ``Redis`` client of the pub/sub node (``None`` before one is chosen)."""
+        node = self.get_pubsub_node()
+        return None if node is None else self.cluster.get_redis_connection(node)
 
     def _primary_name(self, slot: int) -> Optional[str]:
         nodes = self.cluster._native.slot_nodes(slot)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Iterator, Optional
 
-from .exceptions import PubSubError
+from .exceptions import DataError, PubSubError
 
 _SUBSCRIBE_TYPES = {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe",
                     "sunsubscribe"}
@@ -22,6 +22,27 @@ def _key(name, native=None) -> bytes:
             return name.encode()
         return name.encode(native.encoding, native.encoding_errors)
     return bytes(name)
+
+
+# What ``execute_command`` sends on a pub/sub connection: each command's method.
+_PUBSUB_METHODS = {"SUBSCRIBE": "subscribe", "PSUBSCRIBE": "psubscribe",
+                   "SSUBSCRIBE": "ssubscribe", "UNSUBSCRIBE": "unsubscribe",
+                   "PUNSUBSCRIBE": "punsubscribe", "SUNSUBSCRIBE": "sunsubscribe",
+                   "PING": "ping"}
+
+
+def _pubsub_method(pubsub, args) -> Callable:
+    """The method of ``pubsub`` that sends the command ``args`` (``("SUBSCRIBE", "ch")``)."""
+    if not args:
+        raise DataError("execute_command needs a command")
+    name = args[0].decode() if isinstance(args[0], bytes) else str(args[0])
+    method = _PUBSUB_METHODS.get(name.upper())
+    if method is None:
+        raise DataError(f"{name} is not sent on a pub/sub connection: oxredis sends the "
+                        "subscribe and unsubscribe commands and PING there")
+    if method == "ping" and len(args) > 2:
+        raise DataError("PING takes one message at the most")
+    return getattr(pubsub, method)
 
 
 class PubSub:
@@ -98,6 +119,12 @@ class PubSub:
     def sunsubscribe(self, *args, target_node=None) -> None:
         """SUNSUBSCRIBE from shard channels (all when none are given)."""
         self._native.sunsubscribe(*args)
+
+    def execute_command(self, *args) -> None:
+        """Sends a pub/sub command given as words (``"SUBSCRIBE", "ch"``): SUBSCRIBE,
+        PSUBSCRIBE, SSUBSCRIBE, their UNSUBSCRIBEs, or PING; its confirmation arrives as a
+        message, as in redis-py."""
+        _pubsub_method(self, args)(*args[1:])
 
     def ping(self, message=None) -> None:
         """PING (``PING message`` with a message); the ``pong`` arrives as a message whose

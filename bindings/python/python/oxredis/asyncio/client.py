@@ -21,7 +21,7 @@ from .. import _native
 from .. import client as _sync
 from ..client import RAW, CoreCommands
 from ..exceptions import ConnectionError, NoScriptError, PubSubError, RedisError, WatchError
-from ..pubsub import _SUBSCRIBE_TYPES, _key
+from ..pubsub import _SUBSCRIBE_TYPES, _key, _pubsub_method
 
 
 _get_running_loop = asyncio.get_running_loop
@@ -524,6 +524,17 @@ class PubSub:
     async def sunsubscribe(self, *args) -> None:
         """SUNSUBSCRIBE (all shard channels when none are given)."""
         await self._sub("sunsubscribe", *args)
+
+    async def ping(self, message=None) -> None:
+        """PING (``PING message`` with a message); the ``pong`` arrives as a message whose
+        ``data`` is the message (``b''`` without one)."""
+        await self._call("ping", message)
+
+    async def execute_command(self, *args) -> None:
+        """Sends a pub/sub command given as words (``"SUBSCRIBE", "ch"``): SUBSCRIBE,
+        PSUBSCRIBE, SSUBSCRIBE, their UNSUBSCRIBEs, or PING; its confirmation arrives as a
+        message, as in redis-py."""
+        await _pubsub_method(self, args)(*args[1:])
 
     async def get_message(self, ignore_subscribe_messages: bool = False,
                           timeout: Optional[float] = 0.0) -> Optional[dict]:
