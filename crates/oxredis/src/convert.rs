@@ -404,7 +404,10 @@ mod frame_tests {
     #[test]
     fn only_a_vec_of_a_flat_aggregate_is_read_from_the_frame() {
         let got = Vec::<String>::from_flat_frame(&frame(b"*2\r\n$1\r\na\r\n:2\r\n"));
-        assert_eq!(got.transpose().unwrap(), Some(vec!["a".to_owned(), "2".to_owned()]));
+        assert_eq!(
+            got.transpose().unwrap(),
+            Some(vec!["a".to_owned(), "2".to_owned()])
+        );
         let got = Option::<Vec<Bytes>>::from_flat_frame(&frame(b"~1\r\n$1\r\nx\r\n"));
         assert_eq!(
             got.transpose().unwrap(),
