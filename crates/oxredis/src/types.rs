@@ -420,6 +420,15 @@ mod tests {
         assert!(r.is_slave() && r.is_odown() && r.is_disconnected() && r.is_master_down());
         assert!(!r.is_master() && !r.is_sdown() && !r.is_sentinel());
         assert!(!s.is_master_down());
+        // An entry of SENTINEL SENTINELS.
+        let other = Value::Map(
+            [("name", "5f1a"), ("port", "26380"), ("flags", "sentinel")]
+                .iter()
+                .map(|(k, v)| (bulk(k), bulk(v)))
+                .collect(),
+        );
+        let other = SentinelInstance::from_value(other).unwrap();
+        assert!(other.is_sentinel() && !other.is_master() && !other.is_slave());
         let map = Value::Map(vec![(bulk("port"), bulk("x"))]);
         let e = SentinelInstance::from_value(map).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Data, "{e}");

@@ -182,3 +182,42 @@ impl ToArgs for WithScores {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words `options` adds to a command.
+    fn words(options: &impl ToArgs) -> Vec<String> {
+        let mut cmd = Cmd::new("Z");
+        cmd.arg(options);
+        cmd.args()
+            .skip(1)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect()
+    }
+
+    /// SUM is the server's default aggregate, so only the words sent tell `sum()` from no
+    /// choice at all.
+    #[test]
+    fn aggregate_options_send_their_words() {
+        assert!(words(&ZAggregateOptions::default()).is_empty());
+        assert_eq!(
+            words(&ZAggregateOptions::default().sum()),
+            ["AGGREGATE", "SUM"]
+        );
+        assert_eq!(
+            words(
+                &ZAggregateOptions::default()
+                    .weights(&[2.0, 0.5])
+                    .min()
+                    .withscores()
+            ),
+            ["WEIGHTS", "2.0", "0.5", "AGGREGATE", "MIN", "WITHSCORES"]
+        );
+        assert_eq!(
+            words(&ZAggregateOptions::default().max()),
+            ["AGGREGATE", "MAX"]
+        );
+    }
+}
