@@ -308,10 +308,10 @@ fn scan_page(value: Value, page: fn(Value) -> Result<Value>) -> Result<Value> {
     }
 }
 
-/// `[id, [f, v...]]` becomes `[id, {f: v}]`; anything else passes through.
+/// `[id, [f, v...], ...]` becomes `[id, {f: v}, ...]` (CLAIM adds idle, count); else as is.
 fn stream_entry(value: Value) -> Value {
     match value {
-        Value::Array(mut items) if items.len() == 2 => {
+        Value::Array(mut items) if items.len() >= 2 => {
             let fields = std::mem::replace(&mut items[1], Value::Nil);
             items[1] = match fields {
                 Value::Array(_) => pairs(fields).unwrap_or(Value::Nil),
@@ -714,6 +714,32 @@ mod shape_tests {
 
     fn arr(items: Vec<Value>) -> Value {
         Value::Array(items)
+    }
+
+    #[test]
+    fn stream_entries_convert_the_fields_of_entries_that_have_them() {
+        let entries = |e: Vec<Value>| arr(vec![arr(e)]);
+        // Entries without fields (malformed) pass through; nothing panics.
+        for n in [0, 1] {
+            let e: Vec<Value> = (0..n).map(|i| bulk(&format!("x{i}"))).collect();
+            assert_eq!(
+                normalize(ReplyShape::StreamEntries, entries(e.clone())).unwrap(),
+                entries(e)
+            );
+        }
+        // An entry XREADGROUP ... CLAIM returns also carries its idle time and delivery
+        // count: its fields are converted, the rest kept.
+        let fields = arr(vec![bulk("f"), bulk("v")]);
+        let claimed = entries(vec![bulk("1-0"), fields, Value::Int(25), Value::Int(2)]);
+        assert_eq!(
+            normalize(ReplyShape::StreamEntries, claimed).unwrap(),
+            entries(vec![
+                bulk("1-0"),
+                Value::Map(vec![(bulk("f"), bulk("v"))]),
+                Value::Int(25),
+                Value::Int(2)
+            ])
+        );
     }
 
     #[test]
