@@ -99,9 +99,9 @@ impl Redis {
     }
 
     /// Runs `cmd` once on `conn` (checked out with [`get_connection`](Self::get_connection)),
-    /// through the client-side cache as [`execute`](Self::execute) would: a read the cache
+    /// through the client-side cache as [`run`](Self::run) would: a read the cache
     /// keeps is served from it, or read and stored; a write drops the entries it may change.
-    /// This is redis-py's `single_connection_client` with `cache_config`. Unlike `execute` it
+    /// This is redis-py's `single_connection_client` with `cache_config`. Unlike `run` it
     /// never retries (the caller owns the connection) and refuses nothing: on a connection
     /// of your own, `SELECT` and the like are yours to run.
     ///
