@@ -8,7 +8,7 @@ use crate::commands::options::*;
 use crate::config::{Addr, ConnectionConfig, Protocol};
 use crate::conn::finish_reply;
 use crate::retry::{Retry, RetryState, Sent};
-use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{Cmd, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::cache::Tracker;
 use super::{ConnectionPool, PooledConnection};
@@ -118,22 +118,14 @@ impl Redis {
     /// # Ok(()) }
     /// ```
     pub fn execute_on<T: FromValue>(&self, conn: &mut PooledConnection, cmd: &Cmd) -> Result<T> {
-        if let (Some(tracker), Some(cache)) = (self.pool.tracker(), self.pool.cache()) {
-            if cache.wants(cmd) {
-                match tracker.ensure_started() {
-                    Ok(()) => {
-                        if let Some(v) = cache.get(cmd, Instant::now()) {
-                            return T::from_value(finish_reply(cmd.reply_shape(), v)?);
-                        }
-                        let reply = Self::read_cached(tracker, cache, conn, cmd)?;
-                        return T::from_value(finish_reply(cmd.reply_shape(), reply)?);
-                    }
-                    Err(e) if e.kind() == ErrorKind::InvalidConfig => return Err(e),
-                    Err(_) => {} // no invalidation connection: uncached, as `execute`
-                }
-            }
-        }
-        conn.execute(cmd)
+        let Some((tracker, cache)) = self.cache_route(cmd)? else {
+            return conn.execute(cmd);
+        };
+        let reply = match cache.get(cmd, Instant::now()) {
+            Some(v) => v,
+            None => Self::read_cached(tracker, cache, conn, cmd)?,
+        };
+        T::from_value(finish_reply(cmd.reply_shape(), reply)?)
     }
 
     /// Runs any command given as its words and arguments, e.g. `("OBJECT", "ENCODING", "k")`.
@@ -226,16 +218,8 @@ impl Redis {
     /// [`run`](Self::run) without the span and the reply callbacks.
     fn run_command<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         cmd.check_shared_connection()?;
-        if let Some(tracker) = self.pool.tracker() {
-            if self.pool.cache().is_some_and(|c| c.wants(&cmd)) {
-                match tracker.ensure_started() {
-                    Ok(()) => return T::from_value(self.run_cached(tracker, &cmd)?),
-                    Err(e) if e.kind() == ErrorKind::InvalidConfig => return Err(e),
-                    // No invalidation connection (the server is down?): uncached, with the
-                    // usual retries; the next cacheable command tries again.
-                    Err(_) => {}
-                }
-            }
+        if let Some((tracker, cache)) = self.cache_route(&cmd)? {
+            return T::from_value(self.run_cached(tracker, cache, &cmd)?);
         }
         let mut retry: Option<RetryState> = None;
         // Looked up after a failure only (a hand-built command's costs a table scan).
@@ -263,10 +247,7 @@ impl Redis {
     /// [`run`](Self::run) for a command the cache keeps: served from the cache, or
     /// read (with the same retries: it is read-only) and stored if no invalidation of its keys
     /// came meanwhile (see [`crate::cache`]).
-    fn run_cached(&self, tracker: &Arc<Tracker>, cmd: &Cmd) -> Result<Value> {
-        let Some(cache) = self.pool.cache() else {
-            return Err(Error::new(ErrorKind::InvalidConfig, "no cache"));
-        };
+    fn run_cached(&self, tracker: &Tracker, cache: &Arc<ClientCache>, cmd: &Cmd) -> Result<Value> {
         if let Some(v) = cache.get(cmd, Instant::now()) {
             return finish_reply(cmd.reply_shape(), v);
         }
@@ -286,6 +267,28 @@ impl Redis {
                 Some(wait) => std::thread::sleep(wait),
                 None => return Err(err),
             }
+        }
+    }
+
+    /// Whether `cmd` goes through the client-side cache: the tracker and the cache when
+    /// caching is on, the cache keeps `cmd` and the invalidation connection is up (started
+    /// here on first use). `None` runs it uncached: no cache, a command it does not keep, or
+    /// no invalidation connection (the server is down?), in which case the next cacheable
+    /// command tries again.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] when caching cannot work on this client (not RESP3).
+    fn cache_route(&self, cmd: &Cmd) -> Result<Option<(&Arc<Tracker>, &Arc<ClientCache>)>> {
+        let (Some(tracker), Some(cache)) = (self.pool.tracker(), self.pool.cache()) else {
+            return Ok(None);
+        };
+        if !cache.wants(cmd) {
+            return Ok(None);
+        }
+        match tracker.ensure_started() {
+            Ok(()) => Ok(Some((tracker, cache))),
+            Err(e) if e.kind() == ErrorKind::InvalidConfig => Err(e),
+            Err(_) => Ok(None),
         }
     }
 
