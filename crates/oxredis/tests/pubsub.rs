@@ -871,14 +871,8 @@ macro_rules! health_checks_are_silent {
             let got = p.get_message(Some(Duration::from_millis(100))) $(.$aw)* .unwrap();
             assert!(got.is_none(), "{protocol:?}: {got:?}");
         }
-        let stats = server.cli(&["INFO", "commandstats"]);
-        let pings = stats
-            .lines()
-            .find_map(|l| l.strip_prefix("cmdstat_ping:calls="))
-            .and_then(|rest| rest.split(',').next())
-            .and_then(|n| n.parse::<u32>().ok())
-            .unwrap_or(0);
-        assert!(pings >= 2, "{protocol:?}: {stats}");
+        let pings = ping_calls(server);
+        assert!(pings >= 2, "{protocol:?}: {pings} PINGs");
         r.publish("hc", "after") $(.$aw)* .unwrap();
         assert_eq!(
             render(&next_msg!([$($aw)*], &mut p)),
@@ -888,18 +882,44 @@ macro_rules! health_checks_are_silent {
         let m = next_msg!([$($aw)*], &mut p);
         assert_eq!((m.kind, m.data_str()), (MessageKind::Pong, Some("hello")));
         assert!(p.is_connected());
+        // An explicit check on a connection idle past the interval sends one PING; its reply
+        // never surfaces (read within the next interval, so the read itself checks nothing).
+        std::thread::sleep(Duration::from_millis(120));
+        let before = ping_calls(server);
+        p.check_health() $(.$aw)* .unwrap();
+        let got = p.get_message(Some(Duration::from_millis(20))) $(.$aw)* .unwrap();
+        assert!(got.is_none(), "{protocol:?}: {got:?}");
+        assert_eq!(ping_calls(server), before + 1, "{protocol:?}");
+        // `connect` opens a closed PubSub's connection again, and keeps a live one.
+        let mut fresh = pubsub_of!([$($aw)*], r);
+        fresh.close();
+        assert!(!fresh.is_connected());
+        let clients = server.cli(&["CLIENT", "LIST"]).lines().count();
+        fresh.connect() $(.$aw)* .unwrap();
+        assert!(fresh.is_connected());
+        assert_eq!(server.cli(&["CLIENT", "LIST"]).lines().count(), clients + 1);
+        fresh.connect() $(.$aw)* .unwrap();
+        assert_eq!(server.cli(&["CLIENT", "LIST"]).lines().count(), clients + 1);
         p
     }};
+}
+
+/// How many PINGs the server has run since the last `CONFIG RESETSTAT`.
+fn ping_calls(server: &RedisServer) -> u32 {
+    server
+        .cli(&["INFO", "commandstats"])
+        .lines()
+        .find_map(|l| l.strip_prefix("cmdstat_ping:calls="))
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 #[test]
 fn health_checks_are_silent_blocking() {
     let server = RedisServer::new();
     for protocol in PROTOCOLS {
-        let mut p = health_checks_are_silent!(&server, protocol, blocking);
-        // Blocking only (the async PubSub has no `check_health`; its reads run the check): an
-        // explicit check right away sends nothing (not idle) and is harmless.
-        p.check_health().unwrap();
+        health_checks_are_silent!(&server, protocol, blocking);
     }
 }
 

@@ -357,6 +357,22 @@ impl PubSub {
         self.send(cmd, false)
     }
 
+    /// Connects now if there is no usable connection (restoring every subscription), with the
+    /// usual retries; does nothing on a live one. Every call connects on its own: this is
+    /// redis-py's `PubSub.connect()`, to find out early that the server is away.
+    ///
+    /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    pub async fn connect(&mut self) -> Result<()> {
+        let mut failures = 0;
+        loop {
+            match self.ensure_connected().await {
+                Ok(_) => return Ok(()),
+                Err(e) => self.after_error(e, &mut failures).await?,
+            }
+        }
+    }
+
     /// Whether anything is subscribed, including subscriptions whose unsubscribe confirmation
     /// has not been read yet.
     pub fn is_subscribed(&self) -> bool {
@@ -604,9 +620,13 @@ impl PubSub {
         }
     }
 
-    /// Sends a health-check `PING` when the connection has been idle for the
-    /// `health_check_interval`.
-    async fn check_health(&mut self) -> Result<()> {
+    /// Sends a health-check `PING` if the connection has been idle for at least
+    /// `health_check_interval` (nothing when it is not set, or not connected); its reply is
+    /// consumed silently by the next read. Reads call this themselves.
+    ///
+    /// # Errors
+    /// A connection error while sending.
+    pub async fn check_health(&mut self) -> Result<()> {
         if !self.is_connected() {
             return Ok(());
         }

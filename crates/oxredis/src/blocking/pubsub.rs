@@ -60,6 +60,9 @@ pub struct PubSub {
     /// For a cluster's sharded pub/sub: where the shard channels' slot lives now (the
     /// connection settings of its owner), asked before every connection after the first.
     locator: Option<Locator>,
+    /// When a command was last written: the connection stamps reads only, and a health check
+    /// counts from the last byte read or written.
+    last_sent: Instant,
 }
 
 /// Finds the node serving a sharded PubSub's slot, refreshing the cluster's map first.
@@ -93,6 +96,7 @@ impl PubSub {
             config,
             conn: None,
             locator: None,
+            last_sent: Instant::now(),
         }
     }
 
@@ -263,20 +267,39 @@ impl PubSub {
     /// # Errors
     /// As [`subscribe`](Self::subscribe).
     pub fn check_health(&mut self) -> Result<()> {
-        let Some(idle) = self
-            .conn
-            .as_ref()
-            .filter(|c| !c.is_broken())
-            .map(Connection::idle_for)
-        else {
+        let Some(idle) = self.idle() else {
             return Ok(());
         };
         if let Some(ping) = self.session.health_check(idle) {
             let conn = self.connected()?;
             conn.queue(&ping);
             conn.flush()?;
+            self.last_sent = Instant::now();
         }
         Ok(())
+    }
+
+    /// How long the live connection has been quiet (no byte read or written); `None` without
+    /// one.
+    fn idle(&self) -> Option<Duration> {
+        let conn = self.conn.as_ref().filter(|c| !c.is_broken())?;
+        Some(conn.idle_for().min(self.last_sent.elapsed()))
+    }
+
+    /// Connects now if there is no usable connection (restoring every subscription), with the
+    /// usual retries; does nothing on a live one. Every call connects on its own: this is
+    /// redis-py's asyncio `PubSub.connect()`, to find out early that the server is away.
+    ///
+    /// # Errors
+    /// As [`subscribe`](Self::subscribe).
+    pub fn connect(&mut self) -> Result<()> {
+        let mut failures = 0;
+        loop {
+            match self.ensure_connected() {
+                Ok(_) => return Ok(()),
+                Err(e) => self.after_error(e, &mut failures)?,
+            }
+        }
     }
 
     /// Whether anything is subscribed (redis-py's `subscribed`), including subscriptions whose
@@ -462,7 +485,10 @@ impl PubSub {
                 conn.flush()
             });
             match attempt {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    self.last_sent = Instant::now();
+                    return Ok(());
+                }
                 Err(e) => self.after_error(e, &mut failures)?,
             }
         }
@@ -484,7 +510,7 @@ impl PubSub {
             self.ensure_connected()?;
             self.check_health()?;
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            let idle = self.connected()?.idle_for();
+            let idle = self.idle().unwrap_or_default();
             // Wake up when a health check is due, to PING a quiet connection.
             let wait = self.session.read_wait(left, idle);
             let conn = self.connected()?;
