@@ -141,6 +141,17 @@ impl PubSubConn {
         }
     }
 
+    /// A health-check PING when the connection has been idle for `health_check_interval`
+    /// (its reply is swallowed by the next read); nothing otherwise.
+    fn check_health(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, |p| p.check_health())
+    }
+
+    /// Connects now (restoring the subscriptions) unless connected.
+    fn connect(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, |p| p.connect())
+    }
+
     /// The next message as redis-py's dict (`type`, `pattern`, `channel`, `data`), or `None`
     /// when nothing arrived within `timeout` seconds (`None`: wait as long as it takes).
     #[pyo3(signature = (timeout=None))]
@@ -353,6 +364,25 @@ impl AsyncPubSubConn {
                 Some(m) => p.ping_with(&m[..]).await,
             };
             drop(p);
+            finish(r, |py, ()| Ok(py.None()))
+        })
+    }
+
+    /// A health-check PING when the connection has been idle for `health_check_interval`;
+    /// resolves `fut` once sent (or at once when none is due).
+    fn check_health(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let inner = self.inner.clone();
+        completer.spawn(fut, async move {
+            let r = inner.lock().await.check_health().await;
+            finish(r, |py, ()| Ok(py.None()))
+        })
+    }
+
+    /// Connects now (restoring the subscriptions) unless connected; resolves `fut`.
+    fn connect(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let inner = self.inner.clone();
+        completer.spawn(fut, async move {
+            let r = inner.lock().await.connect().await;
             finish(r, |py, ()| Ok(py.None()))
         })
     }

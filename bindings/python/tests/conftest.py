@@ -308,9 +308,10 @@ class ClusterServers:
                 raise RuntimeError(f"cluster: {what} not reached within {timeout} s {self.why}")
             time.sleep(0.02)
 
-    def primary_of(self, slot):
-        """The port of the primary serving ``slot``."""
-        for start, end, primary, _ in self.shards():
+    def primary_of(self, slot, via=None):
+        """The port of the primary serving ``slot``, as the node on ``via`` (default: the
+        first) sees it."""
+        for start, end, primary, _ in self.shards(via):
             if start <= slot <= end:
                 return primary
         raise LookupError(slot)

@@ -5,6 +5,7 @@ shards, redirects after a slot migration, SCAN over every primary, replica reads
 Every test runs on RESP2 and RESP3 unless it says otherwise."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -233,10 +234,24 @@ class _Migration:
                          "KEYS", *keys)
 
     def finish(self):
-        others = [p for p in self.cluster.ports[:3] if p not in (self.source, self.target)]
+        """Hands the slot to the target, as crates/oxredis-test-support's finish_migration
+        does: once every node agrees on the current epoch, the target bumps its own, so its
+        claim outranks what the source gossiped before it let go. Without that, a second move
+        could leave the target's claim on an epoch the others already saw lower than the
+        source's, and the nodes would disagree on the slot for good (seen on Valkey 9.1)."""
+        cluster = self.cluster
+
+        def current_epochs():
+            return {re.search(rb"cluster_current_epoch:(\d+)", cluster.cmd(p, "CLUSTER", "INFO"))
+                    .group(1) for p in cluster.ports}
+
+        cluster._wait(lambda: len(current_epochs()) == 1, "one current epoch on every node")
+        cluster.cmd(self.target, "CLUSTER", "BUMPEPOCH")
+        others = [p for p in cluster.ports[:3] if p not in (self.source, self.target)]
         for port in [self.target, self.source, *others]:
-            self.cluster.cmd(port, "CLUSTER", "SETSLOT", self.slot, "NODE",
-                             self.ids[self.target])
+            cluster.cmd(port, "CLUSTER", "SETSLOT", self.slot, "NODE", self.ids[self.target])
+        cluster._wait(lambda: all(cluster.primary_of(self.slot, via=p) == self.target
+                                  for p in cluster.ports[:3]), "every primary names the target")
 
 
 def test_ask_and_moved_after_a_slot_migration(cluster, protocol):
@@ -266,9 +281,6 @@ def test_ask_and_moved_after_a_slot_migration(cluster, protocol):
         # A pipeline with a stale map (a client that learnt the map before the move back).
         stale = RedisCluster(host="127.0.0.1", port=cluster.ports[0], protocol=protocol)
         assert stale.get_node_from_key(key).port == target
-        # Every node learns the target's new config epoch first: a second move made before
-        # could bump the source to the same epoch, and the nodes would disagree for good.
-        cluster._wait(cluster._healthy, "slot map settled")
         back = _Migration(cluster, slot, target, source)
         back.move(key, other)
         back.finish()

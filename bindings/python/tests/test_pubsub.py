@@ -1,5 +1,7 @@
 """Pub/sub as redis-py's docs show it: messages as dicts, handlers, listen, run_in_thread."""
 
+import asyncio
+import inspect
 import threading
 import time
 
@@ -231,3 +233,71 @@ def test_asyncio_execute_command_and_ping(server, protocol):
         await r.aclose()
 
     asyncio.run(main())
+
+
+async def _value(v):
+    """``v``, awaited when it is awaitable: one test body drives both clients."""
+    return await v if inspect.isawaitable(v) else v
+
+
+def _ping_calls(r) -> int:
+    return r.info("commandstats").get("cmdstat_ping", {}).get("calls", 0)
+
+
+@pytest.mark.parametrize("flavour", ["blocking", "asyncio"])
+def test_handle_message_and_check_health(server, protocol, flavour):
+    import oxredis.asyncio as aredis
+
+    plain = oxredis.Redis(host="127.0.0.1", port=server.port, protocol=protocol)
+    kind = oxredis.Redis if flavour == "blocking" else aredis.Redis
+    r = kind(host="127.0.0.1", port=server.port, protocol=protocol,
+             health_check_interval=0.05)
+
+    async def body():
+        received = []
+        p = r.pubsub()
+        # handle_message takes a raw reply, as redis-py's does.
+        assert await _value(p.handle_message([b"message", b"ch", b"data"])) == {
+            "type": "message", "pattern": None, "channel": b"ch", "data": b"data"}
+        assert await _value(p.handle_message([b"pmessage", b"c*", b"ch", b"d"])) == {
+            "type": "pmessage", "pattern": b"c*", "channel": b"ch", "data": b"d"}
+        assert await _value(p.handle_message(b"PONG")) == {
+            "type": "pong", "pattern": None, "channel": None, "data": b""}
+        assert await _value(p.handle_message([b"pong", b"hi"])) == {
+            "type": "pong", "pattern": None, "channel": None, "data": b"hi"}
+        confirmation = [b"subscribe", b"ch", 1]
+        assert await _value(p.handle_message(confirmation)) == {
+            "type": "subscribe", "pattern": None, "channel": b"ch", "data": 1}
+        assert await _value(p.handle_message(confirmation, ignore_subscribe_messages=True)) \
+            is None
+        # A channel with a handler: the message goes to it.
+        await _value(p.subscribe(**{"h": received.append}))
+        assert (await _value(p.get_message(timeout=5)))["type"] == "subscribe"
+        assert await _value(p.handle_message([b"message", b"h", b"x"])) is None
+        assert received == [{"type": "message", "pattern": None, "channel": b"h", "data": b"x"}]
+        # check_health on a connection idle past the interval: one PING, whose reply the next
+        # read swallows (read within the next interval, so that read checks nothing).
+        plain.config_resetstat()
+        time.sleep(0.15)
+        await _value(p.check_health())
+        assert await _value(p.get_message(timeout=0.02)) is None
+        assert _ping_calls(plain) == 1
+        # An unsubscribe confirmation forgets the handler.
+        await _value(p.unsubscribe("h"))
+        assert (await _value(p.get_message(timeout=5)))["type"] == "unsubscribe"
+        assert await _value(p.handle_message([b"message", b"h", b"y"])) is not None
+        assert len(received) == 1
+        await _value(p.aclose() if flavour == "asyncio" else p.close())
+        if flavour == "asyncio":
+            # asyncio's connect() opens the connection before anything is subscribed.
+            fresh = r.pubsub()
+            before = len(plain.client_list())
+            await fresh.connect()
+            assert len(plain.client_list()) == before + 1
+            await fresh.connect()
+            assert len(plain.client_list()) == before + 1
+            await fresh.aclose()
+            await r.aclose()
+
+    asyncio.run(body())
+    plain.close()

@@ -839,6 +839,31 @@ class _ShardedSubscriptions:
         nodes = self.cluster._native.slot_nodes(slot)
         return get_node_name(nodes[0][0], nodes[0][1]) if nodes else None
 
+    def _sharded_reads(self, shards: list, timeout: Optional[float]):
+        """The reads of ``get_sharded_message`` over ``shards``, for the blocking and the
+        asyncio client alike: yields ``(shard, wait)``, one read each, and is sent what that
+        read returned; returns the first message (``None`` once ``timeout`` has passed).
+        Shards are read in turn, so a busy one does not starve the others."""
+        if not shards:
+            return None
+        if len(shards) == 1:
+            return (yield shards[0], timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            for i in range(len(shards)):
+                message = yield shards[(self._next_shard + i) % len(shards)], 0.0
+                if message is not None:
+                    self._next_shard = (self._next_shard + i + 1) % len(shards)
+                    return message
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            # Wait on one of them a little (no busy loop), in turn.
+            self._next_shard = (self._next_shard + 1) % len(shards)
+            wait = 0.01 if deadline is None else max(0.0, min(0.01, deadline - time.monotonic()))
+            message = yield shards[self._next_shard], wait
+            if message is not None:
+                return message
+
     def _shards_on(self, target_node) -> list:
         """The shards served by ``target_node`` (all of them for ``None``)."""
         return [shard for slot, shard in self._shards.items()
@@ -898,27 +923,14 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
                             timeout: Optional[float] = 0.0, target_node=None) -> Optional[dict]:
         """The next message of the shard channels (``smessage``, ``ssubscribe``...), or
         ``None`` when nothing arrived within ``timeout`` seconds (``None``: wait)."""
-        shards = self._shards_on(target_node)
-        if not shards:
-            return None
-        if len(shards) == 1:
-            return shards[0].get_message(ignore_subscribe_messages, timeout)
-        deadline = None if timeout is None else time.monotonic() + timeout
+        reads = self._sharded_reads(self._shards_on(target_node), timeout)
+        message = None
         while True:
-            for i in range(len(shards)):
-                shard = shards[(self._next_shard + i) % len(shards)]
-                message = shard.get_message(ignore_subscribe_messages, 0.0)
-                if message is not None:
-                    self._next_shard = (self._next_shard + i + 1) % len(shards)
-                    return message
-            if deadline is not None and time.monotonic() >= deadline:
-                return None
-            # Wait on one of them a little (no busy loop), in turn.
-            self._next_shard = (self._next_shard + 1) % len(shards)
-            wait = 0.01 if deadline is None else max(0.0, min(0.01, deadline - time.monotonic()))
-            message = shards[self._next_shard].get_message(ignore_subscribe_messages, wait)
-            if message is not None:
-                return message
+            try:
+                shard, wait = reads.send(message)
+            except StopIteration as done:
+                return done.value
+            message = shard.get_message(ignore_subscribe_messages, wait)
 
     def close(self) -> None:
         """Closes every connection; subscriptions are forgotten."""

@@ -7,7 +7,7 @@ arguments, ``ignore_subscribe_messages`` and ``run_in_thread`` are here.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from .exceptions import DataError, PubSubError
 
@@ -45,8 +45,25 @@ def _pubsub_method(pubsub, args) -> Callable:
     return getattr(pubsub, method)
 
 
-class PubSub:
-    """A pub/sub session on its own connection (``Redis.pubsub()``)."""
+def _message_of(response) -> dict:
+    """redis-py's message dict of a reply as read off a pub/sub connection: a list such as
+    ``[b"message", channel, data]`` or ``[b"pmessage", pattern, channel, data]``, or the plain
+    ``b"PONG"`` of a PING with nothing subscribed."""
+    if isinstance(response, (bytes, str)):
+        empty = b"" if isinstance(response, bytes) else ""
+        response = ["pong", empty if response.upper() in (b"PONG", "PONG") else response]
+    kind = response[0].decode() if isinstance(response[0], bytes) else str(response[0])
+    if kind == "pmessage":
+        return {"type": kind, "pattern": response[1], "channel": response[2],
+                "data": response[3]}
+    if kind == "pong":
+        return {"type": kind, "pattern": None, "channel": None, "data": response[1]}
+    return {"type": kind, "pattern": None, "channel": response[1], "data": response[2]}
+
+
+class _Subscriptions:
+    """What the blocking and the asyncio ``PubSub`` share: the handlers registered by name,
+    the subscription getters and where a message read goes."""
 
     def __init__(self, native, ignore_subscribe_messages: bool = False):
         self._native = native
@@ -56,19 +73,6 @@ class PubSub:
     def _key(self, name) -> bytes:
         """A channel's or pattern's name as bytes, in the client's encoding."""
         return _key(name, self._native)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def close(self) -> None:
-        """Closes the connection; subscriptions are forgotten."""
-        self._native.close()
-        self._handlers.clear()
-
-    reset = close
 
     @property
     def subscribed(self) -> bool:
@@ -95,6 +99,45 @@ class PubSub:
         for name in args:
             self._handlers.setdefault(self._key(name), None)
         return names
+
+    def _check_handlers(self) -> None:
+        """A worker dispatches every message to a handler: each subscription needs one."""
+        for name, handler in self._handlers.items():
+            if handler is None:
+                raise PubSubError(f"Channel: '{name!r}' has no handler registered")
+
+    def _route(self, response, ignore_subscribe_messages: bool):
+        """``(message, handler)`` for what was read (a message dict, or a raw reply as redis-py's
+        ``handle_message`` takes): ``handler`` is the one to give the message to, if any;
+        ``message`` is ``None`` for an ignored subscribe confirmation."""
+        message = response if isinstance(response, dict) else _message_of(response)
+        kind = message["type"]
+        if kind in _SUBSCRIBE_TYPES:
+            if kind.endswith("unsubscribe") and message["channel"] is not None:
+                self._handlers.pop(self._key(message["channel"]), None)
+            if self.ignore_subscribe_messages or ignore_subscribe_messages:
+                return None, None
+        elif kind in ("message", "pmessage", "smessage"):
+            source = message["pattern"] if kind == "pmessage" else message["channel"]
+            return message, self._handlers.get(self._key(source))
+        return message, None
+
+
+class PubSub(_Subscriptions):
+    """A pub/sub session on its own connection (``Redis.pubsub()``)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        """Closes the connection; subscriptions are forgotten."""
+        self._native.close()
+        self._handlers.clear()
+
+    reset = close
 
     def subscribe(self, *args, **kwargs) -> None:
         """SUBSCRIBE; ``channel=handler`` keywords register a handler for that channel."""
@@ -131,6 +174,11 @@ class PubSub:
         ``data`` is the message (``b''`` without one)."""
         self._native.ping(message)
 
+    def check_health(self) -> None:
+        """With ``health_check_interval`` set and the connection idle that long: a PING, whose
+        reply the next read swallows. Reads do this themselves."""
+        self._native.check_health()
+
     def get_message(self, ignore_subscribe_messages: bool = False,
                     timeout: Optional[float] = 0.0) -> Optional[dict]:
         """The next message, or ``None`` when nothing arrived within ``timeout`` seconds (or
@@ -138,20 +186,18 @@ class PubSub:
         message = self._native.get_message(timeout)
         if message is None:
             return None
-        kind = message["type"]
-        if kind in _SUBSCRIBE_TYPES:
-            if kind.endswith("unsubscribe") and message["channel"] is not None:
-                self._handlers.pop(self._key(message["channel"]), None)
-            if self.ignore_subscribe_messages or ignore_subscribe_messages:
-                return None
+        return self.handle_message(message, ignore_subscribe_messages)
+
+    def handle_message(self, response, ignore_subscribe_messages: bool = False
+                       ) -> Optional[dict]:
+        """The message dict of ``response`` (a message as read, or a raw reply such as
+        ``[b"message", b"ch", b"data"]``); ``None`` when it went to its channel's handler or
+        is an ignored subscribe confirmation."""
+        message, handler = self._route(response, ignore_subscribe_messages)
+        if handler is None:
             return message
-        if kind in ("message", "pmessage", "smessage"):
-            source = message["pattern"] if kind == "pmessage" else message["channel"]
-            handler = self._handlers.get(self._key(source))
-            if handler is not None:
-                handler(message)
-                return None
-        return message
+        handler(message)
+        return None
 
     def listen(self) -> Iterator[dict]:
         """Every message, blocking, while anything is subscribed."""
@@ -164,9 +210,7 @@ class PubSub:
                       exception_handler: Optional[Callable] = None) -> "PubSubWorkerThread":
         """Reads messages in a thread, giving each to its handler, until ``stop()``. Every
         subscription needs a handler."""
-        for name, handler in self._handlers.items():
-            if handler is None:
-                raise PubSubError(f"Channel: '{name!r}' has no handler registered")
+        self._check_handlers()
         thread = PubSubWorkerThread(self, sleep_time, daemon=daemon,
                                     exception_handler=exception_handler)
         thread.start()

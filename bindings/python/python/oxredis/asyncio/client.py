@@ -20,8 +20,8 @@ from typing import Any, AsyncIterator, Callable, Optional
 from .. import _native
 from .. import client as _sync
 from ..client import RAW, CoreCommands
-from ..exceptions import ConnectionError, NoScriptError, PubSubError, RedisError, WatchError
-from ..pubsub import _SUBSCRIBE_TYPES, _key, _pubsub_method
+from ..exceptions import ConnectionError, NoScriptError, RedisError, WatchError
+from ..pubsub import _pubsub_method, _Subscriptions
 
 
 _get_running_loop = asyncio.get_running_loop
@@ -438,18 +438,9 @@ class Script:
             return await client.evalsha(self.sha, len(keys), *keys, *args)
 
 
-class PubSub:
+class PubSub(_Subscriptions):
     """An async pub/sub session on its own connection (``Redis.pubsub()``); handlers given as
     keywords may be plain functions or coroutine functions."""
-
-    def __init__(self, native, ignore_subscribe_messages: bool = False):
-        self._native = native
-        self.ignore_subscribe_messages = ignore_subscribe_messages
-        self._handlers: dict = {}
-
-    def _key(self, name) -> bytes:
-        """A channel's or pattern's name as bytes, in the client's encoding."""
-        return _key(name, self._native)
 
     async def __aenter__(self) -> "PubSub":
         return self
@@ -465,22 +456,15 @@ class PubSub:
     close = aclose
     reset = aclose
 
-    @property
-    def subscribed(self) -> bool:
-        """Whether anything is subscribed."""
-        return self._native.subscribed
+    async def connect(self) -> None:
+        """Connects now (restoring the subscriptions) unless connected; every call connects on
+        its own, so this only finds out early that the server is away."""
+        await self._call("connect")
 
-    @property
-    def channels(self) -> dict:
-        return {c: self._handlers.get(self._key(c)) for c in self._native.channels}
-
-    @property
-    def patterns(self) -> dict:
-        return {p: self._handlers.get(self._key(p)) for p in self._native.patterns}
-
-    @property
-    def shard_channels(self) -> dict:
-        return {c: self._handlers.get(self._key(c)) for c in self._native.shard_channels}
+    async def check_health(self) -> None:
+        """With ``health_check_interval`` set and the connection idle that long: a PING, whose
+        reply the next read swallows. Reads do this themselves."""
+        await self._call("check_health")
 
     def _call(self, method: str, *args):
         fut, completer = _future()
@@ -491,15 +475,6 @@ class PubSub:
         fut, completer = _future()
         self._native.subscription(command, fut, completer, *names)
         return fut
-
-    def _register(self, args, kwargs) -> list:
-        names = list(args)
-        for name, handler in kwargs.items():
-            names.append(name)
-            self._handlers[self._key(name)] = handler
-        for name in args:
-            self._handlers.setdefault(self._key(name), None)
-        return names
 
     async def subscribe(self, *args, **kwargs) -> None:
         """SUBSCRIBE; ``channel=handler`` keywords register a handler."""
@@ -543,22 +518,20 @@ class PubSub:
         message = await self._call("get_message", timeout)
         if message is None:
             return None
-        kind = message["type"]
-        if kind in _SUBSCRIBE_TYPES:
-            if kind.endswith("unsubscribe") and message["channel"] is not None:
-                self._handlers.pop(self._key(message["channel"]), None)
-            if self.ignore_subscribe_messages or ignore_subscribe_messages:
-                return None
+        return await self.handle_message(message, ignore_subscribe_messages)
+
+    async def handle_message(self, response, ignore_subscribe_messages: bool = False
+                             ) -> Optional[dict]:
+        """The message dict of ``response`` (a message as read, or a raw reply such as
+        ``[b"message", b"ch", b"data"]``); ``None`` when it went to its channel's handler
+        (awaited if a coroutine function) or is an ignored subscribe confirmation."""
+        message, handler = self._route(response, ignore_subscribe_messages)
+        if handler is None:
             return message
-        if kind in ("message", "pmessage", "smessage"):
-            source = message["pattern"] if kind == "pmessage" else message["channel"]
-            handler = self._handlers.get(self._key(source))
-            if handler is not None:
-                result = handler(message)
-                if inspect.isawaitable(result):
-                    await result
-                return None
-        return message
+        result = handler(message)
+        if inspect.isawaitable(result):
+            await result
+        return None
 
     async def listen(self) -> AsyncIterator[dict]:
         """Every message, while anything is subscribed (``async for``)."""
@@ -570,9 +543,7 @@ class PubSub:
     async def run(self, *, exception_handler: Optional[Callable] = None,
                   poll_timeout: float = 1.0) -> None:
         """Dispatches messages to their handlers until cancelled (redis-py's ``run``)."""
-        for name, handler in self._handlers.items():
-            if handler is None:
-                raise PubSubError(f"Channel: '{name!r}' has no handler registered")
+        self._check_handlers()
         while True:
             try:
                 await self.get_message(ignore_subscribe_messages=True, timeout=poll_timeout)

@@ -12,8 +12,7 @@ by ``await rc.initialize()`` (or ``await rc``, or on the first command); the nod
 from __future__ import annotations
 
 import asyncio
-import time
-from typing import Any, AsyncIterator, Optional
+from typing import AsyncIterator, Optional
 
 from .. import _native
 from .. import client as _sync
@@ -425,27 +424,14 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
                                   target_node=None) -> Optional[dict]:
         """The next message of the shard channels (``smessage``, ``ssubscribe``...), or
         ``None`` when nothing arrived within ``timeout`` seconds (``None``: wait)."""
-        shards = self._shards_on(target_node)
-        if not shards:
-            return None
-        if len(shards) == 1:
-            return await shards[0].get_message(ignore_subscribe_messages, timeout)
-        deadline = None if timeout is None else time.monotonic() + timeout
+        reads = self._sharded_reads(self._shards_on(target_node), timeout)
+        message = None
         while True:
-            for i in range(len(shards)):
-                shard = shards[(self._next_shard + i) % len(shards)]
-                message = await shard.get_message(ignore_subscribe_messages, 0.0)
-                if message is not None:
-                    self._next_shard = (self._next_shard + i + 1) % len(shards)
-                    return message
-            if deadline is not None and time.monotonic() >= deadline:
-                return None
-            # Wait on one of them a little (no busy loop), in turn.
-            self._next_shard = (self._next_shard + 1) % len(shards)
-            wait = 0.01 if deadline is None else max(0.0, min(0.01, deadline - time.monotonic()))
-            message = await shards[self._next_shard].get_message(ignore_subscribe_messages, wait)
-            if message is not None:
-                return message
+            try:
+                shard, wait = reads.send(message)
+            except StopIteration as done:
+                return done.value
+            message = await shard.get_message(ignore_subscribe_messages, wait)
 
     async def aclose(self) -> None:
         """Closes every connection; subscriptions are forgotten."""
