@@ -1098,6 +1098,20 @@ def test_acl_help_load_save_memory_latency_command(r, rd):
     assert r.latency_latest() == []
     assert r.latency_history("command") == []
     assert r.command_count() > 150
+    # COMMAND as redis-py's parse_command, the same on both protocols.
+    commands = r.command()
+    assert len(commands) == r.command_count()
+    assert commands["get"] == {
+        "name": "get", "arity": 2, "flags": ["readonly", "fast"], "first_key_pos": 1,
+        "last_key_pos": 1, "step_count": 1, "acl_categories": ["@read", "@string", "@fast"],
+        "tips": [], "key_specifications": [
+            [b"flags", [b"RO", b"access"], b"begin_search",
+             [b"type", b"index", b"spec", [b"index", 1]], b"find_keys",
+             [b"type", b"range", b"spec", [b"lastkey", 0, b"keystep", 1, b"limit", 0]]]],
+        "subcommands": []}
+    assert commands["mset"]["arity"] == -3 and commands["mset"]["step_count"] == 2
+    assert "config|get" in [_name for _name, *_ in
+                            (sub[:1] for sub in rd.command()["config"]["subcommands"])]
     assert sorted(r.command_list(pattern="zrange*")) == [
         b"zrange", b"zrangebylex", b"zrangebyscore", b"zrangestore"]
     assert sorted(rd.command_list(category="hyperloglog")) == [

@@ -183,6 +183,28 @@ def _pairs_dict(flat) -> dict:
     return dict(zip(it, it))
 
 
+def _str(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _parse_command(reply) -> dict:
+    """COMMAND's reply (RESP2 form) as redis-py's ``parse_command``."""
+    commands = {}
+    for command in reply:
+        name = _str(command[0])
+        details = {"name": name, "arity": int(command[1]),
+                   "flags": [_str(f) for f in command[2]], "first_key_pos": command[3],
+                   "last_key_pos": command[4], "step_count": command[5]}
+        if len(command) > 6:
+            details["acl_categories"] = [_str(c) for c in command[6]]
+        if len(command) > 7:
+            details["tips"] = command[7]
+            details["key_specifications"] = command[8]
+            details["subcommands"] = command[9]
+        commands[name] = details
+    return commands
+
+
 def _module_list(response) -> list:
     """MODULE LIST (and HOTKEYS GET): a dict per item (MODULE LIST's ``name``, ``ver``,
     ``path``, ``args``; keys as sent), redis-py's ``[pairs_to_dict(m) for m in r]`` of RESP2's
@@ -2647,6 +2669,13 @@ class CoreCommands(SentinelCommands):
     def latency_reset(self, *events):
         """LATENCY RESET of ``events`` (all when none): how many were reset."""
         return self._cmd(RAW, "LATENCY", "RESET", *events)
+
+    def command(self, **kwargs):
+        """COMMAND: ``{name: details}`` of every command the server has, as redis-py's
+        ``parse_command``: ``name``, ``arity``, ``flags`` and ``acl_categories`` (``str``),
+        key positions, and ``tips``/``key_specifications``/``subcommands`` as RESP2 sends
+        them."""
+        return self._cmd_post(_parse_command, RESP2, "COMMAND")
 
     def command_count(self, **kwargs):
         """COMMAND COUNT: how many commands the server has."""
