@@ -45,6 +45,12 @@ impl AsyncClient {
         self.decode.on
     }
 
+    /// redis-py's `legacy_responses`: `False` for its unified reply shapes.
+    #[getter]
+    fn legacy_responses(&self) -> bool {
+        self.decode.legacy
+    }
+
     /// redis-py's `encoding`: the codec of `str` arguments and decoded replies.
     #[getter]
     fn encoding(&self) -> &'static str {

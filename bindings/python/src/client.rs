@@ -121,7 +121,8 @@ impl Client {
         socket_timeout=None, socket_connect_timeout=None, socket_keepalive=None, protocol=None,
         client_name=None, max_connections=None, unix_socket_path=None, health_check_interval=None,
         decode_responses=false, pool_block=true, pool_timeout=None, retry=None, cache=None,
-        encoding=None, encoding_errors=None, retry_reads_after_timeout=false))]
+        encoding=None, encoding_errors=None, retry_reads_after_timeout=false,
+        legacy_responses=true))]
     #[expect(clippy::too_many_arguments, reason = "redis-py's keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -147,6 +148,7 @@ impl Client {
         encoding: Option<&str>,
         encoding_errors: Option<&str>,
         retry_reads_after_timeout: bool,
+        legacy_responses: bool,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::default();
         if let Some(url) = url {
@@ -238,6 +240,7 @@ impl Client {
                     encoding.unwrap_or("utf-8"),
                     encoding_errors.unwrap_or("strict"),
                 ),
+                legacy: legacy_responses,
             },
             protocol,
         })
@@ -247,6 +250,12 @@ impl Client {
     #[getter]
     pub(crate) fn decode_responses(&self) -> bool {
         self.decode.on
+    }
+
+    /// redis-py's `legacy_responses`: `False` for its unified reply shapes.
+    #[getter]
+    fn legacy_responses(&self) -> bool {
+        self.decode.legacy
     }
 
     /// redis-py's `encoding`: the codec of `str` arguments and decoded replies.

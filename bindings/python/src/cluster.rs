@@ -424,6 +424,12 @@ impl ClusterClient {
         self.decode.on
     }
 
+    /// redis-py's `legacy_responses`: `False` for its unified reply shapes.
+    #[getter]
+    fn legacy_responses(&self) -> bool {
+        self.decode.legacy
+    }
+
     /// redis-py's `encoding`: the codec of `str` arguments and decoded replies.
     #[getter]
     fn encoding(&self) -> &'static str {
@@ -681,6 +687,12 @@ impl AsyncClusterClient {
     #[getter]
     fn decode_responses(&self) -> bool {
         self.decode.on
+    }
+
+    /// redis-py's `legacy_responses`: `False` for its unified reply shapes.
+    #[getter]
+    fn legacy_responses(&self) -> bool {
+        self.decode.legacy
     }
 
     /// redis-py's `encoding`: the codec of `str` arguments and decoded replies.

@@ -97,12 +97,19 @@ pub(crate) struct Decode {
     pub(crate) on: bool,
     /// The codec of `str` arguments, and of replies when `on`.
     pub(crate) enc: Enc,
+    /// redis-py's `legacy_responses` (true by default): the reply shapes of redis-py 8's
+    /// `protocol=2`; false for its unified shapes (see `crate::unified`).
+    pub(crate) legacy: bool,
 }
 
 impl Decode {
     /// `decode_responses` with strict UTF-8.
     pub(crate) fn utf8(on: bool) -> Decode {
-        Decode { on, enc: None }
+        Decode {
+            on,
+            enc: None,
+            legacy: true,
+        }
     }
 
     /// Bytes as `str` with this codec (whether or not `on`). Invalid text under `strict`

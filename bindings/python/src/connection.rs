@@ -215,7 +215,7 @@ impl Conn {
         };
         let decode = Decode {
             on: self.decode.on && !disable_decoding,
-            enc: self.decode.enc,
+            ..self.decode
         };
         raw(py, value, decode)
     }
@@ -388,7 +388,7 @@ impl AsyncConn {
         };
         let decode = Decode {
             on: self.decode.on && !disable_decoding,
-            enc: self.decode.enc,
+            ..self.decode
         };
         self.spawn(
             fut,

@@ -21,6 +21,7 @@ mod pubsub;
 mod queue;
 mod reply;
 mod sentinel;
+mod unified;
 
 /// The module initialiser: registers the client classes and the reply-shape constants.
 #[pymodule]

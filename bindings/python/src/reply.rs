@@ -134,6 +134,20 @@ pub(crate) enum Shape {
     /// CLIENT TRACKINGINFO becomes the flat list RESP2 sends, its labels as `str` (redis-py's
     /// `list(map(str_if_bytes, r))`).
     TrackingInfo = 45,
+    /// As [`Shape::FlatPairs`] for members with scores (ZDIFF, ZRANDMEMBER ... WITHSCORES);
+    /// unified: as [`Shape::Scored`] in lists.
+    FlatScores = 46,
+    /// As [`Shape::Resp2`] (ZMPOP, BZMPOP); unified: `[key, [[member, float]...]]`.
+    ZMPop = 47,
+    /// As [`Shape::Resp2`] (LCS); unified: LCS ... IDX as a dict with `str` keys.
+    Lcs = 48,
+    /// As [`Shape::Resp2`] (FUNCTION LIST); unified: a list of dicts, each library's
+    /// `functions` a list of dicts.
+    FunctionList = 49,
+    /// As [`Shape::StrList`] (COMMAND GETKEYS); unified: as [`Shape::Raw`].
+    GetKeys = 50,
+    /// As [`Shape::FlatPairs`] (HRANDFIELD ... WITHVALUES); unified: `[[field, value]...]`.
+    FlatValues = 51,
 }
 
 impl Shape {
@@ -185,6 +199,12 @@ impl Shape {
         ("SHAPE_INT_TUPLE", Shape::IntTuple),
         ("SHAPE_MEMORY_STATS", Shape::MemoryStats),
         ("SHAPE_TRACKING_INFO", Shape::TrackingInfo),
+        ("SHAPE_FLAT_SCORES", Shape::FlatScores),
+        ("SHAPE_ZMPOP", Shape::ZMPop),
+        ("SHAPE_LCS", Shape::Lcs),
+        ("SHAPE_FUNCTION_LIST", Shape::FunctionList),
+        ("SHAPE_GETKEYS", Shape::GetKeys),
+        ("SHAPE_FLAT_VALUES", Shape::FlatValues),
     ];
 
     /// The shape numbered `n`; unknown numbers are [`Shape::Raw`].
@@ -279,7 +299,7 @@ fn to_float(v: &Value) -> Option<f64> {
     }
 }
 
-fn float_obj(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
+pub(crate) fn float_obj(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match to_float(&v) {
         Some(f) => Ok(f.into_pyobject(py)?.into_any().unbind()),
         None => raw(py, v, decode),
@@ -287,9 +307,25 @@ fn float_obj(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
 }
 
 /// A score converter: to `float` ([`float_obj`]) or to RESP2's text ([`score_text`]).
-type ScoreFn = fn(Python<'_>, Value, Decode) -> PyResult<PyObject>;
+pub(crate) type ScoreFn = fn(Python<'_>, Value, Decode) -> PyResult<PyObject>;
 
-fn scored(py: Python<'_>, items: Vec<Value>, decode: Decode, score: ScoreFn) -> PyResult<PyObject> {
+/// Members with scores (flat in RESP2, pairs in RESP3) as `(member, score)` tuples, or
+/// `[member, score]` lists with `lists` (the unified shapes).
+pub(crate) fn scored(
+    py: Python<'_>,
+    items: Vec<Value>,
+    decode: Decode,
+    score: ScoreFn,
+    lists: bool,
+) -> PyResult<PyObject> {
+    let make_pair = |m: Value, s: Value| -> PyResult<PyObject> {
+        let items = [raw(py, m, decode)?, score(py, s, decode)?];
+        Ok(if lists {
+            PyList::new(py, items)?.into_any().unbind()
+        } else {
+            PyTuple::new(py, items)?.into_any().unbind()
+        })
+    };
     let out = PyList::empty(py);
     let nested = matches!(items.first(), Some(Value::Array(_)));
     if nested {
@@ -298,16 +334,14 @@ fn scored(py: Python<'_>, items: Vec<Value>, decode: Decode, score: ScoreFn) -> 
             if let Value::Array(pair) = item {
                 let mut it = pair.into_iter();
                 if let (Some(m), Some(s)) = (it.next(), it.next()) {
-                    let t = PyTuple::new(py, [raw(py, m, decode)?, score(py, s, decode)?])?;
-                    out.append(t)?;
+                    out.append(make_pair(m, s)?)?;
                 }
             }
         }
     } else {
         let mut it = items.into_iter();
         while let (Some(m), Some(s)) = (it.next(), it.next()) {
-            let t = PyTuple::new(py, [raw(py, m, decode)?, score(py, s, decode)?])?;
-            out.append(t)?;
+            out.append(make_pair(m, s)?)?;
         }
     }
     Ok(out.into_any().unbind())
@@ -345,7 +379,7 @@ fn float_or_none(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject>
 }
 
 /// The reply as RESP2 would have sent it (see [`Shape::Resp2`]).
-fn resp2(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
+pub(crate) fn resp2(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Map(pairs) => {
             let mut out = Vec::with_capacity(pairs.len() * 2);
@@ -701,7 +735,7 @@ fn parse_info(py: Python<'_>, body: &[u8]) -> PyResult<PyObject> {
 }
 
 /// Field/value pairs of a flat array (RESP2) or a map (RESP3); `Err` gives the value back.
-fn pairs(v: Value) -> Result<Vec<(Value, Value)>, Value> {
+pub(crate) fn pairs(v: Value) -> Result<Vec<(Value, Value)>, Value> {
     match v {
         Value::Map(pairs) => Ok(pairs),
         Value::Array(items) => {
@@ -718,7 +752,7 @@ fn pairs(v: Value) -> Result<Vec<(Value, Value)>, Value> {
 
 /// A string as `str` whatever `decode_responses` says (redis-py's `str_if_bytes`, invalid
 /// UTF-8 replaced); anything else as [`raw`].
-fn str_of(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
+pub(crate) fn str_of(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Bulk(b) | Value::Simple(b) | Value::Verbatim { text: b, .. } => {
             Ok(PyString::new(py, &String::from_utf8_lossy(&b))
@@ -780,7 +814,7 @@ fn stream_entry(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> 
 }
 
 /// A list of stream entries (see [`Shape::Stream`]).
-fn stream_list(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
+pub(crate) fn stream_list(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Array(items) => {
             let entries = items
@@ -794,7 +828,7 @@ fn stream_list(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
 }
 
 /// `[lon, lat]` as `(float, float)`; anything else as [`raw`].
-fn coord(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
+pub(crate) fn coord(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match v {
         Value::Array(items) if items.len() == 2 => {
             let mut it = items.into_iter();
@@ -840,7 +874,7 @@ fn float_or_int(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> 
 }
 
 /// An integer, or a string of digits, as `int` (redis-py's `int(...)`).
-fn int_of(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
+pub(crate) fn int_of(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let parsed = match &v {
         Value::Int(i) => Some(*i),
         Value::Bulk(b) | Value::Simple(b) => {
@@ -1134,7 +1168,7 @@ fn flat(py: Python<'_>, frame: &Frame, decode: Decode) -> Option<PyResult<PyObje
 
 /// An array (and, when `sets`, a RESP3 set) as a `list` of `element(item)`; any other reply
 /// as it is.
-fn list_of(
+pub(crate) fn list_of(
     py: Python<'_>,
     v: Value,
     decode: Decode,
@@ -1153,6 +1187,18 @@ fn list_of(
     Ok(PyList::new(py, out)?.into_any().unbind())
 }
 
+/// A SCAN cursor (an integer, or its text in RESP2); 0 for anything else.
+pub(crate) fn cursor_of(cursor: &Value) -> i64 {
+    match cursor {
+        Value::Int(i) => *i,
+        Value::Bulk(b) | Value::Simple(b) => std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
 pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: Decode) -> PyResult<PyObject> {
     let v = match v {
         Value::Attribute { data, .. } => *data,
@@ -1161,6 +1207,14 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: Decode) -> 
     if matches!(v, Value::Error(_)) {
         return raw(py, v, decode);
     }
+    let v = if decode.legacy {
+        v
+    } else {
+        match crate::unified::shaped(py, v, shape, decode) {
+            Ok(obj) => return obj,
+            Err(v) => v, // a shape the unified mode keeps
+        }
+    };
     match shape {
         Shape::Raw => raw(py, v, decode),
         Shape::OkBool if is_text(&v, b"OK") => {
@@ -1188,11 +1242,11 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: Decode) -> 
             v => raw(py, v, decode),
         },
         Shape::Scored => match v {
-            Value::Array(items) => scored(py, items, decode, float_obj),
+            Value::Array(items) => scored(py, items, decode, float_obj, false),
             v => raw(py, v, decode),
         },
         Shape::ScoredText => match v {
-            Value::Array(items) => scored(py, items, decode, score_text),
+            Value::Array(items) => scored(py, items, decode, score_text, false),
             v => raw(py, v, decode),
         },
         Shape::FloatList => list_of(py, v, decode, false, float_or_none),
@@ -1215,7 +1269,7 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: Decode) -> 
             }
             v => raw(py, v, decode),
         },
-        Shape::Resp2 => resp2(py, v, decode),
+        Shape::Resp2 | Shape::ZMPop | Shape::Lcs | Shape::FunctionList => resp2(py, v, decode),
         Shape::PairList => match pairs(v) {
             Ok(pairs) => {
                 let out = pairs
@@ -1245,7 +1299,7 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: Decode) -> 
             }
             v => raw(py, v, decode),
         },
-        Shape::FlatPairs => flat_pairs(py, v, decode),
+        Shape::FlatPairs | Shape::FlatScores | Shape::FlatValues => flat_pairs(py, v, decode),
         Shape::Bytes => raw(py, v, Decode::utf8(false)),
         Shape::ClientInfo => match string_of(&v) {
             Some(body) => client_info(py, body.as_bytes()),
@@ -1313,7 +1367,7 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: Decode) -> 
             }
             v => raw(py, v, decode),
         },
-        Shape::StrList => list_of(py, v, decode, true, str_of),
+        Shape::StrList | Shape::GetKeys => list_of(py, v, decode, true, str_of),
         Shape::GeoPos => list_of(py, v, decode, false, coord),
         Shape::GeoSearch => list_of(py, v, decode, false, geo_item),
         Shape::Stream => stream_list(py, v, decode),
@@ -1379,21 +1433,16 @@ pub(crate) fn shaped(py: Python<'_>, v: Value, shape: Shape, decode: Decode) -> 
                     (Some(c), Some(k)) => (c, k),
                     _ => return Ok(py.None()),
                 };
-                let cursor: i64 = match &cursor {
-                    Value::Int(i) => *i,
-                    Value::Bulk(b) | Value::Simple(b) => std::str::from_utf8(b)
-                        .ok()
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(0),
-                    _ => 0,
-                };
+                let cursor = cursor_of(&cursor);
                 let keys = match (shape, keys) {
                     (Shape::HScan, Value::Array(items)) => {
                         flat_dict(py, items, decode)?.into_any().unbind()
                     }
-                    (Shape::ZScan, Value::Array(items)) => scored(py, items, decode, float_obj)?,
+                    (Shape::ZScan, Value::Array(items)) => {
+                        scored(py, items, decode, float_obj, false)?
+                    }
                     (Shape::ZScanText, Value::Array(items)) => {
-                        scored(py, items, decode, score_text)?
+                        scored(py, items, decode, score_text, false)?
                     }
                     (_, keys) => raw(py, keys, decode)?,
                 };

@@ -63,6 +63,14 @@ SLOWLOG_GET = _native.SHAPE_SLOWLOG_GET
 INT_TUPLE = _native.SHAPE_INT_TUPLE
 MEMORY_STATS = _native.SHAPE_MEMORY_STATS
 TRACKING_INFO = _native.SHAPE_TRACKING_INFO
+# Shapes whose legacy form is another's (above) and whose ``legacy_responses=False`` form
+# differs (see bindings/python/src/unified.rs).
+FLAT_SCORES = _native.SHAPE_FLAT_SCORES
+FLAT_VALUES = _native.SHAPE_FLAT_VALUES
+ZMPOP = _native.SHAPE_ZMPOP
+LCS = _native.SHAPE_LCS
+FUNCTION_LIST = _native.SHAPE_FUNCTION_LIST
+GETKEYS = _native.SHAPE_GETKEYS
 
 # The reply shape of a command sent through ``execute_command``, as redis-py's response
 # callbacks give it (commands not listed come back as sent by the server).
@@ -85,18 +93,18 @@ COMMAND_SHAPES = {
     "CLIENT GETNAME": STR, "CLIENT SETNAME": OK, "ACL WHOAMI": STR, "ACL USERS": STR_LIST,
     "FUNCTION DELETE": OK, "FUNCTION FLUSH": OK,
     "ZMSCORE": FLOAT_LIST, "BZPOPMIN": KEY_MEMBER_SCORE, "BZPOPMAX": KEY_MEMBER_SCORE,
-    "ZMPOP": RESP2, "BZMPOP": RESP2, "ZDIFF": FLAT_PAIRS, "ZRANDMEMBER": FLAT_PAIRS,
+    "ZMPOP": ZMPOP, "BZMPOP": ZMPOP, "ZDIFF": FLAT_PAIRS, "ZRANDMEMBER": FLAT_PAIRS,
     "HRANDFIELD": FLAT_PAIRS, "CLIENT INFO": CLIENT_INFO, "CLIENT KILL": OK,
     "CLIENT PAUSE": OK, "ACL CAT": STR_LIST, "ACL LIST": STR_LIST, "ACL GENPASS": STR,
     "ACL GETUSER": ACL_GETUSER, "ACL LOG": ACL_LOG, "ACL SETUSER": OK,
-    "FUNCTION LIST": RESP2, "FUNCTION STATS": RESP2, "FUNCTION DUMP": BYTES,
+    "FUNCTION LIST": FUNCTION_LIST, "FUNCTION STATS": RESP2, "FUNCTION DUMP": BYTES,
     "FUNCTION RESTORE": OK, "DEBUG OBJECT": DEBUG_OBJECT,
     "MOVE": BOOL, "RENAMENX": BOOL, "PEXPIREAT": BOOL, "HMSET": OK, "SWAPDB": OK,
     "SCRIPT KILL": OK, "SLOWLOG RESET": OK, "SLOWLOG GET": SLOWLOG_GET, "TIME": INT_TUPLE,
-    "PUBSUB NUMSUB": PAIR_LIST, "PUBSUB SHARDNUMSUB": PAIR_LIST, "DUMP": BYTES, "LCS": RESP2,
+    "PUBSUB NUMSUB": PAIR_LIST, "PUBSUB SHARDNUMSUB": PAIR_LIST, "DUMP": BYTES, "LCS": LCS,
     "CLIENT UNBLOCK": BOOL, "CLIENT SETINFO": OK, "CLIENT TRACKINGINFO": TRACKING_INFO,
     "ACL HELP": STR_LIST, "ACL LOAD": OK, "ACL SAVE": OK, "MEMORY STATS": MEMORY_STATS,
-    "MEMORY PURGE": OK, "COMMAND GETKEYS": STR_LIST, "SAVE": OK,
+    "MEMORY PURGE": OK, "COMMAND GETKEYS": GETKEYS, "SAVE": OK,
     "AUTH": OK, "QUIT": OK, "SHUTDOWN": OK, "SLAVEOF": OK, "READONLY": OK, "READWRITE": OK,
     "MODULE LOAD": OK, "MODULE UNLOAD": OK, "SYNC": BYTES, "PSYNC": BYTES,
     **{f"CLUSTER {name}": OK for name in (
@@ -187,16 +195,22 @@ def _str(value) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _parse_command(reply) -> dict:
-    """COMMAND's reply (RESP2 form) as redis-py's ``parse_command``."""
+def _parse_command(legacy: bool):
+    """COMMAND's reply (RESP2 form) as redis-py's ``parse_command``: ``flags`` and
+    ``acl_categories`` as lists, or sets with ``legacy_responses=False``."""
+    names = list if legacy else set
+    return lambda reply: _commands(reply, names)
+
+
+def _commands(reply, names) -> dict:
     commands = {}
     for command in reply:
         name = _str(command[0])
         details = {"name": name, "arity": int(command[1]),
-                   "flags": [_str(f) for f in command[2]], "first_key_pos": command[3],
+                   "flags": names(_str(f) for f in command[2]), "first_key_pos": command[3],
                    "last_key_pos": command[4], "step_count": command[5]}
         if len(command) > 6:
-            details["acl_categories"] = [_str(c) for c in command[6]]
+            details["acl_categories"] = names(_str(c) for c in command[6])
         if len(command) > 7:
             details["tips"] = command[7]
             details["key_specifications"] = command[8]
@@ -571,9 +585,10 @@ def _safe_cast(cast):
 
 
 def _cast_pairs(cast):
-    """Applies ``cast`` to the scores of ``[(member, score_text)]``."""
+    """Applies ``cast`` to the scores of ``[(member, score_text)]`` (``[[member, score]]``
+    with ``legacy_responses=False``: each pair keeps its type)."""
     cast = _safe_cast(cast)
-    return lambda r: [(m, cast(s)) for m, s in r] if r else r
+    return lambda r: [type(p)((p[0], cast(p[1]))) for p in r] if r else r
 
 
 def _cast_zscan(cast):
@@ -881,7 +896,7 @@ class CoreCommands(SentinelCommands):
             args += ["MINMATCHLEN", minmatchlen]
         if withmatchlen:
             args.append("WITHMATCHLEN")
-        return self._cmd(RESP2, *args)
+        return self._cmd(LCS, *args)
 
     def stralgo(self, algo, value1, value2, specific_argument="strings", len=False,
                 idx=False, minmatchlen=None, withmatchlen=False, **kwargs):
@@ -987,6 +1002,11 @@ class CoreCommands(SentinelCommands):
                 "install xxhash' to enable this feature.") from None
         digest = xxhash.xxh3_64(value).hexdigest()
         return digest if self._decodes() else digest.encode()
+
+    def _legacy(self) -> bool:
+        """redis-py's ``legacy_responses`` (``False``: its unified reply shapes)."""
+        native = getattr(getattr(self, "_client", self), "_native", None)
+        return bool(getattr(native, "legacy_responses", True))
 
     def _decodes(self) -> bool:
         """Whether replies are decoded to ``str`` (``decode_responses``)."""
@@ -1356,7 +1376,7 @@ class CoreCommands(SentinelCommands):
             args.append(count)
         if withvalues:
             args.append("WITHVALUES")
-            return self._cmd(FLAT_PAIRS, *args)
+            return self._cmd(FLAT_VALUES, *args)
         return self._cmd(RAW, *args)
 
     def hincrby(self, name, key, amount=1):
@@ -1718,7 +1738,7 @@ class CoreCommands(SentinelCommands):
         args: list = ["ZDIFF", len(keys), *keys]
         if withscores:
             args.append("WITHSCORES")
-            return self._cmd(FLAT_PAIRS, *args)
+            return self._cmd(FLAT_SCORES, *args)
         return self._cmd(RAW, *args)
 
     def zdiffstore(self, dest, keys):
@@ -1744,7 +1764,7 @@ class CoreCommands(SentinelCommands):
             args.append(count)
         if withscores:
             args.append("WITHSCORES")
-            return self._cmd(FLAT_PAIRS, *args)
+            return self._cmd(FLAT_SCORES, *args)
         return self._cmd(RAW, *args)
 
     def zlexcount(self, name, min, max):
@@ -1866,7 +1886,7 @@ class CoreCommands(SentinelCommands):
         args.append("MIN" if min else "MAX")
         if count != 1:
             args += ["COUNT", count]
-        return self._cmd(RESP2, *args)
+        return self._cmd(ZMPOP, *args)
 
     def bzmpop(self, timeout, numkeys, keys, min=False, max=False, count=1):
         """BZMPOP (Redis 7+): as ``zmpop``, waiting up to ``timeout`` seconds (0: forever);
@@ -1876,7 +1896,7 @@ class CoreCommands(SentinelCommands):
             raise DataError("Either min or max, but not both must be set")
         args.append("MIN" if min else "MAX")
         args += ["COUNT", count]
-        return self._cmd(RESP2, *args)
+        return self._cmd(ZMPOP, *args)
 
     def zscore(self, name, value):
         """ZSCORE: a float, or ``None``."""
@@ -2675,7 +2695,7 @@ class CoreCommands(SentinelCommands):
         ``parse_command``: ``name``, ``arity``, ``flags`` and ``acl_categories`` (``str``),
         key positions, and ``tips``/``key_specifications``/``subcommands`` as RESP2 sends
         them."""
-        return self._cmd_post(_parse_command, RESP2, "COMMAND")
+        return self._cmd_post(_parse_command(self._legacy()), RESP2, "COMMAND")
 
     def command_count(self, **kwargs):
         """COMMAND COUNT: how many commands the server has."""
@@ -2696,7 +2716,7 @@ class CoreCommands(SentinelCommands):
 
     def command_getkeys(self, *args):
         """COMMAND GETKEYS: the keys of the command ``args`` (``str``)."""
-        return self._cmd(STR_LIST, "COMMAND", "GETKEYS", *args)
+        return self._cmd(GETKEYS, "COMMAND", "GETKEYS", *args)
 
     def command_getkeysandflags(self, *args):
         """COMMAND GETKEYSANDFLAGS (Redis 7+): ``[[key, [flag...]]...]`` of the command
@@ -3220,8 +3240,9 @@ class CoreCommands(SentinelCommands):
         ``withcode``): as RESP2 sends it, each library a flat ``[key, value, ...]`` list, its
         functions too."""
         if withcode:
-            return self._cmd(RESP2, "FUNCTION", "LIST", "LIBRARYNAME", library, "WITHCODE")
-        return self._cmd(RESP2, "FUNCTION", "LIST", "LIBRARYNAME", library)
+            return self._cmd(FUNCTION_LIST, "FUNCTION", "LIST", "LIBRARYNAME", library,
+                             "WITHCODE")
+        return self._cmd(FUNCTION_LIST, "FUNCTION", "LIST", "LIBRARYNAME", library)
 
     def function_kill(self):
         """FUNCTION KILL of the running function: ``b"OK"`` (``NOTBUSY`` error when none
@@ -3346,7 +3367,8 @@ class Redis(CoreCommands):
                  retry=None, retry_on_error=None, ssl=False, max_connections=None,
                  single_connection_client=False, health_check_interval=0, client_name=None,
                  lib_name="redis-py", lib_version=None, username=None, protocol=None,
-                 cache=None, cache_config=None, _url=None, _explicit=frozenset(), **kwargs):
+                 cache=None, cache_config=None, legacy_responses=True, _url=None,
+                 _explicit=frozenset(), **kwargs):
         if retry_on_timeout:
             warnings.warn(f"Call to '{type(self).__name__}.__init__' function with deprecated "
                           "usage of input argument/s '['retry_on_timeout']'. (TimeoutError is "
@@ -3363,7 +3385,7 @@ class Redis(CoreCommands):
                 decode_responses=decode_responses, ssl=ssl, max_connections=max_connections,
                 health_check_interval=health_check_interval, client_name=client_name,
                 username=username, protocol=protocol, retry=retry, cache=cache,
-                cache_config=cache_config,
+                cache_config=cache_config, legacy_responses=legacy_responses,
                 retry_on_timeout=retry_on_timeout, retry_on_error=retry_on_error,
                 # redis-py's ssl_keyfile, ssl_certfile, ssl_ca_certs... (see connection.py)
                 **{k: v for k, v in kwargs.items() if k.startswith("ssl_")},

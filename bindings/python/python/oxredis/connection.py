@@ -129,6 +129,7 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
         "health_check_interval": kw.get("health_check_interval") or None,
     }
     decode = bool(kw.get("decode_responses", False))
+    legacy = _to_bool(kw.get("legacy_responses", True))
     retry, reads_after_timeout = _retry_policy(kw.get("retry"), kw.get("retry_on_timeout"),
                                                kw.get("retry_on_error"))
     if url is not None:
@@ -140,7 +141,8 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
         return _native.Client(url=url, decode_responses=decode, pool_block=pool_block,
                               pool_timeout=pool_timeout, retry=retry, cache=cache,
                               encoding=encoding, encoding_errors=encoding_errors,
-                              retry_reads_after_timeout=reads_after_timeout, **given)
+                              retry_reads_after_timeout=reads_after_timeout,
+                              legacy_responses=legacy, **given)
     if common["db"] is not None:
         common["db"] = int(common["db"])
     if common["protocol"] is None:
@@ -150,16 +152,24 @@ def _make_native(url: Optional[str], explicit, kwargs: dict, pool_block: bool,
         unix_socket_path=kw.get("unix_socket_path") or kw.get("path"),
         decode_responses=decode, pool_block=pool_block, pool_timeout=pool_timeout, retry=retry,
         cache=cache, encoding=encoding, encoding_errors=encoding_errors,
-        retry_reads_after_timeout=reads_after_timeout, **common,
+        retry_reads_after_timeout=reads_after_timeout, legacy_responses=legacy, **common,
     )
 
 
+def _to_bool(value) -> bool:
+    """redis-py's ``to_bool`` of a URL option (``"false"``, ``"0"``... are false)."""
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes", "y", "on")
+    return bool(value)
+
+
 def _url_kwargs(url: str, kwargs: dict) -> dict:
-    # decode_responses is a Python-side setting; the Rust URL parser takes the rest.
+    # decode_responses and legacy_responses are Python-side settings; the Rust URL parser
+    # takes the rest.
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
-    if "decode_responses" in query and "decode_responses" not in kwargs:
-        value = query["decode_responses"][-1].lower()
-        kwargs["decode_responses"] = value in ("1", "true", "yes", "y", "on")
+    for key in ("decode_responses", "legacy_responses"):
+        if key in query and key not in kwargs:
+            kwargs[key] = _to_bool(query[key][-1])
     # So are the codec's (`_make_native` takes them out of the URL).
     for key in ("encoding", "encoding_errors"):
         if key in query and key not in kwargs:
@@ -169,7 +179,7 @@ def _url_kwargs(url: str, kwargs: dict) -> dict:
 
 # URL options applied by the binding, not by the core's URL parser (the core's own
 # `decode_responses` would check UTF-8 itself, whatever the codec).
-_PYTHON_OPTIONS = ("decode_responses", "encoding", "encoding_errors")
+_PYTHON_OPTIONS = ("decode_responses", "legacy_responses", "encoding", "encoding_errors")
 
 
 def _without_python_options(url: str) -> str:
