@@ -730,6 +730,42 @@ macro_rules! resubscribes_after_client_kill {
 
 both_clients!(resubscribes_after_client_kill: resubscribes_after_client_kill_blocking, resubscribes_after_client_kill_async);
 
+macro_rules! resubscribes_after_disconnect {
+    ($m:ident $(, $aw:tt)*) => {{
+        let server = RedisServer::new();
+        for protocol in PROTOCOLS {
+            let r = client!($m, url_for(&server.url(), protocol, ""));
+            let mut p = pubsub_of!([$($aw)*], r);
+            p.subscribe("chan") $(.$aw)* .unwrap();
+            p.ssubscribe("shard") $(.$aw)* .unwrap();
+            assert_eq!(next_msg!([$($aw)*], &mut p).kind, MessageKind::Subscribe);
+            assert_eq!(next_msg!([$($aw)*], &mut p).kind, MessageKind::SSubscribe);
+            wait_until("our pub/sub client on the server", || {
+                server.cli(&["CLIENT", "LIST", "TYPE", "pubsub"]).lines().count() == 1
+            });
+            // The connection goes, the subscriptions stay.
+            p.disconnect();
+            assert!(!p.is_connected());
+            assert_eq!((p.channels(), p.shard_channels()), (vec!["chan".into()], vec!["shard".into()]));
+            wait_until("no pub/sub client on the server", || {
+                server.cli(&["CLIENT", "LIST", "TYPE", "pubsub"]).is_empty()
+            });
+            // The next read connects and subscribes again: the confirmations come again.
+            let mut again = vec![
+                next_msg!([$($aw)*], &mut p).kind,
+                next_msg!([$($aw)*], &mut p).kind,
+            ];
+            again.sort_by_key(|k| k.as_str());
+            assert_eq!(again, [MessageKind::SSubscribe, MessageKind::Subscribe], "{protocol:?}");
+            let direct = client!($m, url_for(&server.url(), protocol, ""));
+            assert_eq!(direct.publish("chan", "back") $(.$aw)* .unwrap(), 1);
+            assert_eq!(render(&next_msg!([$($aw)*], &mut p)), mk("message", Some("chan"), None, "back"));
+        }
+    }};
+}
+
+both_clients!(resubscribes_after_disconnect: resubscribes_after_disconnect_blocking, resubscribes_after_disconnect_async);
+
 macro_rules! errors_while_server_down_then_recovers {
     ($m:ident $(, $aw:tt)*) => {{
         let mut server = RedisServer::new();

@@ -399,6 +399,13 @@ impl PubSub {
         self.conn.as_ref().is_some_and(|c| !c.is_broken())
     }
 
+    /// Drops the connection but keeps the subscriptions (redis-py's `ClusterPubSub.disconnect()`):
+    /// the next call connects again, to the slot's current owner for shard channels, and
+    /// subscribes to everything anew. Messages published meanwhile are lost.
+    pub fn disconnect(&mut self) {
+        self.conn = None;
+    }
+
     /// Closes the connection and forgets every subscription (redis-py's `aclose()`); the
     /// PubSub can be used again afterwards.
     pub fn close(&mut self) {
