@@ -152,6 +152,14 @@ impl PubSubConn {
         self.with(py, |p| p.connect())
     }
 
+    /// Drops the connection, keeping the subscriptions for the next call.
+    fn disconnect(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, |p| {
+            p.disconnect();
+            Ok(())
+        })
+    }
+
     /// The next message as redis-py's dict (`type`, `pattern`, `channel`, `data`), or `None`
     /// when nothing arrived within `timeout` seconds (`None`: wait as long as it takes).
     #[pyo3(signature = (timeout=None))]
@@ -375,6 +383,15 @@ impl AsyncPubSubConn {
         completer.spawn(fut, async move {
             let r = inner.lock().await.check_health().await;
             finish(r, |py, ()| Ok(py.None()))
+        })
+    }
+
+    /// Drops the connection, keeping the subscriptions for the next call; resolves `fut`.
+    fn disconnect(&self, fut: Bound<'_, PyAny>, completer: &Completer) -> PyResult<()> {
+        let inner = self.inner.clone();
+        completer.spawn(fut, async move {
+            inner.lock().await.disconnect();
+            Box::new(|py: Python<'_>| Ok(py.None())) as Finish
         })
     }
 

@@ -449,6 +449,78 @@ def test_pubsub_and_sharded_pubsub(cluster, rc):
         sub.close()
 
 
+def _numsub(cluster, port, kind, channel) -> int:
+    """PUBSUB NUMSUB (or SHARDNUMSUB) of ``channel`` on the node at ``port``."""
+    return cluster.cmd(port, "PUBSUB", kind, channel)[1]
+
+
+def _wait_numsub(cluster, port, kind, channel, count):
+    cluster._wait(lambda: _numsub(cluster, port, kind, channel) == count,
+                  f"{kind} {channel} {count} on {port}", timeout=5)
+
+
+def test_pubsub_node_disconnect_and_reinitialize(cluster, rc):
+    from oxredis.exceptions import DataError
+
+    first, second, third = (n.port for n in rc.get_primaries())
+    p = rc.pubsub()
+    # Nothing subscribed: set_pubsub_node moves the connection to come.
+    p.set_pubsub_node(rc, rc.get_node("127.0.0.1", second))
+    assert p.get_pubsub_node().port == second
+    p.subscribe("n")
+    assert p.get_message(timeout=2)["type"] == "subscribe"
+    _wait_numsub(cluster, second, "NUMSUB", "n", 1)
+    with pytest.raises(DataError, match="Passing a host requires passing a port"):
+        p.set_pubsub_node(rc, host="127.0.0.1")
+    with pytest.raises(RedisClusterException, match="127.0.0.1:1 doesn't exist"):
+        p.set_pubsub_node(rc, host="127.0.0.1", port=1)
+    # Subscribed: the node changes, the connection stays where it is (as redis-py's).
+    p.set_pubsub_node(rc, rc.get_node("127.0.0.1", third))
+    assert p.get_pubsub_node().port == third
+    assert _numsub(cluster, second, "NUMSUB", "n") == 1
+    # disconnect keeps the subscription: the next read subscribes again.
+    p.disconnect()
+    _wait_numsub(cluster, second, "NUMSUB", "n", 0)
+    assert p.get_message(timeout=2) == {"type": "subscribe", "pattern": None,
+                                        "channel": b"n", "data": 1}
+    rc.publish("n", "back")  # counts the receiving node's subscribers only
+    assert p.get_message(timeout=2)["data"] == b"back"
+    # A shard channel whose slot moves: reinitialize_shard_subscriptions follows it.
+    s = rc.pubsub()
+    channel = "mv{pubsub-move}"
+    slot = rc.keyslot(channel)
+    s.ssubscribe(channel)
+    assert s.get_sharded_message(timeout=2)["type"] == "ssubscribe"
+    source = rc.get_node_from_key(channel).port
+    target = next(port for port in (first, second, third) if port != source)
+    s.reinitialize_shard_subscriptions()  # nothing moved: nothing happens
+    assert s.get_sharded_message(timeout=0.2) is None
+    assert _numsub(cluster, source, "SHARDNUMSUB", channel) == 1
+    try:
+        _Migration(cluster, slot, source, target).finish()
+        with pytest.raises(MovedError):
+            cluster.cmd(source, "GET", channel)
+        rc.get(channel)  # MOVED: the client learns the new owner
+        assert rc.get_node_from_key(channel).port == target
+        s.reinitialize_shard_subscriptions()
+        # Read until quiet: the confirmation from the new owner (and, from servers that drop
+        # a moved slot's subscribers, the old owner's sunsubscribe) arrive.
+        kinds = []
+        while (m := s.get_sharded_message(timeout=0.5)) is not None:
+            kinds.append(m["type"])
+        assert kinds[-1] == "ssubscribe" and set(kinds) <= {"ssubscribe", "sunsubscribe"}
+        _wait_numsub(cluster, target, "SHARDNUMSUB", channel, 1)
+        assert rc.spublish(channel, "moved") == 1
+        assert s.get_sharded_message(timeout=2) == {"type": "smessage", "pattern": None,
+                                                    "channel": channel.encode(),
+                                                    "data": b"moved"}
+    finally:
+        s.close()
+        _Migration(cluster, slot, target, source).finish()
+        cluster._wait(cluster._healthy, "slot map settled")
+    p.close()
+
+
 def test_errors_and_options(cluster):
     port = cluster.ports[0]
     with pytest.raises(RedisClusterException, match="at least one node"):
@@ -955,6 +1027,14 @@ def test_asyncio_cluster_pubsub(cluster, protocol):
             assert p.get_pubsub_node() is None and p.subscribed is False
             assert p.get_redis_connection() is None
             assert await p.get_message(timeout=0.01) is None
+            # set_pubsub_node before anything is subscribed, then back to "chosen by slot".
+            third = rc.get_primaries()[2]
+            p.set_pubsub_node(rc, third)
+            assert p.get_pubsub_node() == third
+            with pytest.raises(DataError, match="Specify both host and port"):
+                p.set_pubsub_node(rc, port=third.port)
+            p.set_pubsub_node(rc)
+            assert p.get_pubsub_node() is None
             await p.execute_command("SUBSCRIBE", "news{a}")
             # The node was chosen by the channel's slot.
             assert p.get_pubsub_node() == rc.get_node_from_key("news{a}")
@@ -982,6 +1062,9 @@ def test_asyncio_cluster_pubsub(cluster, protocol):
             confirmations = [await next_message(s, sharded=True) for _ in range(2)]
             assert sorted((m["type"], m["channel"], m["data"]) for m in confirmations) == [
                 ("ssubscribe", b"ch{a}", 1), ("ssubscribe", b"ch{b}", 1)]
+            # No slot moved: nothing reconnects, nothing is confirmed again.
+            await s.reinitialize_shard_subscriptions()
+            assert await s.get_sharded_message(timeout=0.2) is None
             assert await rc.spublish("ch{a}", "to a") == 1
             assert await rc.spublish("ch{b}", "to b") == 1
             messages = [await next_message(s, sharded=True) for _ in range(2)]

@@ -36,6 +36,7 @@ from .connection import ConnectionPool, _url_kwargs
 from .exceptions import (
     AskError,
     CrossSlotTransactionError,
+    DataError,
     ExecAbortError,
     MovedError,
     RedisClusterException,
@@ -830,6 +831,33 @@ class _ShardedSubscriptions:
                 for slot, (channels, _) in self._by_slot(args, {}).items()
                 if slot in self._shards]
 
+    @staticmethod
+    def _checked_node(cluster, node, host, port, half_address: str):
+        """The node ``set_pubsub_node`` (and the constructor) names: ``node``, the node at
+        ``host``/``port``, or ``None``; ``RedisClusterException`` for one the cluster does not
+        have, ``DataError(half_address)`` for a host without a port or the reverse."""
+        if node is None and host is not None and port is not None:
+            node = cluster.get_node(host=host, port=port)
+            if node is None:
+                raise RedisClusterException(f"Node {host}:{port} doesn't exist in the cluster")
+        elif node is None and (host is not None or port is not None):
+            raise DataError(half_address)
+        if node is not None and cluster.get_node(node_name=node.name) is None:
+            raise RedisClusterException(
+                f"Node {node.host}:{node.port} doesn't exist in the cluster")
+        return node
+
+    def _moved_shards(self) -> list:
+        """The shard sessions whose slot another primary serves now (per the client's slot
+        map) than when they were last placed; they are placed again as they are returned."""
+        moved = []
+        for slot, shard in self._shards.items():
+            primary = self._primary_name(slot)
+            if primary != self._shard_primaries.get(slot):
+                self._shard_primaries[slot] = primary
+                moved.append(shard)
+        return moved
+
     def get_redis_connection(self):
         """The ``Redis`` client of the pub/sub node (``None`` before one is chosen)."""
         node = self.get_pubsub_node()
@@ -876,14 +904,11 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
     pub/sub (``ssubscribe``) on the primary serving each shard channel's slot, a connection per
     slot, which follows the slot when it moves; ``get_sharded_message`` reads those."""
 
+    _HALF_ADDRESS = "Passing a host requires passing a port, and vice versa"
+
     def __init__(self, redis_cluster: RedisCluster, node=None, host=None, port=None,
                  push_handler_func=None, **kwargs):
-        if node is None and host is not None and port is not None:
-            node = redis_cluster.get_node(host=host, port=port)
-            if node is None:
-                raise RedisClusterException(f"Node {host}:{port} doesn't exist in the cluster")
-        elif node is not None and redis_cluster.get_node(node_name=node.name) is None:
-            raise RedisClusterException(f"Node {node.name} doesn't exist in the cluster")
+        node = self._checked_node(redis_cluster, node, host, port, self._HALF_ADDRESS)
         self.cluster = redis_cluster
         self.node = node
         native = redis_cluster._native.pubsub((node.host, node.port) if node else None)
@@ -891,7 +916,33 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
                          ignore_subscribe_messages=kwargs.get("ignore_subscribe_messages",
                                                               False))
         self._shards: dict = {}  # slot -> PubSub of that slot's shard channels
+        self._shard_primaries: dict = {}  # slot -> the primary it was placed on
         self._next_shard = 0
+
+    def set_pubsub_node(self, cluster, node=None, host=None, port=None) -> None:
+        """The node of ``subscribe``/``psubscribe`` from now on (the default node for none).
+        With nothing subscribed the connection moves there; otherwise it stays until
+        ``close()``, as redis-py's (made at the first subscription) does."""
+        self.node = self._checked_node(cluster, node, host, port, self._HALF_ADDRESS)
+        if not self._native.subscribed:
+            self._native.close()
+            node = self.node
+            self._native = cluster._native.pubsub((node.host, node.port) if node else None)
+
+    def reinitialize_shard_subscriptions(self) -> None:
+        """Moves the shard channels whose slot another primary serves now (per the client's
+        slot map) to it: their connection reconnects there and subscribes again, handlers
+        kept. (A shard connection also follows its slot by itself when the server drops it
+        or answers MOVED.)"""
+        for shard in self._moved_shards():
+            shard._native.disconnect()
+
+    def disconnect(self) -> None:
+        """Drops every connection, keeping the subscriptions: the next read connects again
+        (shard channels to their slot's current primary) and subscribes anew."""
+        self._native.disconnect()
+        for shard in self._shards.values():
+            shard._native.disconnect()
 
     def get_pubsub_node(self) -> ClusterNode:
         """The node of ``subscribe``/``psubscribe`` (the default node unless one was given)."""
@@ -912,6 +963,7 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
                 shard = PubSub(self.cluster._native.sharded_pubsub(first),
                                ignore_subscribe_messages=self.ignore_subscribe_messages)
                 self._shards[slot] = shard
+                self._shard_primaries[slot] = self._primary_name(slot)
             shard.ssubscribe(*channels, **handlers)
 
     def sunsubscribe(self, *args, target_node=None) -> None:
@@ -938,6 +990,7 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
         for shard in self._shards.values():
             shard.close()
         self._shards.clear()
+        self._shard_primaries.clear()
 
     reset = close
 

@@ -35,7 +35,6 @@ from ..cluster import (
 )
 from ..exceptions import (
     AskError,
-    DataError,
     ExecAbortError,
     MovedError,
     RedisClusterException,
@@ -348,16 +347,7 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
 
     def __init__(self, redis_cluster: RedisCluster, node=None, host=None, port=None,
                  push_handler_func=None, event_dispatcher=None, **kwargs):
-        if node is not None:
-            if redis_cluster.get_node(node_name=node.name) is None:
-                raise RedisClusterException(
-                    f"Node {node.host}:{node.port} doesn't exist in the cluster")
-        elif host is not None and port is not None:
-            node = redis_cluster.get_node(host=host, port=port)
-            if node is None:
-                raise RedisClusterException(f"Node {host}:{port} doesn't exist in the cluster")
-        elif host is not None or port is not None:
-            raise DataError("Specify both host and port")
+        node = self._checked_node(redis_cluster, node, host, port, "Specify both host and port")
         self.cluster = redis_cluster
         self.node = node
         native = redis_cluster._native.pubsub((node.host, node.port)) if node else None
@@ -365,7 +355,24 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
                          ignore_subscribe_messages=kwargs.get("ignore_subscribe_messages",
                                                               False))
         self._shards: dict = {}  # slot -> PubSub of that slot's shard channels
+        self._shard_primaries: dict = {}  # slot -> the primary it was placed on
         self._next_shard = 0
+
+    def set_pubsub_node(self, cluster, node=None, host=None, port=None) -> None:
+        """The node of ``subscribe``/``psubscribe`` from now on (``None``: chosen by the first
+        channel's slot). With nothing subscribed the connection moves there at the next
+        subscription; otherwise it stays until ``aclose()``, as redis-py's does."""
+        self.node = self._checked_node(cluster, node, host, port, "Specify both host and port")
+        if self._native is not None and not self._native.subscribed:
+            self._native = None  # dropped: its connection closes
+
+    async def reinitialize_shard_subscriptions(self) -> None:
+        """Moves the shard channels whose slot another primary serves now (per the client's
+        slot map) to it: their connection reconnects there and subscribes again, handlers
+        kept. (A shard connection also follows its slot by itself when the server drops it
+        or answers MOVED.)"""
+        for shard in self._moved_shards():
+            await shard._call("disconnect")
 
     def get_pubsub_node(self) -> Optional[ClusterNode]:
         """The node of ``subscribe``/``psubscribe``; ``None`` until it is chosen."""
@@ -412,6 +419,7 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
                 self.cluster._native.sharded_pubsub(first, fut, completer)
                 shard = PubSub(await fut, ignore_subscribe_messages=self.ignore_subscribe_messages)
                 self._shards[slot] = shard
+                self._shard_primaries[slot] = self._primary_name(slot)
             await shard.ssubscribe(*channels, **handlers)
 
     async def sunsubscribe(self, *args) -> None:
@@ -439,6 +447,7 @@ class ClusterPubSub(_ShardedSubscriptions, PubSub):
         for shard in self._shards.values():
             await shard.aclose()
         self._shards.clear()
+        self._shard_primaries.clear()
 
     close = aclose
     reset = aclose
