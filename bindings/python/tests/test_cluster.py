@@ -250,8 +250,20 @@ class _Migration:
         others = [p for p in cluster.ports[:3] if p not in (self.source, self.target)]
         for port in [self.target, self.source, *others]:
             cluster.cmd(port, "CLUSTER", "SETSLOT", self.slot, "NODE", self.ids[self.target])
-        cluster._wait(lambda: all(cluster.primary_of(self.slot, via=p) == self.target
-                                  for p in cluster.ports[:3]), "every primary names the target")
+        # Settled once every node, replicas too, names the target and knows its new config
+        # epoch: a next move started before could still be overridden by this one's gossip.
+        info = cluster.cmd(self.target, "CLUSTER", "INFO")
+        epoch = re.search(rb"cluster_my_epoch:(\d+)", info).group(1)
+        target_id = self.ids[self.target].encode()
+
+        def settled(port):
+            nodes = cluster.cmd(port, "CLUSTER", "NODES").splitlines()
+            line = next(n for n in nodes if n.startswith(target_id))
+            return (line.split()[6] == epoch
+                    and cluster.primary_of(self.slot, via=port) == self.target)
+
+        cluster._wait(lambda: all(settled(p) for p in cluster.ports),
+                      "every node names the target with its new epoch")
 
 
 def test_ask_and_moved_after_a_slot_migration(cluster, protocol):
