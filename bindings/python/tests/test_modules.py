@@ -542,6 +542,49 @@ def test_search_aggregate(rs):
     assert (res.rows, res.cursor.cid) == ([["price", "30"]], 0)  # 0: exhausted
 
 
+def test_search_profile(rs):
+    from oxredis.commands.search.profile_information import ProfileInformation
+
+    rs.flushall()
+    ft = _index(rs)
+
+    def names(info):
+        # The profile as RESP2 sends it: [[name, value]...]; its names, and the keys of each
+        # iterator's and result processor's flat list (values vary: timings).
+        def text(x):
+            return x.decode() if isinstance(x, bytes) else x
+        return [[text(entry[0]), *[[text(k) for k in part[0::2]] for part in entry[1:]
+                                   if isinstance(part, list)]] for entry in info]
+
+    res, profile = ft.profile(Query("hello").sort_by("price"))
+    assert isinstance(res, Result) and res.total == 2
+    assert [(d.id, d.title) for d in res.docs] == [("doc:1", "hello world"),
+                                                   ("doc:2", "hello there")]
+    assert isinstance(profile, ProfileInformation)
+    assert names(profile.info) == [
+        ["Total profile time"], ["Parsing time"], ["Pipeline creation time"], ["Warning"],
+        ["Iterators profile", ["Type", "Term", "Time", "Counter", "Size"]],
+        ["Result processors profile", ["Type", "Time", "Counter"], ["Type", "Time", "Counter"],
+         ["Type", "Time", "Counter"]]]
+    processors = [part[1] for part in profile.info[-1][1:]]
+    assert [p.decode() if isinstance(p, bytes) else p for p in processors] == [
+        "Index", "Sorter", "Loader"]
+    res, profile = ft.profile(Query("@price:[$lo 100]").sort_by("price"), limited=True,
+                              query_params={"lo": 15})
+    assert [d.id for d in res.docs] == ["doc:2", "doc:3"]
+    assert names(profile.info)[0] == ["Total profile time"]
+    agg, profile = ft.profile(AggregateRequest("*").group_by(
+        "@tags", reducers.count().alias("n")).sort_by(Asc("@tags")))
+    assert isinstance(agg, aggregation.AggregateResult)
+    assert agg.rows == [["tags", "a,b", "n", "1"], ["tags", "b", "n", "1"],
+                        ["tags", "c", "n", "1"]]
+    assert [entry[0] for entry in names(profile.info)] == [
+        "Total profile time", "Parsing time", "Pipeline creation time", "Warning",
+        "Iterators profile", "Result processors profile"]
+    with pytest.raises(ValueError, match="Must provide AggregateRequest object or Query"):
+        ft.profile("hello")
+
+
 def test_search_index_management(rs):
     rs.flushall()
     ft = _index(rs)

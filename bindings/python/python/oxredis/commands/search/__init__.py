@@ -20,6 +20,7 @@ from .. import ModuleCommands, PipelineNamespace, _text
 from ._util import to_string
 from .aggregation import AggregateRequest, AggregateResult, Cursor
 from .document import Document
+from .profile_information import ProfileInformation
 from .query import Query
 from .result import Result
 from .suggestion import SuggestionParser
@@ -37,6 +38,36 @@ def _schema(fields) -> list:
         return list(itertools.chain(*(f.redis_args() for f in fields)))
     except TypeError:
         return fields.redis_args()
+
+
+def _profile_resp2(profile):
+    """FT.PROFILE's profile as RESP2 sends it, from RESP3's map: ``[[name, value]...]``, a
+    warning of ``None`` as ``[b"Warning"]`` alone, the iterators and result processors as flat
+    ``[key, value...]`` lists after their name (their ``Child iterators`` likewise)."""
+    if not isinstance(profile, dict):
+        return profile
+    out = []
+    for name, value in profile.items():
+        if _text(name) == "Warning" and _text(value) == "None":
+            out.append([name])
+        elif isinstance(value, list):
+            out.append([name, *(_flat_map(v) for v in value)])
+        else:
+            out.append([name, value])
+    return out
+
+
+def _flat_map(value):
+    """One iterator's or result processor's map as RESP2's flat list."""
+    if not isinstance(value, dict):
+        return value
+    out = []
+    for key, item in value.items():
+        if isinstance(item, list) and item and isinstance(item[0], dict):
+            out += [key, *(_flat_map(child) for child in item)]
+        else:
+            out += [key, item]
+    return out
 
 
 def _resp3_search_to_resp2(res, with_scores, has_payload, has_content) -> list:
@@ -159,6 +190,53 @@ class SearchCommands(ModuleCommands):
         # Values stay bytes (redis-py's NEVER_DECODE): Result decodes them, except the
         # fields asked for with decode_field=False.
         return self._send(post, _BYTES, "FT.SEARCH", *args)
+
+    def profile(self, query, limited=False, query_params=None):
+        """FT.PROFILE of a ``Query`` (FT.SEARCH) or an ``AggregateRequest`` (FT.AGGREGATE):
+        ``(result, ProfileInformation)``, the result as ``search``/``aggregate`` give it, the
+        profile in RESP2's nested lists on both protocols (timings as each protocol sends
+        them: text in RESP2, ``float`` in RESP3); ``limited``: without the reader iterators'
+        details."""
+        start = time.monotonic()
+        cmd = ["FT.PROFILE", self.index_name, ""]
+        if limited:
+            cmd.append("LIMITED")
+        cmd.append("QUERY")
+        if isinstance(query, AggregateRequest):
+            cmd[2] = "AGGREGATE"
+            cmd += query.build_args()
+        elif isinstance(query, Query):
+            cmd[2] = "SEARCH"
+            cmd += query.get_args()
+            cmd += self.get_params_args(query_params)
+        else:
+            raise ValueError("Must provide AggregateRequest object or Query object.")
+
+        def post(res):
+            duration = (time.monotonic() - start) * 1000.0
+            if isinstance(res, dict):
+                # RESP3: the results' map with the profile under its own key.
+                results = {k: v for k, v in res.items() if _text(k).lower() != "profile"}
+                profile = next((v for k, v in res.items() if _text(k).lower() == "profile"),
+                               None)
+            else:
+                results, profile = res[0], res[1]
+            info = ProfileInformation(_profile_resp2(profile))
+            if isinstance(query, AggregateRequest):
+                if isinstance(results, dict):
+                    rows, total, warns = _aggregate_rows_resp3(results)
+                    return AggregateResult(rows, None, None, total=total, warnings=warns), info
+                return AggregateResult(results[1:], None, None, total=results[0]), info
+            if isinstance(results, dict):
+                return Result.from_resp3(results, duration=duration,
+                                         with_scores=query._with_scores,
+                                         field_encodings=query._return_fields_decode_as,
+                                         has_payload=query._with_payloads), info
+            return Result(results, not query._no_content, duration=duration,
+                          has_payload=query._with_payloads, with_scores=query._with_scores,
+                          field_encodings=query._return_fields_decode_as), info
+        # A search's values stay bytes (see `search`); an aggregation's are decoded as usual.
+        return self._send(post, RAW if cmd[2] == "AGGREGATE" else _BYTES, *cmd)
 
     def explain(self, query, query_params=None):
         """FT.EXPLAIN: the query's execution plan (text)."""
