@@ -5,6 +5,7 @@ shards, redirects after a slot migration, SCAN over every primary, replica reads
 Every test runs on RESP2 and RESP3 unless it says otherwise."""
 
 import datetime
+import inspect
 import re
 import time
 
@@ -497,40 +498,64 @@ def test_pubsub_node_disconnect_and_reinitialize(cluster, rc):
                                         "channel": b"n", "data": 1}
     rc.publish("n", "back")  # counts the receiving node's subscribers only
     assert p.get_message(timeout=2)["data"] == b"back"
-    # A shard channel whose slot moves: reinitialize_shard_subscriptions follows it.
-    s = rc.pubsub()
+    p.close()
+
+
+async def _value(v):
+    """``v``, awaited when it is awaitable: one test body drives both clients."""
+    return await v if inspect.isawaitable(v) else v
+
+
+@pytest.mark.parametrize("flavour", ["blocking", "asyncio"])
+def test_reinitialize_shard_subscriptions_follows_a_moved_slot(cluster, protocol, flavour):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+
+    kind = RedisCluster if flavour == "blocking" else aredis.RedisCluster
+    rc = kind(host="127.0.0.1", port=cluster.ports[0], protocol=protocol)
     channel = "mv{pubsub-move}"
     slot = rc.keyslot(channel)
-    s.ssubscribe(channel)
-    assert s.get_sharded_message(timeout=2)["type"] == "ssubscribe"
-    source = rc.get_node_from_key(channel).port
-    target = next(port for port in (first, second, third) if port != source)
-    s.reinitialize_shard_subscriptions()  # nothing moved: nothing happens
-    assert s.get_sharded_message(timeout=0.2) is None
-    assert _numsub(cluster, source, "SHARDNUMSUB", channel) == 1
-    try:
-        _Migration(cluster, slot, source, target).finish()
-        with pytest.raises(MovedError):
-            cluster.cmd(source, "GET", channel)
-        rc.get(channel)  # MOVED: the client learns the new owner
-        assert rc.get_node_from_key(channel).port == target
-        s.reinitialize_shard_subscriptions()
-        # Read until quiet: the confirmation from the new owner (and, from servers that drop
-        # a moved slot's subscribers, the old owner's sunsubscribe) arrive.
-        kinds = []
-        while (m := s.get_sharded_message(timeout=0.5)) is not None:
-            kinds.append(m["type"])
-        assert kinds[-1] == "ssubscribe" and set(kinds) <= {"ssubscribe", "sunsubscribe"}
-        _wait_numsub(cluster, target, "SHARDNUMSUB", channel, 1)
-        assert rc.spublish(channel, "moved") == 1
-        assert s.get_sharded_message(timeout=2) == {"type": "smessage", "pattern": None,
-                                                    "channel": channel.encode(),
-                                                    "data": b"moved"}
-    finally:
-        s.close()
-        _Migration(cluster, slot, target, source).finish()
-        cluster._wait(cluster._healthy, "slot map settled")
-    p.close()
+    primaries = [n.port for n in RedisCluster(host="127.0.0.1",
+                                              port=cluster.ports[0]).get_primaries()]
+
+    async def next_sharded(s, timeout=0.5):
+        return await _value(s.get_sharded_message(timeout=timeout))
+
+    async def body():
+        await _value(rc.ping())  # the slot map
+        s = rc.pubsub()
+        await _value(s.ssubscribe(channel))
+        assert (await next_sharded(s, 2))["type"] == "ssubscribe"
+        source = rc.get_node_from_key(channel).port
+        target = next(port for port in primaries if port != source)
+        await _value(s.reinitialize_shard_subscriptions())  # nothing moved: nothing happens
+        assert await next_sharded(s, 0.2) is None
+        assert _numsub(cluster, source, "SHARDNUMSUB", channel) == 1
+        try:
+            _Migration(cluster, slot, source, target).finish()
+            with pytest.raises(MovedError):
+                cluster.cmd(source, "GET", channel)
+            await _value(rc.get(channel))  # MOVED: the client learns the new owner
+            assert rc.get_node_from_key(channel).port == target
+            await _value(s.reinitialize_shard_subscriptions())
+            # Read until quiet: the new owner's confirmation (and, from servers that drop a
+            # moved slot's subscribers, the old owner's sunsubscribe) arrive.
+            kinds = []
+            while (m := await next_sharded(s)) is not None:
+                kinds.append(m["type"])
+            assert kinds[-1] == "ssubscribe" and set(kinds) <= {"ssubscribe", "sunsubscribe"}
+            _wait_numsub(cluster, target, "SHARDNUMSUB", channel, 1)
+            assert await _value(rc.spublish(channel, "moved")) == 1
+            assert await next_sharded(s, 2) == {"type": "smessage", "pattern": None,
+                                                "channel": channel.encode(), "data": b"moved"}
+        finally:
+            await _value(s.aclose() if flavour == "asyncio" else s.close())
+            _Migration(cluster, slot, target, source).finish()
+            cluster._wait(cluster._healthy, "slot map settled")
+            await _value(rc.aclose() if flavour == "asyncio" else rc.close())
+
+    asyncio.run(body())
 
 
 def test_errors_and_options(cluster):
