@@ -221,6 +221,40 @@ def test_repr_and_pool(topo):
         assert closing.sentinels[1].ping() is True
 
 
+def test_sentinel_managed_connections(topo):
+    from oxredis.exceptions import ConnectionError, ReadOnlyError
+    from oxredis.sentinel import SentinelManagedConnection, SentinelManagedSSLConnection
+
+    s = Sentinel(topo.sentinel_addrs, password=PASSWORD)
+    pool = s.master_for(SERVICE).connection_pool
+    conn = pool.get_connection()
+    assert type(conn) is SentinelManagedConnection and conn.connection_pool is pool
+    assert repr(conn) == "<oxredis.sentinel.SentinelManagedConnection(service=mymaster)>"
+    # It went where the sentinels said: the primary.
+    conn.send_command("ROLE")
+    assert conn.read_response()[0] == b"master"
+    conn.send_command("INFO", "server")
+    assert f"tcp_port:{topo.primary.port}\r\n".encode() in conn.read_response()
+    pool.release(conn)
+    replicas = s.slave_for(SERVICE).connection_pool
+    conn = replicas.get_connection()
+    conn.send_command("ROLE")
+    assert conn.read_response()[0] == b"slave"
+    # A write on a replica's connection: READONLY as it is ...
+    conn.send_command("SET", "k", "v")
+    with pytest.raises(ReadOnlyError):
+        conn.read_response()
+    # ... but on a primary's pool it means the primary was demoted: the connection closes.
+    replicas.is_master = True
+    conn.send_command("SET", "k", "v")
+    with pytest.raises(ConnectionError, match="The previous master is now a slave"):
+        conn.read_response()
+    assert conn.is_connected is False
+    assert issubclass(SentinelManagedSSLConnection, SentinelManagedConnection)
+    assert SentinelConnectionPool("x", s, ssl=True).connection_class is (
+        SentinelManagedSSLConnection)
+
+
 def test_asyncio_sentinel(topo, protocol):
     async def main():
         s = aredis.Sentinel(topo.sentinel_addrs, socket_timeout=2, password=PASSWORD,

@@ -38,9 +38,13 @@ from .connection import (
     SSLConnection,
     UnixDomainSocketConnection,
 )
-from .sentinel import Sentinel, SentinelConnectionPool
+from .sentinel import (
+    Sentinel,
+    SentinelConnectionPool,
+    SentinelManagedConnection,
+    SentinelManagedSSLConnection,
+)
 from .cluster import RedisCluster
-from .unsupported import SentinelManagedConnection, SentinelManagedSSLConnection
 
 __version__ = "0.1.0"
 VERSION = (0, 1, 0)

@@ -15,17 +15,58 @@ from typing import Any
 
 from . import _native
 from .client import Redis, SentinelCommands
-from .connection import ConnectionPool
+from .connection import Connection, ConnectionPool, SSLConnection
 from .exceptions import (
     ConnectionError,
     MasterNotFoundError,
+    ReadOnlyError,
     ReplicaNotFoundError,
     SlaveNotFoundError,
 )
-from .unsupported import SentinelManagedConnection, SentinelManagedSSLConnection
 
 __all__ = ["MasterNotFoundError", "ReplicaNotFoundError", "Sentinel", "SentinelConnectionPool",
            "SentinelManagedConnection", "SentinelManagedSSLConnection", "SlaveNotFoundError"]
+
+
+class SentinelManagedConnection(Connection):
+    """redis-py's ``SentinelManagedConnection``: a connection of a ``SentinelConnectionPool``
+    (its ``get_connection()``), which, when it opens, asks the pool's sentinels for the primary
+    (checked with ``ROLE``) or a replica, in Rust. On a primary's pool a ``ReadOnlyError`` (the
+    primary was demoted) closes it and raises ``ConnectionError``, as redis-py's."""
+
+    def __init__(self, **kwargs):
+        pool = kwargs.pop("connection_pool")
+        self.connection_pool = pool
+        self._setup(pool._native.connection(), pool._native, pool.connection_kwargs)
+
+    @classmethod
+    def _from_pool(cls, pool) -> "SentinelManagedConnection":
+        return cls(connection_pool=pool)
+
+    def _setup(self, conn, native, kwargs: dict) -> None:
+        super()._setup(conn, native, kwargs)
+        # Where it connects is the sentinels' answer, not the pool's keywords.
+        self.host = self.port = None
+
+    def __repr__(self) -> str:
+        return (f"<{type(self).__module__}.{type(self).__name__}"
+                f"(service={self.connection_pool.service_name})>")
+
+    def read_response(self, *args, **kwargs):
+        try:
+            return super().read_response(*args, **kwargs)
+        except ReadOnlyError:
+            if self.connection_pool.is_master:
+                # A primary that answers READONLY was demoted: the next connection asks the
+                # sentinels again.
+                self.disconnect()
+                raise ConnectionError("The previous master is now a slave") from None
+            raise
+
+
+class SentinelManagedSSLConnection(SentinelManagedConnection, SSLConnection):
+    """redis-py's ``SentinelManagedSSLConnection``: ``SentinelManagedConnection`` over TLS
+    (the pool's ``ssl=True`` settings)."""
 
 
 class SentinelConnectionPool(ConnectionPool):
@@ -48,6 +89,8 @@ class SentinelConnectionPool(ConnectionPool):
             # The sentinel-directed pool is made from the sentinels' settings, without a cache.
             raise NotImplementedError("oxredis: client-side caching on Sentinel clients")
         # The keywords make a plain pool's settings; the sentinels then direct its connections.
+        kwargs.setdefault("connection_class", SentinelManagedSSLConnection if kwargs.get("ssl")
+                          else SentinelManagedConnection)
         super().__init__(**kwargs)
         self._native = sentinel_manager._native.client_for(
             service_name, self.is_master, self._native)

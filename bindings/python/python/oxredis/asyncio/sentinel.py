@@ -17,7 +17,7 @@ from ..exceptions import (
     ReplicaNotFoundError,
     SlaveNotFoundError,
 )
-from ..unsupported import SentinelManagedConnection, SentinelManagedSSLConnection
+from ..sentinel import SentinelManagedConnection, SentinelManagedSSLConnection
 from .client import Redis, _future
 
 __all__ = ["MasterNotFoundError", "ReplicaNotFoundError", "Sentinel", "SentinelConnectionPool",
