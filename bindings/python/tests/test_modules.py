@@ -542,6 +542,41 @@ def test_search_aggregate(rs):
     assert (res.rows, res.cursor.cid) == ([["price", "30"]], 0)  # 0: exhausted
 
 
+def test_search_querystring(rs):
+    from oxredis.commands.search import querystring as qs
+
+    # The texts redis-py 8.1's builders write for the same calls.
+    assert qs.querystring("hello", price=qs.between(10, 20), tags=qs.tags("a", "b")) == (
+        "(hello @price:[10 20] @tags:{a | b})")
+    assert qs.querystring("hello") == "hello"
+    assert qs.querystring(name=("bob", "john")) == "@name:(bob john)"
+    assert str(qs.union(name=("bob", "john"))) == "@name:(bob|john)"
+    assert str(qs.disjunct_union(country=("il", "jp", "us"))) == "-@country:(il|jp|us)"
+    assert str(qs.disjunct(qs.union("x", "y"), "z")) == "(-(x|y) z)"
+    assert str(qs.disjunct("z")) == "-z"
+    assert (str(qs.OptionalNode("a", "b")), str(qs.OptionalNode("a"))) == ("(~a b)", "~a")
+    assert qs.querystring(n=qs.lt(5), m=qs.ge(3), k=qs.gt(1.5), j=qs.le(2), e=qs.equal(7)) == (
+        "(@n:[-inf (5] @m:[3 inf] @k:[(1.5 inf] @j:[-inf 2] @e:[7 7])")
+    assert qs.querystring(loc=qs.geo(38.1, 13.3, 100)) == "@loc:[13.3 38.1 100 km]"
+    assert qs.querystring(n=[qs.between(1, 2), qs.between(5, None, inclusive_min=False)]) == (
+        "(@n:[1 2] @n:[(5 inf])")
+    assert qs.querystring(qs.intersect("a", qs.union("b", "c")), t=[1, 2, 3]) == (
+        "((a (b|c)) @t:(1 2 3))")
+    assert str(qs.union(qs.intersect(x=1), y="z")) == "(@x:1|@y:z)"
+    assert qs.intersect("a").to_string(with_parens=True) == "(a)"
+    with pytest.raises(ValueError, match="At least one tag"):
+        qs.tags()
+    # And a query built with them finds what it says.
+    rs.flushall()
+    ft = _index(rs)
+    query = qs.querystring(qs.union("hello", "goodbye"), price=qs.between(15, None))
+    assert query == "((hello|goodbye) @price:[15 inf])"
+    res = ft.search(Query(query).sort_by("price"))
+    assert [d.id for d in res.docs] == ["doc:2", "doc:3"]
+    res = ft.search(Query(qs.querystring(qs.disjunct("world"), tags=qs.tags("b", "c"))))
+    assert [d.id for d in res.docs] == ["doc:2"]
+
+
 def test_search_profile(rs):
     from oxredis.commands.search.profile_information import ProfileInformation
 
