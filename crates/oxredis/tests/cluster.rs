@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use oxredis::blocking::RedisCluster;
+use oxredis::cache::CacheConfig;
 use oxredis::cluster::{
     key_slot, ClusterBuilder, ClusterNode, LoadBalancingStrategy, NodeFlag, ServerType,
 };
@@ -455,6 +456,96 @@ async fn cluster_pipeline_groups_per_node_in_submission_order_async() {
         rc.initialize().await.unwrap();
         pipeline_body!(rc, ns("pipe", "a", p), await);
     }
+}
+
+// ---------------------------------------------------------------- client-side caching
+
+/// Reads through a cache per node: hits and misses counted, another client's write on each
+/// node seen after `sync_cache`, the client's own writes (single commands and a pipeline)
+/// dropping their entries at once.
+macro_rules! cluster_cache_body {
+    ($rc:expr, $ns:expr $(, $aw:ident)*) => {{
+        let c = ClusterServers::shared();
+        let rc = $rc;
+        let ns: String = $ns;
+        let plain = blocking(c, Protocol::Resp3);
+        // One key on each primary.
+        let mut keys: Vec<String> = Vec::new();
+        let mut owners = BTreeSet::new();
+        for i in 0.. {
+            let k = format!("{ns}:c{i}");
+            if owners.insert(c.owner_of(key_slot(k.as_bytes()))) {
+                keys.push(k);
+            }
+            if keys.len() == 3 {
+                break;
+            }
+        }
+        for k in &keys {
+            plain.set(k, "v1").unwrap();
+        }
+        // (hits, misses, entries) over every node's cache.
+        let totals = || {
+            rc.caches().iter().fold((0, 0, 0), |(h, m, n), c| {
+                let s = c.stats();
+                (h + s.hits, m + s.misses, n + c.size())
+            })
+        };
+        for _ in 0..2 {
+            for k in &keys {
+                let v: Option<String> = rc.get(k)$(.$aw)*.unwrap();
+                assert_eq!(v.as_deref(), Some("v1"));
+            }
+        }
+        assert_eq!(totals(), (3, 3, 3));
+        assert_eq!(rc.caches().len(), 3, "one per node");
+        // Another client's writes, one per node: each node's invalidation drops its key.
+        for k in &keys {
+            plain.set(k, "v2").unwrap();
+        }
+        rc.sync_cache()$(.$aw)*.unwrap();
+        assert_eq!(totals().2, 0);
+        for k in &keys {
+            let v: Option<String> = rc.get(k)$(.$aw)*.unwrap();
+            assert_eq!(v.as_deref(), Some("v2"));
+        }
+        assert_eq!(totals().2, 3);
+        // Its own writes drop the entries at once.
+        rc.set(&keys[0], "v3")$(.$aw)*.unwrap();
+        assert_eq!(totals().2, 2);
+        let mut pipe = rc.pipeline();
+        pipe.set(&keys[1], "v4").set(&keys[2], "v4");
+        pipe.execute()$(.$aw)*.unwrap();
+        assert_eq!(totals().2, 0);
+        let got: Vec<Option<String>> = vec![
+            rc.get(&keys[0])$(.$aw)*.unwrap(),
+            rc.get(&keys[1])$(.$aw)*.unwrap(),
+            rc.get(&keys[2])$(.$aw)*.unwrap(),
+        ];
+        assert_eq!(got, [Some("v3".into()), Some("v4".into()), Some("v4".into())]);
+        assert_eq!(totals(), (3, 9, 3));
+    }};
+}
+
+#[test]
+fn cluster_reads_through_a_cache_per_node_blocking() {
+    let c = ClusterServers::shared();
+    let rc = builder(c, Protocol::Resp3)
+        .cache_config(CacheConfig::default())
+        .build()
+        .unwrap();
+    cluster_cache_body!(rc, ns("csc", "b", Protocol::Resp3));
+}
+
+#[tokio::test]
+async fn cluster_reads_through_a_cache_per_node_async() {
+    let c = ClusterServers::shared();
+    let rc = builder(c, Protocol::Resp3)
+        .cache_config(CacheConfig::default())
+        .build_async()
+        .unwrap();
+    rc.initialize().await.unwrap();
+    cluster_cache_body!(rc, ns("csc", "a", Protocol::Resp3), await);
 }
 
 macro_rules! transaction_body {

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use crate::cache::ClientCache;
 use crate::cluster::flow::{
     combine, empty_map, group_by_node, Action, Attempt, ClusterScan, ClusterScanStep, ClusterState,
     Map, PipelineResults, Plan, TopologyVotes, TransactionAttempt,
@@ -120,6 +121,31 @@ impl RedisCluster {
     /// [`build_async`](ClusterBuilder::build_async).
     pub fn builder() -> ClusterBuilder {
         ClusterBuilder::default()
+    }
+
+    /// The client-side caches, one per node this client has used, when caching is on
+    /// ([`ClusterBuilder::cache_config`]): each node's reads are served from its own cache,
+    /// which that node's invalidations (in-band on its connection) keep true. Their counters,
+    /// `size()`, `clear()`.
+    pub fn caches(&self) -> Vec<Arc<ClientCache>> {
+        self.clients()
+            .values()
+            .filter_map(|c| c.cache().cloned())
+            .collect()
+    }
+
+    /// Waits until every invalidation each node with a client sent before this call has been
+    /// applied to the cache (a PING round trip on each node's connection); does nothing
+    /// without a cache.
+    ///
+    /// # Errors
+    /// As [`Redis::sync_cache`], from the first node that fails.
+    pub async fn sync_cache(&self) -> Result<()> {
+        let clients: Vec<Redis> = self.clients().values().cloned().collect();
+        for client in clients {
+            client.sync_cache().await?;
+        }
+        Ok(())
     }
 
     fn now(&self) -> Duration {

@@ -8,7 +8,7 @@ use crate::commands::options::*;
 use crate::config::{Addr, ConnectionConfig, Protocol};
 use crate::conn::finish_reply;
 use crate::retry::{Retry, RetryState, Sent};
-use crate::{Cmd, ErrorKind, FromValue, Result, ToArgs, Value};
+use crate::{Cmd, FromValue, Result, ToArgs, Value};
 
 use super::cache::Tracker;
 use super::{ConnectionPool, PooledConnection};
@@ -118,7 +118,7 @@ impl Redis {
     /// # Ok(()) }
     /// ```
     pub fn execute_on<T: FromValue>(&self, conn: &mut PooledConnection, cmd: &Cmd) -> Result<T> {
-        let Some((tracker, cache)) = self.cache_route(cmd)? else {
+        let Some((tracker, cache)) = self.pool.cache_route(cmd)? else {
             return conn.execute(cmd);
         };
         let reply = match cache.get(cmd, Instant::now()) {
@@ -218,7 +218,7 @@ impl Redis {
     /// [`run`](Self::run) without the span and the reply callbacks.
     fn run_command<T: FromValue>(&self, cmd: Cmd) -> Result<T> {
         cmd.check_shared_connection()?;
-        if let Some((tracker, cache)) = self.cache_route(&cmd)? {
+        if let Some((tracker, cache)) = self.pool.cache_route(&cmd)? {
             return T::from_value(self.run_cached(tracker, cache, &cmd)?);
         }
         let mut retry: Option<RetryState> = None;
@@ -270,32 +270,10 @@ impl Redis {
         }
     }
 
-    /// Whether `cmd` goes through the client-side cache: the tracker and the cache when
-    /// caching is on, the cache keeps `cmd` and the invalidation connection is up (started
-    /// here on first use). `None` runs it uncached: no cache, a command it does not keep, or
-    /// no invalidation connection (the server is down?), in which case the next cacheable
-    /// command tries again.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidConfig`] when caching cannot work on this client (not RESP3).
-    fn cache_route(&self, cmd: &Cmd) -> Result<Option<(&Arc<Tracker>, &Arc<ClientCache>)>> {
-        let (Some(tracker), Some(cache)) = (self.pool.tracker(), self.pool.cache()) else {
-            return Ok(None);
-        };
-        if !cache.wants(cmd) {
-            return Ok(None);
-        }
-        match tracker.ensure_started() {
-            Ok(()) => Ok(Some((tracker, cache))),
-            Err(e) if e.kind() == ErrorKind::InvalidConfig => Err(e),
-            Err(_) => Ok(None),
-        }
-    }
-
     /// One read of a command the cache keeps, on `conn`: its reply (as read: an error reply
     /// is a [`Value::Error`]) is stored unless an invalidation of its keys came meanwhile
     /// (see [`crate::cache`]).
-    fn read_cached(
+    pub(crate) fn read_cached(
         tracker: &Tracker,
         cache: &Arc<ClientCache>,
         conn: &mut PooledConnection,
@@ -331,15 +309,7 @@ impl Redis {
     /// [`ErrorKind::Timeout`] when the invalidation connection does not answer within the
     /// socket timeout (10 s without one); [`ErrorKind::InvalidConfig`] when not RESP3.
     pub fn sync_cache(&self) -> Result<()> {
-        match self.pool.tracker() {
-            Some(t) => t.sync(
-                self.pool
-                    .config()
-                    .socket_timeout
-                    .unwrap_or(Duration::from_secs(10)),
-            ),
-            None => Ok(()),
-        }
+        self.pool.sync_cache()
     }
 
     /// RESP3 push frames that reached no consumer on this client's connections (see the

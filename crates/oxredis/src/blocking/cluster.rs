@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use crate::cache::ClientCache;
 use crate::cluster::flow::{
     combine, group_by_node, Action, Attempt, ClusterScan, ClusterScanStep, ClusterState,
     PipelineResults, Plan, TopologyVotes, TransactionAttempt,
@@ -21,7 +22,7 @@ use crate::retry::Sent;
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
 use super::pipeline::{load_scripts, run_batch};
-use super::{ConnectionPool, PooledConnection, PubSub};
+use super::{ConnectionPool, PooledConnection, PubSub, Redis};
 
 #[derive(Debug)]
 struct Inner {
@@ -66,6 +67,20 @@ pub struct RedisCluster {
 
 /// Sends `cmd` on `pool`'s connection, after `ASKING` when `asking`.
 fn send_on(pool: &Arc<ConnectionPool>, cmd: &Cmd, asking: bool) -> Result<Value> {
+    if !asking {
+        // A read the cache keeps: from the cache, or read on the node and stored. (After an
+        // ASK the key is in transit: read it uncached.)
+        if let Some((tracker, cache)) = pool.cache_route(cmd)? {
+            let reply = match cache.get(cmd, Instant::now()) {
+                Some(v) => v,
+                None => {
+                    let mut conn = pool.get().map_err(Error::mark_unsent)?;
+                    Redis::read_cached(tracker, cache, &mut conn, cmd)?
+                }
+            };
+            return finish_reply(cmd.reply_shape(), reply);
+        }
+    }
     let mut conn = pool.get().map_err(Error::mark_unsent)?;
     if !asking {
         return conn.request(cmd);
@@ -131,6 +146,28 @@ impl RedisCluster {
     /// A builder for every option (start-up nodes, replica reads, retry settings).
     pub fn builder() -> ClusterBuilder {
         ClusterBuilder::default()
+    }
+
+    /// The client-side caches, one per node this client has used, when caching is on
+    /// ([`ClusterBuilder::cache_config`]): each node's reads are served from its own cache,
+    /// which that node's invalidations (on one invalidation connection per node) keep true.
+    /// Their counters, `size()`, `clear()`.
+    pub fn caches(&self) -> Vec<Arc<ClientCache>> {
+        self.pools()
+            .values()
+            .filter_map(|p| p.cache().cloned())
+            .collect()
+    }
+
+    /// Waits until every invalidation each node with a pool sent before this call has been
+    /// applied to the cache (a PING round trip on each invalidation connection); does nothing
+    /// without a cache.
+    ///
+    /// # Errors
+    /// As [`Redis::sync_cache`](super::Redis::sync_cache), from the first node that fails.
+    pub fn sync_cache(&self) -> Result<()> {
+        let pools: Vec<_> = self.pools().values().cloned().collect();
+        pools.iter().try_for_each(|pool| pool.sync_cache())
     }
 
     fn now(&self) -> Duration {

@@ -127,6 +127,48 @@ impl ConnectionPool {
         self.tracker.as_ref()
     }
 
+    /// Whether `cmd` goes through the client-side cache: the tracker and the cache when
+    /// caching is on, the cache keeps `cmd` and the invalidation connection is up (started
+    /// here on first use). `None` runs it uncached: no cache, a command it does not keep, or
+    /// no invalidation connection (the server is down?), in which case the next cacheable
+    /// command tries again.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] when caching cannot work on this pool (not RESP3).
+    pub(crate) fn cache_route(
+        &self,
+        cmd: &Cmd,
+    ) -> Result<Option<(&Arc<Tracker>, &Arc<ClientCache>)>> {
+        let (Some(tracker), Some(cache)) = (self.tracker(), self.cache()) else {
+            return Ok(None);
+        };
+        if !cache.wants(cmd) {
+            return Ok(None);
+        }
+        match tracker.ensure_started() {
+            Ok(()) => Ok(Some((tracker, cache))),
+            Err(e) if e.kind() == ErrorKind::InvalidConfig => Err(e),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Waits until every invalidation the server sent before this call has been applied to the
+    /// cache (one PING round trip on the invalidation connection); nothing without a cache.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Timeout`] when the invalidation connection does not answer within the
+    /// socket timeout (10 s without one); [`ErrorKind::InvalidConfig`] when not RESP3.
+    pub(crate) fn sync_cache(&self) -> Result<()> {
+        match self.tracker() {
+            Some(t) => t.sync(
+                self.config
+                    .socket_timeout
+                    .unwrap_or(Duration::from_secs(10)),
+            ),
+            None => Ok(()),
+        }
+    }
+
     /// Push frames read on the pool's connections that reached no consumer (see the
     /// [push policy](crate::push)).
     pub fn dropped_pushes(&self) -> u64 {

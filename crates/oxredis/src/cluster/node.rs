@@ -261,6 +261,16 @@ impl ClusterBuilder {
         self
     }
 
+    /// Turns client-side caching on (redis-py's `cache_config`); needs RESP3, which this sets.
+    /// Each node gets a cache of its own (`max_size` and `max_bytes` are per node), kept
+    /// true by that node's invalidations (see [`crate::cache`] and
+    /// [`RedisCluster::caches`](crate::blocking::RedisCluster::caches)).
+    pub fn cache_config(mut self, cache: crate::cache::CacheConfig) -> Self {
+        self.config.cache = Some(cache);
+        self.config.protocol = Protocol::Resp3;
+        self
+    }
+
     /// Require every reply string to be valid UTF-8 (redis-py's `decode_responses`).
     pub fn decode_responses(mut self, on: bool) -> Self {
         self.config.decode_responses = on;
