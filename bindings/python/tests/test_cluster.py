@@ -6,6 +6,7 @@ Every test runs on RESP2 and RESP3 unless it says otherwise."""
 
 import datetime
 import inspect
+import itertools
 import re
 import time
 
@@ -556,6 +557,55 @@ def test_reinitialize_shard_subscriptions_follows_a_moved_slot(cluster, protocol
             await _value(rc.aclose() if flavour == "asyncio" else rc.close())
 
     asyncio.run(body())
+
+
+def _get_calls(cluster, port) -> int:
+    """How many GETs the node at ``port`` has run (INFO commandstats)."""
+    return cluster.cmd(port, "INFO", "commandstats").get("cmdstat_get", {}).get("calls", 0)
+
+
+@pytest.mark.parametrize("flavour", ["blocking", "asyncio"])
+def test_client_side_caching(cluster, flavour):
+    import asyncio
+
+    import oxredis.asyncio as aredis
+    from oxredis.cache import CacheConfig
+
+    kind = RedisCluster if flavour == "blocking" else aredis.RedisCluster
+    rc = kind(host="127.0.0.1", port=cluster.ports[0], protocol=3, cache_config=CacheConfig())
+    plain = RedisCluster(host="127.0.0.1", port=cluster.ports[0])
+    keys, owners = [], []  # one key on each primary
+    for i in itertools.count():
+        key = f"csc-{flavour}-{i}"
+        owner = plain.get_node_from_key(key).port
+        if owner not in owners:
+            keys.append(key)
+            owners.append(owner)
+        if len(keys) == 3:
+            break
+
+    async def body():
+        for k in keys:
+            plain.set(k, "v1")
+        before = [_get_calls(cluster, port) for port in owners]
+        for _ in range(3):
+            assert [await _value(rc.get(k)) for k in keys] == [b"v1"] * 3
+        # Each node ran its key's GET once: the other reads came from the cache.
+        assert [_get_calls(cluster, port) for port in owners] == [n + 1 for n in before]
+        # Another client's write: the node's invalidation drops the entry.
+        plain.set(keys[1], "v2")
+        deadline = time.monotonic() + 5
+        while (value := await _value(rc.get(keys[1]))) != b"v2":
+            assert value == b"v1" and time.monotonic() < deadline
+            await asyncio.sleep(0.01)
+        # Its own write drops the entry at once.
+        await _value(rc.set(keys[2], "v3"))
+        assert await _value(rc.get(keys[2])) == b"v3"
+        await _value(rc.aclose() if flavour == "asyncio" else rc.close())
+
+    asyncio.run(body())
+    with pytest.raises(RedisError, match="only supported with RESP version 3"):
+        kind(host="127.0.0.1", port=cluster.ports[0], protocol=2, cache_config=CacheConfig())
 
 
 def test_errors_and_options(cluster):

@@ -158,7 +158,11 @@ class _ClusterBase:
         if "db" in kwargs:
             raise RedisClusterException("Argument 'db' is not possible to use in cluster mode")
         if cache is not None or cache_config is not None:
-            raise NotImplementedError("oxredis: client-side caching in RedisCluster")
+            # Every node gets a cache of these settings (kept true by that node's
+            # invalidations); the nodes' settings come from the pool below.
+            from .cache import _client_cache
+
+            kwargs["cache_config"] = _client_cache(cache_config, cache).config
         startup_nodes = list(startup_nodes or [])
         if url is not None:
             if url.startswith("unix://"):
