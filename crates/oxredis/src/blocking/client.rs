@@ -306,8 +306,9 @@ impl Redis {
     /// cache.
     ///
     /// # Errors
-    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the invalidation connection does not answer within the
-    /// socket timeout (10 s without one); [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) when not RESP3.
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) when the invalidation connection
+    /// does not answer within the socket timeout (10 s without one);
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) when not RESP3.
     pub fn sync_cache(&self) -> Result<()> {
         self.pool.sync_cache()
     }
