@@ -4,6 +4,7 @@ once for the module. The failover tests each start a topology of their own."""
 
 import asyncio
 import itertools
+import time
 import uuid
 
 import pytest
@@ -253,6 +254,27 @@ def test_sentinel_managed_connections(topo):
     assert issubclass(SentinelManagedSSLConnection, SentinelManagedConnection)
     assert SentinelConnectionPool("x", s, ssl=True).connection_class is (
         SentinelManagedSSLConnection)
+
+
+def test_master_for_with_client_side_caching(topo):
+    from oxredis.cache import CacheConfig
+
+    s = Sentinel(topo.sentinel_addrs, password=PASSWORD)
+    master = s.master_for(SERVICE, protocol=3, cache_config=CacheConfig())
+    plain = topo.data_client(topo.primary.port)
+    master.set("csc:k", "v1")
+    assert [master.get("csc:k") for _ in range(3)] == [b"v1"] * 3
+    stats = master.get_cache().stats()
+    assert (stats["hits"], stats["misses"], stats["entries"]) == (2, 1, 1)
+    # Another client's write: the primary's invalidation reaches the cache.
+    plain.set("csc:k", "v2")
+    deadline = time.monotonic() + 5
+    while (value := master.get("csc:k")) != b"v2":
+        assert value == b"v1" and time.monotonic() < deadline
+        time.sleep(0.01)
+    assert master.get_cache().stats()["invalidations"] >= 1
+    with pytest.raises(NotImplementedError, match="slave_for clients"):
+        s.slave_for(SERVICE, protocol=3, cache_config=CacheConfig())
 
 
 def test_asyncio_sentinel(topo, protocol):

@@ -85,15 +85,21 @@ class SentinelConnectionPool(ConnectionPool):
         self.sentinel_manager = sentinel_manager
         self.master_address = None
         self._slave_rr_counter = None
-        if kwargs.get("cache") is not None or kwargs.get("cache_config") is not None:
-            # The sentinel-directed pool is made from the sentinels' settings, without a cache.
-            raise NotImplementedError("oxredis: client-side caching on Sentinel clients")
+        caching = kwargs.get("cache") is not None or kwargs.get("cache_config") is not None
+        if caching and not self.is_master:
+            # Its connections rotate over the replicas, while the invalidations would come
+            # on one connection to one of them.
+            raise NotImplementedError("oxredis: client-side caching on slave_for clients")
         # The keywords make a plain pool's settings; the sentinels then direct its connections.
         kwargs.setdefault("connection_class", SentinelManagedSSLConnection if kwargs.get("ssl")
                           else SentinelManagedConnection)
         super().__init__(**kwargs)
         self._native = sentinel_manager._native.client_for(
             service_name, self.is_master, self._native)
+        if self.cache is not None:
+            # The cache is the sentinel-directed pool's: its invalidation connection follows
+            # the primary across a failover.
+            self.cache._native = self._native.cache()
 
     def __repr__(self) -> str:
         role = "master" if self.is_master else "slave"

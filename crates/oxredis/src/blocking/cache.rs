@@ -173,6 +173,19 @@ fn run(tracker: &Weak<Tracker>, mut conn: Option<Connection>) {
             }
             continue;
         };
+        if t.config
+            .sentinel
+            .as_ref()
+            .is_some_and(|s| s.is_stale(c.sentinel_epoch))
+        {
+            // The sentinels named another primary: the reads go there now, and this server's
+            // invalidations no longer cover them. Reconnect (to the new primary) with the
+            // cache flushed, as after a lost connection.
+            c.closed();
+            conn = None;
+            state.on_lost();
+            continue;
+        }
         let requested = t.lock().requested;
         let res = match state.next_ping(requested, c.idle_for(), HEALTH_CHECK) {
             Some(ping) => {
