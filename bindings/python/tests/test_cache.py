@@ -385,8 +385,10 @@ def test_single_connection_client_reads_through_the_cache(server, other):
     r.close()
 
 
-def test_sentinel_pools_have_no_cache_yet():
+def test_replica_sentinel_pools_have_no_cache_yet():
+    # (A primary's pool caches: tests/test_sentinel.py.)
     from oxredis.sentinel import SentinelConnectionPool
 
-    with pytest.raises(NotImplementedError, match="Sentinel"):
-        SentinelConnectionPool("mymaster", None, protocol=3, cache_config=CacheConfig())
+    with pytest.raises(NotImplementedError, match="slave_for clients"):
+        SentinelConnectionPool("mymaster", None, is_master=False, protocol=3,
+                               cache_config=CacheConfig())
