@@ -504,7 +504,7 @@ macro_rules! cluster_cache_body {
             plain.set(k, "v2").unwrap();
         }
         rc.sync_cache()$(.$aw)*.unwrap();
-        assert_eq!(totals().2, 0);
+        assert_eq!(totals().2, 0, "after another client's writes and sync_cache");
         for k in &keys {
             let v: Option<String> = rc.get(k)$(.$aw)*.unwrap();
             assert_eq!(v.as_deref(), Some("v2"));
@@ -516,7 +516,7 @@ macro_rules! cluster_cache_body {
         let mut pipe = rc.pipeline();
         pipe.set(&keys[1], "v4").set(&keys[2], "v4");
         pipe.execute()$(.$aw)*.unwrap();
-        assert_eq!(totals().2, 0);
+        assert_eq!(totals().2, 0, "after a pipeline of its own writes");
         let got: Vec<Option<String>> = vec![
             rc.get(&keys[0])$(.$aw)*.unwrap(),
             rc.get(&keys[1])$(.$aw)*.unwrap(),

@@ -706,12 +706,20 @@ impl ClusterPipeline {
             .map(|(node, indices)| {
                 let group: Vec<&Cmd> = indices.iter().map(|&i| &cmds[i]).collect();
                 let conn = self.cluster.send_group(&node, &group, &batch);
-                (indices, conn)
+                (node, indices, conn)
             })
             .collect();
-        for (indices, conn) in sent {
+        for (node, indices, conn) in sent {
             let outcome =
                 conn.and_then(|mut conn| RedisCluster::read_group(&mut conn, indices.len()));
+            // With client-side caching, the group's writes (run, or maybe run when it failed)
+            // drop the entries they may have changed now, not when the node's invalidation
+            // arrives: the client reads its own writes.
+            if let Some(cache) = self.cluster.pool(&node).cache() {
+                for &i in &indices {
+                    cache.after_command(&cmds[i]);
+                }
+            }
             // The connection checked UTF-8 under `decode_responses` already.
             results.settle(cmds, indices, outcome, |_| Ok(()));
         }
