@@ -819,55 +819,74 @@ async fn watchers_stop_with_their_sentinel_async() {
 }
 
 /// A `master_for` client with client-side caching across a manual `SENTINEL FAILOVER`: its
-/// invalidation connection follows the primary, so after the switch another client's write on
-/// the new primary reaches the cache, and reads are cached again there.
+/// invalidations follow the primary (the blocking client's invalidation connection asks the
+/// sentinels again; the async client's one connection moves), so after the switch another
+/// client's write on the new primary reaches the cache, and reads are cached again there.
+macro_rules! cache_follows_the_primary {
+    ($m:ident, $service:expr $(, $aw:ident)*) => {{
+        let service: &str = $service;
+        let key = format!("{service}:k");
+        let t = SentinelTopology::start(service);
+        let old = t.first_primary().port();
+        let mut opts = options(Protocol::Resp3);
+        opts.connection.cache = Some(oxredis::cache::CacheConfig::default());
+        let s = oxredis::$m::Sentinel::new(t.sentinel_addrs(), opts);
+        let r = s.master_for(service);
+        r.set(&key, "v1")$(.$aw)*.unwrap();
+        for _ in 0..2 {
+            let v: Option<String> = r.get(&key)$(.$aw)*.unwrap();
+            assert_eq!(v.as_deref(), Some("v1"));
+        }
+        let cache = r.cache().unwrap().clone();
+        assert_eq!((cache.stats().hits, cache.size()), (1, 1));
+        let reply = t.sentinels()[1].cli_reply(&["SENTINEL", "FAILOVER", service]);
+        assert_eq!(reply.to_text(), "OK");
+        let (new, _) = t
+            .wait_for_switch(old, SWITCH_TIMEOUT)
+            .expect("the sentinels did not switch");
+        let direct = oxredis::Redis::from_url(&t.server(new).url()).unwrap();
+        // The new primary may still be finishing its promotion: retry the write briefly.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while direct.set(&key, "v2").is_err() {
+            assert!(Instant::now() < deadline, "the new primary takes no writes");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // The client sees the new value (from the new primary) once it follows the switch...
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let v: Option<String> = r.get(&key)$(.$aw)*.unwrap_or(None);
+            if v.as_deref() == Some("v2") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "still {v:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // ... and caches again there: a read is a hit, and the new primary's invalidation of
+        // another client's write reaches the cache.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let before = cache.stats().hits;
+            let v: Option<String> = r.get(&key)$(.$aw)*.unwrap_or(None);
+            if v.as_deref() == Some("v2") && cache.stats().hits > before {
+                break;
+            }
+            assert!(Instant::now() < deadline, "no cache hit on the new primary");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        direct.set(&key, "v3").unwrap();
+        r.sync_cache()$(.$aw)*.unwrap();
+        let v: Option<String> = r.get(&key)$(.$aw)*.unwrap();
+        assert_eq!(v.as_deref(), Some("v3"));
+        assert_eq!(t.server(new).cli(&["ROLE"]).lines().next(), Some("master"));
+    }};
+}
+
 #[test]
 fn cache_follows_the_primary_across_a_failover_blocking() {
-    let t = SentinelTopology::start("cach");
-    let old = t.first_primary().port();
-    let mut opts = options(Protocol::Resp3);
-    opts.connection.cache = Some(oxredis::cache::CacheConfig::default());
-    let s = oxredis::blocking::Sentinel::new(t.sentinel_addrs(), opts);
-    let r = s.master_for("cach");
-    r.set("cach:k", "v1").unwrap();
-    for _ in 0..2 {
-        let v: Option<String> = r.get("cach:k").unwrap();
-        assert_eq!(v.as_deref(), Some("v1"));
-    }
-    let cache = r.cache().unwrap().clone();
-    assert_eq!((cache.stats().hits, cache.size()), (1, 1));
-    let reply = t.sentinels()[1].cli_reply(&["SENTINEL", "FAILOVER", "cach"]);
-    assert_eq!(reply.to_text(), "OK");
-    let (new, _) = t
-        .wait_for_switch(old, SWITCH_TIMEOUT)
-        .expect("the sentinels did not switch");
-    let direct = oxredis::Redis::from_url(&t.server(new).url()).unwrap();
-    // The new primary may still be finishing its promotion: retry the write briefly.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while direct.set("cach:k", "v2").is_err() {
-        assert!(Instant::now() < deadline, "the new primary takes no writes");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // The client sees the new value (from the new primary) once it follows the switch...
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let v: Option<String> = r.get("cach:k").unwrap_or(None);
-        if v.as_deref() == Some("v2") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "still {v:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // ... and caches again there: a second read is a hit, and the new primary's
-    // invalidation of another client's write reaches the cache.
-    wait_until("the invalidation connection on the new primary", || {
-        let before = cache.stats().hits;
-        let v: Option<String> = r.get("cach:k").unwrap_or(None);
-        v.as_deref() == Some("v2") && cache.stats().hits > before
-    });
-    direct.set("cach:k", "v3").unwrap();
-    r.sync_cache().unwrap();
-    let v: Option<String> = r.get("cach:k").unwrap();
-    assert_eq!(v.as_deref(), Some("v3"));
-    assert_eq!(t.server(new).cli(&["ROLE"]).lines().next(), Some("master"));
+    cache_follows_the_primary!(blocking, "cacb");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cache_follows_the_primary_across_a_failover_async() {
+    cache_follows_the_primary!(aio, "caca", await);
 }
