@@ -765,7 +765,7 @@ pub(crate) fn str_of(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObj
 
 /// A dict of `pairs` with `str` keys and values as [`raw`] (redis-py's
 /// `pairs_to_dict(decode_keys=True)`); not pairs: [`raw`].
-fn str_key_dict(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
+pub(crate) fn str_key_dict(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     match pairs(v) {
         Ok(pairs) => {
             let out = PyDict::new(py);
@@ -874,7 +874,7 @@ fn float_or_int(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> 
 }
 
 /// An integer, or a string of digits, as `int` (redis-py's `int(...)`).
-pub(crate) fn int_of(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
+fn int_of(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
     let parsed = match &v {
         Value::Int(i) => Some(*i),
         Value::Bulk(b) | Value::Simple(b) => {

@@ -10,7 +10,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use crate::codec::Decode;
 use crate::reply::{
     coord, cursor_of, float_obj, list_of, pairs, raw, resp2, scored, shaped as legacy_shaped,
-    str_of, stream_list, Shape,
+    str_key_dict, str_of, stream_list, Shape,
 };
 
 /// `v` in the unified form of `shape`; `Err(v)` when `shape` is the same in both modes.
@@ -43,10 +43,8 @@ pub(crate) fn shaped(
         Shape::KeyMemberScore => key_member_score(py, v, decode),
         Shape::Tuple | Shape::GetKeys => raw(py, v, decode),
         Shape::ZMPop => zmpop(py, v, decode),
-        Shape::Lcs => match pairs(v) {
-            Ok(pairs) => str_key_dict(py, pairs, decode),
-            Err(v) => raw(py, v, decode),
-        },
+        // LCS ... IDX; a plain LCS (text or length) as sent.
+        Shape::Lcs => str_key_dict(py, v, decode),
         Shape::FunctionList => list_of(py, v, decode, false, library),
         Shape::TrackingInfo => tracking_info(py, v, decode),
         _ => return Err(v),
@@ -128,15 +126,6 @@ fn zmpop(py: Python<'_>, v: Value, decode: Decode) -> PyResult<PyObject> {
         }
         v => raw(py, v, decode),
     }
-}
-
-/// A dict with `str` keys, the values as RESP2 sends them (LCS ... IDX).
-fn str_key_dict(py: Python<'_>, pairs: Vec<(Value, Value)>, decode: Decode) -> PyResult<PyObject> {
-    let out = PyDict::new(py);
-    for (k, v) in pairs {
-        out.set_item(str_of(py, k, decode)?, resp2(py, v, decode)?)?;
-    }
-    Ok(out.into_any().unbind())
 }
 
 /// A dict of pairs, keys as sent and values as RESP2 sends them.

@@ -21,7 +21,7 @@ use crate::pipeline::Batch;
 use crate::retry::Sent;
 use crate::{Cmd, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 
-use super::pipeline::{load_scripts, run_batch};
+use super::pipeline::{forget_writes, load_scripts, run_batch};
 use super::{ConnectionPool, PooledConnection, PubSub, Redis};
 
 #[derive(Debug)]
@@ -712,14 +712,11 @@ impl ClusterPipeline {
         for (node, indices, conn) in sent {
             let outcome =
                 conn.and_then(|mut conn| RedisCluster::read_group(&mut conn, indices.len()));
-            // With client-side caching, the group's writes (run, or maybe run when it failed)
-            // drop the entries they may have changed now, not when the node's invalidation
-            // arrives: the client reads its own writes.
-            if let Some(cache) = self.cluster.pool(&node).cache() {
-                for &i in &indices {
-                    cache.after_command(&cmds[i]);
-                }
-            }
+            // The group's writes (run, or maybe run when it failed) as `run_batch` does.
+            forget_writes(
+                self.cluster.pool(&node).cache(),
+                indices.iter().map(|&i| &cmds[i]),
+            );
             // The connection checked UTF-8 under `decode_responses` already.
             results.settle(cmds, indices, outcome, |_| Ok(()));
         }

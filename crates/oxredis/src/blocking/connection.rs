@@ -720,9 +720,14 @@ impl Connection {
     /// have changed, once its reply came or it failed after sending (see
     /// [`ClientCache::after_command`](crate::cache::ClientCache)).
     pub(crate) fn after_command(&self, cmd: &Cmd) {
-        if let Some(cache) = self.state.router().cache() {
+        if let Some(cache) = self.cache() {
             cache.after_command(cmd);
         }
+    }
+
+    /// The client-side cache of the client this connection belongs to, when caching is on.
+    pub(crate) fn cache(&self) -> Option<&std::sync::Arc<crate::cache::ClientCache>> {
+        self.state.router().cache()
     }
 
     /// Sends one command and returns its reply as read (not normalised; an error reply is a

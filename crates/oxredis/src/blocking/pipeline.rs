@@ -1,6 +1,9 @@
 //! Blocking pipelines, MULTI/EXEC transactions, WATCH, and `Redis::transaction`.
 
 use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::cache::ClientCache;
 
 use crate::cmd::{BlockTime, ConnStateEffect};
 use crate::commands::options::*;
@@ -28,10 +31,17 @@ pub(crate) fn load_scripts(conn: &mut Connection, scripts: &[Script]) -> Result<
     Ok(())
 }
 
-/// With client-side caching, drops the cache entries the batch's commands may have changed.
-fn forget_writes(conn: &Connection, batch: &Batch) {
-    for cmd in batch.commands() {
-        conn.after_command(cmd);
+/// With client-side caching (`cache`), drops the entries `cmds` (sent, replied to or maybe
+/// run) may have changed, at once: the client reads its own writes before the server's
+/// invalidation arrives.
+pub(crate) fn forget_writes<'a>(
+    cache: Option<&Arc<ClientCache>>,
+    cmds: impl IntoIterator<Item = &'a Cmd>,
+) {
+    if let Some(cache) = cache {
+        for cmd in cmds {
+            cache.after_command(cmd);
+        }
     }
 }
 
@@ -66,12 +76,12 @@ pub(crate) fn run_batch(
             Err(e) => {
                 // Whatever failed, the remaining replies are unread: never reuse this socket.
                 conn.mark_broken();
-                forget_writes(conn, batch);
+                forget_writes(conn.cache(), batch.commands());
                 return Err(e);
             }
         }
     }
-    forget_writes(conn, batch);
+    forget_writes(conn.cache(), batch.commands());
     assemble(batch.commands(), transaction, replies)
 }
 
